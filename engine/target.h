@@ -54,18 +54,45 @@ void target_release(struct target *t);
  * "ssh: Could not resolve hostname H: Name or service not known", ...).
  * Returns TARGET_OK or a negative enum target_error; on error t is unchanged.
  * A host is validated, not resolved.
+ *
+ * On success t's previous contents are freed and replaced by exactly what
+ * arg says; fields it does not name get their target_init values, so apply
+ * -p with target_set_port after target_parse (as in ssh, -p wins over a
+ * port in the argument). White space around arg (a pasted line's newline)
+ * is ignored; control bytes, DEL and invalid UTF-8 anywhere are refused.
+ * Hosts are ASCII names (labels of letters, digits, '-' and '_', at most
+ * 63 each and 253 in all, not starting with '-'), whole IPv4 addresses or
+ * IPv6 literals, optionally with a %zone. An argument starting "ssh:" that
+ * is not "ssh:PORT" (host "ssh") is read as an error line.
+ *
+ * A pasted line sets symptom and symptom_text, and host and port where the
+ * line names them: "Could not resolve hostname" names no port, and
+ * "kex_exchange_identification: Connection closed by remote host" (or
+ * "read: Connection reset by peer", or "Connection closed by UNKNOWN port
+ * 65535") names no host, leaving host NULL: the caller then takes the host
+ * from another argument, for instance with target_merge().
  */
 int target_parse(struct target *t, const char *arg);
 
-/* Applies -p N; returns TARGET_OK or TARGET_BAD_PORT. */
+/* Applies -p N; returns TARGET_OK or TARGET_BAD_PORT (t unchanged). */
 int target_set_port(struct target *t, const char *port);
 
-/* One lowercase sentence for an error code, e.g. "port must be 1..65535". */
+/*
+ * Fills the fields dst lacks from src: user and host when NULL in dst, port
+ * when !dst->port_given, symptom and symptom_text when dst has none; what
+ * dst already has wins. Strings are copied; src is not changed. Used to
+ * join a pasted line that names no host with a HOST argument.
+ */
+void target_merge(struct target *dst, const struct target *src);
+
+/* One lowercase sentence for an error code that says what is wrong and what
+ * is accepted, e.g. "port must be a number from 1 to 65535"; static. */
 const char *target_strerror(int err);
 
 /* "refused", "timed_out", ... for reports; "none" for SYMPTOM_NONE. */
 const char *symptom_id(enum symptom s);
-/* The words ssh prints for a symptom, e.g. "Connection refused". */
+/* The words ssh prints for a symptom, e.g. "Connection refused"; "" for
+ * SYMPTOM_NONE. Both return static strings. */
 const char *symptom_words(enum symptom s);
 
 #endif
