@@ -397,8 +397,10 @@ static int line_closed_by(const char *p, struct target *out)
 		return TARGET_OK;
 	if (!take_until(&p, " ", host, sizeof(host)))
 		return TARGET_UNKNOWN_LINE;
-	if ((err = line_port(&p, "", out)) != TARGET_OK)
+	if ((err = line_port(&p, " ", out)) != TARGET_OK)
 		return err;
+	if (*p != '\0')
+		return TARGET_UNKNOWN_LINE;
 	if (strcmp(host, "UNKNOWN") == 0) {
 		out->port = 22;
 		out->port_given = false;
@@ -428,6 +430,21 @@ static int parse_line(const char *line, struct target *out)
 	if (eat(&p, "Connection closed by ") || eat(&p, "Connection reset by "))
 		return line_closed_by(p, out);
 	return TARGET_UNKNOWN_LINE;
+}
+
+/* The pasted line as reports may show it. This is printable() from util.h,
+ * spelled out: strbuf_detach() initialises the buffer again, and printable()
+ * does not release that second buffer, so it would leak on every line. */
+static char *line_text(const char *s, size_t n)
+{
+	struct strbuf sb;
+	char *text;
+
+	strbuf_init(&sb);
+	strbuf_add_printable(&sb, s, n, true);
+	text = strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	return text;
 }
 
 /* Whether s is to be read as a pasted error line rather than a host: the
@@ -487,7 +504,7 @@ int target_parse(struct target *t, const char *arg)
 	} else if (looks_like_line(s)) {
 		err = parse_line(s, &out);
 		if (err == TARGET_OK)
-			out.symptom_text = printable(s, (size_t)(end - s), true);
+			out.symptom_text = line_text(s, (size_t)(end - s));
 	} else {
 		err = parse_user_host(s, &out);
 	}
