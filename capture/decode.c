@@ -416,6 +416,25 @@ int pkt_decode(int dlt, const uint8_t *data, size_t caplen, struct pkt *out)
 	}
 }
 
+bool pkt_dlt_supported(int dlt)
+{
+	switch (dlt) {
+	case PKT_DLT_EN10MB:
+	case PKT_DLT_LINUX_SLL:
+	case PKT_DLT_LINUX_SLL2:
+	case PKT_DLT_RAW:
+	case PKT_DLT_RAW_BSD:
+	case PKT_LINKTYPE_RAW:
+	case PKT_DLT_IPV4:
+	case PKT_DLT_IPV6:
+	case PKT_DLT_NULL:
+	case PKT_DLT_LOOP:
+		return true;
+	default:
+		return false;
+	}
+}
+
 const char *pkt_strerror(int err)
 {
 	switch (err) {

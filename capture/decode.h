@@ -125,6 +125,9 @@ struct pkt {
  */
 int pkt_decode(int dlt, const uint8_t *data, size_t caplen, struct pkt *out);
 
+/* Whether pkt_decode() knows link type dlt. */
+bool pkt_dlt_supported(int dlt);
+
 /* One lowercase phrase for an enum pkt_error; a static string. */
 const char *pkt_strerror(int err);
 
