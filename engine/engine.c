@@ -1,0 +1,637 @@
+/* The engine: a worker thread walks the flow; the face's thread applies
+ * what it publishes to the report inside engine_dispatch(). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "engine/platform.h"
+#include "engine/probe.h"
+#include "engine/verdict.h"
+#include "engine/wire.h"
+
+/* A change the worker hands to the face's thread. */
+struct pending {
+	struct pending *next;
+	struct engine_event ev;
+	struct report_step step;         /* EV_STEP_STARTED/FINISHED: a copy */
+	char *line;                      /* EV_EVIDENCE */
+	struct strv addresses;           /* EV_TARGET */
+	struct report_verdict verdict;   /* EV_VERDICT */
+};
+
+struct engine {
+	struct engine_config cfg;
+	const struct assets *assets;
+	struct report rep;
+	engine_event_fn fn;
+	void *fn_ctx;
+
+	pthread_t thread;
+	bool thread_started;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int wake[2];
+	bool quit;
+	bool busy;
+	int req_from, req_to;
+	bool req_pending;
+	struct pending *head, *tail;
+
+	/* worker side */
+	struct client_facts facts;
+	const struct probe_def **probes;  /* per step, NULL when unknown */
+
+	struct wire *wire;                /* the capture, or NULL */
+};
+
+static void pending_free(struct pending *p)
+{
+	free(p->step.summary);
+	free(p->step.command);
+	free(p->step.wait_reason);
+	strv_release(&p->step.evidence);
+	strv_release(&p->step.details);
+	free(p->line);
+	strv_release(&p->addresses);
+	verdict_release(&p->verdict);
+	free(p);
+}
+
+static struct pending *pending_new(enum engine_event_kind kind, int step)
+{
+	struct pending *p = xcalloc(1, sizeof(*p));
+
+	p->ev.kind = kind;
+	p->ev.step = step;
+	strv_init(&p->step.evidence);
+	strv_init(&p->step.details);
+	strv_init(&p->addresses);
+	verdict_init(&p->verdict);
+	return p;
+}
+
+/* Hands p to the face's thread and wakes it. */
+static void post(struct engine *e, struct pending *p)
+{
+	char c = 1;
+
+	pthread_mutex_lock(&e->lock);
+	if (e->tail)
+		e->tail->next = p;
+	else
+		e->head = p;
+	e->tail = p;
+	pthread_mutex_unlock(&e->lock);
+	(void)!write(e->wake[1], &c, 1);
+}
+
+const char *step_status_word(enum step_status s)
+{
+	switch (s) {
+	case STEP_PENDING: return "pending";
+	case STEP_RUNNING: return "running";
+	case STEP_PASS: return "pass";
+	case STEP_FAIL: return "fail";
+	case STEP_WARN: return "warn";
+	case STEP_SKIP: return "skip";
+	case STEP_ERROR: return "error";
+	}
+	return "error";
+}
+
+const char *step_status_tag(enum step_status s)
+{
+	switch (s) {
+	case STEP_PENDING: return "[    ]";
+	case STEP_RUNNING: return "[ .. ]";
+	case STEP_PASS: return "[ OK ]";
+	case STEP_FAIL: return "[FAIL]";
+	case STEP_WARN: return "[WARN]";
+	case STEP_SKIP: return "[SKIP]";
+	case STEP_ERROR: return "[ERR ]";
+	}
+	return "[ERR ]";
+}
+
+const char *side_name(enum side s)
+{
+	return s == SIDE_SERVER ? "server" : "client";
+}
+
+/* ---- what probes call (worker thread) ---------------------------------- */
+
+void step_finish(struct step_work *w, enum step_status st, const char *fmt, ...)
+{
+	struct strbuf sb;
+	va_list ap;
+
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(w->summary);
+	w->summary = strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	w->status = st;
+}
+
+void step_evidence(struct step_work *w, const char *fmt, ...)
+{
+	struct strbuf sb;
+	struct pending *p;
+	va_list ap;
+
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	p = pending_new(EV_EVIDENCE, w->index);
+	p->line = xstrdup(sb.buf);
+	strv_push_owned(&w->evidence, strbuf_detach(&sb, NULL));
+	strbuf_release(&sb);
+	post(w->e, p);
+}
+
+void step_detail(struct step_work *w, const char *fmt, ...)
+{
+	struct strbuf sb;
+	va_list ap;
+
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strv_push_owned(&w->details, strbuf_detach(&sb, NULL));
+	strbuf_release(&sb);
+}
+
+void step_wait(struct step_work *w, int ms, const char *reason)
+{
+	struct pending *p = pending_new(EV_STEP_STARTED, w->index);
+
+	p->step.status = STEP_RUNNING;
+	p->step.wait_ms = ms > 0 ? (uint64_t)ms : 0;
+	p->step.wait_reason = xstrdup(reason ? reason : "");
+	post(w->e, p);
+}
+
+bool engine_cancelled(struct engine *e)
+{
+	bool q;
+
+	pthread_mutex_lock(&e->lock);
+	q = e->quit;
+	pthread_mutex_unlock(&e->lock);
+	return q;
+}
+
+const struct target *engine_target(struct engine *e)
+{
+	return &e->cfg.target;
+}
+
+void engine_publish_addresses(struct engine *e, const struct client_facts *f)
+{
+	struct pending *p = pending_new(EV_TARGET, -1);
+
+	for (size_t i = 0; i < f->naddrs; i++)
+		strv_push(&p->addresses, f->addrs[i].text);
+	post(e, p);
+}
+
+bool engine_capture_live(struct engine *e)
+{
+	return e->wire != NULL && wire_is_live(e->wire);
+}
+
+void engine_capture_expect(struct engine *e, const struct client_facts *f)
+{
+	if (e->wire != NULL)
+		wire_expect(e->wire, f);
+}
+
+void engine_capture_collect(struct engine *e, struct client_facts *f, int ms)
+{
+	if (e->wire != NULL)
+		wire_collect(e->wire, f, ms, &e->quit, &e->lock);
+}
+
+/* ---- the worker -------------------------------------------------------- */
+
+static void run_step(struct engine *e, int i)
+{
+	struct step_work w = {.e = e, .index = i, .id = e->rep.steps[i].id};
+	struct pending *p;
+	uint64_t start = now_ms();
+	const struct probe_def *def = e->probes[i];
+
+	strv_init(&w.evidence);
+	strv_init(&w.details);
+	p = pending_new(EV_STEP_STARTED, i);
+	p->step.status = STEP_RUNNING;
+	post(e, p);
+
+	if (def == NULL) {
+		step_finish(&w, STEP_SKIP, "this step is not available in this build");
+	} else if (def->run(&w, &e->facts) < 0 && w.status == STEP_PENDING) {
+		step_finish(&w, STEP_ERROR, "the probe could not run");
+	}
+	if (w.status == STEP_PENDING || w.status == STEP_RUNNING)
+		step_finish(&w, STEP_ERROR, "the probe ended without a result");
+
+	p = pending_new(EV_STEP_FINISHED, i);
+	p->step.status = w.status;
+	p->step.summary = w.summary;
+	p->step.evidence = w.evidence;
+	p->step.details = w.details;
+	p->step.duration_ms = now_ms() - start;
+	post(e, p);
+}
+
+static void run_verdict(struct engine *e)
+{
+	struct pending *p = pending_new(EV_VERDICT, -1);
+
+	verdict_client(&e->facts, &e->cfg.target, e->assets, e->rep.platform, &p->verdict);
+	post(e, p);
+}
+
+static void *worker_main(void *arg)
+{
+	struct engine *e = arg;
+
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		int from, to;
+
+		while (!e->req_pending && !e->quit)
+			pthread_cond_wait(&e->cond, &e->lock);
+		if (e->quit)
+			break;
+		from = e->req_from;
+		to = e->req_to;
+		e->req_pending = false;
+		pthread_mutex_unlock(&e->lock);
+
+		for (int i = from; i <= to && !engine_cancelled(e); i++)
+			run_step(e, i);
+		if (!engine_cancelled(e))
+			run_verdict(e);
+
+		pthread_mutex_lock(&e->lock);
+		if (!e->req_pending) {
+			e->busy = false;
+			pthread_mutex_unlock(&e->lock);
+			post(e, pending_new(EV_DONE, -1));
+			pthread_mutex_lock(&e->lock);
+		}
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+/* ---- the face's side --------------------------------------------------- */
+
+static char *expand_command(struct engine *e, const struct asset_doc *doc)
+{
+	const struct target *t = &e->cfg.target;
+	const char *tmpl = asset_doc_get_for(doc, "command", e->rep.platform);
+	char port[16], userhost[512];
+	struct asset_var vars[4];
+
+	if (tmpl == NULL)
+		return NULL;
+	snprintf(port, sizeof(port), "%d", t->port);
+	snprintf(userhost, sizeof(userhost), "%s%s%s", t->user ? t->user : "",
+		 t->user ? "@" : "", t->host ? t->host : "localhost");
+	vars[0] = (struct asset_var){"host", t->host ? t->host : "localhost"};
+	vars[1] = (struct asset_var){"port", port};
+	vars[2] = (struct asset_var){"user", t->user ? t->user : "$USER"};
+	vars[3] = (struct asset_var){"userhost", userhost};
+	return assets_expand(tmpl, vars, 4);
+}
+
+struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
+{
+	struct engine *e = xcalloc(1, sizeof(*e));
+	const struct strv *flow;
+	const struct target *t = &cfg->target;
+
+	e->cfg = *cfg;
+	target_init(&e->cfg.target);
+	e->cfg.target.user = t->user ? xstrdup(t->user) : NULL;
+	e->cfg.target.host = t->host ? xstrdup(t->host) : NULL;
+	e->cfg.target.port = t->port;
+	e->cfg.target.port_given = t->port_given;
+	e->cfg.target.symptom = t->symptom;
+	e->cfg.target.symptom_text = t->symptom_text ? xstrdup(t->symptom_text) : NULL;
+	e->assets = cfg->assets;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->cond, NULL);
+	e->wake[0] = e->wake[1] = -1;
+	client_facts_init(&e->facts);
+
+	e->rep.side = cfg->side == SIDE_SERVER ? SIDE_SERVER : SIDE_CLIENT;
+	e->rep.host = t->host ? printable(t->host, strlen(t->host), false) : NULL;
+	e->rep.port = t->port;
+	e->rep.user = t->user ? printable(t->user, strlen(t->user), false) : NULL;
+	e->rep.platform = xstrdup(platform_name());
+	strv_init(&e->rep.addresses);
+	verdict_init(&e->rep.verdict);
+	e->rep.capture.outcome = xstrdup("none");
+	if (t->symptom != SYMPTOM_NONE) {
+		e->rep.symptom = xstrdup(symptom_id(t->symptom));
+		e->rep.symptom_text = t->symptom_text ? xstrdup(t->symptom_text) : NULL;
+	}
+
+	if (pipe2(e->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		strbuf_addf(err, "cannot make the engine's wake-up pipe: %s", strerror(errno));
+		goto fail;
+	}
+	flow = e->rep.side == SIDE_SERVER ? &e->assets->server_flow : &e->assets->client_flow;
+	if (flow->n == 0) {
+		strbuf_addf(err, "the assets (%s) have no %s flow", e->assets->origin,
+			    side_name(e->rep.side));
+		goto fail;
+	}
+	e->rep.nsteps = flow->n;
+	e->rep.steps = xcalloc(flow->n, sizeof(*e->rep.steps));
+	e->probes = xcalloc(flow->n, sizeof(*e->probes));
+	for (size_t i = 0; i < flow->n; i++) {
+		struct report_step *s = &e->rep.steps[i];
+		const struct asset_doc *doc = assets_step(e->assets, flow->v[i]);
+
+		s->id = asset_doc_get(doc, "id");
+		s->title = asset_doc_get(doc, "title");
+		s->text = doc;
+		s->command = expand_command(e, doc);
+		strv_init(&s->evidence);
+		strv_init(&s->details);
+		e->probes[i] = probe_find(s->id);
+	}
+
+	if (e->rep.side == SIDE_CLIENT && !cfg->no_capture) {
+		struct strbuf why;
+
+		strbuf_init(&why);
+		e->wire = wire_new(&e->cfg, &why);
+		e->rep.capture.available = e->wire != NULL;
+		if (e->wire == NULL) {
+			e->rep.capture.reason = xstrdup(why.buf);
+			if (cfg->replay_file != NULL) {
+				strbuf_addstr(err, why.buf);
+				strbuf_release(&why);
+				goto fail;
+			}
+		} else {
+			e->rep.capture.interface = xstrdup(wire_interface(e->wire));
+		}
+		strbuf_release(&why);
+	} else {
+		e->rep.capture.reason = xstrdup(cfg->no_capture ? "turned off with --no-capture"
+					       : "the server side does not capture yet");
+	}
+	e->facts.capture_available = e->rep.capture.available;
+
+	if (pthread_create(&e->thread, NULL, worker_main, e) != 0) {
+		strbuf_addstr(err, "cannot start the engine's worker thread");
+		goto fail;
+	}
+	e->thread_started = true;
+	return e;
+fail:
+	engine_free(e);
+	return NULL;
+}
+
+void engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	if (e->thread_started) {
+		pthread_mutex_lock(&e->lock);
+		e->quit = true;
+		pthread_cond_broadcast(&e->cond);
+		pthread_mutex_unlock(&e->lock);
+		pthread_join(e->thread, NULL);
+	}
+	while (e->head) {
+		struct pending *p = e->head;
+
+		e->head = p->next;
+		pending_free(p);
+	}
+	wire_free(e->wire);
+	for (size_t i = 0; i < e->rep.nsteps; i++) {
+		struct report_step *s = &e->rep.steps[i];
+
+		free(s->summary);
+		free(s->command);
+		free(s->wait_reason);
+		strv_release(&s->evidence);
+		strv_release(&s->details);
+	}
+	free(e->rep.steps);
+	free(e->probes);
+	free(e->rep.host);
+	free(e->rep.user);
+	free(e->rep.platform);
+	free(e->rep.symptom);
+	free(e->rep.symptom_text);
+	free(e->rep.failure);
+	strv_release(&e->rep.addresses);
+	verdict_release(&e->rep.verdict);
+	free(e->rep.capture.reason);
+	free(e->rep.capture.interface);
+	free(e->rep.capture.outcome);
+	free(e->rep.capture.outcome_text);
+	for (size_t i = 0; i < e->rep.capture.npackets; i++)
+		free(e->rep.capture.packets[i].summary);
+	free(e->rep.capture.packets);
+	client_facts_release(&e->facts);
+	target_release(&e->cfg.target);
+	if (e->wake[0] >= 0)
+		close(e->wake[0]);
+	if (e->wake[1] >= 0)
+		close(e->wake[1]);
+	pthread_cond_destroy(&e->cond);
+	pthread_mutex_destroy(&e->lock);
+	free(e);
+}
+
+void engine_subscribe(struct engine *e, engine_event_fn fn, void *ctx)
+{
+	e->fn = fn;
+	e->fn_ctx = ctx;
+}
+
+void engine_run(struct engine *e, int from, int to)
+{
+	if (from < 0)
+		from = 0;
+	if (to >= (int)e->rep.nsteps)
+		to = (int)e->rep.nsteps - 1;
+	pthread_mutex_lock(&e->lock);
+	e->req_from = from;
+	e->req_to = to;
+	e->req_pending = true;
+	e->busy = true;
+	e->rep.finished = false;
+	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+}
+
+void engine_run_all(struct engine *e)
+{
+	engine_run(e, 0, (int)e->rep.nsteps - 1);
+}
+
+bool engine_busy(const struct engine *e)
+{
+	return e->busy || e->head != NULL;
+}
+
+int engine_pollfds(struct engine *e, struct pollfd *fds, int max)
+{
+	int n = 0;
+
+	if (n < max)
+		fds[n++] = (struct pollfd){.fd = e->wake[0], .events = POLLIN};
+	if (e->wire != NULL && n < max) {
+		int fd = wire_fd(e->wire);
+
+		if (fd >= 0)
+			fds[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+	}
+	return n;
+}
+
+int engine_timeout(struct engine *e)
+{
+	/* a capture whose fd may not signal every packet is read at least this often */
+	return e->wire != NULL ? 50 : -1;
+}
+
+static void apply_step(struct report_step *dst, struct pending *p)
+{
+	struct report_step *src = &p->step;
+
+	dst->status = src->status;
+	if (p->ev.kind == EV_STEP_STARTED) {
+		if (src->wait_reason == NULL) {
+			/* the step (re)starts: forget what an earlier run found */
+			dst->started_ms = now_ms();
+			strv_release(&dst->evidence);
+			strv_release(&dst->details);
+			free(dst->summary);
+			dst->summary = NULL;
+			dst->duration_ms = 0;
+		}
+		dst->wait_ms = src->wait_ms;
+		free(dst->wait_reason);
+		dst->wait_reason = src->wait_reason;
+		src->wait_reason = NULL;
+		return;
+	}
+	free(dst->summary);
+	dst->summary = src->summary;
+	src->summary = NULL;
+	strv_release(&dst->evidence);
+	dst->evidence = src->evidence;
+	strv_init(&src->evidence);
+	strv_release(&dst->details);
+	dst->details = src->details;
+	strv_init(&src->details);
+	dst->duration_ms = src->duration_ms;
+	dst->wait_ms = 0;
+	free(dst->wait_reason);
+	dst->wait_reason = NULL;
+}
+
+static void emit(struct engine *e, enum engine_event_kind kind, int step)
+{
+	struct engine_event ev = {.kind = kind, .step = step};
+
+	if (e->fn)
+		e->fn(e->fn_ctx, &ev, &e->rep);
+}
+
+void engine_dispatch(struct engine *e)
+{
+	char buf[256];
+	struct pending *list;
+
+	while (read(e->wake[0], buf, sizeof(buf)) > 0)
+		;
+	if (e->wire != NULL) {
+		size_t before = e->rep.capture.npackets;
+
+		wire_pump(e->wire, &e->rep.capture);
+		for (size_t i = before; i < e->rep.capture.npackets; i++)
+			emit(e, EV_PACKET, (int)i);
+	}
+	pthread_mutex_lock(&e->lock);
+	list = e->head;
+	e->head = e->tail = NULL;
+	pthread_mutex_unlock(&e->lock);
+
+	while (list) {
+		struct pending *p = list;
+		int i = p->ev.step;
+
+		list = p->next;
+		switch (p->ev.kind) {
+		case EV_STEP_STARTED:
+		case EV_STEP_FINISHED:
+			apply_step(&e->rep.steps[i], p);
+			break;
+		case EV_EVIDENCE:
+			strv_push_owned(&e->rep.steps[i].evidence, p->line);
+			p->line = NULL;
+			break;
+		case EV_TARGET:
+			strv_release(&e->rep.addresses);
+			e->rep.addresses = p->addresses;
+			strv_init(&p->addresses);
+			break;
+		case EV_VERDICT:
+			verdict_release(&e->rep.verdict);
+			e->rep.verdict = p->verdict;
+			verdict_init(&p->verdict);
+			e->rep.has_verdict = true;
+			if (e->wire != NULL)
+				wire_finish(e->wire, &e->rep.capture);
+			break;
+		case EV_DONE:
+			e->rep.finished = true;
+			break;
+		case EV_PACKET:
+		case EV_CAPTURE:
+			break;
+		}
+		emit(e, p->ev.kind, i);
+		pending_free(p);
+	}
+}
+
+const struct report *engine_report(const struct engine *e)
+{
+	return &e->rep;
+}
+
+void engine_run_to_end(struct engine *e)
+{
+	engine_run_all(e);
+	while (!e->rep.finished) {
+		struct pollfd fds[4];
+		int n = engine_pollfds(e, fds, 4);
+
+		poll(fds, (nfds_t)n, engine_timeout(e));
+		engine_dispatch(e);
+	}
+}

@@ -1,0 +1,161 @@
+/* The engine: walks the flow of steps for one target, runs the probes off the
+ * face's thread, and tells the face what happened through events. A face
+ * reads the report only on its own thread, between engine_dispatch() calls,
+ * and never reaches into probe state. */
+#ifndef SSHD_ENGINE_H
+#define SSHD_ENGINE_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/assets.h"
+#include "engine/target.h"
+#include "engine/util.h"
+
+enum side { SIDE_AUTO, SIDE_CLIENT, SIDE_SERVER };
+
+enum step_status {
+	STEP_PENDING,   /* not run yet */
+	STEP_RUNNING,
+	STEP_PASS,
+	STEP_FAIL,
+	STEP_WARN,
+	STEP_SKIP,
+	STEP_ERROR,     /* the probe itself could not run */
+};
+
+/* One step of the flow as a face shows it. */
+struct report_step {
+	const char *id;             /* from assets; valid while the engine lives */
+	const char *title;
+	const struct asset_doc *text; /* what / why / reading sections */
+	enum step_status status;
+	char *summary;              /* one printable sentence of what we saw */
+	char *command;              /* what a person would type, filled in */
+	struct strv evidence;       /* printable lines */
+	struct strv details;        /* raw evidence for the details view, printable */
+	uint64_t started_ms;        /* monotonic; 0 before it started */
+	uint64_t duration_ms;
+	uint64_t wait_ms;           /* while running: how long it may wait in all */
+	char *wait_reason;          /* while running: what it waits for, or NULL */
+};
+
+/* One packet line of the capture pane. */
+struct report_packet {
+	uint64_t t_us;              /* since the first SYN */
+	bool outbound;
+	char *summary;              /* printable */
+};
+
+struct report_verdict {
+	char *cause;                /* a stable id of the design's table */
+	char *confidence;           /* "certain", "likely", "possible" */
+	char *summary;
+	char *fix;
+	char *fix_command;          /* the command to try first, or NULL */
+	struct strv alternatives;   /* cause ids the evidence does not rule out */
+	struct strv alternatives_text; /* one sentence each, same order */
+	struct strv evidence;       /* the facts it rests on */
+	struct strv prevention;     /* advice, not causes */
+	char *symptom_match;        /* how the pasted ssh line compares, or NULL */
+};
+
+struct report_capture {
+	bool available;
+	char *reason;               /* why not, when !available */
+	char *interface;
+	char *outcome;              /* synack, rst, icmp, silence, none */
+	char *outcome_text;         /* one sentence */
+	struct report_packet *packets;
+	size_t npackets;
+	size_t packets_dropped;     /* beyond the kept list */
+	uint64_t received, dropped; /* libpcap's counters */
+};
+
+/* Everything a face draws. Owned by the engine, changed only inside
+ * engine_dispatch() on the face's thread. */
+struct report {
+	enum side side;
+	char *host;                 /* printable; NULL on the server side without one */
+	int port;
+	char *user;
+	struct strv addresses;
+	char *platform;             /* "debian", "rhel", "linux", "macos" */
+	struct report_step *steps;
+	size_t nsteps;
+	struct report_capture capture;
+	bool has_verdict;
+	struct report_verdict verdict;
+	bool finished;              /* the whole flow has run */
+	bool failed;                /* the diagnosis could not run */
+	char *failure;              /* why, when failed */
+	char *symptom;              /* symptom id, or NULL */
+	char *symptom_text;
+};
+
+enum engine_event_kind {
+	EV_STEP_STARTED,
+	EV_STEP_FINISHED,
+	EV_EVIDENCE,
+	EV_PACKET,
+	EV_CAPTURE,                 /* capture status changed */
+	EV_TARGET,                  /* addresses known */
+	EV_VERDICT,
+	EV_DONE,                    /* nothing more is running */
+};
+
+struct engine_event {
+	enum engine_event_kind kind;
+	int step;                   /* index, or -1 */
+};
+
+typedef void (*engine_event_fn)(void *ctx, const struct engine_event *ev,
+				const struct report *rep);
+
+struct engine_config {
+	struct target target;       /* copied */
+	enum side side;
+	const struct assets *assets;/* must outlive the engine */
+	const char *interface;      /* -i, or NULL */
+	bool no_capture;
+	const char *replay_file;    /* --replay, or NULL */
+	const char *sshd_config;    /* --sshd-config, or NULL */
+	int silence_floor_ms;       /* 0: the default */
+};
+
+struct engine;
+
+/* Makes an engine for one diagnosis; NULL on failure with err set. */
+struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err);
+/* Stops what runs (waiting for the probes' own deadlines) and frees. NULL-safe. */
+void engine_free(struct engine *e);
+
+void engine_subscribe(struct engine *e, engine_event_fn fn, void *ctx);
+
+/* Queues steps from..to (inclusive) to run in order, then the verdict.
+ * Returns at once; progress comes as events. */
+void engine_run(struct engine *e, int from, int to);
+void engine_run_all(struct engine *e);
+bool engine_busy(const struct engine *e);
+
+/* The fds the face must poll (the engine's wake-up pipe, the capture).
+ * Returns how many were written into fds (at most max). */
+int engine_pollfds(struct engine *e, struct pollfd *fds, int max);
+/* How long the face may sleep in poll() before calling engine_dispatch,
+ * in ms (-1: until an fd is ready). */
+int engine_timeout(struct engine *e);
+/* Handles what is ready and calls the subscriber for each event.
+ * Never blocks. */
+void engine_dispatch(struct engine *e);
+
+const struct report *engine_report(const struct engine *e);
+
+/* Runs the whole flow with no face, until done; for batch and tests. */
+void engine_run_to_end(struct engine *e);
+
+const char *step_status_word(enum step_status s);   /* "pass", "fail", ... */
+const char *step_status_tag(enum step_status s);    /* "[ OK ]", "[FAIL]" ... */
+const char *side_name(enum side s);
+
+#endif

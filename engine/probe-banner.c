@@ -1,0 +1,81 @@
+/* What does the server say first? An SSH server speaks first, with a line
+ * that starts "SSH-"; anything else, or silence, or a close, is a finding. */
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/conn.h"
+#include "engine/probe.h"
+
+#define BANNER_MS 3000
+
+int probe_banner_run(struct step_work *w, struct client_facts *f)
+{
+	const struct target *t = engine_target(w->e);
+	struct conn c[FACTS_MAX_ADDRS];
+	size_t n = 0, map[FACTS_MAX_ADDRS], ssh = 0;
+	bool cancel = false;
+
+	memset(c, 0, sizeof(c));
+	for (size_t i = 0; i < f->naddrs; i++) {
+		free(f->addrs[i].banner_text);
+		f->addrs[i].banner_text = NULL;
+		f->addrs[i].banner = BANNER_NOT_TRIED;
+		if (f->addrs[i].tcp != TCP_ANSWERED)
+			continue;
+		conn_set_address(&c[n], f->addrs[i].text, t->port);
+		c[n].want_banner = true;
+		map[n++] = i;
+	}
+	if (n == 0) {
+		step_finish(w, STEP_SKIP, "no address accepted a TCP connection");
+		return 0;
+	}
+	step_wait(w, BANNER_MS, "waiting for the server to speak first");
+	conn_run(c, n, f->silence_ms > 0 ? f->silence_ms : 3000, BANNER_MS, &cancel, NULL, NULL);
+	for (size_t k = 0; k < n; k++) {
+		struct addr_facts *a = &f->addrs[map[k]];
+
+		a->banner = c[k].tcp == TCP_ANSWERED ? c[k].banner : BANNER_NOT_TRIED;
+		a->banner_text = c[k].banner_text;
+		c[k].banner_text = NULL;
+		if (c[k].tcp != TCP_ANSWERED) {
+			step_evidence(w, "%s: this time the connection failed: %s", a->text,
+				      tcp_result_word(c[k].tcp));
+			continue;
+		}
+		switch (a->banner) {
+		case BANNER_SSH:
+			ssh++;
+			step_evidence(w, "%s said: %s", a->text, a->banner_text);
+			break;
+		case BANNER_MAXSTARTUPS:
+			step_evidence(w, "%s said \"%s\" and closed: sshd has too many unauthenticated connections",
+				      a->text, a->banner_text);
+			break;
+		case BANNER_OTHER:
+			step_evidence(w, "%s said: %s", a->text, a->banner_text);
+			break;
+		case BANNER_SILENT:
+			step_evidence(w, "%s said nothing in %d ms", a->text, BANNER_MS);
+			break;
+		case BANNER_CLOSED:
+			step_evidence(w, "%s closed the connection without a word", a->text);
+			break;
+		case BANNER_RESET:
+			step_evidence(w, "%s reset the connection without a word", a->text);
+			break;
+		case BANNER_NOT_TRIED:
+			break;
+		}
+	}
+	conn_release(c, n);
+	if (ssh == n)
+		step_finish(w, STEP_PASS, "an SSH server answers: %s", f->addrs[map[0]].banner_text);
+	else if (ssh > 0)
+		step_finish(w, STEP_WARN, "SSH answers on %zu of %zu addresses", ssh, n);
+	else
+		step_finish(w, STEP_FAIL, "what answers on port %d is not an SSH server (%s)", t->port,
+			    banner_result_word(f->addrs[map[0]].banner));
+	return 0;
+}

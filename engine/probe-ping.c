@@ -1,0 +1,212 @@
+/* ICMP echo: is the host up at all, and how far (round-trip time, TTL)?
+ * Senders rate-limit and firewalls drop ICMP: one answer is enough, and no
+ * answer proves nothing on its own. */
+#include <stdlib.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/probe.h"
+
+#define PING_COUNT 3
+#define PING_INTERVAL_MS 200
+#define PING_DEADLINE_MS 1000
+
+struct pinger {
+	struct addr_facts *a;
+	int fd;
+	bool raw;          /* raw socket: replies carry the IPv4 header */
+	uint16_t id;
+	int sent;
+	bool answered;
+	uint32_t rtt_us;
+	int ttl;
+	uint64_t sent_us[PING_COUNT];
+};
+
+static uint16_t icmp_checksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Opens an unprivileged ping socket, or a raw one; -1 with *why set. */
+static int ping_open(int family, bool *raw, const char **why)
+{
+	int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto), on = 1;
+
+	*raw = false;
+	if (fd < 0) {
+		fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+		*raw = fd >= 0;
+	}
+	if (fd < 0) {
+		*why = "no ping socket is allowed for this user (sysctl net.ipv4.ping_group_range) and raw sockets need root or CAP_NET_RAW";
+		return -1;
+	}
+	if (family == AF_INET)
+		setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
+	else
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on));
+	return fd;
+}
+
+static void ping_send(struct pinger *p)
+{
+	uint8_t pkt[16] = {0};
+	int family = p->a->sa.ss_family;
+	uint16_t seq = (uint16_t)(p->sent + 1);
+
+	pkt[0] = family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	pkt[4] = (uint8_t)(p->id >> 8);
+	pkt[5] = (uint8_t)p->id;
+	pkt[6] = (uint8_t)(seq >> 8);
+	pkt[7] = (uint8_t)seq;
+	memcpy(pkt + 8, "ssh-doc", 8);
+	if (family == AF_INET) {
+		uint16_t c = icmp_checksum(pkt, sizeof(pkt));
+
+		memcpy(pkt + 2, &c, 2);
+	}
+	p->sent_us[p->sent] = now_us();
+	p->sent++;
+	(void)sendto(p->fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&p->a->sa, p->a->salen);
+}
+
+static void ping_receive(struct pinger *p)
+{
+	uint8_t buf[1500];
+	char cbuf[256];
+	struct sockaddr_storage from;
+	struct iovec iov = {buf, sizeof(buf)};
+	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+			    .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	ssize_t n;
+
+	while ((n = recvmsg(p->fd, &mh, 0)) > 0) {
+		const uint8_t *icmp = buf;
+		size_t len = (size_t)n, hl = 0;
+		int ttl = -1, want = p->a->sa.ss_family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY;
+		uint16_t seq;
+
+		if (p->raw && p->a->sa.ss_family == AF_INET) {
+			if (len < 20)
+				goto next;
+			hl = (size_t)(buf[0] & 0x0f) * 4;
+			ttl = buf[8];
+			if (hl < 20 || len < hl + 8)
+				goto next;
+			icmp += hl;
+			len -= hl;
+		}
+		if (len < 8 || icmp[0] != want)
+			goto next;
+		/* ping sockets rewrite the id; raw sockets see every reply */
+		if (p->raw && (uint16_t)(icmp[4] << 8 | icmp[5]) != p->id)
+			goto next;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
+			    (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT))
+				memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
+		seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
+		if (seq >= 1 && seq <= p->sent && !p->answered) {
+			p->answered = true;
+			p->rtt_us = (uint32_t)(now_us() - p->sent_us[seq - 1]);
+			p->ttl = ttl;
+		}
+next:
+		mh.msg_namelen = sizeof(from);
+		mh.msg_controllen = sizeof(cbuf);
+	}
+}
+
+int probe_ping_run(struct step_work *w, struct client_facts *f)
+{
+	struct pinger p[FACTS_MAX_ADDRS];
+	const char *why = NULL;
+	size_t n = 0, answered = 0;
+	uint64_t start = now_ms();
+
+	f->ping_tried = f->ping_answered = false;
+	if (f->naddrs == 0) {
+		step_finish(w, STEP_SKIP, "no address to ping");
+		return 0;
+	}
+	for (size_t k = 0; k < f->naddrs; k++) {
+		bool raw;
+		int fd = ping_open(f->addrs[k].sa.ss_family, &raw, &why);
+
+		if (fd < 0)
+			continue;
+		p[n] = (struct pinger){.a = &f->addrs[k], .fd = fd, .raw = raw,
+				       .id = (uint16_t)(getpid() ^ (int)k), .ttl = -1};
+		n++;
+	}
+	if (n == 0) {
+		free(f->ping_skip);
+		f->ping_skip = xstrdup(why ? why : "no ICMP socket");
+		step_evidence(w, "cannot send ping: %s", f->ping_skip);
+		step_finish(w, STEP_SKIP, "ping is not possible for this user");
+		return 0;
+	}
+	f->ping_tried = true;
+	step_wait(w, PING_DEADLINE_MS, "waiting for echo replies");
+	for (;;) {
+		uint64_t el = now_ms() - start;
+		struct pollfd fds[FACTS_MAX_ADDRS];
+		bool all = true;
+
+		for (size_t i = 0; i < n; i++) {
+			if (!p[i].answered && p[i].sent < PING_COUNT &&
+			    el >= (uint64_t)p[i].sent * PING_INTERVAL_MS)
+				ping_send(&p[i]);
+			all = all && p[i].answered;
+			fds[i] = (struct pollfd){.fd = p[i].fd, .events = POLLIN};
+		}
+		if (all || el >= PING_DEADLINE_MS || engine_cancelled(w->e))
+			break;
+		poll(fds, (nfds_t)n, 20);
+		for (size_t i = 0; i < n; i++)
+			if (fds[i].revents & POLLIN)
+				ping_receive(&p[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		close(p[i].fd);
+		if (p[i].answered) {
+			answered++;
+			step_evidence(w, "%s answered: time %u.%03u ms, TTL %d", p[i].a->text,
+				      p[i].rtt_us / 1000, p[i].rtt_us % 1000, p[i].ttl);
+			if (!f->ping_answered || p[i].rtt_us > f->ping_rtt_us) {
+				f->ping_rtt_us = p[i].rtt_us;
+				f->ping_ttl = p[i].ttl;
+			}
+			f->ping_answered = true;
+		} else {
+			step_evidence(w, "%s: no echo reply to %d requests within %d ms", p[i].a->text,
+				      p[i].sent, PING_DEADLINE_MS);
+		}
+	}
+	if (answered == n)
+		step_finish(w, STEP_PASS, "the host answers ping: it is up and reachable");
+	else if (answered > 0)
+		step_finish(w, STEP_WARN, "%zu of %zu addresses answer ping", answered, n);
+	else
+		step_finish(w, STEP_WARN, "no answer to ping; many hosts and firewalls ignore it, so this alone proves nothing");
+	return 0;
+}

@@ -1,0 +1,73 @@
+/* What the engine hands a probe, and what a probe may call. Private to
+ * engine/: faces see only engine.h. Every function here runs on the worker
+ * thread. */
+#ifndef SSHD_PROBE_H
+#define SSHD_PROBE_H
+
+#include <stdbool.h>
+
+#include "engine/engine.h"
+#include "engine/facts.h"
+
+/* A step being run: the probe fills it; the engine publishes it when done. */
+struct step_work {
+	struct engine *e;
+	int index;
+	const char *id;
+	enum step_status status;
+	char *summary;
+	struct strv evidence;
+	struct strv details;
+};
+
+/* One step kind: a const table of these maps asset ids to probes. */
+struct probe_def {
+	const char *id;
+	enum side side;
+	/* Runs the probe; its findings go into w and the facts. The return value
+	 * is 0, or negative when the probe itself could not run (STEP_ERROR). */
+	int (*run)(struct step_work *w, struct client_facts *f);
+};
+
+const struct probe_def *probe_find(const char *id);
+
+/* Sets the step's status and its one-sentence summary. */
+void step_finish(struct step_work *w, enum step_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Adds a line of evidence (made printable by the caller where it came from
+ * outside) and shows it at once. */
+void step_evidence(struct step_work *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds a line to the details view only. */
+void step_detail(struct step_work *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Tells the face the step now waits up to ms for what reason. */
+void step_wait(struct step_work *w, int ms, const char *reason);
+
+/* True once the engine is being freed: probes stop at their next check. */
+bool engine_cancelled(struct engine *e);
+/* The target and the side, read-only. */
+const struct target *engine_target(struct engine *e);
+/* Publishes the resolved addresses to the face. */
+void engine_publish_addresses(struct engine *e, const struct client_facts *f);
+
+/* The capture, seen from a probe. All safe from the worker thread. */
+bool engine_capture_live(struct engine *e);
+/* Asks the capture to watch connection attempts from these local ports. */
+void engine_capture_expect(struct engine *e, const struct client_facts *f);
+/* Waits up to ms for the capture to have classified every attempt it was
+ * told to expect; then copies what it saw into f. */
+void engine_capture_collect(struct engine *e, struct client_facts *f, int ms);
+
+/* The TOS byte our SYNs carry, so a RST that echoes it can be told from one a
+ * firewall rule made (see the design's wire facts). */
+#define PROBE_SYN_TOS 0x28
+
+/* Client probes, one file each (probe-*.c). */
+int probe_dns_run(struct step_work *w, struct client_facts *f);
+int probe_route_run(struct step_work *w, struct client_facts *f);
+int probe_ping_run(struct step_work *w, struct client_facts *f);
+int probe_tcp_run(struct step_work *w, struct client_facts *f);
+int probe_banner_run(struct step_work *w, struct client_facts *f);
+int probe_ssh_run(struct step_work *w, struct client_facts *f);
+int probe_altport_run(struct step_work *w, struct client_facts *f);
+
+#endif

@@ -1,0 +1,419 @@
+/* The verdict rules, in one place, and their wording from assets/. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/verdict.h"
+
+void verdict_decision_init(struct verdict_decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->addr_index = -1;
+	strv_init(&d->evidence);
+	strv_init(&d->alternatives);
+}
+
+void verdict_decision_release(struct verdict_decision *d)
+{
+	strv_release(&d->evidence);
+	strv_release(&d->alternatives);
+}
+
+static void decide(struct verdict_decision *d, const char *cause, const char *confidence)
+{
+	d->cause = cause;
+	d->confidence = confidence;
+}
+
+static void alt(struct verdict_decision *d, const char *cause)
+{
+	if (!strv_contains(&d->alternatives, cause) && (d->cause == NULL || strcmp(d->cause, cause) != 0))
+		strv_push(&d->alternatives, cause);
+}
+
+/* The address ssh would end up reporting on: the first that answered TCP,
+ * else the first one (ssh tries them in order). */
+static int pick_address(const struct client_facts *f)
+{
+	for (size_t i = 0; i < f->naddrs; i++)
+		if (f->addrs[i].tcp == TCP_ANSWERED)
+			return (int)i;
+	return 0;
+}
+
+static void decide_answered(const struct client_facts *f, const struct addr_facts *a,
+			    int port, struct verdict_decision *d)
+{
+	switch (a->banner) {
+	case BANNER_MAXSTARTUPS:
+		strv_pushf(&d->evidence, "%s port %d accepted, then said \"Exceeded MaxStartups\" and closed",
+			   a->text, port);
+		decide(d, "connection_limit", "certain");
+		return;
+	case BANNER_CLOSED:
+	case BANNER_RESET:
+		strv_pushf(&d->evidence, "%s port %d accepted the connection, then %s it before sending any SSH identification",
+			   a->text, port, a->banner == BANNER_CLOSED ? "closed" : "reset");
+		decide(d, "closed_by_server", "likely");
+		alt(d, "connection_limit");
+		return;
+	case BANNER_OTHER:
+	case BANNER_SILENT:
+		if (a->banner == BANNER_OTHER)
+			strv_pushf(&d->evidence, "%s port %d answers, but says \"%s\", which is not an SSH identification",
+				   a->text, port, a->banner_text ? a->banner_text : "");
+		else
+			strv_pushf(&d->evidence, "%s port %d accepts connections but says nothing; an SSH server speaks first",
+				   a->text, port);
+		if (f->alt_ssh_port > 0) {
+			strv_pushf(&d->evidence, "an SSH server answers on port %d", f->alt_ssh_port);
+			decide(d, "wrong_port", "likely");
+			alt(d, "not_ssh");
+		} else {
+			decide(d, "not_ssh", a->banner == BANNER_OTHER ? "certain" : "likely");
+		}
+		return;
+	case BANNER_SSH:
+	case BANNER_NOT_TRIED:
+		break;
+	}
+	strv_pushf(&d->evidence, "%s port %d accepted the connection", a->text, port);
+	decide(d, "not_ssh", "possible");
+}
+
+static void decide_refused(const struct client_facts *f, const struct addr_facts *a,
+			   int port, struct verdict_decision *d)
+{
+	if (a->wire == WIRE_ICMP)
+		strv_pushf(&d->evidence, "the SYN to %s port %d was answered by ICMP %d/%d from %s",
+			   a->text, port, a->icmp_type, a->icmp_code, a->icmp_from[0] ? a->icmp_from : "?");
+	else if (a->wire == WIRE_RST)
+		strv_pushf(&d->evidence, "the SYN to %s port %d was answered by a TCP reset (RST)", a->text, port);
+	else
+		strv_pushf(&d->evidence, "connecting to %s port %d was refused (ECONNREFUSED)", a->text, port);
+	if (a->wire_note)
+		strv_push(&d->evidence, a->wire_note);
+
+	if (f->alt_ssh_port > 0) {
+		strv_pushf(&d->evidence, "an SSH server answers on port %d", f->alt_ssh_port);
+		decide(d, "wrong_port", "likely");
+		alt(d, a->wire == WIRE_ICMP ? "firewall_reject" : "port_closed");
+		return;
+	}
+	if (a->wire == WIRE_ICMP) {
+		/* a TCP stack answers a closed port with a RST: ICMP means a rule */
+		decide(d, "firewall_reject", "certain");
+		return;
+	}
+	if (a->wire == WIRE_RST) {
+		switch (a->rst_by) {
+		case RST_BY_PATH:
+			decide(d, "middlebox_reset", "likely");
+			alt(d, "firewall_reject");
+			return;
+		case RST_BY_RULE:
+			decide(d, "firewall_reject", "likely");
+			alt(d, "port_closed");
+			return;
+		case RST_BY_HOST:
+			decide(d, "port_closed", "certain");
+			return;
+		case RST_BY_UNKNOWN:
+			decide(d, "port_closed", "likely");
+			alt(d, "firewall_reject");
+			return;
+		}
+	}
+	decide(d, "port_closed", "likely");
+	alt(d, "firewall_reject");
+}
+
+static void decide_silent(const struct client_facts *f, const struct addr_facts *a,
+			  int port, struct verdict_decision *d)
+{
+	strv_pushf(&d->evidence, "no answer from %s port %d within %d ms", a->text, port, f->silence_ms);
+	if (a->wire == WIRE_SILENCE)
+		strv_push(&d->evidence, "the capture saw our SYNs leave and nothing come back");
+	if (f->alt_ssh_port > 0) {
+		strv_pushf(&d->evidence, "an SSH server answers on port %d", f->alt_ssh_port);
+		decide(d, "wrong_port", "likely");
+		alt(d, "firewall_drop");
+		return;
+	}
+	if (f->ping_answered) {
+		strv_pushf(&d->evidence, "the host answers ping (%u.%03u ms), so it is up: something drops the SYNs",
+			   f->ping_rtt_us / 1000, f->ping_rtt_us % 1000);
+		decide(d, "firewall_drop", "likely");
+		return;
+	}
+	if (f->ping_tried)
+		strv_push(&d->evidence, "the host does not answer ping either: it may be down, or a firewall drops everything");
+	decide(d, "firewall_drop", "possible");
+	alt(d, "host_unreachable");
+}
+
+void verdict_decide_client(const struct client_facts *f, int port, struct verdict_decision *d)
+{
+	const struct addr_facts *a;
+	int i;
+
+	switch (f->dns) {
+	case DNS_NXDOMAIN:
+	case DNS_NO_ADDRESS:
+	case DNS_NO_SERVER:
+	case DNS_ERROR:
+		strv_pushf(&d->evidence, "the name does not resolve: %s",
+			   f->dns_message ? f->dns_message : "no address");
+		decide(d, "dns_failure", f->dns == DNS_NO_SERVER ? "likely" : "certain");
+		return;
+	default:
+		break;
+	}
+	if (f->naddrs == 0) {
+		strv_push(&d->evidence, "no address to connect to");
+		decide(d, "dns_failure", "possible");
+		return;
+	}
+	for (size_t k = 0; k < f->naddrs; k++)
+		if (f->addrs[k].banner == BANNER_SSH) {
+			d->addr_index = (int)k;
+			strv_pushf(&d->evidence, "%s port %d answered \"%s\"", f->addrs[k].text, port,
+				   f->addrs[k].banner_text ? f->addrs[k].banner_text : "SSH-");
+			if (f->ssh_ok && f->ssh_auth_methods)
+				strv_pushf(&d->evidence, "the key exchange completed; it offers: %s",
+					   f->ssh_auth_methods);
+			decide(d, "ok", "certain");
+			return;
+		}
+
+	i = pick_address(f);
+	d->addr_index = i;
+	a = &f->addrs[i];
+	switch (a->tcp) {
+	case TCP_ANSWERED:
+		decide_answered(f, a, port, d);
+		break;
+	case TCP_REFUSED:
+		decide_refused(f, a, port, d);
+		break;
+	case TCP_NO_ANSWER:
+		decide_silent(f, a, port, d);
+		break;
+	case TCP_HOST_UNREACH:
+	case TCP_NET_UNREACH:
+		if (a->wire == WIRE_ICMP && a->icmp_from[0])
+			strv_pushf(&d->evidence, "%s sent ICMP %d/%d: %s cannot be reached", a->icmp_from,
+				   a->icmp_type, a->icmp_code, a->text);
+		else if (a->tcp == TCP_NET_UNREACH)
+			strv_pushf(&d->evidence, "there is no route to %s from this machine", a->text);
+		else
+			strv_pushf(&d->evidence, "%s cannot be reached (no ARP/neighbour answer or ICMP host unreachable)",
+				   a->text);
+		decide(d, "host_unreachable", "certain");
+		break;
+	case TCP_FORBIDDEN:
+		strv_pushf(&d->evidence, "this machine refused to send the SYN to %s port %d: its own firewall forbids it",
+			   a->text, port);
+		decide(d, "local_firewall", "certain");
+		break;
+	case TCP_OTHER:
+	case TCP_NOT_TRIED:
+		strv_pushf(&d->evidence, "connecting to %s port %d failed: %s", a->text, port,
+			   tcp_result_word(a->tcp));
+		decide(d, "host_unreachable", "possible");
+		break;
+	}
+	/* other addresses that fail differently are worth a line */
+	for (size_t k = 0; k < f->naddrs; k++)
+		if ((int)k != i && f->addrs[k].tcp != a->tcp)
+			strv_pushf(&d->evidence, "the other address %s: %s", f->addrs[k].text,
+				   tcp_result_word(f->addrs[k].tcp));
+}
+
+/* Which pasted ssh errors each cause produces. */
+static const struct {
+	const char *cause;
+	enum symptom symptoms[4];
+} symptom_table[] = {
+	{"dns_failure", {SYMPTOM_RESOLVE}},
+	{"host_unreachable", {SYMPTOM_NO_ROUTE, SYMPTOM_NET_UNREACHABLE, SYMPTOM_TIMED_OUT}},
+	{"port_closed", {SYMPTOM_REFUSED}},
+	{"middlebox_reset", {SYMPTOM_REFUSED}},
+	{"firewall_drop", {SYMPTOM_TIMED_OUT}},
+	{"firewall_reject", {SYMPTOM_REFUSED, SYMPTOM_NO_ROUTE}},
+	{"wrong_port", {SYMPTOM_REFUSED, SYMPTOM_TIMED_OUT}},
+	{"not_ssh", {SYMPTOM_CLOSED}},
+	{"closed_by_server", {SYMPTOM_CLOSED}},
+	{"connection_limit", {SYMPTOM_CLOSED}},
+	{"local_firewall", {SYMPTOM_REFUSED, SYMPTOM_TIMED_OUT}},
+	{"tcp_wrappers", {SYMPTOM_CLOSED}},
+	{"fail2ban_ban", {SYMPTOM_TIMED_OUT, SYMPTOM_REFUSED}},
+	{"sshd_not_running", {SYMPTOM_REFUSED}},
+	{"sshd_not_installed", {SYMPTOM_REFUSED}},
+	{"sshd_config_error", {SYMPTOM_REFUSED}},
+	{"listen_address", {SYMPTOM_REFUSED}},
+	{"socket_activation_port", {SYMPTOM_REFUSED}},
+	{"port_in_use", {SYMPTOM_REFUSED, SYMPTOM_CLOSED}},
+};
+
+bool verdict_symptom_matches(const char *cause, enum symptom s)
+{
+	for (size_t i = 0; i < sizeof(symptom_table) / sizeof(symptom_table[0]); i++) {
+		if (strcmp(symptom_table[i].cause, cause) != 0)
+			continue;
+		for (size_t k = 0; k < 4; k++)
+			if (symptom_table[i].symptoms[k] == s && s != SYMPTOM_NONE)
+				return true;
+	}
+	return false;
+}
+
+void verdict_init(struct report_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	strv_init(&v->alternatives);
+	strv_init(&v->alternatives_text);
+	strv_init(&v->evidence);
+	strv_init(&v->prevention);
+}
+
+void verdict_release(struct report_verdict *v)
+{
+	free(v->cause);
+	free(v->confidence);
+	free(v->summary);
+	free(v->fix);
+	free(v->fix_command);
+	free(v->symptom_match);
+	strv_release(&v->alternatives);
+	strv_release(&v->alternatives_text);
+	strv_release(&v->evidence);
+	strv_release(&v->prevention);
+	verdict_init(v);
+}
+
+/* Adds each non-empty line of text to sv, without a leading "- ". */
+static void push_lines(struct strv *sv, const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		char *t = str_trim(line);
+
+		if (t[0] == '-' && t[1] == ' ')
+			t = str_trim(t + 2);
+		if (*t)
+			strv_push(sv, t);
+		free(line);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* Joins the lines of a section into one paragraph per blank-line break. */
+static char *paragraph(const char *text)
+{
+	struct strbuf sb;
+	const char *p = text;
+
+	strbuf_init(&sb);
+	while (p && *p) {
+		if (*p == '\n') {
+			if (p[1] == '\n') {
+				strbuf_addstr(&sb, "\n\n");
+				while (*p == '\n')
+					p++;
+				continue;
+			}
+			strbuf_addch(&sb, ' ');
+		} else {
+			strbuf_addch(&sb, *p);
+		}
+		p++;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+void verdict_client(const struct client_facts *f, const struct target *t,
+		    const struct assets *a, const char *platform, struct report_verdict *v)
+{
+	struct verdict_decision d;
+	const struct asset_doc *doc;
+	const struct addr_facts *addr = NULL;
+	char port[16], altport[16], icmp[160], hops[16], userhost[600];
+	struct asset_var vars[9];
+	const char *s;
+
+	verdict_decision_init(&d);
+	verdict_decide_client(f, t->port, &d);
+	if (d.addr_index >= 0 && (size_t)d.addr_index < f->naddrs)
+		addr = &f->addrs[d.addr_index];
+
+	snprintf(port, sizeof(port), "%d", t->port);
+	snprintf(altport, sizeof(altport), "%d", f->alt_ssh_port);
+	snprintf(hops, sizeof(hops), "%d", addr ? addr->rst_hops_short : 0);
+	if (addr && addr->wire == WIRE_ICMP)
+		snprintf(icmp, sizeof(icmp), "ICMP %d/%d from %s", addr->icmp_type, addr->icmp_code,
+			 addr->icmp_from);
+	else
+		snprintf(icmp, sizeof(icmp), "an ICMP error");
+	snprintf(userhost, sizeof(userhost), "%s%s%s", t->user ? t->user : "", t->user ? "@" : "",
+		 t->host ? t->host : "localhost");
+	vars[0] = (struct asset_var){"host", t->host ? t->host : "localhost"};
+	vars[1] = (struct asset_var){"port", port};
+	vars[2] = (struct asset_var){"addr", addr ? addr->text : (t->host ? t->host : "")};
+	vars[3] = (struct asset_var){"alt_port", altport};
+	vars[4] = (struct asset_var){"icmp", icmp};
+	vars[5] = (struct asset_var){"hops", hops};
+	vars[6] = (struct asset_var){"user", t->user ? t->user : "$USER"};
+	vars[7] = (struct asset_var){"userhost", userhost};
+	vars[8] = (struct asset_var){"silence_ms", NULL};
+
+	v->cause = xstrdup(d.cause);
+	v->confidence = xstrdup(d.confidence);
+	doc = assets_cause(a, d.cause);
+	if (doc != NULL) {
+		char *tmp;
+
+		if ((s = asset_doc_get(doc, "summary")) != NULL)
+			v->summary = assets_expand(s, vars, 9);
+		if ((s = asset_doc_get(doc, "fix")) != NULL) {
+			tmp = assets_expand(s, vars, 9);
+			v->fix = paragraph(tmp);
+			free(tmp);
+		}
+		if ((s = asset_doc_get_for(doc, "fix_command", platform)) != NULL)
+			v->fix_command = assets_expand(s, vars, 9);
+		if ((s = asset_doc_get(doc, "prevention")) != NULL) {
+			tmp = assets_expand(s, vars, 9);
+			push_lines(&v->prevention, tmp);
+			free(tmp);
+		}
+	}
+	if (v->summary == NULL)
+		v->summary = xasprintf("cause: %s", d.cause);
+	if (v->fix == NULL)
+		v->fix = xstrdup("");
+	strv_copy(&v->evidence, &d.evidence);
+	for (size_t i = 0; i < d.alternatives.n; i++) {
+		const struct asset_doc *ad = assets_cause(a, d.alternatives.v[i]);
+
+		strv_push(&v->alternatives, d.alternatives.v[i]);
+		strv_push(&v->alternatives_text, ad && asset_doc_get(ad, "title")
+			  ? asset_doc_get(ad, "title") : d.alternatives.v[i]);
+	}
+	if (t->symptom != SYMPTOM_NONE) {
+		if (strcmp(d.cause, "ok") == 0)
+			v->symptom_match = xasprintf("ssh said \"%s\", but SSH answers from here now: the problem may have passed, or ssh ran from another machine, network or port",
+						     symptom_words(t->symptom));
+		else if (verdict_symptom_matches(d.cause, t->symptom))
+			v->symptom_match = xasprintf("this matches what ssh said: \"%s\"",
+						     symptom_words(t->symptom));
+		else
+			v->symptom_match = xasprintf("ssh said \"%s\", which this cause does not produce: the situation may have changed since, or ssh ran from elsewhere",
+						     symptom_words(t->symptom));
+	}
+	verdict_decision_release(&d);
+}

@@ -1,0 +1,36 @@
+/* The verdict: one cause id from the design's table, decided from the facts
+ * by rules kept in one place, with the words for it taken from assets/. */
+#ifndef SSHD_VERDICT_H
+#define SSHD_VERDICT_H
+
+#include "engine/assets.h"
+#include "engine/engine.h"
+#include "engine/facts.h"
+#include "engine/target.h"
+
+/* The decision alone, before any words: what the rules say. */
+struct verdict_decision {
+	const char *cause;          /* static cause id */
+	const char *confidence;     /* "certain", "likely", "possible" */
+	int addr_index;             /* the address it is about, or -1 */
+	struct strv evidence;       /* the facts it rests on, as sentences */
+	struct strv alternatives;   /* cause ids not ruled out */
+};
+
+void verdict_decision_init(struct verdict_decision *d);
+void verdict_decision_release(struct verdict_decision *d);
+
+/* The client rules. Pure: reads only f and port. */
+void verdict_decide_client(const struct client_facts *f, int port, struct verdict_decision *d);
+
+/* True when ssh's pasted symptom is what this cause produces. */
+bool verdict_symptom_matches(const char *cause, enum symptom s);
+
+void verdict_init(struct report_verdict *v);
+void verdict_release(struct report_verdict *v);
+
+/* Decides and words the client verdict into v (verdict_init'ed). */
+void verdict_client(const struct client_facts *f, const struct target *t,
+		    const struct assets *a, const char *platform, struct report_verdict *v);
+
+#endif

@@ -1,0 +1,37 @@
+/* The engine's side of the capture: opens capture/ for the target, tells it
+ * which connection attempts to watch, pumps packets on the face's thread and
+ * hands the classification to the probes on the worker thread. */
+#ifndef SSHD_WIRE_H
+#define SSHD_WIRE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "engine/engine.h"
+#include "engine/facts.h"
+
+struct wire;
+
+/* Prepares the capture for cfg (live, or --replay). NULL when no capture can
+ * be had, with the reason, and how to get it, in why. */
+struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why);
+void wire_free(struct wire *w);
+
+bool wire_is_live(const struct wire *w);
+const char *wire_interface(const struct wire *w);
+/* The selectable fd, or -1 while none is open. */
+int wire_fd(struct wire *w);
+
+/* Worker thread: watch the attempts whose local ports are in f. */
+void wire_expect(struct wire *w, const struct client_facts *f);
+/* Worker thread: wait up to ms for every attempt to be classified, then copy
+ * what the wire says into f's addresses. */
+void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *quit,
+		  pthread_mutex_t *quit_lock);
+
+/* Face thread: reads what is ready, appends packet lines to cap. */
+void wire_pump(struct wire *w, struct report_capture *cap);
+/* Face thread: fills the outcome and counters at the end. */
+void wire_finish(struct wire *w, struct report_capture *cap);
+
+#endif

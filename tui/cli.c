@@ -1,0 +1,243 @@
+/* The command line: ssh-doctor [OPTIONS] [[USER@]HOST[:PORT]]. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/cli.h"
+
+void options_init(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	target_init(&o->target);
+	o->side = SIDE_AUTO;
+	o->face = FACE_AUTO;
+}
+
+void options_release(struct options *o)
+{
+	target_release(&o->target);
+	free(o->interface);
+	free(o->replay);
+	free(o->sshd_config);
+	options_init(o);
+}
+
+void options_usage(FILE *out)
+{
+	fputs(
+"usage: ssh-doctor [OPTIONS] [[USER@]HOST[:PORT]]\n"
+"\n"
+"Finds out why ssh cannot connect (\"Connection refused\", \"timed out\",\n"
+"\"No route to host\", \"Connection closed\"), explains each step, and says how\n"
+"to fix it. It probes for real: DNS, ping, TCP, the SSH handshake, and the\n"
+"packets that came back.\n"
+"\n"
+"  HOST may be a name, an address, [2001:db8::1]:2222, ssh://user@host:port,\n"
+"  or the error line ssh printed, pasted whole (quote it), e.g.\n"
+"    ssh-doctor 'ssh: connect to host example.com port 22: Connection refused'\n"
+"  With no HOST, this machine is examined as the SSH server (console use).\n"
+"\n"
+"options:\n"
+"  -p, --port N           port (default 22, or the one in HOST:PORT)\n"
+"      --side SIDE        client, server or auto (default auto: server when\n"
+"                         there is no HOST)\n"
+"      --batch            no screen: walk the flow, print a text report\n"
+"      --json             like --batch, with a JSON report on stdout\n"
+"  -i, --interface IF     capture on IF (default: the route's interface)\n"
+"      --no-capture       do not open a packet capture\n"
+"      --replay FILE      send nothing: judge HOST[:PORT] from a pcap/pcapng file\n"
+"      --sshd-config FILE server side: the sshd_config to examine\n"
+"      --ascii            ASCII line drawing only\n"
+"      --no-color         no colours (NO_COLOR is honoured too)\n"
+"  -h, --help             this text\n"
+"  -V, --version          the version\n"
+"\n"
+"exit status: 0 SSH answered; 1 a cause was found; 2 usage error;\n"
+"             3 the diagnosis could not run (the report says why)\n"
+"\n"
+"environment: SSH_DOCTOR_ASSETS=DIR reads the teaching text from DIR instead\n"
+"             of the built-in copy; NO_COLOR turns colours off.\n"
+"\n"
+"See ssh-doctor(1) for the steps, the causes and examples.\n", out);
+}
+
+/* Quotes a bad argument for an error line: printable, and not too long. */
+static char *quote_arg(const char *s)
+{
+	size_t n = strlen(s);
+	char *p = printable(s, n > 60 ? 60 : n, false);
+	char *q = xasprintf("'%s%s'", p, n > 60 ? "..." : "");
+
+	free(p);
+	return q;
+}
+
+static int set_target(struct options *o, const char *arg, struct strbuf *err)
+{
+	int rc = target_parse(&o->target, arg);
+
+	if (rc != TARGET_OK) {
+		char *q = quote_arg(arg);
+
+		strbuf_addf(err, "bad target %s: %s", q, target_strerror(rc));
+		free(q);
+		return -1;
+	}
+	return 0;
+}
+
+int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
+{
+	enum { OPT_SIDE = 256, OPT_BATCH, OPT_JSON, OPT_NOCAP, OPT_REPLAY, OPT_SSHDCFG,
+	       OPT_ASCII, OPT_NOCOLOR };
+	static const struct option longopts[] = {
+		{"port", required_argument, NULL, 'p'},
+		{"side", required_argument, NULL, OPT_SIDE},
+		{"batch", no_argument, NULL, OPT_BATCH},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"interface", required_argument, NULL, 'i'},
+		{"no-capture", no_argument, NULL, OPT_NOCAP},
+		{"replay", required_argument, NULL, OPT_REPLAY},
+		{"sshd-config", required_argument, NULL, OPT_SSHDCFG},
+		{"ascii", no_argument, NULL, OPT_ASCII},
+		{"no-color", no_argument, NULL, OPT_NOCOLOR},
+		{"no-colour", no_argument, NULL, OPT_NOCOLOR},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *port = NULL;
+	const char *nc = getenv("NO_COLOR");
+	int c;
+
+	if (nc != NULL && nc[0] != '\0')
+		o->no_color = true;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:i:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			port = optarg;
+			break;
+		case 'i':
+			if (optarg[0] == '\0' || strlen(optarg) >= 16 || strpbrk(optarg, "/ \t\n") ||
+			    optarg[0] == '-') {
+				char *q = quote_arg(optarg);
+
+				strbuf_addf(err, "bad interface name %s: give a name like eth0 (see 'ip link')", q);
+				free(q);
+				return -1;
+			}
+			free(o->interface);
+			o->interface = xstrdup(optarg);
+			break;
+		case OPT_SIDE:
+			if (strcmp(optarg, "client") == 0)
+				o->side = SIDE_CLIENT;
+			else if (strcmp(optarg, "server") == 0)
+				o->side = SIDE_SERVER;
+			else if (strcmp(optarg, "auto") == 0)
+				o->side = SIDE_AUTO;
+			else {
+				char *q = quote_arg(optarg);
+
+				strbuf_addf(err, "bad --side %s: use client, server or auto", q);
+				free(q);
+				return -1;
+			}
+			break;
+		case OPT_BATCH:
+			if (o->face != FACE_JSON)
+				o->face = FACE_BATCH;
+			break;
+		case OPT_JSON:
+			o->face = FACE_JSON;
+			break;
+		case OPT_NOCAP:
+			o->no_capture = true;
+			break;
+		case OPT_REPLAY:
+			free(o->replay);
+			o->replay = xstrdup(optarg);
+			break;
+		case OPT_SSHDCFG:
+			free(o->sshd_config);
+			o->sshd_config = xstrdup(optarg);
+			break;
+		case OPT_ASCII:
+			o->ascii = true;
+			break;
+		case OPT_NOCOLOR:
+			o->no_color = true;
+			break;
+		case 'h':
+			o->help = true;
+			return 0;
+		case 'V':
+			o->version = true;
+			return 0;
+		case ':':
+			strbuf_addf(err, "option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		default: {
+			char *q = quote_arg(argv[optind - 1]);
+
+			if (optopt && optopt < 256)
+				strbuf_addf(err, "unknown option '-%c'", optopt);
+			else
+				strbuf_addf(err, "unknown option %s", q);
+			free(q);
+			return -1;
+		}
+		}
+	}
+	if (argc - optind == 1) {
+		if (set_target(o, argv[optind], err) != 0)
+			return -1;
+	} else if (argc - optind > 1) {
+		/* an ssh error line pasted without quotes arrives as many words */
+		struct strbuf line;
+		int rc;
+
+		strbuf_init(&line);
+		for (int i = optind; i < argc; i++)
+			strbuf_addf(&line, "%s%s", i > optind ? " " : "", argv[i]);
+		if (line.len > TARGET_MAX_ARG || (!str_starts_with(line.buf, "ssh:") &&
+		    !str_starts_with(line.buf, "kex_exchange_identification:") &&
+		    !str_starts_with(line.buf, "Connection "))) {
+			char *q = quote_arg(argv[optind + 1]);
+
+			strbuf_addf(err, "one target only, but also got %s (quote a pasted ssh error line)", q);
+			free(q);
+			strbuf_release(&line);
+			return -1;
+		}
+		rc = set_target(o, line.buf, err);
+		strbuf_release(&line);
+		if (rc != 0)
+			return -1;
+	}
+	if (port != NULL) {
+		int rc = target_set_port(&o->target, port);
+
+		if (rc != TARGET_OK) {
+			char *q = quote_arg(port);
+
+			strbuf_addf(err, "bad port %s: %s", q, target_strerror(rc));
+			free(q);
+			return -1;
+		}
+	}
+	if (o->target.host == NULL && o->target.symptom != SYMPTOM_NONE && o->side != SIDE_SERVER) {
+		strbuf_addstr(err, "that ssh error line names no host: give the host too, e.g. ssh-doctor HOST");
+		return -1;
+	}
+	if (o->side == SIDE_AUTO)
+		o->side = o->target.host ? SIDE_CLIENT : SIDE_SERVER;
+	if (o->replay != NULL && o->target.host == NULL) {
+		strbuf_addstr(err, "--replay needs the HOST[:PORT] to judge, e.g. ssh-doctor --replay FILE 192.0.2.2");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* The command line of the design, parsed into options. */
+#ifndef SSHD_CLI_H
+#define SSHD_CLI_H
+
+#include <stdbool.h>
+
+#include "engine/engine.h"
+#include "engine/target.h"
+#include "engine/util.h"
+
+enum face { FACE_AUTO, FACE_BATCH, FACE_JSON };
+
+struct options {
+	struct target target;
+	enum side side;
+	enum face face;
+	char *interface;
+	bool no_capture;
+	char *replay;
+	char *sshd_config;
+	bool ascii;
+	bool no_color;
+	bool help;
+	bool version;
+};
+
+void options_init(struct options *o);
+void options_release(struct options *o);
+
+/* Parses argv. Returns 0, or -1 with one lowercase line in err saying what
+ * is wrong (the caller prints it and exits 2). Reads NO_COLOR from env. */
+int options_parse(struct options *o, int argc, char **argv, struct strbuf *err);
+
+/* The --help text. */
+void options_usage(FILE *out);
+
+#endif

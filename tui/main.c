@@ -1,0 +1,101 @@
+/* ssh-doctor: finds out why ssh cannot connect, and teaches each step. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "engine/assets.h"
+#include "engine/engine.h"
+#include "tui/cli.h"
+#include "tui/report.h"
+
+static int text_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col > 100 ? 100 : ws.ws_col;
+	return 80;
+}
+
+/* Runs the flow with no screen and prints the report; returns the exit status. */
+static int run_batch(const struct options *o, const struct assets *a)
+{
+	struct engine_config cfg = {
+		.target = o->target,
+		.side = o->side,
+		.assets = a,
+		.interface = o->interface,
+		.no_capture = o->no_capture,
+		.replay_file = o->replay,
+		.sshd_config = o->sshd_config,
+	};
+	struct strbuf err;
+	struct engine *e;
+	int status;
+
+	strbuf_init(&err);
+	e = engine_new(&cfg, &err);
+	if (e == NULL) {
+		if (o->face == FACE_JSON)
+			report_write_json_failure(stdout, err.buf);
+		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
+		strbuf_release(&err);
+		return o->replay ? 2 : 3;
+	}
+	strbuf_release(&err);
+	engine_run_to_end(e);
+	if (o->face == FACE_JSON)
+		report_write_json(stdout, engine_report(e));
+	else
+		report_write_text(stdout, engine_report(e), text_width());
+	fflush(stdout);
+	status = report_exit_status(engine_report(e));
+	engine_free(e);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct assets a;
+	struct strbuf err;
+	const char *dir;
+	int status;
+
+	signal(SIGPIPE, SIG_IGN);
+	options_init(&o);
+	strbuf_init(&err);
+	if (options_parse(&o, argc, argv, &err) != 0) {
+		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
+		fprintf(stderr, "try 'ssh-doctor --help' for more information\n");
+		strbuf_release(&err);
+		options_release(&o);
+		return 2;
+	}
+	if (o.help) {
+		options_usage(stdout);
+		options_release(&o);
+		return 0;
+	}
+	if (o.version) {
+		printf("ssh-doctor %s\n", SSHD_VERSION);
+		options_release(&o);
+		return 0;
+	}
+	dir = getenv("SSH_DOCTOR_ASSETS");
+	if (assets_load(&a, dir && *dir ? dir : NULL, &err) != 0) {
+		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
+		strbuf_release(&err);
+		options_release(&o);
+		return 3;
+	}
+	/* the wizard comes with its own face; until then a terminal gets the text report */
+	status = run_batch(&o, &a);
+	assets_release(&a);
+	strbuf_release(&err);
+	options_release(&o);
+	return status;
+}

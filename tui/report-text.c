@@ -1,0 +1,145 @@
+/* The text report: step by step, then the verdict. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/report.h"
+
+void wrap_text(struct strbuf *sb, const char *text, int indent, int width)
+{
+	int col = indent;
+	const char *p = text;
+
+	while (*p) {
+		const char *w = p;
+		size_t n;
+
+		if (*p == '\n') {
+			strbuf_addch(sb, '\n');
+			strbuf_addf(sb, "%*s", indent, "");
+			col = indent;
+			p++;
+			continue;
+		}
+		while (*p == ' ')
+			p++;
+		w = p;
+		while (*p && *p != ' ' && *p != '\n')
+			p++;
+		n = (size_t)(p - w);
+		if (n == 0)
+			continue;
+		if (col > indent && col + 1 + (int)n > width) {
+			strbuf_addf(sb, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			strbuf_addch(sb, ' ');
+			col++;
+		}
+		strbuf_add(sb, w, n);
+		col += (int)n;
+	}
+}
+
+static void para(FILE *out, const char *lead, const char *text, int indent, int width)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%*s%s", indent, "", lead);
+	wrap_text(&sb, text, indent + (int)strlen(lead), width);
+	fprintf(out, "%s\n", sb.buf);
+	strbuf_release(&sb);
+}
+
+int report_exit_status(const struct report *rep)
+{
+	if (rep->failed || !rep->has_verdict)
+		return 3;
+	return strcmp(rep->verdict.cause, "ok") == 0 ? 0 : 1;
+}
+
+void report_write_text(FILE *out, const struct report *rep, int width)
+{
+	const struct report_verdict *v = &rep->verdict;
+
+	if (width < 40)
+		width = 40;
+	fprintf(out, "ssh-doctor %s: %s side", SSHD_VERSION, side_name(rep->side));
+	if (rep->host)
+		fprintf(out, ", target %s%s%s port %d", rep->user ? rep->user : "", rep->user ? "@" : "",
+			rep->host, rep->port);
+	fputc('\n', out);
+	if (rep->addresses.n) {
+		fputs("addresses:", out);
+		for (size_t i = 0; i < rep->addresses.n; i++)
+			fprintf(out, " %s", rep->addresses.v[i]);
+		fputc('\n', out);
+	}
+	if (rep->symptom_text)
+		fprintf(out, "ssh said: %s\n", rep->symptom_text);
+	if (rep->capture.available)
+		fprintf(out, "capture: on %s\n", rep->capture.interface ? rep->capture.interface : "?");
+	else if (rep->capture.reason)
+		para(out, "capture: off: ", rep->capture.reason, 0, width);
+	fputc('\n', out);
+
+	for (size_t i = 0; i < rep->nsteps; i++) {
+		const struct report_step *s = &rep->steps[i];
+
+		fprintf(out, "%s %s\n", step_status_tag(s->status), s->title);
+		if (s->summary)
+			para(out, "", s->summary, 7, width);
+		for (size_t k = 0; k < s->evidence.n; k++)
+			para(out, "- ", s->evidence.v[k], 7, width);
+		if (s->command && s->status != STEP_PENDING)
+			para(out, "you would type: ", s->command, 7, width);
+		fputc('\n', out);
+	}
+
+	if (rep->capture.npackets) {
+		fputs("packets:\n", out);
+		for (size_t i = 0; i < rep->capture.npackets; i++) {
+			const struct report_packet *p = &rep->capture.packets[i];
+
+			fprintf(out, "  %8.3f ms %s %s\n", (double)p->t_us / 1000.0,
+				p->outbound ? ">" : "<", p->summary);
+		}
+		if (rep->capture.outcome_text)
+			para(out, "  ", rep->capture.outcome_text, 0, width);
+		fputc('\n', out);
+	}
+
+	if (rep->failed) {
+		para(out, "the diagnosis could not run: ", rep->failure ? rep->failure : "?", 0, width);
+		return;
+	}
+	if (!rep->has_verdict)
+		return;
+	fprintf(out, "VERDICT: %s (%s)\n", v->cause, v->confidence);
+	para(out, "", v->summary, 2, width);
+	if (v->symptom_match)
+		para(out, "", v->symptom_match, 2, width);
+	if (v->evidence.n) {
+		fputs("  evidence:\n", out);
+		for (size_t i = 0; i < v->evidence.n; i++)
+			para(out, "- ", v->evidence.v[i], 4, width);
+	}
+	if (v->fix && v->fix[0])
+		para(out, "fix: ", v->fix, 2, width);
+	if (v->fix_command)
+		fprintf(out, "    $ %s\n", v->fix_command);
+	if (v->alternatives.n) {
+		fputs("  not ruled out:\n", out);
+		for (size_t i = 0; i < v->alternatives.n; i++) {
+			char *line = xasprintf("%s: %s", v->alternatives.v[i], v->alternatives_text.v[i]);
+
+			para(out, "- ", line, 4, width);
+			free(line);
+		}
+	}
+	if (v->prevention.n) {
+		fputs("  to prevent it:\n", out);
+		for (size_t i = 0; i < v->prevention.n; i++)
+			para(out, "- ", v->prevention.v[i], 4, width);
+	}
+}

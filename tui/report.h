@@ -1,0 +1,24 @@
+/* The report faces: a readable text report and the JSON report of the
+ * design. Both read only the engine's report. */
+#ifndef SSHD_REPORT_H
+#define SSHD_REPORT_H
+
+#include <stdio.h>
+
+#include "engine/engine.h"
+
+/* Writes the text report, wrapped to width columns. */
+void report_write_text(FILE *out, const struct report *rep, int width);
+/* Writes the JSON report (one object, then a newline). Returns 0 or -1. */
+int report_write_json(FILE *out, const struct report *rep);
+/* The JSON report of a diagnosis that could not start (exit status 3). */
+int report_write_json_failure(FILE *out, const char *why);
+
+/* The exit status of the design for a finished report. */
+int report_exit_status(const struct report *rep);
+
+/* Appends text to sb wrapped at width, every line after the first starting
+ * with indent spaces (the first is assumed already indented). */
+void wrap_text(struct strbuf *sb, const char *text, int indent, int width);
+
+#endif
