@@ -1,0 +1,74 @@
+#!/bin/bash
+# Builds ssh-doctor, installing the Debian packages it needs when they are
+# missing, and then either starts it or runs the whole test suite.
+#
+#   tests/build.sh run [ssh-doctor arguments]   build, then start ssh-doctor
+#   tests/build.sh test                         build (normal, ASan/UBSan and
+#                                               libFuzzer builds), run every test
+#
+# Needs root for apt-get (and for the scenario tests, which make network
+# namespaces); as another user it uses sudo when it must install something.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# What building and running need.
+build_pkgs=(cmake make gcc pkg-config libncurses-dev libssh-dev libpcap-dev libjansson-dev)
+# What the tests need on top: unit tests, real sshd and firewalls between
+# network namespaces, terminal tests, the fuzzers and the benchmarks.
+test_pkgs=(libcmocka-dev clang libclang-rt-14-dev openssh-server openssh-client
+           iptables nftables iproute2 tmux jq netcat-openbsd socat dnsmasq-base
+           tcpdump nmap procps)
+
+# Installs the packages of the list that are not installed yet.
+need() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "installing: ${missing[*]}"
+	local sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures and builds one build folder.
+build() {
+	local dir=$1
+	shift
+	cmake -S . -B "$dir" "$@" >/dev/null
+	cmake --build "$dir" -j"$jobs"
+}
+
+case "${1:-}" in
+run)
+	shift
+	need "${build_pkgs[@]}"
+	build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF
+	exec ./build/ssh-doctor "$@"
+	;;
+test)
+	need "${build_pkgs[@]}" "${test_pkgs[@]}"
+	status=0
+	echo "== build: -Wall -Wextra, warnings are errors"
+	build build-test -DCMAKE_BUILD_TYPE=Debug -DSSHD_WERROR=ON
+	echo "== tests"
+	(cd build-test && ctest --output-on-failure -j"$jobs") || status=1
+	echo "== ASan + UBSan build, every test again"
+	build build-asan -DCMAKE_BUILD_TYPE=Asan
+	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j"$jobs") || status=1
+	echo "== libFuzzer build, a short run of every fuzz target"
+	CC=clang build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSSHD_FUZZ=ON
+	(cd build-fuzz && ctest --output-on-failure -R '^fuzz\.') || status=1
+	exit $status
+	;;
+*)
+	echo "usage: tests/build.sh run [ARGS] | tests/build.sh test" >&2
+	exit 2
+	;;
+esac
