@@ -59,6 +59,7 @@ struct report_verdict {
 	struct strv evidence;       /* the facts it rests on */
 	struct strv prevention;     /* advice, not causes */
 	char *symptom_match;        /* how the pasted ssh line compares, or NULL */
+	bool symptom_matches;       /* the pasted line is what this cause produces */
 };
 
 struct report_capture {

@@ -408,7 +408,7 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 		if (strcmp(d.cause, "ok") == 0)
 			v->symptom_match = xasprintf("ssh said \"%s\", but SSH answers from here now: the problem may have passed, or ssh ran from another machine, network or port",
 						     symptom_words(t->symptom));
-		else if (verdict_symptom_matches(d.cause, t->symptom))
+		else if ((v->symptom_matches = verdict_symptom_matches(d.cause, t->symptom)))
 			v->symptom_match = xasprintf("this matches what ssh said: \"%s\"",
 						     symptom_words(t->symptom));
 		else

@@ -131,8 +131,7 @@ int report_write_json(FILE *out, const struct report *rep)
 
 		json_object_set_new(s, "id", jstr(rep->symptom));
 		json_object_set_new(s, "text", jstr(rep->symptom_text));
-		json_object_set_new(s, "matches", json_boolean(rep->has_verdict && rep->verdict.symptom_match &&
-			strncmp(rep->verdict.symptom_match, "this matches", 12) == 0));
+		json_object_set_new(s, "matches", json_boolean(rep->has_verdict && rep->verdict.symptom_matches));
 		json_object_set_new(s, "comment", jstr(rep->has_verdict ? rep->verdict.symptom_match : NULL));
 		json_object_set_new(root, "symptom", s);
 	}

@@ -1,0 +1,221 @@
+/* The verdict rules, from tables of evidence: given these facts, this cause. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engine/verdict.h"
+
+/* One row: the facts of one address (plus a few global facts) and the cause
+ * and confidence the rules must reach. */
+struct row {
+	const char *name;
+	enum dns_result dns;
+	enum tcp_result tcp;
+	enum banner_result banner;
+	enum wire_outcome wire;
+	enum rst_maker rst_by;
+	int alt_ssh_port;
+	bool ping;
+	const char *cause;
+	const char *confidence;
+	const char *alternative;    /* one alternative that must be listed, or NULL */
+};
+
+static const struct row rows[] = {
+	{"an SSH identification is ok", DNS_OK, TCP_ANSWERED, BANNER_SSH, WIRE_SYNACK, 0, 0, true,
+	 "ok", "certain", NULL},
+	{"a name that does not exist is a DNS failure", DNS_NXDOMAIN, TCP_NOT_TRIED, 0, 0, 0, 0, false,
+	 "dns_failure", "certain", NULL},
+	{"no DNS server answering is a DNS failure", DNS_NO_SERVER, TCP_NOT_TRIED, 0, 0, 0, 0, false,
+	 "dns_failure", "likely", NULL},
+	{"a RST from the host's own stack is a closed port", DNS_OK, TCP_REFUSED, 0, WIRE_RST, RST_BY_HOST, 0, true,
+	 "port_closed", "certain", NULL},
+	{"refused with no capture is likely a closed port, maybe a reject rule", DNS_LITERAL, TCP_REFUSED, 0, WIRE_NONE, 0, 0, true,
+	 "port_closed", "likely", "firewall_reject"},
+	{"a RST made by a rule is a firewall reject", DNS_OK, TCP_REFUSED, 0, WIRE_RST, RST_BY_RULE, 0, true,
+	 "firewall_reject", "likely", "port_closed"},
+	{"a RST from fewer hops than the host is a middlebox reset", DNS_OK, TCP_REFUSED, 0, WIRE_RST, RST_BY_PATH, 0, true,
+	 "middlebox_reset", "likely", NULL},
+	{"an ICMP error to a SYN is a firewall reject", DNS_OK, TCP_REFUSED, 0, WIRE_ICMP, 0, 0, true,
+	 "firewall_reject", "certain", NULL},
+	{"silence from a host that answers ping is a firewall drop", DNS_OK, TCP_NO_ANSWER, 0, WIRE_SILENCE, 0, 0, true,
+	 "firewall_drop", "likely", NULL},
+	{"silence from a host that does not ping may also be a host that is down", DNS_OK, TCP_NO_ANSWER, 0, WIRE_SILENCE, 0, 0, false,
+	 "firewall_drop", "possible", "host_unreachable"},
+	{"no route or no neighbour is host unreachable", DNS_OK, TCP_HOST_UNREACH, 0, 0, 0, 0, false,
+	 "host_unreachable", "certain", NULL},
+	{"network unreachable is host unreachable", DNS_OK, TCP_NET_UNREACH, 0, 0, 0, 0, false,
+	 "host_unreachable", "certain", NULL},
+	{"a refused port with SSH elsewhere is the wrong port", DNS_OK, TCP_REFUSED, 0, WIRE_RST, RST_BY_HOST, 2222, true,
+	 "wrong_port", "likely", "port_closed"},
+	{"a dropped port with SSH elsewhere is the wrong port", DNS_OK, TCP_NO_ANSWER, 0, WIRE_SILENCE, 0, 2222, true,
+	 "wrong_port", "likely", "firewall_drop"},
+	{"a greeting that is not SSH is not_ssh", DNS_OK, TCP_ANSWERED, BANNER_OTHER, WIRE_SYNACK, 0, 0, true,
+	 "not_ssh", "certain", NULL},
+	{"a port that stays silent is likely not SSH", DNS_OK, TCP_ANSWERED, BANNER_SILENT, WIRE_SYNACK, 0, 0, true,
+	 "not_ssh", "likely", NULL},
+	{"another service on the port with SSH elsewhere is the wrong port", DNS_OK, TCP_ANSWERED, BANNER_OTHER, WIRE_SYNACK, 0, 2200, true,
+	 "wrong_port", "likely", "not_ssh"},
+	{"a close before any identification is closed_by_server", DNS_OK, TCP_ANSWERED, BANNER_CLOSED, WIRE_SYNACK, 0, 0, true,
+	 "closed_by_server", "likely", "connection_limit"},
+	{"a reset before any identification is closed_by_server", DNS_OK, TCP_ANSWERED, BANNER_RESET, WIRE_SYNACK, 0, 0, true,
+	 "closed_by_server", "likely", NULL},
+	{"Exceeded MaxStartups is the connection limit", DNS_OK, TCP_ANSWERED, BANNER_MAXSTARTUPS, WIRE_SYNACK, 0, 0, true,
+	 "connection_limit", "certain", NULL},
+	{"a SYN this machine refuses to send is its own firewall", DNS_OK, TCP_FORBIDDEN, 0, 0, 0, 0, false,
+	 "local_firewall", "certain", NULL},
+};
+
+static void facts_from_row(struct client_facts *f, const struct row *r)
+{
+	client_facts_init(f);
+	f->dns = r->dns;
+	f->silence_ms = 1000;
+	f->ping_tried = true;
+	f->ping_answered = r->ping;
+	f->ping_rtt_us = 120;
+	f->alt_ssh_port = r->alt_ssh_port;
+	if (r->dns != DNS_OK && r->dns != DNS_LITERAL)
+		return;
+	f->naddrs = 1;
+	snprintf(f->addrs[0].text, sizeof(f->addrs[0].text), "192.0.2.2");
+	f->addrs[0].tcp = r->tcp;
+	f->addrs[0].banner = r->banner;
+	f->addrs[0].wire = r->wire;
+	f->addrs[0].rst_by = r->rst_by;
+	if (r->wire == WIRE_ICMP) {
+		f->addrs[0].icmp_type = 3;
+		f->addrs[0].icmp_code = 13;
+		snprintf(f->addrs[0].icmp_from, sizeof(f->addrs[0].icmp_from), "192.0.2.1");
+	}
+}
+
+static void every_row_reaches_its_cause(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *r = &rows[i];
+		struct client_facts f;
+		struct verdict_decision d;
+
+		facts_from_row(&f, r);
+		verdict_decision_init(&d);
+		verdict_decide_client(&f, 22, &d);
+		if (strcmp(d.cause, r->cause) != 0 || strcmp(d.confidence, r->confidence) != 0)
+			fail_msg("rule \"%s\": expected %s (%s), got %s (%s)", r->name, r->cause,
+				 r->confidence, d.cause, d.confidence);
+		if (r->alternative && !strv_contains(&d.alternatives, r->alternative))
+			fail_msg("rule \"%s\": expected %s among the alternatives", r->name, r->alternative);
+		if (d.evidence.n == 0)
+			fail_msg("rule \"%s\": a verdict must name its evidence", r->name);
+		verdict_decision_release(&d);
+		client_facts_release(&f);
+	}
+}
+
+static void any_address_answering_ssh_makes_it_ok(void **state)
+{
+	struct client_facts f;
+	struct verdict_decision d;
+
+	(void)state;
+	client_facts_init(&f);
+	f.dns = DNS_OK;
+	f.naddrs = 2;
+	snprintf(f.addrs[0].text, sizeof(f.addrs[0].text), "2001:db8::2");
+	f.addrs[0].tcp = TCP_NET_UNREACH;
+	snprintf(f.addrs[1].text, sizeof(f.addrs[1].text), "192.0.2.2");
+	f.addrs[1].tcp = TCP_ANSWERED;
+	f.addrs[1].banner = BANNER_SSH;
+	verdict_decision_init(&d);
+	verdict_decide_client(&f, 22, &d);
+	assert_string_equal(d.cause, "ok");
+	assert_int_equal(d.addr_index, 1);
+	verdict_decision_release(&d);
+}
+
+static void the_address_that_answered_tcp_decides_over_the_first(void **state)
+{
+	struct client_facts f;
+	struct verdict_decision d;
+
+	(void)state;
+	client_facts_init(&f);
+	f.dns = DNS_OK;
+	f.naddrs = 2;
+	snprintf(f.addrs[0].text, sizeof(f.addrs[0].text), "2001:db8::2");
+	f.addrs[0].tcp = TCP_NET_UNREACH;
+	snprintf(f.addrs[1].text, sizeof(f.addrs[1].text), "192.0.2.2");
+	f.addrs[1].tcp = TCP_ANSWERED;
+	f.addrs[1].banner = BANNER_MAXSTARTUPS;
+	verdict_decision_init(&d);
+	verdict_decide_client(&f, 22, &d);
+	assert_string_equal(d.cause, "connection_limit");
+	/* and the other address's different failure is mentioned */
+	assert_true(d.evidence.n >= 2);
+	verdict_decision_release(&d);
+}
+
+static void pasted_symptoms_match_the_causes_that_produce_them(void **state)
+{
+	(void)state;
+	assert_true(verdict_symptom_matches("port_closed", SYMPTOM_REFUSED));
+	assert_true(verdict_symptom_matches("firewall_reject", SYMPTOM_REFUSED));
+	assert_true(verdict_symptom_matches("firewall_drop", SYMPTOM_TIMED_OUT));
+	assert_true(verdict_symptom_matches("dns_failure", SYMPTOM_RESOLVE));
+	assert_true(verdict_symptom_matches("connection_limit", SYMPTOM_CLOSED));
+	assert_false(verdict_symptom_matches("firewall_drop", SYMPTOM_REFUSED));
+	assert_false(verdict_symptom_matches("port_closed", SYMPTOM_TIMED_OUT));
+	assert_false(verdict_symptom_matches("ok", SYMPTOM_REFUSED));
+	assert_false(verdict_symptom_matches("port_closed", SYMPTOM_NONE));
+}
+
+static void the_worded_verdict_fills_in_the_port_and_the_fix(void **state)
+{
+	struct assets a;
+	struct strbuf err;
+	struct client_facts f;
+	struct target t;
+	struct report_verdict v;
+
+	(void)state;
+	strbuf_init(&err);
+	assert_int_equal(assets_load(&a, NULL, &err), 0);
+	target_init(&t);
+	t.host = xstrdup("srv.test");
+	t.port = 22;
+	t.symptom = SYMPTOM_TIMED_OUT;
+	facts_from_row(&f, &rows[12]);   /* wrong port: SSH on 2222 */
+	verdict_init(&v);
+	verdict_client(&f, &t, &a, "debian", &v);
+	assert_string_equal(v.cause, "wrong_port");
+	if (strstr(v.summary, "2222") == NULL || strstr(v.fix_command, "-p 2222") == NULL)
+		fail_msg("expected the other port 2222 in the summary and the fix, got \"%s\" / \"%s\"",
+			 v.summary, v.fix_command);
+	assert_non_null(v.symptom_match);
+	assert_true(v.symptom_matches);
+	assert_true(v.alternatives.n == v.alternatives_text.n);
+	verdict_release(&v);
+	client_facts_release(&f);
+	target_release(&t);
+	assets_release(&a);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_row_reaches_its_cause),
+		cmocka_unit_test(any_address_answering_ssh_makes_it_ok),
+		cmocka_unit_test(the_address_that_answered_tcp_decides_over_the_first),
+		cmocka_unit_test(pasted_symptoms_match_the_causes_that_produce_them),
+		cmocka_unit_test(the_worded_verdict_fills_in_the_port_and_the_fix),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
