@@ -1,0 +1,2641 @@
+/* Parsers of firewall listings, and the evaluation of a port against them. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "engine/parse-firewall.h"
+
+/* Stops evaluation of pathological rule sets (chains jumping to each other). */
+#define FW_MAX_STEPS 20000
+
+#define EFFECT_TIMEOUT	"connection timed out"
+#define EFFECT_REFUSED	"connection refused"
+#define EFFECT_NOROUTE	"no route to host"
+#define EFFECT_NETUNR	"network is unreachable"
+#define EFFECT_DENIED	"permission denied"
+
+/* ---- results ---------------------------------------------------------- */
+
+static void fw_rule_release(struct fw_rule *r)
+{
+	free(r->table);
+	free(r->chain);
+	free(r->text);
+	free(r->reject_with);
+	free(r->target);
+	strv_release(&r->sources);
+}
+
+void fw_result_init(struct fw_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->active = true;
+	res->family = 4;
+	res->deciding = -1;
+	res->blocking = -1;
+	strv_init(&res->notes);
+}
+
+void fw_result_release(struct fw_result *res)
+{
+	for (size_t i = 0; i < res->nrules; i++)
+		fw_rule_release(&res->rules[i]);
+	free(res->rules);
+	strv_release(&res->notes);
+	res->rules = NULL;
+	res->nrules = 0;
+}
+
+static void fw_result_reset(struct fw_result *res)
+{
+	fw_result_release(res);
+	fw_result_init(res);
+}
+
+/* Appends a zeroed rule and returns its index. */
+static int res_add_rule(struct fw_result *res)
+{
+	struct fw_rule *r;
+
+	res->rules = xrealloc(res->rules, (res->nrules + 1) * sizeof(*res->rules));
+	r = &res->rules[res->nrules];
+	memset(r, 0, sizeof(*r));
+	strv_init(&r->sources);
+	r->source = res->source;
+	return (int)res->nrules++;
+}
+
+static void res_note(struct fw_result *res, const char *s)
+{
+	if (!strv_contains(&res->notes, s))
+		strv_push(&res->notes, s);
+}
+
+/* The strbuf's string, handed to the caller; sb is released. */
+static char *sb_take(struct strbuf *sb)
+{
+	char *p = strbuf_detach(sb, NULL);
+
+	strbuf_release(sb);
+	return p;
+}
+
+/* A printable copy of n bytes at s; the caller frees it. */
+static char *pnew(const char *s, size_t n)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_add_printable(&sb, s, n, true);
+	return sb_take(&sb);
+}
+
+static char *pdup(const char *s)
+{
+	return s == NULL ? NULL : pnew(s, strlen(s));
+}
+
+/* A newly allocated formatted string; the caller frees it. */
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	struct strbuf sb;
+	va_list ap;
+
+	strbuf_init(&sb);
+	va_start(ap, f);
+	strbuf_vaddf(&sb, f, ap);
+	va_end(ap);
+	return sb_take(&sb);
+}
+
+const char *fw_source_name(enum fw_source src)
+{
+	switch (src) {
+	case FW_SRC_IPTABLES:		return "iptables";
+	case FW_SRC_IP6TABLES:		return "ip6tables";
+	case FW_SRC_NFTABLES:		return "nftables";
+	case FW_SRC_UFW:		return "ufw";
+	case FW_SRC_FIREWALLD:		return "firewalld";
+	case FW_SRC_SOCKETFILTERFW:	return "socketfilterfw";
+	}
+	return "unknown";
+}
+
+const char *fw_action_name(enum fw_action act)
+{
+	switch (act) {
+	case FW_ACT_NONE:		return "none";
+	case FW_ACT_ACCEPT:		return "accept";
+	case FW_ACT_DROP:		return "drop";
+	case FW_ACT_REJECT_ICMP:	return "reject-icmp";
+	case FW_ACT_REJECT_TCP_RESET:	return "reject-tcp-reset";
+	case FW_ACT_REJECT:		return "reject";
+	case FW_ACT_JUMP:		return "jump";
+	case FW_ACT_GOTO:		return "goto";
+	case FW_ACT_RETURN:		return "return";
+	case FW_ACT_OTHER:		return "other";
+	}
+	return "unknown";
+}
+
+const char *fw_verdict_name(enum fw_verdict v)
+{
+	switch (v) {
+	case FW_VERDICT_UNKNOWN:	return "unknown";
+	case FW_VERDICT_OPEN:		return "open";
+	case FW_VERDICT_DROPPED:	return "dropped";
+	case FW_VERDICT_REJECTED:	return "rejected";
+	case FW_VERDICT_OPEN_SOME:	return "open-for-some-sources";
+	}
+	return "unknown";
+}
+
+const char *fw_strerror(int err)
+{
+	switch (err) {
+	case 0:			return "success";
+	case FW_ERR_FORMAT:	return "not a firewall listing of the expected kind";
+	case FW_ERR_ARG:	return "invalid argument";
+	}
+	return "unknown error";
+}
+
+static bool is_terminal(enum fw_action a)
+{
+	return a == FW_ACT_ACCEPT || a == FW_ACT_DROP || a == FW_ACT_REJECT_ICMP ||
+	       a == FW_ACT_REJECT_TCP_RESET || a == FW_ACT_REJECT;
+}
+
+static bool is_block(enum fw_action a)
+{
+	return is_terminal(a) && a != FW_ACT_ACCEPT;
+}
+
+/* What the client's connect() reports for an ICMP reject type, as Linux maps
+ * ICMP errors to errno (net/ipv4/icmp.c, net/ipv6/icmp.c). */
+static const char *icmp_effect(const char *type, int family)
+{
+	const char *t = type;
+
+	if (t == NULL)
+		return EFFECT_REFUSED;
+	if (strncasecmp(t, "icmp6-", 6) == 0)
+		t += 6;
+	else if (strncasecmp(t, "icmp-", 5) == 0)
+		t += 5;
+	if (str_starts_with(t, "port-unreach"))
+		return EFFECT_REFUSED;
+	if (str_starts_with(t, "net-unreach") || str_starts_with(t, "no-route") ||
+	    strcmp(t, "net-prohibited") == 0)
+		return EFFECT_NETUNR;
+	if (str_starts_with(t, "adm") || strcmp(t, "policy-fail") == 0 ||
+	    strcmp(t, "reject-route") == 0)
+		return family == 6 ? EFFECT_DENIED : EFFECT_NOROUTE;
+	if (strcmp(t, "prot-unreachable") == 0 || strcmp(t, "proto-unreachable") == 0)
+		return "protocol not available";
+	return EFFECT_NOROUTE;	/* host-unreachable, host-prohibited, addr-unreach */
+}
+
+static const char *action_effect(enum fw_action a, const char *reject_with, int family)
+{
+	switch (a) {
+	case FW_ACT_DROP:		return EFFECT_TIMEOUT;
+	case FW_ACT_REJECT_TCP_RESET:	return EFFECT_REFUSED;
+	case FW_ACT_REJECT_ICMP:	return icmp_effect(reject_with, family);
+	case FW_ACT_REJECT:		return "connection refused, or an ICMP error";
+	default:			return NULL;
+	}
+}
+
+/* ---- addresses -------------------------------------------------------- */
+
+struct addr {
+	int family;		/* 4 or 6 */
+	unsigned char b[16];
+};
+
+static bool addr_parse(const char *s, size_t n, struct addr *a)
+{
+	char tmp[INET6_ADDRSTRLEN + 8];
+
+	if (n == 0 || n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (tmp[0] == '[' && tmp[n - 1] == ']') {
+		memmove(tmp, tmp + 1, n - 2);
+		tmp[n - 2] = '\0';
+	}
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, tmp, a->b) == 1) {
+		a->family = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, tmp, a->b) == 1) {
+		a->family = 6;
+		return true;
+	}
+	return false;
+}
+
+static int addr_family(const char *s)
+{
+	struct addr a;
+
+	if (s == NULL || !addr_parse(s, strlen(s), &a))
+		return 0;
+	return a.family;
+}
+
+static bool addr_is_loopback(const char *s)
+{
+	static const unsigned char v6lo[16] = { [15] = 1 };
+	struct addr a;
+
+	if (s == NULL || !addr_parse(s, strlen(s), &a))
+		return false;
+	if (a.family == 4)
+		return a.b[0] == 127;
+	return memcmp(a.b, v6lo, 16) == 0;
+}
+
+bool fw_addr_match(const char *spec, const char *addr)
+{
+	struct addr a, lo, hi;
+	const char *p;
+	long bits;
+	int nbytes;
+
+	if (spec == NULL || addr == NULL || !addr_parse(addr, strlen(addr), &a))
+		return false;
+	if ((p = strchr(spec, '/')) != NULL) {
+		char *end;
+
+		if (!addr_parse(spec, (size_t)(p - spec), &lo) || lo.family != a.family)
+			return false;
+		bits = strtol(p + 1, &end, 10);
+		if (end == p + 1 || *end != '\0' || bits < 0 || bits > (a.family == 4 ? 32 : 128)) {
+			/* a dotted netmask, as in "192.0.2.0/255.255.255.0" */
+			struct addr m;
+
+			if (!addr_parse(p + 1, strlen(p + 1), &m) || m.family != a.family)
+				return false;
+			for (int i = 0; i < 16; i++)
+				if ((a.b[i] & m.b[i]) != (lo.b[i] & m.b[i]))
+					return false;
+			return true;
+		}
+		nbytes = (int)bits / 8;
+		if (memcmp(a.b, lo.b, (size_t)nbytes) != 0)
+			return false;
+		if (bits % 8) {
+			unsigned char mask = (unsigned char)(0xff << (8 - bits % 8));
+
+			return (a.b[nbytes] & mask) == (lo.b[nbytes] & mask);
+		}
+		return true;
+	}
+	if ((p = strchr(spec, '-')) != NULL) {
+		if (!addr_parse(spec, (size_t)(p - spec), &lo) ||
+		    !addr_parse(p + 1, strlen(p + 1), &hi) ||
+		    lo.family != a.family || hi.family != a.family)
+			return false;
+		return memcmp(a.b, lo.b, 16) >= 0 && memcmp(a.b, hi.b, 16) <= 0;
+	}
+	if (!addr_parse(spec, strlen(spec), &lo) || lo.family != a.family)
+		return false;
+	return memcmp(a.b, lo.b, 16) == 0;
+}
+
+/* True for a spec that covers every address of its family. */
+static bool addr_is_any(const char *spec)
+{
+	return strcmp(spec, "0.0.0.0/0") == 0 || strcmp(spec, "::/0") == 0 ||
+	       strcmp(spec, "Anywhere") == 0 || strcmp(spec, "any") == 0;
+}
+
+/* ---- the rule model shared by every firewall -------------------------- */
+
+struct prange {
+	uint16_t lo, hi;
+};
+
+struct vmap_entry {
+	uint16_t lo, hi;
+	enum fw_action action;
+	char *target;
+};
+
+enum iface_match { IF_ANY, IF_LO, IF_NOT_LO, IF_OTHER };
+
+struct crule {
+	char *text;
+	int proto;		/* -1: any protocol; else an IP protocol number */
+	bool proto_neg;
+	bool has_dport, dport_neg, dport_unknown;
+	struct prange *dports;
+	size_t ndports;
+	struct strv saddrs;	/* empty: any source */
+	bool saddr_neg, saddr_unknown;
+	int family;		/* 0 both, 4, 6 */
+	enum iface_match iface;
+	bool excludes_new;	/* a conntrack state match without NEW */
+	bool conditional;
+	bool not_evaluated;
+	enum fw_action action;
+	char *reject_with;
+	char *target;
+	struct vmap_entry *vmap;	/* a verdict map on the destination port */
+	size_t nvmap;
+	bool vmap_partial;	/* some keys of the map were not understood */
+};
+
+struct cchain {
+	char *table;
+	char *name;
+	int family;		/* 0 both, 4, 6 */
+	bool base;		/* evaluated from the hook (nft), or the entry chain */
+	long prio;
+	bool has_policy;
+	enum fw_action policy;
+	char *policy_reject_with;
+	char *policy_text;
+	struct crule *rules;
+	size_t n;
+};
+
+struct model {
+	enum fw_source src;
+	struct cchain *v;
+	size_t n;
+};
+
+static void crule_init(struct crule *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->proto = -1;
+	strv_init(&r->saddrs);
+}
+
+static void crule_release(struct crule *r)
+{
+	free(r->text);
+	free(r->dports);
+	strv_release(&r->saddrs);
+	free(r->reject_with);
+	free(r->target);
+	for (size_t i = 0; i < r->nvmap; i++)
+		free(r->vmap[i].target);
+	free(r->vmap);
+}
+
+static void crule_add_dport(struct crule *r, long lo, long hi)
+{
+	if (lo < 0 || hi > 65535 || lo > hi) {
+		r->dport_unknown = true;
+		return;
+	}
+	r->dports = xrealloc(r->dports, (r->ndports + 1) * sizeof(*r->dports));
+	r->dports[r->ndports].lo = (uint16_t)lo;
+	r->dports[r->ndports].hi = (uint16_t)hi;
+	r->ndports++;
+}
+
+static void model_init(struct model *m, enum fw_source src)
+{
+	memset(m, 0, sizeof(*m));
+	m->src = src;
+}
+
+static void model_release(struct model *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct cchain *c = &m->v[i];
+
+		for (size_t j = 0; j < c->n; j++)
+			crule_release(&c->rules[j]);
+		free(c->rules);
+		free(c->table);
+		free(c->name);
+		free(c->policy_reject_with);
+		free(c->policy_text);
+	}
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+static struct cchain *model_find(const struct model *m, const char *table, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const char *t = m->v[i].table;
+
+		if (strcmp(m->v[i].name, name) == 0 &&
+		    ((t == NULL && table == NULL) || (t && table && strcmp(t, table) == 0)))
+			return &m->v[i];
+	}
+	return NULL;
+}
+
+/* Returns the chain, adding it when it is new. */
+static struct cchain *model_chain(struct model *m, const char *table, const char *name)
+{
+	struct cchain *c = model_find(m, table, name);
+
+	if (c != NULL)
+		return c;
+	m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+	c = &m->v[m->n++];
+	memset(c, 0, sizeof(*c));
+	c->table = table ? xstrdup(table) : NULL;
+	c->name = xstrdup(name);
+	return c;
+}
+
+/* Hands r (initialised and filled) over to the chain. */
+static void chain_add_rule(struct cchain *c, struct crule *r)
+{
+	c->rules = xrealloc(c->rules, (c->n + 1) * sizeof(*c->rules));
+	c->rules[c->n++] = *r;
+	crule_init(r);
+}
+
+static void chain_set_policy(struct cchain *c, enum fw_action act, const char *reject_with,
+			     const char *text)
+{
+	c->has_policy = true;
+	c->policy = act;
+	free(c->policy_reject_with);
+	c->policy_reject_with = reject_with ? xstrdup(reject_with) : NULL;
+	free(c->policy_text);
+	c->policy_text = pdup(text);
+}
+
+/* ---- evaluation ------------------------------------------------------- */
+
+struct evalctx {
+	const struct model *m;
+	struct fw_result *res;
+	const char *client;
+	int family;
+	bool client_lo;
+	size_t steps;
+	int some_open;		/* first conditional accept, or -1 */
+};
+
+enum match { M_NO, M_YES, M_COND, M_LOOPBACK };
+
+enum ev { EV_FALLTHROUGH, EV_RETURN, EV_TERMINAL };
+
+static enum match rule_match(struct evalctx *c, const struct crule *r)
+{
+	enum match m = M_YES;
+
+	if (r->excludes_new)
+		return M_NO;
+	if (r->proto >= 0 && (r->proto == 6) == r->proto_neg)
+		return M_NO;
+	if (r->family != 0 && r->family != c->family)
+		return M_NO;
+	if (r->has_dport && !r->dport_unknown) {
+		bool in = false;
+
+		for (size_t i = 0; i < r->ndports && !in; i++)
+			in = c->res->port >= r->dports[i].lo && c->res->port <= r->dports[i].hi;
+		if (in == r->dport_neg)
+			return M_NO;
+	} else if (r->has_dport) {
+		m = M_COND;
+	}
+	if (r->nvmap > 0) {
+		bool in = false;
+
+		for (size_t i = 0; i < r->nvmap && !in; i++)
+			in = c->res->port >= r->vmap[i].lo && c->res->port <= r->vmap[i].hi;
+		if (!in && !r->vmap_partial)
+			return M_NO;
+		if (!in)
+			m = M_COND;
+	}
+	switch (r->iface) {
+	case IF_ANY:
+		break;
+	case IF_LO:
+		if (!c->client_lo)
+			return M_LOOPBACK;
+		break;
+	case IF_NOT_LO:
+		if (c->client_lo)
+			return M_NO;
+		break;
+	case IF_OTHER:
+		m = M_COND;
+		break;
+	}
+	if (r->saddrs.n > 0 || r->saddr_unknown) {
+		if (r->saddr_unknown || c->client == NULL) {
+			m = M_COND;
+		} else {
+			bool in = false;
+
+			for (size_t i = 0; i < r->saddrs.n && !in; i++)
+				in = fw_addr_match(r->saddrs.v[i], c->client);
+			if (in == r->saddr_neg)
+				return M_NO;
+		}
+	}
+	if (r->conditional || r->not_evaluated)
+		m = M_COND;
+	return m;
+}
+
+static int list_rule(struct evalctx *c, const struct cchain *ch, const struct crule *r,
+		     enum fw_action act, const char *target, bool cond)
+{
+	struct fw_result *res = c->res;
+	int i = res_add_rule(res);
+	struct fw_rule *o = &res->rules[i];
+
+	o->table = pdup(ch->table);
+	o->chain = pdup(ch->name);
+	o->text = pdup(r->text ? r->text : "");
+	o->action = act;
+	if (act == FW_ACT_REJECT_ICMP)
+		o->reject_with = pdup(r->reject_with);
+	o->target = pdup(target);
+	for (size_t k = 0; k < r->saddrs.n; k++)
+		strv_push_owned(&o->sources, pdup(r->saddrs.v[k]));
+	o->sources_negated = r->saddr_neg;
+	o->loopback_only = r->iface == IF_LO;
+	o->conditional = cond;
+	o->not_evaluated = r->not_evaluated;
+	o->effect = action_effect(act, o->reject_with, c->family);
+	if (o->loopback_only && !c->client_lo)
+		o->effect = NULL;
+	return i;
+}
+
+static int list_policy(struct evalctx *c, const struct cchain *ch)
+{
+	struct fw_result *res = c->res;
+	int i = res_add_rule(res);
+	struct fw_rule *o = &res->rules[i];
+
+	o->table = pdup(ch->table);
+	o->chain = pdup(ch->name);
+	o->text = pdup(ch->policy_text ? ch->policy_text : fw_action_name(ch->policy));
+	o->action = ch->policy;
+	o->reject_with = pdup(ch->policy_reject_with);
+	o->is_policy = true;
+	o->effect = action_effect(ch->policy, o->reject_with, c->family);
+	return i;
+}
+
+static enum ev eval_chain(struct evalctx *c, const struct cchain *ch, int depth, bool cond,
+			  int *term);
+
+/* Follows a jump or goto from ch; returns what the jumped-to chain reached. */
+static enum ev eval_jump(struct evalctx *c, const struct cchain *ch, const char *target,
+			 int depth, bool cond, int *term)
+{
+	const struct cchain *to = model_find(c->m, ch->table, target);
+
+	if (to == NULL) {
+		char *s = fmt("chain '%s' is jumped to but not listed", target);
+
+		res_note(c->res, s);
+		free(s);
+		return EV_FALLTHROUGH;
+	}
+	if (depth + 1 >= FW_MAX_DEPTH) {
+		res_note(c->res, "jumps nest too deep; the innermost chains were not evaluated");
+		return EV_FALLTHROUGH;
+	}
+	return eval_chain(c, to, depth + 1, cond, term);
+}
+
+/*
+ * Walks one chain. cond is true inside a conditional jump: a terminal rule
+ * there cannot decide for every client. Returns EV_TERMINAL with *term the
+ * listed rule that ended evaluation, or how the chain was left.
+ */
+static enum ev eval_chain(struct evalctx *c, const struct cchain *ch, int depth, bool cond,
+			  int *term)
+{
+	for (size_t i = 0; i < ch->n; i++) {
+		const struct crule *r = &ch->rules[i];
+		enum fw_action act = r->action;
+		const char *target = r->target;
+		enum match m;
+		bool rc;
+		int idx;
+		enum ev e;
+
+		if (++c->steps > FW_MAX_STEPS) {
+			res_note(c->res, "too many rules to follow; evaluation stopped");
+			return EV_FALLTHROUGH;
+		}
+		m = rule_match(c, r);
+		if (m == M_NO)
+			continue;
+		for (size_t k = 0; k < r->nvmap; k++) {
+			if (c->res->port >= r->vmap[k].lo && c->res->port <= r->vmap[k].hi) {
+				act = r->vmap[k].action;
+				target = r->vmap[k].target;
+				break;
+			}
+		}
+		rc = cond || m == M_COND;
+		idx = list_rule(c, ch, r, act, target, rc);
+		if (m == M_LOOPBACK)
+			continue;
+		switch (act) {
+		case FW_ACT_NONE:
+		case FW_ACT_OTHER:
+			break;
+		case FW_ACT_ACCEPT:
+		case FW_ACT_DROP:
+		case FW_ACT_REJECT_ICMP:
+		case FW_ACT_REJECT_TCP_RESET:
+		case FW_ACT_REJECT:
+			if (!rc) {
+				*term = idx;
+				return EV_TERMINAL;
+			}
+			if (act == FW_ACT_ACCEPT && c->some_open < 0)
+				c->some_open = idx;
+			break;
+		case FW_ACT_JUMP:
+		case FW_ACT_GOTO:
+			if (target == NULL)
+				break;
+			e = eval_jump(c, ch, target, depth, rc, term);
+			if (e == EV_TERMINAL)
+				return e;
+			if (act == FW_ACT_GOTO && !rc)
+				return EV_RETURN;
+			break;
+		case FW_ACT_RETURN:
+			if (!rc)
+				return EV_RETURN;
+			break;
+		}
+	}
+	return EV_FALLTHROUGH;
+}
+
+static int chain_prio_cmp(const void *a, const void *b)
+{
+	const struct cchain *x = *(const struct cchain *const *)a;
+	const struct cchain *y = *(const struct cchain *const *)b;
+
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	return x < y ? -1 : (x > y);
+}
+
+static void query_setup(struct fw_result *res, const struct fw_query *q)
+{
+	int fam = q->family;
+
+	res->port = q->port;
+	if (fam != 4 && fam != 6)
+		fam = addr_family(q->client);
+	res->family = fam ? fam : 4;
+}
+
+/*
+ * Evaluates the base chains of m in priority order, and sets the verdict.
+ * A chain without a policy that falls through leaves the verdict UNKNOWN.
+ */
+static void model_evaluate(const struct model *m, const struct fw_query *q, struct fw_result *res)
+{
+	struct evalctx c = {
+		.m = m, .res = res, .client = q->client, .family = res->family,
+		.client_lo = addr_is_loopback(q->client), .some_open = -1,
+	};
+	const struct cchain **base = xcalloc(m->n + 1, sizeof(*base));
+	size_t nbase = 0;
+	int block = -1, open = -1;
+	bool undecided = false;
+
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].base && (m->v[i].family == 0 || m->v[i].family == res->family))
+			base[nbase++] = &m->v[i];
+	qsort(base, nbase, sizeof(*base), chain_prio_cmp);
+
+	for (size_t i = 0; i < nbase && block < 0; i++) {
+		int term = -1;
+		enum ev e;
+
+		c.some_open = -1;
+		e = eval_chain(&c, base[i], 0, false, &term);
+		if (e == EV_TERMINAL) {
+			if (is_block(res->rules[term].action))
+				block = term;
+			else
+				open = term;
+			continue;
+		}
+		if (!base[i]->has_policy) {
+			undecided = true;
+			continue;
+		}
+		if (is_block(base[i]->policy))
+			block = list_policy(&c, base[i]);
+	}
+	free(base);
+
+	if (block >= 0 && c.some_open >= 0) {
+		res->verdict = FW_VERDICT_OPEN_SOME;
+		res->deciding = c.some_open;
+		res->blocking = block;
+	} else if (block >= 0) {
+		res->verdict = res->rules[block].action == FW_ACT_DROP ?
+			       FW_VERDICT_DROPPED : FW_VERDICT_REJECTED;
+		res->deciding = block;
+	} else if (undecided && open < 0) {
+		res->verdict = FW_VERDICT_UNKNOWN;
+	} else {
+		res->verdict = FW_VERDICT_OPEN;
+		res->deciding = open;
+	}
+}
+
+/* ---- text helpers ----------------------------------------------------- */
+
+/* A NUL-terminated copy of buf; NUL bytes inside become spaces. */
+static char *buf_copy(const char *buf, size_t len)
+{
+	char *s = xmalloc(len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		s[i] = buf[i] ? buf[i] : ' ';
+	s[len] = '\0';
+	return s;
+}
+
+/* Returns the next line of *pos (modified in place), or NULL at the end. */
+static char *next_line(char **pos)
+{
+	char *s = *pos, *nl;
+
+	if (s == NULL || *s == '\0')
+		return NULL;
+	nl = strchr(s, '\n');
+	if (nl != NULL) {
+		*nl = '\0';
+		*pos = nl + 1;
+	} else {
+		*pos = s + strlen(s);
+	}
+	if (nl != NULL && nl > s && nl[-1] == '\r')
+		nl[-1] = '\0';
+	return s;
+}
+
+static bool parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return false;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Adds "22", "1:1024", "1-1024" or a comma list of them to r's ports. */
+static void add_port_list(struct crule *r, const char *s)
+{
+	char *copy = xstrdup(s), *save = NULL;
+
+	r->has_dport = true;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *sep = strpbrk(tok, ":-");
+		long lo, hi;
+
+		if (sep != NULL) {
+			*sep = '\0';
+			if ((*tok == '\0' ? (lo = 0, true) : parse_long(tok, 0, 65535, &lo)) &&
+			    (sep[1] == '\0' ? (hi = 65535, true) : parse_long(sep + 1, 0, 65535, &hi)))
+				crule_add_dport(r, lo, hi);
+			else
+				r->dport_unknown = true;
+		} else if (parse_long(tok, 0, 65535, &lo)) {
+			crule_add_dport(r, lo, lo);
+		} else if (strcmp(tok, "ssh") == 0) {
+			crule_add_dport(r, 22, 22);
+		} else {
+			r->dport_unknown = true;
+		}
+	}
+	free(copy);
+}
+
+/* True when a comma list of conntrack states admits a new connection. */
+static bool states_have_new(const char *s)
+{
+	char *copy = xstrdup(s), *save = NULL;
+	bool found = false;
+
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (strcasecmp(tok, "NEW") == 0 || strcasecmp(tok, "UNTRACKED") == 0)
+			found = true;
+	free(copy);
+	return found;
+}
+
+static int proto_number(const char *s)
+{
+	long v;
+
+	if (strcasecmp(s, "tcp") == 0)
+		return 6;
+	if (strcasecmp(s, "udp") == 0)
+		return 17;
+	if (strcasecmp(s, "icmp") == 0)
+		return 1;
+	if (strcasecmp(s, "ipv6-icmp") == 0 || strcasecmp(s, "icmpv6") == 0)
+		return 58;
+	if (strcasecmp(s, "sctp") == 0)
+		return 132;
+	if (strcasecmp(s, "all") == 0 || strcasecmp(s, "any") == 0)
+		return -1;
+	if (parse_long(s, 0, 255, &v))
+		return v == 0 ? -1 : (int)v;
+	return 255;	/* some protocol other than TCP */
+}
+
+/* ---- iptables-save ---------------------------------------------------- */
+
+/* Splits an iptables-save line into words; "quoted strings" keep their spaces. */
+static void split_words(const char *line, struct strv *out)
+{
+	const char *p = line;
+
+	for (;;) {
+		struct strbuf w;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			return;
+		strbuf_init(&w);
+		while (*p != '\0' && *p != ' ' && *p != '\t') {
+			if (*p == '"') {
+				p++;
+				while (*p != '\0' && *p != '"') {
+					if (*p == '\\' && p[1] != '\0')
+						p++;
+					strbuf_addch(&w, *p++);
+				}
+				if (*p == '"')
+					p++;
+			} else {
+				strbuf_addch(&w, *p++);
+			}
+		}
+		strv_push_owned(out, sb_take(&w));
+	}
+}
+
+static bool builtin_chain(const char *name)
+{
+	return strcmp(name, "INPUT") == 0 || strcmp(name, "OUTPUT") == 0 ||
+	       strcmp(name, "FORWARD") == 0 || strcmp(name, "PREROUTING") == 0 ||
+	       strcmp(name, "POSTROUTING") == 0;
+}
+
+/* Targets that do not end evaluation. */
+static bool nonterminal_target(const char *t)
+{
+	static const char *const names[] = {
+		"LOG", "NFLOG", "ULOG", "MARK", "CONNMARK", "TOS", "DSCP", "TCPMSS",
+		"CT", "TRACE", "AUDIT", "SET", "CLASSIFY", "NOTRACK", "CHECKSUM", "TTL",
+		"HL", "SECMARK", "CONNSECMARK", "IDLETIMER", "LED", "RATEEST", "TEE",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(t, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Fills r from the words of "-A CHAIN ..." (w[0] is "-A"); returns the chain name. */
+static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
+			    enum fw_source src)
+{
+	const char *chain = NULL;
+	const char *target = NULL, *reject_with = NULL;
+	bool neg = false, jump_goto = false;
+
+	for (size_t i = start; i < w->n; i++) {
+		const char *o = w->v[i];
+		const char *a = i + 1 < w->n ? w->v[i + 1] : NULL;
+
+		if (strcmp(o, "!") == 0) {
+			neg = true;
+			continue;
+		}
+		if (strcmp(o, "-A") == 0 || strcmp(o, "--append") == 0) {
+			chain = a;
+		} else if (strcmp(o, "-p") == 0 || strcmp(o, "--protocol") == 0) {
+			if (a != NULL) {
+				r->proto = proto_number(a);
+				r->proto_neg = neg;
+			}
+		} else if (strcmp(o, "-s") == 0 || strcmp(o, "--source") == 0 ||
+			   strcmp(o, "--src") == 0) {
+			if (a != NULL) {
+				char *copy = xstrdup(a), *save = NULL;
+
+				for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+					if (!addr_is_any(t))
+						strv_push(&r->saddrs, t);
+				free(copy);
+				r->saddr_neg = neg;
+			}
+		} else if (strcmp(o, "-d") == 0 || strcmp(o, "--destination") == 0 ||
+			   strcmp(o, "--dst") == 0) {
+			if (a != NULL && !addr_is_any(a))
+				r->conditional = true;
+		} else if (strcmp(o, "-i") == 0 || strcmp(o, "--in-interface") == 0) {
+			if (a != NULL) {
+				if (strcmp(a, "lo") == 0)
+					r->iface = neg ? IF_NOT_LO : IF_LO;
+				else if (strcmp(a, "+") != 0)
+					r->iface = IF_OTHER;
+			}
+		} else if (strcmp(o, "--dport") == 0 || strcmp(o, "--destination-port") == 0 ||
+			   strcmp(o, "--dports") == 0 || strcmp(o, "--destination-ports") == 0 ||
+			   strcmp(o, "--ports") == 0) {
+			if (a != NULL) {
+				add_port_list(r, a);
+				r->dport_neg = neg;
+			}
+		} else if (strcmp(o, "--sport") == 0 || strcmp(o, "--source-port") == 0 ||
+			   strcmp(o, "--sports") == 0 || strcmp(o, "--source-ports") == 0) {
+			r->conditional = true;
+		} else if (strcmp(o, "--state") == 0 || strcmp(o, "--ctstate") == 0) {
+			if (a != NULL && states_have_new(a) == neg)
+				r->excludes_new = true;
+		} else if (strcmp(o, "--syn") == 0) {
+			if (neg)
+				r->excludes_new = true;
+		} else if (strcmp(o, "-m") == 0 || strcmp(o, "--match") == 0) {
+			static const char *const harmless[] = {
+				"tcp", "udp", "multiport", "state", "conntrack", "comment",
+				"icmp", "icmp6", "addrtype",
+			};
+			bool known = false;
+
+			for (size_t k = 0; a && k < sizeof(harmless) / sizeof(harmless[0]); k++)
+				known |= strcmp(a, harmless[k]) == 0;
+			if (a != NULL && strcmp(a, "set") == 0)
+				r->saddr_unknown = true;	/* an ipset: members not listed */
+			else if (!known)
+				r->conditional = true;
+		} else if (strcmp(o, "-j") == 0 || strcmp(o, "--jump") == 0) {
+			target = a;
+		} else if (strcmp(o, "-g") == 0 || strcmp(o, "--goto") == 0) {
+			target = a;
+			jump_goto = true;
+		} else if (strcmp(o, "--reject-with") == 0) {
+			reject_with = a;
+		} else if (strcmp(o, "-c") == 0 || strcmp(o, "--set-counters") == 0) {
+			i++;	/* -c PKTS BYTES */
+		} else {
+			neg = false;
+			continue;
+		}
+		if (a != NULL && o[0] == '-' && strcmp(o, "--syn") != 0)
+			i++;
+		neg = false;
+	}
+
+	if (target == NULL) {
+		r->action = FW_ACT_NONE;
+	} else if (jump_goto) {
+		r->action = FW_ACT_GOTO;
+		r->target = xstrdup(target);
+	} else if (strcmp(target, "ACCEPT") == 0) {
+		r->action = FW_ACT_ACCEPT;
+	} else if (strcmp(target, "DROP") == 0) {
+		r->action = FW_ACT_DROP;
+	} else if (strcmp(target, "REJECT") == 0) {
+		if (reject_with == NULL)
+			reject_with = src == FW_SRC_IP6TABLES ? "icmp6-port-unreachable" :
+				      "icmp-port-unreachable";
+		if (strcmp(reject_with, "tcp-reset") == 0) {
+			r->action = FW_ACT_REJECT_TCP_RESET;
+		} else {
+			r->action = FW_ACT_REJECT_ICMP;
+			r->reject_with = xstrdup(reject_with);
+		}
+	} else if (strcmp(target, "RETURN") == 0) {
+		r->action = FW_ACT_RETURN;
+	} else if (nonterminal_target(target)) {
+		r->action = FW_ACT_NONE;
+		r->target = xstrdup(target);
+	} else if (strcmp(target, "QUEUE") == 0 || strcmp(target, "NFQUEUE") == 0 ||
+		   strcmp(target, "TARPIT") == 0 || strcmp(target, "DNAT") == 0 ||
+		   strcmp(target, "REDIRECT") == 0) {
+		r->action = FW_ACT_OTHER;
+		r->target = xstrdup(target);
+	} else {
+		r->action = FW_ACT_JUMP;
+		r->target = xstrdup(target);
+	}
+	return chain;
+}
+
+/* Parses iptables-save text into m (table filter only); entry is the chain
+ * evaluated first. Returns 0 or FW_ERR_FORMAT. */
+static int ipt_load(const char *buf, size_t len, enum fw_source src, const char *entry,
+		    struct model *m, struct fw_result *res)
+{
+	char *copy = buf_copy(buf, len), *pos = copy, *line;
+	bool in_filter = false, seen = false, any_table = false;
+	int ret = 0;
+
+	while ((line = next_line(&pos)) != NULL) {
+		char *l = str_trim(line);
+
+		if (*l == '\0' || *l == '#')
+			continue;
+		if (*l == '*') {
+			in_filter = strcmp(l + 1, "filter") == 0;
+			any_table = true;
+			continue;
+		}
+		if (strcmp(l, "COMMIT") == 0) {
+			in_filter = false;
+			continue;
+		}
+		if (*l == ':') {
+			size_t nlen = strcspn(l + 1, " \t");
+			char *name = xstrndup(l + 1, nlen);
+			const char *pol = l + 1 + nlen;
+			struct cchain *c;
+
+			while (*pol == ' ' || *pol == '\t')
+				pol++;
+			if (!any_table || nlen == 0 || !in_filter) {
+				free(name);
+				if (!any_table) {
+					ret = FW_ERR_FORMAT;
+					goto out;
+				}
+				continue;
+			}
+			c = model_chain(m, "filter", name);
+			if (builtin_chain(name) && str_starts_with(pol, "DROP"))
+				chain_set_policy(c, FW_ACT_DROP, NULL, l);
+			else if (builtin_chain(name) && str_starts_with(pol, "ACCEPT"))
+				chain_set_policy(c, FW_ACT_ACCEPT, NULL, l);
+			free(name);
+			seen = true;
+			continue;
+		}
+		if (*l == '-' || *l == '[') {
+			struct strv w;
+			struct crule r;
+			size_t start = 0;
+			const char *chain;
+
+			if (!any_table) {
+				ret = FW_ERR_FORMAT;
+				goto out;
+			}
+			if (!in_filter)
+				continue;
+			strv_init(&w);
+			split_words(l, &w);
+			if (w.n > 0 && w.v[0][0] == '[')
+				start = 1;	/* iptables-save -c: "[pkts:bytes] -A ..." */
+			crule_init(&r);
+			chain = ipt_rule(&w, start, &r, src);
+			if (chain != NULL && w.n > start && strcmp(w.v[start], "-A") == 0) {
+				const char *t = l;
+
+				if (start)
+					t = strstr(l, "-A") ? strstr(l, "-A") : l;
+				r.text = xstrdup(t);
+				chain_add_rule(model_chain(m, "filter", chain), &r);
+				seen = true;
+			}
+			crule_release(&r);
+			strv_release(&w);
+			continue;
+		}
+		if (!any_table) {
+			ret = FW_ERR_FORMAT;
+			goto out;
+		}
+	}
+	if (!any_table && !seen && len > 0) {
+		for (size_t i = 0; i < len; i++)
+			if (!isspace((unsigned char)buf[i])) {
+				ret = FW_ERR_FORMAT;
+				goto out;
+			}
+	}
+	if (entry != NULL) {
+		struct cchain *e = model_find(m, "filter", entry);
+
+		if (e != NULL)
+			e->base = true;
+		else
+			res_note(res, "no filter table: nothing filters incoming connections here");
+	}
+out:
+	free(copy);
+	return ret;
+}
+
+int fw_parse_iptables_save(const char *buf, size_t len, enum fw_source src,
+			   const struct fw_query *q, struct fw_result *res)
+{
+	struct model m;
+	int ret;
+
+	if (res == NULL)
+		return FW_ERR_ARG;
+	fw_result_reset(res);
+	if (buf == NULL || q == NULL ||
+	    (src != FW_SRC_IPTABLES && src != FW_SRC_IP6TABLES))
+		return FW_ERR_ARG;
+	res->source = src;
+	query_setup(res, q);
+	res->family = src == FW_SRC_IP6TABLES ? 6 : 4;
+	model_init(&m, src);
+	ret = ipt_load(buf, len, src, "INPUT", &m, res);
+	if (ret == 0)
+		model_evaluate(&m, q, res);
+	model_release(&m);
+	return ret;
+}
+
+int fw_parse_ufw_user_rules(const char *buf, size_t len, const struct fw_query *q,
+			    struct fw_result *res)
+{
+	struct model m;
+	struct cchain *e;
+	int ret;
+
+	if (res == NULL)
+		return FW_ERR_ARG;
+	fw_result_reset(res);
+	if (buf == NULL || q == NULL)
+		return FW_ERR_ARG;
+	res->source = FW_SRC_UFW;
+	query_setup(res, q);
+	model_init(&m, FW_SRC_UFW);
+	ret = ipt_load(buf, len, FW_SRC_IPTABLES, NULL, &m, res);
+	if (ret == 0) {
+		if ((e = model_find(&m, "filter", "ufw6-user-input")) != NULL)
+			res->family = 6;
+		else
+			e = model_find(&m, "filter", "ufw-user-input");
+		if (e != NULL) {
+			e->base = true;
+			model_evaluate(&m, q, res);
+		} else {
+			res->verdict = FW_VERDICT_UNKNOWN;
+		}
+		if (res->verdict == FW_VERDICT_UNKNOWN)
+			res_note(res, "no user rule decides: ufw's default incoming policy applies");
+	}
+	model_release(&m);
+	return ret;
+}
+
+/* ---- nft -j list ruleset ---------------------------------------------- */
+
+struct nft {
+	json_t *list;		/* the "nftables" array */
+	struct model *m;
+	struct fw_result *res;
+};
+
+static const char *jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int nft_family(const char *f)
+{
+	if (f == NULL)
+		return -1;
+	if (strcmp(f, "ip") == 0)
+		return 4;
+	if (strcmp(f, "ip6") == 0)
+		return 6;
+	if (strcmp(f, "inet") == 0)
+		return 0;
+	return -1;	/* arp, bridge, netdev: not on the input path of IP */
+}
+
+/* The set named name in the table of rule (same family and table), or NULL. */
+static json_t *nft_find_set(struct nft *n, json_t *rule, const char *name)
+{
+	const char *fam = jstr(rule, "family"), *tab = jstr(rule, "table");
+	size_t i;
+	json_t *it;
+
+	if (fam == NULL || tab == NULL)
+		return NULL;
+	json_array_foreach(n->list, i, it) {
+		json_t *s = json_object_get(it, "set");
+		const char *sf, *st, *sn;
+
+		if (!json_is_object(s))
+			s = json_object_get(it, "map");
+		if (!json_is_object(s))
+			continue;
+		sf = jstr(s, "family");
+		st = jstr(s, "table");
+		sn = jstr(s, "name");
+		if (sf && st && sn && strcmp(sf, fam) == 0 && strcmp(st, tab) == 0 &&
+		    strcmp(sn, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static void nft_render(struct strbuf *sb, json_t *v, int depth);
+
+static void nft_render_list(struct strbuf *sb, json_t *arr, const char *sep, int depth)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(arr, i, it) {
+		if (i > 0)
+			strbuf_addstr(sb, sep);
+		nft_render(sb, it, depth + 1);
+	}
+}
+
+/* Renders an nft JSON expression the way `nft list ruleset` would, roughly. */
+static void nft_render(struct strbuf *sb, json_t *v, int depth)
+{
+	const char *key;
+	json_t *val;
+
+	if (depth > 16) {
+		strbuf_addstr(sb, "...");
+		return;
+	}
+	if (json_is_integer(v)) {
+		strbuf_addf(sb, "%lld", (long long)json_integer_value(v));
+		return;
+	}
+	if (json_is_string(v)) {
+		strbuf_addstr(sb, json_string_value(v));
+		return;
+	}
+	if (json_is_boolean(v)) {
+		strbuf_addstr(sb, json_is_true(v) ? "true" : "false");
+		return;
+	}
+	if (json_is_array(v)) {
+		nft_render_list(sb, v, ",", depth);
+		return;
+	}
+	if (!json_is_object(v) || json_object_size(v) != 1) {
+		strbuf_addstr(sb, "?");
+		return;
+	}
+	json_object_foreach(v, key, val) {
+		if (strcmp(key, "set") == 0 && json_is_array(val)) {
+			size_t i;
+			json_t *it;
+
+			strbuf_addstr(sb, "{ ");
+			json_array_foreach(val, i, it) {
+				if (i > 0)
+					strbuf_addstr(sb, ", ");
+				if (json_is_array(it) && json_array_size(it) == 2) {
+					nft_render(sb, json_array_get(it, 0), depth + 1);
+					strbuf_addstr(sb, " : ");
+					nft_render(sb, json_array_get(it, 1), depth + 1);
+				} else {
+					nft_render(sb, it, depth + 1);
+				}
+			}
+			strbuf_addstr(sb, " }");
+		} else if (strcmp(key, "range") == 0 && json_is_array(val)) {
+			nft_render_list(sb, val, "-", depth);
+		} else if (strcmp(key, "concat") == 0 && json_is_array(val)) {
+			nft_render_list(sb, val, " . ", depth);
+		} else if (strcmp(key, "prefix") == 0) {
+			nft_render(sb, json_object_get(val, "addr"), depth + 1);
+			strbuf_addch(sb, '/');
+			nft_render(sb, json_object_get(val, "len"), depth + 1);
+		} else if (strcmp(key, "elem") == 0) {
+			nft_render(sb, json_object_get(val, "val"), depth + 1);
+		} else if (strcmp(key, "payload") == 0) {
+			const char *p = jstr(val, "protocol"), *f = jstr(val, "field");
+
+			if (p && f)
+				strbuf_addf(sb, "%s %s", p, f);
+			else
+				strbuf_addstr(sb, "@payload");
+		} else if (strcmp(key, "meta") == 0 || strcmp(key, "ct") == 0) {
+			const char *k = jstr(val, "key");
+
+			if (strcmp(key, "meta") == 0 && k &&
+			    (strncmp(k, "iif", 3) == 0 || strncmp(k, "oif", 3) == 0))
+				strbuf_addstr(sb, k);
+			else
+				strbuf_addf(sb, "%s %s", key, k ? k : "?");
+		} else if (strcmp(key, "jump") == 0 || strcmp(key, "goto") == 0) {
+			const char *t = jstr(val, "target");
+
+			strbuf_addf(sb, "%s %s", key, t ? t : "?");
+		} else {
+			strbuf_addstr(sb, key);
+		}
+	}
+}
+
+/* Renders one statement of a rule's "expr" list. */
+static void nft_render_stmt(struct strbuf *sb, json_t *st)
+{
+	const char *key;
+	json_t *val;
+
+	if (sb->len > 0)
+		strbuf_addch(sb, ' ');
+	if (!json_is_object(st)) {
+		strbuf_addstr(sb, "?");
+		return;
+	}
+	json_object_foreach(st, key, val) {
+		if (strcmp(key, "match") == 0) {
+			const char *op = jstr(val, "op");
+
+			nft_render(sb, json_object_get(val, "left"), 0);
+			if (op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0)
+				strbuf_addf(sb, " %s", op);
+			strbuf_addch(sb, ' ');
+			nft_render(sb, json_object_get(val, "right"), 0);
+		} else if (strcmp(key, "reject") == 0) {
+			const char *t = jstr(val, "type"), *e = jstr(val, "expr");
+
+			strbuf_addstr(sb, "reject");
+			if (t && strcmp(t, "tcp reset") == 0)
+				strbuf_addstr(sb, " with tcp reset");
+			else if (t)
+				strbuf_addf(sb, " with %s %s", t, e ? e : "port-unreachable");
+		} else if (strcmp(key, "log") == 0) {
+			const char *p = jstr(val, "prefix");
+
+			strbuf_addstr(sb, "log");
+			if (p)
+				strbuf_addf(sb, " prefix \"%s\"", p);
+		} else if (strcmp(key, "vmap") == 0) {
+			nft_render(sb, json_object_get(val, "key"), 0);
+			strbuf_addstr(sb, " vmap ");
+			nft_render(sb, json_object_get(val, "data"), 0);
+		} else if (strcmp(key, "xt") == 0) {
+			const char *t = jstr(val, "type"), *n = jstr(val, "name");
+
+			strbuf_addf(sb, "xt %s %s", t ? t : "?", n ? n : "?");
+		} else {
+			json_t *one = json_pack("{sO}", key, val);
+
+			nft_render(sb, one, 0);
+			json_decref(one);
+		}
+	}
+}
+
+/* A port value: 22, "ssh", {"range": [1, 1024]}; false if not understood. */
+static bool nft_port_value(json_t *v, long *lo, long *hi)
+{
+	if (json_is_object(v) && json_object_get(v, "elem"))
+		v = json_object_get(json_object_get(v, "elem"), "val");
+	if (json_is_integer(v)) {
+		*lo = *hi = (long)json_integer_value(v);
+		return *lo >= 0 && *lo <= 65535;
+	}
+	if (json_is_string(v)) {
+		if (strcmp(json_string_value(v), "ssh") == 0) {
+			*lo = *hi = 22;
+			return true;
+		}
+		return parse_long(json_string_value(v), 0, 65535, lo) && (*hi = *lo, true);
+	}
+	if (json_is_object(v) && json_is_array(json_object_get(v, "range"))) {
+		json_t *r = json_object_get(v, "range");
+
+		return nft_port_value(json_array_get(r, 0), lo, hi) &&
+		       nft_port_value(json_array_get(r, 1), hi, hi) && *lo <= *hi;
+	}
+	return false;
+}
+
+/* The elements of a set literal or a named set ("@name"), or NULL. */
+static json_t *nft_elements(struct nft *n, json_t *rule, json_t *right)
+{
+	if (json_is_string(right) && json_string_value(right)[0] == '@') {
+		json_t *s = nft_find_set(n, rule, json_string_value(right) + 1);
+		json_t *e = s ? json_object_get(s, "elem") : NULL;
+
+		if (s != NULL && e == NULL)
+			return json_array();	/* an empty set */
+		if (json_is_array(e))
+			return json_incref(e);
+		if (e != NULL)
+			return json_pack("[O]", e);
+		return NULL;
+	}
+	if (json_is_object(right) && json_is_array(json_object_get(right, "set")))
+		return json_incref(json_object_get(right, "set"));
+	if (json_is_array(right))
+		return json_incref(right);
+	return json_pack("[O]", right);
+}
+
+static void nft_ports(struct nft *n, json_t *rule, json_t *right, struct crule *r)
+{
+	json_t *el = nft_elements(n, rule, right), *it;
+	size_t i;
+
+	r->has_dport = true;
+	if (el == NULL) {
+		r->dport_unknown = true;
+		return;
+	}
+	json_array_foreach(el, i, it) {
+		long lo, hi;
+
+		if (nft_port_value(it, &lo, &hi))
+			crule_add_dport(r, lo, hi);
+		else
+			r->dport_unknown = true;
+	}
+	json_decref(el);
+}
+
+static void nft_addrs(struct nft *n, json_t *rule, json_t *right, struct crule *r)
+{
+	json_t *el = nft_elements(n, rule, right), *it;
+	size_t i;
+
+	if (el == NULL) {
+		r->saddr_unknown = true;
+		return;
+	}
+	json_array_foreach(el, i, it) {
+		if (json_is_object(it) && json_object_get(it, "elem"))
+			it = json_object_get(json_object_get(it, "elem"), "val");
+		if (json_is_string(it)) {
+			strv_push(&r->saddrs, json_string_value(it));
+		} else if (json_is_object(it) && json_is_object(json_object_get(it, "prefix"))) {
+			json_t *p = json_object_get(it, "prefix");
+			const char *a = jstr(p, "addr");
+			json_t *l = json_object_get(p, "len");
+
+			if (a && json_is_integer(l))
+				strv_push_owned(&r->saddrs, fmt("%s/%lld", a,
+							    (long long)json_integer_value(l)));
+			else
+				r->saddr_unknown = true;
+		} else if (json_is_object(it) && json_is_array(json_object_get(it, "range"))) {
+			json_t *rg = json_object_get(it, "range");
+			json_t *a = json_array_get(rg, 0), *b = json_array_get(rg, 1);
+
+			if (json_is_string(a) && json_is_string(b))
+				strv_push_owned(&r->saddrs, fmt("%s-%s", json_string_value(a),
+							    json_string_value(b)));
+			else
+				r->saddr_unknown = true;
+		} else {
+			r->saddr_unknown = true;
+		}
+	}
+	/* an empty set matches nobody; keep a placeholder that matches nothing */
+	if (r->saddrs.n == 0 && !r->saddr_unknown)
+		strv_push(&r->saddrs, "none");
+	json_decref(el);
+}
+
+/* True when the right side of a ct state match names "new". */
+static bool nft_states_have_new(json_t *right)
+{
+	size_t i;
+	json_t *it;
+
+	if (json_is_string(right))
+		return strcmp(json_string_value(right), "new") == 0 ||
+		       strcmp(json_string_value(right), "untracked") == 0;
+	if (json_is_object(right) && json_is_array(json_object_get(right, "set")))
+		right = json_object_get(right, "set");
+	if (json_is_array(right)) {
+		json_array_foreach(right, i, it)
+			if (nft_states_have_new(it))
+				return true;
+	}
+	return false;
+}
+
+static int nft_proto_value(json_t *v)
+{
+	if (json_is_integer(v))
+		return (int)json_integer_value(v) == 0 ? -1 : (int)(json_integer_value(v) & 0xff);
+	if (json_is_string(v))
+		return proto_number(json_string_value(v));
+	return -2;
+}
+
+static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
+{
+	json_t *left = json_object_get(mt, "left"), *right = json_object_get(mt, "right");
+	const char *op = jstr(mt, "op");
+	bool neg = op != NULL && strcmp(op, "!=") == 0;
+	json_t *pl = json_object_get(left, "payload");
+	json_t *meta = json_object_get(left, "meta");
+	json_t *ct = json_object_get(left, "ct");
+
+	if (op != NULL && strcmp(op, "==") != 0 && strcmp(op, "!=") != 0 && strcmp(op, "in") != 0) {
+		r->conditional = true;	/* <, >, & masks */
+		return;
+	}
+	if (json_is_object(pl)) {
+		const char *p = jstr(pl, "protocol"), *f = jstr(pl, "field");
+
+		if (p == NULL || f == NULL) {
+			r->conditional = true;
+		} else if (strcmp(f, "dport") == 0 &&
+			   (strcmp(p, "tcp") == 0 || strcmp(p, "th") == 0)) {
+			if (strcmp(p, "tcp") == 0 && r->proto < 0)
+				r->proto = 6;
+			nft_ports(n, rule, right, r);
+			r->dport_neg = neg;
+		} else if (strcmp(f, "dport") == 0 || strcmp(f, "sport") == 0) {
+			int pr = proto_number(p);
+
+			if (pr != 6 && pr != -1)
+				r->proto = pr;	/* a udp/sctp port: never TCP */
+			else
+				r->conditional = true;
+		} else if ((strcmp(p, "ip") == 0 || strcmp(p, "ip6") == 0) &&
+			   strcmp(f, "saddr") == 0) {
+			r->family = strcmp(p, "ip") == 0 ? 4 : 6;
+			nft_addrs(n, rule, right, r);
+			r->saddr_neg = neg;
+		} else if ((strcmp(p, "ip") == 0 && strcmp(f, "protocol") == 0) ||
+			   (strcmp(p, "ip6") == 0 && strcmp(f, "nexthdr") == 0)) {
+			int pr = nft_proto_value(right);
+
+			r->family = strcmp(p, "ip") == 0 ? 4 : 6;
+			if (pr == -2) {
+				r->conditional = true;
+			} else {
+				r->proto = pr;
+				r->proto_neg = neg;
+			}
+		} else {
+			r->conditional = true;
+		}
+	} else if (json_is_object(meta)) {
+		const char *k = jstr(meta, "key");
+
+		if (k && strcmp(k, "l4proto") == 0) {
+			int pr = nft_proto_value(right);
+
+			if (pr == -2) {
+				r->conditional = true;
+			} else {
+				r->proto = pr;
+				r->proto_neg = neg;
+			}
+		} else if (k && strcmp(k, "nfproto") == 0 && json_is_string(right)) {
+			int fam = strcmp(json_string_value(right), "ipv4") == 0 ? 4 :
+				  strcmp(json_string_value(right), "ipv6") == 0 ? 6 : 0;
+
+			if (fam != 0 && !neg)
+				r->family = fam;
+			else if (fam != 0)
+				r->family = fam == 4 ? 6 : 4;
+		} else if (k && (strcmp(k, "iif") == 0 || strcmp(k, "iifname") == 0)) {
+			if (json_is_string(right) && strcmp(json_string_value(right), "lo") == 0)
+				r->iface = neg ? IF_NOT_LO : IF_LO;
+			else
+				r->iface = IF_OTHER;
+		} else {
+			r->conditional = true;
+		}
+	} else if (json_is_object(ct)) {
+		const char *k = jstr(ct, "key");
+
+		if (k && strcmp(k, "state") == 0) {
+			if (nft_states_have_new(right) == neg)
+				r->excludes_new = true;
+		} else {
+			r->conditional = true;
+		}
+	} else {
+		r->conditional = true;
+	}
+}
+
+/* A verdict object ({"accept": null}, {"jump": {...}}) as an action. */
+static enum fw_action nft_verdict(json_t *v, const char **target)
+{
+	*target = NULL;
+	if (!json_is_object(v))
+		return FW_ACT_OTHER;
+	if (json_object_get(v, "accept"))
+		return FW_ACT_ACCEPT;
+	if (json_object_get(v, "drop"))
+		return FW_ACT_DROP;
+	if (json_object_get(v, "return"))
+		return FW_ACT_RETURN;
+	if (json_object_get(v, "continue"))
+		return FW_ACT_NONE;
+	if (json_is_object(json_object_get(v, "jump"))) {
+		*target = jstr(json_object_get(v, "jump"), "target");
+		return *target ? FW_ACT_JUMP : FW_ACT_OTHER;
+	}
+	if (json_is_object(json_object_get(v, "goto"))) {
+		*target = jstr(json_object_get(v, "goto"), "target");
+		return *target ? FW_ACT_GOTO : FW_ACT_OTHER;
+	}
+	return FW_ACT_OTHER;
+}
+
+static void nft_vmap(struct nft *n, json_t *rule, json_t *vm, struct crule *r)
+{
+	json_t *key = json_object_get(vm, "key"), *data = json_object_get(vm, "data");
+	json_t *pl = json_object_get(key, "payload"), *ct = json_object_get(key, "ct");
+	json_t *el = NULL, *it;
+	size_t i;
+
+	if (json_is_string(data) && json_string_value(data)[0] == '@') {
+		json_t *s = nft_find_set(n, rule, json_string_value(data) + 1);
+
+		el = s ? json_incref(json_object_get(s, "elem")) : NULL;
+	} else if (json_is_object(data)) {
+		el = json_incref(json_object_get(data, "set"));
+	}
+	if (!json_is_array(el))
+		goto unknown;
+
+	if (json_is_object(ct) && jstr(ct, "key") && strcmp(jstr(ct, "key"), "state") == 0) {
+		r->excludes_new = true;
+		json_array_foreach(el, i, it) {
+			const char *t;
+
+			if (json_is_array(it) && nft_states_have_new(json_array_get(it, 0))) {
+				r->excludes_new = false;
+				r->action = nft_verdict(json_array_get(it, 1), &t);
+				r->target = t ? xstrdup(t) : NULL;
+				break;
+			}
+		}
+		json_decref(el);
+		return;
+	}
+	if (json_is_object(pl) && jstr(pl, "field") && strcmp(jstr(pl, "field"), "dport") == 0 &&
+	    jstr(pl, "protocol") &&
+	    (strcmp(jstr(pl, "protocol"), "tcp") == 0 || strcmp(jstr(pl, "protocol"), "th") == 0)) {
+		if (strcmp(jstr(pl, "protocol"), "tcp") == 0 && r->proto < 0)
+			r->proto = 6;
+		json_array_foreach(el, i, it) {
+			long lo, hi;
+			const char *t;
+			struct vmap_entry *e;
+
+			if (!json_is_array(it) || !nft_port_value(json_array_get(it, 0), &lo, &hi)) {
+				r->vmap_partial = true;
+				continue;
+			}
+			r->vmap = xrealloc(r->vmap, (r->nvmap + 1) * sizeof(*r->vmap));
+			e = &r->vmap[r->nvmap++];
+			e->lo = (uint16_t)lo;
+			e->hi = (uint16_t)hi;
+			e->action = nft_verdict(json_array_get(it, 1), &t);
+			e->target = t ? xstrdup(t) : NULL;
+		}
+		if (r->nvmap == 0 && r->vmap_partial)
+			goto unknown;
+		r->action = FW_ACT_NONE;
+		if (r->nvmap == 0)
+			r->excludes_new = true;	/* an empty map matches nothing */
+		json_decref(el);
+		return;
+	}
+unknown:
+	json_decref(el);
+	r->not_evaluated = true;
+	r->action = FW_ACT_OTHER;
+	free(r->target);
+	r->target = xstrdup("verdict map");
+	res_note(n->res, "a verdict map the evaluator cannot look into was not evaluated");
+}
+
+static void nft_rule(struct nft *n, json_t *rule)
+{
+	const char *fam = jstr(rule, "family"), *tab = jstr(rule, "table");
+	const char *chain = jstr(rule, "chain");
+	json_t *expr = json_object_get(rule, "expr"), *st;
+	struct strbuf text, tk;
+	struct crule r;
+	bool xt_state = false;
+	size_t i;
+
+	if (fam == NULL || tab == NULL || chain == NULL || !json_is_array(expr) ||
+	    nft_family(fam) < 0)
+		return;
+	crule_init(&r);
+	strbuf_init(&text);
+	json_array_foreach(expr, i, st) {
+		json_t *v;
+		const char *t;
+
+		nft_render_stmt(&text, st);
+		if (!json_is_object(st))
+			continue;
+		if ((v = json_object_get(st, "match")) != NULL) {
+			nft_match(n, rule, v, &r);
+		} else if (json_object_get(st, "accept") || json_object_get(st, "drop") ||
+			   json_object_get(st, "return") || json_object_get(st, "jump") ||
+			   json_object_get(st, "goto")) {
+			r.action = nft_verdict(st, &t);
+			free(r.target);
+			r.target = t ? xstrdup(t) : NULL;
+		} else if (json_object_get(st, "reject") != NULL) {
+			json_t *rj = json_object_get(st, "reject");
+			const char *type = jstr(rj, "type"), *e = jstr(rj, "expr");
+
+			if (type && strcmp(type, "tcp reset") == 0) {
+				r.action = FW_ACT_REJECT_TCP_RESET;
+			} else {
+				r.action = FW_ACT_REJECT_ICMP;
+				free(r.reject_with);
+				r.reject_with = xstrdup(e ? e : "port-unreachable");
+			}
+		} else if ((v = json_object_get(st, "vmap")) != NULL) {
+			nft_vmap(n, rule, v, &r);
+		} else if ((v = json_object_get(st, "xt")) != NULL) {
+			const char *type = jstr(v, "type"), *name = jstr(v, "name");
+
+			res_note(n->res, "some rules use iptables extensions that nft -j does not "
+				 "show; iptables-save lists them in full");
+			if (type && name && strcmp(type, "target") == 0) {
+				free(r.target);
+				r.target = NULL;
+				if (strcmp(name, "REJECT") == 0) {
+					r.action = FW_ACT_REJECT;
+				} else if (nonterminal_target(name)) {
+					r.action = FW_ACT_NONE;
+				} else {
+					r.action = FW_ACT_OTHER;
+					r.target = xstrdup(name);
+				}
+			} else if (name && (strcmp(name, "conntrack") == 0 ||
+					    strcmp(name, "state") == 0)) {
+				xt_state = true;
+			} else if (name && strcmp(name, "multiport") == 0) {
+				r.has_dport = true;
+				r.dport_unknown = true;
+			} else if (name && (strcmp(name, "tcp") == 0 || strcmp(name, "comment") == 0)) {
+				/* nothing that changes who matches */
+			} else {
+				r.conditional = true;
+			}
+		} else if (json_object_get(st, "limit") || json_object_get(st, "quota") ||
+			   json_object_get(st, "meter") || json_object_get(st, "synproxy")) {
+			r.conditional = true;
+		} else if (json_object_get(st, "queue")) {
+			r.action = FW_ACT_OTHER;
+			free(r.target);
+			r.target = xstrdup("queue");
+		}
+	}
+	/* iptables-nft's "-m conntrack --ctstate RELATED,ESTABLISHED" shows only
+	 * as "xt match conntrack"; such a rule with no port or source is taken to
+	 * be the usual one for established connections. */
+	if (xt_state && !r.has_dport && r.saddrs.n == 0 && !r.saddr_unknown)
+		r.excludes_new = true;
+	r.text = sb_take(&text);
+	strbuf_init(&tk);
+	strbuf_addf(&tk, "%s %s", fam, tab);
+	chain_add_rule(model_chain(n->m, tk.buf, chain), &r);
+	strbuf_release(&tk);
+	crule_release(&r);
+}
+
+static long nft_prio(json_t *p)
+{
+	static const struct { const char *name; long v; } names[] = {
+		{ "raw", -300 }, { "mangle", -150 }, { "dstnat", -100 },
+		{ "filter", 0 }, { "security", 50 }, { "srcnat", 100 },
+	};
+
+	if (json_is_integer(p))
+		return (long)json_integer_value(p);
+	if (json_is_string(p))
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(json_string_value(p), names[i].name) == 0)
+				return names[i].v;
+	return 0;
+}
+
+static void nft_chain(struct nft *n, json_t *ch)
+{
+	const char *fam = jstr(ch, "family"), *tab = jstr(ch, "table"), *name = jstr(ch, "name");
+	const char *hook = jstr(ch, "hook"), *policy = jstr(ch, "policy"), *type = jstr(ch, "type");
+	struct strbuf tk;
+	struct cchain *c;
+
+	if (fam == NULL || tab == NULL || name == NULL || nft_family(fam) < 0)
+		return;
+	strbuf_init(&tk);
+	strbuf_addf(&tk, "%s %s", fam, tab);
+	c = model_chain(n->m, tk.buf, name);
+	strbuf_release(&tk);
+	c->family = nft_family(fam);
+	if (hook != NULL && strcmp(hook, "input") == 0 && (type == NULL || strcmp(type, "filter") == 0)) {
+		c->base = true;
+		c->prio = nft_prio(json_object_get(ch, "prio"));
+		c->has_policy = true;
+		c->policy = FW_ACT_ACCEPT;
+		if (policy != NULL && strcmp(policy, "drop") == 0)
+			chain_set_policy(c, FW_ACT_DROP, NULL, "policy drop");
+		else
+			chain_set_policy(c, FW_ACT_ACCEPT, NULL, "policy accept");
+	}
+}
+
+int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,
+		      struct fw_result *res)
+{
+	json_t *root = NULL, *it;
+	json_error_t err;
+	struct model m;
+	struct nft n;
+	size_t i;
+	int ret = 0;
+
+	if (res == NULL)
+		return FW_ERR_ARG;
+	fw_result_reset(res);
+	if (buf == NULL || q == NULL)
+		return FW_ERR_ARG;
+	res->source = FW_SRC_NFTABLES;
+	query_setup(res, q);
+	model_init(&m, FW_SRC_NFTABLES);
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_object(root) || !json_is_array(json_object_get(root, "nftables"))) {
+		ret = FW_ERR_FORMAT;
+		goto out;
+	}
+	n.list = json_object_get(root, "nftables");
+	n.m = &m;
+	n.res = res;
+	json_array_foreach(n.list, i, it)
+		if (json_is_object(json_object_get(it, "chain")))
+			nft_chain(&n, json_object_get(it, "chain"));
+	json_array_foreach(n.list, i, it)
+		if (json_is_object(json_object_get(it, "rule")))
+			nft_rule(&n, json_object_get(it, "rule"));
+	model_evaluate(&m, q, res);
+out:
+	model_release(&m);
+	json_decref(root);
+	return ret;
+}
+
+/* ---- ufw status ------------------------------------------------------- */
+
+/* Splits a ufw table row into columns separated by two or more spaces. */
+static size_t split_columns(char *line, char **col, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	while (*p == ' ')
+		p++;
+	while (*p != '\0' && n < max) {
+		char *end = strstr(p, "  ");
+
+		col[n++] = p;
+		if (end == NULL)
+			break;
+		*end = '\0';
+		p = end + 2;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
+/* Reads "22/tcp", "22", "80,443/tcp", "1000:2000/tcp" into r; false if not a port. */
+static bool ufw_port(const char *tok, struct crule *r)
+{
+	char *copy = xstrdup(tok), *slash = strchr(copy, '/');
+	bool ok = isdigit((unsigned char)copy[0]);
+
+	if (slash != NULL) {
+		*slash = '\0';
+		if (strcmp(slash + 1, "tcp") == 0)
+			r->proto = 6;
+		else if (strcmp(slash + 1, "udp") == 0)
+			r->proto = 17;
+		else
+			ok = false;
+	}
+	if (ok)
+		add_port_list(r, copy);
+	free(copy);
+	return ok;
+}
+
+/* Parses the "To" column of a ufw row into r. */
+static void ufw_to(const char *to, struct crule *r, bool *v6)
+{
+	char *copy = xstrdup(to), *save = NULL;
+	bool on = false;
+
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		struct addr a;
+
+		if (on) {
+			r->iface = strcmp(t, "lo") == 0 ? IF_LO : IF_OTHER;
+			on = false;
+		} else if (strcmp(t, "on") == 0) {
+			on = true;
+		} else if (strcmp(t, "(v6)") == 0) {
+			*v6 = true;
+		} else if (strcmp(t, "Anywhere") == 0) {
+			/* every port */
+		} else if (ufw_port(t, r)) {
+			/* done */
+		} else if (strchr(t, '/') || addr_parse(t, strlen(t), &a)) {
+			r->conditional = true;	/* only to one of this host's addresses */
+		} else if (strcmp(t, "OpenSSH") == 0) {
+			r->proto = 6;
+			crule_add_dport(r, 22, 22);
+			r->has_dport = true;
+		} else {
+			r->has_dport = true;	/* an application profile */
+			r->dport_unknown = true;
+		}
+	}
+	free(copy);
+}
+
+static void ufw_from(const char *from, struct crule *r, bool *v6)
+{
+	char *copy = xstrdup(from), *save = NULL;
+
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (strcmp(t, "(v6)") == 0)
+			*v6 = true;
+		else if (strcmp(t, "Anywhere") == 0)
+			;
+		else if (isdigit((unsigned char)t[0]) && !strchr(t, '.') && !strchr(t, ':'))
+			r->conditional = true;	/* a source port */
+		else if (strchr(t, '.') || strchr(t, ':'))
+			strv_push(&r->saddrs, t);
+		else
+			r->conditional = true;	/* a profile as the source */
+	}
+	free(copy);
+}
+
+/* Reads one row of the rules table; false when it is not an incoming rule. */
+static bool ufw_row(char *line, struct crule *r, struct fw_result *res)
+{
+	char *col[4], *act, *dir;
+	size_t n;
+	bool v6 = false;
+	struct strbuf text;
+
+	strbuf_init(&text);
+	strbuf_addstr(&text, line);
+	if (line[0] == '[') {	/* ufw status numbered: "[ 1] 22/tcp ..." */
+		char *e = strchr(line, ']');
+
+		if (e != NULL)
+			line = e + 1;
+	}
+	n = split_columns(line, col, 4);
+	if (n < 3) {
+		strbuf_release(&text);
+		return false;
+	}
+	act = col[1];
+	dir = strchr(act, ' ');
+	if (dir != NULL) {
+		*dir++ = '\0';
+		while (*dir == ' ')
+			dir++;
+		if (strncmp(dir, "IN", 2) != 0) {
+			strbuf_release(&text);
+			return false;	/* OUT, FWD */
+		}
+	}
+	if (strcmp(act, "ALLOW") == 0) {
+		r->action = FW_ACT_ACCEPT;
+	} else if (strcmp(act, "LIMIT") == 0) {
+		r->action = FW_ACT_ACCEPT;
+		res_note(res, "a LIMIT rule rejects a source that opens more than 6 "
+			 "connections in 30 seconds");
+	} else if (strcmp(act, "DENY") == 0) {
+		r->action = FW_ACT_DROP;
+	} else if (strcmp(act, "REJECT") == 0) {
+		/* ufw rejects TCP with a reset and other protocols with ICMP */
+		r->action = FW_ACT_REJECT_TCP_RESET;
+	} else {
+		strbuf_release(&text);
+		return false;
+	}
+	ufw_to(col[0], r, &v6);
+	ufw_from(col[2], r, &v6);
+	if (r->family == 0) {
+		bool has6 = false;
+
+		for (size_t i = 0; i < r->saddrs.n; i++)
+			has6 |= strchr(r->saddrs.v[i], ':') != NULL;
+		r->family = v6 || has6 ? 6 : 4;
+	}
+	r->text = sb_take(&text);
+	return true;
+}
+
+/* "deny (incoming), allow (outgoing), ..." sets the policy of c. */
+static void ufw_default(const char *s, struct cchain *c)
+{
+	const char *in = strstr(s, "(incoming)");
+	size_t n;
+
+	if (in == NULL)
+		return;
+	while (in > s && in[-1] == ' ')
+		in--;
+	n = 0;
+	while (in - n > s && isalpha((unsigned char)in[-(long)n - 1]))
+		n++;
+	if (n == 4 && strncmp(in - 4, "deny", 4) == 0)
+		chain_set_policy(c, FW_ACT_DROP, NULL, "Default: deny (incoming)");
+	else if (n == 6 && strncmp(in - 6, "reject", 6) == 0)
+		chain_set_policy(c, FW_ACT_REJECT_ICMP, "icmp-port-unreachable",
+				 "Default: reject (incoming)");
+	else if (n == 5 && strncmp(in - 5, "allow", 5) == 0)
+		chain_set_policy(c, FW_ACT_ACCEPT, NULL, "Default: allow (incoming)");
+}
+
+int fw_parse_ufw_status(const char *buf, size_t len, const struct fw_query *q,
+			struct fw_result *res)
+{
+	char *copy, *pos, *line;
+	struct model m;
+	struct cchain *c;
+	bool status = false, table = false;
+
+	if (res == NULL)
+		return FW_ERR_ARG;
+	fw_result_reset(res);
+	if (buf == NULL || q == NULL)
+		return FW_ERR_ARG;
+	res->source = FW_SRC_UFW;
+	query_setup(res, q);
+	model_init(&m, FW_SRC_UFW);
+	c = model_chain(&m, NULL, "ufw");
+	c->base = true;
+	pos = copy = buf_copy(buf, len);
+	while ((line = next_line(&pos)) != NULL) {
+		char *l = str_trim(line);
+		struct crule r;
+
+		if (str_starts_with(l, "Status:")) {
+			status = true;
+			if (strstr(l, "inactive") != NULL)
+				res->active = false;
+		} else if (str_starts_with(l, "Default:")) {
+			ufw_default(l + 8, c);
+		} else if (str_starts_with(l, "--")) {
+			table = true;
+		} else if (table && *l != '\0') {
+			crule_init(&r);
+			if (ufw_row(l, &r, res))
+				chain_add_rule(c, &r);
+			crule_release(&r);
+		}
+	}
+	free(copy);
+	if (!status) {
+		model_release(&m);
+		return FW_ERR_FORMAT;
+	}
+	if (!res->active) {
+		res->verdict = FW_VERDICT_OPEN;
+		res_note(res, "ufw is inactive");
+	} else {
+		model_evaluate(&m, q, res);
+		if (res->verdict == FW_VERDICT_UNKNOWN)
+			res_note(res, "no rule decides and the default policy is not listed "
+				 "(ufw status verbose shows it)");
+	}
+	model_release(&m);
+	return 0;
+}
+
+/* ---- firewalld -------------------------------------------------------- */
+
+static bool fwd_service_port(const char *name, struct crule *r)
+{
+	static const struct { const char *name; uint16_t port; } svc[] = {
+		{ "ssh", 22 }, { "http", 80 }, { "https", 443 }, { "telnet", 23 },
+	};
+
+	for (size_t i = 0; i < sizeof(svc) / sizeof(svc[0]); i++) {
+		if (strcmp(name, svc[i].name) == 0) {
+			r->proto = 6;
+			r->has_dport = true;
+			crule_add_dport(r, svc[i].port, svc[i].port);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* value of key="value" (or key=value) in word w, or NULL */
+static const char *kv(const char *w, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(w, key, n) == 0 && w[n] == '=')
+		return w + n + 1;
+	return NULL;
+}
+
+/* Parses a rich rule into r; returns its priority in *prio and false when
+ * the rule cannot affect incoming TCP (icmp-block, masquerade, forward-port). */
+static bool fwd_rich(const char *line, struct crule *r, long *prio, struct fw_result *res)
+{
+	struct strv w;
+	bool ok = true, neg = false;
+	enum { NONE, SRC, DST, SVC, PORT, PROTO, ACTION } ctx = NONE;
+
+	strv_init(&w);
+	split_words(line, &w);
+	*prio = 0;
+	r->action = FW_ACT_NONE;
+	for (size_t i = 0; i < w.n; i++) {
+		const char *t = w.v[i], *v;
+
+		if ((v = kv(t, "family")) != NULL) {
+			r->family = strcmp(v, "ipv6") == 0 ? 6 : 4;
+		} else if ((v = kv(t, "priority")) != NULL) {
+			char *end;
+
+			*prio = strtol(v, &end, 10);
+		} else if (strcmp(t, "source") == 0) {
+			ctx = SRC;
+		} else if (strcmp(t, "destination") == 0) {
+			ctx = DST;
+		} else if (strcmp(t, "service") == 0) {
+			ctx = SVC;
+		} else if (strcmp(t, "port") == 0) {
+			ctx = PORT;
+		} else if (strcmp(t, "protocol") == 0) {
+			ctx = PROTO;
+		} else if (strcmp(t, "NOT") == 0) {
+			neg = true;
+		} else if (ctx == SRC && (v = kv(t, "address")) != NULL) {
+			strv_push(&r->saddrs, v);
+			r->saddr_neg = neg;
+			neg = false;
+		} else if (ctx == SRC && (kv(t, "ipset") || kv(t, "mac"))) {
+			r->saddr_unknown = true;
+		} else if (ctx == DST && kv(t, "address")) {
+			r->conditional = true;
+		} else if (ctx == SVC && (v = kv(t, "name")) != NULL) {
+			if (!fwd_service_port(v, r)) {
+				r->has_dport = true;
+				r->dport_unknown = true;
+			}
+		} else if (ctx == PORT && (v = kv(t, "port")) != NULL) {
+			add_port_list(r, v);
+		} else if ((ctx == PORT || ctx == PROTO) &&
+			   ((v = kv(t, "protocol")) != NULL || (v = kv(t, "value")) != NULL)) {
+			r->proto = proto_number(v);
+		} else if (strcmp(t, "accept") == 0) {
+			r->action = FW_ACT_ACCEPT;
+			ctx = ACTION;
+		} else if (strcmp(t, "drop") == 0) {
+			r->action = FW_ACT_DROP;
+			ctx = ACTION;
+		} else if (strcmp(t, "reject") == 0) {
+			r->action = FW_ACT_REJECT_ICMP;
+			free(r->reject_with);
+			r->reject_with = xstrdup("icmp-port-unreachable");
+			ctx = ACTION;
+		} else if (ctx == ACTION && (v = kv(t, "type")) != NULL) {
+			free(r->reject_with);
+			if (strcmp(v, "tcp-reset") == 0) {
+				r->action = FW_ACT_REJECT_TCP_RESET;
+				r->reject_with = NULL;
+			} else {
+				r->reject_with = xstrdup(v);
+			}
+		} else if (strcmp(t, "mark") == 0) {
+			r->action = FW_ACT_NONE;
+		} else if (strcmp(t, "limit") == 0) {
+			r->conditional = true;
+		} else if (strcmp(t, "icmp-block") == 0 || strcmp(t, "icmp-type") == 0 ||
+			   strcmp(t, "masquerade") == 0 || strcmp(t, "forward-port") == 0) {
+			ok = false;
+		} else if (strcmp(t, "source-port") == 0) {
+			r->conditional = true;
+		}
+	}
+	strv_release(&w);
+	if (r->action == FW_ACT_NONE && ok)
+		(void)res;
+	return ok;
+}
+
+struct fwd_rich {
+	struct crule r;
+	long prio;
+	int group;	/* 0 log, 1 deny, 2 allow: the order at one priority */
+};
+
+static int fwd_rich_cmp(const void *a, const void *b)
+{
+	const struct fwd_rich *x = a, *y = b;
+
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	if (x->group != y->group)
+		return x->group - y->group;
+	return x < y ? -1 : (x > y);
+}
+
+int fw_parse_firewalld(const char *buf, size_t len, const struct fw_query *q,
+		       struct fw_result *res)
+{
+	char *copy, *pos, *line, *zone = NULL, *target = NULL;
+	struct fwd_rich *rich = NULL;
+	size_t nrich = 0;
+	struct model m;
+	struct cchain *c;
+	bool in_rich = false, header = false;
+	int ret = 0;
+
+	if (res == NULL)
+		return FW_ERR_ARG;
+	fw_result_reset(res);
+	if (buf == NULL || q == NULL)
+		return FW_ERR_ARG;
+	res->source = FW_SRC_FIREWALLD;
+	query_setup(res, q);
+	model_init(&m, FW_SRC_FIREWALLD);
+	pos = copy = buf_copy(buf, len);
+	while ((line = next_line(&pos)) != NULL) {
+		bool indented = line[0] == ' ' || line[0] == '\t';
+		char *l = str_trim(line);
+		const char *v;
+		struct fwd_rich *fr;
+
+		if (*l == '\0')
+			continue;
+		if (strstr(l, "not running") != NULL && !header) {
+			res->active = false;
+			break;
+		}
+		if (!indented) {
+			size_t n;
+
+			if (header)
+				break;	/* the next zone of --list-all-zones */
+			n = strcspn(l, " (");
+			zone = xstrndup(l, n);
+			header = true;
+			continue;
+		}
+		if (!header) {
+			ret = FW_ERR_FORMAT;
+			goto out;
+		}
+		if (str_starts_with(l, "target:")) {
+			free(target);
+			target = xstrdup(str_trim(l + 7));
+			in_rich = false;
+			continue;
+		}
+		if (str_starts_with(l, "rich rules:")) {
+			in_rich = true;
+			l = str_trim(l + 11);
+			if (*l == '\0')
+				continue;
+		}
+		if (in_rich && str_starts_with(l, "rule")) {
+			rich = xrealloc(rich, (nrich + 1) * sizeof(*rich));
+			fr = &rich[nrich];
+			crule_init(&fr->r);
+			if (!fwd_rich(l, &fr->r, &fr->prio, res)) {
+				crule_release(&fr->r);
+				continue;
+			}
+			fr->group = fr->r.action == FW_ACT_ACCEPT ? 2 :
+				    fr->r.action == FW_ACT_NONE ? 0 : 1;
+			fr->r.text = xstrdup(l);
+			nrich++;
+			continue;
+		}
+		in_rich = false;
+		if ((v = str_starts_with(l, "services:") ? l + 9 : NULL) != NULL ||
+		    (v = str_starts_with(l, "ports:") ? l + 6 : NULL) != NULL) {
+			bool svc = l[0] == 's';
+			char *list = xstrdup(v), *save = NULL;
+
+			for (char *t = strtok_r(list, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+				rich = xrealloc(rich, (nrich + 1) * sizeof(*rich));
+				fr = &rich[nrich];
+				crule_init(&fr->r);
+				fr->prio = 0;
+				fr->group = 2;
+				fr->r.action = FW_ACT_ACCEPT;
+				if (svc && !fwd_service_port(t, &fr->r)) {
+					char *s = fmt("service '%s' was not looked up; its ports "
+							    "are in its firewalld service file", t);
+
+					res_note(res, s);
+					free(s);
+					crule_release(&fr->r);
+					continue;
+				}
+				if (!svc && !ufw_port(t, &fr->r)) {
+					crule_release(&fr->r);
+					continue;
+				}
+				fr->r.text = fmt("%s %s", svc ? "service" : "port", t);
+				nrich++;
+			}
+			free(list);
+		}
+	}
+	if (!res->active) {
+		res->verdict = FW_VERDICT_OPEN;
+		res_note(res, "firewalld is not running");
+		goto out;
+	}
+	if (!header) {
+		ret = FW_ERR_FORMAT;
+		goto out;
+	}
+	if (nrich > 0)
+		qsort(rich, nrich, sizeof(*rich), fwd_rich_cmp);
+	c = model_chain(&m, NULL, zone);
+	c->base = true;
+	for (size_t i = 0; i < nrich; i++)
+		chain_add_rule(c, &rich[i].r);
+	{
+		const char *t = target ? target : "default";
+		char *text = fmt("target: %s", t);
+
+		if (strcmp(t, "ACCEPT") == 0)
+			chain_set_policy(c, FW_ACT_ACCEPT, NULL, text);
+		else if (strcmp(t, "DROP") == 0)
+			chain_set_policy(c, FW_ACT_DROP, NULL, text);
+		else
+			chain_set_policy(c, FW_ACT_REJECT_ICMP, res->family == 6 ?
+					 "icmp6-adm-prohibited" : "icmp-host-prohibited", text);
+		free(text);
+	}
+	model_evaluate(&m, q, res);
+out:
+	for (size_t i = 0; i < nrich; i++)
+		crule_release(&rich[i].r);
+	free(rich);
+	free(zone);
+	free(target);
+	free(copy);
+	model_release(&m);
+	return ret;
+}
+
+void fw_zone_list_init(struct fw_zone_list *zl)
+{
+	zl->v = NULL;
+	zl->n = 0;
+}
+
+void fw_zone_list_release(struct fw_zone_list *zl)
+{
+	for (size_t i = 0; i < zl->n; i++) {
+		free(zl->v[i].name);
+		strv_release(&zl->v[i].interfaces);
+		strv_release(&zl->v[i].sources);
+	}
+	free(zl->v);
+	fw_zone_list_init(zl);
+}
+
+int fw_parse_firewalld_zones(const char *buf, size_t len, struct fw_zone_list *zl)
+{
+	char *copy, *pos, *line;
+	int ret = 0;
+
+	if (zl == NULL)
+		return FW_ERR_ARG;
+	fw_zone_list_release(zl);
+	if (buf == NULL)
+		return FW_ERR_ARG;
+	pos = copy = buf_copy(buf, len);
+	while ((line = next_line(&pos)) != NULL) {
+		bool indented = line[0] == ' ' || line[0] == '\t';
+		char *l = str_trim(line);
+		struct strv *list = NULL;
+
+		if (*l == '\0')
+			continue;
+		if (!indented) {
+			struct fw_zone *z;
+
+			if (strchr(l, ':') != NULL || strstr(l, "not running")) {
+				ret = FW_ERR_FORMAT;
+				break;
+			}
+			zl->v = xrealloc(zl->v, (zl->n + 1) * sizeof(*zl->v));
+			z = &zl->v[zl->n++];
+			z->name = pnew(l, strcspn(l, " ("));
+			strv_init(&z->interfaces);
+			strv_init(&z->sources);
+			continue;
+		}
+		if (zl->n == 0) {
+			ret = FW_ERR_FORMAT;
+			break;
+		}
+		if (str_starts_with(l, "interfaces:")) {
+			list = &zl->v[zl->n - 1].interfaces;
+			l += 11;
+		} else if (str_starts_with(l, "sources:")) {
+			list = &zl->v[zl->n - 1].sources;
+			l += 8;
+		}
+		if (list != NULL) {
+			char *save = NULL;
+
+			for (char *t = strtok_r(l, " ", &save); t; t = strtok_r(NULL, " ", &save))
+				strv_push_owned(list, pdup(t));
+		}
+	}
+	free(copy);
+	if (ret != 0)
+		fw_zone_list_release(zl);
+	return ret;
+}
+
+const char *fw_zone_list_pick(const struct fw_zone_list *zl, const char *client,
+			      const char *iface)
+{
+	for (size_t i = 0; client != NULL && i < zl->n; i++)
+		for (size_t j = 0; j < zl->v[i].sources.n; j++)
+			if (fw_addr_match(zl->v[i].sources.v[j], client))
+				return zl->v[i].name;
+	for (size_t i = 0; iface != NULL && i < zl->n; i++)
+		if (strv_contains(&zl->v[i].interfaces, iface))
+			return zl->v[i].name;
+	return NULL;
+}
+
+/* ---- macOS socketfilterfw --------------------------------------------- */
+
+/* 1 when text says on/enabled, 0 when off/disabled, -1 when it says neither. */
+static int onoff(const char *buf, size_t len)
+{
+	char *s;
+	int v = -1;
+
+	if (buf == NULL)
+		return -1;
+	s = buf_copy(buf, len);
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (strstr(s, "disabled") || strstr(s, " is off") || strstr(s, "state = 0"))
+		v = 0;
+	else if (strstr(s, "enabled") || strstr(s, " is on") || strstr(s, "state = 1") ||
+		 strstr(s, "state = 2"))
+		v = 1;
+	free(s);
+	return v;
+}
+
+static int alf_rule(struct fw_result *res, const char *text, enum fw_action act, bool policy)
+{
+	int i = res_add_rule(res);
+	struct fw_rule *r = &res->rules[i];
+
+	r->chain = xstrdup("application firewall");
+	r->text = pdup(text);
+	r->action = act;
+	r->is_policy = policy;
+	r->effect = action_effect(act, NULL, res->family);
+	return i;
+}
+
+int fw_parse_socketfilterfw(const char *globalstate, size_t glen,
+			    const char *blockall, size_t blen,
+			    const char *stealth, size_t slen,
+			    const char *listapps, size_t llen,
+			    const struct fw_query *q, struct fw_result *res)
+{
+	int global, block, st;
+	enum fw_action deny;
+	char *copy, *pos, *line, *app = NULL;
+	int found = -1;
+
+	if (res == NULL)
+		return FW_ERR_ARG;
+	fw_result_reset(res);
+	if (q == NULL)
+		return FW_ERR_ARG;
+	res->source = FW_SRC_SOCKETFILTERFW;
+	query_setup(res, q);
+	global = onoff(globalstate, glen);
+	if (global < 0)
+		return FW_ERR_FORMAT;
+	block = onoff(blockall, blen);
+	if (globalstate != NULL) {
+		char *g = buf_copy(globalstate, glen);
+
+		if (strstr(g, "State = 2") != NULL)
+			block = 1;	/* "block all" is global state 2 */
+		free(g);
+	}
+	st = onoff(stealth, slen);
+	/* in stealth mode blocked connections get no answer at all */
+	deny = st == 1 ? FW_ACT_DROP : FW_ACT_REJECT_TCP_RESET;
+	if (global == 0) {
+		res->active = false;
+		res->verdict = FW_VERDICT_OPEN;
+		res_note(res, "the application firewall is off");
+		return 0;
+	}
+	if (block == 1) {
+		res->deciding = alf_rule(res, "block all incoming connections", deny, true);
+		res->verdict = deny == FW_ACT_DROP ? FW_VERDICT_DROPPED : FW_VERDICT_REJECTED;
+		return 0;
+	}
+	pos = copy = listapps ? buf_copy(listapps, llen) : xstrdup("");
+	while ((line = next_line(&pos)) != NULL) {
+		char *l = str_trim(line), *colon;
+
+		if (isdigit((unsigned char)*l) && (colon = strstr(l, " : ")) != NULL) {
+			free(app);
+			app = xstrdup(str_trim(colon + 3));
+		} else if (app != NULL && *l == '(') {
+			bool sshd = strcmp(app, "/usr/sbin/sshd") == 0 ||
+				    strcmp(app, "/usr/libexec/sshd-keygen-wrapper") == 0;
+			bool allow = strstr(l, "Allow") != NULL;
+
+			if (sshd) {
+				char *text = fmt("%s %s", app, l);
+
+				found = alf_rule(res, text, allow ? FW_ACT_ACCEPT : deny, false);
+				free(text);
+				if (!allow)
+					break;
+			}
+			free(app);
+			app = NULL;
+		}
+	}
+	free(app);
+	free(copy);
+	if (found >= 0 && res->rules[found].action != FW_ACT_ACCEPT) {
+		res->verdict = deny == FW_ACT_DROP ? FW_VERDICT_DROPPED : FW_VERDICT_REJECTED;
+		res->deciding = found;
+	} else {
+		res->verdict = FW_VERDICT_OPEN;
+		res->deciding = found;
+		if (found < 0)
+			res_note(res, "sshd is not in the application list: built-in software "
+				 "is allowed unless 'allow signed software' was turned off");
+	}
+	return 0;
+}

@@ -1,0 +1,203 @@
+/*
+ * Parsers of firewall listings: iptables-save / ip6tables-save, `nft -j list
+ * ruleset`, `ufw status verbose` and /etc/ufw/user.rules, `firewall-cmd
+ * --list-all` and `--get-active-zones`, and macOS socketfilterfw.
+ *
+ * Each parser is a pure function: a buffer in (not necessarily
+ * NUL-terminated), a struct fw_result out. No I/O, no globals. The result
+ * lists, in evaluation order, the rules that a new TCP connection to one port
+ * (optionally from one client address) meets on the input path, and the
+ * verdict they reach. Every string in a result is owned by the result, made
+ * printable, and lives until fw_result_release().
+ *
+ * Evaluation follows the packet: first terminal match wins; iptables starts
+ * at filter INPUT and follows jumps (-j CHAIN, -g CHAIN) into user chains up
+ * to FW_MAX_DEPTH deep; nftables walks every base chain with hook input of
+ * the packet's family in priority order (an accept ends one base chain, the
+ * next still runs; a drop or reject is final). A rule whose match depends on
+ * something other than the port and the client address (an unknown client,
+ * an interface other than lo, a rate limit, an iptables extension nft cannot
+ * show) is "conditional": it is listed but cannot decide alone.
+ */
+#ifndef SSHD_PARSE_FIREWALL_H
+#define SSHD_PARSE_FIREWALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/util.h"
+
+/* How deep jumps between chains are followed. */
+#define FW_MAX_DEPTH 16
+
+/* Errors returned by the parsers (0 is success). */
+#define FW_ERR_FORMAT	-1	/* the buffer is not the expected listing */
+#define FW_ERR_ARG	-2	/* NULL buffer or bad query */
+
+/* Which firewall a rule belongs to. */
+enum fw_source {
+	FW_SRC_IPTABLES,
+	FW_SRC_IP6TABLES,
+	FW_SRC_NFTABLES,
+	FW_SRC_UFW,
+	FW_SRC_FIREWALLD,
+	FW_SRC_SOCKETFILTERFW,
+};
+
+/* What a rule does to a packet it matches. */
+enum fw_action {
+	FW_ACT_NONE,		/* non-terminal: LOG, counter, limit, mark */
+	FW_ACT_ACCEPT,
+	FW_ACT_DROP,
+	FW_ACT_REJECT_ICMP,	/* reject_with names the ICMP type */
+	FW_ACT_REJECT_TCP_RESET,
+	FW_ACT_REJECT,		/* a reject whose kind the listing does not show */
+	FW_ACT_JUMP,		/* target names the chain */
+	FW_ACT_GOTO,		/* target names the chain */
+	FW_ACT_RETURN,
+	FW_ACT_OTHER,		/* unknown target (target names it), verdict map */
+};
+
+/* What the firewall does to a new connection to the port. */
+enum fw_verdict {
+	FW_VERDICT_UNKNOWN,	/* the rules do not decide (see notes) */
+	FW_VERDICT_OPEN,	/* accepted, or nothing blocks it */
+	FW_VERDICT_DROPPED,	/* the client sees "connection timed out" */
+	FW_VERDICT_REJECTED,	/* the client sees "connection refused" or an ICMP error */
+	FW_VERDICT_OPEN_SOME,	/* accepted for some sources only, blocked for the rest */
+};
+
+struct fw_rule {
+	enum fw_source source;
+	char *table;		/* "filter", "inet filter"; NULL when the firewall has none */
+	char *chain;		/* "INPUT", "input", "ufw-user-input", a zone name */
+	char *text;		/* the rule as listed (rebuilt for nft -j), printable */
+	enum fw_action action;
+	char *reject_with;	/* REJECT_ICMP: "icmp-port-unreachable", "admin-prohibited"; else NULL */
+	char *target;		/* JUMP/GOTO: chain; OTHER: what it is; else NULL */
+	struct strv sources;	/* addresses/prefixes the rule is limited to; empty: any */
+	bool sources_negated;	/* the rule matches sources NOT in the list */
+	bool loopback_only;	/* only for the lo interface (-i lo, iif "lo") */
+	bool conditional;	/* its match depends on more than the port and the client */
+	bool not_evaluated;	/* the evaluator could not look inside it (verdict map) */
+	bool is_policy;		/* not a rule: the chain's policy (or ufw/zone default) */
+	/* What a client sees when this rule decides: "connection timed out",
+	 * "connection refused", "no route to host"...; NULL when non-terminal.
+	 * Static storage. */
+	const char *effect;
+};
+
+struct fw_result {
+	enum fw_source source;
+	bool active;		/* false: the firewall is off (ufw inactive, ...) */
+	uint16_t port;
+	int family;		/* 4 or 6: the family that was evaluated */
+	struct fw_rule *rules;	/* the rules met, in evaluation order */
+	size_t nrules;
+	enum fw_verdict verdict;
+	/* Index in rules of the rule (or policy) that decides, -1 if none
+	 * (nothing blocks the port). For OPEN_SOME: the first accepting rule. */
+	int deciding;
+	/* OPEN_SOME only: the rule or policy that blocks the other sources; else -1. */
+	int blocking;
+	struct strv notes;	/* printable remarks: what was not evaluated, and why */
+};
+
+/* What to evaluate. client may be NULL (any source); family is 4 or 6, or 0
+ * to take it from client (IPv4 when client is NULL too). */
+struct fw_query {
+	uint16_t port;
+	const char *client;
+	int family;
+};
+
+void fw_result_init(struct fw_result *res);
+void fw_result_release(struct fw_result *res);
+
+const char *fw_source_name(enum fw_source src);	/* "iptables", "nftables", ... */
+const char *fw_action_name(enum fw_action act);	/* "accept", "drop", "reject-icmp", ... */
+const char *fw_verdict_name(enum fw_verdict v);	/* "open", "dropped", ... */
+const char *fw_strerror(int err);
+
+/*
+ * True when addr (IPv4 or IPv6 text) lies in spec: an address, a prefix
+ * "192.0.2.0/24", a range "192.0.2.1-192.0.2.9", or "0.0.0.0/0" / "::/0".
+ * False when either does not parse or the families differ.
+ */
+bool fw_addr_match(const char *spec, const char *addr);
+
+/*
+ * Each parser fills res (which must be fw_result_init'ed, and is reset first)
+ * and returns 0, or FW_ERR_FORMAT when buf is not that listing, or FW_ERR_ARG.
+ * A finding (the port is dropped) is data in res, never an error. buf need
+ * not be NUL-terminated; it is not kept.
+ */
+
+/* iptables-save or ip6tables-save output (legacy or nft back end); src is
+ * FW_SRC_IPTABLES or FW_SRC_IP6TABLES. Evaluates table filter, chain INPUT. */
+int fw_parse_iptables_save(const char *buf, size_t len, enum fw_source src,
+			   const struct fw_query *q, struct fw_result *res);
+
+/* `nft -j list ruleset`. Named sets are resolved (sshguard's attackers set
+ * drops the client it holds); verdict maps on tcp dport and ct state are
+ * looked into, others are listed as not evaluated. An empty ruleset is open. */
+int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,
+		      struct fw_result *res);
+
+/* `ufw status verbose`: "Status: inactive" gives active=false and OPEN; the
+ * "Default: deny (incoming)" policy ends the list. App profile OpenSSH is
+ * 22/tcp; other profiles are listed as conditional. */
+int fw_parse_ufw_status(const char *buf, size_t len, const struct fw_query *q,
+			struct fw_result *res);
+
+/* /etc/ufw/user.rules (or user6.rules): iptables-save format, chain
+ * ufw-user-input. When no rule decides the verdict is UNKNOWN: ufw's default
+ * incoming policy (not in this file) decides. */
+int fw_parse_ufw_user_rules(const char *buf, size_t len, const struct fw_query *q,
+			    struct fw_result *res);
+
+/* `firewall-cmd --list-all` (or --list-all --zone=Z) for one zone: rich
+ * rules, services, ports, and the zone target. "FirewallD is not running"
+ * gives active=false and OPEN. Only the first zone block is read. */
+int fw_parse_firewalld(const char *buf, size_t len, const struct fw_query *q,
+		       struct fw_result *res);
+
+/* One zone of `firewall-cmd --get-active-zones`. */
+struct fw_zone {
+	char *name;
+	struct strv interfaces;
+	struct strv sources;
+};
+
+struct fw_zone_list {
+	struct fw_zone *v;
+	size_t n;
+};
+
+void fw_zone_list_init(struct fw_zone_list *zl);
+void fw_zone_list_release(struct fw_zone_list *zl);
+/* Parses `firewall-cmd --get-active-zones`; returns 0 or FW_ERR_*. */
+int fw_parse_firewalld_zones(const char *buf, size_t len, struct fw_zone_list *zl);
+/* The zone a connection from client arriving on iface falls in: a zone whose
+ * sources hold client wins, then one holding iface; NULL if none (the
+ * default zone applies). Points into zl; valid until it is released. */
+const char *fw_zone_list_pick(const struct fw_zone_list *zl, const char *client,
+			      const char *iface);
+
+/*
+ * macOS application firewall, from the outputs of socketfilterfw
+ * --getglobalstate, --getblockall, --getstealthmode and --listapps (each may
+ * be NULL when not available). sshd is allowed when the firewall is off,
+ * when /usr/sbin/sshd or /usr/libexec/sshd-keygen-wrapper is listed as
+ * allowed, or when it is not listed (built-in software is allowed by
+ * default). Block-all or a blocked sshd is DROPPED in stealth mode, else
+ * REJECTED. Returns 0, or FW_ERR_FORMAT when globalstate is unreadable.
+ */
+int fw_parse_socketfilterfw(const char *globalstate, size_t glen,
+			    const char *blockall, size_t blen,
+			    const char *stealth, size_t slen,
+			    const char *listapps, size_t llen,
+			    const struct fw_query *q, struct fw_result *res);
+
+#endif

@@ -1,0 +1,1054 @@
+/* Tests of the firewall parsers over recorded and hand-written listings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engine/parse-firewall.h"
+
+#define FIXTURE_DIR SSHD_FIXTURES "/server/firewall/"
+
+static char *load(const char *name, size_t *len)
+{
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s%s", FIXTURE_DIR, name);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		fail_msg("cannot open fixture '%s'", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n)
+		fail_msg("cannot read fixture '%s'", path);
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+enum kind { IPT, IP6T, NFT, UFW, UFW_RULES, FWD };
+
+/* Parses fixture name as kind for port (and client), into res. */
+static void run(enum kind k, const char *name, uint16_t port, const char *client, int family,
+		struct fw_result *res)
+{
+	struct fw_query q = { .port = port, .client = client, .family = family };
+	size_t len;
+	char *buf = load(name, &len);
+	int ret = -99;
+
+	fw_result_init(res);
+	switch (k) {
+	case IPT:	ret = fw_parse_iptables_save(buf, len, FW_SRC_IPTABLES, &q, res); break;
+	case IP6T:	ret = fw_parse_iptables_save(buf, len, FW_SRC_IP6TABLES, &q, res); break;
+	case NFT:	ret = fw_parse_nft_json(buf, len, &q, res); break;
+	case UFW:	ret = fw_parse_ufw_status(buf, len, &q, res); break;
+	case UFW_RULES:	ret = fw_parse_ufw_user_rules(buf, len, &q, res); break;
+	case FWD:	ret = fw_parse_firewalld(buf, len, &q, res); break;
+	}
+	free(buf);
+	if (ret != 0)
+		fail_msg("expected '%s' to parse, got error %d (%s)", name, ret, fw_strerror(ret));
+}
+
+static void expect_verdict(const struct fw_result *res, enum fw_verdict want)
+{
+	if (res->verdict != want)
+		fail_msg("expected verdict '%s', got '%s' (deciding %d)", fw_verdict_name(want),
+			 fw_verdict_name(res->verdict), res->deciding);
+}
+
+static const struct fw_rule *deciding(const struct fw_result *res)
+{
+	if (res->deciding < 0 || (size_t)res->deciding >= res->nrules)
+		fail_msg("expected a deciding rule, got index %d of %zu", res->deciding, res->nrules);
+	return &res->rules[res->deciding];
+}
+
+static const struct fw_rule *blocking(const struct fw_result *res)
+{
+	if (res->blocking < 0 || (size_t)res->blocking >= res->nrules)
+		fail_msg("expected a blocking rule, got index %d of %zu", res->blocking, res->nrules);
+	return &res->rules[res->blocking];
+}
+
+static void expect_text(const struct fw_rule *r, const char *part)
+{
+	if (strstr(r->text, part) == NULL)
+		fail_msg("expected rule text to contain '%s', got '%s'", part, r->text);
+}
+
+static void expect_effect(const struct fw_rule *r, const char *want)
+{
+	if (r->effect == NULL || strcmp(r->effect, want) != 0)
+		fail_msg("expected effect '%s', got '%s'", want, r->effect ? r->effect : "(none)");
+}
+
+static void expect_action(const struct fw_rule *r, enum fw_action want)
+{
+	if (r->action != want)
+		fail_msg("expected action '%s', got '%s' for '%s'", fw_action_name(want),
+			 fw_action_name(r->action), r->text);
+}
+
+static void expect_note(const struct fw_result *res, const char *part)
+{
+	for (size_t i = 0; i < res->notes.n; i++)
+		if (strstr(res->notes.v[i], part) != NULL)
+			return;
+	fail_msg("expected a note containing '%s' (%zu notes)", part, res->notes.n);
+}
+
+/* ---- addresses ---- */
+
+static void addr_match_handles_prefixes_ranges_and_families(void **state)
+{
+	assert_true(fw_addr_match("192.0.2.0/24", "192.0.2.77"));
+	assert_false(fw_addr_match("192.0.2.0/24", "192.0.3.1"));
+	assert_true(fw_addr_match("198.51.100.0/22", "198.51.103.255"));
+	assert_false(fw_addr_match("198.51.100.0/22", "198.51.104.0"));
+	assert_true(fw_addr_match("2001:db8::/32", "2001:db8:1::5"));
+	assert_false(fw_addr_match("2001:db8::/32", "192.0.2.1"));
+	assert_true(fw_addr_match("192.0.2.1-192.0.2.9", "192.0.2.5"));
+	assert_true(fw_addr_match("0.0.0.0/0", "203.0.113.1"));
+	assert_true(fw_addr_match("192.0.2.66", "192.0.2.66"));
+	assert_true(fw_addr_match("192.0.2.0/255.255.255.0", "192.0.2.9"));
+	assert_false(fw_addr_match("garbage/99", "192.0.2.1"));
+}
+
+/* ---- iptables-save ---- */
+
+static void iptables_drop_rule_drops_port_22(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-drop.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	expect_text(deciding(&res), "--dport 22 -j DROP");
+	expect_effect(deciding(&res), "connection timed out");
+	assert_string_equal(deciding(&res)->chain, "INPUT");
+	assert_string_equal(deciding(&res)->table, "filter");
+	fw_result_release(&res);
+}
+
+static void iptables_drop_rule_leaves_other_ports_open(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-drop.txt", 80, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	assert_int_equal(res.nrules, 0);
+	assert_int_equal(res.deciding, -1);
+	fw_result_release(&res);
+}
+
+static void iptables_policy_drop_decides_when_nothing_accepts(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-policy-drop.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	assert_true(deciding(&res)->is_policy);
+	expect_text(deciding(&res), ":INPUT DROP");
+	/* the ESTABLISHED,RELATED rule cannot match a new connection */
+	assert_int_equal(res.nrules, 1);
+	fw_result_release(&res);
+}
+
+static void iptables_accept_before_policy_drop_opens_port(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-policy-drop.txt", 80, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "--dport 80 -j ACCEPT");
+	fw_result_release(&res);
+}
+
+static void iptables_subnet_accept_is_open_for_some_sources(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-chains.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN_SOME);
+	expect_text(deciding(&res), "-s 192.0.2.0/24");
+	assert_string_equal(deciding(&res)->chain, "ssh-in");
+	assert_int_equal(deciding(&res)->sources.n, 1);
+	assert_string_equal(deciding(&res)->sources.v[0], "192.0.2.0/24");
+	expect_text(blocking(&res), "--dport 1:1024");
+	expect_action(blocking(&res), FW_ACT_REJECT_ICMP);
+	assert_string_equal(blocking(&res)->reject_with, "icmp-admin-prohibited");
+	expect_effect(blocking(&res), "no route to host");
+	fw_result_release(&res);
+}
+
+static void iptables_client_in_subnet_is_accepted(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-chains.txt", 22, "192.0.2.5", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "-s 192.0.2.0/24");
+	fw_result_release(&res);
+}
+
+static void iptables_client_outside_subnet_is_rejected(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-chains.txt", 22, "203.0.113.9", 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	expect_text(deciding(&res), "icmp-admin-prohibited");
+	fw_result_release(&res);
+}
+
+static void iptables_loopback_rule_is_marked_loopback_only(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-chains.txt", 22, NULL, 0, &res);
+	assert_true(res.nrules > 0);
+	expect_text(&res.rules[0], "-i lo");
+	assert_true(res.rules[0].loopback_only);
+	assert_null(res.rules[0].effect);
+	fw_result_release(&res);
+}
+
+static void iptables_loopback_client_is_accepted_by_lo_rule(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-chains.txt", 22, "127.0.0.1", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "-i lo -j ACCEPT");
+	fw_result_release(&res);
+}
+
+static void iptables_log_rule_is_listed_as_non_terminal(void **state)
+{
+	struct fw_result res;
+	bool found = false;
+
+	run(IPT, "iptables-save-chains.txt", 22, NULL, 0, &res);
+	for (size_t i = 0; i < res.nrules; i++)
+		if (strstr(res.rules[i].text, "-j LOG") != NULL) {
+			expect_action(&res.rules[i], FW_ACT_NONE);
+			assert_null(res.rules[i].effect);
+			found = true;
+		}
+	if (!found)
+		fail_msg("expected the LOG rule of chain ssh-in to be listed");
+	fw_result_release(&res);
+}
+
+static void iptables_multiport_range_accepts_client_not_in_negated_source(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-chains.txt", 2205, "203.0.113.9", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "--dports 2222,2200:2210");
+	assert_true(deciding(&res)->sources_negated);
+	fw_result_release(&res);
+}
+
+static void iptables_negated_source_falls_through_to_final_reject(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-chains.txt", 2205, "198.51.100.3", 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	expect_text(deciding(&res), "-A INPUT -j REJECT");
+	assert_string_equal(deciding(&res)->reject_with, "icmp-port-unreachable");
+	expect_effect(deciding(&res), "connection refused");
+	fw_result_release(&res);
+}
+
+static void iptables_tcp_reset_reject_is_refused(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-chains.txt", 23, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	expect_action(deciding(&res), FW_ACT_REJECT_TCP_RESET);
+	expect_effect(deciding(&res), "connection refused");
+	fw_result_release(&res);
+}
+
+static void ip6tables_adm_prohibited_is_permission_denied(void **state)
+{
+	struct fw_result res;
+
+	run(IP6T, "ip6tables-save-reject.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	assert_int_equal(res.family, 6);
+	assert_string_equal(deciding(&res)->reject_with, "icmp6-adm-prohibited");
+	expect_effect(deciding(&res), "permission denied");
+	fw_result_release(&res);
+}
+
+static void ip6tables_catch_all_drop_decides_other_ports(void **state)
+{
+	struct fw_result res;
+
+	run(IP6T, "ip6tables-save-reject.txt", 443, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	expect_text(deciding(&res), "-A INPUT -j DROP");
+	fw_result_release(&res);
+}
+
+static void iptables_ufw_chains_limit_then_accept(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-ufw.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	assert_string_equal(deciding(&res)->chain, "ufw-user-limit-accept");
+	fw_result_release(&res);
+}
+
+static void iptables_ufw_chains_unlisted_port_meets_policy_drop(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-ufw.txt", 3000, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	assert_true(deciding(&res)->is_policy);
+	fw_result_release(&res);
+}
+
+static void iptables_sshguard_chain_drops_banned_client(void **state)
+{
+	struct fw_result res;
+
+	run(IPT, "iptables-save-sshguard.txt", 22, "198.51.100.20", 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	assert_string_equal(deciding(&res)->chain, "sshguard");
+	fw_result_release(&res);
+	run(IPT, "iptables-save-sshguard.txt", 22, "203.0.113.1", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void iptables_save_rejects_other_text(void **state)
+{
+	struct fw_query q = { .port = 22 };
+	struct fw_result res;
+	const char *s = "hello world\n";
+
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_iptables_save(s, strlen(s), FW_SRC_IPTABLES, &q, &res),
+			 FW_ERR_FORMAT);
+	fw_result_release(&res);
+}
+
+static void iptables_save_of_nothing_is_open(void **state)
+{
+	struct fw_query q = { .port = 22 };
+	struct fw_result res;
+
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_iptables_save("", 0, FW_SRC_IPTABLES, &q, &res), 0);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void iptables_jump_loop_is_bounded(void **state)
+{
+	const char *s = "*filter\n:INPUT ACCEPT [0:0]\n:a - [0:0]\n:b - [0:0]\n"
+			"-A INPUT -j a\n-A a -j b\n-A a -j b\n-A b -j a\n-A b -j a\nCOMMIT\n";
+	struct fw_query q = { .port = 22 };
+	struct fw_result res;
+
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_iptables_save(s, strlen(s), FW_SRC_IPTABLES, &q, &res), 0);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_note(&res, "evaluat");
+	fw_result_release(&res);
+}
+
+static void iptables_rule_without_protocol_applies_to_tcp(void **state)
+{
+	const char *s = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 192.0.2.0/24 -j DROP\n"
+			"-A INPUT -p udp -m udp --dport 22 -j DROP\nCOMMIT\n";
+	struct fw_query q = { .port = 22, .client = "192.0.2.4" };
+	struct fw_result res;
+
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_iptables_save(s, strlen(s), FW_SRC_IPTABLES, &q, &res), 0);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	expect_text(deciding(&res), "-s 192.0.2.0/24 -j DROP");
+	fw_result_release(&res);
+}
+
+/* ---- nft -j ---- */
+
+static void nft_drop_rule_drops_port_22(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-drop.json", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	expect_text(deciding(&res), "tcp dport 22 counter drop");
+	assert_string_equal(deciding(&res)->table, "inet filter");
+	assert_string_equal(deciding(&res)->chain, "input");
+	expect_effect(deciding(&res), "connection timed out");
+	fw_result_release(&res);
+}
+
+static void nft_reject_icmpx_admin_prohibited_is_no_route(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-reject-icmp.json", 2222, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	expect_action(deciding(&res), FW_ACT_REJECT_ICMP);
+	assert_string_equal(deciding(&res)->reject_with, "admin-prohibited");
+	expect_effect(deciding(&res), "no route to host");
+	expect_text(deciding(&res), "tcp dport { 22, 2222 } reject with icmpx admin-prohibited");
+	fw_result_release(&res);
+}
+
+static void nft_later_base_chain_rejects_after_earlier_accepts(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-reject-icmp.json", 80, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	assert_string_equal(deciding(&res)->table, "ip extra");
+	assert_string_equal(deciding(&res)->reject_with, "port-unreachable");
+	expect_effect(deciding(&res), "connection refused");
+	fw_result_release(&res);
+}
+
+static void nft_ip_table_does_not_apply_to_ipv6(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-reject-icmp.json", 80, NULL, 6, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void nft_reject_with_tcp_reset(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-reject-tcp-reset.json", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	expect_action(deciding(&res), FW_ACT_REJECT_TCP_RESET);
+	expect_text(deciding(&res), "reject with tcp reset");
+	fw_result_release(&res);
+}
+
+static void nft_subnet_accept_with_policy_drop_is_open_for_some(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-accept-subnet-policy-drop.json", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN_SOME);
+	expect_text(deciding(&res), "ip saddr 192.0.2.0/24");
+	assert_true(blocking(&res)->is_policy);
+	expect_text(blocking(&res), "policy drop");
+	fw_result_release(&res);
+}
+
+static void nft_client_outside_subnet_meets_policy_drop(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-accept-subnet-policy-drop.json", 22, "203.0.113.1", 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	assert_true(deciding(&res)->is_policy);
+	fw_result_release(&res);
+}
+
+static void nft_negated_source_accepts_others(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-accept-subnet-policy-drop.json", 2222, "203.0.113.1", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "ip saddr != 198.51.100.0/24");
+	fw_result_release(&res);
+	run(NFT, "nft-accept-subnet-policy-drop.json", 2222, "198.51.100.5", 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	fw_result_release(&res);
+}
+
+static void nft_ipv6_client_in_prefix_is_accepted(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-accept-subnet-policy-drop.json", 22, "2001:db8::5", 0, &res);
+	assert_int_equal(res.family, 6);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "ip6 saddr 2001:db8::/32");
+	fw_result_release(&res);
+}
+
+static void nft_jump_to_chain_with_named_set_accepts(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-jump-vmap.json", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	assert_string_equal(deciding(&res)->chain, "ssh_chain");
+	expect_text(deciding(&res), "tcp dport @allowed_ports accept");
+	fw_result_release(&res);
+}
+
+static void nft_goto_chain_drops_named_client(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-jump-vmap.json", 22, "203.0.113.7", 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	assert_string_equal(deciding(&res)->chain, "deny_chain");
+	fw_result_release(&res);
+}
+
+static void nft_port_verdict_map_drops_8080(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-jump-vmap.json", 8080, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	expect_text(deciding(&res), "tcp dport vmap");
+	fw_result_release(&res);
+	run(NFT, "nft-jump-vmap.json", 80, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void nft_sshguard_set_drops_banned_client(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-sshguard.json", 22, "198.51.100.9", 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	assert_string_equal(deciding(&res)->table, "ip sshguard");
+	fw_result_release(&res);
+	run(NFT, "nft-sshguard.json", 22, "2001:db8::66", 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	assert_string_equal(deciding(&res)->table, "ip6 sshguard");
+	fw_result_release(&res);
+	run(NFT, "nft-sshguard.json", 22, "192.0.2.1", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void nft_iptables_nft_ruleset_notes_hidden_extensions(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-iptables-nft.json", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN_SOME);
+	expect_text(deciding(&res), "ip saddr 192.0.2.0/24");
+	expect_action(blocking(&res), FW_ACT_REJECT);
+	expect_note(&res, "iptables-save");
+	fw_result_release(&res);
+}
+
+static void nft_empty_ruleset_is_open(void **state)
+{
+	struct fw_result res;
+
+	run(NFT, "nft-empty.json", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	assert_int_equal(res.nrules, 0);
+	fw_result_release(&res);
+}
+
+static void nft_rejects_text_that_is_not_json(void **state)
+{
+	struct fw_query q = { .port = 22 };
+	struct fw_result res;
+	const char *s = "table inet filter {\n}\n";
+
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_nft_json(s, strlen(s), &q, &res), FW_ERR_FORMAT);
+	fw_result_release(&res);
+}
+
+static void nft_unknown_verdict_map_is_not_evaluated(void **state)
+{
+	const char *s = "{\"nftables\": [{\"chain\": {\"family\": \"inet\", \"table\": \"t\", "
+		"\"name\": \"in\", \"type\": \"filter\", \"hook\": \"input\", \"prio\": 0, "
+		"\"policy\": \"accept\"}}, {\"rule\": {\"family\": \"inet\", \"table\": \"t\", "
+		"\"chain\": \"in\", \"expr\": [{\"vmap\": {\"key\": {\"meta\": {\"key\": \"iifname\"}}, "
+		"\"data\": {\"set\": [[\"eth0\", {\"drop\": null}]]}}}]}}]}";
+	struct fw_query q = { .port = 22 };
+	struct fw_result res;
+
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_nft_json(s, strlen(s), &q, &res), 0);
+	assert_int_equal(res.nrules, 1);
+	assert_true(res.rules[0].not_evaluated);
+	expect_note(&res, "not evaluated");
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+/* ---- ufw ---- */
+
+static void ufw_allow_rule_opens_22(void **state)
+{
+	struct fw_result res;
+
+	run(UFW, "ufw-status-verbose.txt", 22, NULL, 0, &res);
+	assert_true(res.active);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "22/tcp");
+	expect_text(deciding(&res), "ALLOW IN");
+	fw_result_release(&res);
+}
+
+static void ufw_deny_from_subnet_drops_that_client(void **state)
+{
+	struct fw_result res;
+
+	run(UFW, "ufw-status-verbose.txt", 2222, "192.0.2.9", 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	expect_text(deciding(&res), "DENY IN");
+	assert_string_equal(deciding(&res)->sources.v[0], "192.0.2.0/24");
+	fw_result_release(&res);
+	run(UFW, "ufw-status-verbose.txt", 2222, "203.0.113.9", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void ufw_default_deny_drops_unlisted_port(void **state)
+{
+	struct fw_result res;
+
+	run(UFW, "ufw-status-verbose.txt", 3000, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	assert_true(deciding(&res)->is_policy);
+	expect_text(deciding(&res), "deny (incoming)");
+	fw_result_release(&res);
+}
+
+static void ufw_reject_range_rejects(void **state)
+{
+	struct fw_result res;
+
+	run(UFW, "ufw-status-verbose.txt", 1500, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	expect_effect(deciding(&res), "connection refused");
+	fw_result_release(&res);
+}
+
+static void ufw_v6_rows_decide_for_ipv6(void **state)
+{
+	struct fw_result res;
+
+	run(UFW, "ufw-status-verbose.txt", 443, NULL, 6, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "(v6)");
+	fw_result_release(&res);
+}
+
+static void ufw_inactive_is_open(void **state)
+{
+	struct fw_result res;
+
+	run(UFW, "ufw-status-inactive.txt", 22, NULL, 0, &res);
+	assert_false(res.active);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void ufw_subnet_only_is_open_for_some(void **state)
+{
+	struct fw_result res;
+
+	run(UFW, "ufw-status-subnet-only.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN_SOME);
+	assert_true(blocking(&res)->is_policy);
+	fw_result_release(&res);
+}
+
+static void ufw_openssh_profile_with_limit_accepts(void **state)
+{
+	struct fw_result res;
+
+	run(UFW, "ufw-status-subnet-only.txt", 22, "198.51.100.1", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "OpenSSH");
+	expect_note(&res, "LIMIT");
+	fw_result_release(&res);
+}
+
+static void ufw_default_reject_is_refused(void **state)
+{
+	struct fw_result res;
+
+	run(UFW, "ufw-status-reject-default.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	assert_string_equal(deciding(&res)->reject_with, "icmp-port-unreachable");
+	expect_effect(deciding(&res), "connection refused");
+	fw_result_release(&res);
+}
+
+static void ufw_status_refuses_error_text(void **state)
+{
+	struct fw_query q = { .port = 22 };
+	struct fw_result res;
+	const char *s = "ERROR: You need to be root to run this script\n";
+
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_ufw_status(s, strlen(s), &q, &res), FW_ERR_FORMAT);
+	fw_result_release(&res);
+}
+
+static void ufw_user_rules_limit_accepts_22(void **state)
+{
+	struct fw_result res;
+
+	run(UFW_RULES, "ufw-user.rules", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	assert_string_equal(deciding(&res)->chain, "ufw-user-limit-accept");
+	fw_result_release(&res);
+}
+
+static void ufw_user_rules_leave_unlisted_port_to_default(void **state)
+{
+	struct fw_result res;
+
+	run(UFW_RULES, "ufw-user.rules", 3000, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_UNKNOWN);
+	expect_note(&res, "default incoming policy");
+	fw_result_release(&res);
+}
+
+/* ---- firewalld ---- */
+
+static void firewalld_ssh_service_opens_22(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-list-all-ssh.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "service ssh");
+	assert_string_equal(deciding(&res)->chain, "public");
+	fw_result_release(&res);
+}
+
+static void firewalld_default_target_rejects_without_ssh(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-list-all-no-ssh.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	assert_true(deciding(&res)->is_policy);
+	assert_string_equal(deciding(&res)->reject_with, "icmp-host-prohibited");
+	expect_effect(deciding(&res), "no route to host");
+	fw_result_release(&res);
+}
+
+static void firewalld_port_opens_2222(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-list-all-no-ssh.txt", 2222, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "port 2222/tcp");
+	fw_result_release(&res);
+}
+
+static void firewalld_rich_reject_decides_before_service(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-list-all-rich.txt", 22, "192.0.2.3", 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	expect_text(deciding(&res), "source address=\"192.0.2.0/24\"");
+	assert_string_equal(deciding(&res)->reject_with, "icmp-admin-prohibited");
+	fw_result_release(&res);
+}
+
+static void firewalld_rich_drop_drops_one_host(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-list-all-rich.txt", 22, "198.51.100.7", 0, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	fw_result_release(&res);
+	run(FWD, "firewalld-list-all-rich.txt", 22, "203.0.113.1", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "service ssh");
+	fw_result_release(&res);
+}
+
+static void firewalld_rich_not_source_accepts_others(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-list-all-rich.txt", 2222, "192.0.2.50", 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	assert_true(deciding(&res)->sources_negated);
+	fw_result_release(&res);
+	run(FWD, "firewalld-list-all-rich.txt", 2222, "203.0.113.50", 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	fw_result_release(&res);
+}
+
+static void firewalld_drop_zone_with_subnet_accept_is_open_for_some(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-list-all-drop-zone.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN_SOME);
+	expect_text(blocking(&res), "target: DROP");
+	expect_effect(blocking(&res), "connection timed out");
+	fw_result_release(&res);
+}
+
+static void firewalld_reject_zone_rejects(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-list-all-reject-zone.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	expect_text(deciding(&res), "%%REJECT%%");
+	fw_result_release(&res);
+}
+
+static void firewalld_trusted_zone_accepts(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-list-all-trusted.txt", 22, NULL, 0, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void firewalld_not_running_is_inactive(void **state)
+{
+	struct fw_result res;
+
+	run(FWD, "firewalld-not-running.txt", 22, NULL, 0, &res);
+	assert_false(res.active);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void firewalld_active_zones_pick_source_then_interface(void **state)
+{
+	struct fw_zone_list zl;
+	size_t len;
+	char *buf = load("firewalld-active-zones.txt", &len);
+
+	fw_zone_list_init(&zl);
+	assert_int_equal(fw_parse_firewalld_zones(buf, len, &zl), 0);
+	assert_int_equal(zl.n, 2);
+	assert_int_equal(zl.v[0].interfaces.n, 2);
+	assert_string_equal(fw_zone_list_pick(&zl, "192.0.2.8", "eth0"), "trusted");
+	assert_string_equal(fw_zone_list_pick(&zl, "2001:db8::8", NULL), "trusted");
+	assert_string_equal(fw_zone_list_pick(&zl, "203.0.113.8", "eth1"), "public");
+	assert_null(fw_zone_list_pick(&zl, "203.0.113.8", "wlan0"));
+	fw_zone_list_release(&zl);
+	free(buf);
+}
+
+/* ---- macOS application firewall ---- */
+
+struct alf_files {
+	const char *global, *blockall, *stealth, *apps;
+};
+
+static void run_alf(const struct alf_files *f, struct fw_result *res)
+{
+	struct fw_query q = { .port = 22 };
+	char *b[4] = { NULL, NULL, NULL, NULL };
+	size_t n[4] = { 0, 0, 0, 0 };
+	const char *names[4] = { f->global, f->blockall, f->stealth, f->apps };
+	int ret;
+
+	for (int i = 0; i < 4; i++)
+		if (names[i] != NULL)
+			b[i] = load(names[i], &n[i]);
+	fw_result_init(res);
+	ret = fw_parse_socketfilterfw(b[0], n[0], b[1], n[1], b[2], n[2], b[3], n[3], &q, res);
+	for (int i = 0; i < 4; i++)
+		free(b[i]);
+	if (ret != 0)
+		fail_msg("expected socketfilterfw outputs to parse, got %d", ret);
+}
+
+static void alf_off_is_inactive_and_open(void **state)
+{
+	struct alf_files f = { "socketfilterfw-globalstate-off.txt", NULL, NULL, NULL };
+	struct fw_result res;
+
+	run_alf(&f, &res);
+	assert_false(res.active);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+static void alf_allowed_sshd_is_open(void **state)
+{
+	struct alf_files f = { "socketfilterfw-globalstate-on.txt", "socketfilterfw-blockall-off.txt",
+			       "socketfilterfw-stealth-on.txt", "socketfilterfw-listapps-allowed.txt" };
+	struct fw_result res;
+
+	run_alf(&f, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_text(deciding(&res), "/usr/libexec/sshd-keygen-wrapper");
+	fw_result_release(&res);
+}
+
+static void alf_blocked_sshd_in_stealth_mode_is_dropped(void **state)
+{
+	struct alf_files f = { "socketfilterfw-globalstate-on.txt", "socketfilterfw-blockall-off.txt",
+			       "socketfilterfw-stealth-on.txt", "socketfilterfw-listapps-blocked.txt" };
+	struct fw_result res;
+
+	run_alf(&f, &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	expect_text(deciding(&res), "/usr/sbin/sshd");
+	expect_effect(deciding(&res), "connection timed out");
+	fw_result_release(&res);
+}
+
+static void alf_block_all_without_stealth_is_rejected(void **state)
+{
+	struct alf_files f = { "socketfilterfw-globalstate-on.txt", "socketfilterfw-blockall-on.txt",
+			       "socketfilterfw-stealth-off.txt", "socketfilterfw-listapps-allowed.txt" };
+	struct fw_result res;
+
+	run_alf(&f, &res);
+	expect_verdict(&res, FW_VERDICT_REJECTED);
+	assert_true(deciding(&res)->is_policy);
+	fw_result_release(&res);
+}
+
+static void alf_unlisted_sshd_is_open_with_a_note(void **state)
+{
+	struct alf_files f = { "socketfilterfw-globalstate-on.txt", NULL, NULL, NULL };
+	struct fw_result res;
+
+	run_alf(&f, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_note(&res, "allow signed");
+	fw_result_release(&res);
+}
+
+static void alf_unreadable_global_state_is_an_error(void **state)
+{
+	struct fw_query q = { .port = 22 };
+	struct fw_result res;
+	const char *s = "socketfilterfw: command not found\n";
+
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_socketfilterfw(s, strlen(s), NULL, 0, NULL, 0, NULL, 0, &q, &res),
+			 FW_ERR_FORMAT);
+	fw_result_release(&res);
+}
+
+static void rule_text_is_made_printable(void **state)
+{
+	const char *s = "*filter\n:INPUT ACCEPT [0:0]\n"
+			"-A INPUT -p tcp --dport 22 -m comment --comment \"\x1b[31mred\" -j DROP\n"
+			"COMMIT\n";
+	struct fw_query q = { .port = 22 };
+	struct fw_result res;
+
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_iptables_save(s, strlen(s), FW_SRC_IPTABLES, &q, &res), 0);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	if (strchr(deciding(&res)->text, '\x1b') != NULL)
+		fail_msg("expected the escape byte to be shown as \\x1b, got it raw");
+	expect_text(deciding(&res), "\\x1b[31mred");
+	fw_result_release(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(addr_match_handles_prefixes_ranges_and_families),
+		cmocka_unit_test(iptables_drop_rule_drops_port_22),
+		cmocka_unit_test(iptables_drop_rule_leaves_other_ports_open),
+		cmocka_unit_test(iptables_policy_drop_decides_when_nothing_accepts),
+		cmocka_unit_test(iptables_accept_before_policy_drop_opens_port),
+		cmocka_unit_test(iptables_subnet_accept_is_open_for_some_sources),
+		cmocka_unit_test(iptables_client_in_subnet_is_accepted),
+		cmocka_unit_test(iptables_client_outside_subnet_is_rejected),
+		cmocka_unit_test(iptables_loopback_rule_is_marked_loopback_only),
+		cmocka_unit_test(iptables_loopback_client_is_accepted_by_lo_rule),
+		cmocka_unit_test(iptables_log_rule_is_listed_as_non_terminal),
+		cmocka_unit_test(iptables_multiport_range_accepts_client_not_in_negated_source),
+		cmocka_unit_test(iptables_negated_source_falls_through_to_final_reject),
+		cmocka_unit_test(iptables_tcp_reset_reject_is_refused),
+		cmocka_unit_test(ip6tables_adm_prohibited_is_permission_denied),
+		cmocka_unit_test(ip6tables_catch_all_drop_decides_other_ports),
+		cmocka_unit_test(iptables_ufw_chains_limit_then_accept),
+		cmocka_unit_test(iptables_ufw_chains_unlisted_port_meets_policy_drop),
+		cmocka_unit_test(iptables_sshguard_chain_drops_banned_client),
+		cmocka_unit_test(iptables_save_rejects_other_text),
+		cmocka_unit_test(iptables_save_of_nothing_is_open),
+		cmocka_unit_test(iptables_jump_loop_is_bounded),
+		cmocka_unit_test(iptables_rule_without_protocol_applies_to_tcp),
+		cmocka_unit_test(nft_drop_rule_drops_port_22),
+		cmocka_unit_test(nft_reject_icmpx_admin_prohibited_is_no_route),
+		cmocka_unit_test(nft_later_base_chain_rejects_after_earlier_accepts),
+		cmocka_unit_test(nft_ip_table_does_not_apply_to_ipv6),
+		cmocka_unit_test(nft_reject_with_tcp_reset),
+		cmocka_unit_test(nft_subnet_accept_with_policy_drop_is_open_for_some),
+		cmocka_unit_test(nft_client_outside_subnet_meets_policy_drop),
+		cmocka_unit_test(nft_negated_source_accepts_others),
+		cmocka_unit_test(nft_ipv6_client_in_prefix_is_accepted),
+		cmocka_unit_test(nft_jump_to_chain_with_named_set_accepts),
+		cmocka_unit_test(nft_goto_chain_drops_named_client),
+		cmocka_unit_test(nft_port_verdict_map_drops_8080),
+		cmocka_unit_test(nft_sshguard_set_drops_banned_client),
+		cmocka_unit_test(nft_iptables_nft_ruleset_notes_hidden_extensions),
+		cmocka_unit_test(nft_empty_ruleset_is_open),
+		cmocka_unit_test(nft_rejects_text_that_is_not_json),
+		cmocka_unit_test(nft_unknown_verdict_map_is_not_evaluated),
+		cmocka_unit_test(ufw_allow_rule_opens_22),
+		cmocka_unit_test(ufw_deny_from_subnet_drops_that_client),
+		cmocka_unit_test(ufw_default_deny_drops_unlisted_port),
+		cmocka_unit_test(ufw_reject_range_rejects),
+		cmocka_unit_test(ufw_v6_rows_decide_for_ipv6),
+		cmocka_unit_test(ufw_inactive_is_open),
+		cmocka_unit_test(ufw_subnet_only_is_open_for_some),
+		cmocka_unit_test(ufw_openssh_profile_with_limit_accepts),
+		cmocka_unit_test(ufw_default_reject_is_refused),
+		cmocka_unit_test(ufw_status_refuses_error_text),
+		cmocka_unit_test(ufw_user_rules_limit_accepts_22),
+		cmocka_unit_test(ufw_user_rules_leave_unlisted_port_to_default),
+		cmocka_unit_test(firewalld_ssh_service_opens_22),
+		cmocka_unit_test(firewalld_default_target_rejects_without_ssh),
+		cmocka_unit_test(firewalld_port_opens_2222),
+		cmocka_unit_test(firewalld_rich_reject_decides_before_service),
+		cmocka_unit_test(firewalld_rich_drop_drops_one_host),
+		cmocka_unit_test(firewalld_rich_not_source_accepts_others),
+		cmocka_unit_test(firewalld_drop_zone_with_subnet_accept_is_open_for_some),
+		cmocka_unit_test(firewalld_reject_zone_rejects),
+		cmocka_unit_test(firewalld_trusted_zone_accepts),
+		cmocka_unit_test(firewalld_not_running_is_inactive),
+		cmocka_unit_test(firewalld_active_zones_pick_source_then_interface),
+		cmocka_unit_test(alf_off_is_inactive_and_open),
+		cmocka_unit_test(alf_allowed_sshd_is_open),
+		cmocka_unit_test(alf_blocked_sshd_in_stealth_mode_is_dropped),
+		cmocka_unit_test(alf_block_all_without_stealth_is_rejected),
+		cmocka_unit_test(alf_unlisted_sshd_is_open_with_a_note),
+		cmocka_unit_test(alf_unreadable_global_state_is_an_error),
+		cmocka_unit_test(rule_text_is_made_printable),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
