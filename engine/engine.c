@@ -202,6 +202,8 @@ void engine_publish_addresses(struct engine *e, const struct client_facts *f)
 	for (size_t i = 0; i < f->naddrs; i++)
 		strv_push(&p->addresses, f->addrs[i].text);
 	post(e, p);
+	if (e->wire != NULL)
+		wire_open(e->wire, f);
 }
 
 bool engine_capture_live(struct engine *e)

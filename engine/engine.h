@@ -43,7 +43,7 @@ struct report_step {
 
 /* One packet line of the capture pane. */
 struct report_packet {
-	uint64_t t_us;              /* since the first SYN */
+	int64_t t_us;               /* since the first SYN (negative before it) */
 	bool outbound;
 	char *summary;              /* printable */
 };

@@ -119,8 +119,6 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 
 	step_wait(w, f->silence_ms, "waiting for the SYN to be answered");
 	conn_run(c, n, f->silence_ms, BANNER_MS, &cancel, on_started, &sctx);
-	engine_capture_collect(w->e, f, 300);
-
 	for (size_t i = 0; i < f->naddrs; i++) {
 		struct addr_facts *a = &f->addrs[i];
 
@@ -129,6 +127,13 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 		a->tcp = c[i].tcp;
 		a->tcp_errno = c[i].err;
 		a->tcp_us = c[i].tcp_us;
+	}
+	/* the socket knows the answer before the capture is read: wait for it */
+	engine_capture_collect(w->e, f, 300);
+
+	for (size_t i = 0; i < f->naddrs; i++) {
+		struct addr_facts *a = &f->addrs[i];
+
 		if (a->tcp == TCP_ANSWERED)
 			answered++;
 		step_evidence(w, "%s port %d: %s after %u.%03u ms", a->text, t->port,

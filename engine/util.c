@@ -86,7 +86,8 @@ void strbuf_release(struct strbuf *sb)
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;
-	sb->buf[0] = '\0';
+	if (sb->buf != NULL)
+		sb->buf[0] = '\0';
 }
 
 static void strbuf_grow(struct strbuf *sb, size_t extra)
@@ -95,6 +96,8 @@ static void strbuf_grow(struct strbuf *sb, size_t extra)
 
 	if (need <= sb->alloc)
 		return;
+	if (sb->alloc == 0)
+		sb->alloc = 64;
 	while (sb->alloc < need)
 		sb->alloc *= 2;
 	sb->buf = xrealloc(sb->buf, sb->alloc);
@@ -125,6 +128,7 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_list cp;
 	int n;
 
+	strbuf_grow(sb, 0);
 	va_copy(cp, ap);
 	n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
 	va_end(cp);
@@ -152,7 +156,9 @@ char *strbuf_detach(struct strbuf *sb, size_t *len)
 
 	if (len != NULL)
 		*len = sb->len;
-	strbuf_init(sb);
+	/* empty again without allocating: detach-then-forget must not leak */
+	sb->buf = NULL;
+	sb->len = sb->alloc = 0;
 	return p;
 }
 

@@ -1,53 +1,379 @@
-/* The engine's side of the capture. */
+/* The engine's side of the capture: capture/ opened for the target once its
+ * addresses are known, packets classified on the face's thread, and what the
+ * wire said handed to the TCP probe on the worker thread. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "capture/capture.h"
+#include "capture/classify.h"
 #include "engine/wire.h"
 
+#define WIRE_MAX_EXPECT FACTS_MAX_ADDRS
+
 struct wire {
-	int unused;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char *ifname;                 /* -i, or NULL for the route's */
+	bool replay;
+	struct capture *cap;
+	struct classify *cls;
+	uint16_t port;
+	char iface[IF_NAMESIZE + 1];
+	bool failed;                  /* opening failed after the start */
+	char reason[CAPTURE_ERRBUF_SIZE];
+	bool status_changed;          /* the face must copy the status */
+	size_t reported;              /* packets already handed to the report */
 };
 
 struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
 {
-	(void)cfg;
-	strbuf_addstr(why, "packet capture is not part of this build yet");
-	return NULL;
+	struct wire *w;
+	char err[CAPTURE_ERRBUF_SIZE] = "";
+	struct capture *probe = NULL;
+	struct pkt_addr lo;
+	int rc;
+
+	if (cfg->replay_file != NULL) {
+		rc = capture_open_file(cfg->replay_file, &probe, err, sizeof(err));
+		if (rc != 0) {
+			strbuf_addstr(why, err[0] ? err : capture_strerror(rc));
+			return NULL;
+		}
+	} else {
+		/* find out now whether capturing is allowed, before any probe runs */
+		pkt_addr_parse(&lo, "127.0.0.1");
+		rc = capture_open_live(cfg->interface ? cfg->interface : "lo", &lo, 1,
+				       (uint16_t)cfg->target.port, &probe, err, sizeof(err));
+		if (rc != 0) {
+			strbuf_addstr(why, err[0] ? err : capture_strerror(rc));
+			return NULL;
+		}
+		capture_free(probe);
+		probe = NULL;
+	}
+	w = xcalloc(1, sizeof(*w));
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	w->ifname = cfg->interface ? xstrdup(cfg->interface) : NULL;
+	w->port = (uint16_t)cfg->target.port;
+	w->replay = cfg->replay_file != NULL;
+	w->cap = probe;
+	if (w->ifname)
+		snprintf(w->iface, sizeof(w->iface), "%s", w->ifname);
+	return w;
 }
 
 void wire_free(struct wire *w)
 {
+	if (w == NULL)
+		return;
+	capture_free(w->cap);
+	classify_free(w->cls);
+	free(w->ifname);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
 	free(w);
 }
 
 bool wire_is_live(const struct wire *w)
 {
-	return w != NULL;
+	return w != NULL && !w->replay;
 }
 
 const char *wire_interface(const struct wire *w)
 {
-	return "";
+	if (w->replay)
+		return "(replay)";
+	return w->iface[0] ? w->iface : "(the route's, once the address is known)";
 }
 
 int wire_fd(struct wire *w)
 {
-	return -1;
+	int fd;
+
+	pthread_mutex_lock(&w->lock);
+	fd = w->cap ? capture_fd(w->cap) : -1;
+	pthread_mutex_unlock(&w->lock);
+	return fd;
+}
+
+static size_t to_pkt_addrs(const struct client_facts *f, struct pkt_addr *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->naddrs && n < CLASSIFY_MAX_ADDRS; i++)
+		if (pkt_addr_from_sockaddr(&out[n], &f->addrs[i].sa, f->addrs[i].salen) == 0)
+			n++;
+	return n;
+}
+
+void wire_open(struct wire *w, const struct client_facts *f)
+{
+	struct pkt_addr addrs[CLASSIFY_MAX_ADDRS];
+	size_t n = to_pkt_addrs(f, addrs);
+	char err[CAPTURE_ERRBUF_SIZE] = "";
+	struct capture *cap = NULL;
+	int rc;
+
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&w->lock);
+	classify_free(w->cls);
+	w->cls = classify_new(addrs, n, w->port);
+	w->reported = 0;
+	if (w->replay) {
+		pthread_mutex_unlock(&w->lock);
+		return;
+	}
+	capture_free(w->cap);
+	w->cap = NULL;
+	pthread_mutex_unlock(&w->lock);
+
+	rc = capture_open_live(w->ifname, addrs, n, w->port, &cap, err, sizeof(err));
+
+	pthread_mutex_lock(&w->lock);
+	if (rc == 0) {
+		w->cap = cap;
+		snprintf(w->iface, sizeof(w->iface), "%s", capture_iface(cap) ? capture_iface(cap) : "?");
+		w->failed = false;
+	} else {
+		w->failed = true;
+		snprintf(w->reason, sizeof(w->reason), "%s", err[0] ? err : capture_strerror(rc));
+	}
+	w->status_changed = true;
+	pthread_mutex_unlock(&w->lock);
 }
 
 void wire_expect(struct wire *w, const struct client_facts *f)
 {
+	/* attempts are matched by our source port when collected; nothing to
+	 * arm in advance, but a capture that is not open yet is opened now */
+	pthread_mutex_lock(&w->lock);
+	if (w->cls == NULL) {
+		pthread_mutex_unlock(&w->lock);
+		wire_open(w, f);
+		return;
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+static const struct classify_attempt *find_attempt(const struct classify *c, const struct addr_facts *a)
+{
+	struct pkt_addr dst;
+
+	if (pkt_addr_from_sockaddr(&dst, &a->sa, a->salen) != 0)
+		return NULL;
+	for (size_t i = 0; i < c->nattempts; i++) {
+		const struct classify_attempt *t = &c->attempts[i];
+
+		if (t->dport == c->port && pkt_addr_equal(&t->dst, &dst) &&
+		    (a->local_port == 0 || t->sport == a->local_port))
+			return t;
+	}
+	return NULL;
+}
+
+/* True when every attempt whose socket saw an answer has it classified. */
+static bool all_answers_seen(const struct wire *w, const struct client_facts *f)
+{
+	for (size_t i = 0; i < f->naddrs; i++) {
+		const struct addr_facts *a = &f->addrs[i];
+		const struct classify_attempt *t;
+
+		if (a->tcp == TCP_NO_ANSWER || a->tcp == TCP_NOT_TRIED || a->tcp == TCP_FORBIDDEN)
+			continue;
+		t = find_attempt(w->cls, a);
+		if (t == NULL || classify_attempt_outcome(t) == CLASSIFY_SILENCE)
+			return false;
+	}
+	return true;
+}
+
+static void fill_addr(const struct wire *w, struct addr_facts *a)
+{
+	const struct classify_attempt *t = find_attempt(w->cls, a);
+	char reason[256] = "", from[64];
+
+	free(a->wire_note);
+	a->wire_note = NULL;
+	a->wire = WIRE_NONE;
+	a->rst_by = RST_BY_UNKNOWN;
+	a->rst_hops_short = 0;
+	if (t == NULL)
+		return;
+	switch (classify_attempt_outcome(t)) {
+	case CLASSIFY_SYNACK:
+		a->wire = WIRE_SYNACK;
+		a->wire_note = xasprintf("a SYN-ACK came back (TTL %u): something listens", t->synack_ttl);
+		break;
+	case CLASSIFY_RST: {
+		const struct classify_host *h = classify_host_get(w->cls, &t->dst);
+		enum rst_origin o = classify_rst_origin(w->cls, t, reason, sizeof(reason));
+
+		a->wire = WIRE_RST;
+		a->rst_by = o == RST_ORIGIN_HOST ? RST_BY_HOST : o == RST_ORIGIN_RULE ? RST_BY_RULE
+			  : o == RST_ORIGIN_PATH ? RST_BY_PATH : RST_BY_UNKNOWN;
+		if (o == RST_ORIGIN_PATH && h != NULL) {
+			uint8_t ref = h->echo ? h->echo_ttl : h->synack ? h->synack_ttl : h->other_rst_ttl;
+
+			a->rst_hops_short = classify_rst_hop_gap(t->rst_ttl, ref);
+		}
+		a->wire_note = xasprintf("a RST came back (TTL %u, TOS 0x%02x; our SYN had TOS 0x%02x): %s",
+					 t->rst_ttl, t->rst_tos, t->syn_tos, reason[0] ? reason : "who made it is unknown");
+		break;
+	}
+	case CLASSIFY_ICMP:
+		a->wire = WIRE_ICMP;
+		a->icmp_type = t->icmp_type;
+		a->icmp_code = t->icmp_code;
+		pkt_addr_format(&t->icmp_from, from, sizeof(from));
+		snprintf(a->icmp_from, sizeof(a->icmp_from), "%s", from);
+		a->icmp_from_target = pkt_addr_equal(&t->icmp_from, &t->dst);
+		a->wire_note = xasprintf("ICMP%s %u/%u %s from %s%s", t->icmp_v6 ? "6" : "", t->icmp_type,
+					 t->icmp_code, pkt_icmp_name(t->icmp_v6, t->icmp_type, t->icmp_code),
+					 from, a->icmp_from_target ? " (the host itself)" : " (a router on the path)");
+		break;
+	case CLASSIFY_SILENCE:
+		a->wire = WIRE_SILENCE;
+		a->wire_note = xasprintf("%u SYN%s left and nothing came back", t->syns, t->syns == 1 ? "" : "s");
+		break;
+	case CLASSIFY_NONE:
+		break;
+	}
 }
 
 void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *quit,
 		  pthread_mutex_t *quit_lock)
 {
+	uint64_t until = now_ms() + (uint64_t)(ms > 0 ? ms : 0);
+
+	pthread_mutex_lock(&w->lock);
+	while (w->cls != NULL && !all_answers_seen(w, f) && now_ms() < until) {
+		struct timespec ts;
+		bool q;
+
+		pthread_mutex_unlock(&w->lock);
+		pthread_mutex_lock(quit_lock);
+		q = *quit;
+		pthread_mutex_unlock(quit_lock);
+		if (q)
+			return;
+		pthread_mutex_lock(&w->lock);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 20 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+	}
+	if (w->cls != NULL)
+		for (size_t i = 0; i < f->naddrs; i++)
+			fill_addr(w, &f->addrs[i]);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void on_packet(void *ctx, uint64_t ts_us, int dlt, const uint8_t *data, size_t caplen)
+{
+	struct wire *w = ctx;
+
+	if (w->cls != NULL)
+		classify_feed_raw(w->cls, ts_us, dlt, data, caplen);
+}
+
+static void copy_status(struct wire *w, struct report_capture *cap)
+{
+	if (!w->status_changed)
+		return;
+	w->status_changed = false;
+	free(cap->interface);
+	cap->interface = xstrdup(wire_interface(w));
+	if (w->failed) {
+		cap->available = false;
+		free(cap->reason);
+		cap->reason = xstrdup(w->reason);
+	}
+}
+
+static void append_packets(struct wire *w, struct report_capture *cap)
+{
+	if (w->cls == NULL)
+		return;
+	for (; w->reported < w->cls->npackets; w->reported++) {
+		const struct classify_packet *p = &w->cls->packets[w->reported];
+		struct report_packet *r;
+
+		cap->packets = xrealloc(cap->packets, (cap->npackets + 1) * sizeof(*cap->packets));
+		r = &cap->packets[cap->npackets++];
+		r->t_us = classify_packet_offset(w->cls, p);
+		r->outbound = p->dir == CLASSIFY_OUT;
+		r->summary = xstrdup(p->line);
+	}
+	cap->packets_dropped = w->cls->packets_dropped;
 }
 
 void wire_pump(struct wire *w, struct report_capture *cap)
 {
+	pthread_mutex_lock(&w->lock);
+	copy_status(w, cap);
+	/* a replayed file is read only once the addresses are known */
+	if (w->cap != NULL && w->cls != NULL) {
+		int guard = 64;
+
+		while (guard-- > 0 && capture_dispatch(w->cap, on_packet, w) > 0 &&
+		       !capture_at_end(w->cap))
+			;
+		append_packets(w, cap);
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
 }
 
 void wire_finish(struct wire *w, struct report_capture *cap)
 {
+	struct capture_stats st;
+
+	pthread_mutex_lock(&w->lock);
+	copy_status(w, cap);
+	if (w->cls != NULL) {
+		enum classify_outcome o = classify_result(w->cls);
+		const struct classify_attempt *best = classify_best(w->cls);
+		unsigned attempts, answered;
+
+		append_packets(w, cap);
+		/* the first SYN may have come after echo replies: times are from it */
+		for (size_t i = 0; i < cap->npackets && i < w->cls->npackets; i++)
+			cap->packets[i].t_us = classify_packet_offset(w->cls, &w->cls->packets[i]);
+		free(cap->outcome);
+		cap->outcome = xstrdup(classify_outcome_id(o));
+		classify_count(w->cls, &attempts, &answered);
+		free(cap->outcome_text);
+		switch (o) {
+		case CLASSIFY_SYNACK:
+			cap->outcome_text = xasprintf("a SYN-ACK came back: port %u accepts connections", w->port);
+			break;
+		case CLASSIFY_RST:
+			cap->outcome_text = xasprintf("a RST came back (TTL %u): the port is refused", best ? best->rst_ttl : 0);
+			break;
+		case CLASSIFY_ICMP:
+			cap->outcome_text = xasprintf("an ICMP error came back (type %u code %u)",
+						      best ? best->icmp_type : 0, best ? best->icmp_code : 0);
+			break;
+		case CLASSIFY_SILENCE:
+			cap->outcome_text = xasprintf("silence: %u attempt%s, no answer", attempts,
+						      attempts == 1 ? "" : "s");
+			break;
+		case CLASSIFY_NONE:
+			cap->outcome_text = xstrdup("none of our SYNs to the port was seen on the wire");
+			break;
+		}
+	}
+	if (w->cap != NULL && capture_stats(w->cap, &st) == 0) {
+		cap->received = st.kernel ? st.received : st.delivered;
+		cap->dropped = st.kernel ? st.dropped : 0;
+	}
+	pthread_mutex_unlock(&w->lock);
 }

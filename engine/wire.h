@@ -22,6 +22,9 @@ const char *wire_interface(const struct wire *w);
 /* The selectable fd, or -1 while none is open. */
 int wire_fd(struct wire *w);
 
+/* Worker thread: opens the capture for f's addresses (after the name is
+ * resolved, so the echo replies are seen too). */
+void wire_open(struct wire *w, const struct client_facts *f);
 /* Worker thread: watch the attempts whose local ports are in f. */
 void wire_expect(struct wire *w, const struct client_facts *f);
 /* Worker thread: wait up to ms for every attempt to be classified, then copy
