@@ -261,7 +261,8 @@ static int decode_ipv4(const uint8_t *p, size_t len, struct pkt *out)
 	out->proto = nh = p[9];
 	addr_set(&out->src, AF_INET, p + 12);
 	addr_set(&out->dst, AF_INET, p + 16);
-	if (out->ip_len < ihl)
+	/* Zero is what segmentation offload leaves in packets we send: the capture ends it. */
+	if (out->ip_len != 0 && out->ip_len < ihl)
 		return PKT_ERR_BAD_IP;
 	out->frag_off = (uint16_t)((ff & 0x1fff) * 8);
 	out->more_frags = (ff & 0x2000) != 0;
@@ -269,7 +270,7 @@ static int decode_ipv4(const uint8_t *p, size_t len, struct pkt *out)
 	if (out->frag_off != 0)
 		return PKT_OK;
 	/* Ethernet pads short frames: the IP length, not the capture, ends it. */
-	end = len < out->ip_len ? len : out->ip_len;
+	end = out->ip_len == 0 || len < out->ip_len ? len : out->ip_len;
 	off = ihl;
 	if (nh == NH_AH) {
 		uint16_t fo = 0;
