@@ -20,6 +20,15 @@ static void doc_add(struct asset_doc *doc, const char *key, size_t keylen,
 	for (char *p = f->key; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	f->value = xstrndup(value, valuelen);
+	/* a file saved with CRLF must not put carriage returns on the screen */
+	{
+		char *r = f->value, *w = f->value;
+
+		for (; *r; r++)
+			if (!(r[0] == '\r' && r[1] == '\n'))
+				*w++ = *r;
+		*w = '\0';
+	}
 	/* trim the value in place, keeping inner line breaks */
 	{
 		char *t = str_trim(f->value);
@@ -190,6 +199,8 @@ static int assets_add(struct assets *a, const char *name, const char *data,
 			flow_parse(&a->client_flow, data);
 		else if (strcmp(base, "server.flow") == 0)
 			flow_parse(&a->server_flow, data);
+		else if (strcmp(base, "replay.flow") == 0)
+			flow_parse(&a->replay_flow, data);
 		return 0;
 	}
 	if (strcmp(base, "glossary.txt") == 0) {
@@ -266,17 +277,18 @@ static int assets_add_dir(struct assets *a, const char *dir, const char *rel,
 
 static int assets_check(struct assets *a, struct strbuf *err)
 {
-	const struct strv *flows[] = {&a->client_flow, &a->server_flow};
+	const struct strv *flows[] = {&a->client_flow, &a->server_flow, &a->replay_flow};
+	static const char *const names[] = {"client", "server", "replay"};
 
 	if (a->client_flow.n == 0 && a->server_flow.n == 0) {
 		strbuf_addstr(err, "no client.flow or server.flow in the assets");
 		return -1;
 	}
-	for (size_t f = 0; f < 2; f++)
+	for (size_t f = 0; f < 3; f++)
 		for (size_t i = 0; i < flows[f]->n; i++)
 			if (assets_step(a, flows[f]->v[i]) == NULL) {
 				strbuf_addf(err, "%s.flow names step '%s', but no .step file has that id",
-					    f == 0 ? "client" : "server", flows[f]->v[i]);
+					    names[f], flows[f]->v[i]);
 				return -1;
 			}
 	return 0;
@@ -289,6 +301,7 @@ int assets_load(struct assets *a, const char *dir, struct strbuf *err)
 	memset(a, 0, sizeof(*a));
 	strv_init(&a->client_flow);
 	strv_init(&a->server_flow);
+	strv_init(&a->replay_flow);
 	strv_init(&a->glossary);
 	if (dir != NULL) {
 		a->origin = xstrdup(dir);
@@ -315,6 +328,7 @@ void assets_release(struct assets *a)
 	free(a->causes);
 	strv_release(&a->client_flow);
 	strv_release(&a->server_flow);
+	strv_release(&a->replay_flow);
 	strv_release(&a->glossary);
 	free(a->origin);
 	memset(a, 0, sizeof(*a));

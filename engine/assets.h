@@ -64,6 +64,7 @@ struct assets {
 	size_t ncauses;
 	struct strv client_flow;   /* step ids in order */
 	struct strv server_flow;
+	struct strv replay_flow;   /* --replay: judged from a capture file alone */
 	struct strv glossary;      /* "term: text" entries from glossary.txt */
 	char *origin;              /* "built in" or the override folder */
 };

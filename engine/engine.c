@@ -217,6 +217,24 @@ void engine_capture_expect(struct engine *e, const struct client_facts *f)
 		wire_expect(e->wire, f);
 }
 
+void engine_fail(struct engine *e, const char *why)
+{
+	struct pending *p = pending_new(EV_FAILED, -1);
+
+	p->line = xstrdup(why);
+	post(e, p);
+}
+
+bool engine_replaying(struct engine *e)
+{
+	return e->cfg.replay_file != NULL;
+}
+
+int engine_capture_replay(struct engine *e, struct client_facts *f, int ms)
+{
+	return e->wire != NULL ? wire_replay(e->wire, f, ms, &e->quit, &e->lock) : -1;
+}
+
 void engine_capture_collect(struct engine *e, struct client_facts *f, int ms)
 {
 	if (e->wire != NULL)
@@ -356,6 +374,8 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 		goto fail;
 	}
 	flow = e->rep.side == SIDE_SERVER ? &e->assets->server_flow : &e->assets->client_flow;
+	if (cfg->replay_file != NULL)
+		flow = &e->assets->replay_flow;
 	if (flow->n == 0) {
 		strbuf_addf(err, "the assets (%s) have no %s flow", e->assets->origin,
 			    side_name(e->rep.side));
@@ -608,6 +628,12 @@ void engine_dispatch(struct engine *e)
 			e->rep.has_verdict = true;
 			if (e->wire != NULL)
 				wire_finish(e->wire, &e->rep.capture);
+			break;
+		case EV_FAILED:
+			e->rep.failed = true;
+			free(e->rep.failure);
+			e->rep.failure = p->line;
+			p->line = NULL;
 			break;
 		case EV_DONE:
 			e->rep.finished = true;

@@ -103,6 +103,7 @@ enum engine_event_kind {
 	EV_CAPTURE,                 /* capture status changed */
 	EV_TARGET,                  /* addresses known */
 	EV_VERDICT,
+	EV_FAILED,                  /* the diagnosis cannot run: report.failure says why */
 	EV_DONE,                    /* nothing more is running */
 };
 

@@ -12,7 +12,7 @@
 
 /* Caps against hostile input (include fan-out, huge files). */
 #define SSHD_MAX_DIRECTIVES 100000
-#define SSHD_MAX_FILES 512
+#define SSHD_MAX_FILES 256	/* included files read, counting repeats */
 
 /* ---- small helpers ---- */
 
@@ -412,6 +412,7 @@ struct parser {
 	size_t dirs_alloc, matches_alloc, ports_alloc, la_alloc, problems_alloc;
 	int cur_match;		/* the Match block lines go to, -1 global */
 	int include_match;	/* the Match block around the current Include, -1 */
+	size_t nreads;		/* included files read, against fan-out */
 	bool capped;
 };
 
@@ -847,7 +848,7 @@ static void include_run(struct parser *ps, const struct sshd_directive *d, int d
 				ps->capped = true;
 				break;
 			}
-			if (ps->cfg->files.n >= SSHD_MAX_FILES) {
+			if (++ps->nreads > SSHD_MAX_FILES) {
 				problem_add(ps, d->at, xstrdup("too many included files; stopped reading"));
 				ps->capped = true;
 				break;

@@ -57,6 +57,14 @@ void engine_capture_expect(struct engine *e, const struct client_facts *f);
  * told to expect; then copies what it saw into f. */
 void engine_capture_collect(struct engine *e, struct client_facts *f, int ms);
 
+/* Declares that the diagnosis cannot run (exit status 3), saying why. */
+void engine_fail(struct engine *e, const char *why);
+/* True when the diagnosis reads a capture file and must send nothing. */
+bool engine_replaying(struct engine *e);
+/* Waits up to ms until the whole capture file has been read, then fills f's
+ * addresses from it; 0, or -1 when the file could not be read to its end. */
+int engine_capture_replay(struct engine *e, struct client_facts *f, int ms);
+
 /* The TOS byte our SYNs carry, so a RST that echoes it can be told from one a
  * firewall rule made (see the design's wire facts). */
 #define PROBE_SYN_TOS 0x28
@@ -69,5 +77,6 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f);
 int probe_banner_run(struct step_work *w, struct client_facts *f);
 int probe_ssh_run(struct step_work *w, struct client_facts *f);
 int probe_altport_run(struct step_work *w, struct client_facts *f);
+int probe_replay_run(struct step_work *w, struct client_facts *f);
 
 #endif

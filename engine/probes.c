@@ -11,6 +11,7 @@ static const struct probe_def probes[] = {
 	{"ssh_banner", SIDE_CLIENT, probe_banner_run},
 	{"ssh_handshake", SIDE_CLIENT, probe_ssh_run},
 	{"other_ports", SIDE_CLIENT, probe_altport_run},
+	{"replay", SIDE_CLIENT, probe_replay_run},
 };
 
 const struct probe_def *probe_find(const char *id)

@@ -73,8 +73,14 @@ static void decide_answered(const struct client_facts *f, const struct addr_fact
 			decide(d, "not_ssh", a->banner == BANNER_OTHER ? "certain" : "likely");
 		}
 		return;
-	case BANNER_SSH:
 	case BANNER_NOT_TRIED:
+		/* a replayed capture shows the SYN-ACK but not what was said */
+		strv_pushf(&d->evidence, "%s port %d accepted the connection (SYN-ACK); what the server then said is not known",
+			   a->text, port);
+		decide(d, "ok", "possible");
+		alt(d, "not_ssh");
+		return;
+	case BANNER_SSH:
 		break;
 	}
 	strv_pushf(&d->evidence, "%s port %d accepted the connection", a->text, port);

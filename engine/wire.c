@@ -14,6 +14,8 @@
 #define WIRE_MAX_EXPECT FACTS_MAX_ADDRS
 
 struct wire {
+	bool file_done;               /* replay: the whole file was read */
+	bool file_error;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	char *ifname;                 /* -i, or NULL for the route's */
@@ -28,6 +30,10 @@ struct wire {
 	size_t reported;              /* packets already handed to the report */
 };
 
+static void ignore_packet(void *ctx, uint64_t ts_us, int dlt, const uint8_t *data, size_t caplen)
+{
+}
+
 struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
 {
 	struct wire *w;
@@ -37,7 +43,23 @@ struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
 	int rc;
 
 	if (cfg->replay_file != NULL) {
+		/* read it through once: a file cut short is a usage error, found now */
 		rc = capture_open_file(cfg->replay_file, &probe, err, sizeof(err));
+		while (rc == 0 && !capture_at_end(probe)) {
+			int n = capture_dispatch(probe, ignore_packet, NULL);
+
+			if (n < 0) {
+				snprintf(err, sizeof(err), "%s", capture_last_error(probe));
+				rc = n;
+			} else if (n == 0 && !capture_at_end(probe)) {
+				snprintf(err, sizeof(err), "'%s' could not be read to its end", cfg->replay_file);
+				rc = -1;
+			}
+		}
+		capture_free(probe);
+		probe = NULL;
+		if (rc == 0)
+			rc = capture_open_file(cfg->replay_file, &probe, err, sizeof(err));
 		if (rc != 0) {
 			strbuf_addstr(why, err[0] ? err : capture_strerror(rc));
 			return NULL;
@@ -323,9 +345,18 @@ void wire_pump(struct wire *w, struct report_capture *cap)
 	if (w->cap != NULL && w->cls != NULL) {
 		int guard = 64;
 
-		while (guard-- > 0 && capture_dispatch(w->cap, on_packet, w) > 0 &&
+		int rc = 0;
+
+		while (guard-- > 0 && (rc = capture_dispatch(w->cap, on_packet, w)) > 0 &&
 		       !capture_at_end(w->cap))
 			;
+		if (w->replay && (rc < 0 || capture_at_end(w->cap))) {
+			w->file_done = true;
+			if (rc < 0) {
+				w->file_error = true;
+				snprintf(w->reason, sizeof(w->reason), "%s", capture_last_error(w->cap));
+			}
+		}
 		append_packets(w, cap);
 		pthread_cond_broadcast(&w->cond);
 	}
@@ -376,4 +407,46 @@ void wire_finish(struct wire *w, struct report_capture *cap)
 		cap->dropped = st.kernel ? st.dropped : 0;
 	}
 	pthread_mutex_unlock(&w->lock);
+}
+
+int wire_replay(struct wire *w, struct client_facts *f, int ms, const bool *quit,
+		pthread_mutex_t *quit_lock)
+{
+	uint64_t until = now_ms() + (uint64_t)ms;
+	int rc = 0;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->file_done && now_ms() < until) {
+		struct timespec ts;
+		bool q;
+
+		pthread_mutex_unlock(&w->lock);
+		pthread_mutex_lock(quit_lock);
+		q = *quit;
+		pthread_mutex_unlock(quit_lock);
+		if (q)
+			return -1;
+		pthread_mutex_lock(&w->lock);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 20 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+	}
+	if (!w->file_done || w->file_error || w->cls == NULL)
+		rc = -1;
+	if (w->cls != NULL)
+		for (size_t i = 0; i < f->naddrs; i++) {
+			f->addrs[i].local_port = 0;
+			fill_addr(w, &f->addrs[i]);
+		}
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+const char *wire_error(struct wire *w)
+{
+	return w->reason;
 }

@@ -32,6 +32,15 @@ void wire_expect(struct wire *w, const struct client_facts *f);
 void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *quit,
 		  pthread_mutex_t *quit_lock);
 
+/* Worker thread, --replay: waits up to ms until the face thread has read
+ * the whole file, then fills f's addresses from what it held, matching any
+ * attempt to each address. 0, or -1 when the file ended badly or too late. */
+int wire_replay(struct wire *w, struct client_facts *f, int ms, const bool *quit,
+		pthread_mutex_t *quit_lock);
+
+/* The last capture error message; lives as long as w. */
+const char *wire_error(struct wire *w);
+
 /* Face thread: reads what is ready, appends packet lines to cap. */
 void wire_pump(struct wire *w, struct report_capture *cap);
 /* Face thread: fills the outcome and counters at the end. */

@@ -1,4 +1,5 @@
 /* The command line: ssh-doctor [OPTIONS] [[USER@]HOST[:PORT]]. */
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,9 +236,18 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 	}
 	if (o->side == SIDE_AUTO)
 		o->side = o->target.host ? SIDE_CLIENT : SIDE_SERVER;
-	if (o->replay != NULL && o->target.host == NULL) {
-		strbuf_addstr(err, "--replay needs the HOST[:PORT] to judge, e.g. ssh-doctor --replay FILE 192.0.2.2");
-		return -1;
+	if (o->replay != NULL) {
+		unsigned char buf[16];
+
+		if (o->target.host == NULL) {
+			strbuf_addstr(err, "--replay needs the address and port to judge, e.g. ssh-doctor --replay FILE 192.0.2.2:22");
+			return -1;
+		}
+		if (inet_pton(AF_INET, o->target.host, buf) != 1 && inet_pton(AF_INET6, o->target.host, buf) != 1) {
+			strbuf_addstr(err, "--replay judges an address, not a name (the capture holds addresses): give the target's IP address");
+			return -1;
+		}
+		o->side = SIDE_CLIENT;
 	}
 	return 0;
 }

@@ -1,0 +1,78 @@
+/* --replay: judge HOST[:PORT] from the packets of a capture file alone,
+ * sending nothing: for a recorded case shown to a class, or a capture taken
+ * elsewhere with tcpdump. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/conn.h"
+#include "engine/probe.h"
+
+#define REPLAY_DEADLINE_MS 20000
+
+/* What ssh's connect() would have said, from what came back on the wire. */
+static enum tcp_result tcp_from_wire(const struct addr_facts *a)
+{
+	switch (a->wire) {
+	case WIRE_SYNACK: return TCP_ANSWERED;
+	case WIRE_RST: return TCP_REFUSED;
+	case WIRE_SILENCE: return TCP_NO_ANSWER;
+	case WIRE_NONE: return TCP_NOT_TRIED;
+	case WIRE_ICMP:
+		break;
+	}
+	if (a->sa.ss_family == AF_INET) {
+		if (a->icmp_type == 3 && (a->icmp_code == 0 || a->icmp_code == 6))
+			return TCP_NET_UNREACH;
+		if (a->icmp_type == 3 && (a->icmp_code == 1 || a->icmp_code == 7))
+			return TCP_HOST_UNREACH;
+	} else if (a->icmp_type == 1 && (a->icmp_code == 0 || a->icmp_code == 3)) {
+		return TCP_HOST_UNREACH;
+	}
+	return TCP_REFUSED;
+}
+
+int probe_replay_run(struct step_work *w, struct client_facts *f)
+{
+	const struct target *t = engine_target(w->e);
+	struct conn tmp;
+	struct addr_facts *a;
+
+	memset(&tmp, 0, sizeof(tmp));
+	f->naddrs = 0;
+	if (t->host == NULL || conn_set_address(&tmp, t->host, t->port) != 0) {
+		step_finish(w, STEP_ERROR, "a replay needs the target's address, not a name");
+		engine_fail(w->e, "--replay judges an address: give the target's IP address, as the capture file holds addresses, not names");
+		return -1;
+	}
+	a = &f->addrs[f->naddrs++];
+	memset(a, 0, sizeof(*a));
+	memcpy(&a->sa, &tmp.sa, tmp.salen);
+	a->salen = tmp.salen;
+	inet_ntop(a->sa.ss_family, a->sa.ss_family == AF_INET
+		  ? (const void *)&((struct sockaddr_in *)&a->sa)->sin_addr
+		  : (const void *)&((struct sockaddr_in6 *)&a->sa)->sin6_addr, a->text, sizeof(a->text));
+	f->dns = DNS_LITERAL;
+	engine_publish_addresses(w->e, f);
+
+	step_wait(w, REPLAY_DEADLINE_MS, "reading the capture file");
+	if (engine_capture_replay(w->e, f, REPLAY_DEADLINE_MS) != 0) {
+		step_finish(w, STEP_ERROR, "the capture file could not be read to its end");
+		engine_fail(w->e, "the capture file could not be read to its end (is it truncated?)");
+		return -1;
+	}
+	a->tcp = tcp_from_wire(a);
+	if (a->tcp == TCP_NOT_TRIED) {
+		step_finish(w, STEP_FAIL, "the file holds no SYN to %s port %d", a->text, t->port);
+		engine_fail(w->e, "the capture holds no connection attempt to the target: check the address and the port (-p)");
+		return 0;
+	}
+	if (a->wire_note)
+		step_evidence(w, "%s", a->wire_note);
+	step_evidence(w, "ssh would have seen: %s", tcp_result_word(a->tcp));
+	f->silence_ms = 0;
+	step_finish(w, a->tcp == TCP_ANSWERED ? STEP_PASS : STEP_FAIL,
+		    "the capture shows what came back to the SYN to %s port %d: %s", a->text, t->port,
+		    wire_outcome_word(a->wire));
+	return 0;
+}
