@@ -41,6 +41,11 @@ const char *rst_origin_id(enum rst_origin o)
 	}
 }
 
+const char *classify_dir_id(enum classify_dir d)
+{
+	return d == CLASSIFY_OUT ? "out" : "in";
+}
+
 struct classify *classify_new(const struct pkt_addr *addrs, size_t naddrs, uint16_t port)
 {
 	struct classify *c = calloc(1, sizeof(*c));

@@ -15,7 +15,7 @@
 #define CLASSIFY_MAX_ADDRS	16	/* target addresses kept */
 #define CLASSIFY_MAX_ATTEMPTS	64	/* connection attempts kept (all ports) */
 #define CLASSIFY_MAX_PACKETS	256	/* packets kept for the report */
-#define CLASSIFY_LINE_MAX	160	/* one summary line, with its NUL */
+#define CLASSIFY_LINE_MAX	224	/* one summary line, with its NUL: two IPv6 quotes fit */
 
 /* What came back to a SYN; ids are stable strings for reports. */
 enum classify_outcome {
@@ -75,6 +75,9 @@ enum classify_dir {
 	CLASSIFY_OUT,		/* sent by us */
 	CLASSIFY_IN,		/* from the target or a router */
 };
+
+/* "out", "in"; a static string. */
+const char *classify_dir_id(enum classify_dir d);
 
 struct classify_packet {
 	uint64_t ts_us;			/* capture time; see classify_packet_offset() */

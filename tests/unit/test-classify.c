@@ -50,6 +50,8 @@ static void test_outcome_ids_are_the_report_strings(void **state)
 	assert_string_equal(classify_outcome_id(CLASSIFY_ICMP), "icmp");
 	assert_string_equal(classify_outcome_id(CLASSIFY_SILENCE), "silence");
 	assert_string_equal(classify_outcome_id(CLASSIFY_NONE), "none");
+	assert_string_equal(classify_dir_id(CLASSIFY_OUT), "out");
+	assert_string_equal(classify_dir_id(CLASSIFY_IN), "in");
 	assert_string_equal(rst_origin_id(RST_ORIGIN_PATH), "path");
 	assert_string_equal(rst_origin_id(RST_ORIGIN_RULE), "rule");
 	assert_string_equal(rst_origin_id(RST_ORIGIN_HOST), "host");
@@ -402,6 +404,28 @@ static void test_packet_list_has_offsets_directions_and_lines(void **state)
 	classify_free(c);
 }
 
+static void test_longest_ipv6_icmp_line_fits(void **state)
+{
+	struct pkt_addr a;
+	struct classify *c;
+	uint8_t syn[PB_MAX], ip[PB_MAX];
+	const char *far = "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff";
+	struct pb_tcp t = { "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1111", far, 65535, 65535,
+			    PKT_TCP_SYN, 0, 64, 1, 0 };
+	size_t n = pb_ip_tcp(syn, &t);
+
+	pkt_addr_parse(&a, far);
+	c = classify_new(&a, 1, 65535);
+	classify_feed_raw(c, 1, PKT_DLT_RAW, syn, n);
+	n = pb_ip_icmp(ip, "2001:db8:aaaa:bbbb:cccc:dddd:eeee:2222", t.src, 60, 1, 5, 0, syn, n);
+	assert_int_equal(classify_feed_raw(c, 2, PKT_DLT_RAW, ip, n), 1);
+	assert_string_equal(c->packets[1].line,
+			    "ICMP6 1/5 source address failed policy from 2001:db8:aaaa:bbbb:cccc:dddd:eeee:2222 "
+			    "(about [2001:db8:aaaa:bbbb:cccc:dddd:eeee:1111]:65535 > "
+			    "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:65535)");
+	classify_free(c);
+}
+
 static void test_packet_list_is_bounded_and_counts_drops(void **state)
 {
 	struct classify *c = target_new(AF_INET);
@@ -488,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_rst_origin_decisions_from_facts),
 		cmocka_unit_test(test_rst_origin_of_an_attempt_without_rst_is_unknown),
 		cmocka_unit_test(test_packet_list_has_offsets_directions_and_lines),
+		cmocka_unit_test(test_longest_ipv6_icmp_line_fits),
 		cmocka_unit_test(test_packet_list_is_bounded_and_counts_drops),
 		cmocka_unit_test(test_attempts_are_bounded_and_counts_drops),
 		cmocka_unit_test(test_undecodable_and_unrelated_packets_are_counted),
