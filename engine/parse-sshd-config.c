@@ -12,7 +12,7 @@
 
 /* Caps against hostile input (include fan-out, huge files). */
 #define SSHD_MAX_DIRECTIVES 100000
-#define SSHD_MAX_FILES 256	/* included files read, counting repeats */
+#define SSHD_MAX_FILES 128	/* included files read, counting repeats */
 
 /* ---- small helpers ---- */
 
