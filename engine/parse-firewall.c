@@ -12,7 +12,7 @@
 #include "engine/parse-firewall.h"
 
 /* Stops evaluation of pathological rule sets (chains jumping to each other). */
-#define FW_MAX_STEPS 20000
+#define FW_MAX_STEPS 10000
 
 #define EFFECT_TIMEOUT	"connection timed out"
 #define EFFECT_REFUSED	"connection refused"
@@ -49,7 +49,7 @@ void fw_result_release(struct fw_result *res)
 	free(res->rules);
 	strv_release(&res->notes);
 	res->rules = NULL;
-	res->nrules = 0;
+	res->nrules = res->rules_alloc = 0;
 }
 
 static void fw_result_reset(struct fw_result *res)
@@ -63,7 +63,10 @@ static int res_add_rule(struct fw_result *res)
 {
 	struct fw_rule *r;
 
-	res->rules = xrealloc(res->rules, (res->nrules + 1) * sizeof(*res->rules));
+	if (res->nrules == res->rules_alloc) {
+		res->rules_alloc = res->rules_alloc ? res->rules_alloc * 2 : 16;
+		res->rules = xrealloc(res->rules, res->rules_alloc * sizeof(*res->rules));
+	}
 	r = &res->rules[res->nrules];
 	memset(r, 0, sizeof(*r));
 	strv_init(&r->sources);
@@ -368,13 +371,13 @@ struct cchain {
 	char *policy_reject_with;
 	char *policy_text;
 	struct crule *rules;
-	size_t n;
+	size_t n, alloc;
 };
 
 struct model {
 	enum fw_source src;
 	struct cchain *v;
-	size_t n;
+	size_t n, alloc;
 };
 
 static void crule_init(struct crule *r)
@@ -429,7 +432,7 @@ static void model_release(struct model *m)
 	}
 	free(m->v);
 	m->v = NULL;
-	m->n = 0;
+	m->n = m->alloc = 0;
 }
 
 static struct cchain *model_find(const struct model *m, const char *table, const char *name)
@@ -451,7 +454,10 @@ static struct cchain *model_chain(struct model *m, const char *table, const char
 
 	if (c != NULL)
 		return c;
-	m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+	if (m->n == m->alloc) {
+		m->alloc = m->alloc ? m->alloc * 2 : 8;
+		m->v = xrealloc(m->v, m->alloc * sizeof(*m->v));
+	}
 	c = &m->v[m->n++];
 	memset(c, 0, sizeof(*c));
 	c->table = table ? xstrdup(table) : NULL;
@@ -462,7 +468,10 @@ static struct cchain *model_chain(struct model *m, const char *table, const char
 /* Hands r (initialised and filled) over to the chain. */
 static void chain_add_rule(struct cchain *c, struct crule *r)
 {
-	c->rules = xrealloc(c->rules, (c->n + 1) * sizeof(*c->rules));
+	if (c->n == c->alloc) {
+		c->alloc = c->alloc ? c->alloc * 2 : 16;
+		c->rules = xrealloc(c->rules, c->alloc * sizeof(*c->rules));
+	}
 	c->rules[c->n++] = *r;
 	crule_init(r);
 }

@@ -95,6 +95,7 @@ struct fw_result {
 	int family;		/* 4 or 6: the family that was evaluated */
 	struct fw_rule *rules;	/* the rules met, in evaluation order */
 	size_t nrules;
+	size_t rules_alloc;	/* private: allocated length of rules */
 	enum fw_verdict verdict;
 	/* Index in rules of the rule (or policy) that decides, -1 if none
 	 * (nothing blocks the port). For OPEN_SOME: the first accepting rule. */
