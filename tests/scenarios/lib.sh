@@ -1,0 +1,600 @@
+# shellcheck shell=bash
+# lib.sh — shared harness for the ssh-doctor scenario tests.
+#
+# Sourced by every tests/scenarios/NAME.sh (ctest "scenario.NAME"). A scenario
+# builds small test hosts out of network namespaces joined by veth pairs, runs
+# real services in them (OpenSSH sshd, socat listeners, dnsmasq), adds real
+# iptables/nftables rules, first checks with standard tools (nc, ssh, getent)
+# that the wire behaves as intended, then runs ssh-doctor --json from the
+# client namespace and asserts on the JSON report and the exit status.
+#
+# Network rule: the hosts only ever use 192.0.2.0/24 (TEST-NET-1) and have no
+# default route, so nothing can leave the namespaces. Host names live under
+# .test and every resolv.conf points into the test net.
+#
+# Each namespace gets its own /etc through /etc/netns/NAME/ (ip netns exec
+# bind-mounts each entry there over /etc/ENTRY): hosts, resolv.conf,
+# hosts.allow, hosts.deny and, for servers, ssh/. The real /etc files are
+# never written.
+#
+# Environment:
+#   SSH_DOCTOR       path of the built binary (set by ctest)
+#   SSHD_SOURCE_DIR  repository root (set by ctest)
+#   CI=true          a scenario that cannot run fails instead of skipping
+#   SDT_KEEP=1       keep the scratch folder (logs, reports) after the run
+#
+# Exit status: 0 passed, 1 failed, 77 skipped (never under CI=true).
+
+set -u
+
+SDT_SCENARIO=$(basename "${0%.sh}")
+# Unique per run so that scenarios can run side by side under ctest -j.
+# Interface names are limited to 15 characters: "sdt" + pid (<= 7) + suffix.
+SDT_P="sdt$$"
+SDT_NETNS=()        # namespaces this run made
+SDT_PIDS=()         # background processes this run started
+SDT_TMP=""
+SDT_MADE_ETC_NETNS=0
+SDT_FAILS=0
+SDT_CHECKS=0
+SDT_REPORT=""
+SDT_RC=""
+SDT_MS=""
+
+# --- messages, skipping, failing -------------------------------------------
+
+sdt_log() { printf '%s: %s\n' "$SDT_SCENARIO" "$*"; }
+
+# A scenario that cannot run here is skipped (77) — except under CI, where a
+# skip would let a missing prerequisite pass unnoticed.
+sdt_skip() {
+    if [ "${CI:-}" = "true" ]; then
+        printf 'FAIL: %s: cannot run under CI=true: %s\n' "$SDT_SCENARIO" "$*"
+        exit 1
+    fi
+    printf 'SKIP: %s: %s\n' "$SDT_SCENARIO" "$*"
+    exit 77
+}
+
+# The test setup itself went wrong: not a verdict on ssh-doctor.
+sdt_die() {
+    printf 'FAIL: %s: setup: %s\n' "$SDT_SCENARIO" "$*"
+    sdt_dump_logs
+    exit 1
+}
+
+# --- prerequisites ----------------------------------------------------------
+
+# Debian package that provides each program the scenarios use.
+sdt_pkg_of() {
+    case "$1" in
+        ip|ss|tc)              echo iproute2 ;;
+        sshd)                  echo openssh-server ;;
+        ssh|ssh-keygen)        echo openssh-client ;;
+        iptables)              echo iptables ;;
+        nft)                   echo nftables ;;
+        jq)                    echo jq ;;
+        socat)                 echo socat ;;
+        nc)                    echo netcat-openbsd ;;
+        dnsmasq)               echo dnsmasq-base ;;
+        tcpdump)               echo tcpdump ;;
+        nmap)                  echo nmap ;;
+        getent|ldd)            echo libc-bin ;;
+        timeout|setsid|date)   echo coreutils/util-linux ;;
+        *)                     echo "?" ;;
+    esac
+}
+
+# sdt_need PROG... — skip (fail under CI) naming every missing program and
+# the Debian package that has it.
+sdt_need() {
+    local p missing=() pkgs=()
+    for p in "$@"; do
+        if [ "$p" = sshd ]; then
+            [ -x /usr/sbin/sshd ] && continue
+        elif command -v "$p" >/dev/null 2>&1; then
+            continue
+        fi
+        missing+=("$p")
+        pkgs+=("$(sdt_pkg_of "$p")")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        sdt_skip "missing program(s): ${missing[*]} (Debian package(s): ${pkgs[*]})"
+    fi
+}
+
+# sdt_begin PROG... — common start: root, working ip netns, the programs the
+# scenario needs, scratch folder, cleanup trap.
+sdt_begin() {
+    if [ "$(id -u)" != 0 ]; then
+        sdt_skip "needs root (network namespaces, /etc/netns, sshd, firewall rules)"
+    fi
+    sdt_need ip ss timeout setsid "$@"
+    # Check that namespaces really work here (containers may forbid them).
+    local probe="${SDT_P}probe"
+    if ! ip netns add "$probe" 2>/dev/null; then
+        sdt_skip "'ip netns add' does not work here (no CAP_SYS_ADMIN or no netns support)"
+    fi
+    if ! ip netns exec "$probe" true 2>/dev/null; then
+        ip netns del "$probe" 2>/dev/null
+        sdt_skip "'ip netns exec' does not work here (mount namespaces refused?)"
+    fi
+    ip netns del "$probe"
+
+    trap sdt_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    SDT_TMP=$(mktemp -d "/tmp/${SDT_P}-${SDT_SCENARIO}.XXXXXX") || sdt_die "mktemp failed"
+    # sshd's privilege separation directory; Debian's service makes it at boot.
+    [ -d /run/sshd ] || mkdir -p -m 0755 /run/sshd
+}
+
+# sdt_need_doctor — the binary must exist before the report can be judged.
+# Checked after the wire checks so that a setup problem shows first.
+sdt_need_doctor() {
+    if [ -z "${SSH_DOCTOR:-}" ] && [ -n "${SSHD_SOURCE_DIR:-}" ] && [ -x "$SSHD_SOURCE_DIR/build/ssh-doctor" ]; then
+        SSH_DOCTOR="$SSHD_SOURCE_DIR/build/ssh-doctor"
+    fi
+    if [ -z "${SSH_DOCTOR:-}" ] || [ ! -x "$SSH_DOCTOR" ]; then
+        printf 'FAIL: %s: SSH_DOCTOR is not an executable (%s)\n' "$SDT_SCENARIO" "${SSH_DOCTOR:-unset}"
+        exit 1
+    fi
+    SSH_DOCTOR=$(readlink -f "$SSH_DOCTOR")
+}
+
+# --- cleanup ----------------------------------------------------------------
+
+# Stops every process this run started (by its own PID and process group,
+# never by name), then removes the namespaces and their /etc/netns folders.
+# Runs on EXIT, so also when a scenario fails half-way.
+sdt_cleanup() {
+    local rc=$? pid ns i
+    trap - EXIT INT TERM
+    for pid in "${SDT_PIDS[@]}"; do
+        # Each was started with setsid: its group holds its children too
+        # (sshd's per-connection children, socat's forks).
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in "${SDT_PIDS[@]}"; do
+        for ((i = 0; i < 20; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL -- "-$pid" 2>/dev/null
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    for ns in "${SDT_NETNS[@]}"; do
+        # Safety net: anything still inside a namespace this run made was
+        # started by this run; a live process would keep the namespace alive.
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            kill -KILL "$pid" 2>/dev/null
+        done
+        ip netns del "$ns" 2>/dev/null
+        case "$ns" in sdt*) rm -rf "/etc/netns/$ns" ;; esac
+    done
+    if [ "$SDT_MADE_ETC_NETNS" = 1 ]; then
+        rmdir /etc/netns 2>/dev/null
+    fi
+    if [ -n "$SDT_TMP" ] && [ -d "$SDT_TMP" ]; then
+        if [ "${SDT_KEEP:-0}" = 1 ]; then
+            sdt_log "kept $SDT_TMP"
+        else
+            rm -rf "$SDT_TMP"
+        fi
+    fi
+    exit "$rc"
+}
+
+# Print the logs of every background service; used when something failed.
+sdt_dump_logs() {
+    local f
+    [ -n "$SDT_TMP" ] && [ -d "$SDT_TMP" ] || return 0
+    for f in "$SDT_TMP"/*.log; do
+        [ -s "$f" ] || continue
+        printf -- '--- %s (last 30 lines) ---\n' "$(basename "$f")"
+        tail -n 30 "$f"
+    done
+}
+
+# --- hosts ------------------------------------------------------------------
+
+# sdt_ns_add ROLE — make namespace ${SDT_P}ROLE with loopback up and its own
+# /etc folder; prints nothing, sets no variables (callers name it themselves).
+sdt_ns_add() {
+    local ns="${SDT_P}$1" etc
+    if [ ! -d /etc/netns ]; then
+        mkdir /etc/netns 2>/dev/null && SDT_MADE_ETC_NETNS=1
+    fi
+    etc="/etc/netns/$ns"
+    mkdir -p "$etc" || sdt_die "cannot make $etc"
+    SDT_NETNS+=("$ns")
+    ip netns add "$ns" || sdt_die "ip netns add $ns"
+    ip -n "$ns" link set lo up || sdt_die "loopback up in $ns"
+    # Files bind-mounted over /etc inside the namespace. The targets exist on
+    # Debian (ip netns exec can only mount over existing files).
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >"$etc/hosts"
+    # A nameserver inside the test net where nothing answers, with short
+    # timeouts: a lookup that escapes the hosts file fails fast and stays here.
+    printf 'nameserver 192.0.2.53\noptions timeout:1 attempts:1\n' >"$etc/resolv.conf"
+    printf '# hosts.allow of test host %s\n' "$ns" >"$etc/hosts.allow"
+    printf '# hosts.deny of test host %s\n' "$ns" >"$etc/hosts.deny"
+}
+
+# sdt_hosts_add ROLE "ADDR NAME..." — add a line to a namespace's /etc/hosts.
+sdt_hosts_add() {
+    printf '%s\n' "$2" >>"/etc/netns/${SDT_P}$1/hosts"
+}
+
+# sdt_resolv ROLE NAMESERVER — point a namespace's resolver at NAMESERVER.
+sdt_resolv() {
+    printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$2" >"/etc/netns/${SDT_P}$1/resolv.conf"
+}
+
+# sdt_in NS CMD... — run a command inside namespace NS.
+sdt_in() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# topo_direct — client and server on one link:
+#   CLI 192.0.2.1/24 ===veth=== SRV 192.0.2.2/24
+# Sets CLI, SRV (namespace names), CLI_IF, SRV_IF, CLI_ADDR, SRV_ADDR.
+topo_direct() {
+    sdt_ns_add c
+    sdt_ns_add s
+    CLI="${SDT_P}c"; SRV="${SDT_P}s"
+    CLI_IF="${SDT_P}c0"; SRV_IF="${SDT_P}s0"
+    CLI_ADDR=192.0.2.1; SRV_ADDR=192.0.2.2
+    ip link add "$CLI_IF" netns "$CLI" type veth peer name "$SRV_IF" netns "$SRV" \
+        || sdt_die "veth pair"
+    ip -n "$CLI" addr add "$CLI_ADDR/24" dev "$CLI_IF" || sdt_die "client address"
+    ip -n "$SRV" addr add "$SRV_ADDR/24" dev "$SRV_IF" || sdt_die "server address"
+    ip -n "$CLI" link set "$CLI_IF" up || sdt_die "client link up"
+    ip -n "$SRV" link set "$SRV_IF" up || sdt_die "server link up"
+    sdt_hosts_add c "$SRV_ADDR	srv.test srv"
+    sdt_hosts_add s "$CLI_ADDR	cli.test cli"
+    sdt_wait_link
+}
+
+# topo_routed — client, router, server; routes for the two /26 only:
+#   CLI 192.0.2.10/26 == RTR 192.0.2.1/26 | 192.0.2.129/26 == SRV 192.0.2.130/26
+# Sets CLI, RTR, SRV, CLI_IF, RTR_CIF, RTR_SIF, SRV_IF, CLI_ADDR, SRV_ADDR,
+# RTR_CADDR, RTR_SADDR.
+topo_routed() {
+    sdt_ns_add c
+    sdt_ns_add r
+    sdt_ns_add s
+    CLI="${SDT_P}c"; RTR="${SDT_P}r"; SRV="${SDT_P}s"
+    CLI_IF="${SDT_P}c0"; RTR_CIF="${SDT_P}rc"; RTR_SIF="${SDT_P}rs"; SRV_IF="${SDT_P}s0"
+    CLI_ADDR=192.0.2.10; RTR_CADDR=192.0.2.1; RTR_SADDR=192.0.2.129; SRV_ADDR=192.0.2.130
+    ip link add "$CLI_IF" netns "$CLI" type veth peer name "$RTR_CIF" netns "$RTR" \
+        || sdt_die "veth client-router"
+    ip link add "$SRV_IF" netns "$SRV" type veth peer name "$RTR_SIF" netns "$RTR" \
+        || sdt_die "veth server-router"
+    ip -n "$CLI" addr add "$CLI_ADDR/26" dev "$CLI_IF" || sdt_die "client address"
+    ip -n "$RTR" addr add "$RTR_CADDR/26" dev "$RTR_CIF" || sdt_die "router address (client side)"
+    ip -n "$RTR" addr add "$RTR_SADDR/26" dev "$RTR_SIF" || sdt_die "router address (server side)"
+    ip -n "$SRV" addr add "$SRV_ADDR/26" dev "$SRV_IF" || sdt_die "server address"
+    local n
+    for n in "$CLI:$CLI_IF" "$RTR:$RTR_CIF" "$RTR:$RTR_SIF" "$SRV:$SRV_IF"; do
+        ip -n "${n%%:*}" link set "${n#*:}" up || sdt_die "link up ${n#*:}"
+    done
+    sdt_in "$RTR" sysctl -qw net.ipv4.ip_forward=1 || sdt_die "ip_forward in router"
+    # Only the two test subnets, never a default route.
+    ip -n "$CLI" route add 192.0.2.128/26 via "$RTR_CADDR" || sdt_die "client route"
+    ip -n "$SRV" route add 192.0.2.0/26 via "$RTR_SADDR" || sdt_die "server route"
+    sdt_hosts_add c "$SRV_ADDR	srv.test srv"
+    sdt_hosts_add s "$CLI_ADDR	cli.test cli"
+    sdt_wait_link
+}
+
+# veth links come up asynchronously; wait (bounded) until every interface of
+# our namespaces has left "tentative"/down state so the first probe is sent.
+sdt_wait_link() {
+    local ns i ok
+    for ((i = 0; i < 50; i++)); do
+        ok=1
+        for ns in "${SDT_NETNS[@]}"; do
+            if ip -n "$ns" -o link show type veth 2>/dev/null | grep -q 'state DOWN\|LOWERLAYERDOWN'; then
+                ok=0
+            fi
+        done
+        [ "$ok" = 1 ] && return 0
+        sleep 0.1
+    done
+    sdt_die "veth links did not come up within 5 s"
+}
+
+# --- services ---------------------------------------------------------------
+
+# sdt_bg NAME NS CMD... — start CMD in namespace NS in the background, in a
+# process group of its own, output to $SDT_TMP/NAME.log. Sets SDT_LAST_PID.
+sdt_bg() {
+    local name=$1 ns=$2; shift 2
+    # setsid without fork (a background child is never a group leader), so
+    # $! is the service itself; ip netns exec execs the command in place.
+    setsid ip netns exec "$ns" "$@" </dev/null >"$SDT_TMP/$name.log" 2>&1 &
+    SDT_LAST_PID=$!
+    SDT_PIDS+=("$SDT_LAST_PID")
+}
+
+# sdt_wait_listen NS PORT PID [PROTO] — wait (at most 5 s) until something
+# listens on PORT in NS; fail at once if PID died.
+sdt_wait_listen() {
+    local ns=$1 port=$2 pid=$3 proto=${4:-tcp} i flag=-Htln
+    [ "$proto" = udp ] && flag=-Huln
+    for ((i = 0; i < 50; i++)); do
+        if [ -n "$(sdt_in "$ns" ss $flag "sport = :$port" 2>/dev/null)" ]; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || sdt_die "service for port $port exited before listening"
+        sleep 0.1
+    done
+    sdt_die "nothing listens on $proto port $port in $ns after 5 s"
+}
+
+# sshd_setup NS — make /etc/netns/NS/ssh with a host key and a base config.
+# Extra sshd_config lines may be appended to $SSHD_CONFIG before sshd_start.
+sshd_setup() {
+    local ns=$1 dir="/etc/netns/$1/ssh"
+    mkdir -p -m 0755 "$dir" || sdt_die "mkdir $dir"
+    ssh-keygen -q -t ed25519 -N '' -C "test host $ns" -f "$dir/ssh_host_ed25519_key" \
+        || sdt_die "ssh-keygen"
+    SSHD_CONFIG="$dir/sshd_config"
+    # A minimal, self-contained config: no Include of the real sshd_config.d,
+    # no PAM (no real accounts are touched), keys only.
+    cat >"$SSHD_CONFIG" <<'EOF'
+# sshd_config of an ssh-doctor test host
+HostKey /etc/ssh/ssh_host_ed25519_key
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+AuthorizedKeysFile none
+LogLevel VERBOSE
+LoginGraceTime 170
+PrintMotd no
+EOF
+}
+
+# sshd_start NS PORT... — run a real sshd in NS listening on the given
+# ports (after sshd_setup; extra config lines go into $SSHD_CONFIG first).
+# Sets SSHD_PID.
+sshd_start() {
+    local ns=$1 port; shift
+    [ -n "${SSHD_CONFIG:-}" ] || sshd_setup "$ns"
+    for port in "$@"; do
+        printf 'Port %s\n' "$port" >>"$SSHD_CONFIG"
+    done
+    sdt_in "$ns" /usr/sbin/sshd -t -f /etc/ssh/sshd_config -o PidFile=none \
+        || sdt_die "sshd -t rejects the test configuration"
+    sdt_bg sshd "$ns" /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config -o PidFile=none
+    SSHD_PID=$SDT_LAST_PID
+    for port in "$@"; do
+        sdt_wait_listen "$ns" "$port" "$SSHD_PID"
+    done
+}
+
+# listen_greeting NS PORT TEXT — a non-SSH service that sends TEXT (printf
+# escapes allowed) on every connection, then keeps it open for a while the
+# way an idle SMTP or FTP server does.
+listen_greeting() {
+    local ns=$1 port=$2 text=$3
+    printf "$text" >"$SDT_TMP/greeting-$port.txt"
+    sdt_bg "greeting-$port" "$ns" socat -T 20 "TCP-LISTEN:$port,reuseaddr,fork" \
+        "SYSTEM:cat $SDT_TMP/greeting-$port.txt; sleep 15"
+    sdt_wait_listen "$ns" "$port" "$SDT_LAST_PID"
+}
+
+# listen_http NS PORT — a web server: waits for the client's first line (an
+# SSH client sends its identification string first, RFC 4253 4.2), answers
+# "400 Bad Request" and closes, as nginx or Apache do.
+listen_http() {
+    local ns=$1 port=$2
+    cat >"$SDT_TMP/http-$port.sh" <<'EOF'
+read -r -t 20 line
+printf 'HTTP/1.0 400 Bad Request\r\nServer: test-httpd\r\nContent-Type: text/html\r\nContent-Length: 50\r\nConnection: close\r\n\r\n<html><body><h1>400 Bad Request</h1></body></html>'
+EOF
+    sdt_bg "http-$port" "$ns" socat -T 20 "TCP-LISTEN:$port,reuseaddr,fork" \
+        "SYSTEM:bash $SDT_TMP/http-$port.sh"
+    sdt_wait_listen "$ns" "$port" "$SDT_LAST_PID"
+}
+
+# listen_close NS PORT — accepts every connection and closes it at once,
+# without a byte (an sshd that dies at once, a wrapper that refuses).
+listen_close() {
+    local ns=$1 port=$2
+    sdt_bg "close-$port" "$ns" socat "TCP-LISTEN:$port,reuseaddr,fork" SYSTEM:true
+    sdt_wait_listen "$ns" "$port" "$SDT_LAST_PID"
+}
+
+# --- wire checks (is the setup right, before ssh-doctor judges it) ----------
+
+# wire_nc NS ADDR PORT REGEX — nc -zv from NS must print something matching
+# REGEX (e.g. "succeeded", "Connection refused", "No route to host").
+wire_nc() {
+    local ns=$1 addr=$2 port=$3 re=$4 out
+    out=$(sdt_in "$ns" timeout 10 nc -zv -w 3 "$addr" "$port" 2>&1)
+    if ! grep -Eq -- "$re" <<<"$out"; then
+        sdt_die "nc -zv $addr $port: expected /$re/, got: ${out:-<nothing>}"
+    fi
+    sdt_log "wire: nc -zv $addr $port: $(tr '\n' ' ' <<<"$out")"
+}
+
+# wire_ssh NS ADDR PORT REGEX — the OpenSSH client's verbose output must
+# match REGEX (e.g. "Remote protocol version 2.0", "Connection closed").
+wire_ssh() {
+    local ns=$1 addr=$2 port=$3 re=$4 out
+    out=$(sdt_in "$ns" timeout 15 ssh -v -F /dev/null -o BatchMode=yes -o ConnectTimeout=3 \
+        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+        -p "$port" "nobody@$addr" true 2>&1)
+    if ! grep -Eq -- "$re" <<<"$out"; then
+        printf '%s\n' "$out" | tail -n 15 >&2
+        sdt_die "ssh -p $port $addr: expected /$re/"
+    fi
+    sdt_log "wire: ssh -p $port $addr: $(grep -E -- "$re" <<<"$out" | head -n 1)"
+}
+
+# wire_banner NS ADDR PORT REGEX [SEND] — the first bytes the server sends
+# (after SEND, when given, as a client that speaks first).
+wire_banner() {
+    local ns=$1 addr=$2 port=$3 re=$4 send=${5:-} out
+    out=$(printf '%s' "$send" | sdt_in "$ns" timeout 6 nc -w 3 -q 1 "$addr" "$port" 2>&1 | head -c 300)
+    if ! grep -Eq -- "$re" <<<"$out"; then
+        sdt_die "banner of $addr:$port: expected /$re/, got: ${out:-<nothing>}"
+    fi
+    sdt_log "wire: banner of $addr:$port: $(head -n 1 <<<"$out" | tr -d '\r')"
+}
+
+# wire_tcpdump NS IF SECONDS FILTER REGEX... -- CMD... — capture in NS on IF
+# while CMD runs (at most SECONDS); every REGEX must match one decoded packet.
+# tcpdump -v prints a packet on two lines (IP header, then TCP/ICMP); they
+# are joined so that a REGEX can tie TTL/TOS to ports and flags.
+wire_tcpdump() {
+    local ns=$1 ifc=$2 secs=$3 filter=$4 pid out i re res=(); shift 4
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do res+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    local cap="$SDT_TMP/tcpdump-$ifc.txt"
+    sdt_in "$ns" timeout "$secs" tcpdump -l -nn -v -i "$ifc" "$filter" >"$cap" 2>"$cap.err" &
+    pid=$!
+    # tcpdump is ready once it says "listening on".
+    for ((i = 0; i < 30; i++)); do
+        grep -q 'listening on' "$cap.err" 2>/dev/null && break
+        sleep 0.1
+    done
+    "$@" >/dev/null 2>&1
+    sleep 0.3
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    out=$(sed -e ':a' -e 'N' -e '$!ba' -e 's/\n    / /g' "$cap")
+    for re in "${res[@]}"; do
+        if ! grep -Eq -- "$re" <<<"$out"; then
+            printf '%s\n' "$out" | head -n 20
+            sdt_die "capture on $ifc: expected a packet matching /$re/"
+        fi
+        sdt_log "wire: capture on $ifc: $(grep -E -- "$re" <<<"$out" | head -n 1 | cut -c 17-)"
+    done
+}
+
+# --- running ssh-doctor and judging its report ------------------------------
+
+# run_doctor NS ARGS... — ssh-doctor --json ARGS inside NS, bounded by a
+# timeout. Sets SDT_REPORT (file), SDT_RC (exit status), SDT_MS (duration).
+run_doctor() {
+    local ns=$1 t0 t1; shift
+    sdt_need_doctor
+    SDT_REPORT="$SDT_TMP/report.json"
+    sdt_log "run: ssh-doctor --json $*"
+    t0=$(date +%s%N)
+    sdt_in "$ns" timeout -k 5 60 "$SSH_DOCTOR" --json "$@" \
+        >"$SDT_REPORT" 2>"$SDT_TMP/doctor.stderr" </dev/null
+    SDT_RC=$?
+    t1=$(date +%s%N)
+    SDT_MS=$(( (t1 - t0) / 1000000 ))
+    sdt_log "ssh-doctor exited $SDT_RC after ${SDT_MS} ms"
+    if [ "$SDT_RC" = 124 ] || [ "$SDT_RC" = 137 ]; then
+        sdt_fail "ssh-doctor did not finish within 60 s"
+    fi
+    if ! jq -e . "$SDT_REPORT" >/dev/null 2>&1; then
+        sdt_fail "stdout is not one JSON document"
+    fi
+}
+
+sdt_fail() {
+    SDT_FAILS=$((SDT_FAILS + 1))
+    printf 'FAIL: %s: %s\n' "$SDT_SCENARIO" "$*"
+}
+
+sdt_pass() { printf 'ok: %s\n' "$*"; }
+
+# jq on the report; prints "<no report>" when there is none.
+sdt_jq() {
+    jq -r "$1" "$SDT_REPORT" 2>/dev/null || printf '<no report>'
+}
+
+# assert_json 'JQ EXPR' [what] — EXPR must be true on the report.
+assert_json() {
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if jq -e "$1" "$SDT_REPORT" >/dev/null 2>&1; then
+        sdt_pass "${2:-$1}"
+    else
+        sdt_fail "expected ${2:-$1} (jq: $1)"
+    fi
+}
+
+assert_exit() {
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if [ "$SDT_RC" = "$1" ]; then
+        sdt_pass "exit status $1"
+    else
+        sdt_fail "exit status: expected $1, got $SDT_RC"
+    fi
+}
+
+assert_cause() {
+    local got
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    got=$(sdt_jq '.verdict.cause')
+    if [ "$got" = "$1" ]; then
+        sdt_pass "verdict.cause $1"
+    else
+        sdt_fail "verdict.cause: expected $1, got $got"
+    fi
+}
+
+assert_outcome() {
+    local got
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    got=$(sdt_jq '.capture.outcome')
+    if [ "$got" = "$1" ]; then
+        sdt_pass "capture.outcome $1"
+    else
+        sdt_fail "capture.outcome: expected $1, got $got"
+    fi
+}
+
+# The outcome is judged only when the binary could capture; a report without
+# capture must say why (capture.reason).
+assert_outcome_if_captured() {
+    if [ "$(sdt_jq '.capture.available')" = true ]; then
+        assert_outcome "$1"
+    else
+        sdt_log "note: capture not available ($(sdt_jq '.capture.reason // "no reason given"')); outcome $1 not checked"
+    fi
+}
+
+# assert_max_ms N — ssh-doctor must have finished within N milliseconds.
+assert_max_ms() {
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if [ "$SDT_MS" -le "$1" ]; then
+        sdt_pass "finished in ${SDT_MS} ms (<= $1)"
+    else
+        sdt_fail "took ${SDT_MS} ms, more than $1"
+    fi
+}
+
+# assert_client_report PORT — the contract fields every client report has.
+assert_client_report() {
+    assert_json '.tool == "ssh-doctor"' 'tool "ssh-doctor"'
+    assert_json '.side == "client"' 'side "client"'
+    assert_json ".target.port == $1" "target.port $1"
+    assert_json '(.steps | type) == "array" and (.steps | length) > 0' 'a non-empty steps list'
+    assert_json '(.verdict.summary | type) == "string" and (.verdict.summary | length) > 0' 'a verdict summary'
+}
+
+# sdt_finish — verdict of the scenario; dump the report when it failed.
+sdt_finish() {
+    if [ "$SDT_FAILS" -gt 0 ]; then
+        printf -- '--- ssh-doctor report (%s) ---\n' "$SDT_REPORT"
+        if [ -s "$SDT_REPORT" ]; then
+            jq . "$SDT_REPORT" 2>/dev/null || cat "$SDT_REPORT"
+        else
+            echo "<empty>"
+        fi
+        printf -- '--- ssh-doctor stderr ---\n'
+        head -c 4000 "$SDT_TMP/doctor.stderr" 2>/dev/null
+        sdt_dump_logs
+        printf 'FAIL: %s: %d of %d checks failed\n' "$SDT_SCENARIO" "$SDT_FAILS" "$SDT_CHECKS"
+        exit 1
+    fi
+    printf 'PASS: %s (%d checks)\n' "$SDT_SCENARIO" "$SDT_CHECKS"
+    exit 0
+}

@@ -1,0 +1,21 @@
+#!/bin/bash
+# Scenario ok: a real OpenSSH sshd listens on port 22 of the server.
+# Expected: verdict ok, exit 0; the SYN was answered by a SYN-ACK.
+#   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22)
+. "$(dirname "$0")/lib.sh"
+sdt_begin sshd ssh ssh-keygen nc jq
+
+topo_direct
+sshd_start "$SRV" 22
+
+# The setup is right when OpenSSH's own client gets the server's banner.
+wire_ssh "$CLI" "$SRV_ADDR" 22 'Remote protocol version 2\.0, remote software version OpenSSH'
+
+# By name, through the client's /etc/hosts.
+run_doctor "$CLI" srv.test
+assert_client_report 22
+assert_cause ok
+assert_exit 0
+assert_json '.target.addresses | index("192.0.2.2") != null' 'srv.test resolved to 192.0.2.2'
+assert_outcome_if_captured synack
+sdt_finish
