@@ -32,8 +32,11 @@ const char *platform_from_os_release(const char *text)
 			for (; v < p + n && len + 2 < sizeof(ids); v++)
 				if (*v != '"' && *v != '\'')
 					ids[len++] = (char)(*v >= 'A' && *v <= 'Z' ? *v + 32 : *v);
-			ids[len++] = ' ';
-			ids[len] = '\0';
+			/* a full list takes no more words, not even their separator */
+			if (len + 1 < sizeof(ids)) {
+				ids[len++] = ' ';
+				ids[len] = '\0';
+			}
 		}
 		p = nl ? nl + 1 : NULL;
 	}

@@ -68,6 +68,9 @@ char *xasprintf(const char *fmt, ...)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* What a detached strbuf points at: empty, never written, never freed. */
+static char strbuf_empty[1];
+
 void strbuf_init(struct strbuf *sb)
 {
 	sb->alloc = 64;
@@ -78,7 +81,8 @@ void strbuf_init(struct strbuf *sb)
 
 void strbuf_release(struct strbuf *sb)
 {
-	free(sb->buf);
+	if (sb->alloc != 0)
+		free(sb->buf);
 	sb->buf = NULL;
 	sb->len = sb->alloc = 0;
 }
@@ -86,7 +90,7 @@ void strbuf_release(struct strbuf *sb)
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;
-	if (sb->buf != NULL)
+	if (sb->alloc != 0)
 		sb->buf[0] = '\0';
 }
 
@@ -96,8 +100,15 @@ static void strbuf_grow(struct strbuf *sb, size_t extra)
 
 	if (need <= sb->alloc)
 		return;
-	if (sb->alloc == 0)
+	if (sb->alloc == 0) {
+		/* buf is strbuf_empty (or NULL after release): nothing to keep */
 		sb->alloc = 64;
+		while (sb->alloc < need)
+			sb->alloc *= 2;
+		sb->buf = xmalloc(sb->alloc);
+		sb->buf[0] = '\0';
+		return;
+	}
 	while (sb->alloc < need)
 		sb->alloc *= 2;
 	sb->buf = xrealloc(sb->buf, sb->alloc);
@@ -152,12 +163,13 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 char *strbuf_detach(struct strbuf *sb, size_t *len)
 {
-	char *p = sb->buf;
+	/* the caller always gets a string of its own, even from an empty sb */
+	char *p = sb->alloc != 0 ? sb->buf : xstrdup("");
 
 	if (len != NULL)
 		*len = sb->len;
 	/* empty again without allocating: detach-then-forget must not leak */
-	sb->buf = NULL;
+	sb->buf = strbuf_empty;
 	sb->len = sb->alloc = 0;
 	return p;
 }

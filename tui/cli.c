@@ -115,8 +115,10 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 	if (nc != NULL && nc[0] != '\0')
 		o->no_color = true;
 	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:i:hV", longopts, NULL)) != -1) {
+	/* 0, not 1: also forget where an earlier call stopped inside its argv */
+	optind = 0;
+	/* the leading ':' tells a missing value (':') from an unknown option ('?') */
+	while ((c = getopt_long(argc, argv, ":p:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			port = optarg;

@@ -1,5 +1,6 @@
 /* The JSON report of the design (jansson). Every string in the report was
- * made printable by the engine; a string that is still not valid UTF-8 is
+ * made printable by the engine; a string that still holds a control
+ * character (other than a line break) or bytes that are not UTF-8 is
  * escaped once more here rather than dropped. */
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +11,31 @@
 
 static json_t *jstr(const char *s)
 {
+	struct strbuf esc, same;
 	json_t *j;
-	char *p;
 
 	if (s == NULL)
 		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	p = printable(s, strlen(s), false);
-	j = json_string(p);
-	free(p);
+	/* s is clean when printable() changes nothing but its backslashes;
+	 * line breaks between paragraphs are kept */
+	strbuf_init(&esc);
+	strbuf_init(&same);
+	for (const char *p = s; *p; ) {
+		size_t n = strcspn(p, "\n");
+
+		strbuf_add_printable(&esc, p, n, true);
+		p += n;
+		if (*p == '\n')
+			strbuf_addch(&esc, *p++);
+	}
+	for (const char *p = s; *p; p++)
+		if (*p == '\\')
+			strbuf_addstr(&same, "\\\\");
+		else
+			strbuf_addch(&same, *p);
+	j = json_string(strcmp(esc.buf, same.buf) == 0 ? s : esc.buf);
+	strbuf_release(&esc);
+	strbuf_release(&same);
 	return j;
 }
 
