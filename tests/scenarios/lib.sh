@@ -408,11 +408,12 @@ listen_close() {
 
 # --- wire checks (is the setup right, before ssh-doctor judges it) ----------
 
-# wire_nc NS ADDR PORT REGEX — nc -zv from NS must print something matching
-# REGEX (e.g. "succeeded", "Connection refused", "No route to host").
+# wire_nc NS ADDR PORT REGEX [WAIT] — nc -zv -w WAIT (default 3 s) from NS
+# must print something matching REGEX (e.g. "succeeded", "Connection
+# refused", "No route to host").
 wire_nc() {
-    local ns=$1 addr=$2 port=$3 re=$4 out
-    out=$(sdt_in "$ns" timeout 10 nc -zv -w 3 "$addr" "$port" 2>&1)
+    local ns=$1 addr=$2 port=$3 re=$4 wait=${5:-3} out
+    out=$(sdt_in "$ns" timeout $((wait + 7)) nc -zv -w "$wait" "$addr" "$port" 2>&1)
     if ! grep -Eq -- "$re" <<<"$out"; then
         sdt_die "nc -zv $addr $port: expected /$re/, got: ${out:-<nothing>}"
     fi

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Scenario closed_by_wrappers: a real sshd whose TCP wrappers refuse everyone
+# ("sshd: ALL" in the server's own /etc/hosts.deny). Debian's sshd is linked
+# with libwrap; libwrap's refusal sends no byte, waits 5 s (clean_exit's
+# sleep(5)) and then closes. From the client: accepted, silence, then closed.
+# Expected: verdict closed_by_server, exit 1, outcome synack.
+#   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22, hosts.deny "sshd: ALL")
+. "$(dirname "$0")/lib.sh"
+sdt_begin sshd ssh-keygen ldd nc jq
+
+if ! ldd /usr/sbin/sshd 2>/dev/null | grep -q 'libwrap'; then
+    sdt_skip "this sshd is not linked with libwrap, so hosts.deny does not apply to it"
+fi
+
+topo_direct
+sshd_setup "$SRV"
+printf 'sshd: ALL\n' >>"/etc/netns/$SRV/hosts.deny"
+sshd_start "$SRV" 22
+
+# Connected, no byte at all, closed by the server after about 5 s.
+t0=$(date +%s%N)
+out=$(sdt_in "$CLI" timeout 15 nc -w 12 "$SRV_ADDR" 22 </dev/null 2>&1 | head -c 200)
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ -z "$out" ] || sdt_die "expected no byte from the refused sshd, got: $out"
+{ [ "$ms" -ge 3000 ] && [ "$ms" -lt 11000 ]; } \
+    || sdt_die "expected the refused sshd to close after about 5 s, took $ms ms"
+sdt_log "wire: sshd refused by hosts.deny: no byte, closed after $ms ms"
+
+run_doctor "$CLI" "$SRV_ADDR"
+assert_client_report 22
+assert_cause closed_by_server
+assert_exit 1
+assert_outcome_if_captured synack
+sdt_finish

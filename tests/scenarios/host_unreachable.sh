@@ -1,0 +1,23 @@
+#!/bin/bash
+# Scenario host_unreachable: the target 192.0.2.99 is on the client's link,
+# but no host has it: ARP gets no answer and connect() fails with "No route
+# to host" (EHOSTUNREACH) after about 3 s. No packet ever comes back, so the
+# capture outcome is not judged here.
+# Expected: verdict host_unreachable, exit 1.
+#   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22)      192.0.2.99: nobody
+. "$(dirname "$0")/lib.sh"
+sdt_begin sshd ssh-keygen nc jq
+
+topo_direct
+sshd_start "$SRV" 22
+ABSENT=192.0.2.99
+
+# ARP gives up after about 3 s (3 probes, 1 s apart).
+wire_nc "$CLI" "$ABSENT" 22 'No route to host' 8
+
+run_doctor "$CLI" "$ABSENT"
+assert_client_report 22
+assert_cause host_unreachable
+assert_exit 1
+assert_json '.capture.outcome != "synack" and .capture.outcome != "rst"' 'no SYN-ACK or RST in the capture'
+sdt_finish

@@ -1,0 +1,26 @@
+#!/bin/bash
+# Scenario host_unreachable_routed: the target 192.0.2.150 sits behind a
+# router, on the router's server-side subnet, but no host has it; the router's
+# ARP fails and it answers the client's SYN with ICMP host unreachable.
+# Expected: verdict host_unreachable, exit 1, outcome icmp.
+#   CLI 192.0.2.10 == RTR 192.0.2.1 | 192.0.2.129 == SRV 192.0.2.130 (sshd :22)
+#                                                    192.0.2.150: nobody
+. "$(dirname "$0")/lib.sh"
+sdt_begin sshd ssh-keygen nc jq tcpdump
+
+topo_routed
+sshd_start "$SRV" 22
+ABSENT=192.0.2.150
+
+# The router's answer takes its ARP timeout (about 3 s).
+wire_nc "$CLI" "$ABSENT" 22 'No route to host' 8
+wire_tcpdump "$CLI" "$CLI_IF" 12 'icmp' \
+    '192\.0\.2\.1 > 192\.0\.2\.10: ICMP host 192\.0\.2\.150 unreachable' \
+    -- sdt_in "$CLI" nc -z -w 8 "$ABSENT" 22
+
+run_doctor "$CLI" "$ABSENT"
+assert_client_report 22
+assert_cause host_unreachable
+assert_exit 1
+assert_outcome_if_captured icmp
+sdt_finish
