@@ -363,6 +363,7 @@ struct crule {
 struct cchain {
 	char *table;
 	char *name;
+	char *ptable, *pname;	/* printable copies, for the result */
 	int family;		/* 0 both, 4, 6 */
 	bool base;		/* evaluated from the hook (nft), or the entry chain */
 	long prio;
@@ -427,6 +428,8 @@ static void model_release(struct model *m)
 		free(c->rules);
 		free(c->table);
 		free(c->name);
+		free(c->ptable);
+		free(c->pname);
 		free(c->policy_reject_with);
 		free(c->policy_text);
 	}
@@ -462,12 +465,19 @@ static struct cchain *model_chain(struct model *m, const char *table, const char
 	memset(c, 0, sizeof(*c));
 	c->table = table ? xstrdup(table) : NULL;
 	c->name = xstrdup(name);
+	c->ptable = pdup(table);
+	c->pname = pdup(name);
 	return c;
 }
 
-/* Hands r (initialised and filled) over to the chain. */
+/* Hands r (initialised and filled) over to the chain; its text is made
+ * printable here, once. */
 static void chain_add_rule(struct cchain *c, struct crule *r)
 {
+	char *text = pdup(r->text ? r->text : "");
+
+	free(r->text);
+	r->text = text;
 	if (c->n == c->alloc) {
 		c->alloc = c->alloc ? c->alloc * 2 : 16;
 		c->rules = xrealloc(c->rules, c->alloc * sizeof(*c->rules));
@@ -572,9 +582,9 @@ static int list_rule(struct evalctx *c, const struct cchain *ch, const struct cr
 	int i = res_add_rule(res);
 	struct fw_rule *o = &res->rules[i];
 
-	o->table = pdup(ch->table);
-	o->chain = pdup(ch->name);
-	o->text = pdup(r->text ? r->text : "");
+	o->table = ch->ptable ? xstrdup(ch->ptable) : NULL;
+	o->chain = xstrdup(ch->pname);
+	o->text = xstrdup(r->text);
 	o->action = act;
 	if (act == FW_ACT_REJECT_ICMP)
 		o->reject_with = pdup(r->reject_with);
@@ -597,9 +607,9 @@ static int list_policy(struct evalctx *c, const struct cchain *ch)
 	int i = res_add_rule(res);
 	struct fw_rule *o = &res->rules[i];
 
-	o->table = pdup(ch->table);
-	o->chain = pdup(ch->name);
-	o->text = pdup(ch->policy_text ? ch->policy_text : fw_action_name(ch->policy));
+	o->table = ch->ptable ? xstrdup(ch->ptable) : NULL;
+	o->chain = xstrdup(ch->pname);
+	o->text = xstrdup(ch->policy_text ? ch->policy_text : fw_action_name(ch->policy));
 	o->action = ch->policy;
 	o->reject_with = pdup(ch->policy_reject_with);
 	o->is_policy = true;
@@ -2072,14 +2082,21 @@ static bool ufw_row(char *line, struct crule *r, struct fw_result *res)
 	} else if (strcmp(act, "DENY") == 0) {
 		r->action = FW_ACT_DROP;
 	} else if (strcmp(act, "REJECT") == 0) {
-		/* ufw rejects TCP with a reset and other protocols with ICMP */
-		r->action = FW_ACT_REJECT_TCP_RESET;
+		r->action = FW_ACT_REJECT_ICMP;	/* the kind is settled below */
 	} else {
 		strbuf_release(&text);
 		return false;
 	}
 	ufw_to(col[0], r, &v6);
 	ufw_from(col[2], r, &v6);
+	/* ufw rejects TCP to a port with a reset (it writes a tcp rule for a
+	 * port of any protocol), and everything else with ICMP port-unreachable */
+	if (r->action == FW_ACT_REJECT_ICMP && r->has_dport && (r->proto == 6 || r->proto < 0)) {
+		r->action = FW_ACT_REJECT_TCP_RESET;
+	} else if (r->action == FW_ACT_REJECT_ICMP) {
+		r->reject_with = xstrdup(r->family == 6 || v6 ? "icmp6-port-unreachable" :
+					 "icmp-port-unreachable");
+	}
 	if (r->family == 0) {
 		bool has6 = false;
 

@@ -645,6 +645,7 @@ static void ufw_reject_range_rejects(void **state)
 
 	run(UFW, "ufw-status-verbose.txt", 1500, NULL, 0, &res);
 	expect_verdict(&res, FW_VERDICT_REJECTED);
+	expect_action(deciding(&res), FW_ACT_REJECT_TCP_RESET);
 	expect_effect(deciding(&res), "connection refused");
 	fw_result_release(&res);
 }
