@@ -41,6 +41,14 @@ static int pick_address(const struct client_facts *f)
 	return 0;
 }
 
+/* ICMP codes a firewall rule sends: IPv4 3/9, 3/10, 3/13; ICMPv6 1/1. */
+static bool icmp_is_prohibited(const struct addr_facts *a)
+{
+	if (a->sa.ss_family == AF_INET6)
+		return a->icmp_type == 1 && a->icmp_code == 1;
+	return a->icmp_type == 3 && (a->icmp_code == 9 || a->icmp_code == 10 || a->icmp_code == 13);
+}
+
 static void decide_answered(const struct client_facts *f, const struct addr_facts *a,
 			    int port, struct verdict_decision *d)
 {
@@ -207,6 +215,23 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 		break;
 	case TCP_HOST_UNREACH:
 	case TCP_NET_UNREACH:
+		/* Linux reports "administratively prohibited" as EHOSTUNREACH */
+		if (a->wire == WIRE_ICMP && icmp_is_prohibited(a)) {
+			strv_pushf(&d->evidence, "%s answered our SYN to %s port %d with ICMP %d/%d (administratively prohibited): a firewall rule",
+				   a->icmp_from[0] ? a->icmp_from : "a firewall", a->text, port,
+				   a->icmp_type, a->icmp_code);
+			if (a->wire_note)
+				strv_push(&d->evidence, a->wire_note);
+			decide(d, "firewall_reject", "certain");
+			break;
+		}
+		if (a->wire == WIRE_NONE && a->tcp == TCP_HOST_UNREACH && f->ping_answered) {
+			strv_pushf(&d->evidence, "%s answers ping, yet connecting to port %d says \"host unreachable\": an ICMP reject rule",
+				   a->text, port);
+			decide(d, "firewall_reject", "likely");
+			alt(d, "host_unreachable");
+			break;
+		}
 		if (a->wire == WIRE_ICMP && a->icmp_from[0])
 			strv_pushf(&d->evidence, "%s sent ICMP %d/%d: %s cannot be reached", a->icmp_from,
 				   a->icmp_type, a->icmp_code, a->text);
