@@ -56,7 +56,7 @@ int probe_route_run(struct step_work *w, struct client_facts *f)
 		struct sockaddr_storage dst = a->sa, src;
 		socklen_t sl = sizeof(src);
 		int fd = socket(dst.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		bool is_local;
+		bool is_local = false;
 
 		((struct sockaddr_in *)&dst)->sin_port = htons(9);   /* any port: nothing is sent */
 		a->route_ok = false;
