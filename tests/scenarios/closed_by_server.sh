@@ -3,7 +3,7 @@
 # once, before any byte (as a crashing sshd or a refusing wrapper does).
 # Expected: verdict closed_by_server, exit 1, outcome synack.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (socat :22 closing every connection)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin socat nc ssh jq
 
 topo_direct

@@ -5,7 +5,7 @@
 # sleep(5)) and then closes. From the client: accepted, silence, then closed.
 # Expected: verdict closed_by_server, exit 1, outcome synack.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22, hosts.deny "sshd: ALL")
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen ldd nc jq
 
 if ! ldd /usr/sbin/sshd 2>/dev/null | grep -q 'libwrap'; then

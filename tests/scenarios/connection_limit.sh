@@ -6,7 +6,7 @@
 # Expected: verdict connection_limit, exit 1, outcome synack, the message quoted.
 #   CLI 192.0.2.1 (nc holding one connection) ==== SRV 192.0.2.2 (sshd :22,
 #                                                  MaxStartups 1)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen nc jq
 
 topo_direct

@@ -5,7 +5,7 @@
 # Expected: verdict dns_failure, exit 1, within seconds.
 #   CLI 192.0.2.1 (resolv.conf: nameserver 192.0.2.53, timeout:1 attempts:1)
 #     ==== SRV 192.0.2.2 (sshd :22)                   192.0.2.53: nobody
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen getent jq
 
 topo_direct

@@ -5,7 +5,7 @@
 # Expected: verdict dns_failure, exit 1.
 #   CLI 192.0.2.1 (resolv.conf: nameserver 192.0.2.2)
 #     ==== SRV 192.0.2.2 (dnsmasq :53, knows dns-srv.test only; sshd :22)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen dnsmasq getent jq
 
 topo_direct

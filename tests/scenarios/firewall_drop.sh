@@ -4,7 +4,7 @@
 # Expected: verdict firewall_drop, exit 1, outcome silence — and an answer in
 # seconds, not after the kernel's two-minute connect timeout.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22, iptables INPUT DROP dport 22)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen iptables nc jq
 
 topo_direct

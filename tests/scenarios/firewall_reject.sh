@@ -4,7 +4,7 @@
 # Expected: verdict firewall_reject, exit 1, outcome icmp.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22,
 #                      nft: tcp dport 22 reject with icmp type admin-prohibited)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen nft nc jq tcpdump
 
 topo_direct

@@ -6,7 +6,7 @@
 # Expected: verdict firewall_reject, exit 1, outcome rst.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22,
 #                      iptables -j REJECT --reject-with tcp-reset)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen iptables nc jq tcpdump
 
 topo_direct

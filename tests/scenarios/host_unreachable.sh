@@ -5,7 +5,7 @@
 # capture outcome is not judged here.
 # Expected: verdict host_unreachable, exit 1.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22)      192.0.2.99: nobody
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen nc jq
 
 topo_direct

@@ -5,7 +5,7 @@
 # Expected: verdict host_unreachable, exit 1.
 #   CLI 192.0.2.10 == RTR 192.0.2.1 | 192.0.2.129 == SRV 192.0.2.130
 #   192.0.2.70: no route on the client
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin nc jq
 
 topo_routed

@@ -5,7 +5,7 @@
 # Expected: verdict host_unreachable, exit 1, outcome icmp.
 #   CLI 192.0.2.10 == RTR 192.0.2.1 | 192.0.2.129 == SRV 192.0.2.130 (sshd :22)
 #                                                    192.0.2.150: nobody
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen nc jq tcpdump
 
 topo_routed

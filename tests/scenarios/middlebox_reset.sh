@@ -7,7 +7,7 @@
 # Expected: verdict middlebox_reset, exit 1, outcome rst.
 #   CLI 192.0.2.10 == RTR 192.0.2.1 | 192.0.2.129 == SRV 192.0.2.130 (sshd :22)
 #                     (FORWARD tcp dport 22 REJECT tcp-reset)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh-keygen iptables nc jq tcpdump
 
 topo_routed

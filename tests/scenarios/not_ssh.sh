@@ -3,7 +3,7 @@
 # server greeting ("220 ... ESMTP"), not an SSH identification string.
 # Expected: verdict not_ssh, exit 1, outcome synack, the greeting quoted.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (socat :22 sending an SMTP greeting)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin socat nc ssh jq
 
 topo_direct

@@ -4,7 +4,7 @@
 # string at once, RFC 4253 4.2) with "HTTP/1.0 400 Bad Request" and closes.
 # Expected: verdict not_ssh, exit 1, outcome synack, the HTTP status quoted.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (socat :22 answering as a web server)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin socat nc ssh jq
 
 topo_direct

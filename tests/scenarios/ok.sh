@@ -2,7 +2,7 @@
 # Scenario ok: a real OpenSSH sshd listens on port 22 of the server.
 # Expected: verdict ok, exit 0; the SYN was answered by a SYN-ACK.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh ssh-keygen nc jq
 
 topo_direct

@@ -3,7 +3,7 @@
 # its own TCP stack answers the SYN with a RST.
 # Expected: verdict port_closed, exit 1, outcome rst.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (no listener)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin nc jq tcpdump
 
 topo_direct

@@ -3,7 +3,7 @@
 # 22 and gets a RST there. The report must find SSH on 2222 and say so.
 # Expected: verdict wrong_port, exit 1, outcome rst, 2222 in summary or fix.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :2222 only)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh ssh-keygen nc jq
 
 topo_direct
