@@ -71,7 +71,7 @@ sdt_pkg_of() {
         ip|ss|tc)              echo iproute2 ;;
         sshd)                  echo openssh-server ;;
         ssh|ssh-keygen)        echo openssh-client ;;
-        iptables)              echo iptables ;;
+        iptables|ip6tables)    echo iptables ;;
         nft)                   echo nftables ;;
         jq)                    echo jq ;;
         socat)                 echo socat ;;
@@ -235,8 +235,9 @@ sdt_resolv() {
 sdt_in() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # topo_direct — client and server on one link:
-#   CLI 192.0.2.1/24 ===veth=== SRV 192.0.2.2/24
-# Sets CLI, SRV (namespace names), CLI_IF, SRV_IF, CLI_ADDR, SRV_ADDR.
+#   CLI 192.0.2.1/24, 2001:db8::1/64 ===veth=== SRV 192.0.2.2/24, 2001:db8::2/64
+# Sets CLI, SRV (namespace names), CLI_IF, SRV_IF, CLI_ADDR, SRV_ADDR,
+# CLI_ADDR6, SRV_ADDR6. The hosts files name only the IPv4 addresses.
 topo_direct() {
     sdt_ns_add c
     sdt_ns_add s
@@ -247,6 +248,10 @@ topo_direct() {
         || sdt_die "veth pair"
     ip -n "$CLI" addr add "$CLI_ADDR/24" dev "$CLI_IF" || sdt_die "client address"
     ip -n "$SRV" addr add "$SRV_ADDR/24" dev "$SRV_IF" || sdt_die "server address"
+    # nodad: usable at once, no duplicate address detection wait.
+    CLI_ADDR6=2001:db8::1; SRV_ADDR6=2001:db8::2
+    ip -n "$CLI" addr add "$CLI_ADDR6/64" dev "$CLI_IF" nodad || sdt_die "client IPv6 address"
+    ip -n "$SRV" addr add "$SRV_ADDR6/64" dev "$SRV_IF" nodad || sdt_die "server IPv6 address"
     ip -n "$CLI" link set "$CLI_IF" up || sdt_die "client link up"
     ip -n "$SRV" link set "$SRV_IF" up || sdt_die "server link up"
     sdt_hosts_add c "$SRV_ADDR	srv.test srv"
