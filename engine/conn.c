@@ -171,6 +171,7 @@ void conn_run(struct conn *c, size_t n, int connect_ms, int banner_ms,
 		c[i].tcp = TCP_NOT_TRIED;
 		c[i].banner = BANNER_NOT_TRIED;
 		c[i].err = 0;
+		c[i].hello_sent = false;
 		conn_start(&c[i], c[i].tos);
 	}
 	if (on_started)
@@ -198,7 +199,19 @@ void conn_run(struct conn *c, size_t n, int connect_ms, int banner_ms,
 				fds[nfds] = (struct pollfd){.fd = x->fd, .events = POLLOUT};
 			} else {
 				limit = x->start_us + x->tcp_us + (uint64_t)banner_ms * 1000;
-				if (now >= limit) {
+				if (x->hello && !x->hello_sent && x->len == 0) {
+					/* a client speaks first too (RFC 4253 4.2): a web
+					 * server waits for it, then answers */
+					uint64_t at = x->start_us + x->tcp_us + (uint64_t)x->hello_ms * 1000;
+
+					if (now >= at) {
+						(void)!write(x->fd, x->hello, strlen(x->hello));
+						x->hello_sent = true;
+					} else if (at < limit) {
+						limit = at;
+					}
+				}
+				if (now >= limit && (x->hello == NULL || x->hello_sent || x->len > 0)) {
 					x->banner = banner_classify(x->buf, x->len, false, false, &x->banner_text);
 					x->banner_us = (uint32_t)(now - x->start_us);
 					x->done = true;

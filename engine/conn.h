@@ -17,6 +17,8 @@ struct conn {
 	socklen_t salen;
 	bool want_banner;
 	int tos;                      /* TOS / traffic class for our SYNs, 0 for none */
+	const char *hello;            /* sent when the server is silent for hello_ms, or NULL */
+	int hello_ms;
 	/* out */
 	enum tcp_result tcp;
 	int err;                      /* errno of the failure, 0 when answered */
@@ -25,6 +27,7 @@ struct conn {
 	enum banner_result banner;
 	char *banner_text;            /* printable first line; the caller frees */
 	uint32_t banner_us;
+	bool hello_sent;              /* the server was silent, we spoke first */
 	/* private */
 	int fd;
 	char buf[1024];

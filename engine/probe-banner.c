@@ -7,7 +7,11 @@
 #include "engine/conn.h"
 #include "engine/probe.h"
 
-#define BANNER_MS 3000
+/* Longer than a resolver's 5 s timeout: sshd behind TCP wrappers looks the
+ * client's name up before it says or refuses anything. */
+#define BANNER_MS 6000
+#define HELLO_MS 1000
+#define HELLO "SSH-2.0-ssh_doctor_" SSHD_VERSION "\r\n"
 
 int probe_banner_run(struct step_work *w, struct client_facts *f)
 {
@@ -25,6 +29,8 @@ int probe_banner_run(struct step_work *w, struct client_facts *f)
 			continue;
 		conn_set_address(&c[n], f->addrs[i].text, t->port);
 		c[n].want_banner = true;
+		c[n].hello = HELLO;
+		c[n].hello_ms = HELLO_MS;
 		map[n++] = i;
 	}
 	if (n == 0) {
@@ -44,6 +50,9 @@ int probe_banner_run(struct step_work *w, struct client_facts *f)
 				      tcp_result_word(c[k].tcp));
 			continue;
 		}
+		if (c[k].hello_sent)
+			step_evidence(w, "%s said nothing for %d ms, so we spoke first, as an SSH client does (\"SSH-2.0-ssh_doctor_%s\")",
+				      a->text, HELLO_MS, SSHD_VERSION);
 		switch (a->banner) {
 		case BANNER_SSH:
 			ssh++;
@@ -54,7 +63,8 @@ int probe_banner_run(struct step_work *w, struct client_facts *f)
 				      a->text, a->banner_text);
 			break;
 		case BANNER_OTHER:
-			step_evidence(w, "%s said: %s", a->text, a->banner_text);
+			step_evidence(w, "%s %s: %s", a->text, c[k].hello_sent ? "answered" : "said",
+				      a->banner_text);
 			break;
 		case BANNER_SILENT:
 			step_evidence(w, "%s said nothing in %d ms", a->text, BANNER_MS);

@@ -114,6 +114,8 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 			continue;
 		conn_set_address(&c[n], alt_addr->text, alt_ports[k]);
 		c[n].want_banner = true;
+		/* the host's RSTs here show whether the path keeps our TOS byte */
+		c[n].tos = PROBE_SYN_TOS;
 		n++;
 	}
 
