@@ -80,7 +80,8 @@ sdt_pkg_of() {
         tcpdump)               echo tcpdump ;;
         nmap)                  echo nmap ;;
         getent|ldd)            echo libc-bin ;;
-        timeout|setsid|date)   echo coreutils/util-linux ;;
+        timeout|date|mktemp)   echo coreutils ;;
+        setsid)                echo util-linux ;;
         *)                     echo "?" ;;
     esac
 }
