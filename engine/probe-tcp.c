@@ -9,7 +9,7 @@
 #include "engine/conn.h"
 #include "engine/probe.h"
 
-#define SILENCE_FLOOR_MS 1000
+#define SILENCE_FLOOR_MS 400
 #define SILENCE_CEILING_MS 5000
 #define SILENCE_NO_RTT_MS 3000
 #define SILENCE_RTT_FACTOR 8

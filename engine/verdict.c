@@ -49,6 +49,14 @@ static bool icmp_is_prohibited(const struct addr_facts *a)
 	return a->icmp_type == 3 && (a->icmp_code == 9 || a->icmp_code == 10 || a->icmp_code == 13);
 }
 
+/* Port unreachable: IPv4 3/3, ICMPv6 1/4. A TCP stack answers with a RST. */
+static bool icmp_is_port_unreach(const struct addr_facts *a)
+{
+	if (a->sa.ss_family == AF_INET6)
+		return a->icmp_type == 1 && a->icmp_code == 4;
+	return a->icmp_type == 3 && a->icmp_code == 3;
+}
+
 static void decide_answered(const struct client_facts *f, const struct addr_facts *a,
 			    int port, struct verdict_decision *d)
 {
@@ -203,6 +211,24 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 	i = pick_address(f);
 	d->addr_index = i;
 	a = &f->addrs[i];
+	/* the wire outranks the socket: a rule's ICMP may reach the capture and
+	 * not the socket, or reach it as EHOSTUNREACH or EACCES */
+	if (a->tcp != TCP_ANSWERED && a->wire == WIRE_ICMP && (icmp_is_prohibited(a) || icmp_is_port_unreach(a))) {
+		strv_pushf(&d->evidence, "%s answered our SYN to %s port %d with ICMP%s %d/%d: a firewall rule%s",
+			   a->icmp_from[0] ? a->icmp_from : "a firewall",
+			   a->text, port, a->sa.ss_family == AF_INET6 ? "v6" : "", a->icmp_type, a->icmp_code,
+			   a->tcp == TCP_NO_ANSWER ? " (the connection attempt itself only timed out)" : "");
+		if (a->wire_note)
+			strv_push(&d->evidence, a->wire_note);
+		if (f->alt_ssh_port > 0) {
+			strv_pushf(&d->evidence, "an SSH server answers on port %d", f->alt_ssh_port);
+			decide(d, "wrong_port", "likely");
+			alt(d, "firewall_reject");
+			return;
+		}
+		decide(d, "firewall_reject", "certain");
+		return;
+	}
 	switch (a->tcp) {
 	case TCP_ANSWERED:
 		decide_answered(f, a, port, d);

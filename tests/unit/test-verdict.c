@@ -51,6 +51,8 @@ static const struct row rows[] = {
 	 "firewall_reject", "certain", NULL},
 	{"host unreachable from a host that answers ping is likely a reject rule", DNS_OK, TCP_HOST_UNREACH, 0, WIRE_NONE, 0, 0, true,
 	 "firewall_reject", "likely", "host_unreachable"},
+	{"an ICMP reject seen on the wire decides even when the socket only timed out", DNS_OK, TCP_NO_ANSWER, 0, WIRE_ICMP, 0, 0, true,
+	 "firewall_reject", "certain", NULL},
 	{"no route or no neighbour is host unreachable", DNS_OK, TCP_HOST_UNREACH, 0, 0, 0, 0, false,
 	 "host_unreachable", "certain", NULL},
 	{"network unreachable is host unreachable", DNS_OK, TCP_NET_UNREACH, 0, 0, 0, 0, false,
@@ -194,7 +196,7 @@ static void the_worded_verdict_fills_in_the_port_and_the_fix(void **state)
 	t.host = xstrdup("srv.test");
 	t.port = 22;
 	t.symptom = SYMPTOM_TIMED_OUT;
-	facts_from_row(&f, &rows[14]);   /* wrong port: SSH on 2222 */
+	facts_from_row(&f, &rows[15]);   /* wrong port: SSH on 2222 */
 	verdict_init(&v);
 	verdict_client(&f, &t, &a, "debian", &v);
 	assert_string_equal(v.cause, "wrong_port");
