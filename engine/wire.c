@@ -214,6 +214,24 @@ static bool all_answers_seen(const struct wire *w, const struct client_facts *f)
 	return true;
 }
 
+/* True when a RST to one of f's attempts has no reference yet (the same
+ * host's RST for another port), which the TOS rule needs; the other ports
+ * were probed at the same time, so their RSTs are at most a pump away. */
+static bool rst_reference_missing(const struct wire *w, const struct client_facts *f)
+{
+	for (size_t i = 0; i < f->naddrs; i++) {
+		const struct classify_attempt *t = find_attempt(w->cls, &f->addrs[i]);
+		const struct classify_host *h;
+
+		if (t == NULL || classify_attempt_outcome(t) != CLASSIFY_RST)
+			continue;
+		h = classify_host_get(w->cls, &t->dst);
+		if (h != NULL && !h->other_rst && !h->synack)
+			return true;
+	}
+	return false;
+}
+
 static void fill_addr(const struct wire *w, struct addr_facts *a)
 {
 	const struct classify_attempt *t = find_attempt(w->cls, a);
@@ -273,7 +291,8 @@ void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *qu
 	uint64_t until = now_ms() + (uint64_t)(ms > 0 ? ms : 0);
 
 	pthread_mutex_lock(&w->lock);
-	while (w->cls != NULL && !all_answers_seen(w, f) && now_ms() < until) {
+	while (w->cls != NULL && (!all_answers_seen(w, f) || rst_reference_missing(w, f)) &&
+	       now_ms() < until) {
 		struct timespec ts;
 		bool q;
 
