@@ -80,28 +80,9 @@ static void res_note(struct fw_result *res, const char *s)
 		strv_push(&res->notes, s);
 }
 
-/* The strbuf's string, handed to the caller; sb is released. */
-static char *sb_take(struct strbuf *sb)
-{
-	char *p = strbuf_detach(sb, NULL);
-
-	strbuf_release(sb);
-	return p;
-}
-
-/* A printable copy of n bytes at s; the caller frees it. */
-static char *pnew(const char *s, size_t n)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_add_printable(&sb, s, n, true);
-	return sb_take(&sb);
-}
-
 static char *pdup(const char *s)
 {
-	return s == NULL ? NULL : pnew(s, strlen(s));
+	return s == NULL ? NULL : printable(s, strlen(s), true);
 }
 
 /* A newly allocated formatted string; the caller frees it. */
@@ -115,7 +96,7 @@ static char *fmt(const char *f, ...)
 	va_start(ap, f);
 	strbuf_vaddf(&sb, f, ap);
 	va_end(ap);
-	return sb_take(&sb);
+	return strbuf_detach(&sb, NULL);
 }
 
 const char *fw_source_name(enum fw_source src)
@@ -925,7 +906,7 @@ static void split_words(const char *line, struct strv *out)
 				strbuf_addch(&w, *p++);
 			}
 		}
-		strv_push_owned(out, sb_take(&w));
+		strv_push_owned(out, strbuf_detach(&w, NULL));
 	}
 }
 
@@ -1854,7 +1835,7 @@ static void nft_rule(struct nft *n, json_t *rule)
 	 * be the usual one for established connections. */
 	if (xt_state && !r.has_dport && r.saddrs.n == 0 && !r.saddr_unknown)
 		r.excludes_new = true;
-	r.text = sb_take(&text);
+	r.text = strbuf_detach(&text, NULL);
 	strbuf_init(&tk);
 	strbuf_addf(&tk, "%s %s", fam, tab);
 	chain_add_rule(model_chain(n->m, tk.buf, chain), &r);
@@ -2104,7 +2085,7 @@ static bool ufw_row(char *line, struct crule *r, struct fw_result *res)
 			has6 |= strchr(r->saddrs.v[i], ':') != NULL;
 		r->family = v6 || has6 ? 6 : 4;
 	}
-	r->text = sb_take(&text);
+	r->text = strbuf_detach(&text, NULL);
 	return true;
 }
 
@@ -2507,7 +2488,7 @@ int fw_parse_firewalld_zones(const char *buf, size_t len, struct fw_zone_list *z
 			}
 			zl->v = xrealloc(zl->v, (zl->n + 1) * sizeof(*zl->v));
 			z = &zl->v[zl->n++];
-			z->name = pnew(l, strcspn(l, " ("));
+			z->name = printable(l, strcspn(l, " ("), true);
 			strv_init(&z->interfaces);
 			strv_init(&z->sources);
 			continue;

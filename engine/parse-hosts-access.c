@@ -16,15 +16,6 @@
 static const char unknown[] = "unknown";
 static const char paranoid[] = "paranoid";
 
-static char *sb_take(struct strbuf *sb)
-{
-	char *p = sb->buf;
-
-	sb->buf = NULL;
-	sb->len = sb->alloc = 0;
-	return p;
-}
-
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 static char *fmt(const char *f, ...)
 {
@@ -35,16 +26,13 @@ static char *fmt(const char *f, ...)
 	va_start(ap, f);
 	strbuf_vaddf(&sb, f, ap);
 	va_end(ap);
-	return sb_take(&sb);
+	return strbuf_detach(&sb, NULL);
 }
 
+/* A printable copy of n bytes at s; the caller frees it. */
 static char *pdup(const char *s, size_t n)
 {
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_add_printable(&sb, s, n, true);
-	return sb_take(&sb);
+	return printable(s, n, true);
 }
 
 void hosts_table_init(struct hosts_table *t)

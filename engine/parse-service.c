@@ -21,27 +21,9 @@ const char *svc_strerror(int err)
 
 /* ---- text helpers ----------------------------------------------------- */
 
-/* The strbuf's string, handed to the caller; sb is released. */
-static char *sb_take(struct strbuf *sb)
-{
-	char *p = strbuf_detach(sb, NULL);
-
-	strbuf_release(sb);
-	return p;
-}
-
-static char *pnew(const char *s, size_t n)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_add_printable(&sb, s, n, true);
-	return sb_take(&sb);
-}
-
 static char *pdup(const char *s)
 {
-	return pnew(s, strlen(s));
+	return printable(s, strlen(s), true);
 }
 
 /* Replaces *dst with a printable copy of s. */
@@ -178,11 +160,11 @@ static void unit_add_listen(struct svc_unit *u, const char *v)
 		alen--;
 	u->listen = xrealloc(u->listen, (u->nlisten + 1) * sizeof(*u->listen));
 	l = &u->listen[u->nlisten++];
-	l->address = pnew(v, alen);
+	l->address = printable(v, alen, true);
 	if (paren != NULL) {
 		const char *end = strchr(paren, ')');
 
-		l->type = pnew(paren + 1, end ? (size_t)(end - paren - 1) : strlen(paren + 1));
+		l->type = printable(paren + 1, end ? (size_t)(end - paren - 1) : strlen(paren + 1), true);
 	} else {
 		l->type = xstrdup("");
 	}
@@ -360,7 +342,7 @@ int svc_parse_dpkg_query(const char *out, size_t olen, const char *err, size_t e
 				      !(str_starts_with(name, package) && name[strlen(package)] == ':')))
 			continue;
 		p->state = dpkg_state(line);
-		p->status = pnew(line, 3);
+		p->status = printable(line, 3, true);
 		p->name = pdup(name);
 		if (ver != NULL && *str_trim(ver) != '\0')
 			p->version = pdup(str_trim(ver));
@@ -398,7 +380,7 @@ int svc_parse_rpm_q(const char *out, size_t olen, const char *package, struct sv
 
 		if (str_starts_with(l, "package ") && strstr(l, " is not installed") != NULL) {
 			p->state = SVC_PKG_NOT_INSTALLED;
-			p->name = pnew(l + 8, strcspn(l + 8, " "));
+			p->name = printable(l + 8, strcspn(l + 8, " "), true);
 			ret = 0;
 			break;
 		}
@@ -818,7 +800,7 @@ static void sshguard_elem(json_t *it, struct strv *entries)
 		strbuf_init(&sb);
 		strbuf_add_printable(&sb, json_string_value(a), strlen(json_string_value(a)), false);
 		strbuf_addf(&sb, "/%lld", (long long)json_integer_value(l));
-		strv_push_owned(entries, sb_take(&sb));
+		strv_push_owned(entries, strbuf_detach(&sb, NULL));
 	} else if (json_is_object(it) && json_is_array(json_object_get(it, "range"))) {
 		json_t *r = json_object_get(it, "range");
 		json_t *a = json_array_get(r, 0), *b = json_array_get(r, 1);
@@ -830,7 +812,7 @@ static void sshguard_elem(json_t *it, struct strv *entries)
 		strbuf_add_printable(&sb, json_string_value(a), strlen(json_string_value(a)), false);
 		strbuf_addch(&sb, '-');
 		strbuf_add_printable(&sb, json_string_value(b), strlen(json_string_value(b)), false);
-		strv_push_owned(entries, sb_take(&sb));
+		strv_push_owned(entries, strbuf_detach(&sb, NULL));
 	}
 }
 
@@ -939,7 +921,7 @@ char *svc_proc_cmdline(const char *comm, size_t clen, const char *cmdline, size_
 		if (comm != NULL)
 			strbuf_add_printable(&sb, comm, clen, true);
 		strbuf_addch(&sb, ']');
-		return sb_take(&sb);
+		return strbuf_detach(&sb, NULL);
 	}
 	while (i <= len) {
 		const char *arg = cmdline + i;
@@ -958,7 +940,7 @@ char *svc_proc_cmdline(const char *comm, size_t clen, const char *cmdline, size_
 			strbuf_addch(&sb, '\'');
 		i += n + 1;
 	}
-	return sb_take(&sb);
+	return strbuf_detach(&sb, NULL);
 }
 
 enum svc_manager svc_manager_from_comm(const char *comm, size_t len)

@@ -9,22 +9,10 @@
 
 #include "engine/parse-sshd-log.h"
 
-static char *sb_take(struct strbuf *sb)
-{
-	char *p = sb->buf;
-
-	sb->buf = NULL;
-	sb->len = sb->alloc = 0;
-	return p;
-}
-
+/* A printable copy of n bytes at s; the caller frees it. */
 static char *pdup(const char *s, size_t n)
 {
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_add_printable(&sb, s, n, true);
-	return sb_take(&sb);
+	return printable(s, n, true);
 }
 
 void sshd_log_init(struct sshd_log *log)

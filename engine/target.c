@@ -49,39 +49,6 @@ static bool is_ascii_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Length of one well-formed UTF-8 character at p that is not a C1 control
- * or a bidi override (both can rewrite what a terminal shows), or 0. */
-static size_t utf8_char_len(const unsigned char *p, size_t n)
-{
-	unsigned int cp;
-	size_t len;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0) ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-		return 0;
-	return len;
-}
-
 /* Refuses control bytes, DEL and broken UTF-8 anywhere, so nothing that
  * could drive a terminal survives into a host, a user or a report. */
 static bool all_printable(const char *s, size_t n)
@@ -96,7 +63,7 @@ static bool all_printable(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if (p[i] < 0x80 || (u = utf8_char_len(p + i, n - i)) == 0)
+		if (p[i] < 0x80 || (u = utf8_printable_len(p + i, n - i)) == 0)
 			return false;
 		i += u;
 	}

@@ -229,8 +229,7 @@ void strv_copy(struct strv *dst, const struct strv *src)
 		strv_push(dst, src->v[i]);
 }
 
-/* Length of a valid, printable UTF-8 sequence at p, or 0. */
-static size_t utf8_printable_len(const unsigned char *p, size_t n)
+size_t utf8_printable_len(const unsigned char *p, size_t n)
 {
 	uint32_t cp;
 	size_t len;

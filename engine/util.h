@@ -60,6 +60,10 @@ void strv_copy(struct strv *dst, const struct strv *src);
  * caller frees; never NULL.
  */
 char *printable(const void *data, size_t n, bool allow_utf8);
+/* Length of one well-formed UTF-8 character at p (n bytes available) that is
+ * not a C1 control or a bidi override (both can rewrite what a terminal
+ * shows), or 0. */
+size_t utf8_printable_len(const unsigned char *p, size_t n);
 /* The same, appended to sb. */
 void strbuf_add_printable(struct strbuf *sb, const void *data, size_t n, bool allow_utf8);
 

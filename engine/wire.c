@@ -285,31 +285,45 @@ static void fill_addr(const struct wire *w, struct addr_facts *a)
 	}
 }
 
+/* With w->lock held: waits a slice for the face thread's next pump. Returns
+ * false at the deadline or when the engine is quitting (lock still held). */
+static bool wire_wait(struct wire *w, uint64_t until, const bool *quit, pthread_mutex_t *quit_lock)
+{
+	struct timespec ts;
+	bool q;
+
+	if (now_ms() >= until)
+		return false;
+	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_lock(quit_lock);
+	q = *quit;
+	pthread_mutex_unlock(quit_lock);
+	pthread_mutex_lock(&w->lock);
+	if (q)
+		return false;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 20 * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+	return true;
+}
+
 void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *quit,
 		  pthread_mutex_t *quit_lock)
 {
 	uint64_t until = now_ms() + (uint64_t)(ms > 0 ? ms : 0);
 
 	pthread_mutex_lock(&w->lock);
-	while (w->cls != NULL && (!all_answers_seen(w, f) || rst_reference_missing(w, f)) &&
-	       now_ms() < until) {
-		struct timespec ts;
-		bool q;
-
-		pthread_mutex_unlock(&w->lock);
-		pthread_mutex_lock(quit_lock);
-		q = *quit;
-		pthread_mutex_unlock(quit_lock);
-		if (q)
+	while (w->cls != NULL && (!all_answers_seen(w, f) || rst_reference_missing(w, f))) {
+		if (!wire_wait(w, until, quit, quit_lock)) {
+			if (now_ms() >= until)
+				break;
+			pthread_mutex_unlock(&w->lock);
 			return;
-		pthread_mutex_lock(&w->lock);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 20 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
 	}
 	if (w->cls != NULL)
 		for (size_t i = 0; i < f->naddrs; i++)
@@ -435,24 +449,13 @@ int wire_replay(struct wire *w, struct client_facts *f, int ms, const bool *quit
 	int rc = 0;
 
 	pthread_mutex_lock(&w->lock);
-	while (!w->file_done && now_ms() < until) {
-		struct timespec ts;
-		bool q;
-
-		pthread_mutex_unlock(&w->lock);
-		pthread_mutex_lock(quit_lock);
-		q = *quit;
-		pthread_mutex_unlock(quit_lock);
-		if (q)
+	while (!w->file_done) {
+		if (!wire_wait(w, until, quit, quit_lock)) {
+			if (now_ms() >= until)
+				break;
+			pthread_mutex_unlock(&w->lock);
 			return -1;
-		pthread_mutex_lock(&w->lock);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 20 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
 	}
 	if (!w->file_done || w->file_error || w->cls == NULL)
 		rc = -1;
