@@ -605,3 +605,162 @@ sdt_finish() {
     printf 'PASS: %s (%d checks)\n' "$SDT_SCENARIO" "$SDT_CHECKS"
     exit 0
 }
+
+# === server side ============================================================
+# Shared by the server_*.sh scenarios: ssh-doctor runs on the server itself
+# (`ssh-doctor --json --side server`, inside the server namespace, where
+# /etc/ssh, /etc/hosts.allow and /etc/hosts.deny are that host's own), the
+# way a person at the server's console runs it.
+
+# sshd_start_fail NS REGEX — start sshd in NS as sshd_start does (after
+# sshd_setup) and expect it to give up within 5 s with REGEX in its log: the
+# setup check for a daemon that cannot start (configuration error, a port
+# another program holds, an address the machine lacks).
+sshd_start_fail() {
+    local ns=$1 re=$2 i
+    [ -n "${SSHD_CONFIG:-}" ] || sshd_setup "$ns"
+    sdt_bg sshd "$ns" /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config -o PidFile=none
+    SSHD_PID=$SDT_LAST_PID
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$SSHD_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$SSHD_PID" 2>/dev/null && sdt_die "sshd was expected to give up, but it still runs after 5 s"
+    grep -Eq -- "$re" "$SDT_TMP/sshd.log" \
+        || sdt_die "sshd log: expected /$re/, got: $(tr '\n' ' ' <"$SDT_TMP/sshd.log")"
+    sdt_log "wire: sshd did not start: $(tr '\n' ' ' <"$SDT_TMP/sshd.log")"
+}
+
+# wire_sshd_check NS RC REGEX — `sshd -t` in NS must exit RC and its output
+# match REGEX (use '' for "no output").
+wire_sshd_check() {
+    local ns=$1 want=$2 re=$3 out rc
+    # sshd ends the lines it writes to stderr with "\r\n".
+    out=$(sdt_in "$ns" timeout 10 /usr/sbin/sshd -t -f /etc/ssh/sshd_config 2>&1)
+    rc=$?
+    out=${out//$'\r'/}
+    [ "$rc" = "$want" ] || sdt_die "sshd -t: expected exit $want, got $rc: ${out:-<nothing>}"
+    if [ -n "$re" ] && ! grep -Eq -- "$re" <<<"$out"; then
+        sdt_die "sshd -t: expected /$re/, got: ${out:-<nothing>}"
+    fi
+    sdt_log "wire: sshd -t exits $rc: $(tr '\n' ' ' <<<"${out:-<nothing>}")"
+}
+
+# wire_listeners NS REGEX — `ss -Htlnp` in NS (every TCP listener with its
+# owning process) must match REGEX; '^$' means nothing listens at all.
+wire_listeners() {
+    local ns=$1 re=$2 out
+    out=$(sdt_in "$ns" ss -Htlnp 2>/dev/null)
+    if ! grep -Eq -- "$re" <<<"$out"; then
+        sdt_die "ss -tlnp in $ns: expected /$re/, got: ${out:-<nothing>}"
+    fi
+    sdt_log "wire: ss -tlnp: $(tr -s ' ' <<<"${out:-<nothing>}" | tr '\n' ';')"
+}
+
+# wire_ruleset NS REGEX — the firewall as the kernel holds it in NS
+# (`nft list ruleset`, which shows iptables-nft rules too, and
+# `iptables-save`) must match REGEX.
+wire_ruleset() {
+    local ns=$1 re=$2 out
+    out=$( { sdt_in "$ns" nft list ruleset; sdt_in "$ns" iptables-save; } 2>/dev/null)
+    if ! grep -Eq -- "$re" <<<"$out"; then
+        sdt_die "firewall of $ns: expected /$re/, got: ${out:-<nothing>}"
+    fi
+    sdt_log "wire: firewall: $(grep -E -- "$re" <<<"$out" | head -n 1 | tr -s ' \t' ' ')"
+}
+
+# sdt_hold_preauth NS ADDR PORT COUNT — open COUNT connections from NS to
+# ADDR:PORT and keep them in sshd's pre-authentication state (they send
+# nothing; LoginGraceTime is 170 s in the test config). Each must have had
+# sshd's identification before the next is opened, so sshd counts it.
+sdt_hold_preauth() {
+    local ns=$1 addr=$2 port=$3 count=$4 n i log
+    for ((n = 1; n <= count; n++)); do
+        log="hold-$port-$n"
+        sdt_bg "$log" "$ns" nc -d "$addr" "$port"
+        for ((i = 0; i < 50; i++)); do
+            grep -q '^SSH-2.0-' "$SDT_TMP/$log.log" 2>/dev/null && break
+            kill -0 "$SDT_LAST_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        grep -q '^SSH-2.0-' "$SDT_TMP/$log.log" \
+            || sdt_die "held connection $n to $addr:$port got no SSH identification: $(head -c 200 "$SDT_TMP/$log.log")"
+    done
+    sdt_log "wire: $count unauthenticated connection(s) to $addr:$port held open"
+}
+
+# What ssh-doctor must leave alone on the server: the host's /etc files
+# (sshd_config, hosts.allow/deny...), the firewall (counters removed: the
+# self-test's packets move them), who listens, and the sshd process.
+sdt_server_state() {
+    local ns=$1
+    (cd "/etc/netns/$ns" && find . -type f -print0 | sort -z | xargs -0 md5sum)
+    sdt_in "$ns" nft list ruleset 2>&1 | sed -e 's/counter packets [0-9]* bytes [0-9]*/counter/'
+    sdt_in "$ns" iptables-save 2>&1 | sed -e '/^#/d' -e 's/\[[0-9]*:[0-9]*\]//'
+    sdt_in "$ns" ss -Htln 2>&1 | awk '{print $4}' | sort
+    if [ -n "${SSHD_PID:-}" ] && kill -0 "$SSHD_PID" 2>/dev/null; then
+        echo "sshd $SSHD_PID running"
+    fi
+}
+
+# run_doctor_server NS ARGS... — ssh-doctor --json --side server ARGS inside
+# the server namespace NS (see run_doctor), with the server's state taken
+# before and after so that assert_server_report can check nothing changed.
+run_doctor_server() {
+    local ns=$1; shift
+    SDT_SERVER_NS=$ns
+    sdt_server_state "$ns" >"$SDT_TMP/state-before.txt"
+    run_doctor "$ns" --side server "$@"
+    sdt_server_state "$ns" >"$SDT_TMP/state-after.txt"
+}
+
+# assert_server_report PORT — the contract fields of every server report,
+# and that the diagnosis changed nothing on the server.
+assert_server_report() {
+    assert_json '.tool == "ssh-doctor"' 'tool "ssh-doctor"'
+    assert_json '.side == "server"' 'side "server"'
+    assert_json ".target.port == $1" "target.port $1"
+    assert_json '(.steps | type) == "array" and (.steps | length) > 0' 'a non-empty steps list'
+    assert_json '(.verdict.summary | type) == "string" and (.verdict.summary | length) > 0' 'a verdict summary'
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if cmp -s "$SDT_TMP/state-before.txt" "$SDT_TMP/state-after.txt"; then
+        sdt_pass "nothing changed on the server (files, firewall, listeners, sshd)"
+    else
+        sdt_fail "the server changed while ssh-doctor ran: $(diff "$SDT_TMP/state-before.txt" "$SDT_TMP/state-after.txt" | head -n 10 | tr '\n' ' ')"
+    fi
+}
+
+# assert_verdict_names REGEX [what] — the verdict (summary, evidence, fix,
+# fix command) must name the concrete thing: a file and line, a port, a
+# program, a rule. REGEX is a jq (Oniguruma) regex.
+assert_verdict_names() {
+    local re=$1 what=${2:-$1}
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if jq -e --arg re "$re" '[.verdict.summary, .verdict.fix, .verdict.fix_command,
+            (.verdict.evidence // [])[]] | map(strings) | any(test($re))' \
+            "$SDT_REPORT" >/dev/null 2>&1; then
+        sdt_pass "the verdict names $what"
+    else
+        sdt_fail "expected the verdict to name $what (/$re/ in verdict summary, evidence, fix)"
+    fi
+}
+
+# assert_selftest_seen ADDR PORT OUTCOME — when ssh-doctor could capture, its
+# self-test (a connection to its own PORT on ADDR, an address clients use)
+# must be among the packets, and what answered it must be OUTCOME; without
+# capture the report must say why.
+assert_selftest_seen() {
+    local addr=$1 port=$2 outcome=$3
+    if [ "$(sdt_jq '.capture.available')" != true ]; then
+        sdt_log "note: capture not available ($(sdt_jq '.capture.reason // "no reason given"')); self-test packets not checked"
+        return 0
+    fi
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if jq -e --arg to " > $addr:$port" '(.capture.packets // []) | any(.summary
+            | (startswith("SYN ") and endswith($to)))' "$SDT_REPORT" >/dev/null 2>&1; then
+        sdt_pass "the capture saw the self-test's SYN to $addr:$port"
+    else
+        sdt_fail "expected the capture to show the self-test's SYN to $addr:$port"
+    fi
+    assert_outcome "$outcome"
+}
