@@ -9,6 +9,7 @@
 #include "engine/assets.h"
 #include "engine/engine.h"
 #include "tui/cli.h"
+#include "tui/linemode.h"
 #include "tui/report.h"
 
 static int text_width(void)
@@ -92,8 +93,10 @@ int main(int argc, char **argv)
 		options_release(&o);
 		return 3;
 	}
-	/* the wizard comes with its own face; until then a terminal gets the text report */
-	status = run_batch(&o, &a);
+	if (o.face != FACE_AUTO)
+		status = run_batch(&o, &a);
+	else /* until the wizard lands, a terminal that can draw gets the line mode too */
+		status = linemode_run(&o, &a);
 	assets_release(&a);
 	strbuf_release(&err);
 	options_release(&o);

@@ -1,0 +1,717 @@
+/* The line mode: each step printed as text when it starts and when it ends,
+ * packets one line each as they arrive, a prompt between steps. It never
+ * moves the cursor and never changes the terminal's modes, so there is
+ * nothing to restore, and a 9600-baud line only carries what is new. */
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <curses.h>
+#include <term.h>
+
+#include "tui/linemode.h"
+#include "tui/report.h"
+#include "tui/save.h"
+
+#define PROMPT_KEYS "Enter: next step, b back, r run again, d details, ? help, s save, q quit"
+#define VERDICT_KEYS "Enter or q: finish, b back, d details, ? help, s save"
+
+struct linemode {
+	const struct options *o;
+	const struct assets *a;
+	struct engine *e;
+	const struct report *rep;
+	FILE *out;
+	int in_fd;
+	bool interactive;       /* someone may answer: in_fd is a terminal, not at its end */
+	int fixed_width;        /* 0: follow the terminal */
+	bool run_done;          /* the engine said EV_DONE since the last engine_run */
+	bool quit;
+	bool *ran;              /* per step: it has run at least once */
+	struct strbuf partial;  /* typed bytes not yet ended by a newline */
+	struct strv typed;      /* whole lines not yet acted on */
+	size_t typed_next;
+};
+
+enum linemode_key linemode_parse_key(const char *line)
+{
+	char buf[16], *k;
+	size_t n = strlen(line);
+
+	if (memchr(line, '\f', n) != NULL)
+		return LM_KEY_REPAINT;
+	if (n >= sizeof(buf))
+		return LM_KEY_UNKNOWN;
+	memcpy(buf, line, n + 1);
+	k = str_trim(buf);
+	if (k[0] == '\0' || str_ieq(k, "n"))
+		return LM_KEY_NEXT;
+	if (k[1] != '\0')
+		return LM_KEY_UNKNOWN;
+	switch (tolower((unsigned char)k[0])) {
+	case 'b': return LM_KEY_BACK;
+	case 'r': return LM_KEY_RERUN;
+	case 'd': return LM_KEY_DETAILS;
+	case '?': case 'h': return LM_KEY_HELP;
+	case 's': return LM_KEY_SAVE;
+	case 'q': return LM_KEY_QUIT;
+	default: return LM_KEY_UNKNOWN;
+	}
+}
+
+bool linemode_wanted(void)
+{
+	const char *term = getenv("TERM");
+	const char *cup;
+	int err = 0;
+	bool can;
+
+	if (!isatty(STDOUT_FILENO))
+		return true;
+	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0)
+		return true;
+	if (setupterm(term, STDOUT_FILENO, &err) != OK)
+		return true;
+	cup = tigetstr("cup");
+	can = cup != NULL && cup != (const char *)-1;
+	del_curterm(cur_term);
+	return !can;
+}
+
+/* ---- text of a step ---------------------------------------------------- */
+
+/* Joins the hard-wrapped lines of an asset section into paragraphs (one
+ * '\n' between them), so they can be wrapped again at any width. A blank
+ * line, or a line starting a list item, begins a new paragraph. */
+static char *reflow(const char *text)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (const char *p = text; *p; p++) {
+		if (*p != '\n') {
+			strbuf_addch(&sb, *p);
+			continue;
+		}
+		if (p[1] == '\n') {
+			while (p[1] == '\n')
+				p++;
+			strbuf_addch(&sb, '\n');
+		} else if ((p[1] == '-' || p[1] == '*') && p[2] == ' ') {
+			strbuf_addch(&sb, '\n');
+		} else {
+			strbuf_addch(&sb, ' ');
+		}
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* An asset section of step i with {host}, {port}, ... filled in and
+ * reflowed; NULL when the step has no such section. The caller frees. */
+static char *step_section(const struct report *rep, size_t i, const char *key)
+{
+	const struct report_step *s = &rep->steps[i];
+	const char *text = s->text ? asset_doc_get_for(s->text, key, rep->platform) : NULL;
+	const char *host = rep->host ? rep->host : "localhost";
+	char port[16], *userhost, *filled, *flowed;
+	struct asset_var vars[5];
+
+	if (text == NULL || *text == '\0')
+		return NULL;
+	snprintf(port, sizeof(port), "%d", rep->port);
+	userhost = xasprintf("%s%s%s", rep->user ? rep->user : "", rep->user ? "@" : "", host);
+	vars[0] = (struct asset_var){"host", host};
+	vars[1] = (struct asset_var){"port", port};
+	vars[2] = (struct asset_var){"user", rep->user ? rep->user : "$USER"};
+	vars[3] = (struct asset_var){"userhost", userhost};
+	vars[4] = (struct asset_var){"addr", rep->addresses.n ? rep->addresses.v[0] : host};
+	filled = assets_expand(text, vars, 5);
+	flowed = reflow(filled);
+	free(filled);
+	free(userhost);
+	return flowed;
+}
+
+/* "LEAD TEXT" at indent, wrapped at width, continuation lines at indent. */
+static void para(struct strbuf *sb, int indent, const char *lead, const char *text, int width)
+{
+	char *all = xasprintf("%s%s%s", lead, *lead ? " " : "", text);
+
+	strbuf_addf(sb, "%*s", indent, "");
+	wrap_text(sb, all, indent, width);
+	strbuf_addch(sb, '\n');
+	free(all);
+}
+
+/* A section of step i as a paragraph, when the step has it. */
+static void section_para(struct strbuf *sb, const struct report *rep, size_t i, const char *key,
+			 const char *lead, int width)
+{
+	char *text = step_section(rep, i, key);
+
+	if (text != NULL)
+		para(sb, 2, lead, text, width);
+	free(text);
+}
+
+void linemode_step_intro(struct strbuf *sb, const struct report *rep, size_t i, int width)
+{
+	const struct report_step *s = &rep->steps[i];
+
+	char *head = xasprintf("Step %zu of %zu: %s", i + 1, rep->nsteps, s->title);
+
+	strbuf_addch(sb, '\n');
+	para(sb, 0, "", head, width);
+	free(head);
+	section_para(sb, rep, i, "what", "What we check:", width);
+	section_para(sb, rep, i, "why", "Why it matters:", width);
+	if (s->command)
+		para(sb, 2, "You would type:", s->command, width);
+}
+
+/* "1.2 s" or "35 ms". */
+static void add_duration(struct strbuf *sb, uint64_t ms)
+{
+	if (ms >= 1000)
+		strbuf_addf(sb, "%.1f s", (double)ms / 1000.0);
+	else
+		strbuf_addf(sb, "%llu ms", (unsigned long long)ms);
+}
+
+void linemode_step_result(struct strbuf *sb, const struct report *rep, size_t i, int width)
+{
+	const struct report_step *s = &rep->steps[i];
+	struct strbuf head;
+
+	strbuf_init(&head);
+	strbuf_addf(&head, "%s %s", step_status_tag(s->status), s->title);
+	if (s->status != STEP_PENDING && s->status != STEP_RUNNING) {
+		strbuf_addstr(&head, " (");
+		add_duration(&head, s->duration_ms);
+		strbuf_addch(&head, ')');
+	}
+	para(sb, 0, "", head.buf, width);
+	strbuf_release(&head);
+	if (s->summary && *s->summary)
+		para(sb, 2, "What we saw:", s->summary, width);
+	if (s->status != STEP_PENDING && s->status != STEP_RUNNING)
+		section_para(sb, rep, i, "reading", "What it means:", width);
+}
+
+void linemode_packet_line(struct strbuf *sb, const struct report_packet *p, int width)
+{
+	struct strbuf line, when;
+	size_t room;
+
+	strbuf_init(&line);
+	strbuf_init(&when);
+	strbuf_addf(&when, "  %.2f ms", (double)p->t_us / 1000.0);
+	strbuf_addf(&line, "  %s %s", p->outbound ? ">" : "<", p->summary ? p->summary : "");
+	room = width > 0 && (size_t)width > when.len ? (size_t)width - when.len : 0;
+	if (line.len > room) {
+		size_t keep = room > 3 ? room - 3 : 0;
+
+		/* never cut a UTF-8 character in half */
+		while (keep > 0 && ((unsigned char)line.buf[keep] & 0xc0) == 0x80)
+			keep--;
+		line.len = keep;
+		line.buf[keep] = '\0';
+		strbuf_addstr(&line, "...");
+	}
+	strbuf_add(sb, line.buf, line.len);
+	strbuf_add(sb, when.buf, when.len);
+	strbuf_addch(sb, '\n');
+	strbuf_release(&line);
+	strbuf_release(&when);
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static int lm_width(const struct linemode *m)
+{
+	struct winsize ws;
+	int fd = fileno(m->out);
+
+	if (m->fixed_width > 0)
+		return m->fixed_width;
+	if (fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col > 100 ? 100 : ws.ws_col;
+	return 80;
+}
+
+static void lm_put(struct linemode *m, struct strbuf *sb)
+{
+	fwrite(sb->buf, 1, sb->len, m->out);
+	fflush(m->out);
+	strbuf_reset(sb);
+}
+
+/* One wrapped paragraph of our own words. */
+static void lm_say(struct linemode *m, int indent, const char *text)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	para(&sb, indent, "", text, lm_width(m));
+	lm_put(m, &sb);
+	strbuf_release(&sb);
+}
+
+/* The text report's lines from the first one starting with one of the
+ * markers (the verdict, or why the diagnosis could not run), so the line
+ * mode ends with the very words of the text report; or its head (up to the
+ * first blank line) when head is true. */
+static void lm_report_part(struct linemode *m, bool head)
+{
+	static const char *const marks[] = {"\nVERDICT: ", "\nthe diagnosis could not run: "};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	const char *from = NULL, *end;
+
+	if (mem == NULL)
+		return;
+	report_write_text(mem, m->rep, lm_width(m));
+	fclose(mem);
+	if (head) {
+		end = strstr(text, "\n\n");
+		fwrite(text, 1, end ? (size_t)(end - text) + 1 : len, m->out);
+	} else {
+		for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]) && from == NULL; k++)
+			from = strstr(text, marks[k]);
+		if (from != NULL)
+			fputs(from, m->out);
+		else
+			fputs("\nno verdict: the steps that ran do not decide it\n", m->out);
+	}
+	fflush(m->out);
+	free(text);
+}
+
+/* The evidence of step i so far. */
+static void add_evidence(struct strbuf *sb, const struct report_step *s, int width)
+{
+	for (size_t k = 0; k < s->evidence.n; k++)
+		para(sb, 2, "-", s->evidence.v[k], width);
+}
+
+/* Shows step i again as it stands, without running it. */
+static void lm_show_step(struct linemode *m, size_t i)
+{
+	struct strbuf sb;
+	int width = lm_width(m);
+
+	strbuf_init(&sb);
+	linemode_step_intro(&sb, m->rep, i, width);
+	add_evidence(&sb, &m->rep->steps[i], width);
+	linemode_step_result(&sb, m->rep, i, width);
+	lm_put(m, &sb);
+	strbuf_release(&sb);
+}
+
+static void lm_event(void *ctx, const struct engine_event *ev, const struct report *rep)
+{
+	struct linemode *m = ctx;
+	struct strbuf sb;
+	int width = lm_width(m);
+
+	strbuf_init(&sb);
+	switch (ev->kind) {
+	case EV_STEP_STARTED: {
+		const struct report_step *s = &rep->steps[ev->step];
+
+		if (s->wait_reason && *s->wait_reason) {
+			struct strbuf w;
+
+			strbuf_init(&w);
+			strbuf_addf(&w, "... %s (up to ", s->wait_reason);
+			add_duration(&w, s->wait_ms);
+			strbuf_addch(&w, ')');
+			para(&sb, 2, "", w.buf, width);
+			strbuf_release(&w);
+		}
+		break;
+	}
+	case EV_EVIDENCE: {
+		const struct report_step *s = &rep->steps[ev->step];
+
+		if (s->evidence.n)
+			para(&sb, 2, "-", s->evidence.v[s->evidence.n - 1], width);
+		break;
+	}
+	case EV_PACKET:
+		if (ev->step >= 0 && (size_t)ev->step < rep->capture.npackets)
+			linemode_packet_line(&sb, &rep->capture.packets[ev->step], width);
+		break;
+	case EV_STEP_FINISHED:
+		linemode_step_result(&sb, rep, (size_t)ev->step, width);
+		break;
+	case EV_TARGET:
+		if (rep->addresses.n) {
+			strbuf_addstr(&sb, "  addresses:");
+			for (size_t k = 0; k < rep->addresses.n; k++)
+				strbuf_addf(&sb, " %s", rep->addresses.v[k]);
+			strbuf_addch(&sb, '\n');
+		}
+		break;
+	case EV_FAILED:
+		para(&sb, 2, "the diagnosis cannot go on:", rep->failure ? rep->failure : "?", width);
+		break;
+	case EV_DONE:
+		m->run_done = true;
+		break;
+	case EV_CAPTURE:
+	case EV_VERDICT:
+		break;
+	}
+	lm_put(m, &sb);
+	strbuf_release(&sb);
+}
+
+/* ---- input -------------------------------------------------------------- */
+
+/* Reads what is there on in_fd and files whole lines; at the end of input
+ * the line mode stops asking. */
+static void lm_read_input(struct linemode *m)
+{
+	char buf[256];
+	ssize_t n = read(m->in_fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		m->interactive = false;
+		return;
+	}
+	for (ssize_t k = 0; k < n; k++) {
+		if (buf[k] == '\n') {
+			strv_push(&m->typed, m->partial.buf);
+			strbuf_reset(&m->partial);
+		} else if (m->partial.len < 4096) {
+			strbuf_addch(&m->partial, buf[k]);
+		}
+	}
+}
+
+/* Sleeps in poll() until the keyboard or the engine has something, then
+ * handles it. While a step runs, a typed "q" quits at once. */
+static void lm_wait(struct linemode *m, bool running)
+{
+	struct pollfd fds[8];
+	int n = engine_pollfds(m->e, fds, 7), in = -1;
+
+	if (m->interactive) {
+		in = n;
+		fds[n++] = (struct pollfd){.fd = m->in_fd, .events = POLLIN};
+	}
+	if (poll(fds, (nfds_t)n, engine_timeout(m->e)) < 0 && errno != EINTR)
+		return;
+	if (in >= 0 && (fds[in].revents & (POLLIN | POLLHUP | POLLERR)))
+		lm_read_input(m);
+	if (running && m->typed_next < m->typed.n &&
+	    linemode_parse_key(m->typed.v[m->typed_next]) == LM_KEY_QUIT) {
+		m->typed_next++;
+		m->quit = true;
+	}
+	engine_dispatch(m->e);
+}
+
+/* The next typed line (owned by m, valid until the next call), or NULL when
+ * no one can answer. Engine events keep being shown while it waits. */
+static const char *lm_next_line(struct linemode *m)
+{
+	while (m->typed_next >= m->typed.n && m->interactive && !m->quit)
+		lm_wait(m, false);
+	if (m->typed_next < m->typed.n)
+		return m->typed.v[m->typed_next++];
+	return NULL;
+}
+
+/* A question, wrapped, then "> " where the answer is typed. */
+static void lm_prompt(struct linemode *m, const char *question)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	para(&sb, 0, "", question, lm_width(m));
+	strbuf_addstr(&sb, "> ");
+	lm_put(m, &sb);
+	strbuf_release(&sb);
+}
+
+/* Prints the prompt and returns the key of the answer; NEXT when no one
+ * can answer. */
+static enum linemode_key lm_ask(struct linemode *m, const char *keys)
+{
+	const char *line;
+
+	if (!m->interactive && m->typed_next >= m->typed.n)
+		return LM_KEY_NEXT;
+	lm_prompt(m, keys);
+	line = lm_next_line(m);
+	if (line == NULL) {
+		fputc('\n', m->out);
+		return LM_KEY_NEXT;
+	}
+	return linemode_parse_key(line);
+}
+
+/* ---- the keys ----------------------------------------------------------- */
+
+static void lm_help(struct linemode *m)
+{
+	struct strbuf sb;
+	int width = lm_width(m);
+
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "\nKeys (type the letter, then Enter):\n"
+		      "  Enter or n  next step          b  back to the step before\n"
+		      "  r  run this step again         d  details: the raw evidence\n"
+		      "  s  save the report to a file   ?  this help\n"
+		      "  q  quit (before the verdict the exit status is 3)\n"
+		      "Words:\n");
+	for (size_t k = 0; k < m->a->glossary.n; k++)
+		para(&sb, 2, "", m->a->glossary.v[k], width);
+	lm_put(m, &sb);
+	strbuf_release(&sb);
+}
+
+/* The raw evidence of step i (or, past the last step, of the capture). */
+static void lm_details(struct linemode *m, size_t i)
+{
+	const struct report *rep = m->rep;
+	const struct report_capture *c = &rep->capture;
+	struct strbuf sb;
+	int width = lm_width(m);
+
+	strbuf_init(&sb);
+	if (i < rep->nsteps) {
+		const struct report_step *s = &rep->steps[i];
+
+		strbuf_addf(&sb, "\nDetails of \"%s\":\n", s->title);
+		add_evidence(&sb, s, width);
+		for (size_t k = 0; k < s->details.n; k++)
+			para(&sb, 2, "", s->details.v[k], width);
+		if (s->evidence.n == 0 && s->details.n == 0)
+			strbuf_addstr(&sb, m->ran[i] ? "  this step kept no raw evidence\n"
+					 : "  this step has not run yet\n");
+	}
+	strbuf_addstr(&sb, "Capture: ");
+	if (c->available) {
+		strbuf_addf(&sb, "on %s, %zu packets", c->interface ? c->interface : "?", c->npackets);
+		if (c->packets_dropped)
+			strbuf_addf(&sb, " (%zu more not kept)", c->packets_dropped);
+		strbuf_addch(&sb, '\n');
+		for (size_t k = 0; k < c->npackets; k++)
+			linemode_packet_line(&sb, &c->packets[k], width);
+		if (c->outcome_text)
+			para(&sb, 2, "", c->outcome_text, width);
+	} else {
+		strbuf_addstr(&sb, "off\n");
+		if (c->reason)
+			para(&sb, 2, "", c->reason, width);
+	}
+	lm_put(m, &sb);
+	strbuf_release(&sb);
+}
+
+/* Asks for a file name and saves the report; never replaces a file
+ * without a "y". */
+static void lm_save(struct linemode *m)
+{
+	char *def = save_default_path(m->rep, SAVE_TEXT);
+	char *path, *shown;
+	const char *line;
+	struct strbuf err;
+	int rc;
+
+	shown = xasprintf("Save the report as (a name ending in .json saves JSON) [%s]:", def);
+	lm_prompt(m, shown);
+	free(shown);
+	line = lm_next_line(m);
+	if (line == NULL) {
+		fputs("\nnot saved\n", m->out);
+		free(def);
+		return;
+	}
+	path = xstrdup(line);
+	str_trim(path);
+	if (*path == '\0') {
+		free(path);
+		path = def;
+		def = NULL;
+	}
+	strbuf_init(&err);
+	rc = save_report(m->rep, path, save_format_for_path(path), lm_width(m), false, &err);
+	shown = printable(path, strlen(path), true);
+	if (rc == SAVE_ERR_EXISTS) {
+		char *q = xasprintf("'%s' exists. Replace it? (y/N)", shown);
+
+		lm_prompt(m, q);
+		free(q);
+		line = lm_next_line(m);
+		if (line && (line[0] == 'y' || line[0] == 'Y'))
+			rc = save_report(m->rep, path, save_format_for_path(path), lm_width(m), true, &err);
+		else
+			strbuf_addstr(&err, "; not saved");
+	}
+	if (rc == 0) {
+		char *done = xasprintf("saved the report to '%s'", shown);
+
+		lm_say(m, 0, done);
+		free(done);
+	} else {
+		lm_say(m, 0, err.buf);
+	}
+	strbuf_release(&err);
+	free(shown);
+	free(path);
+	free(def);
+}
+
+/* Shows step i's introduction, runs it and waits until it ended (or a "q"). */
+static void lm_run_step(struct linemode *m, size_t i, bool again)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	if (again)
+		strbuf_addf(&sb, "\nStep %zu of %zu again: %s\n", i + 1, m->rep->nsteps, m->rep->steps[i].title);
+	else
+		linemode_step_intro(&sb, m->rep, i, lm_width(m));
+	lm_put(m, &sb);
+	strbuf_release(&sb);
+	m->run_done = false;
+	engine_run(m->e, (int)i, (int)i);
+	while (!m->run_done && !m->quit)
+		lm_wait(m, true);
+	m->ran[i] = true;
+}
+
+/* Walks the flow; returns when it ended or the person quit. */
+static void lm_flow(struct linemode *m)
+{
+	size_t n = m->rep->nsteps, cur = 0;
+
+	lm_report_part(m, true);
+	if (m->interactive)
+		lm_say(m, 0, "Each step runs when it is shown; type a letter and Enter between steps (? for help).");
+	while (!m->quit) {
+		enum linemode_key k;
+
+		if (cur < n) {
+			if (!m->ran[cur])
+				lm_run_step(m, cur, false);
+			if (m->quit)
+				break;
+			k = lm_ask(m, PROMPT_KEYS);
+		} else {
+			lm_report_part(m, false);
+			k = lm_ask(m, VERDICT_KEYS);
+			if (k == LM_KEY_NEXT)
+				break;
+		}
+		switch (k) {
+		case LM_KEY_NEXT:
+			cur++;
+			if (cur < n && m->ran[cur])
+				lm_show_step(m, cur);
+			break;
+		case LM_KEY_BACK:
+			if (cur == 0) {
+				lm_say(m, 0, "this is the first step");
+			} else {
+				cur--;
+				lm_show_step(m, cur);
+			}
+			break;
+		case LM_KEY_RERUN:
+			if (cur < n)
+				lm_run_step(m, cur, true);
+			else
+				lm_say(m, 0, "r runs a step again: go back to it with b first");
+			break;
+		case LM_KEY_DETAILS:
+			lm_details(m, cur);
+			break;
+		case LM_KEY_HELP:
+			lm_help(m);
+			break;
+		case LM_KEY_SAVE:
+			lm_save(m);
+			break;
+		case LM_KEY_QUIT:
+			m->quit = true;
+			break;
+		case LM_KEY_REPAINT:
+			if (cur < n)
+				lm_show_step(m, cur);
+			break;
+		case LM_KEY_UNKNOWN:
+			lm_say(m, 0, "unknown key; " PROMPT_KEYS);
+			break;
+		}
+	}
+}
+
+int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, FILE *out,
+		    bool interactive, int width)
+{
+	struct engine_config cfg = {
+		.target = o->target,
+		.side = o->side,
+		.assets = a,
+		.interface = o->interface,
+		.no_capture = o->no_capture,
+		.replay_file = o->replay,
+		.sshd_config = o->sshd_config,
+	};
+	struct linemode m = {
+		.o = o, .a = a, .out = out, .in_fd = in_fd,
+		.interactive = interactive, .fixed_width = width,
+	};
+	struct strbuf err;
+	bool all_ran = true;
+	int status;
+
+	strbuf_init(&err);
+	m.e = engine_new(&cfg, &err);
+	if (m.e == NULL) {
+		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
+		strbuf_release(&err);
+		return o->replay ? 2 : 3;
+	}
+	strbuf_release(&err);
+	m.rep = engine_report(m.e);
+	m.ran = xcalloc(m.rep->nsteps ? m.rep->nsteps : 1, sizeof(*m.ran));
+	strbuf_init(&m.partial);
+	strv_init(&m.typed);
+	engine_subscribe(m.e, lm_event, &m);
+
+	lm_flow(&m);
+
+	for (size_t i = 0; i < m.rep->nsteps; i++)
+		all_ran = all_ran && m.ran[i];
+	if (all_ran && m.rep->has_verdict && !m.rep->failed) {
+		status = report_exit_status(m.rep);
+	} else {
+		status = 3;
+		if (m.quit)
+			fputs("\nquit before the verdict: the diagnosis did not finish (exit status 3)\n", out);
+	}
+	fflush(out);
+	engine_free(m.e);
+	free(m.ran);
+	strbuf_release(&m.partial);
+	strv_release(&m.typed);
+	return status;
+}
+
+int linemode_run(const struct options *o, const struct assets *a)
+{
+	return linemode_run_io(o, a, STDIN_FILENO, stdout, isatty(STDIN_FILENO) != 0, 0);
+}
