@@ -11,6 +11,7 @@
 #include "tui/cli.h"
 #include "tui/linemode.h"
 #include "tui/report.h"
+#include "tui/wizard.h"
 
 static int text_width(void)
 {
@@ -95,7 +96,9 @@ int main(int argc, char **argv)
 	}
 	if (o.face != FACE_AUTO)
 		status = run_batch(&o, &a);
-	else /* until the wizard lands, a terminal that can draw gets the line mode too */
+	else if (wizard_possible())   /* terminals on both ends, with cursor addressing */
+		status = wizard_run(&o, &a);
+	else
 		status = linemode_run(&o, &a);
 	assets_release(&a);
 	strbuf_release(&err);

@@ -1,0 +1,596 @@
+/* The wizard's layout and text on plain buffers (see layout.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/layout.h"
+
+/* room for a packet summary (capture/ keeps them under 224 bytes) */
+#define PACKET_LINE_MAX 256
+
+void layout_compute(struct layout *l, int w, int h, int nsteps)
+{
+	int avail, steps_h, cap_h, panel_h, extra;
+
+	memset(l, 0, sizeof(*l));
+	if (w < 1)
+		w = 1;
+	if (h < 1)
+		h = 1;
+	l->keys = (struct rect){h - 1, 0, 1, w};
+	l->body = (struct rect){0, 0, h > 1 ? h - 1 : 1, w};
+	if (w < LAYOUT_MIN_W || h < LAYOUT_MIN_H) {
+		l->too_small = true;
+		return;
+	}
+	l->body = (struct rect){1, 0, h - 2, w};
+	l->header = (struct rect){0, 0, 1, w};
+	/* rows between the header and the key line */
+	avail = h - 2;
+	extra = h - LAYOUT_MIN_H;
+	cap_h = 4 + extra / 3;
+	if (cap_h > 12)
+		cap_h = 12;
+	steps_h = nsteps < 1 ? 1 : nsteps;
+	/* the panel keeps at least 8 rows; a long flow scrolls its list */
+	if (steps_h > avail - 2 - cap_h - 8)
+		steps_h = avail - 2 - cap_h - 8;
+	panel_h = avail - steps_h - 2 - cap_h;
+	l->steps = (struct rect){1, 0, steps_h, w};
+	l->panel_bar = (struct rect){1 + steps_h, 0, 1, w};
+	l->panel = (struct rect){2 + steps_h, 0, panel_h, w};
+	l->capture_bar = (struct rect){2 + steps_h + panel_h, 0, 1, w};
+	l->capture = (struct rect){3 + steps_h + panel_h, 0, cap_h, w};
+}
+
+/* Whether byte c starts a character (is not a UTF-8 continuation byte). */
+static bool starts_char(unsigned char c)
+{
+	return (c & 0xC0) != 0x80;
+}
+
+int layout_width(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		if (starts_char((unsigned char)*s))
+			n++;
+	return n;
+}
+
+/* Display columns of the n bytes at s. */
+static int width_n(const char *s, size_t n)
+{
+	int c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (starts_char((unsigned char)s[i]))
+			c++;
+	return c;
+}
+
+/* Bytes of the first cols columns of s (whole characters only). */
+static size_t bytes_for_cols(const char *s, int cols)
+{
+	size_t i = 0;
+	int c = 0;
+
+	while (s[i]) {
+		if (starts_char((unsigned char)s[i])) {
+			if (c == cols)
+				break;
+			c++;
+		}
+		i++;
+	}
+	return i;
+}
+
+char *layout_clip(char *dst, size_t n, const char *src, int width)
+{
+	size_t len;
+	bool cut = false;
+
+	if (n == 0)
+		return dst;
+	if (width < 0)
+		width = 0;
+	if (layout_width(src) > width) {
+		cut = width > 0;
+		len = bytes_for_cols(src, cut ? width - 1 : 0);
+	} else {
+		len = strlen(src);
+	}
+	if (len + (cut ? 1 : 0) >= n) {
+		/* the buffer is the limit: back off to a character boundary */
+		len = n - 1 - (cut ? 1 : 0);
+		while (len > 0 && !starts_char((unsigned char)src[len]))
+			len--;
+	}
+	memcpy(dst, src, len);
+	if (cut)
+		dst[len++] = '>';
+	dst[len] = '\0';
+	return dst;
+}
+
+void lines_init(struct lines *ls)
+{
+	memset(ls, 0, sizeof(*ls));
+}
+
+void lines_reset(struct lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->v[i]);
+	ls->n = 0;
+}
+
+void lines_release(struct lines *ls)
+{
+	lines_reset(ls);
+	free(ls->v);
+	free(ls->kind);
+	lines_init(ls);
+}
+
+void lines_add(struct lines *ls, enum line_kind kind, const char *s)
+{
+	if (ls->n == ls->alloc) {
+		ls->alloc = ls->alloc ? ls->alloc * 2 : 32;
+		ls->v = xrealloc(ls->v, ls->alloc * sizeof(*ls->v));
+		ls->kind = xrealloc(ls->kind, ls->alloc);
+	}
+	ls->v[ls->n] = xstrdup(s);
+	ls->kind[ls->n++] = (unsigned char)kind;
+}
+
+void lines_wrap(struct lines *ls, enum line_kind kind, const char *lead, const char *text,
+		int width)
+{
+	int indent = layout_width(lead);
+	struct strbuf line;
+	const char *p = text;
+	int col;
+
+	if (width < indent + 8)
+		width = indent + 8;
+	strbuf_init(&line);
+	strbuf_addstr(&line, lead);
+	col = indent;
+	for (;;) {
+		const char *w;
+		size_t n;
+		int wc;
+
+		while (*p == ' ')
+			p++;
+		/* text from assets/ is broken into lines by its author: a single
+		 * line break is a space, a blank line a new paragraph, and a line
+		 * starting "- " a new item */
+		if (*p == '\n' && p[1] != '\n' && p[1] != '\0' && strncmp(p + 1, "- ", 2) != 0) {
+			p++;
+			continue;
+		}
+		if (*p == '\0' || *p == '\n') {
+			lines_add(ls, kind, line.buf);
+			if (*p == '\0')
+				break;
+			if (p[1] == '\n') {
+				lines_add(ls, kind, "");
+				while (*p == '\n')
+					p++;
+			} else {
+				p++;
+			}
+			strbuf_reset(&line);
+			strbuf_addf(&line, "%*s", indent, "");
+			col = indent;
+			continue;
+		}
+		w = p;
+		while (*p && *p != ' ' && *p != '\n')
+			p++;
+		n = (size_t)(p - w);
+		wc = width_n(w, n);
+		if (col > indent && col + 1 + wc > width) {
+			lines_add(ls, kind, line.buf);
+			strbuf_reset(&line);
+			strbuf_addf(&line, "%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			strbuf_addch(&line, ' ');
+			col++;
+		}
+		/* a word longer than a whole line is cut into pieces (col is indent here) */
+		while (col + wc > width) {
+			int room = width - col;
+			size_t b = bytes_for_cols(w, room);
+
+			if (b > n)
+				b = n;
+			strbuf_add(&line, w, b);
+			lines_add(ls, kind, line.buf);
+			strbuf_reset(&line);
+			strbuf_addf(&line, "%*s", indent, "");
+			col = indent;
+			w += b;
+			n -= b;
+			wc = width_n(w, n);
+		}
+		strbuf_add(&line, w, n);
+		col += wc;
+	}
+	strbuf_release(&line);
+}
+
+enum line_kind layout_status_kind(enum step_status s)
+{
+	switch (s) {
+	case STEP_PASS: return LK_OK;
+	case STEP_FAIL: case STEP_ERROR: return LK_FAIL;
+	case STEP_WARN: return LK_WARN;
+	case STEP_SKIP: return LK_SKIP;
+	case STEP_RUNNING: return LK_RUN;
+	case STEP_PENDING: return LK_TEXT;
+	}
+	return LK_TEXT;
+}
+
+char *layout_seconds(char *buf, size_t n, uint64_t ms, bool fine)
+{
+	if (fine && ms < 10000)
+		snprintf(buf, n, "%llu.%llu s", (unsigned long long)(ms / 1000),
+			 (unsigned long long)(ms % 1000 / 100));
+	else
+		snprintf(buf, n, "%llu s", (unsigned long long)((ms + 999) / 1000));
+	return buf;
+}
+
+/* The time a running step has left, written into buf. */
+static void time_left(char *buf, size_t n, const struct report_step *s, uint64_t now, bool fine)
+{
+	uint64_t ran = s->started_ms && now > s->started_ms ? now - s->started_ms : 0;
+	char t[32];
+
+	if (s->wait_ms > ran) {
+		layout_seconds(t, sizeof(t), s->wait_ms - ran, fine);
+		snprintf(buf, n, "%s left", t);
+	} else {
+		layout_seconds(t, sizeof(t), ran, false);
+		snprintf(buf, n, "running for %s", t);
+	}
+}
+
+void layout_step_line(char *buf, size_t n, const struct report_step *s, int width,
+		      uint64_t now, bool fine)
+{
+	const char *title = s->title ? s->title : s->id;
+	int title_w = width >= 80 ? 38 : width - 7;
+	char clipped[256], tail[256], line[768];
+
+	layout_clip(clipped, sizeof(clipped), title, title_w);
+	tail[0] = '\0';
+	if (s->status == STEP_RUNNING) {
+		if (s->wait_ms)
+			time_left(tail, sizeof(tail), s, now, fine);
+		else
+			snprintf(tail, sizeof(tail), "running");
+	} else if (s->summary) {
+		snprintf(tail, sizeof(tail), "%s", s->summary);
+	}
+	if (tail[0] && width - 7 - title_w - 1 > 3)
+		snprintf(line, sizeof(line), "%s %-*s %s", step_status_tag(s->status),
+			 title_w + (int)(strlen(clipped) - (size_t)layout_width(clipped)),
+			 clipped, tail);
+	else
+		snprintf(line, sizeof(line), "%s %s", step_status_tag(s->status), clipped);
+	layout_clip(buf, n, line, width);
+}
+
+void layout_wait_line(char *buf, size_t n, const struct report_step *s, int width,
+		      uint64_t now, bool fine)
+{
+	char left[64], line[512];
+
+	time_left(left, sizeof(left), s, now, fine);
+	if (s->wait_reason && s->wait_reason[0])
+		snprintf(line, sizeof(line), "%s: %s", s->wait_reason, left);
+	else
+		snprintf(line, sizeof(line), "running: %s", left);
+	layout_clip(buf, n, line, width);
+}
+
+/* "0.12 ms", "3.4 ms", "120 ms", "1.2 s" for a span in microseconds. */
+static void span_text(char *buf, size_t n, int64_t us)
+{
+	if (us < 0)
+		us = 0;
+	if (us < 100)
+		snprintf(buf, n, "%.3f ms", (double)us / 1000.0);
+	else if (us < 10000)
+		snprintf(buf, n, "%.2f ms", (double)us / 1000.0);
+	else if (us < 1000000)
+		snprintf(buf, n, "%.0f ms", (double)us / 1000.0);
+	else
+		snprintf(buf, n, "%.1f s", (double)us / 1e6);
+}
+
+void layout_packet_line(char *buf, size_t n, const struct report_packet *p, int64_t rtt_us,
+			int width)
+{
+	char sum[PACKET_LINE_MAX], line[2 * PACKET_LINE_MAX], when[32], *cut;
+	const char *s = p->summary ? p->summary : "";
+	const char *sp, *arrow, *to;
+	int main_w;
+
+	snprintf(sum, sizeof(sum), "%s", s);
+	/* the quoted packet of an ICMP error belongs to the details view */
+	if ((cut = strstr(sum, " (about ")) != NULL)
+		*cut = '\0';
+	sp = strchr(sum, ' ');
+	arrow = strstr(sum, " > ");
+	if (sp != NULL && arrow != NULL && arrow > sp && strncmp(sum, "ICMP", 4) != 0) {
+		/* "FLAGS SRC > DST": name the far end only */
+		int kind_len = (int)(sp - sum);
+
+		if (p->outbound)
+			snprintf(line, sizeof(line), "%.*s > %s", kind_len, sum, arrow + 3);
+		else
+			snprintf(line, sizeof(line), "< %.*s from %.*s", kind_len, sum,
+				 (int)(arrow - sp - 1), sp + 1);
+	} else if (p->outbound) {
+		if ((to = strstr(sum, " to ")) != NULL)
+			snprintf(line, sizeof(line), "%.*s > %s", (int)(to - sum), sum, to + 4);
+		else
+			snprintf(line, sizeof(line), "%s >", sum);
+	} else {
+		snprintf(line, sizeof(line), "< %s", sum);
+	}
+	when[0] = '\0';
+	if (!p->outbound && rtt_us >= 0)
+		span_text(when, sizeof(when), rtt_us);
+	main_w = width - (when[0] ? (int)strlen(when) + 2 : 0);
+	if (main_w < 8) {
+		when[0] = '\0';
+		main_w = width;
+	}
+	{
+		struct strbuf sb;
+		char clipped[sizeof(line)];
+
+		strbuf_init(&sb);
+		strbuf_addstr(&sb, layout_clip(clipped, sizeof(clipped), line, main_w));
+		if (when[0])
+			strbuf_addf(&sb, "  %s", when);
+		layout_clip(buf, n, sb.buf, width);
+		strbuf_release(&sb);
+	}
+}
+
+void layout_silence_line(char *buf, size_t n, uint64_t ms, int width)
+{
+	char t[32], line[64];
+
+	snprintf(t, sizeof(t), "%llu.%llu s", (unsigned long long)(ms / 1000),
+		 (unsigned long long)(ms % 1000 / 100));
+	snprintf(line, sizeof(line), "... no answer after %s", t);
+	layout_clip(buf, n, line, width);
+}
+
+/* A section of a step's text, with {host} ... filled in; NULL when absent. */
+static char *section(const struct report_step *s, const char *name,
+		     const struct asset_var *vars, size_t nvars)
+{
+	const char *t = s->text ? asset_doc_get(s->text, name) : NULL;
+
+	return t ? assets_expand(t, vars, nvars) : NULL;
+}
+
+/* Adds a heading, the wrapped text under it, and a blank line. */
+static void block(struct lines *ls, const char *heading, const char *text, int width)
+{
+	lines_add(ls, LK_HEADING, heading);
+	lines_wrap(ls, LK_TEXT, "  ", text, width);
+	lines_add(ls, LK_TEXT, "");
+}
+
+void layout_step_panel(struct lines *ls, const struct report_step *s, int width, uint64_t now,
+		       bool fine, const struct asset_var *vars, size_t nvars)
+{
+	char buf[512], *t;
+
+	if (s->status == STEP_RUNNING) {
+		char wait[256];
+
+		layout_wait_line(wait, sizeof(wait), s, width - 7, now, fine);
+		snprintf(buf, sizeof(buf), "%s %s", step_status_tag(s->status), wait);
+		lines_add(ls, LK_RUN, buf);
+	} else if (s->status == STEP_PENDING) {
+		snprintf(buf, sizeof(buf), "%s not run yet", step_status_tag(s->status));
+		lines_add(ls, LK_TEXT, buf);
+	} else {
+		snprintf(buf, sizeof(buf), "%s ", step_status_tag(s->status));
+		lines_wrap(ls, layout_status_kind(s->status), buf, s->summary ? s->summary : "",
+			   width);
+	}
+	lines_add(ls, LK_TEXT, "");
+	if ((t = section(s, "what", vars, nvars)) != NULL)
+		block(ls, "What we check", t, width);
+	free(t);
+	if ((t = section(s, "why", vars, nvars)) != NULL)
+		block(ls, "Why it matters", t, width);
+	free(t);
+	if (s->command) {
+		lines_add(ls, LK_HEADING, "You would type");
+		lines_wrap(ls, LK_COMMAND, "  $ ", s->command, width);
+		lines_add(ls, LK_TEXT, "");
+	}
+	lines_add(ls, LK_HEADING, "What we saw");
+	if (s->status == STEP_PENDING) {
+		lines_wrap(ls, LK_TEXT, "  ", "nothing yet: this step has not run.", width);
+	} else {
+		if (s->summary)
+			lines_wrap(ls, LK_TEXT, "  ", s->summary, width);
+		for (size_t i = 0; i < s->evidence.n; i++)
+			lines_wrap(ls, LK_TEXT, "  - ", s->evidence.v[i], width);
+		if (s->status == STEP_RUNNING && s->evidence.n == 0)
+			lines_wrap(ls, LK_TEXT, "  ", "still running...", width);
+	}
+	lines_add(ls, LK_TEXT, "");
+	if ((t = section(s, "reading", vars, nvars)) != NULL)
+		block(ls, "What it means", t, width);
+	free(t);
+}
+
+void layout_verdict(struct lines *ls, const struct report *rep, const char *cause_title,
+		    int width)
+{
+	const struct report_verdict *v = &rep->verdict;
+	char buf[512];
+
+	if (rep->failed) {
+		lines_add(ls, LK_FAIL, "The diagnosis could not run");
+		lines_wrap(ls, LK_TEXT, "  ", rep->failure ? rep->failure : "no reason was given",
+			   width);
+		return;
+	}
+	if (!rep->has_verdict) {
+		lines_add(ls, LK_TEXT, "No verdict yet: the steps have not all run.");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s %s", strcmp(v->cause, "ok") == 0 ? "[ OK ]" : "[FAIL]",
+		 cause_title ? cause_title : v->cause);
+	lines_wrap(ls, strcmp(v->cause, "ok") == 0 ? LK_OK : LK_FAIL, "", buf, width);
+	snprintf(buf, sizeof(buf), "  cause: %s, %s", v->cause, v->confidence ? v->confidence : "?");
+	lines_add(ls, LK_TEXT, buf);
+	lines_add(ls, LK_TEXT, "");
+	if (v->summary)
+		lines_wrap(ls, LK_TEXT, "  ", v->summary, width);
+	if (v->symptom_match)
+		lines_wrap(ls, LK_TEXT, "  ", v->symptom_match, width);
+	lines_add(ls, LK_TEXT, "");
+	if (v->evidence.n) {
+		lines_add(ls, LK_HEADING, "The evidence");
+		for (size_t i = 0; i < v->evidence.n; i++)
+			lines_wrap(ls, LK_TEXT, "  - ", v->evidence.v[i], width);
+		lines_add(ls, LK_TEXT, "");
+	}
+	if ((v->fix && v->fix[0]) || v->fix_command) {
+		lines_add(ls, LK_HEADING, "The fix");
+		if (v->fix && v->fix[0])
+			lines_wrap(ls, LK_TEXT, "  ", v->fix, width);
+		if (v->fix_command)
+			lines_wrap(ls, LK_COMMAND, "  $ ", v->fix_command, width);
+		lines_add(ls, LK_TEXT, "");
+	}
+	if (v->alternatives.n) {
+		lines_add(ls, LK_HEADING, "Not ruled out");
+		for (size_t i = 0; i < v->alternatives.n; i++) {
+			const char *text = i < v->alternatives_text.n ? v->alternatives_text.v[i] : "";
+
+			snprintf(buf, sizeof(buf), "%s: %s", v->alternatives.v[i], text);
+			lines_wrap(ls, LK_TEXT, "  - ", buf, width);
+		}
+		lines_add(ls, LK_TEXT, "");
+	}
+	if (v->prevention.n) {
+		lines_add(ls, LK_HEADING, "To prevent it");
+		for (size_t i = 0; i < v->prevention.n; i++)
+			lines_wrap(ls, LK_TEXT, "  - ", v->prevention.v[i], width);
+		lines_add(ls, LK_TEXT, "");
+	}
+}
+
+void layout_help(struct lines *ls, const struct strv *glossary, int width)
+{
+	static const char *const keys[][2] = {
+		{"Enter, n", "next step (runs it), or the verdict after the last one"},
+		{"b", "back: the step before, or from a view to the steps"},
+		{"r", "run this step again"},
+		{"d", "details: the raw evidence of this step, scrollable"},
+		{"?", "this help; ? or b again to go back"},
+		{"s", "save the report to a file (text or JSON)"},
+		{"q", "quit (Ctrl-C too); the terminal is put back as it was"},
+		{"arrows", "scroll the text one line; PgUp, PgDn one page"},
+		{"Ctrl-L", "repaint the whole screen"},
+	};
+	char buf[256];
+
+	lines_add(ls, LK_HEADING, "Keys");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(buf, sizeof(buf), "  %-9s", keys[i][0]);
+		lines_wrap(ls, LK_TEXT, buf, keys[i][1], width);
+	}
+	lines_wrap(ls, LK_TEXT, "  ", "Every action has a letter: ESC is never needed.", width);
+	lines_add(ls, LK_TEXT, "");
+	lines_add(ls, LK_HEADING, "Words");
+	for (size_t i = 0; glossary && i < glossary->n; i++)
+		lines_wrap(ls, LK_TEXT, "  ", glossary->v[i], width);
+}
+
+void layout_details(struct lines *ls, const struct report *rep, int i, size_t first_pkt,
+		    size_t end_pkt, const struct strv *messages, int width)
+{
+	const struct report_step *s = &rep->steps[i];
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s %s", step_status_tag(s->status), s->title ? s->title : s->id);
+	lines_wrap(ls, layout_status_kind(s->status), "", buf, width);
+	if (s->status != STEP_PENDING && s->status != STEP_RUNNING) {
+		snprintf(buf, sizeof(buf), "  step %s, took %llu ms", s->id,
+			 (unsigned long long)s->duration_ms);
+		lines_add(ls, LK_TEXT, buf);
+	}
+	lines_add(ls, LK_TEXT, "");
+	lines_add(ls, LK_HEADING, "Evidence");
+	if (s->evidence.n == 0)
+		lines_add(ls, LK_TEXT, "  (none)");
+	for (size_t k = 0; k < s->evidence.n; k++)
+		lines_wrap(ls, LK_TEXT, "  - ", s->evidence.v[k], width);
+	lines_add(ls, LK_TEXT, "");
+	lines_add(ls, LK_HEADING, "Raw details");
+	if (s->details.n == 0)
+		lines_add(ls, LK_TEXT, "  (none)");
+	for (size_t k = 0; k < s->details.n; k++)
+		lines_wrap(ls, LK_TEXT, "  ", s->details.v[k], width);
+	lines_add(ls, LK_TEXT, "");
+	lines_add(ls, LK_HEADING, "Packets of this step");
+	if (!rep->capture.available) {
+		snprintf(buf, sizeof(buf), "capture off: %s",
+			 rep->capture.reason ? rep->capture.reason : "not available");
+		lines_wrap(ls, LK_TEXT, "  ", buf, width);
+	} else if (first_pkt >= end_pkt) {
+		lines_add(ls, LK_TEXT, "  (none)");
+	}
+	for (size_t k = first_pkt; k < end_pkt && k < rep->capture.npackets; k++) {
+		const struct report_packet *p = &rep->capture.packets[k];
+
+		snprintf(buf, sizeof(buf), "  %10.3f ms %s ", (double)p->t_us / 1000.0,
+			 p->outbound ? ">" : "<");
+		lines_wrap(ls, LK_TEXT, buf, p->summary ? p->summary : "", width);
+	}
+	if (rep->capture.available && rep->capture.outcome_text)
+		lines_wrap(ls, LK_TEXT, "  ", rep->capture.outcome_text, width);
+	if (messages && messages->n) {
+		lines_add(ls, LK_TEXT, "");
+		lines_add(ls, LK_HEADING, "Messages written to stderr");
+		for (size_t k = 0; k < messages->n; k++)
+			lines_wrap(ls, LK_TEXT, "  ", messages->v[k], width);
+	}
+}
+
+void layout_too_small(struct lines *ls, int w, int h, int width)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "This terminal is %dx%d; ssh-doctor needs at least %dx%d.",
+		 w, h, LAYOUT_MIN_W, LAYOUT_MIN_H);
+	lines_wrap(ls, LK_FAIL, "", buf, width);
+	lines_wrap(ls, LK_TEXT, "", "Make the window larger. On a serial console, tell the "
+		   "system the size of your terminal:", width);
+	snprintf(buf, sizeof(buf), "stty rows %d cols %d", LAYOUT_MIN_H, LAYOUT_MIN_W);
+	lines_wrap(ls, LK_COMMAND, "  $ ", buf, width);
+	lines_wrap(ls, LK_TEXT, "", "q quits.", width);
+}

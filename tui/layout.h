@@ -1,0 +1,127 @@
+/* The wizard's layout and text, computed on plain buffers: where each pane
+ * goes for a w x h terminal, text wrapped and clipped to a width, and the
+ * one-line forms of a step and of a packet. No curses here, so the unit
+ * tests can check every line without a terminal. */
+#ifndef SSHD_LAYOUT_H
+#define SSHD_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+
+/* The smallest terminal the wizard draws in. */
+#define LAYOUT_MIN_W 80
+#define LAYOUT_MIN_H 24
+
+/* A rectangle of the screen; h == 0 means the pane is not shown. */
+struct rect {
+	int y, x, h, w;
+};
+
+/* Where the step screen's panes go. */
+struct layout {
+	bool too_small;         /* below LAYOUT_MIN_W x LAYOUT_MIN_H: only a message */
+	struct rect header;     /* one line: side, target, capture */
+	struct rect steps;      /* the step list, one line a step */
+	struct rect panel_bar;  /* one line: the current step's title */
+	struct rect panel;      /* what / why / you would type / saw / means */
+	struct rect capture_bar;/* one line: where the capture listens */
+	struct rect capture;    /* one line a packet */
+	struct rect keys;       /* the key line at the bottom */
+	struct rect body;       /* header..keys excluded: full-screen views */
+};
+
+/* Splits a w x h screen for nsteps steps. At 80x24 the panes stack (steps,
+ * panel, capture); from 120 columns the step list and the panel sit side by
+ * side; extra rows go to the panel and the capture pane. Never fails: a
+ * screen below the minimum sets too_small and only keys and body. */
+void layout_compute(struct layout *l, int w, int h, int nsteps);
+
+/* Display columns of s: each UTF-8 character counts as one column. */
+int layout_width(const char *s);
+
+/* Copies the first columns of src that fit in width into dst (size n,
+ * always NUL-terminated, never cutting a UTF-8 character); when src is
+ * longer, the last column becomes '>' to say there is more. Returns dst. */
+char *layout_clip(char *dst, size_t n, const char *src, int width);
+
+/* Kinds of line in a text view; the wizard maps them to attributes. */
+enum line_kind {
+	LK_TEXT,
+	LK_HEADING,   /* a section title: bold */
+	LK_COMMAND,   /* a command to type: stands out */
+	LK_OK, LK_FAIL, LK_WARN, LK_SKIP, LK_RUN, /* a status line */
+};
+
+/* Lines of a text view, already wrapped to its width. */
+struct lines {
+	char **v;
+	unsigned char *kind;
+	size_t n, alloc;
+};
+void lines_init(struct lines *ls);
+void lines_release(struct lines *ls);
+void lines_reset(struct lines *ls);
+/* Adds one line as it is (the caller has made it fit). */
+void lines_add(struct lines *ls, enum line_kind kind, const char *s);
+/* Wraps text (which may hold '\n' for paragraph breaks) at width columns:
+ * the first line starts with lead, the next ones with as many spaces as
+ * lead is wide. A word longer than the line is cut. */
+void lines_wrap(struct lines *ls, enum line_kind kind, const char *lead, const char *text,
+		int width);
+
+/* The line kind of a step status. */
+enum line_kind layout_status_kind(enum step_status s);
+
+/* "3 s" / "0.4 s" for a span in ms; tenths below 10 s when fine. Writes buf. */
+char *layout_seconds(char *buf, size_t n, uint64_t ms, bool fine);
+
+/* The step list's line: "[FAIL] Does anything answer on the port?" padded
+ * and followed by the summary, or for a running step by the time left
+ * ("[ .. ] ... 3 s left"). now_ms is the monotonic clock. Fits width. */
+void layout_step_line(char *buf, size_t n, const struct report_step *s, int width,
+		      uint64_t now, bool fine);
+
+/* What a waiting step waits for: "waiting for the resolver: 3 s left", or
+ * "... : running for 2 s" past its deadline. Fits width. */
+void layout_wait_line(char *buf, size_t n, const struct report_step *s, int width,
+		      uint64_t now, bool fine);
+
+/* The capture pane's line for a packet, from its summary:
+ * "SYN > 192.0.2.2:22", "< RST,ACK from 192.0.2.2:22  0.12 ms",
+ * "< ICMP 3/13 administratively prohibited from 192.0.2.1  0.3 ms".
+ * rtt_us is the time since the last outbound packet, or -1 when none.
+ * Fits width. */
+void layout_packet_line(char *buf, size_t n, const struct report_packet *p, int64_t rtt_us,
+			int width);
+
+/* "... no answer after 1.0 s". */
+void layout_silence_line(char *buf, size_t n, uint64_t ms, int width);
+
+/* The panel of a step: its result, then what, why, you would type, what we
+ * saw and what it means, from the assets (their {host}, {port} ... filled
+ * in from vars) and the report. */
+void layout_step_panel(struct lines *ls, const struct report_step *s, int width, uint64_t now,
+		       bool fine, const struct asset_var *vars, size_t nvars);
+
+/* The verdict screen: the cause in plain words, the evidence, the fix and
+ * its command, what is not ruled out, how to prevent it. cause_title is
+ * the cause's title from the assets, or NULL. */
+void layout_verdict(struct lines *ls, const struct report *rep, const char *cause_title,
+		    int width);
+
+/* The help screen: the keys, then the glossary ("term: text" entries). */
+void layout_help(struct lines *ls, const struct strv *glossary, int width);
+
+/* The details view of step i: evidence, raw details, every packet of the
+ * step (first..last-1) in full, and the messages caught on stderr. */
+void layout_details(struct lines *ls, const struct report *rep, int i, size_t first_pkt,
+		    size_t end_pkt, const struct strv *messages, int width);
+
+/* The message shown on a screen below the minimum, wrapped to width:
+ * the size needed and how to set it on a serial line. */
+void layout_too_small(struct lines *ls, int w, int h, int width);
+
+#endif

@@ -1,0 +1,1158 @@
+/* The full-screen wizard (see wizard.h). One poll() waits on the keyboard,
+ * the engine's fds (the capture's among them), the signal pipe and the
+ * stderr pipe; painting is rate-limited by the line speed and only the
+ * panes that changed are redrawn, so ncurses sends only the difference. */
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curses.h>
+
+#include "engine/engine.h"
+#include "tui/layout.h"
+#include "tui/report.h"
+#include "tui/save.h"
+#include "tui/wizard-term.h"
+#include "tui/wizard.h"
+
+enum view { V_START, V_STEPS, V_DETAILS, V_VERDICT, V_HELP };
+
+/* Panes to redraw at the next paint. */
+enum {
+	D_HEADER = 1, D_STEPS = 2, D_PANEL = 4, D_CAPTURE = 8, D_KEYS = 16, D_BODY = 32,
+	D_ALL = 63,
+};
+
+enum { PAIR_OK = 1, PAIR_FAIL, PAIR_WARN, PAIR_RUN, PAIR_CMD };
+
+#define CTRL(c) ((c) & 0x1f)
+
+struct wizard {
+	const struct options *opt;
+	const struct assets *assets;
+	struct engine *eng;
+	const struct report *rep;
+
+	enum view view, help_from;
+	int cur;                    /* the step shown */
+	int running;                /* the step the engine runs, or -1 */
+	size_t *pkt_first, *pkt_end;/* each step's packets in rep->capture */
+	uint64_t *silence_ms;       /* > 0: the step's last SYN got no answer */
+	int scroll;                 /* first line shown of the panel or the body */
+	struct lines text;          /* the panel's or the body's lines */
+
+	struct layout lay;
+	WINDOW *w_header, *w_steps, *w_pbar, *w_panel, *w_cbar, *w_cap, *w_keys, *w_body;
+	unsigned dirty;
+	bool color, ascii, fine;
+	int paint_gap_ms;           /* the least time between two paints */
+	uint64_t last_paint;
+	uint64_t last_tick;         /* when the countdown was last drawn */
+	char message[200];          /* said once on the key line */
+
+	struct strv messages;       /* what reached stderr while we ran */
+
+	/* the save prompt on the key line */
+	bool prompting;             /* the key line asks for a file name */
+	bool confirm_overwrite;     /* ... or whether to replace it */
+	char path[512];
+	size_t path_len;
+
+	/* the start screen */
+	enum side start_side;
+	bool start_focus_field;
+	char input[TARGET_MAX_ARG + 1];
+	size_t input_len;
+	char start_error[300];
+
+	bool quit;
+	int signal_status;          /* 128+N when a signal ended the wizard */
+};
+
+bool wizard_possible(void)
+{
+	return term_can_address();
+}
+
+/* ---- what the engine tells ---------------------------------------------- */
+
+/* Whether every step has run and the verdict that followed is in. */
+static bool diagnosis_complete(const struct wizard *w)
+{
+	if (w->eng == NULL || engine_busy(w->eng) || !w->rep->has_verdict)
+		return false;
+	for (size_t i = 0; i < w->rep->nsteps; i++)
+		if (w->rep->steps[i].status == STEP_PENDING ||
+		    w->rep->steps[i].status == STEP_RUNNING)
+			return false;
+	return true;
+}
+
+static void on_event(void *ctx, const struct engine_event *ev, const struct report *rep)
+{
+	struct wizard *w = ctx;
+	int i = ev->step;
+
+	switch (ev->kind) {
+	case EV_STEP_STARTED:
+		if (w->running != i) {
+			w->running = i;
+			w->pkt_first[i] = w->pkt_end[i] = rep->capture.npackets;
+			w->silence_ms[i] = 0;
+		}
+		w->dirty |= D_STEPS | (i == w->cur ? D_PANEL | D_CAPTURE : 0);
+		break;
+	case EV_EVIDENCE:
+		if (i == w->cur)
+			w->dirty |= D_PANEL;
+		break;
+	case EV_PACKET:
+		if (w->running >= 0) {
+			w->pkt_end[w->running] = (size_t)i + 1;
+			if (w->running == w->cur)
+				w->dirty |= D_CAPTURE;
+		}
+		break;
+	case EV_STEP_FINISHED: {
+		const struct report_step *s = &rep->steps[i];
+
+		w->running = -1;
+		w->pkt_end[i] = rep->capture.npackets;
+		/* the last packet of the step went out and nothing came back */
+		if (w->pkt_end[i] > w->pkt_first[i] &&
+		    rep->capture.packets[w->pkt_end[i] - 1].outbound)
+			w->silence_ms[i] = s->duration_ms ? s->duration_ms : 1;
+		w->dirty |= D_STEPS | D_HEADER | D_KEYS | (i == w->cur ? D_PANEL | D_CAPTURE : 0);
+		break;
+	}
+	case EV_TARGET:
+	case EV_CAPTURE:
+		w->dirty |= D_HEADER | D_CAPTURE;
+		break;
+	case EV_VERDICT:
+	case EV_DONE:
+		w->dirty |= D_KEYS | D_HEADER;
+		if (w->view == V_VERDICT)
+			w->dirty |= D_BODY;
+		break;
+	case EV_FAILED:
+		snprintf(w->message, sizeof(w->message), "the diagnosis cannot run: Enter shows why");
+		w->dirty |= D_KEYS | D_STEPS | D_PANEL;
+		break;
+	}
+}
+
+/* Starts the engine for target t; on failure says why on the start screen. */
+static int wizard_start_engine(struct wizard *w, const struct target *t, enum side side)
+{
+	struct engine_config cfg = {
+		.target = *t,
+		.side = side,
+		.assets = w->assets,
+		.interface = w->opt->interface,
+		.no_capture = w->opt->no_capture,
+		.replay_file = w->opt->replay,
+		.sshd_config = w->opt->sshd_config,
+	};
+	struct strbuf err;
+
+	strbuf_init(&err);
+	w->eng = engine_new(&cfg, &err);
+	if (w->eng == NULL) {
+		snprintf(w->start_error, sizeof(w->start_error), "cannot start: %s", err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	strbuf_release(&err);
+	w->rep = engine_report(w->eng);
+	w->pkt_first = xcalloc(w->rep->nsteps, sizeof(*w->pkt_first));
+	w->pkt_end = xcalloc(w->rep->nsteps, sizeof(*w->pkt_end));
+	w->silence_ms = xcalloc(w->rep->nsteps, sizeof(*w->silence_ms));
+	engine_subscribe(w->eng, on_event, w);
+	w->cur = 0;
+	w->scroll = 0;
+	w->view = V_STEPS;
+	w->running = -1;
+	engine_run(w->eng, 0, 0);
+	return 0;
+}
+
+/* ---- drawing ------------------------------------------------------------ */
+
+static chtype hline_char(const struct wizard *w)
+{
+	return w->ascii ? '-' : ACS_HLINE;
+}
+
+static attr_t kind_attr(const struct wizard *w, enum line_kind k)
+{
+	switch (k) {
+	case LK_HEADING: return A_BOLD;
+	case LK_COMMAND: return A_BOLD | (w->color ? COLOR_PAIR(PAIR_CMD) : 0);
+	case LK_OK: return w->color ? COLOR_PAIR(PAIR_OK) : A_NORMAL;
+	case LK_FAIL: return A_BOLD | (w->color ? COLOR_PAIR(PAIR_FAIL) : 0);
+	case LK_WARN: return A_BOLD | (w->color ? COLOR_PAIR(PAIR_WARN) : 0);
+	case LK_RUN: return w->color ? COLOR_PAIR(PAIR_RUN) : A_NORMAL;
+	case LK_SKIP: case LK_TEXT: return A_NORMAL;
+	}
+	return A_NORMAL;
+}
+
+/* Writes s clipped to the columns left on the line; never the very last
+ * cell of the screen, which would scroll some terminals. */
+static void put_clipped(WINDOW *win, int y, int x, const char *s, attr_t a)
+{
+	char buf[1024];
+	int maxx = getmaxx(win), width = maxx - x;
+	int begy, begx;
+
+	getbegyx(win, begy, begx);
+	if (begy + y == LINES - 1 && begx + maxx == COLS)
+		width--;
+	if (width <= 0)
+		return;
+	layout_clip(buf, sizeof(buf), s, width);
+	wattrset(win, a);
+	mvwaddstr(win, y, x, buf);
+	wattrset(win, A_NORMAL);
+}
+
+/* A line whose status tag ("[FAIL]") carries the colour and the rest not. */
+static void put_status_line(struct wizard *w, WINDOW *win, int y, int x, const char *s,
+			    enum line_kind k, attr_t extra)
+{
+	if (k != LK_TEXT && s[0] == '[' && strlen(s) >= 6) {
+		char tag[7];
+
+		memcpy(tag, s, 6);
+		tag[6] = '\0';
+		put_clipped(win, y, x, tag, kind_attr(w, k) | extra);
+		put_clipped(win, y, x + 6, s + 6, extra);
+	} else {
+		put_clipped(win, y, x, s, kind_attr(w, k) | extra);
+	}
+}
+
+/* A separator line with a title: "-- title ------------". */
+static void draw_bar(struct wizard *w, WINDOW *win, const char *title, const char *right)
+{
+	int width = getmaxx(win);
+
+	werase(win);
+	mvwhline(win, 0, 0, hline_char(w), width);
+	if (title && title[0]) {
+		char buf[512];
+
+		snprintf(buf, sizeof(buf), " %s ", title);
+		put_clipped(win, 0, 2, buf, A_BOLD);
+	}
+	if (right && right[0]) {
+		int x = width - layout_width(right) - 4;
+
+		if (x > 2 + (title ? layout_width(title) + 3 : 0)) {
+			char buf[128];
+
+			snprintf(buf, sizeof(buf), " %s ", right);
+			put_clipped(win, 0, x, buf, A_NORMAL);
+		}
+	}
+	wnoutrefresh(win);
+}
+
+/* Draws the lines of text from w->scroll into win. */
+static void draw_text(struct wizard *w, WINDOW *win)
+{
+	int h = getmaxy(win);
+
+	werase(win);
+	for (int r = 0; r < h && (size_t)(w->scroll + r) < w->text.n; r++) {
+		size_t i = (size_t)(w->scroll + r);
+
+		put_status_line(w, win, r, 0, w->text.v[i], (enum line_kind)w->text.kind[i], 0);
+	}
+	wnoutrefresh(win);
+}
+
+static void draw_header(struct wizard *w)
+{
+	char buf[512], right[64];
+	const struct report *rep = w->rep;
+
+	if (w->w_header == NULL)
+		return;
+	if (rep == NULL) {
+		snprintf(buf, sizeof(buf), "ssh-doctor %s: why can't ssh connect?", SSHD_VERSION);
+		right[0] = '\0';
+	} else {
+		int n = snprintf(buf, sizeof(buf), "ssh-doctor: %s side", side_name(rep->side));
+
+		if (rep->host)
+			snprintf(buf + n, sizeof(buf) - (size_t)n, ", %s%s%s port %d",
+				 rep->user ? rep->user : "", rep->user ? "@" : "", rep->host, rep->port);
+		snprintf(right, sizeof(right), "step %d of %zu", w->cur + 1, rep->nsteps);
+	}
+	werase(w->w_header);
+	put_clipped(w->w_header, 0, 0, buf, A_BOLD);
+	if (right[0] && COLS - (int)strlen(right) - 1 > layout_width(buf) + 2)
+		put_clipped(w->w_header, 0, COLS - (int)strlen(right) - 1, right, A_NORMAL);
+	wnoutrefresh(w->w_header);
+}
+
+static const char *keys_text(const struct wizard *w)
+{
+	switch (w->view) {
+	case V_START:
+		return w->start_focus_field ? "Enter start  Tab: side  Backspace, Ctrl-U erase  Ctrl-C quit"
+					    : "c client  s server  Enter start  Tab: target  ? help  q quit";
+	case V_STEPS:
+		return "Enter/n next  b back  r again  d details  ? help  s save  q quit";
+	case V_DETAILS:
+		return "arrows, PgUp/PgDn scroll  d or b back  ? help  q quit";
+	case V_VERDICT:
+		return "arrows, PgUp/PgDn scroll  b steps  d details  s save  ? help  q quit";
+	case V_HELP:
+		return "arrows, PgUp/PgDn scroll  ? or b back  q quit";
+	}
+	return "q quit";
+}
+
+static void draw_keys(struct wizard *w)
+{
+	werase(w->w_keys);
+	if (w->prompting) {
+		char buf[700];
+		int room = getmaxx(w->w_keys) - 40;
+		const char *p = w->path;
+
+		while (room > 8 && layout_width(p) > room)
+			p++;
+		snprintf(buf, sizeof(buf), "save to (.json: JSON; Tab cancels): %s_", p);
+		put_clipped(w->w_keys, 0, 0, buf, A_BOLD);
+	} else if (w->confirm_overwrite) {
+		char buf[700];
+
+		snprintf(buf, sizeof(buf), "'%s' exists: o overwrites it, other keys keep it", w->path);
+		put_clipped(w->w_keys, 0, 0, buf, A_BOLD);
+	} else if (w->message[0])
+		put_clipped(w->w_keys, 0, 0, w->message, A_BOLD);
+	else if (w->lay.too_small)
+		put_clipped(w->w_keys, 0, 0, "q quit", A_NORMAL);
+	else
+		put_clipped(w->w_keys, 0, 0, keys_text(w), A_NORMAL);
+	wnoutrefresh(w->w_keys);
+}
+
+static void draw_steps(struct wizard *w)
+{
+	int h = getmaxy(w->w_steps), width = getmaxx(w->w_steps);
+	int n = (int)w->rep->nsteps, top = 0;
+	uint64_t now = now_ms();
+
+	if (n > h) {
+		top = w->cur - h / 2;
+		if (top > n - h)
+			top = n - h;
+		if (top < 0)
+			top = 0;
+	}
+	werase(w->w_steps);
+	for (int r = 0; r < h && top + r < n; r++) {
+		const struct report_step *s = &w->rep->steps[top + r];
+		bool here = top + r == w->cur;
+		char line[512];
+
+		layout_step_line(line, sizeof(line), s, width - 2, now, w->fine);
+		put_clipped(w->w_steps, r, 0, here ? ">" : " ", here ? A_BOLD : A_NORMAL);
+		put_status_line(w, w->w_steps, r, 1, line, layout_status_kind(s->status),
+				here ? A_REVERSE : A_NORMAL);
+	}
+	wnoutrefresh(w->w_steps);
+}
+
+/* {host}, {port}, {addr}, {user} for the step texts. */
+static size_t step_vars(const struct wizard *w, struct asset_var *vars, char *port, size_t n)
+{
+	const struct report *rep = w->rep;
+
+	snprintf(port, n, "%d", rep->port);
+	vars[0] = (struct asset_var){"host", rep->host ? rep->host : "localhost"};
+	vars[1] = (struct asset_var){"port", port};
+	vars[2] = (struct asset_var){"addr", rep->addresses.n ? rep->addresses.v[0]
+				     : rep->host ? rep->host : "localhost"};
+	vars[3] = (struct asset_var){"user", rep->user ? rep->user : "$USER"};
+	return 4;
+}
+
+static void build_panel(struct wizard *w, int width)
+{
+	struct asset_var vars[4];
+	char port[16];
+	size_t nv = step_vars(w, vars, port, sizeof(port));
+
+	lines_reset(&w->text);
+	layout_step_panel(&w->text, &w->rep->steps[w->cur], width, now_ms(), w->fine, vars, nv);
+}
+
+/* Keeps scroll inside the text for a window of h rows. */
+static void clamp_scroll(struct wizard *w, int h)
+{
+	int max = (int)w->text.n - h;
+
+	if (w->scroll > max)
+		w->scroll = max;
+	if (w->scroll < 0)
+		w->scroll = 0;
+}
+
+static void draw_panel(struct wizard *w)
+{
+	const struct report_step *s = &w->rep->steps[w->cur];
+	int h = getmaxy(w->w_panel);
+	char title[300], more[32];
+
+	build_panel(w, getmaxx(w->w_panel) - 1);
+	clamp_scroll(w, h);
+	snprintf(title, sizeof(title), "Step %d of %zu: %s", w->cur + 1, w->rep->nsteps,
+		 s->title ? s->title : s->id);
+	more[0] = '\0';
+	if ((size_t)(w->scroll + h) < w->text.n)
+		snprintf(more, sizeof(more), "more: PgDn");
+	else if (w->scroll > 0)
+		snprintf(more, sizeof(more), "PgUp: top");
+	draw_bar(w, w->w_pbar, title, more);
+	draw_text(w, w->w_panel);
+}
+
+static void draw_capture(struct wizard *w)
+{
+	const struct report *rep = w->rep;
+	const struct report_capture *cap = &rep->capture;
+	int h = getmaxy(w->w_cap), width = getmaxx(w->w_cap);
+	size_t first = w->pkt_first[w->cur], end = w->pkt_end[w->cur];
+	struct lines pl;
+	char title[200], line[512], more[64];
+	int64_t last_out = -1;
+	bool have_out = false;
+
+	if (cap->available)
+		snprintf(title, sizeof(title), "Packets on %s", cap->interface ? cap->interface : "?");
+	else
+		snprintf(title, sizeof(title), "Packets: no capture");
+	more[0] = '\0';
+
+	lines_init(&pl);
+	if (!cap->available) {
+		lines_wrap(&pl, LK_TEXT, "", cap->reason ? cap->reason : "the capture is off", width - 1);
+	} else if (end <= first) {
+		lines_add(&pl, LK_TEXT, rep->steps[w->cur].status == STEP_PENDING
+			  ? "(this step has not run)" : "(no packets in this step)");
+	}
+	for (size_t i = first; cap->available && i < end && i < cap->npackets; i++) {
+		const struct report_packet *p = &cap->packets[i];
+
+		layout_packet_line(line, sizeof(line), p, have_out ? p->t_us - last_out : -1,
+				   width - 1);
+		if (p->outbound) {
+			last_out = p->t_us;
+			have_out = true;
+		}
+		lines_add(&pl, p->outbound ? LK_TEXT : LK_HEADING, line);
+	}
+	if (cap->available && w->silence_ms[w->cur]) {
+		layout_silence_line(line, sizeof(line), w->silence_ms[w->cur], width - 1);
+		lines_add(&pl, LK_WARN, line);
+	}
+	werase(w->w_cap);
+	{
+		/* a running step's pane follows its newest packet; a finished one
+		 * shows its first exchange, and the details view shows them all */
+		size_t top = 0;
+
+		if (w->running == w->cur && pl.n > (size_t)h)
+			top = pl.n - (size_t)h;
+		for (size_t i = top; i < pl.n && i < top + (size_t)h; i++)
+			put_clipped(w->w_cap, (int)(i - top), 0, pl.v[i],
+				    pl.kind[i] == LK_WARN ? A_BOLD : A_NORMAL);
+		if (pl.n > (size_t)h)
+			snprintf(more, sizeof(more), "%zu lines: d shows all", pl.n);
+	}
+	draw_bar(w, w->w_cbar, title, more);
+	wnoutrefresh(w->w_cap);
+	lines_release(&pl);
+}
+
+/* The start screen: which side, which target, validated as it is typed. */
+static void build_start(struct wizard *w, int width)
+{
+	struct target t;
+	char buf[TARGET_MAX_ARG + 64];
+	int rc;
+
+	lines_reset(&w->text);
+	lines_add(&w->text, LK_TEXT, "");
+	lines_add(&w->text, LK_HEADING, "Where are you?");
+	snprintf(buf, sizeof(buf), "  (%c) c: on the machine that cannot connect (the client)",
+		 w->start_side == SIDE_CLIENT ? '*' : ' ');
+	lines_add(&w->text, LK_TEXT, buf);
+	snprintf(buf, sizeof(buf), "  (%c) s: on the server itself, over its console",
+		 w->start_side == SIDE_SERVER ? '*' : ' ');
+	lines_add(&w->text, LK_TEXT, buf);
+	lines_add(&w->text, LK_TEXT, "");
+	lines_add(&w->text, LK_HEADING, w->start_side == SIDE_CLIENT
+		  ? "Which host can you not reach? (or paste the ssh error line whole)"
+		  : "The address clients use (optional: Enter to examine this machine)");
+	{
+		int room = width - 6;
+		const char *in = w->input;
+		size_t len = w->input_len;
+
+		/* show the end of a long input, where the typing happens */
+		while (layout_width(in) > room - 1 && len > 0) {
+			in++;
+			len--;
+		}
+		snprintf(buf, sizeof(buf), "  %s %s%s", w->start_focus_field ? ">" : " ", in,
+			 w->start_focus_field ? "_" : "");
+		lines_add(&w->text, w->start_focus_field ? LK_COMMAND : LK_TEXT, buf);
+	}
+	lines_add(&w->text, LK_TEXT, "");
+	target_init(&t);
+	if (w->input_len == 0) {
+		lines_wrap(&w->text, LK_TEXT, "  ", w->start_side == SIDE_CLIENT
+			   ? "e.g. 192.0.2.2, admin@example.com:2222, or "
+			     "ssh: connect to host example.com port 22: Connection refused"
+			   : "Enter examines this machine as the SSH server.", width);
+	} else if ((rc = target_parse(&t, w->input)) != TARGET_OK) {
+		snprintf(buf, sizeof(buf), "[FAIL] %s", target_strerror(rc));
+		lines_wrap(&w->text, LK_FAIL, "  ", buf, width);
+	} else if (t.host == NULL) {
+		lines_wrap(&w->text, LK_WARN, "  ", "[WARN] this line names no host: type the host "
+			   "you tried instead", width);
+	} else {
+		snprintf(buf, sizeof(buf), "[ OK ] host %s%s%s, port %d%s%s", t.user ? t.user : "",
+			 t.user ? "@" : "", t.host, t.port, t.symptom != SYMPTOM_NONE ? "; ssh said: " : "",
+			 symptom_words(t.symptom));
+		lines_wrap(&w->text, LK_OK, "  ", buf, width);
+	}
+	target_release(&t);
+	if (w->start_error[0]) {
+		lines_add(&w->text, LK_TEXT, "");
+		lines_wrap(&w->text, LK_FAIL, "  ", w->start_error, width);
+	}
+}
+
+static void build_body(struct wizard *w, int width)
+{
+	lines_reset(&w->text);
+	switch (w->view) {
+	case V_START:
+		build_start(w, width);
+		break;
+	case V_DETAILS:
+		layout_details(&w->text, w->rep, w->cur, w->pkt_first[w->cur], w->pkt_end[w->cur],
+			       &w->messages, width);
+		break;
+	case V_VERDICT: {
+		const struct asset_doc *d = w->rep->has_verdict
+			? assets_cause(w->assets, w->rep->verdict.cause) : NULL;
+
+		layout_verdict(&w->text, w->rep, d ? asset_doc_get(d, "title") : NULL, width);
+		if (!diagnosis_complete(w) && !w->rep->failed)
+			lines_wrap(&w->text, LK_RUN, "", "[ .. ] a step is still running: this "
+				   "verdict may change", width);
+		break;
+	}
+	case V_HELP:
+		layout_help(&w->text, &w->assets->glossary, width);
+		break;
+	case V_STEPS:
+		break;
+	}
+}
+
+static void draw_body(struct wizard *w)
+{
+	build_body(w, getmaxx(w->w_body) - 1);
+	clamp_scroll(w, getmaxy(w->w_body));
+	draw_text(w, w->w_body);
+}
+
+static void draw_too_small(struct wizard *w)
+{
+	lines_reset(&w->text);
+	layout_too_small(&w->text, COLS, LINES, getmaxx(w->w_body) - 1);
+	w->scroll = 0;
+	draw_text(w, w->w_body);
+}
+
+static void free_windows(struct wizard *w)
+{
+	WINDOW **all[] = {&w->w_header, &w->w_steps, &w->w_pbar, &w->w_panel, &w->w_cbar,
+			  &w->w_cap, &w->w_keys, &w->w_body};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (*all[i] != NULL)
+			delwin(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+static WINDOW *win_at(const struct rect *r)
+{
+	return r->h > 0 && r->w > 0 ? newwin(r->h, r->w, r->y, r->x) : NULL;
+}
+
+/* Places the windows for the screen's size and the current view. */
+static void make_windows(struct wizard *w)
+{
+	free_windows(w);
+	layout_compute(&w->lay, COLS, LINES, w->rep ? (int)w->rep->nsteps : 1);
+	w->w_keys = win_at(&w->lay.keys);
+	w->w_body = win_at(&w->lay.body);
+	if (w->lay.too_small)
+		return;
+	w->w_header = win_at(&w->lay.header);
+	if (w->view == V_STEPS) {
+		delwin(w->w_body);
+		w->w_body = NULL;
+		w->w_steps = win_at(&w->lay.steps);
+		w->w_pbar = win_at(&w->lay.panel_bar);
+		w->w_panel = win_at(&w->lay.panel);
+		w->w_cbar = win_at(&w->lay.capture_bar);
+		w->w_cap = win_at(&w->lay.capture);
+		/* the capture pane scrolls one line a packet: let ncurses use the
+		 * terminal's scrolling instead of rewriting the pane */
+		if (w->w_cap)
+			idlok(w->w_cap, TRUE);
+	}
+	w->dirty = D_ALL;
+}
+
+static void set_view(struct wizard *w, enum view v)
+{
+	bool relayout = (v == V_STEPS) != (w->view == V_STEPS);
+
+	w->view = v;
+	w->scroll = 0;
+	if (relayout)
+		make_windows(w);
+	w->dirty = D_ALL;
+}
+
+static void paint(struct wizard *w)
+{
+	if (w->lay.too_small) {
+		if (w->dirty & ~D_KEYS)
+			draw_too_small(w);
+		draw_keys(w);
+	} else {
+		if (w->dirty & D_HEADER)
+			draw_header(w);
+		if (w->view == V_STEPS) {
+			if (w->dirty & D_STEPS)
+				draw_steps(w);
+			if (w->dirty & D_PANEL)
+				draw_panel(w);
+			if (w->dirty & D_CAPTURE)
+				draw_capture(w);
+		} else if (w->dirty & (D_BODY | D_PANEL | D_STEPS)) {
+			draw_body(w);
+		}
+		if (w->dirty & D_KEYS)
+			draw_keys(w);
+	}
+	doupdate();
+	w->dirty = 0;
+	w->last_paint = now_ms();
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+static void say(struct wizard *w, const char *msg)
+{
+	snprintf(w->message, sizeof(w->message), "%s", msg);
+	w->dirty |= D_KEYS;
+}
+
+static void go_step(struct wizard *w, int i)
+{
+	w->cur = i;
+	w->scroll = 0;
+	w->dirty |= D_STEPS | D_PANEL | D_CAPTURE | D_HEADER;
+}
+
+static void key_next(struct wizard *w)
+{
+	const struct report *rep = w->rep;
+	const struct report_step *s = &rep->steps[w->cur];
+
+	if (rep->failed) {
+		set_view(w, V_VERDICT);
+		return;
+	}
+	if (s->status == STEP_RUNNING || s->status == STEP_PENDING) {
+		say(w, "this step is still running: wait for its result (q quits)");
+		return;
+	}
+	if ((size_t)w->cur + 1 < rep->nsteps) {
+		go_step(w, w->cur + 1);
+		if (rep->steps[w->cur].status == STEP_PENDING && !engine_busy(w->eng))
+			engine_run(w->eng, w->cur, w->cur);
+		return;
+	}
+	if (!diagnosis_complete(w)) {
+		say(w, "the verdict is being worked out: a moment");
+		return;
+	}
+	set_view(w, V_VERDICT);
+}
+
+/* Writes the report to w->path; says how it went on the key line. */
+static void save_now(struct wizard *w, bool overwrite)
+{
+	struct strbuf err;
+	int rc;
+
+	strbuf_init(&err);
+	rc = save_report(w->rep, w->path, save_format_for_path(w->path), 80, overwrite, &err);
+	if (rc == SAVE_ERR_EXISTS) {
+		w->confirm_overwrite = true;
+	} else if (rc == 0) {
+		char *p = printable(w->path, strlen(w->path), true);
+
+		snprintf(w->message, sizeof(w->message), "saved the %s report to '%s'",
+			 save_format_for_path(w->path) == SAVE_JSON ? "JSON" : "text", p);
+		free(p);
+	} else {
+		snprintf(w->message, sizeof(w->message), "%s", err.buf);
+	}
+	strbuf_release(&err);
+	w->dirty |= D_KEYS;
+}
+
+static void key_save(struct wizard *w)
+{
+	char *p = save_default_path(w->rep, SAVE_TEXT);
+
+	snprintf(w->path, sizeof(w->path), "%s", p);
+	w->path_len = strlen(w->path);
+	free(p);
+	w->prompting = true;
+	w->dirty |= D_KEYS;
+}
+
+/* A key while the key line asks for a file name or a confirmation. */
+static void prompt_key(struct wizard *w, int ch)
+{
+	w->dirty |= D_KEYS;
+	if (w->confirm_overwrite) {
+		w->confirm_overwrite = false;
+		if (ch == 'o' || ch == 'O')
+			save_now(w, true);
+		else
+			snprintf(w->message, sizeof(w->message), "not saved: '%s' is left as it was",
+				 w->path);
+		return;
+	}
+	if (ch == '\t' || ch == 27 || ch == CTRL('G')) {
+		w->prompting = false;
+		snprintf(w->message, sizeof(w->message), "not saved");
+	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		w->prompting = false;
+		if (w->path_len)
+			save_now(w, false);
+	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == CTRL('H')) {
+		if (w->path_len)
+			w->path[--w->path_len] = '\0';
+	} else if (ch == CTRL('U')) {
+		w->path_len = 0;
+		w->path[0] = '\0';
+	} else if (ch >= 0x20 && ch < 0x7f && w->path_len + 1 < sizeof(w->path)) {
+		w->path[w->path_len++] = (char)ch;
+		w->path[w->path_len] = '\0';
+	}
+}
+
+/* Scrolls the panel or the body by n lines. */
+static void scroll_by(struct wizard *w, int n)
+{
+	w->scroll += n;
+	if (w->scroll < 0)
+		w->scroll = 0;
+	w->dirty |= w->view == V_STEPS ? D_PANEL : D_BODY;
+}
+
+static int page_rows(const struct wizard *w)
+{
+	WINDOW *win = w->view == V_STEPS ? w->w_panel : w->w_body;
+	int h = win ? getmaxy(win) : 1;
+
+	return h > 2 ? h - 1 : 1;
+}
+
+static bool key_scroll(struct wizard *w, int ch)
+{
+	switch (ch) {
+	case KEY_UP: scroll_by(w, -1); return true;
+	case KEY_DOWN: scroll_by(w, 1); return true;
+	case KEY_PPAGE: scroll_by(w, -page_rows(w)); return true;
+	case KEY_NPAGE: case ' ': scroll_by(w, page_rows(w)); return true;
+	case KEY_HOME: scroll_by(w, -w->scroll); return true;
+	case KEY_END: scroll_by(w, (int)w->text.n); return true;
+	}
+	return false;
+}
+
+static void start_key(struct wizard *w, int ch)
+{
+	struct target t;
+	int rc;
+
+	if (ch == '\t' || ch == KEY_BTAB || (!w->start_focus_field && ch == KEY_DOWN) ||
+	    (w->start_focus_field && (ch == KEY_UP || ch == 27))) {
+		w->start_focus_field = !w->start_focus_field;
+		w->dirty |= D_BODY | D_KEYS;
+		return;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		target_init(&t);
+		rc = w->input_len ? target_parse(&t, w->input) : TARGET_OK;
+		if (rc != TARGET_OK) {
+			snprintf(w->start_error, sizeof(w->start_error), "%s", target_strerror(rc));
+		} else if (t.host == NULL && w->start_side == SIDE_CLIENT) {
+			snprintf(w->start_error, sizeof(w->start_error),
+				 "type the host you cannot reach first");
+			w->start_focus_field = true;
+		} else {
+			if (w->opt->target.port_given && !t.port_given)
+				t.port = w->opt->target.port;
+			w->start_error[0] = '\0';
+			if (wizard_start_engine(w, &t, w->start_side) == 0) {
+				target_release(&t);
+				make_windows(w);
+				return;
+			}
+		}
+		target_release(&t);
+		w->dirty |= D_BODY;
+		return;
+	}
+	if (w->start_focus_field) {
+		if (ch == KEY_BACKSPACE || ch == 127 || ch == CTRL('H')) {
+			while (w->input_len > 0 &&
+			       ((unsigned char)w->input[--w->input_len] & 0xC0) == 0x80)
+				;
+			w->input[w->input_len] = '\0';
+		} else if (ch == CTRL('U')) {
+			w->input_len = 0;
+			w->input[0] = '\0';
+		} else if (ch >= 0x20 && ch < 0x7f && w->input_len < TARGET_MAX_ARG) {
+			/* what target_parse accepts is ASCII: nothing else is kept */
+			w->input[w->input_len++] = (char)ch;
+			w->input[w->input_len] = '\0';
+		} else {
+			return;
+		}
+		w->start_error[0] = '\0';
+		w->dirty |= D_BODY;
+		return;
+	}
+	switch (ch) {
+	case 'c': case 'C':
+		w->start_side = SIDE_CLIENT;
+		w->start_focus_field = true;
+		break;
+	case 's': case 'S':
+		w->start_side = SIDE_SERVER;
+		break;
+	case 'q': case 'Q':
+		w->quit = true;
+		return;
+	case '?':
+		w->help_from = V_START;
+		set_view(w, V_HELP);
+		return;
+	default:
+		return;
+	}
+	w->start_error[0] = '\0';
+	w->dirty |= D_BODY | D_KEYS;
+}
+
+static void handle_key(struct wizard *w, int ch)
+{
+	if (w->message[0]) {
+		w->message[0] = '\0';
+		w->dirty |= D_KEYS;
+	}
+	if (ch == CTRL('L')) {
+		clearok(curscr, TRUE);
+		w->dirty = D_ALL;
+		return;
+	}
+	if (ch == KEY_RESIZE) {
+		make_windows(w);
+		return;
+	}
+	if (w->prompting || w->confirm_overwrite) {
+		prompt_key(w, ch);
+		return;
+	}
+	if (w->lay.too_small) {
+		if (ch == 'q' || ch == 'Q')
+			w->quit = true;
+		return;
+	}
+	if (w->view == V_START) {
+		start_key(w, ch);
+		return;
+	}
+	if (ch == 'q' || ch == 'Q') {
+		w->quit = true;
+		return;
+	}
+	if (key_scroll(w, ch))
+		return;
+	switch (w->view) {
+	case V_STEPS:
+		switch (ch) {
+		case '\n': case '\r': case KEY_ENTER: case 'n': case 'N': case KEY_RIGHT:
+			key_next(w);
+			break;
+		case 'b': case 'B': case KEY_LEFT:
+			if (w->cur > 0)
+				go_step(w, w->cur - 1);
+			else
+				say(w, "this is the first step");
+			break;
+		case 'r': case 'R':
+			if (engine_busy(w->eng)) {
+				say(w, "a step is still running: wait for it, then r");
+			} else {
+				engine_run(w->eng, w->cur, w->cur);
+				w->dirty |= D_STEPS | D_PANEL | D_CAPTURE;
+			}
+			break;
+		case 'd': case 'D':
+			set_view(w, V_DETAILS);
+			break;
+		case '?':
+			w->help_from = V_STEPS;
+			set_view(w, V_HELP);
+			break;
+		case 's': case 'S':
+			key_save(w);
+			break;
+		}
+		break;
+	case V_DETAILS:
+		if (ch == 'd' || ch == 'D' || ch == 'b' || ch == 'B' || ch == 27 || ch == KEY_LEFT)
+			set_view(w, V_STEPS);
+		else if (ch == '?') {
+			w->help_from = V_DETAILS;
+			set_view(w, V_HELP);
+		}
+		break;
+	case V_VERDICT:
+		if (ch == 'b' || ch == 'B' || ch == 27 || ch == KEY_LEFT)
+			set_view(w, V_STEPS);
+		else if (ch == 'd' || ch == 'D')
+			set_view(w, V_DETAILS);
+		else if (ch == 's' || ch == 'S')
+			key_save(w);
+		else if (ch == '?') {
+			w->help_from = V_VERDICT;
+			set_view(w, V_HELP);
+		}
+		break;
+	case V_HELP:
+		if (ch == '?' || ch == 'b' || ch == 'B' || ch == 27 || ch == KEY_LEFT)
+			set_view(w, w->help_from);
+		break;
+	case V_START:
+		break;
+	}
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static void setup_colors(struct wizard *w)
+{
+	w->color = !w->opt->no_color && getenv("NO_COLOR") == NULL && has_colors();
+	if (!w->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(PAIR_OK, COLOR_GREEN, -1);
+	init_pair(PAIR_FAIL, COLOR_RED, -1);
+	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+	init_pair(PAIR_RUN, COLOR_CYAN, -1);
+	init_pair(PAIR_CMD, COLOR_CYAN, -1);
+}
+
+/* At 9600 baud a paint of ~200 bytes takes 0.2 s: paint no more often. */
+static void setup_speed(struct wizard *w)
+{
+	int baud = baudrate();
+	int gap;
+
+	if (baud <= 0)
+		baud = 38400;
+	gap = (int)(200L * 10 * 1000 / baud);
+	if (gap < 30)
+		gap = 30;
+	if (gap > 1000)
+		gap = 1000;
+	w->paint_gap_ms = gap;
+	w->fine = baud >= 38400;
+}
+
+/* How long poll() may sleep: until the engine wants us, the next allowed
+ * paint, or the next tick of a countdown on the screen. */
+static int loop_timeout(struct wizard *w, uint64_t now)
+{
+	int t = w->eng ? engine_timeout(w->eng) : -1;
+
+	if (w->dirty) {
+		uint64_t due = w->last_paint + (uint64_t)w->paint_gap_ms;
+		int d = due > now ? (int)(due - now) : 0;
+
+		if (t < 0 || d < t)
+			t = d;
+	}
+	if (w->running >= 0 && w->view == V_STEPS) {
+		int tick = w->fine ? 100 : 1000;
+		uint64_t due = w->last_tick + (uint64_t)tick;
+		int d = due > now ? (int)(due - now) : 0;
+
+		if (t < 0 || d < t)
+			t = d;
+	}
+	return t;
+}
+
+static void run_loop(struct wizard *w)
+{
+	int err_fd = term_stderr_capture();
+
+	while (!w->quit) {
+		struct pollfd fds[8];
+		int n = 0, rc, sig;
+		uint64_t now = now_ms();
+
+		if (w->running >= 0 && w->view == V_STEPS &&
+		    now - w->last_tick >= (uint64_t)(w->fine ? 100 : 1000)) {
+			w->last_tick = now;
+			w->dirty |= D_STEPS | (w->running == w->cur ? D_PANEL : 0);
+		}
+		if (w->dirty && now - w->last_paint >= (uint64_t)w->paint_gap_ms)
+			paint(w);
+
+		fds[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+		if (term_guard_fd() >= 0)
+			fds[n++] = (struct pollfd){.fd = term_guard_fd(), .events = POLLIN};
+		if (err_fd >= 0)
+			fds[n++] = (struct pollfd){.fd = err_fd, .events = POLLIN};
+		if (w->eng)
+			n += engine_pollfds(w->eng, fds + n, 8 - n);
+		rc = poll(fds, (nfds_t)n, loop_timeout(w, now_ms()));
+		if ((sig = term_guard_signal()) != 0) {
+			w->signal_status = 128 + sig;
+			break;
+		}
+		/* a key, or SIGWINCH (poll was interrupted): ncurses has the rest */
+		if (rc < 0 ? errno == EINTR : (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			int ch;
+
+			while ((ch = getch()) != ERR && !w->quit)
+				handle_key(w, ch);
+			if (rc > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
+				w->quit = true;   /* the terminal went away */
+		}
+		if (err_fd >= 0) {
+			size_t before = w->messages.n;
+
+			term_stderr_drain(&w->messages);
+			if (w->messages.n != before && w->view == V_DETAILS)
+				w->dirty |= D_BODY;
+		}
+		if (w->eng)
+			engine_dispatch(w->eng);
+	}
+}
+
+int wizard_run(const struct options *o, const struct assets *a)
+{
+	struct wizard w;
+	SCREEN *scr;
+	int status;
+
+	memset(&w, 0, sizeof(w));
+	w.opt = o;
+	w.assets = a;
+	w.ascii = o->ascii;
+	w.running = -1;
+	w.start_side = o->side == SIDE_SERVER ? SIDE_SERVER : SIDE_CLIENT;
+	lines_init(&w.text);
+	strv_init(&w.messages);
+
+	/* UTF-8 in the text needs the locale's character type; numbers keep "C" */
+	setlocale(LC_CTYPE, "");
+	term_guard_save();
+	scr = newterm(NULL, stdout, stdin);
+	if (scr == NULL) {
+		fprintf(stderr, "ssh-doctor: cannot start the screen on terminal '%s': "
+			"try --batch\n", getenv("TERM") ? getenv("TERM") : "");
+		return 3;
+	}
+	term_guard_arm();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(100);
+	curs_set(0);
+	setup_colors(&w);
+	setup_speed(&w);
+
+	if (o->target.host == NULL && o->target.symptom == SYMPTOM_NONE) {
+		w.view = V_START;
+		w.start_focus_field = w.start_side == SIDE_CLIENT;
+	} else if (wizard_start_engine(&w, &o->target, o->side) != 0) {
+		/* the start screen says why, and lets the person change it */
+		w.view = V_START;
+		snprintf(w.input, sizeof(w.input), "%s", o->target.host ? o->target.host : "");
+		w.input_len = strlen(w.input);
+	}
+	make_windows(&w);
+	run_loop(&w);
+
+	free_windows(&w);
+	endwin();
+	delscreen(scr);
+	term_guard_disarm();
+	term_stderr_restore(&w.messages);
+	for (size_t i = 0; i < w.messages.n; i++)
+		fprintf(stderr, "%s\n", w.messages.v[i]);
+
+	if (w.signal_status)
+		status = w.signal_status;
+	else if (w.rep && (w.rep->failed || diagnosis_complete(&w)))
+		status = report_exit_status(w.rep);
+	else
+		status = 3;   /* left before the verdict: the diagnosis did not finish */
+	if (w.eng && w.rep->has_verdict && diagnosis_complete(&w) && !w.signal_status)
+		printf("ssh-doctor: %s\n", w.rep->verdict.summary ? w.rep->verdict.summary
+		       : w.rep->verdict.cause);
+	engine_free(w.eng);
+	free(w.pkt_first);
+	free(w.pkt_end);
+	free(w.silence_ms);
+	lines_release(&w.text);
+	strv_release(&w.messages);
+	return status;
+}
