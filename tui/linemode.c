@@ -136,12 +136,20 @@ static char *step_section(const struct report *rep, size_t i, const char *key)
 	return flowed;
 }
 
-/* "LEAD TEXT" at indent, wrapped at width, continuation lines at indent. */
+/* "LEAD TEXT" at indent, wrapped at width, continuation lines at indent;
+ * a lead of "-" is a list item, its continuation lines under its text. */
 static void para(struct strbuf *sb, int indent, const char *lead, const char *text, int width)
 {
-	char *all = xasprintf("%s%s%s", lead, *lead ? " " : "", text);
+	char *all;
 
 	strbuf_addf(sb, "%*s", indent, "");
+	if (strcmp(lead, "-") == 0) {
+		strbuf_addstr(sb, "- ");
+		wrap_text(sb, text, indent + 2, width);
+		strbuf_addch(sb, '\n');
+		return;
+	}
+	all = xasprintf("%s%s%s", lead, *lead ? " " : "", text);
 	wrap_text(sb, all, indent, width);
 	strbuf_addch(sb, '\n');
 	free(all);

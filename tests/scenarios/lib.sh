@@ -764,3 +764,201 @@ assert_selftest_seen() {
     fi
     assert_outcome "$outcome"
 }
+
+# === terminal tests (tmux) ==================================================
+# Shared by the tui_*.sh scenarios: ssh-doctor runs in a shell inside a pane
+# of a private tmux server (socket "sdtPID", no config file), the keys go in
+# with send-keys and the screen comes back with capture-pane. Every wait is a
+# bounded polling loop. The server is stopped by its own PID (it is in
+# SDT_PIDS) when the scenario ends, on every exit path.
+#
+#   tui_begin                      after sdt_begin: needs tmux
+#   tui_start COLS ROWS TERM NS    a pane with a shell in namespace NS
+#   tui_run ARGS...                run ssh-doctor ARGS in it; then, when it
+#                                  ended, the shell prints EXIT=N and TTY=same
+#                                  (or TTY=changed: stty -g differs)
+#   tui_wait REGEX [SECONDS]       wait until the screen matches (ERE)
+#   tui_keys KEY...                send-keys (tmux key names: Enter, q, C-l)
+#   tui_walk REGEX [SECONDS]       press Enter whenever the screen has been
+#                                  still for 0.5 s, until REGEX shows
+#   tui_exit [SECONDS]             wait for EXIT=N; sets TUI_RC
+#   tui_seen REGEX                 true when some screen so far (or the
+#                                  pane's scrollback) matched
+#   assert_seen REGEX WHAT         the same, as a check
+#   tui_raw                        the bytes the pane received so far
+#   assert_restored                shell prompt back, TTY=same, not in the
+#                                  alternate screen, cursor visible
+# Every screen captured is appended to $SDT_TMP/screens.txt (shown when a
+# check fails) so that what scrolled away can still be judged.
+
+TUI_SOCK=""
+TUI_RC=""
+TUI_TERM=""
+TUI_PROMPT='tui-ready$ '
+
+tui_begin() {
+    sdt_need tmux jq
+    TUI_SOCK="$SDT_P"
+    : >"$SDT_TMP/screens.txt"
+}
+
+tui_tmux() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
+
+tui_start() {
+    local cols=$1 rows=$2 term=$3 ns=$4 pid i
+    sdt_need_doctor
+    # A shell with no rc files, a known prompt, only the TERM under test, and
+    # no bracketed paste, so that every escape sequence in the pane's raw
+    # output ($SDT_TMP/raw.out) comes from ssh-doctor.
+    printf 'set enable-bracketed-paste off\n' >"$SDT_TMP/inputrc"
+    tui_tmux new-session -d -s tui -x "$cols" -y "$rows" \
+        "exec ip netns exec $ns env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$SDT_TMP INPUTRC=$SDT_TMP/inputrc TERM=$term PS1='$TUI_PROMPT' bash --norc --noprofile -i" \
+        || sdt_die "tmux new-session"
+    tui_tmux pipe-pane -t tui -o "cat >>$SDT_TMP/raw.out" || sdt_die "tmux pipe-pane"
+    pid=$(tui_tmux display-message -p -t tui '#{pid}') || sdt_die "tmux server pid"
+    SDT_PIDS+=("$pid")
+    TUI_TERM=$term
+    tui_tmux set-option -t tui status off >/dev/null
+    for ((i = 0; i < 50; i++)); do
+        tui_screen | grep -q '^tui-ready\$' && return 0
+        sleep 0.1
+    done
+    sdt_die "the shell in the tmux pane did not start within 5 s"
+}
+
+tui_run() {
+    local a cmd="S0=\$(stty -g); $SSH_DOCTOR"
+    for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
+    cmd+="; echo EXIT=\$?; [ \"\$(stty -g)\" = \"\$S0\" ] && echo TTY=same || echo TTY=changed"
+    sdt_log "tmux: ssh-doctor $* (TERM=$TUI_TERM, $(tui_tmux display-message -p -t tui '#{pane_width}x#{pane_height}'))"
+    tui_tmux send-keys -t tui -l "$cmd"
+    tui_tmux send-keys -t tui Enter
+}
+
+# The visible screen, one line per row, trailing blanks dropped.
+tui_screen() { tui_tmux capture-pane -p -t tui 2>/dev/null; }
+
+# Captures the screen into TUI_SCREEN and the log; returns 0 when it differs
+# from the previous capture.
+tui_capture() {
+    local s
+    s=$(tui_screen)
+    if [ "$s" != "${TUI_SCREEN:-}" ]; then
+        TUI_SCREEN=$s
+        printf -- '----- screen at %s ms -----\n%s\n' "$(( $(date +%s%N) / 1000000 % 1000000 ))" "$s" \
+            >>"$SDT_TMP/screens.txt"
+        return 0
+    fi
+    return 1
+}
+
+tui_wait() {
+    local re=$1 secs=${2:-20} i
+    for ((i = 0; i < secs * 10; i++)); do
+        tui_capture
+        grep -qE -- "$re" <<<"$TUI_SCREEN" && return 0
+        sleep 0.1
+    done
+    sdt_log "waited ${secs} s for /$re/; the screen is:"
+    printf '%s\n' "$TUI_SCREEN" | sed 's/^/    | /'
+    return 1
+}
+
+tui_keys() { tui_tmux send-keys -t tui "$@"; }
+
+tui_raw() { cat "$SDT_TMP/raw.out" 2>/dev/null; }
+
+tui_walk() {
+    local re=$1 secs=${2:-60} i still=0
+    for ((i = 0; i < secs * 10; i++)); do
+        if tui_capture; then
+            still=0
+        else
+            still=$((still + 1))
+        fi
+        grep -qE -- "$re" <<<"$TUI_SCREEN" && return 0
+        # the shell is back: ssh-doctor ended before REGEX showed
+        grep -q '^EXIT=[0-9]' <<<"$TUI_SCREEN" && break
+        if [ "$still" -ge 5 ]; then
+            tui_keys Enter
+            still=0
+        fi
+        sleep 0.1
+    done
+    sdt_log "walked for up to ${secs} s without /$re/; the screen is:"
+    printf '%s\n' "$TUI_SCREEN" | sed 's/^/    | /'
+    return 1
+}
+
+tui_exit() {
+    local secs=${1:-20}
+    TUI_RC=""
+    if tui_wait '^EXIT=[0-9]+' "$secs"; then
+        TUI_RC=$(grep -oE '^EXIT=[0-9]+' <<<"$TUI_SCREEN" | tail -n 1 | cut -d= -f2)
+    fi
+}
+
+tui_seen() {
+    grep -qE -- "$1" "$SDT_TMP/screens.txt" && return 0
+    # what scrolled off a line-mode screen between two captures
+    tui_tmux capture-pane -p -S - -E - -t tui 2>/dev/null | grep -qE -- "$1"
+}
+
+assert_seen() {
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if tui_seen "$1"; then
+        sdt_pass "the screen showed $2"
+    else
+        sdt_fail "expected the screen to show $2 (/$1/)"
+    fi
+}
+
+# assert_tui_exit N WHAT — ssh-doctor's exit status, read from the shell.
+assert_tui_exit() {
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if [ "$TUI_RC" = "$1" ]; then
+        sdt_pass "exit status $1 $2"
+    else
+        sdt_fail "exit status $2: expected $1, got ${TUI_RC:-none (did not end)}"
+    fi
+}
+
+assert_restored() {
+    local flags
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if tui_wait '^TTY=(same|changed)' 5 && tui_wait '^tui-ready\$ ?$' 5; then
+        if grep -q '^TTY=same' <<<"$TUI_SCREEN"; then
+            sdt_pass "the terminal modes are as before (stty -g) and the shell prompt is back"
+        else
+            sdt_fail "the terminal modes changed (stty -g differs after ssh-doctor)"
+        fi
+    else
+        sdt_fail "the shell prompt did not come back"
+    fi
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    flags=$(tui_tmux display-message -p -t tui '#{alternate_on} #{cursor_flag}')
+    if [ "$flags" = "0 1" ]; then
+        sdt_pass "the alternate screen was left and the cursor is visible"
+    else
+        sdt_fail "expected the normal screen with a visible cursor, got alternate_on/cursor_flag '$flags'"
+    fi
+}
+
+# tui_doctor_pid — the PID of ssh-doctor in the pane (the shell's child).
+tui_doctor_pid() {
+    local shell
+    shell=$(tui_tmux display-message -p -t tui '#{pane_pid}')
+    ps -o pid= --ppid "$shell" | head -n 1 | tr -d ' '
+}
+
+# tui_finish — stop the tmux server, then the scenario's verdict. On failure
+# the last screens are shown.
+tui_finish() {
+    if [ "$SDT_FAILS" -gt 0 ]; then
+        printf -- '--- last screens (of %s) ---\n' "$SDT_TMP/screens.txt"
+        tail -n 120 "$SDT_TMP/screens.txt"
+    fi
+    tui_tmux kill-server 2>/dev/null
+    SDT_REPORT="$SDT_TMP/report.json"
+    sdt_finish
+}

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Terminal test: TERM=dumb (no cursor addressing) gets the line mode. A
+# refused target (nothing listens on the server's port 22) is walked to its
+# verdict with Enter in an 80x24 tmux pane.
+# Expected: every step as text with its status in words, the RST as a packet
+# line, the cause in words, the keys at the prompt, exit 1, the terminal as
+# it was.
+#   CLI 192.0.2.1 ==== SRV 192.0.2.2 (no listener)
+. "$(dirname "$0")/lib.sh" || exit 1
+sdt_begin nc
+tui_begin
+topo_direct
+wire_nc "$CLI" "$SRV_ADDR" 22 'Connection refused'
+
+tui_start 80 24 dumb "$CLI"
+tui_run "$SRV_ADDR"
+tui_wait '^Step 1 of [0-9]+: ' 10 || sdt_fail "the first step did not show within 10 s"
+tui_walk '^VERDICT: port_closed' 60 || sdt_fail "the verdict port_closed did not show within 60 s"
+assert_seen '^\[ OK \] Does the name resolve' 'the name step passed, tagged [ OK ]'
+assert_seen '^\[FAIL\] Does anything answer on the port' 'the connect step tagged [FAIL]'
+assert_seen '^  < RST,ACK 192\.0\.2\.2:22 > ' 'the RST as a packet line'
+assert_seen 'nothing listens on port 22' 'the cause in words'
+assert_seen '^Enter: next step, b back, r run again, d details, \? help, s save, q quit$' 'the keys at the prompt'
+SDT_CHECKS=$((SDT_CHECKS + 1))
+if tui_raw | grep -q $'\e'; then
+    sdt_fail "expected no escape sequence on a dumb terminal"
+else
+    sdt_pass "no escape sequence on a dumb terminal"
+fi
+tui_keys Enter
+tui_exit 10
+assert_tui_exit 1 "after the verdict port_closed"
+assert_restored
+tui_finish
