@@ -44,6 +44,7 @@ struct engine {
 
 	/* worker side */
 	struct client_facts facts;
+	struct server_facts sfacts;
 	const struct probe_def **probes;  /* per step, NULL when unknown */
 
 	struct wire *wire;                /* the capture, or NULL */
@@ -154,7 +155,11 @@ void step_evidence(struct step_work *w, const char *fmt, ...)
 	p->line = xstrdup(sb.buf);
 	strv_push_owned(&w->evidence, strbuf_detach(&sb, NULL));
 	strbuf_release(&sb);
-	post(w->e, p);
+	/* a probe run by a unit test has no engine to tell */
+	if (w->e != NULL)
+		post(w->e, p);
+	else
+		pending_free(p);
 }
 
 void step_detail(struct step_work *w, const char *fmt, ...)
@@ -177,13 +182,18 @@ void step_wait(struct step_work *w, int ms, const char *reason)
 	p->step.status = STEP_RUNNING;
 	p->step.wait_ms = ms > 0 ? (uint64_t)ms : 0;
 	p->step.wait_reason = xstrdup(reason ? reason : "");
-	post(w->e, p);
+	if (w->e != NULL)
+		post(w->e, p);
+	else
+		pending_free(p);
 }
 
 bool engine_cancelled(struct engine *e)
 {
 	bool q;
 
+	if (e == NULL)
+		return false;
 	pthread_mutex_lock(&e->lock);
 	q = e->quit;
 	pthread_mutex_unlock(&e->lock);
@@ -258,7 +268,8 @@ static void run_step(struct engine *e, int i)
 
 	if (def == NULL) {
 		step_finish(&w, STEP_SKIP, "this step is not available in this build");
-	} else if (def->run(&w, &e->facts) < 0 && w.status == STEP_PENDING) {
+	} else if ((def->run_server ? def->run_server(&w, &e->sfacts) : def->run(&w, &e->facts)) < 0 &&
+		   w.status == STEP_PENDING) {
 		step_finish(&w, STEP_ERROR, "the probe could not run");
 	}
 	if (w.status == STEP_PENDING || w.status == STEP_RUNNING)
@@ -277,7 +288,10 @@ static void run_verdict(struct engine *e)
 {
 	struct pending *p = pending_new(EV_VERDICT, -1);
 
-	verdict_client(&e->facts, &e->cfg.target, e->assets, e->rep.platform, &p->verdict);
+	if (e->rep.side == SIDE_SERVER)
+		verdict_server(&e->sfacts, &e->cfg.target, e->assets, e->rep.platform, &p->verdict);
+	else
+		verdict_client(&e->facts, &e->cfg.target, e->assets, e->rep.platform, &p->verdict);
 	post(e, p);
 }
 
@@ -355,13 +369,21 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	pthread_cond_init(&e->cond, NULL);
 	e->wake[0] = e->wake[1] = -1;
 	client_facts_init(&e->facts);
+	server_facts_init(&e->sfacts);
 
 	e->rep.side = cfg->side == SIDE_SERVER ? SIDE_SERVER : SIDE_CLIENT;
+	/* auto: the server side when the host is this machine */
+	if (cfg->side == SIDE_AUTO && cfg->replay_file == NULL)
+		e->rep.side = t->host == NULL || server_host_is_local(t->host) == 1 ? SIDE_SERVER : SIDE_CLIENT;
 	e->rep.host = t->host ? printable(t->host, strlen(t->host), false) : NULL;
 	e->rep.port = t->port;
 	e->rep.user = t->user ? printable(t->user, strlen(t->user), false) : NULL;
 	e->rep.platform = xstrdup(platform_name());
 	strv_init(&e->rep.addresses);
+	if (e->rep.side == SIDE_SERVER) {
+		server_facts_setup(&e->sfacts, t, cfg->sshd_config);
+		strv_copy(&e->rep.addresses, &e->sfacts.client_addrs);
+	}
 	verdict_init(&e->rep.verdict);
 	e->rep.capture.outcome = xstrdup("none");
 	if (t->symptom != SYMPTOM_NONE) {
@@ -476,6 +498,7 @@ void engine_free(struct engine *e)
 		free(e->rep.capture.packets[i].summary);
 	free(e->rep.capture.packets);
 	client_facts_release(&e->facts);
+	server_facts_release(&e->sfacts);
 	target_release(&e->cfg.target);
 	if (e->wake[0] >= 0)
 		close(e->wake[0]);

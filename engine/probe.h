@@ -8,6 +8,7 @@
 
 #include "engine/engine.h"
 #include "engine/facts.h"
+#include "engine/server.h"
 
 /* A step being run: the probe fills it; the engine publishes it when done. */
 struct step_work {
@@ -27,6 +28,8 @@ struct probe_def {
 	/* Runs the probe; its findings go into w and the facts. The return value
 	 * is 0, or negative when the probe itself could not run (STEP_ERROR). */
 	int (*run)(struct step_work *w, struct client_facts *f);
+	/* The same for a server step (run is then NULL). */
+	int (*run_server)(struct step_work *w, struct server_facts *f);
 };
 
 const struct probe_def *probe_find(const char *id);
@@ -78,5 +81,18 @@ int probe_banner_run(struct step_work *w, struct client_facts *f);
 int probe_ssh_run(struct step_work *w, struct client_facts *f);
 int probe_altport_run(struct step_work *w, struct client_facts *f);
 int probe_replay_run(struct step_work *w, struct client_facts *f);
+
+/* Server probes, one file each (probe-srv-*.c). A unit test may run one
+ * with w->e NULL: evidence then only collects in w. */
+int probe_srv_package_run(struct step_work *w, struct server_facts *f);
+int probe_srv_service_run(struct step_work *w, struct server_facts *f);
+int probe_srv_config_run(struct step_work *w, struct server_facts *f);
+int probe_srv_listen_run(struct step_work *w, struct server_facts *f);
+int probe_srv_socket_run(struct step_work *w, struct server_facts *f);
+int probe_srv_firewall_run(struct step_work *w, struct server_facts *f);
+int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f);
+int probe_srv_logs_run(struct step_work *w, struct server_facts *f);
+int probe_srv_limits_run(struct step_work *w, struct server_facts *f);
+int probe_srv_selftest_run(struct step_work *w, struct server_facts *f);
 
 #endif

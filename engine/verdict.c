@@ -393,15 +393,66 @@ static char *paragraph(const char *text)
 	return strbuf_detach(&sb, NULL);
 }
 
+void verdict_word(const struct verdict_decision *d, const struct asset_var *vars, size_t nvars,
+		  const struct target *t, const struct assets *a, const char *platform,
+		  struct report_verdict *v)
+{
+	const struct asset_doc *doc;
+	const char *s;
+
+	v->cause = xstrdup(d->cause);
+	v->confidence = xstrdup(d->confidence);
+	doc = assets_cause(a, d->cause);
+	if (doc != NULL) {
+		char *tmp;
+
+		if ((s = asset_doc_get(doc, "summary")) != NULL)
+			v->summary = assets_expand(s, vars, nvars);
+		if ((s = asset_doc_get(doc, "fix")) != NULL) {
+			tmp = assets_expand(s, vars, nvars);
+			v->fix = paragraph(tmp);
+			free(tmp);
+		}
+		if ((s = asset_doc_get_for(doc, "fix_command", platform)) != NULL)
+			v->fix_command = assets_expand(s, vars, nvars);
+		if ((s = asset_doc_get(doc, "prevention")) != NULL) {
+			tmp = assets_expand(s, vars, nvars);
+			push_lines(&v->prevention, tmp);
+			free(tmp);
+		}
+	}
+	if (v->summary == NULL)
+		v->summary = xasprintf("cause: %s", d->cause);
+	if (v->fix == NULL)
+		v->fix = xstrdup("");
+	strv_copy(&v->evidence, &d->evidence);
+	for (size_t i = 0; i < d->alternatives.n; i++) {
+		const struct asset_doc *ad = assets_cause(a, d->alternatives.v[i]);
+
+		strv_push(&v->alternatives, d->alternatives.v[i]);
+		strv_push(&v->alternatives_text, ad && asset_doc_get(ad, "title")
+			  ? asset_doc_get(ad, "title") : d->alternatives.v[i]);
+	}
+	if (t->symptom != SYMPTOM_NONE) {
+		if (strcmp(d->cause, "ok") == 0)
+			v->symptom_match = xasprintf("ssh said \"%s\", but SSH answers from here now: the problem may have passed, or ssh ran from another machine, network or port",
+						     symptom_words(t->symptom));
+		else if ((v->symptom_matches = verdict_symptom_matches(d->cause, t->symptom)))
+			v->symptom_match = xasprintf("this matches what ssh said: \"%s\"",
+						     symptom_words(t->symptom));
+		else
+			v->symptom_match = xasprintf("ssh said \"%s\", which this cause does not produce: the situation may have changed since, or ssh ran from elsewhere",
+						     symptom_words(t->symptom));
+	}
+}
+
 void verdict_client(const struct client_facts *f, const struct target *t,
 		    const struct assets *a, const char *platform, struct report_verdict *v)
 {
 	struct verdict_decision d;
-	const struct asset_doc *doc;
 	const struct addr_facts *addr = NULL;
 	char port[16], altport[16], icmp[160], hops[16], userhost[600];
 	struct asset_var vars[9];
-	const char *s;
 
 	verdict_decision_init(&d);
 	verdict_decide_client(f, t->port, &d);
@@ -428,49 +479,6 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 	vars[7] = (struct asset_var){"userhost", userhost};
 	vars[8] = (struct asset_var){"silence_ms", NULL};
 
-	v->cause = xstrdup(d.cause);
-	v->confidence = xstrdup(d.confidence);
-	doc = assets_cause(a, d.cause);
-	if (doc != NULL) {
-		char *tmp;
-
-		if ((s = asset_doc_get(doc, "summary")) != NULL)
-			v->summary = assets_expand(s, vars, 9);
-		if ((s = asset_doc_get(doc, "fix")) != NULL) {
-			tmp = assets_expand(s, vars, 9);
-			v->fix = paragraph(tmp);
-			free(tmp);
-		}
-		if ((s = asset_doc_get_for(doc, "fix_command", platform)) != NULL)
-			v->fix_command = assets_expand(s, vars, 9);
-		if ((s = asset_doc_get(doc, "prevention")) != NULL) {
-			tmp = assets_expand(s, vars, 9);
-			push_lines(&v->prevention, tmp);
-			free(tmp);
-		}
-	}
-	if (v->summary == NULL)
-		v->summary = xasprintf("cause: %s", d.cause);
-	if (v->fix == NULL)
-		v->fix = xstrdup("");
-	strv_copy(&v->evidence, &d.evidence);
-	for (size_t i = 0; i < d.alternatives.n; i++) {
-		const struct asset_doc *ad = assets_cause(a, d.alternatives.v[i]);
-
-		strv_push(&v->alternatives, d.alternatives.v[i]);
-		strv_push(&v->alternatives_text, ad && asset_doc_get(ad, "title")
-			  ? asset_doc_get(ad, "title") : d.alternatives.v[i]);
-	}
-	if (t->symptom != SYMPTOM_NONE) {
-		if (strcmp(d.cause, "ok") == 0)
-			v->symptom_match = xasprintf("ssh said \"%s\", but SSH answers from here now: the problem may have passed, or ssh ran from another machine, network or port",
-						     symptom_words(t->symptom));
-		else if ((v->symptom_matches = verdict_symptom_matches(d.cause, t->symptom)))
-			v->symptom_match = xasprintf("this matches what ssh said: \"%s\"",
-						     symptom_words(t->symptom));
-		else
-			v->symptom_match = xasprintf("ssh said \"%s\", which this cause does not produce: the situation may have changed since, or ssh ran from elsewhere",
-						     symptom_words(t->symptom));
-	}
+	verdict_word(&d, vars, 9, t, a, platform, v);
 	verdict_decision_release(&d);
 }

@@ -6,6 +6,7 @@
 #include "engine/assets.h"
 #include "engine/engine.h"
 #include "engine/facts.h"
+#include "engine/server.h"
 #include "engine/target.h"
 
 /* The decision alone, before any words: what the rules say. */
@@ -32,5 +33,22 @@ void verdict_release(struct report_verdict *v);
 /* Decides and words the client verdict into v (verdict_init'ed). */
 void verdict_client(const struct client_facts *f, const struct target *t,
 		    const struct assets *a, const char *platform, struct report_verdict *v);
+
+/* The server rules (engine/verdict-server.c), in the order a person checks:
+ * not installed, configuration error, not running, port taken, wrong
+ * address or port, socket activation, firewall, wrappers, limits and bans;
+ * ok when sshd answers on the asked port on the addresses clients use.
+ * Pure: reads only f. Advice (not causes) goes to prevention. */
+void verdict_decide_server(const struct server_facts *f, struct verdict_decision *d,
+			   struct strv *prevention);
+/* Decides and words the server verdict into v (verdict_init'ed). */
+void verdict_server(const struct server_facts *f, const struct target *t,
+		    const struct assets *a, const char *platform, struct report_verdict *v);
+
+/* Words decision d into v (verdict_init'ed) from the cause's asset, with
+ * vars filled into its text, and compares it with t's pasted symptom. */
+void verdict_word(const struct verdict_decision *d, const struct asset_var *vars, size_t nvars,
+		  const struct target *t, const struct assets *a, const char *platform,
+		  struct report_verdict *v);
 
 #endif

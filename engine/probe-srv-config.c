@@ -1,0 +1,259 @@
+/* sshd's configuration: does sshd accept it (`sshd -t`, the file and line of
+ * an error), and what it says (`sshd -T`, the effective values; our own
+ * parser of sshd_config with Include and Match when sshd cannot print
+ * them). Read with the -f, -p and -o of the running sshd, or
+ * --sshd-config. */
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/probe.h"
+
+#define SSHD_T_MS 5000
+#define CONFIG_MAX (1024 * 1024)
+
+static int io_read(void *ctx, const char *path, struct strbuf *out)
+{
+	(void)ctx;
+	return srv_read_file(path, CONFIG_MAX, false, out);
+}
+
+static int io_glob(void *ctx, const char *pattern, struct strv *out)
+{
+	glob_t g;
+	int rc;
+
+	(void)ctx;
+	rc = glob(pattern, 0, NULL, &g);
+	if (rc == GLOB_NOMATCH)
+		return 0;
+	if (rc != 0)
+		return -EIO;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		strv_push(out, g.gl_pathv[i]);
+	globfree(&g);
+	return 0;
+}
+
+/* argv for sshd MODE with the running sshd's own -f, -p and -o. */
+static void sshd_argv(const struct server_facts *f, const struct srv_proc *p, const char *mode,
+		      struct strv *args)
+{
+	strv_push(args, f->sshd_path);
+	strv_push(args, mode);
+	strv_push(args, "-f");
+	strv_push(args, f->config_file);
+	if (p != NULL && p->port > 0)
+		strv_pushf(args, "-p%d", p->port);
+	for (size_t i = 0; p != NULL && i < p->options.n; i++) {
+		strv_push(args, "-o");
+		strv_push(args, p->options.v[i]);
+	}
+}
+
+static int run_args(struct step_work *w, struct strv *args, struct exec_result *r)
+{
+	const char **argv = xcalloc(args->n + 1, sizeof(*argv));
+	int rc;
+
+	for (size_t i = 0; i < args->n; i++)
+		argv[i] = args->v[i];
+	rc = srv_run(w, argv, SSHD_T_MS, r, 400);
+	free(argv);
+	return rc;
+}
+
+static void check_config(struct step_work *w, struct server_facts *f, const struct srv_proc *p)
+{
+	struct strv args;
+	struct exec_result r;
+	struct sshd_check chk;
+	const struct sshd_check_msg *m;
+
+	strv_init(&args);
+	exec_result_init(&r);
+	sshd_check_init(&chk);
+	sshd_argv(f, p, "-t", &args);
+	if (run_args(w, &args, &r) != 0 || r.timed_out) {
+		step_evidence(w, "sshd -t could not run: the configuration was not checked by sshd");
+		goto out;
+	}
+	f->config_checked = true;
+	sshd_check_parse(&chk, r.err.buf, r.err.len);
+	if (r.status == 0) {
+		step_evidence(w, "sshd -t -f %s: the configuration is valid", f->config_file);
+		for (size_t i = 0; i < chk.n; i++)
+			step_evidence(w, "sshd -t warns: %s", chk.v[i].message);
+		goto out;
+	}
+	f->config_error = true;
+	m = sshd_check_first_fatal(&chk);
+	if (m == NULL && chk.n > 0)
+		m = &chk.v[0];
+	if (m != NULL) {
+		f->config_message = xstrdup(m->message);
+		if (m->file) {
+			f->config_error_file = xstrdup(m->file);
+			f->config_error_line = m->line;
+			step_evidence(w, "sshd -t rejects the configuration: %s line %u: %s", m->file, m->line,
+				      m->message);
+		} else {
+			step_evidence(w, "sshd -t rejects the configuration: %s", m->message);
+		}
+	} else {
+		f->config_message = xasprintf("sshd -t exited with status %d", r.status);
+		step_evidence(w, "sshd -t rejects the configuration (exit status %d, no message)", r.status);
+	}
+out:
+	sshd_check_release(&chk);
+	exec_result_release(&r);
+	strv_release(&args);
+}
+
+/* The effective configuration: sshd -T, else our parser. NULL when neither. */
+static struct sshd_config *read_config(struct step_work *w, struct server_facts *f, const struct srv_proc *p)
+{
+	struct sshd_config *cfg = sshd_config_new();
+	struct sshd_config_io io = {io_read, io_glob, NULL};
+	struct strbuf text;
+	int rc;
+
+	if (f->sshd_found && !f->config_error) {
+		struct strv args;
+		struct exec_result r;
+
+		strv_init(&args);
+		exec_result_init(&r);
+		sshd_argv(f, p, "-T", &args);
+		if (run_args(w, &args, &r) == 0 && r.status == 0 &&
+		    sshd_config_parse_dump(cfg, "sshd -T", r.out.buf, r.out.len) == 0 && cfg->nlisten > 0) {
+			f->config_source = xstrdup("sshd -T");
+		} else {
+			sshd_config_free(cfg);
+			cfg = sshd_config_new();
+		}
+		exec_result_release(&r);
+		strv_release(&args);
+		if (f->config_source)
+			return cfg;
+	}
+	strbuf_init(&text);
+	rc = srv_read_file(f->config_file, CONFIG_MAX, false, &text);
+	if (rc != 0) {
+		step_evidence(w, "cannot read %s: %s", f->config_file, strerror(-rc));
+		strbuf_release(&text);
+		sshd_config_free(cfg);
+		return NULL;
+	}
+	sshd_config_parse(cfg, f->config_file, text.buf, text.len, &io);
+	strbuf_release(&text);
+	f->config_source = xstrdup("sshd_config");
+	for (size_t i = 0; i < cfg->nproblems && i < 10; i++)
+		step_evidence(w, "%s line %u: %s", cfg->problems[i].at.file ? cfg->problems[i].at.file : "?",
+			      cfg->problems[i].at.line, cfg->problems[i].message);
+	return cfg;
+}
+
+static bool is_wildcard(const char *host)
+{
+	return strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0 || host[0] == '\0';
+}
+
+static void teach_access(struct step_work *w, const char *kw, const struct sshd_list *l)
+{
+	struct strbuf sb;
+
+	if (l->v.n == 0)
+		return;
+	strbuf_init(&sb);
+	for (size_t i = 0; i < l->v.n; i++)
+		strbuf_addf(&sb, "%s%s", i ? " " : "", l->v.v[i]);
+	step_evidence(w, "%s %s: others can connect, then get \"Permission denied\" (not \"Connection refused\")",
+		      kw, sb.buf);
+	strbuf_release(&sb);
+}
+
+static void take_values(struct step_work *w, struct server_facts *f, const struct sshd_config *cfg)
+{
+	const struct sshd_settings *g = &cfg->global;
+	int pa;
+
+	f->config_read = true;
+	for (size_t i = 0; i < cfg->nlisten; i++) {
+		const struct sshd_listen *l = &cfg->listen[i];
+		bool known = false;
+
+		for (size_t k = 0; k < f->ncfg_ports; k++)
+			known |= f->cfg_ports[k] == l->port;
+		if (!known && f->ncfg_ports < SRV_MAX_PORTS)
+			f->cfg_ports[f->ncfg_ports++] = l->port;
+		strv_pushf(&f->cfg_listen, "%s port %d", l->host, l->port);
+		if (!is_wildcard(l->host) && !srv_addr_in(&f->local_addrs, l->host) &&
+		    !strv_contains(&f->cfg_listen_missing, l->host))
+			strv_push(&f->cfg_listen_missing, l->host);
+	}
+	for (size_t i = 0; i < f->cfg_listen.n; i++)
+		step_evidence(w, "sshd listens on %s (from %s)", f->cfg_listen.v[i], f->config_source);
+	for (size_t i = 0; i < f->cfg_listen_missing.n; i++)
+		step_evidence(w, "ListenAddress %s is not an address of this machine: sshd cannot bind it (\"Cannot assign requested address\"), and clients get \"Connection refused\"",
+			      f->cfg_listen_missing.v[i]);
+	if (g->address_family.value && !str_ieq(g->address_family.value, "any"))
+		step_evidence(w, "AddressFamily %s: clients of the other family get \"Connection refused\"",
+			      g->address_family.value);
+	if (g->permit_root_login.value)
+		f->permit_root_login = xstrdup(g->permit_root_login.value);
+	pa = sshd_setting_bool(&g->password_authentication, 1);
+	f->password_auth = pa == 1 ? SRV_YES : pa == 0 ? SRV_NO : SRV_UNKNOWN;
+	step_evidence(w, "PermitRootLogin %s, PasswordAuthentication %s, MaxAuthTries %d: these decide \"Permission denied\", never \"Connection refused\"",
+		      f->permit_root_login ? f->permit_root_login : "prohibit-password",
+		      srv_tristate_word(f->password_auth), g->max_auth_tries_n);
+	teach_access(w, "AllowUsers", &g->allow_users);
+	teach_access(w, "DenyUsers", &g->deny_users);
+	teach_access(w, "AllowGroups", &g->allow_groups);
+	teach_access(w, "DenyGroups", &g->deny_groups);
+	if (g->max_startups_v.start > 0) {
+		f->maxstartups = g->max_startups_v;
+		f->maxstartups_known = true;
+		step_evidence(w, "MaxStartups %d:%d:%d: past %d unauthenticated connections sshd drops new ones (\"Exceeded MaxStartups\", then closed)",
+			      f->maxstartups.start, f->maxstartups.rate, f->maxstartups.full,
+			      f->maxstartups.start);
+	}
+}
+
+int probe_srv_config_run(struct step_work *w, struct server_facts *f)
+{
+	const struct srv_proc *p = NULL;
+	struct sshd_config *cfg;
+
+	for (size_t i = 0; i < f->nprocs && p == NULL; i++)
+		if (f->procs[i].same_netns)
+			p = &f->procs[i];
+	if (f->sshd_config)
+		f->config_file = xstrdup(f->sshd_config);
+	else if (p != NULL && p->config)
+		f->config_file = xstrdup(p->config);
+	else
+		f->config_file = xstrdup(SSHD_CONFIG_DIR "/sshd_config");
+	step_evidence(w, "the configuration examined: %s%s", f->config_file,
+		      f->sshd_config ? " (--sshd-config)" : p && p->config ? " (the running sshd's -f)" : "");
+	if (f->sshd_found)
+		check_config(w, f, f->sshd_config ? NULL : p);
+	cfg = read_config(w, f, f->sshd_config ? NULL : p);
+	if (cfg != NULL)
+		take_values(w, f, cfg);
+	sshd_config_free(cfg);
+
+	if (f->config_error)
+		step_finish(w, STEP_FAIL, "sshd rejects its configuration: %s", f->config_message);
+	else if (!f->config_read)
+		step_finish(w, STEP_WARN, "the configuration could not be read");
+	else if (f->cfg_listen_missing.n > 0)
+		step_finish(w, STEP_FAIL, "ListenAddress names %s, which this machine does not have",
+			    f->cfg_listen_missing.v[0]);
+	else
+		step_finish(w, STEP_PASS, "the configuration is valid; sshd is told to listen on port %d%s",
+			    f->ncfg_ports ? f->cfg_ports[0] : SSHD_DEFAULT_PORT, f->ncfg_ports > 1 ? " and more" : "");
+	return 0;
+}

@@ -1,0 +1,197 @@
+/* The local firewalls: iptables (legacy or nft back end), nftables, ufw and
+ * firewalld, each asked for its rules and judged for a new connection to
+ * the port from any source. The worst finding is kept, with the rule that
+ * decides (table, chain, rule text) and what a client sees. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/probe.h"
+
+#define FW_MS 5000
+
+static int rank(enum fw_verdict v)
+{
+	switch (v) {
+	case FW_VERDICT_DROPPED:
+	case FW_VERDICT_REJECTED:
+		return 3;
+	case FW_VERDICT_OPEN_SOME:
+		return 2;
+	case FW_VERDICT_UNKNOWN:
+		return 1;
+	case FW_VERDICT_OPEN:
+		return 0;
+	}
+	return 0;
+}
+
+/* Says what res found and keeps it in f when it is worse than what is kept. */
+static void judge(struct step_work *w, struct server_facts *f, const struct fw_result *res, const char *name)
+{
+	const struct fw_rule *r = NULL;
+	char *text;
+
+	if (res->deciding >= 0 && (size_t)res->deciding < res->nrules)
+		r = &res->rules[res->deciding];
+	if (res->verdict == FW_VERDICT_OPEN_SOME && res->blocking >= 0 && (size_t)res->blocking < res->nrules)
+		r = &res->rules[res->blocking];
+	text = r ? xasprintf("%s%s%s: %s", r->table ? r->table : "", r->table ? " " : "",
+			     r->chain ? r->chain : "", r->text ? r->text : "") : NULL;
+	if (!res->active)
+		step_evidence(w, "%s: not active", name);
+	else
+		step_evidence(w, "%s (IPv%d): port %d is %s%s%s", name, res->family, f->port,
+			      fw_verdict_name(res->verdict), text ? ", by " : "", text ? text : "");
+	for (size_t i = 0; i < res->notes.n && i < 3; i++)
+		step_detail(w, "%s: %s", name, res->notes.v[i]);
+	if (res->active && (!f->fw_checked || rank(res->verdict) > rank(f->fw_verdict))) {
+		f->fw_verdict = res->verdict;
+		free(f->fw_name);
+		free(f->fw_rule);
+		free(f->fw_effect);
+		f->fw_name = xstrdup(name);
+		f->fw_rule = text;
+		text = NULL;
+		f->fw_effect = r && r->effect ? xstrdup(r->effect) : NULL;
+	}
+	f->fw_checked = true;
+	free(text);
+}
+
+static bool run_tool(struct step_work *w, const char *name, const char *const args[], struct exec_result *r)
+{
+	char path[256];
+	const char *argv[8];
+	size_t n = 0;
+
+	if (exec_find(name, path, sizeof(path)) != 0)
+		return false;
+	argv[n++] = path;
+	for (size_t i = 0; args[i] != NULL && n < 7; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if (srv_run(w, argv, FW_MS, r, 200) != 0 || r->timed_out) {
+		step_evidence(w, "%s could not run", name);
+		return false;
+	}
+	return true;
+}
+
+static void check_iptables(struct step_work *w, struct server_facts *f, const char *tool,
+			   enum fw_source src, int family, bool *seen)
+{
+	static const char *const none[] = {NULL};
+	struct exec_result r;
+	struct fw_result res;
+	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = family};
+
+	exec_result_init(&r);
+	fw_result_init(&res);
+	if (run_tool(w, tool, none, &r)) {
+		*seen = true;
+		if (r.status != 0)
+			step_evidence(w, "%s failed (exit status %d): needs root", tool, r.status);
+		else if (fw_parse_iptables_save(r.out.buf, r.out.len, src, &q, &res) == 0)
+			judge(w, f, &res, fw_source_name(src));
+	}
+	fw_result_release(&res);
+	exec_result_release(&r);
+}
+
+static void check_nft(struct step_work *w, struct server_facts *f, bool *seen)
+{
+	static const char *const args[] = {"-j", "list", "ruleset", NULL};
+	struct exec_result r;
+
+	exec_result_init(&r);
+	if (run_tool(w, "nft", args, &r)) {
+		*seen = true;
+		for (int fam = 4; fam <= 6 && r.status == 0; fam += 2) {
+			struct fw_result res;
+			struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = fam};
+
+			fw_result_init(&res);
+			if (fw_parse_nft_json(r.out.buf, r.out.len, &q, &res) == 0)
+				judge(w, f, &res, "nftables");
+			fw_result_release(&res);
+		}
+		if (r.status != 0)
+			step_evidence(w, "nft failed (exit status %d): needs root", r.status);
+	}
+	exec_result_release(&r);
+}
+
+static void check_ufw(struct step_work *w, struct server_facts *f, bool *seen)
+{
+	static const char *const args[] = {"status", "verbose", NULL};
+	struct exec_result r;
+	struct fw_result res;
+	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = 4};
+
+	exec_result_init(&r);
+	fw_result_init(&res);
+	if (run_tool(w, "ufw", args, &r)) {
+		*seen = true;
+		if (fw_parse_ufw_status(r.out.buf, r.out.len, &q, &res) == 0)
+			judge(w, f, &res, "ufw");
+	}
+	fw_result_release(&res);
+	exec_result_release(&r);
+}
+
+static void check_firewalld(struct step_work *w, struct server_facts *f, bool *seen)
+{
+	static const char *const args[] = {"--list-all", NULL};
+	struct exec_result r;
+	struct fw_result res;
+	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = 4};
+
+	exec_result_init(&r);
+	fw_result_init(&res);
+	if (run_tool(w, "firewall-cmd", args, &r)) {
+		*seen = true;
+		if (fw_parse_firewalld(r.out.buf, r.out.len, &q, &res) == 0)
+			judge(w, f, &res, "firewalld");
+	}
+	fw_result_release(&res);
+	exec_result_release(&r);
+}
+
+int probe_srv_firewall_run(struct step_work *w, struct server_facts *f)
+{
+	bool seen = false;
+
+	check_iptables(w, f, "iptables-save", FW_SRC_IPTABLES, 4, &seen);
+	check_iptables(w, f, "ip6tables-save", FW_SRC_IP6TABLES, 6, &seen);
+	check_nft(w, f, &seen);
+	check_ufw(w, f, &seen);
+	check_firewalld(w, f, &seen);
+	if (!seen) {
+		step_finish(w, STEP_SKIP, "no firewall tool (iptables, nft, ufw, firewall-cmd) is installed");
+		return 0;
+	}
+	if (!f->fw_checked) {
+		step_finish(w, STEP_WARN, "the firewall rules could not be read");
+		return 0;
+	}
+	switch (f->fw_verdict) {
+	case FW_VERDICT_DROPPED:
+	case FW_VERDICT_REJECTED:
+		step_finish(w, STEP_FAIL, "%s %s port %d: %s", f->fw_name,
+			    f->fw_verdict == FW_VERDICT_DROPPED ? "drops" : "rejects", f->port,
+			    f->fw_rule ? f->fw_rule : "its policy");
+		break;
+	case FW_VERDICT_OPEN_SOME:
+		step_finish(w, STEP_WARN, "%s lets only some sources reach port %d: %s", f->fw_name, f->port,
+			    f->fw_rule ? f->fw_rule : "its policy");
+		break;
+	case FW_VERDICT_UNKNOWN:
+		step_finish(w, STEP_WARN, "the rules do not say alone whether port %d is open (see details)", f->port);
+		break;
+	case FW_VERDICT_OPEN:
+		step_finish(w, STEP_PASS, "no local firewall rule blocks port %d", f->port);
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,97 @@
+/* Limits and bans: how many connections wait at sshd's port against
+ * MaxStartups (past its first number sshd starts dropping new ones with
+ * "Exceeded MaxStartups"), and which addresses fail2ban holds banned. */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/probe.h"
+
+#define F2B_MS 5000
+
+static bool sshd_port(const struct server_facts *f, int port)
+{
+	for (size_t i = 0; i < f->nlisteners; i++)
+		if (f->listeners[i].is_sshd && f->listeners[i].port == port)
+			return true;
+	return false;
+}
+
+static void count_connections(struct step_work *w, struct server_facts *f)
+{
+	struct srv_sock_list l;
+	uint32_t states = (1u << TCP_ESTABLISHED) | (1u << TCP_SYN_RECV);
+	int n = 0;
+
+	srv_sock_list_init(&l);
+	if (srv_diag_tcp(AF_INET, states, &l) != 0 && srv_diag_tcp(AF_INET6, states, &l) != 0) {
+		step_evidence(w, "the kernel's sock_diag did not answer: open connections not counted");
+		srv_sock_list_release(&l);
+		return;
+	}
+	srv_diag_tcp(AF_INET6, states, &l);
+	for (size_t i = 0; i < l.n; i++)
+		if (sshd_port(f, l.v[i].port))
+			n++;
+	srv_sock_list_release(&l);
+	f->unauth_conns = n;
+	step_evidence(w, "%d connection(s) open to sshd's port(s), those being authenticated and those logged in", n);
+	if (f->maxstartups_known)
+		step_evidence(w, "MaxStartups %d:%d:%d: with %d or more waiting for authentication, sshd drops new connections",
+			      f->maxstartups.start, f->maxstartups.rate, f->maxstartups.full, f->maxstartups.start);
+}
+
+static void ask_fail2ban(struct step_work *w, struct server_facts *f)
+{
+	char path[256];
+	const char *argv[] = {path, "status", "sshd", NULL};
+	struct exec_result r;
+	struct svc_fail2ban fb;
+	struct strbuf both;
+
+	if (exec_find("fail2ban-client", path, sizeof(path)) != 0) {
+		step_evidence(w, "fail2ban: not installed");
+		return;
+	}
+	exec_result_init(&r);
+	svc_fail2ban_init(&fb);
+	strbuf_init(&both);
+	if (srv_run(w, argv, F2B_MS, &r, 50) == 0) {
+		strbuf_add(&both, r.out.buf, r.out.len);
+		strbuf_add(&both, r.err.buf, r.err.len);
+		if (svc_parse_fail2ban_status(both.buf, both.len, &fb) == 0) {
+			f->f2b_checked = true;
+			if (!fb.running)
+				step_evidence(w, "fail2ban: installed, not running");
+			else if (!fb.jail_found)
+				step_evidence(w, "fail2ban: no sshd jail");
+			else
+				step_evidence(w, "fail2ban: jail sshd holds %ld banned address(es)", fb.currently_banned);
+			for (size_t i = 0; i < fb.banned.n; i++)
+				strv_push(&f->banned, fb.banned.v[i]);
+		}
+	}
+	strbuf_release(&both);
+	svc_fail2ban_release(&fb);
+	exec_result_release(&r);
+}
+
+int probe_srv_limits_run(struct step_work *w, struct server_facts *f)
+{
+	char path[256];
+
+	count_connections(w, f);
+	ask_fail2ban(w, f);
+	if (exec_find("sshguard", path, sizeof(path)) == 0)
+		step_evidence(w, "sshguard is installed: its blocks show in the firewall step");
+	if (f->banned.n > 0)
+		step_finish(w, STEP_WARN, "%zu address(es) are banned from SSH (first: %s)", f->banned.n, f->banned.v[0]);
+	else if (f->maxstartups_known && f->unauth_conns >= f->maxstartups.start)
+		step_finish(w, STEP_FAIL, "%d connections wait at sshd's port: MaxStartups (%d) is reached",
+			    f->unauth_conns, f->maxstartups.start);
+	else
+		step_finish(w, STEP_PASS, "below sshd's connection limit, and nobody is banned");
+	return 0;
+}

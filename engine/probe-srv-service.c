@@ -1,0 +1,231 @@
+/* Is sshd running? systemd's word when systemd is PID 1 and reachable; in
+ * any case the sshd processes themselves, kept only when they run in this
+ * network namespace (a container's or a test host's sshd serves another
+ * network), with what their command line says: -f, -p, -o, -E. */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/probe.h"
+
+#define SYSTEMCTL_MS 5000
+
+static void read_small(const char *path, struct strbuf *out)
+{
+	srv_read_file(path, 64 * 1024, false, out);
+}
+
+static bool same_netns(long pid, const char *self)
+{
+	char path[64], buf[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strcmp(buf, self) == 0;
+}
+
+static bool comm_is_sshd(long pid)
+{
+	char path[64];
+	struct strbuf sb;
+	bool yes;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	strbuf_init(&sb);
+	read_small(path, &sb);
+	yes = strcmp(str_trim(sb.buf), "sshd") == 0;
+	strbuf_release(&sb);
+	return yes;
+}
+
+static long parent_of(long pid)
+{
+	char path[64];
+	struct strbuf sb;
+	const char *p;
+	long ppid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	strbuf_init(&sb);
+	read_small(path, &sb);
+	if ((p = strstr(sb.buf, "\nPPid:")) != NULL)
+		ppid = strtol(p + 6, NULL, 10);
+	strbuf_release(&sb);
+	return ppid;
+}
+
+/* sshd rewrites its command line ("sshd: /usr/sbin/sshd -D -f F [listener]
+ * 0 of 10-100 startups"): turn that back into NUL-separated words. */
+static void cmdline_words(struct strbuf *cmd)
+{
+	const char *lead = "sshd: ";
+	size_t skip = strlen(lead);
+	char *end;
+
+	/* one word only (no NUL inside), starting with the title */
+	if (!str_starts_with(cmd->buf, lead) || strlen(cmd->buf) + 1 < cmd->len)
+		return;
+	memmove(cmd->buf, cmd->buf + skip, strlen(cmd->buf + skip) + 1);
+	if ((end = strstr(cmd->buf, " [listener]")) != NULL)
+		*end = '\0';
+	cmd->len = strlen(cmd->buf);
+	for (size_t i = 0; i < cmd->len; i++)
+		if (cmd->buf[i] == ' ')
+			cmd->buf[i] = '\0';
+}
+
+static void scan_processes(struct step_work *w, struct server_facts *f)
+{
+	char self[64];
+	ssize_t n = readlink("/proc/self/ns/net", self, sizeof(self) - 1);
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	size_t elsewhere = 0;
+
+	self[n > 0 ? n : 0] = '\0';
+	if (d == NULL) {
+		step_evidence(w, "cannot read /proc: the sshd processes are not known");
+		return;
+	}
+	while ((de = readdir(d)) != NULL && f->nprocs < SRV_MAX_PROCS) {
+		char path[64];
+		struct strbuf cmd, comm;
+		struct srv_proc *p;
+		struct stat st;
+		long pid;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = strtol(de->d_name, NULL, 10);
+		if (!comm_is_sshd(pid) || comm_is_sshd(parent_of(pid)))
+			continue;
+		if (!same_netns(pid, self)) {
+			elsewhere++;
+			continue;
+		}
+		p = &f->procs[f->nprocs++];
+		p->pid = pid;
+		p->same_netns = true;
+		strbuf_init(&cmd);
+		strbuf_init(&comm);
+		snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+		read_small(path, &cmd);
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		read_small(path, &comm);
+		p->cmdline = svc_proc_cmdline(comm.buf, comm.len, cmd.buf, cmd.len);
+		cmdline_words(&cmd);
+		srv_proc_parse_args(p, cmd.buf, cmd.len);
+		snprintf(path, sizeof(path), "/proc/%ld/fd/2", pid);
+		p->stderr_is_file = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+		strbuf_release(&cmd);
+		strbuf_release(&comm);
+		f->nrunning_here++;
+		step_evidence(w, "sshd runs here: pid %ld, %s", pid, p->cmdline);
+		if (p->config)
+			step_evidence(w, "pid %ld reads its configuration from %s (-f)", pid, p->config);
+		if (p->port)
+			step_evidence(w, "pid %ld was told its port on the command line: -p %d", pid, p->port);
+		for (size_t i = 0; i < p->options.n; i++)
+			step_evidence(w, "pid %ld has an option on its command line: -o %s", pid, p->options.v[i]);
+		if (p->logfile)
+			step_evidence(w, "pid %ld writes its log to %s (-E)", pid, p->logfile);
+		else if (p->stderr_is_file)
+			step_evidence(w, "pid %ld writes its log to a file (its standard error)", pid);
+	}
+	closedir(d);
+	if (elsewhere)
+		step_evidence(w, "%zu sshd process(es) run in other network namespaces (containers, test hosts): they do not serve this network",
+			      elsewhere);
+}
+
+static void ask_systemd(struct step_work *w, struct server_facts *f)
+{
+	char path[256];
+	const char *argv[] = {path, "show", "ssh.service", "sshd.service", "ssh.socket",
+			      "-p", "Id,LoadState,ActiveState,SubState,UnitFileState,Result,MainPID,ExecMainStatus,Listen,TriggeredBy",
+			      NULL};
+	struct exec_result r;
+	struct svc_unit_list ul;
+
+	if (exec_find("systemctl", path, sizeof(path)) != 0) {
+		step_evidence(w, "systemd runs, but systemctl is not installed");
+		return;
+	}
+	exec_result_init(&r);
+	svc_unit_list_init(&ul);
+	if (srv_run(w, argv, SYSTEMCTL_MS, &r, 60) == 0 &&
+	    svc_parse_systemctl_show(r.out.buf, r.out.len, &ul) == 0) {
+		const char *ids[] = {"ssh.service", "sshd.service"};
+		const struct svc_unit *sock = svc_unit_list_find(&ul, "ssh.socket");
+
+		for (size_t i = 0; i < 2 && !f->unit_found; i++) {
+			const struct svc_unit *u = svc_unit_list_find(&ul, ids[i]);
+			bool bad;
+
+			if (u == NULL || svc_unit_is_missing(u))
+				continue;
+			f->unit_found = true;
+			f->unit = xstrdup(ids[i]);
+			f->unit_active = svc_unit_is_active(u);
+			if (u->unit_file_state)
+				f->unit_enabled = strcmp(u->unit_file_state, "enabled") == 0 ? SRV_YES : SRV_NO;
+			bad = u->result && strcmp(u->result, "success") != 0;
+			f->unit_state = xasprintf("%s%s%s%s%s%s", u->active_state ? u->active_state : "unknown",
+						  u->sub_state ? " (" : "", u->sub_state ? u->sub_state : "",
+						  bad ? ", " : "", bad ? u->result : "", u->sub_state ? ")" : "");
+			step_evidence(w, "systemd: %s is %s, %s at boot", ids[i], f->unit_state,
+				      f->unit_enabled == SRV_YES ? "enabled" : f->unit_enabled == SRV_NO
+				      ? "not enabled" : "unknown whether enabled");
+		}
+		if (sock && !svc_unit_is_missing(sock) && svc_unit_is_active(sock)) {
+			f->socket_active = true;
+			for (size_t i = 0; i < sock->nlisten && f->nsocket_ports < SRV_MAX_PORTS; i++)
+				if (sock->listen[i].port)
+					f->socket_ports[f->nsocket_ports++] = sock->listen[i].port;
+		}
+		if (!f->unit_found)
+			step_evidence(w, "systemd knows no ssh.service or sshd.service");
+	} else {
+		step_evidence(w, "systemctl show did not answer: the service state is not known");
+	}
+	svc_unit_list_release(&ul);
+	exec_result_release(&r);
+}
+
+int probe_srv_service_run(struct step_work *w, struct server_facts *f)
+{
+	struct strbuf comm;
+
+	strbuf_init(&comm);
+	srv_read_file("/proc/1/comm", 256, false, &comm);
+	f->manager = svc_manager_from_comm(comm.buf, comm.len);
+	f->systemd = f->manager == SVC_MGR_SYSTEMD && access("/run/systemd/system", F_OK) == 0;
+	step_evidence(w, "PID 1 is %s%s%s: %s", str_trim(comm.buf)[0] ? "\"" : "",
+		      str_trim(comm.buf), str_trim(comm.buf)[0] ? "\"" : "unknown",
+		      f->systemd ? "systemd manages the services"
+		      : f->manager == SVC_MGR_UNKNOWN ? "no service manager we know; sshd runs only if something started it"
+		      : svc_manager_supervises(f->manager) ? "a service manager without systemctl"
+		      : "a minimal init: nothing starts sshd unless the entrypoint does");
+	strbuf_release(&comm);
+	if (f->systemd)
+		ask_systemd(w, f);
+	scan_processes(w, f);
+
+	if (f->nrunning_here > 0)
+		step_finish(w, STEP_PASS, "sshd is running (pid %ld)", f->procs[0].pid);
+	else if (f->socket_active)
+		step_finish(w, STEP_PASS, "ssh.socket listens: systemd starts sshd for each connection");
+	else if (f->unit_found)
+		step_finish(w, STEP_FAIL, "sshd is not running: %s is %s", f->unit, f->unit_state);
+	else
+		step_finish(w, STEP_FAIL, "no sshd process runs in this network namespace");
+	return 0;
+}

@@ -1,0 +1,376 @@
+/* The server facts and the helpers the server probes share. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/probe.h"
+#include "engine/server.h"
+
+void server_facts_init(struct server_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->port = SSHD_DEFAULT_PORT;
+	strv_init(&f->client_addrs);
+	strv_init(&f->local_addrs);
+	strv_init(&f->cfg_listen);
+	strv_init(&f->cfg_listen_missing);
+	strv_init(&f->banned);
+	strv_init(&f->test_log);
+	strv_init(&f->log_files);
+	f->pkg_state = SVC_PKG_UNKNOWN;
+	f->unit_enabled = SRV_UNKNOWN;
+	f->password_auth = SRV_UNKNOWN;
+	f->libwrap = SRV_UNKNOWN;
+	f->unauth_conns = -1;
+	for (size_t i = 0; i < SRV_MAX_PROCS; i++)
+		strv_init(&f->procs[i].options);
+}
+
+static void srv_proc_release(struct srv_proc *p)
+{
+	free(p->cmdline);
+	free(p->config);
+	free(p->logfile);
+	strv_release(&p->options);
+	memset(p, 0, sizeof(*p));
+	strv_init(&p->options);
+}
+
+void server_facts_release(struct server_facts *f)
+{
+	free(f->sshd_config);
+	strv_release(&f->client_addrs);
+	strv_release(&f->local_addrs);
+	free(f->pkg_version);
+	free(f->pkg_tool);
+	free(f->unit);
+	free(f->unit_state);
+	for (size_t i = 0; i < SRV_MAX_PROCS; i++)
+		srv_proc_release(&f->procs[i]);
+	free(f->config_file);
+	free(f->config_message);
+	free(f->config_error_file);
+	free(f->config_source);
+	strv_release(&f->cfg_listen);
+	strv_release(&f->cfg_listen_missing);
+	free(f->permit_root_login);
+	free(f->listen_source);
+	free(f->fw_name);
+	free(f->fw_rule);
+	free(f->fw_effect);
+	free(f->wrap_rule);
+	free(f->wrap_client);
+	free(f->log_bind_failed);
+	strv_release(&f->banned);
+	strv_release(&f->log_files);
+	for (size_t i = 0; i < f->ntests; i++)
+		free(f->tests[i].banner_text);
+	strv_release(&f->test_log);
+	server_facts_init(f);
+}
+
+/* Appends the numeric addresses host resolves to. */
+static void resolve_into(const char *host, struct strv *out)
+{
+	struct addrinfo hints, *res = NULL, *p;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return;
+	for (p = res; p != NULL; p = p->ai_next) {
+		char text[INET6_ADDRSTRLEN];
+		const void *a;
+
+		if (p->ai_family == AF_INET)
+			a = &((const struct sockaddr_in *)(const void *)p->ai_addr)->sin_addr;
+		else if (p->ai_family == AF_INET6)
+			a = &((const struct sockaddr_in6 *)(const void *)p->ai_addr)->sin6_addr;
+		else
+			continue;
+		if (inet_ntop(p->ai_family, a, text, sizeof(text)) != NULL && !strv_contains(out, text))
+			strv_push(out, text);
+	}
+	freeaddrinfo(res);
+}
+
+static bool is_loopback(const char *addr)
+{
+	return str_starts_with(addr, "127.") || strcmp(addr, "::1") == 0;
+}
+
+void server_facts_setup(struct server_facts *f, const struct target *t, const char *sshd_config)
+{
+	f->port = t->port > 0 ? t->port : SSHD_DEFAULT_PORT;
+	f->port_given = t->port_given;
+	free(f->sshd_config);
+	f->sshd_config = sshd_config ? xstrdup(sshd_config) : NULL;
+	strv_release(&f->local_addrs);
+	strv_release(&f->client_addrs);
+	srv_local_addresses(&f->local_addrs);
+	if (t->host != NULL) {
+		resolve_into(t->host, &f->client_addrs);
+		return;
+	}
+	for (size_t i = 0; i < f->local_addrs.n; i++)
+		if (!is_loopback(f->local_addrs.v[i]))
+			strv_push(&f->client_addrs, f->local_addrs.v[i]);
+	for (size_t i = 0; f->client_addrs.n == 0 && i < f->local_addrs.n; i++)
+		strv_push(&f->client_addrs, f->local_addrs.v[i]);
+	if (f->client_addrs.n == 0)
+		strv_push(&f->client_addrs, "127.0.0.1");
+}
+
+const char *srv_tristate_word(enum srv_tristate t)
+{
+	return t == SRV_YES ? "yes" : t == SRV_NO ? "no" : "unknown";
+}
+
+int srv_read_file(const char *path, size_t max, bool tail, struct strbuf *out)
+{
+	char buf[8192];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	size_t got = 0;
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if (tail && st.st_size > 0 && (size_t)st.st_size > max)
+		(void)lseek(fd, st.st_size - (off_t)max, SEEK_SET);
+	while (got < max) {
+		size_t want = max - got < sizeof(buf) ? max - got : sizeof(buf);
+		ssize_t n = read(fd, buf, want);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		strbuf_add(out, buf, (size_t)n);
+		got += (size_t)n;
+	}
+out:
+	close(fd);
+	return rc;
+}
+
+int srv_local_addresses(struct strv *list)
+{
+	struct ifaddrs *ifa, *p;
+
+	if (getifaddrs(&ifa) != 0)
+		return -1;
+	for (p = ifa; p != NULL; p = p->ifa_next) {
+		char text[INET6_ADDRSTRLEN];
+		const void *a;
+
+		if (p->ifa_addr == NULL || !(p->ifa_flags & IFF_UP))
+			continue;
+		if (p->ifa_addr->sa_family == AF_INET) {
+			a = &((const struct sockaddr_in *)(const void *)p->ifa_addr)->sin_addr;
+		} else if (p->ifa_addr->sa_family == AF_INET6) {
+			const struct in6_addr *a6 = &((const struct sockaddr_in6 *)(const void *)p->ifa_addr)->sin6_addr;
+
+			if (IN6_IS_ADDR_LINKLOCAL(a6))
+				continue;
+			a = a6;
+		} else {
+			continue;
+		}
+		if (inet_ntop(p->ifa_addr->sa_family, a, text, sizeof(text)) != NULL &&
+		    !strv_contains(list, text))
+			strv_push(list, text);
+	}
+	freeifaddrs(ifa);
+	return 0;
+}
+
+/* Parses text into 16 bytes (IPv4 as ::ffff:a.b.c.d) so forms compare equal. */
+static bool addr_key(const char *text, unsigned char key[16])
+{
+	struct in_addr a4;
+
+	memset(key, 0, 16);
+	if (inet_pton(AF_INET, text, &a4) == 1) {
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &a4, 4);
+		return true;
+	}
+	return inet_pton(AF_INET6, text, key) == 1;
+}
+
+bool srv_addr_in(const struct strv *list, const char *addr)
+{
+	unsigned char a[16], b[16];
+
+	if (!addr_key(addr, a))
+		return false;
+	for (size_t i = 0; i < list->n; i++)
+		if (addr_key(list->v[i], b) && memcmp(a, b, 16) == 0)
+			return true;
+	return false;
+}
+
+bool server_addrs_are_local(const struct strv *resolved, const struct strv *local)
+{
+	for (size_t i = 0; i < resolved->n; i++)
+		if (srv_addr_in(local, resolved->v[i]))
+			return true;
+	return false;
+}
+
+int server_host_is_local(const char *host)
+{
+	struct strv resolved, local;
+	int rc;
+
+	strv_init(&resolved);
+	strv_init(&local);
+	resolve_into(host, &resolved);
+	srv_local_addresses(&local);
+	rc = resolved.n == 0 ? -1 : server_addrs_are_local(&resolved, &local) ? 1 : 0;
+	strv_release(&resolved);
+	strv_release(&local);
+	return rc;
+}
+
+void srv_proc_parse_args(struct srv_proc *p, const char *cmdline, size_t len)
+{
+	struct strv argv;
+	size_t i = 0;
+
+	strv_init(&argv);
+	while (i < len) {
+		size_t n = strnlen(cmdline + i, len - i);
+
+		strv_push_owned(&argv, printable(cmdline + i, n, true));
+		i += n + 1;
+	}
+	for (size_t k = 1; k < argv.n; k++) {
+		const char *a = argv.v[k];
+		/* sshd's getopt: flags may be bundled ("-De"), an option's value
+		 * follows it at once ("-p2222") or as the next word */
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		for (size_t c = 1; a[c] != '\0'; c++) {
+			char opt = a[c];
+			const char *val;
+
+			/* the options of sshd(8) that take a value */
+			if (strchr("cCEfghkopu", opt) == NULL)
+				continue;
+			val = a[c + 1] ? a + c + 1 : (k + 1 < argv.n ? argv.v[++k] : NULL);
+			if (val == NULL)
+				break;
+			if (opt == 'f') {
+				free(p->config);
+				p->config = xstrdup(val);
+			} else if (opt == 'p') {
+				p->port = atoi(val);
+			} else if (opt == 'o') {
+				strv_push(&p->options, val);
+			} else if (opt == 'E') {
+				free(p->logfile);
+				p->logfile = xstrdup(val);
+			}
+			break;
+		}
+	}
+	strv_release(&argv);
+}
+
+/* Whether listener l accepts a connection to addr (an exact address, or a
+ * wildcard of the family; a dual-stack :: takes IPv4 too). */
+static bool listener_accepts(const struct srv_listener *l, const char *addr)
+{
+	bool v4 = strchr(addr, ':') == NULL;
+	unsigned char a[16], b[16];
+
+	if (l->wildcard) {
+		if (l->family == 4)
+			return v4;
+		return !v4 || (l->v6only_known && !l->v6only);
+	}
+	return addr_key(addr, a) && addr_key(l->addr, b) && memcmp(a, b, 16) == 0;
+}
+
+const struct srv_listener *srv_listener_for(const struct server_facts *f, const char *addr, int port)
+{
+	for (size_t i = 0; i < f->nlisteners; i++)
+		if (f->listeners[i].port == port && listener_accepts(&f->listeners[i], addr))
+			return &f->listeners[i];
+	return NULL;
+}
+
+const struct srv_listener *srv_listener_on(const struct server_facts *f, int port)
+{
+	for (size_t i = 0; i < f->nlisteners; i++)
+		if (f->listeners[i].port == port)
+			return &f->listeners[i];
+	return NULL;
+}
+
+void srv_detail_text(struct step_work *w, const char *prefix, const char *text, size_t len,
+		     size_t max_lines)
+{
+	size_t i = 0, lines = 0;
+
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
+		char *p;
+
+		if (lines++ == max_lines) {
+			step_detail(w, "%s... (more lines not shown)", prefix);
+			return;
+		}
+		p = printable(text + i, n, true);
+		step_detail(w, "%s%s", prefix, p);
+		free(p);
+		i += n + 1;
+	}
+}
+
+int srv_run(struct step_work *w, const char *const argv[], int timeout_ms, struct exec_result *r,
+	    size_t max_lines)
+{
+	struct strbuf cmd;
+	int rc;
+
+	strbuf_init(&cmd);
+	for (size_t i = 0; argv[i] != NULL; i++)
+		strbuf_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
+	rc = exec_run(argv, timeout_ms, EXEC_DEFAULT_MAX_OUTPUT, r);
+	srv_detail_text(w, "$ ", cmd.buf, cmd.len, 1);
+	if (rc < 0) {
+		step_detail(w, "  could not run: %s", strerror(-rc));
+	} else {
+		srv_detail_text(w, "  ", r->out.buf, r->out.len, max_lines);
+		srv_detail_text(w, "  stderr: ", r->err.buf, r->err.len, max_lines);
+		if (r->timed_out)
+			step_detail(w, "  (stopped after %d ms)", timeout_ms);
+		else
+			step_detail(w, "  (exit status %d)", r->status);
+	}
+	strbuf_release(&cmd);
+	return rc;
+}

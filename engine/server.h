@@ -1,0 +1,224 @@
+/* What the server-side probes found about this machine as an SSH server, as
+ * data the server verdict reads (verdict_decide_server is a pure function of
+ * these facts), and the small helpers the server probes share. Filled on the
+ * engine's worker thread, one step after another. */
+#ifndef SSHD_SERVER_H
+#define SSHD_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/exec.h"
+#include "engine/facts.h"
+#include "engine/parse-firewall.h"
+#include "engine/parse-service.h"
+#include "engine/parse-sshd-config.h"
+#include "engine/target.h"
+#include "engine/util.h"
+
+#define SRV_MAX_PROCS 16
+#define SRV_MAX_LISTEN 64
+#define SRV_MAX_TESTS 16
+#define SRV_MAX_PORTS 16
+
+/* One sshd process that listens for connections (not a per-connection child). */
+struct srv_proc {
+	long pid;
+	char *cmdline;          /* printable */
+	char *config;           /* its -f FILE, or NULL (the default file) */
+	int port;               /* its -p N, or 0 */
+	struct strv options;    /* its -o KEY=VALUE, in order */
+	char *logfile;          /* its -E FILE, or NULL */
+	bool stderr_is_file;    /* /proc/PID/fd/2 is a regular file: its log */
+	bool same_netns;        /* it runs in this network namespace */
+};
+
+/* One listening TCP socket of this network namespace. */
+struct srv_listener {
+	int family;             /* 4 or 6 */
+	char addr[48];          /* "0.0.0.0", "::", "127.0.0.1" */
+	int port;
+	bool wildcard;
+	bool v6only;            /* an IPv6 socket that refuses IPv4 (known from sock_diag) */
+	bool v6only_known;
+	unsigned long inode;
+	long pid;               /* owner, 0 when not found */
+	char comm[32];          /* owner's name, "" when not found */
+	bool is_sshd;
+};
+
+/* One connection of the self-test. */
+struct srv_test {
+	char addr[64];
+	int port;
+	enum tcp_result tcp;
+	enum banner_result banner;
+	char *banner_text;      /* printable, or NULL */
+};
+
+enum srv_tristate { SRV_UNKNOWN = -1, SRV_NO = 0, SRV_YES = 1 };
+
+struct server_facts {
+	/* what was asked */
+	int port;               /* -p, or 22 */
+	bool port_given;
+	char *sshd_config;      /* --sshd-config, or NULL */
+	struct strv client_addrs;   /* the addresses clients use */
+	struct strv local_addrs;    /* every address of this machine, this namespace */
+
+	/* package */
+	bool pkg_checked;
+	enum svc_pkg_state pkg_state;
+	char *pkg_version;      /* printable, or NULL */
+	char *pkg_tool;         /* "dpkg-query", "rpm", or NULL */
+	bool sshd_found;        /* an sshd binary exists */
+	char sshd_path[256];
+
+	/* service */
+	enum svc_manager manager;
+	bool systemd;           /* systemd is PID 1 and reachable */
+	bool unit_found;        /* ssh.service / sshd.service known to systemd */
+	char *unit;             /* its id */
+	bool unit_active;
+	enum srv_tristate unit_enabled;
+	char *unit_state;       /* "failed (exit-code)", printable, or NULL */
+	bool socket_active;     /* ssh.socket listens (socket activation) */
+	int socket_ports[SRV_MAX_PORTS];
+	size_t nsocket_ports;
+	struct srv_proc procs[SRV_MAX_PROCS];
+	size_t nprocs;
+	size_t nrunning_here;   /* listening sshd processes in this namespace */
+
+	/* configuration */
+	char *config_file;      /* the file examined */
+	bool config_checked;    /* sshd -t could run */
+	bool config_error;      /* sshd -t rejects it */
+	char *config_message;   /* its first fatal message, printable */
+	char *config_error_file;
+	unsigned config_error_line;
+	bool config_read;       /* the effective values below are known */
+	char *config_source;    /* "sshd -T" or "sshd_config" */
+	int cfg_ports[SRV_MAX_PORTS];
+	size_t ncfg_ports;
+	struct strv cfg_listen;         /* "ADDR port N" sockets sshd opens */
+	struct strv cfg_listen_missing; /* ListenAddress addresses not on this machine */
+	char *permit_root_login;
+	enum srv_tristate password_auth;
+	struct sshd_maxstartups maxstartups;
+	bool maxstartups_known;
+
+	/* listeners */
+	bool listen_checked;
+	char *listen_source;    /* "sock_diag" or "/proc/net/tcp" */
+	struct srv_listener listeners[SRV_MAX_LISTEN];
+	size_t nlisteners;
+
+	/* firewall */
+	bool fw_checked;
+	enum fw_verdict fw_verdict;     /* the worst found */
+	char *fw_name;          /* "iptables", "nftables", ... */
+	char *fw_rule;          /* "filter INPUT: -A INPUT ... -j DROP" */
+	char *fw_effect;        /* what a client sees */
+
+	/* TCP wrappers */
+	bool wrap_checked;
+	enum srv_tristate libwrap;      /* sshd honours hosts.allow/deny */
+	bool wrap_refuses;              /* a rule refuses sshd for some clients */
+	char *wrap_rule;                /* "/etc/hosts.deny line 2: sshd: ALL" */
+	char *wrap_client;              /* a client it refuses */
+
+	/* logs */
+	bool logs_checked;
+	struct strv log_files;          /* the running sshd's own log files */
+	bool log_no_bind;               /* "Cannot bind any address" */
+	char *log_bind_failed;          /* the last bind failure, printable */
+	size_t log_wrap_refused;        /* "refused connect from" lines */
+	size_t log_maxstartups;         /* drops past MaxStartups */
+
+	/* limits and bans */
+	int unauth_conns;               /* connections to sshd's port, -1 unknown */
+	bool f2b_checked;
+	struct strv banned;             /* fail2ban / sshguard */
+
+	/* self-test */
+	bool test_ran;
+	struct srv_test tests[SRV_MAX_TESTS];
+	size_t ntests;
+	struct strv test_log;           /* sshd lines that appeared meanwhile */
+	bool test_log_wrap;             /* among them a TCP wrappers refusal */
+	bool test_log_maxstartups;
+};
+
+void server_facts_init(struct server_facts *f);
+void server_facts_release(struct server_facts *f);
+/* Fills what was asked: the port, --sshd-config (may be NULL), this
+ * machine's addresses, and the addresses clients use: the host's when one
+ * is given, else this machine's own (loopback only when there is no other). */
+void server_facts_setup(struct server_facts *f, const struct target *t, const char *sshd_config);
+
+/* ---- shared by the server probes ---------------------------------------- */
+
+struct step_work;
+
+/* Runs argv through exec_run (r exec_result_init'ed by the caller) and
+ * copies the command and its printable output into w's details, at most
+ * max_lines lines. Returns what exec_run returns. */
+int srv_run(struct step_work *w, const char *const argv[], int timeout_ms, struct exec_result *r,
+	    size_t max_lines);
+/* Adds text (raw, made printable here) to w's details, one entry a line,
+ * at most max_lines, each prefixed by prefix. */
+void srv_detail_text(struct step_work *w, const char *prefix, const char *text, size_t len,
+		     size_t max_lines);
+
+/* Reads at most max bytes of path into out (appended): the last max bytes
+ * when tail. Returns 0 or a negative errno. */
+int srv_read_file(const char *path, size_t max, bool tail, struct strbuf *out);
+
+/* Fills list with this machine's addresses in this network namespace
+ * (numeric, without link-local IPv6). Returns 0 or -1. */
+int srv_local_addresses(struct strv *list);
+
+/* True when addr (numeric text) is one of list's, compared as addresses. */
+bool srv_addr_in(const struct strv *list, const char *addr);
+
+/* Whether host resolves to an address of this machine: 1 yes, 0 no,
+ * -1 does not resolve. Used by --side auto. */
+int server_host_is_local(const char *host);
+/* Pure part of it: true when one of resolved is in local. */
+bool server_addrs_are_local(const struct strv *resolved, const struct strv *local);
+
+/* Reads sshd's -f, -p, -o and -E from a NUL-separated command line into p
+ * (pid, cmdline and the netns flags are left alone). Pure. */
+void srv_proc_parse_args(struct srv_proc *p, const char *cmdline, size_t len);
+
+/* TCP sockets as the kernel's sock_diag lists them. */
+struct srv_sock {
+	int family;             /* 4 or 6 */
+	unsigned state;         /* TCP state as the kernel numbers it */
+	char addr[48];          /* local address */
+	int port;               /* local port */
+	bool wildcard;
+	bool v6only, v6only_known;
+	unsigned long inode;
+};
+
+struct srv_sock_list {
+	struct srv_sock *v;
+	size_t n, alloc;
+};
+
+void srv_sock_list_init(struct srv_sock_list *l);
+void srv_sock_list_release(struct srv_sock_list *l);
+/* Appends the TCP sockets of family (AF_INET, AF_INET6) in the states of the
+ * bit mask (1 << state) to l. Returns 0 or a negative errno. */
+int srv_diag_tcp(int family, uint32_t states, struct srv_sock_list *l);
+
+/* The sshd listener on port in this namespace that accepts addr, or NULL. */
+const struct srv_listener *srv_listener_for(const struct server_facts *f, const char *addr, int port);
+/* Any listener on port (the first), or NULL. */
+const struct srv_listener *srv_listener_on(const struct server_facts *f, int port);
+
+const char *srv_tristate_word(enum srv_tristate t);
+
+#endif

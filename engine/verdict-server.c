@@ -1,0 +1,420 @@
+/* The server verdict: this machine examined as the SSH server. The rules
+ * follow the order a person at the console would check things in, and the
+ * first that explains why clients cannot connect decides. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/verdict.h"
+
+static void decide(struct verdict_decision *d, const char *cause, const char *confidence)
+{
+	d->cause = cause;
+	d->confidence = confidence;
+}
+
+static void alt(struct verdict_decision *d, const char *cause)
+{
+	if (!strv_contains(&d->alternatives, cause) && (d->cause == NULL || strcmp(d->cause, cause) != 0))
+		strv_push(&d->alternatives, cause);
+}
+
+static bool sshd_listens(const struct server_facts *f)
+{
+	for (size_t i = 0; i < f->nlisteners; i++)
+		if (f->listeners[i].is_sshd)
+			return true;
+	return false;
+}
+
+static bool sshd_listens_on(const struct server_facts *f, int port)
+{
+	for (size_t i = 0; i < f->nlisteners; i++)
+		if (f->listeners[i].is_sshd && f->listeners[i].port == port)
+			return true;
+	for (size_t i = 0; f->socket_active && i < f->nsocket_ports; i++)
+		if (f->socket_ports[i] == port)
+			return true;
+	return false;
+}
+
+/* The first port other than the asked one where sshd listens, or 0. */
+static int sshd_other_port(const struct server_facts *f)
+{
+	for (size_t i = 0; i < f->ntests; i++)
+		if (f->tests[i].port != f->port && f->tests[i].banner == BANNER_SSH)
+			return f->tests[i].port;
+	for (size_t i = 0; i < f->nlisteners; i++)
+		if (f->listeners[i].is_sshd && f->listeners[i].port != f->port)
+			return f->listeners[i].port;
+	for (size_t i = 0; f->socket_active && i < f->nsocket_ports; i++)
+		if (f->socket_ports[i] != f->port)
+			return f->socket_ports[i];
+	return 0;
+}
+
+/* A program other than sshd that listens on port, or NULL. */
+static const struct srv_listener *port_taker(const struct server_facts *f, int port)
+{
+	for (size_t i = 0; i < f->nlisteners; i++)
+		if (f->listeners[i].port == port && !f->listeners[i].is_sshd &&
+		    !(f->socket_active && f->listeners[i].pid == 1))
+			return &f->listeners[i];
+	return NULL;
+}
+
+static void listener_words(const struct srv_listener *l, char *buf, size_t len)
+{
+	if (l->pid > 0)
+		snprintf(buf, len, "%s (pid %ld)", l->comm[0] ? l->comm : "a program", l->pid);
+	else
+		snprintf(buf, len, "a program this user cannot name (try as root)");
+}
+
+static bool socket_disagrees(const struct server_facts *f)
+{
+	if (!f->socket_active || f->nsocket_ports == 0 || f->ncfg_ports == 0)
+		return false;
+	for (size_t i = 0; i < f->ncfg_ports; i++) {
+		bool found = false;
+
+		for (size_t k = 0; k < f->nsocket_ports; k++)
+			found |= f->socket_ports[k] == f->cfg_ports[i];
+		if (!found)
+			return true;
+	}
+	return false;
+}
+
+static void add_log_evidence(const struct server_facts *f, struct verdict_decision *d)
+{
+	if (f->log_bind_failed)
+		strv_pushf(&d->evidence, "sshd's log: %s", f->log_bind_failed);
+	if (f->log_no_bind)
+		strv_push(&d->evidence, "sshd's log: \"Cannot bind any address.\"");
+}
+
+/* The self-test on the asked port: how many answered SSH, of how many. */
+static void test_counts(const struct server_facts *f, size_t *tried, size_t *ssh,
+			const struct srv_test **first_bad)
+{
+	*tried = *ssh = 0;
+	*first_bad = NULL;
+	for (size_t i = 0; i < f->ntests; i++) {
+		if (f->tests[i].port != f->port)
+			continue;
+		(*tried)++;
+		if (f->tests[i].banner == BANNER_SSH)
+			(*ssh)++;
+		else if (*first_bad == NULL)
+			*first_bad = &f->tests[i];
+	}
+}
+
+static void test_words(const struct srv_test *t, struct verdict_decision *d)
+{
+	if (t->tcp != TCP_ANSWERED)
+		strv_pushf(&d->evidence, "the self-test to %s port %d: %s", t->addr, t->port,
+			   tcp_result_word(t->tcp));
+	else if (t->banner_text)
+		strv_pushf(&d->evidence, "the self-test to %s port %d connected; it said \"%s\"", t->addr,
+			   t->port, t->banner_text);
+	else
+		strv_pushf(&d->evidence, "the self-test to %s port %d connected, then: %s", t->addr,
+			   t->port, banner_result_word(t->banner));
+}
+
+static void add_prevention(const struct server_facts *f, struct strv *prevention)
+{
+	if (prevention == NULL)
+		return;
+	if (f->systemd && f->unit_found && f->unit_enabled == SRV_NO)
+		strv_pushf(prevention, "%s is not enabled at boot: after the next reboot SSH will be refused (sudo systemctl enable %s)",
+			   f->unit ? f->unit : "the ssh service", f->unit ? f->unit : "ssh");
+	if (f->permit_root_login && str_ieq(f->permit_root_login, "yes") && f->password_auth != SRV_NO)
+		strv_push(prevention, "root may log in with a password (PermitRootLogin yes): use PermitRootLogin prohibit-password and keys");
+	if (f->password_auth == SRV_YES)
+		strv_push(prevention, "password authentication is on: with keys in place (ssh-keygen -t ed25519, ssh-copy-id), set PasswordAuthentication no");
+}
+
+void verdict_decide_server(const struct server_facts *f, struct verdict_decision *d,
+			   struct strv *prevention)
+{
+	const struct srv_listener *taker = port_taker(f, f->port);
+	const struct srv_test *bad;
+
+	/* a taker only matters when it stands between clients and sshd */
+	if (taker != NULL && sshd_listens_on(f, f->port))
+		taker = NULL;
+	bool running = f->nrunning_here > 0 || sshd_listens(f) || f->socket_active;
+	size_t tried, ssh;
+	char who[96];
+	int other;
+
+	add_prevention(f, prevention);
+	test_counts(f, &tried, &ssh, &bad);
+
+	/* 1. nothing to run */
+	if (!f->sshd_found && f->pkg_state != SVC_PKG_INSTALLED && !running) {
+		strv_pushf(&d->evidence, "no sshd program on this machine%s%s",
+			   f->pkg_tool ? "; the package manager says openssh-server is " : "",
+			   f->pkg_tool ? svc_pkg_state_name(f->pkg_state) : "");
+		decide(d, "sshd_not_installed", f->pkg_state == SVC_PKG_NOT_INSTALLED ||
+		       f->pkg_state == SVC_PKG_CONFIG_FILES ? "certain" : "likely");
+		return;
+	}
+
+	/* 2. a configuration sshd refuses: it cannot start (or restart) */
+	if (f->config_error) {
+		if (f->config_error_file && f->config_error_line)
+			strv_pushf(&d->evidence, "sshd -t rejects the configuration: %s line %u: %s",
+				   f->config_error_file, f->config_error_line,
+				   f->config_message ? f->config_message : "");
+		else
+			strv_pushf(&d->evidence, "sshd -t rejects the configuration: %s",
+				   f->config_message ? f->config_message : "(no message)");
+		if (running)
+			strv_push(&d->evidence, "an sshd still runs, started before the change: the next restart or reboot will fail");
+		decide(d, "sshd_config_error", "certain");
+		return;
+	}
+
+	/* 3. not running; a bind failure says why */
+	if (!running) {
+		if (taker != NULL) {
+			listener_words(taker, who, sizeof(who));
+			strv_pushf(&d->evidence, "no sshd runs, and %s listens on port %d", who, f->port);
+			add_log_evidence(f, d);
+			decide(d, "port_in_use", "certain");
+			alt(d, "sshd_not_running");
+			return;
+		}
+		if (f->cfg_listen_missing.n > 0) {
+			for (size_t i = 0; i < f->cfg_listen_missing.n; i++)
+				strv_pushf(&d->evidence, "ListenAddress %s is not an address of this machine",
+					   f->cfg_listen_missing.v[i]);
+			strv_push(&d->evidence, "no sshd runs: it could not bind the address it was told to use");
+			add_log_evidence(f, d);
+			decide(d, "listen_address", f->log_no_bind || f->log_bind_failed ? "certain" : "likely");
+			alt(d, "sshd_not_running");
+			return;
+		}
+		strv_push(&d->evidence, "no sshd process runs in this network namespace, and nothing listens for it");
+		if (f->unit_state)
+			strv_pushf(&d->evidence, "the service %s is %s", f->unit ? f->unit : "ssh", f->unit_state);
+		add_log_evidence(f, d);
+		for (size_t i = 0; i < f->ntests && i < 2; i++)
+			test_words(&f->tests[i], d);
+		decide(d, "sshd_not_running", "certain");
+		return;
+	}
+
+	/* 4. another program holds the asked port, for all clients or some
+	 * (0.0.0.0 taken, sshd left with a v6-only [::]) */
+	for (size_t i = 0; i < f->client_addrs.n && taker == NULL; i++) {
+		const struct srv_listener *l = srv_listener_for(f, f->client_addrs.v[i], f->port);
+
+		if (l != NULL && !l->is_sshd)
+			taker = l;
+	}
+	if (taker != NULL) {
+		listener_words(taker, who, sizeof(who));
+		strv_pushf(&d->evidence, "%s holds port %d, not sshd: clients reach it instead", who, f->port);
+		if (taker->addr[0])
+			strv_pushf(&d->evidence, "it holds %s%s%s port %d", taker->family == 6 ? "[" : "",
+				   taker->addr, taker->family == 6 ? "]" : "", taker->port);
+		add_log_evidence(f, d);
+		if ((other = sshd_other_port(f)) > 0)
+			strv_pushf(&d->evidence, "sshd listens on port %d instead", other);
+		decide(d, "port_in_use", "certain");
+		return;
+	}
+
+	/* 5. the wrong port, or the wrong address */
+	if (!sshd_listens_on(f, f->port) && (f->listen_checked || f->test_ran)) {
+		other = sshd_other_port(f);
+		if (socket_disagrees(f)) {
+			strv_pushf(&d->evidence, "ssh.socket is active: systemd listens for sshd, and sshd_config's Port is ignored");
+			strv_pushf(&d->evidence, "ssh.socket listens on port %d; sshd_config says Port %d",
+				   f->socket_ports[0], f->cfg_ports[0]);
+			decide(d, "socket_activation_port", "certain");
+			return;
+		}
+		if (other > 0) {
+			strv_pushf(&d->evidence, "sshd listens on port %d, not on port %d", other, f->port);
+			for (size_t i = 0; i < f->ntests; i++)
+				if (f->tests[i].port == other && f->tests[i].banner == BANNER_SSH)
+					strv_pushf(&d->evidence, "%s port %d answered \"%s\"", f->tests[i].addr,
+						   other, f->tests[i].banner_text ? f->tests[i].banner_text : "SSH-");
+			decide(d, "wrong_port", "certain");
+			return;
+		}
+	}
+	if (f->listen_checked && sshd_listens_on(f, f->port) && !f->socket_active) {
+		for (size_t i = 0; i < f->client_addrs.n; i++) {
+			const char *a = f->client_addrs.v[i];
+			const struct srv_listener *l = srv_listener_for(f, a, f->port);
+
+			if (l != NULL && l->is_sshd)
+				continue;
+			strv_pushf(&d->evidence, "sshd listens on port %d, but not on %s, an address clients use",
+				   f->port, a);
+			for (size_t k = 0; k < f->nlisteners; k++)
+				if (f->listeners[k].is_sshd && f->listeners[k].port == f->port)
+					strv_pushf(&d->evidence, "sshd listens on %s%s%s port %d%s",
+						   f->listeners[k].family == 6 ? "[" : "", f->listeners[k].addr,
+						   f->listeners[k].family == 6 ? "]" : "", f->port,
+						   f->listeners[k].family == 6 && f->listeners[k].wildcard &&
+						   f->listeners[k].v6only ? " (IPv6 only: IPv4 clients are refused)" : "");
+			for (size_t k = 0; k < f->cfg_listen_missing.n; k++)
+				strv_pushf(&d->evidence, "ListenAddress %s is not an address of this machine",
+					   f->cfg_listen_missing.v[k]);
+			decide(d, "listen_address", "certain");
+			return;
+		}
+	}
+
+	/* 6. socket activation that disagrees with sshd_config */
+	if (socket_disagrees(f)) {
+		strv_pushf(&d->evidence, "ssh.socket listens on port %d; sshd_config says Port %d, which is ignored while the socket is active",
+			   f->socket_ports[0], f->cfg_ports[0]);
+		decide(d, "socket_activation_port", "likely");
+		return;
+	}
+
+	/* 7. a local firewall rule */
+	if (f->fw_checked && (f->fw_verdict == FW_VERDICT_DROPPED || f->fw_verdict == FW_VERDICT_REJECTED ||
+			      f->fw_verdict == FW_VERDICT_OPEN_SOME)) {
+		strv_pushf(&d->evidence, "%s %s port %d: %s", f->fw_name ? f->fw_name : "the firewall",
+			   f->fw_verdict == FW_VERDICT_DROPPED ? "drops" :
+			   f->fw_verdict == FW_VERDICT_REJECTED ? "rejects" : "blocks some sources on",
+			   f->port, f->fw_rule ? f->fw_rule : "its policy");
+		if (f->fw_effect)
+			strv_pushf(&d->evidence, "a client sees: %s", f->fw_effect);
+		if (bad != NULL)
+			test_words(bad, d);
+		decide(d, "local_firewall", f->fw_verdict == FW_VERDICT_OPEN_SOME ? "likely" : "certain");
+		return;
+	}
+
+	/* 8. TCP wrappers */
+	if ((f->wrap_refuses && f->libwrap != SRV_NO) || f->test_log_wrap) {
+		if (f->wrap_rule)
+			strv_pushf(&d->evidence, "%s refuses sshd%s%s", f->wrap_rule,
+				   f->wrap_client ? " for " : "", f->wrap_client ? f->wrap_client : "");
+		if (f->libwrap == SRV_YES)
+			strv_pushf(&d->evidence, "%s is linked with libwrap, so it honours hosts.allow and hosts.deny",
+				   f->sshd_path[0] ? f->sshd_path : "sshd");
+		if (f->test_log_wrap)
+			strv_push(&d->evidence, "during the self-test sshd logged \"refused connect from\": the wrappers refused it");
+		if (bad != NULL)
+			test_words(bad, d);
+		decide(d, "tcp_wrappers", f->test_log_wrap || f->libwrap == SRV_YES ? "certain" : "likely");
+		return;
+	}
+
+	/* 9. limits and bans */
+	for (size_t i = 0; i < f->ntests; i++)
+		if (f->tests[i].banner == BANNER_MAXSTARTUPS) {
+			strv_pushf(&d->evidence, "%s port %d said \"Exceeded MaxStartups\" and closed",
+				   f->tests[i].addr, f->tests[i].port);
+			if (f->maxstartups_known && f->unauth_conns >= 0)
+				strv_pushf(&d->evidence, "%d connection(s) wait for authentication; MaxStartups is %d:%d:%d",
+					   f->unauth_conns, f->maxstartups.start, f->maxstartups.rate,
+					   f->maxstartups.full);
+			decide(d, "connection_limit", "certain");
+			return;
+		}
+	if (f->test_log_maxstartups || (f->maxstartups_known && f->unauth_conns >= 0 &&
+					f->maxstartups.start > 0 && f->unauth_conns >= f->maxstartups.start)) {
+		if (f->maxstartups_known && f->unauth_conns >= 0)
+			strv_pushf(&d->evidence, "%d connection(s) wait for authentication; MaxStartups starts refusing at %d",
+				   f->unauth_conns, f->maxstartups.start);
+		if (f->test_log_maxstartups)
+			strv_push(&d->evidence, "during the self-test sshd logged a drop past MaxStartups");
+		decide(d, "connection_limit", f->test_log_maxstartups ? "certain" : "likely");
+		return;
+	}
+	if (f->banned.n > 0) {
+		for (size_t i = 0; i < f->banned.n && i < 5; i++)
+			strv_pushf(&d->evidence, "banned: %s", f->banned.v[i]);
+		decide(d, "fail2ban_ban", "likely");
+		return;
+	}
+
+	/* ok: sshd says who it is on the asked port, on every address clients use */
+	if (tried > 0 && ssh == tried) {
+		for (size_t i = 0; i < f->ntests; i++)
+			if (f->tests[i].port == f->port && f->tests[i].banner == BANNER_SSH)
+				strv_pushf(&d->evidence, "%s port %d answered \"%s\"", f->tests[i].addr, f->port,
+					   f->tests[i].banner_text ? f->tests[i].banner_text : "SSH-");
+		decide(d, "ok", "certain");
+		return;
+	}
+	if (bad != NULL) {
+		/* the self-test failed, and nothing above says why: guess from how */
+		test_words(bad, d);
+		switch (bad->tcp) {
+		case TCP_REFUSED:
+			decide(d, "listen_address", "possible");
+			alt(d, "local_firewall");
+			return;
+		case TCP_NO_ANSWER:
+		case TCP_FORBIDDEN:
+		case TCP_HOST_UNREACH:
+			decide(d, "local_firewall", "possible");
+			return;
+		default:
+			break;
+		}
+		if (bad->banner == BANNER_CLOSED || bad->banner == BANNER_RESET) {
+			decide(d, "tcp_wrappers", "possible");
+			alt(d, "connection_limit");
+			return;
+		}
+		decide(d, "port_in_use", "possible");
+		return;
+	}
+	strv_pushf(&d->evidence, "sshd listens on port %d; the self-test did not run", f->port);
+	decide(d, "ok", "possible");
+}
+
+void verdict_server(const struct server_facts *f, const struct target *t,
+		    const struct assets *a, const char *platform, struct report_verdict *v)
+{
+	struct verdict_decision d;
+	struct strv prevention;
+	char port[16], altport[16], line[16], userhost[600];
+	const char *host = t->host ? t->host : (f->client_addrs.n ? f->client_addrs.v[0] : "localhost");
+	const char *who = "a program";
+	char whobuf[96];
+	struct asset_var vars[10];
+	const struct srv_listener *taker = port_taker(f, f->port);
+
+	verdict_decision_init(&d);
+	strv_init(&prevention);
+	verdict_decide_server(f, &d, &prevention);
+	if (taker != NULL) {
+		listener_words(taker, whobuf, sizeof(whobuf));
+		who = whobuf;
+	}
+	snprintf(port, sizeof(port), "%d", f->port);
+	snprintf(altport, sizeof(altport), "%d", sshd_other_port(f));
+	snprintf(line, sizeof(line), "%u", f->config_error_line);
+	snprintf(userhost, sizeof(userhost), "%s%s%s", t->user ? t->user : "", t->user ? "@" : "", host);
+	vars[0] = (struct asset_var){"host", host};
+	vars[1] = (struct asset_var){"port", port};
+	vars[2] = (struct asset_var){"addr", f->client_addrs.n ? f->client_addrs.v[0] : host};
+	vars[3] = (struct asset_var){"alt_port", altport};
+	vars[4] = (struct asset_var){"user", t->user ? t->user : "$USER"};
+	vars[5] = (struct asset_var){"userhost", userhost};
+	vars[6] = (struct asset_var){"config_file", f->config_file ? f->config_file : "/etc/ssh/sshd_config"};
+	vars[7] = (struct asset_var){"config_line", line};
+	vars[8] = (struct asset_var){"program", who};
+	vars[9] = (struct asset_var){"unit", f->unit ? f->unit : "ssh"};
+	verdict_word(&d, vars, 10, t, a, platform, v);
+	for (size_t i = 0; i < prevention.n; i++)
+		strv_push(&v->prevention, prevention.v[i]);
+	strv_release(&prevention);
+	verdict_decision_release(&d);
+}
