@@ -263,13 +263,27 @@ static void time_left(char *buf, size_t n, const struct report_step *s, uint64_t
 	}
 }
 
+int layout_title_width(const struct report *rep, int width)
+{
+	int longest = 0, cap = (width - 7) * 3 / 5;
+
+	for (size_t i = 0; i < rep->nsteps; i++) {
+		const char *t = rep->steps[i].title ? rep->steps[i].title : rep->steps[i].id;
+
+		if (layout_width(t) > longest)
+			longest = layout_width(t);
+	}
+	return longest < cap ? longest : cap;
+}
+
 void layout_step_line(char *buf, size_t n, const struct report_step *s, int width,
-		      uint64_t now, bool fine)
+		      int title_w, uint64_t now, bool fine)
 {
 	const char *title = s->title ? s->title : s->id;
-	int title_w = width >= 80 ? 38 : width - 7;
 	char clipped[256], tail[256], line[768];
 
+	if (title_w > width - 7 || title_w < 1)
+		title_w = width - 7;
 	layout_clip(clipped, sizeof(clipped), title, title_w);
 	tail[0] = '\0';
 	if (s->status == STEP_RUNNING) {
@@ -571,7 +585,7 @@ void layout_details(struct lines *ls, const struct report *rep, int i, size_t fi
 			 p->outbound ? ">" : "<");
 		lines_wrap(ls, LK_TEXT, buf, p->summary ? p->summary : "", width);
 	}
-	if (rep->capture.available && rep->capture.outcome_text)
+	if (rep->capture.available && rep->capture.outcome_text && end_pkt > first_pkt)
 		lines_wrap(ls, LK_TEXT, "  ", rep->capture.outcome_text, width);
 	if (messages && messages->n) {
 		lines_add(ls, LK_TEXT, "");

@@ -78,11 +78,16 @@ enum line_kind layout_status_kind(enum step_status s);
 /* "3 s" / "0.4 s" for a span in ms; tenths below 10 s when fine. Writes buf. */
 char *layout_seconds(char *buf, size_t n, uint64_t ms, bool fine);
 
+/* The column the step titles get in a list width wide: the longest title,
+ * but at most three fifths of what is left after the status tag. */
+int layout_title_width(const struct report *rep, int width);
+
 /* The step list's line: "[FAIL] Does anything answer on the port?" padded
- * and followed by the summary, or for a running step by the time left
- * ("[ .. ] ... 3 s left"). now_ms is the monotonic clock. Fits width. */
+ * to title_w columns (longer titles are clipped) and followed by the
+ * summary, or for a running step by the time left ("[ .. ] ... 3 s left").
+ * now is the monotonic clock in ms. Fits width. */
 void layout_step_line(char *buf, size_t n, const struct report_step *s, int width,
-		      uint64_t now, bool fine);
+		      int title_w, uint64_t now, bool fine);
 
 /* What a waiting step waits for: "waiting for the resolver: 3 s left", or
  * "... : running for 2 s" past its deadline. Fits width. */

@@ -349,6 +349,7 @@ static void draw_steps(struct wizard *w)
 {
 	int h = getmaxy(w->w_steps), width = getmaxx(w->w_steps);
 	int n = (int)w->rep->nsteps, top = 0;
+	int title_w = layout_title_width(w->rep, width - 2);
 	uint64_t now = now_ms();
 
 	if (n > h) {
@@ -364,7 +365,7 @@ static void draw_steps(struct wizard *w)
 		bool here = top + r == w->cur;
 		char line[512];
 
-		layout_step_line(line, sizeof(line), s, width - 2, now, w->fine);
+		layout_step_line(line, sizeof(line), s, width - 2, title_w, now, w->fine);
 		put_clipped(w->w_steps, r, 0, here ? ">" : " ", here ? A_BOLD : A_NORMAL);
 		put_status_line(w, w->w_steps, r, 1, line, layout_status_kind(s->status),
 				here ? A_REVERSE : A_NORMAL);
@@ -612,6 +613,7 @@ static void make_windows(struct wizard *w)
 	layout_compute(&w->lay, COLS, LINES, w->rep ? (int)w->rep->nsteps : 1);
 	w->w_keys = win_at(&w->lay.keys);
 	w->w_body = win_at(&w->lay.body);
+	w->dirty = D_ALL;
 	if (w->lay.too_small)
 		return;
 	w->w_header = win_at(&w->lay.header);
@@ -1041,6 +1043,7 @@ static void run_loop(struct wizard *w)
 	while (!w->quit) {
 		struct pollfd fds[8];
 		int n = 0, rc, sig;
+		bool interrupted;
 		uint64_t now = now_ms();
 
 		if (w->running >= 0 && w->view == V_STEPS &&
@@ -1059,12 +1062,13 @@ static void run_loop(struct wizard *w)
 		if (w->eng)
 			n += engine_pollfds(w->eng, fds + n, 8 - n);
 		rc = poll(fds, (nfds_t)n, loop_timeout(w, now_ms()));
+		interrupted = rc < 0 && errno == EINTR;
 		if ((sig = term_guard_signal()) != 0) {
 			w->signal_status = 128 + sig;
 			break;
 		}
 		/* a key, or SIGWINCH (poll was interrupted): ncurses has the rest */
-		if (rc < 0 ? errno == EINTR : (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (interrupted || (rc > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)))) {
 			int ch;
 
 			while ((ch = getch()) != ERR && !w->quit)

@@ -1,0 +1,459 @@
+/* layout: the wizard's panes for a terminal size, text wrapped and clipped
+ * to a width, and the one-line forms of steps and packets, all checked on
+ * plain buffers without a terminal. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tui/layout.h"
+
+#define expect_str(got, want, what) do { \
+	const char *got_ = (got), *want_ = (want); \
+	if (strcmp(got_, want_) != 0) \
+		fail_msg("%s: expected \"%s\", got \"%s\"", (what), want_, got_); \
+} while (0)
+
+#define expect_contains(hay, needle, what) do { \
+	const char *hay_ = (hay); \
+	if (strstr(hay_, (needle)) == NULL) \
+		fail_msg("%s: expected it to contain \"%s\", got \"%s\"", (what), (needle), hay_); \
+} while (0)
+
+#define expect_int(got, want, what) do { \
+	long got_ = (long)(got), want_ = (long)(want); \
+	if (got_ != want_) \
+		fail_msg("%s: expected %ld, got %ld", (what), want_, got_); \
+} while (0)
+
+/* All lines joined with '\n', for searching; the caller frees. */
+static char *joined(const struct lines *ls)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < ls->n; i++)
+		strbuf_addf(&sb, "%s\n", ls->v[i]);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void expect_lines_fit(const struct lines *ls, int width, const char *what)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (layout_width(ls->v[i]) > width)
+			fail_msg("%s: line %zu is %d columns, wider than %d: \"%s\"", what, i,
+				 layout_width(ls->v[i]), width, ls->v[i]);
+}
+
+/* ---- layout_compute ----------------------------------------------------- */
+
+static void at_80x24_the_panes_stack_and_fill_every_row(void **state)
+{
+	struct layout l;
+
+	(void)state;
+	layout_compute(&l, 80, 24, 7);
+	if (l.too_small)
+		fail_msg("80x24 must be enough");
+	expect_int(l.header.y, 0, "header row");
+	expect_int(l.steps.y, 1, "step list row");
+	expect_int(l.steps.h, 7, "step list rows (one a step)");
+	expect_int(l.panel_bar.y, 8, "panel bar row");
+	expect_int(l.panel.y, 9, "panel row");
+	expect_int(l.capture_bar.y, l.panel.y + l.panel.h, "capture bar right under the panel");
+	expect_int(l.capture.y, l.capture_bar.y + 1, "capture pane under its bar");
+	expect_int(l.capture.h, 4, "capture rows at 24 lines");
+	expect_int(l.capture.y + l.capture.h, 23, "capture ends on the row above the keys");
+	expect_int(l.keys.y, 23, "key line on the last row");
+	if (l.panel.h < 8)
+		fail_msg("the panel keeps at least 8 rows, got %d", l.panel.h);
+	expect_int(l.panel.w, 80, "panel width");
+}
+
+static void below_80x24_only_a_message_and_the_key_line(void **state)
+{
+	struct layout l;
+
+	(void)state;
+	layout_compute(&l, 79, 24, 7);
+	if (!l.too_small)
+		fail_msg("79 columns must be too small");
+	layout_compute(&l, 80, 23, 7);
+	if (!l.too_small)
+		fail_msg("23 rows must be too small");
+	layout_compute(&l, 40, 12, 7);
+	expect_int(l.keys.y, 11, "keys on the last row of 40x12");
+	expect_int(l.body.h, 11, "the message gets the rest");
+	expect_int(l.steps.h, 0, "no step list");
+}
+
+static void more_room_goes_to_the_panel_and_the_capture(void **state)
+{
+	struct layout small, big;
+
+	(void)state;
+	layout_compute(&small, 80, 24, 7);
+	layout_compute(&big, 132, 43, 7);
+	if (big.panel.h <= small.panel.h || big.capture.h <= small.capture.h)
+		fail_msg("at 132x43 the panel (%d) and capture (%d) must grow from %d and %d",
+			 big.panel.h, big.capture.h, small.panel.h, small.capture.h);
+	expect_int(big.panel.w, 132, "width used");
+	expect_int(big.keys.y, 42, "keys on the last row");
+	expect_int(big.capture.y + big.capture.h, 42, "no row lost");
+}
+
+static void a_long_flow_scrolls_its_list_and_keeps_the_panel(void **state)
+{
+	struct layout l;
+
+	(void)state;
+	layout_compute(&l, 80, 24, 30);
+	if (l.panel.h < 8)
+		fail_msg("30 steps must not squeeze the panel below 8 rows, got %d", l.panel.h);
+	if (l.steps.h >= 30)
+		fail_msg("the list must be shorter than the flow, got %d rows", l.steps.h);
+	expect_int(l.capture.y + l.capture.h, 23, "no row lost");
+}
+
+/* ---- clipping and wrapping ---------------------------------------------- */
+
+static void clip_keeps_what_fits_and_marks_a_cut(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	expect_str(layout_clip(buf, sizeof(buf), "abcdef", 6), "abcdef", "exact fit");
+	expect_str(layout_clip(buf, sizeof(buf), "abcdefg", 6), "abcde>", "one too many");
+	expect_str(layout_clip(buf, sizeof(buf), "abc", 0), "", "no room");
+	expect_str(layout_clip(buf, 4, "abcdefgh", 20), "abc", "the buffer is the limit");
+}
+
+static void clip_never_cuts_a_utf8_character(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	/* "é" is two bytes, one column */
+	expect_str(layout_clip(buf, sizeof(buf), "caf\xc3\xa9s", 5), "caf\xc3\xa9s", "5 columns fit");
+	expect_str(layout_clip(buf, sizeof(buf), "caf\xc3\xa9s!", 5), "caf\xc3\xa9>", "cut after the é");
+	expect_int(layout_width("caf\xc3\xa9"), 4, "width counts characters");
+	expect_str(layout_clip(buf, 5, "caf\xc3\xa9s", 10), "caf", "no half é at the buffer's end");
+}
+
+static void wrap_fits_the_width_and_indents_after_the_lead(void **state)
+{
+	struct lines ls;
+
+	(void)state;
+	lines_init(&ls);
+	lines_wrap(&ls, LK_TEXT, "  - ", "the SYN to 192.0.2.2 port 22 was answered by a TCP "
+		   "reset (RST) from the host itself", 30);
+	expect_lines_fit(&ls, 30, "wrapped at 30");
+	expect_str(ls.v[0], "  - the SYN to 192.0.2.2 port", "first line with the lead");
+	expect_str(ls.v[1], "    22 was answered by a TCP", "next lines indented");
+	lines_release(&ls);
+}
+
+static void wrap_joins_the_authors_lines_and_keeps_paragraphs_and_items(void **state)
+{
+	struct lines ls;
+
+	(void)state;
+	lines_init(&ls);
+	lines_wrap(&ls, LK_TEXT, "", "one two\nthree\n\nnew paragraph\n- an item", 40);
+	expect_int(ls.n, 4, "lines");
+	expect_str(ls.v[0], "one two three", "a single line break is a space");
+	expect_str(ls.v[1], "", "a blank line stays");
+	expect_str(ls.v[2], "new paragraph", "the paragraph");
+	expect_str(ls.v[3], "- an item", "an item starts its own line");
+	lines_release(&ls);
+}
+
+static void wrap_cuts_a_word_longer_than_the_line(void **state)
+{
+	struct lines ls;
+	char word[101];
+
+	(void)state;
+	memset(word, 'x', 100);
+	word[100] = '\0';
+	lines_init(&ls);
+	lines_wrap(&ls, LK_TEXT, "  ", word, 30);
+	expect_lines_fit(&ls, 30, "a 100-column word");
+	expect_int(ls.n, 4, "28 columns a line: 4 lines");
+	lines_release(&ls);
+}
+
+/* ---- steps -------------------------------------------------------------- */
+
+static struct report_step step(enum step_status st, const char *title, const char *summary)
+{
+	struct report_step s;
+
+	memset(&s, 0, sizeof(s));
+	s.id = "tcp_connect";
+	s.title = title;
+	s.status = st;
+	s.summary = (char *)summary;
+	return s;
+}
+
+static void a_finished_step_shows_its_status_in_words_and_its_summary(void **state)
+{
+	struct report_step s = step(STEP_FAIL, "Does anything answer on the port?", "port 22: refused");
+	char buf[256];
+
+	(void)state;
+	layout_step_line(buf, sizeof(buf), &s, 78, 38, 0, true);
+	expect_str(buf, "[FAIL] Does anything answer on the port?      port 22: refused",
+		   "the step line");
+	s.status = STEP_PASS;
+	layout_step_line(buf, sizeof(buf), &s, 78, 38, 0, true);
+	expect_contains(buf, "[ OK ] ", "pass");
+	s.status = STEP_WARN;
+	layout_step_line(buf, sizeof(buf), &s, 78, 38, 0, true);
+	expect_contains(buf, "[WARN] ", "warn");
+	s.status = STEP_SKIP;
+	layout_step_line(buf, sizeof(buf), &s, 78, 38, 0, true);
+	expect_contains(buf, "[SKIP] ", "skip");
+}
+
+static void a_step_line_never_passes_its_width(void **state)
+{
+	struct report_step s = step(STEP_FAIL, "Is sshd at its connection limit, or is someone banned?",
+				    "a very long summary that goes on and on past the edge of the screen");
+	char buf[256];
+
+	(void)state;
+	layout_step_line(buf, sizeof(buf), &s, 78, 42, 0, true);
+	expect_int(layout_width(buf), 78, "clipped to 78");
+	expect_contains(buf, "[FAIL] Is sshd at its connection limit, or is", "clipped title");
+	layout_step_line(buf, sizeof(buf), &s, 30, 42, 0, true);
+	if (layout_width(buf) > 30)
+		fail_msg("a narrow list must clip, got \"%s\"", buf);
+}
+
+static void a_waiting_step_says_what_it_waits_for_and_the_time_left(void **state)
+{
+	struct report_step s = step(STEP_RUNNING, "Does anything answer on the port?", NULL);
+	char buf[256];
+
+	(void)state;
+	s.started_ms = 10000;
+	s.wait_ms = 3000;
+	s.wait_reason = (char *)"waiting for the SYN to be answered";
+	layout_step_line(buf, sizeof(buf), &s, 78, 38, 10400, true);
+	expect_contains(buf, "[ .. ] Does anything answer on the port?", "running tag");
+	expect_contains(buf, "2.6 s left", "tenths on a fast line");
+	layout_step_line(buf, sizeof(buf), &s, 78, 38, 10400, false);
+	expect_contains(buf, "3 s left", "whole seconds on a slow line");
+	layout_wait_line(buf, sizeof(buf), &s, 78, 10400, true);
+	expect_str(buf, "waiting for the SYN to be answered: 2.6 s left", "the wait line");
+	layout_wait_line(buf, sizeof(buf), &s, 78, 14000, true);
+	expect_str(buf, "waiting for the SYN to be answered: running for 4 s", "past its deadline");
+}
+
+/* ---- packets ------------------------------------------------------------ */
+
+static void packet_lines_read_as_an_exchange(void **state)
+{
+	struct report_packet syn = {0, true, (char *)"SYN 192.0.2.10:40312 > 192.0.2.2:22"};
+	struct report_packet rst = {120, false, (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.10:40312"};
+	struct report_packet icmp = {300, false, (char *)"ICMP 3/13 administratively prohibited "
+				     "from 192.0.2.1 (about 192.0.2.10:40312 > 192.0.2.2:22)"};
+	struct report_packet ping = {0, true, (char *)"ICMP echo request to 192.0.2.2 seq 1"};
+	char buf[256];
+
+	(void)state;
+	layout_packet_line(buf, sizeof(buf), &syn, -1, 78);
+	expect_str(buf, "SYN > 192.0.2.2:22", "outbound SYN");
+	layout_packet_line(buf, sizeof(buf), &rst, 120, 78);
+	expect_str(buf, "< RST,ACK from 192.0.2.2:22  0.12 ms", "inbound RST with its round trip");
+	layout_packet_line(buf, sizeof(buf), &icmp, 300, 78);
+	expect_str(buf, "< ICMP 3/13 administratively prohibited from 192.0.2.1  0.30 ms",
+		   "ICMP error without its quote");
+	layout_packet_line(buf, sizeof(buf), &ping, -1, 78);
+	expect_str(buf, "ICMP echo request > 192.0.2.2 seq 1", "outbound echo");
+	layout_packet_line(buf, sizeof(buf), &rst, 1500000, 78);
+	expect_contains(buf, "1.5 s", "a slow answer in seconds");
+}
+
+static void a_clipped_packet_line_keeps_its_time(void **state)
+{
+	struct report_packet rst = {120, false, (char *)"RST,ACK [2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:22 "
+				    "> [2001:db8::10]:40312"};
+	char buf[256];
+	size_t n;
+
+	(void)state;
+	layout_packet_line(buf, sizeof(buf), &rst, 120, 40);
+	expect_int(layout_width(buf), 40, "fits 40 columns");
+	n = strlen(buf);
+	if (n < 7 || strcmp(buf + n - 7, "0.12 ms") != 0)
+		fail_msg("the time must survive the clip, got \"%s\"", buf);
+}
+
+static void silence_is_a_line_of_its_own(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	layout_silence_line(buf, sizeof(buf), 1000, 78);
+	expect_str(buf, "... no answer after 1.0 s", "one second");
+	layout_silence_line(buf, sizeof(buf), 2450, 78);
+	expect_str(buf, "... no answer after 2.4 s", "tenths");
+}
+
+/* ---- panels and views --------------------------------------------------- */
+
+static void the_panel_teaches_what_why_command_saw_and_meaning(void **state)
+{
+	static const char text[] =
+		"id: tcp_connect\ntitle: Does anything answer on the port?\n"
+		"command: nc -zv {host} {port}\n[what]\nWe send a SYN to port {port}.\n"
+		"[why]\nThis is where ssh's error comes from.\n[reading]\nRefused: nothing listens.\n";
+	struct asset_doc doc;
+	struct strbuf err;
+	struct report_step s = step(STEP_FAIL, "Does anything answer on the port?", "port 22: refused");
+	struct asset_var vars[] = {{"host", "192.0.2.2"}, {"port", "22"}};
+	struct lines ls;
+	char *all;
+
+	(void)state;
+	strbuf_init(&err);
+	if (asset_doc_parse(&doc, "t.step", text, sizeof(text) - 1, &err) != 0)
+		fail_msg("parse: %s", err.buf);
+	s.text = &doc;
+	s.command = (char *)"nc -zv 192.0.2.2 22";
+	strv_init(&s.evidence);
+	strv_push(&s.evidence, "192.0.2.2 port 22: refused after 0.2 ms");
+	lines_init(&ls);
+	layout_step_panel(&ls, &s, 78, 0, true, vars, 2);
+	all = joined(&ls);
+	expect_str(ls.v[0], "[FAIL] port 22: refused", "the result first");
+	expect_contains(all, "What we check\n  We send a SYN to port 22.", "what, filled in");
+	expect_contains(all, "Why it matters\n  This is where", "why");
+	expect_contains(all, "You would type\n  $ nc -zv 192.0.2.2 22", "the command");
+	expect_contains(all, "What we saw\n  port 22: refused\n  - 192.0.2.2 port 22: refused",
+			"what we saw");
+	expect_contains(all, "What it means\n  Refused: nothing listens.", "reading");
+	expect_lines_fit(&ls, 78, "panel");
+	free(all);
+	lines_release(&ls);
+	strv_release(&s.evidence);
+	asset_doc_release(&doc);
+	strbuf_release(&err);
+}
+
+static void the_verdict_names_cause_evidence_fix_and_what_is_not_ruled_out(void **state)
+{
+	struct report rep;
+	struct lines ls;
+	char *all;
+
+	(void)state;
+	memset(&rep, 0, sizeof(rep));
+	rep.has_verdict = true;
+	rep.verdict.cause = (char *)"firewall_drop";
+	rep.verdict.confidence = (char *)"likely";
+	rep.verdict.summary = (char *)"SYNs to 192.0.2.2 port 22 got no answer at all.";
+	rep.verdict.fix = (char *)"Allow the port in the firewall.";
+	rep.verdict.fix_command = (char *)"sudo ufw allow 22/tcp";
+	strv_init(&rep.verdict.evidence);
+	strv_init(&rep.verdict.alternatives);
+	strv_init(&rep.verdict.alternatives_text);
+	strv_init(&rep.verdict.prevention);
+	strv_push(&rep.verdict.evidence, "3 SYNs left and nothing came back");
+	strv_push(&rep.verdict.alternatives, "host_unreachable");
+	strv_push(&rep.verdict.alternatives_text, "The host is down");
+	strv_push(&rep.verdict.prevention, "Allow only the needed ports.");
+	lines_init(&ls);
+	layout_verdict(&ls, &rep, "A firewall drops the packets", 78);
+	all = joined(&ls);
+	expect_str(ls.v[0], "[FAIL] A firewall drops the packets", "the cause in plain words");
+	expect_contains(all, "cause: firewall_drop, likely", "the id and confidence");
+	expect_contains(all, "The evidence\n  - 3 SYNs left", "evidence");
+	expect_contains(all, "The fix\n  Allow the port in the firewall.\n  $ sudo ufw allow 22/tcp",
+			"fix and command");
+	expect_contains(all, "Not ruled out\n  - host_unreachable: The host is down", "alternatives");
+	expect_contains(all, "To prevent it\n  - Allow only", "prevention");
+	free(all);
+	lines_release(&ls);
+	strv_release(&rep.verdict.evidence);
+	strv_release(&rep.verdict.alternatives);
+	strv_release(&rep.verdict.alternatives_text);
+	strv_release(&rep.verdict.prevention);
+}
+
+static void help_lists_every_key_and_the_glossary(void **state)
+{
+	struct strv g;
+	struct lines ls;
+	char *all;
+	static const char *const keys[] = {"Enter, n", "b ", "r ", "d ", "? ", "s ", "q ",
+					   "arrows", "Ctrl-L"};
+
+	(void)state;
+	strv_init(&g);
+	strv_push(&g, "RST: a reset: \"no\".");
+	lines_init(&ls);
+	layout_help(&ls, &g, 78);
+	all = joined(&ls);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		expect_contains(all, keys[i], "a key in help");
+	expect_contains(all, "ESC is never needed", "no ESC");
+	expect_contains(all, "RST: a reset", "glossary");
+	expect_lines_fit(&ls, 78, "help");
+	free(all);
+	lines_release(&ls);
+	strv_release(&g);
+}
+
+static void too_small_says_the_size_needed_and_how_to_set_it(void **state)
+{
+	struct lines ls;
+	char *all;
+
+	(void)state;
+	lines_init(&ls);
+	layout_too_small(&ls, 40, 12, 39);
+	all = joined(&ls);
+	expect_contains(all, "40x12", "the size it has");
+	expect_contains(all, "80x24", "the size it needs");
+	expect_contains(all, "stty rows 24 cols 80", "how to set it");
+	expect_contains(all, "q quits", "how to leave");
+	expect_lines_fit(&ls, 39, "message");
+	free(all);
+	lines_release(&ls);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(at_80x24_the_panes_stack_and_fill_every_row),
+		cmocka_unit_test(below_80x24_only_a_message_and_the_key_line),
+		cmocka_unit_test(more_room_goes_to_the_panel_and_the_capture),
+		cmocka_unit_test(a_long_flow_scrolls_its_list_and_keeps_the_panel),
+		cmocka_unit_test(clip_keeps_what_fits_and_marks_a_cut),
+		cmocka_unit_test(clip_never_cuts_a_utf8_character),
+		cmocka_unit_test(wrap_fits_the_width_and_indents_after_the_lead),
+		cmocka_unit_test(wrap_joins_the_authors_lines_and_keeps_paragraphs_and_items),
+		cmocka_unit_test(wrap_cuts_a_word_longer_than_the_line),
+		cmocka_unit_test(a_finished_step_shows_its_status_in_words_and_its_summary),
+		cmocka_unit_test(a_step_line_never_passes_its_width),
+		cmocka_unit_test(a_waiting_step_says_what_it_waits_for_and_the_time_left),
+		cmocka_unit_test(packet_lines_read_as_an_exchange),
+		cmocka_unit_test(a_clipped_packet_line_keeps_its_time),
+		cmocka_unit_test(silence_is_a_line_of_its_own),
+		cmocka_unit_test(the_panel_teaches_what_why_command_saw_and_meaning),
+		cmocka_unit_test(the_verdict_names_cause_evidence_fix_and_what_is_not_ruled_out),
+		cmocka_unit_test(help_lists_every_key_and_the_glossary),
+		cmocka_unit_test(too_small_says_the_size_needed_and_how_to_set_it),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
