@@ -31,6 +31,7 @@ struct linemode {
 	int fixed_width;        /* 0: follow the terminal */
 	bool run_done;          /* the engine said EV_DONE since the last engine_run */
 	bool quit;
+	bool verdict_shown;     /* the verdict was printed: q no longer means "unfinished" */
 	bool *ran;              /* per step: it has run at least once */
 	struct strbuf partial;  /* typed bytes not yet ended by a newline */
 	struct strv typed;      /* whole lines not yet acted on */
@@ -619,6 +620,7 @@ static void lm_flow(struct linemode *m)
 			k = lm_ask(m, PROMPT_KEYS);
 		} else {
 			lm_report_part(m, false);
+			m->verdict_shown = true;
 			k = lm_ask(m, VERDICT_KEYS);
 			if (k == LM_KEY_NEXT)
 				break;
@@ -704,7 +706,7 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 
 	for (size_t i = 0; i < m.rep->nsteps; i++)
 		all_ran = all_ran && m.ran[i];
-	if (all_ran && m.rep->has_verdict && !m.rep->failed) {
+	if (all_ran && m.verdict_shown && m.rep->has_verdict && !m.rep->failed) {
 		status = report_exit_status(m.rep);
 	} else {
 		status = 3;

@@ -54,9 +54,9 @@ void linemode_packet_line(struct strbuf *sb, const struct report_packet *p, int 
  * Runs the flow for o with the line mode: reads lines from in_fd (when
  * interactive; otherwise never), writes to out, wraps at width columns (0:
  * the terminal's width, or 80). Returns the exit status of the design: 0 or
- * 1 from the verdict once every step has run; 3 when the diagnosis could
- * not run or was quit before its verdict; 2 for a capture file that cannot
- * be replayed.
+ * 1 from the verdict once every step has run and the verdict was shown; 3
+ * when the diagnosis could not run or was quit before its verdict showed;
+ * 2 for a capture file that cannot be replayed.
  */
 int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, FILE *out,
 		    bool interactive, int width);

@@ -797,7 +797,8 @@ TUI_TERM=""
 TUI_PROMPT='tui-ready$ '
 
 tui_begin() {
-    sdt_need tmux jq
+    command -v tmux >/dev/null 2>&1 || sdt_skip "missing program(s): tmux (Debian package(s): tmux)"
+    sdt_need ps
     TUI_SOCK="$SDT_P"
     : >"$SDT_TMP/screens.txt"
 }
@@ -961,4 +962,123 @@ tui_finish() {
     tui_tmux kill-server 2>/dev/null
     SDT_REPORT="$SDT_TMP/report.json"
     sdt_finish
+}
+
+# tui_stop — stop this run's tmux server (by its own command) and wait, at
+# most 5 s, until its process is gone; the next tui_start makes a new one.
+tui_stop() {
+    local pid i
+    pid=$(tui_tmux display-message -p '#{pid}' 2>/dev/null)
+    tui_tmux kill-server 2>/dev/null
+    [ -n "$pid" ] || return 0
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    TUI_SCREEN=""
+}
+
+# tui_settle [SECONDS] — wait until the screen has been still for 0.5 s.
+tui_settle() {
+    local secs=${1:-20} i still=0
+    for ((i = 0; i < secs * 10; i++)); do
+        if tui_capture; then still=0; else still=$((still + 1)); fi
+        [ "$still" -ge 5 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Status tags of the design, as a regular expression.
+TUI_TAGS='\[( OK |FAIL|WARN|SKIP|ERR | \.\. |    )\]'
+
+# assert_step_list N — some screen showed at least N step status tags at
+# once: the wizard's list of steps (a line-mode screen shows one or two).
+assert_step_list() {
+    local most
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    most=$(awk -v re="$TUI_TAGS" '/^----- screen at / { n = 0; next }
+            $0 ~ re { n++; if (n > most) most = n } END { print most + 0 }' "$SDT_TMP/screens.txt")
+    if [ "$most" -ge "$1" ]; then
+        sdt_pass "the list of steps with their status tags ($most on one screen)"
+    else
+        sdt_fail "expected a screen listing the steps with at least $1 status tags, the most on one screen was $most"
+    fi
+}
+
+# tui_refused TERM — the full-screen walk: a refused target (nothing listens
+# on the server's port 22) at 80x24 with TERM, Enter to the verdict, then q.
+tui_refused() {
+    local term=$1
+    sdt_begin nc
+    tui_begin
+    topo_direct
+    wire_nc "$CLI" "$SRV_ADDR" 22 'Connection refused'
+    tui_start 80 24 "$term" "$CLI"
+    tui_run "$SRV_ADDR"
+    tui_walk 'nothing listens on port 22' 60 || sdt_fail "the verdict port_closed did not show within 60 s"
+    assert_step_list 5
+    assert_seen "$TUI_TAGS" 'status tags in words'
+    assert_seen '< ?RST' 'the RST in the capture pane'
+    assert_seen 'nothing listens on port 22' 'the cause port_closed in words'
+    tui_keys q
+    tui_exit 15
+    assert_tui_exit 1 "after q on the verdict port_closed"
+    assert_restored
+    tui_finish
+}
+
+# tui_quit_each TERM — q at every step of the refused target: a fresh run
+# for k = 0, 1, ... Enters (each once the screen is still), then q (and
+# Enter in the line mode, which reads lines). The design's exit status: 3
+# while the verdict has not shown (the diagnosis did not finish), 1 once it
+# has (port_closed). Then SIGTERM in the middle of a run: the terminal is
+# restored and the shell sees 143.
+tui_quit_each() {
+    local term=$1 k i verdict=0 want pid
+    sdt_begin nc
+    tui_begin
+    topo_direct
+    wire_nc "$CLI" "$SRV_ADDR" 22 'Connection refused'
+    for ((k = 0; k <= 12 && verdict == 0; k++)); do
+        tui_start 80 24 "$term" "$CLI"
+        tui_run "$SRV_ADDR"
+        tui_wait "$TUI_TAGS|^Step 1 of" 15 || sdt_fail "nothing showed within 15 s (run $k)"
+        for ((i = 0; i < k; i++)); do
+            tui_settle 20
+            tui_keys Enter
+        done
+        tui_settle 20
+        want=3
+        if grep -q 'nothing listens on port 22' <<<"$TUI_SCREEN"; then
+            want=1
+            verdict=1
+        fi
+        tui_keys q
+        [ "$term" = dumb ] && tui_keys Enter
+        tui_exit 15
+        assert_tui_exit "$want" "after $k x Enter, then q ($([ "$want" = 1 ] && echo on the verdict || echo before the verdict))"
+        assert_restored
+        tui_stop
+    done
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if [ "$verdict" = 1 ]; then
+        sdt_pass "the verdict was reached after $((k - 1)) x Enter"
+    else
+        sdt_fail "the verdict did not show after 12 x Enter"
+    fi
+
+    tui_start 80 24 "$term" "$CLI"
+    tui_run "$SRV_ADDR"
+    tui_wait "$TUI_TAGS|^Step 1 of" 15 || sdt_fail "nothing showed within 15 s (SIGTERM run)"
+    pid=$(tui_doctor_pid)
+    if [ -n "$pid" ]; then
+        kill -TERM "$pid"
+        tui_exit 10
+        assert_tui_exit 143 "after SIGTERM (the shell's 128 + 15)"
+        assert_restored
+    else
+        sdt_fail "cannot find ssh-doctor's PID in the pane"
+    fi
+    tui_finish
 }

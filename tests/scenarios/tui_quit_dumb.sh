@@ -1,0 +1,8 @@
+#!/bin/bash
+# Terminal test: q (then Enter) at every step of the line mode (TERM=dumb,
+# 80x24) on a refused target, and SIGTERM in the middle of a run.
+# Expected: exit 3 before the verdict shows, 1 on it (port_closed), 143 after
+# SIGTERM; each time the shell prompt comes back with the terminal as it was.
+#   CLI 192.0.2.1 ==== SRV 192.0.2.2 (no listener)
+. "$(dirname "$0")/lib.sh" || exit 1
+tui_quit_each dumb
