@@ -62,26 +62,6 @@ static long parent_of(long pid)
 	return ppid;
 }
 
-/* sshd rewrites its command line ("sshd: /usr/sbin/sshd -D -f F [listener]
- * 0 of 10-100 startups"): turn that back into NUL-separated words. */
-static void cmdline_words(struct strbuf *cmd)
-{
-	const char *lead = "sshd: ";
-	size_t skip = strlen(lead);
-	char *end;
-
-	/* one word only (no NUL inside), starting with the title */
-	if (!str_starts_with(cmd->buf, lead) || strlen(cmd->buf) + 1 < cmd->len)
-		return;
-	memmove(cmd->buf, cmd->buf + skip, strlen(cmd->buf + skip) + 1);
-	if ((end = strstr(cmd->buf, " [listener]")) != NULL)
-		*end = '\0';
-	cmd->len = strlen(cmd->buf);
-	for (size_t i = 0; i < cmd->len; i++)
-		if (cmd->buf[i] == ' ')
-			cmd->buf[i] = '\0';
-}
-
 static void scan_processes(struct step_work *w, struct server_facts *f)
 {
 	char self[64];
@@ -121,7 +101,6 @@ static void scan_processes(struct step_work *w, struct server_facts *f)
 		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
 		read_small(path, &comm);
 		p->cmdline = svc_proc_cmdline(comm.buf, comm.len, cmd.buf, cmd.len);
-		cmdline_words(&cmd);
 		srv_proc_parse_args(p, cmd.buf, cmd.len);
 		snprintf(path, sizeof(path), "/proc/%ld/fd/2", pid);
 		p->stderr_is_file = stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -146,7 +125,7 @@ static void scan_processes(struct step_work *w, struct server_facts *f)
 			      elsewhere);
 }
 
-static void ask_systemd(struct step_work *w, struct server_facts *f)
+void srv_service_systemd(struct step_work *w, struct server_facts *f)
 {
 	char path[256];
 	const char *argv[] = {path, "show", "ssh.service", "sshd.service", "ssh.socket",
@@ -216,7 +195,7 @@ int probe_srv_service_run(struct step_work *w, struct server_facts *f)
 		      : "a minimal init: nothing starts sshd unless the entrypoint does");
 	strbuf_release(&comm);
 	if (f->systemd)
-		ask_systemd(w, f);
+		srv_service_systemd(w, f);
 	scan_processes(w, f);
 
 	if (f->nrunning_here > 0)

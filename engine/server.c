@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/hosts-file.h"
 #include "engine/probe.h"
 #include "engine/server.h"
 
@@ -238,33 +239,76 @@ bool server_addrs_are_local(const struct strv *resolved, const struct strv *loca
 	return false;
 }
 
+bool server_name_is_local(const char *host, const char *hostname, const char *hosts_text,
+			  size_t hosts_len, const struct strv *local)
+{
+	struct strv addrs;
+	bool yes;
+
+	if (str_ieq(host, "localhost") || (hostname && hostname[0] && str_ieq(host, hostname)))
+		return true;
+	strv_init(&addrs);
+	/* a literal address, else what the hosts file gives the name */
+	strv_push(&addrs, host);
+	if (hosts_text != NULL)
+		hosts_file_lookup(hosts_text, hosts_len, host, &addrs);
+	yes = server_addrs_are_local(&addrs, local);
+	strv_release(&addrs);
+	return yes;
+}
+
 int server_host_is_local(const char *host)
 {
-	struct strv resolved, local;
-	int rc;
+	struct strv local;
+	struct strbuf hosts;
+	char name[256] = "";
+	bool yes;
 
-	strv_init(&resolved);
 	strv_init(&local);
-	resolve_into(host, &resolved);
+	strbuf_init(&hosts);
 	srv_local_addresses(&local);
-	rc = resolved.n == 0 ? -1 : server_addrs_are_local(&resolved, &local) ? 1 : 0;
-	strv_release(&resolved);
+	srv_read_file("/etc/hosts", 1024 * 1024, false, &hosts);
+	if (gethostname(name, sizeof(name) - 1) != 0)
+		name[0] = '\0';
+	yes = server_name_is_local(host, name, hosts.buf, hosts.len, &local);
+	strbuf_release(&hosts);
 	strv_release(&local);
-	return rc;
+	return yes ? 1 : 0;
+}
+
+/* Splits a command line into words: NUL-separated arguments, or the one
+ * title sshd gives itself ("sshd: /usr/sbin/sshd -D -f F [listener] 0 of
+ * 10-100 startups"), whose words are separated by spaces. */
+static void cmdline_split(const char *cmdline, size_t len, struct strv *argv)
+{
+	const char *lead = "sshd: ";
+	size_t first = strnlen(cmdline, len), i = 0;
+
+	if (first + 1 >= len && first > strlen(lead) && strncmp(cmdline, lead, strlen(lead)) == 0) {
+		char *title = xstrndup(cmdline + strlen(lead), first - strlen(lead));
+		char *end = strstr(title, " [listener]"), *save = NULL;
+
+		if (end != NULL)
+			*end = '\0';
+		for (char *w = strtok_r(title, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+			strv_push_owned(argv, printable(w, strlen(w), true));
+		free(title);
+		return;
+	}
+	while (i < len) {
+		size_t n = strnlen(cmdline + i, len - i);
+
+		strv_push_owned(argv, printable(cmdline + i, n, true));
+		i += n + 1;
+	}
 }
 
 void srv_proc_parse_args(struct srv_proc *p, const char *cmdline, size_t len)
 {
 	struct strv argv;
-	size_t i = 0;
 
 	strv_init(&argv);
-	while (i < len) {
-		size_t n = strnlen(cmdline + i, len - i);
-
-		strv_push_owned(&argv, printable(cmdline + i, n, true));
-		i += n + 1;
-	}
+	cmdline_split(cmdline, len, &argv);
 	for (size_t k = 1; k < argv.n; k++) {
 		const char *a = argv.v[k];
 		/* sshd's getopt: flags may be bundled ("-De"), an option's value

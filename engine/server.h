@@ -182,14 +182,20 @@ int srv_local_addresses(struct strv *list);
 /* True when addr (numeric text) is one of list's, compared as addresses. */
 bool srv_addr_in(const struct strv *list, const char *addr);
 
-/* Whether host resolves to an address of this machine: 1 yes, 0 no,
- * -1 does not resolve. Used by --side auto. */
+/* Whether host names this machine, for --side auto: 1 yes, 0 no. Sends
+ * nothing: a literal address, "localhost", this machine's host name, or a
+ * name /etc/hosts gives one of this machine's addresses. */
 int server_host_is_local(const char *host);
-/* Pure part of it: true when one of resolved is in local. */
+/* Pure part of it: hostname is this machine's name (or NULL), hosts_text
+ * the contents of /etc/hosts (or NULL), local its addresses. */
+bool server_name_is_local(const char *host, const char *hostname, const char *hosts_text,
+			  size_t hosts_len, const struct strv *local);
+/* True when one of resolved is in local (compared as addresses). */
 bool server_addrs_are_local(const struct strv *resolved, const struct strv *local);
 
-/* Reads sshd's -f, -p, -o and -E from a NUL-separated command line into p
- * (pid, cmdline and the netns flags are left alone). Pure. */
+/* Reads sshd's -f, -p, -o and -E from /proc/PID/cmdline's bytes into p:
+ * NUL-separated arguments, or the title sshd sets ("sshd: /usr/sbin/sshd
+ * -D -f FILE [listener] ..."). pid, cmdline and the flags are left alone. Pure. */
 void srv_proc_parse_args(struct srv_proc *p, const char *cmdline, size_t len);
 
 /* TCP sockets as the kernel's sock_diag lists them. */
@@ -213,6 +219,10 @@ void srv_sock_list_release(struct srv_sock_list *l);
 /* Appends the TCP sockets of family (AF_INET, AF_INET6) in the states of the
  * bit mask (1 << state) to l. Returns 0 or a negative errno. */
 int srv_diag_tcp(int family, uint32_t states, struct srv_sock_list *l);
+
+/* Asks systemd (systemctl show) about ssh.service, sshd.service and
+ * ssh.socket; fills the unit and socket facts. probe-srv-service.c. */
+void srv_service_systemd(struct step_work *w, struct server_facts *f);
 
 /* The sshd listener on port in this namespace that accepts addr, or NULL. */
 const struct srv_listener *srv_listener_for(const struct server_facts *f, const char *addr, int port);

@@ -325,8 +325,11 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			decide(d, "connection_limit", "certain");
 			return;
 		}
-	if (f->test_log_maxstartups || (f->maxstartups_known && f->unauth_conns >= 0 &&
-					f->maxstartups.start > 0 && f->unauth_conns >= f->maxstartups.start)) {
+	/* the count includes logged-in sessions: it weighs only when sshd did
+	 * not answer the self-test */
+	if (f->test_log_maxstartups || (!(tried > 0 && ssh == tried) && f->maxstartups_known &&
+					f->unauth_conns >= 0 && f->maxstartups.start > 0 &&
+					f->unauth_conns >= f->maxstartups.start)) {
 		if (f->maxstartups_known && f->unauth_conns >= 0)
 			strv_pushf(&d->evidence, "%d connection(s) wait for authentication; MaxStartups starts refusing at %d",
 				   f->unauth_conns, f->maxstartups.start);

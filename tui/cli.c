@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/server.h"
 #include "tui/cli.h"
 
 void options_init(struct options *o)
@@ -236,8 +237,10 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 		strbuf_addstr(err, "that ssh error line names no host: give the host too, e.g. ssh-doctor HOST");
 		return -1;
 	}
+	/* auto: the server side when the host is this machine */
 	if (o->side == SIDE_AUTO)
-		o->side = o->target.host ? SIDE_CLIENT : SIDE_SERVER;
+		o->side = o->target.host == NULL || server_host_is_local(o->target.host) == 1
+			  ? SIDE_SERVER : SIDE_CLIENT;
 	if (o->replay != NULL) {
 		unsigned char buf[16];
 

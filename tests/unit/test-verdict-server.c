@@ -1,0 +1,392 @@
+/* The server verdict rules, from tables of facts: a healthy machine, then
+ * one thing changed per row, and the cause the rules must reach. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engine/verdict.h"
+
+static void add_listener(struct server_facts *f, int family, const char *addr, int port,
+			 const char *comm, long pid, bool v6only)
+{
+	struct srv_listener *l = &f->listeners[f->nlisteners++];
+
+	memset(l, 0, sizeof(*l));
+	l->family = family;
+	snprintf(l->addr, sizeof(l->addr), "%s", addr);
+	l->port = port;
+	l->wildcard = strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0;
+	l->v6only = v6only;
+	l->v6only_known = family == 6;
+	l->pid = pid;
+	snprintf(l->comm, sizeof(l->comm), "%s", comm);
+	l->is_sshd = strcmp(comm, "sshd") == 0;
+}
+
+static void add_test(struct server_facts *f, const char *addr, int port, enum tcp_result tcp,
+		     enum banner_result banner, const char *text)
+{
+	struct srv_test *t = &f->tests[f->ntests++];
+
+	snprintf(t->addr, sizeof(t->addr), "%s", addr);
+	t->port = port;
+	t->tcp = tcp;
+	t->banner = banner;
+	t->banner_text = text ? strdup(text) : NULL;
+	f->test_ran = true;
+}
+
+/* A machine where everything works: sshd on 0.0.0.0:22 and [::]:22. */
+static void healthy(struct server_facts *f)
+{
+	f->port = 22;
+	f->sshd_found = true;
+	snprintf(f->sshd_path, sizeof(f->sshd_path), "/usr/sbin/sshd");
+	f->pkg_checked = true;
+	f->pkg_state = SVC_PKG_INSTALLED;
+	f->nprocs = 1;
+	f->procs[0].pid = 100;
+	f->procs[0].same_netns = true;
+	f->nrunning_here = 1;
+	f->config_checked = true;
+	f->config_read = true;
+	f->cfg_ports[f->ncfg_ports++] = 22;
+	f->config_file = strdup("/etc/ssh/sshd_config");
+	f->listen_checked = true;
+	add_listener(f, 4, "0.0.0.0", 22, "sshd", 100, false);
+	add_listener(f, 6, "::", 22, "sshd", 100, true);
+	strv_push(&f->client_addrs, "192.0.2.2");
+	strv_push(&f->local_addrs, "192.0.2.2");
+	strv_push(&f->local_addrs, "127.0.0.1");
+	f->fw_checked = true;
+	f->fw_verdict = FW_VERDICT_OPEN;
+	f->wrap_checked = true;
+	f->libwrap = SRV_YES;
+	f->maxstartups_known = true;
+	f->maxstartups = (struct sshd_maxstartups){10, 30, 100};
+	f->unauth_conns = 0;
+	f->password_auth = SRV_NO;
+}
+
+static void s_ok(struct server_facts *f)
+{
+	add_test(f, "192.0.2.2", 22, TCP_ANSWERED, BANNER_SSH, "SSH-2.0-OpenSSH_9.2p1");
+}
+
+static void s_not_installed(struct server_facts *f)
+{
+	f->sshd_found = false;
+	f->pkg_state = SVC_PKG_NOT_INSTALLED;
+	f->pkg_tool = strdup("dpkg-query");
+	f->nprocs = f->nrunning_here = 0;
+	f->nlisteners = 0;
+	add_test(f, "192.0.2.2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
+}
+
+static void s_config_error(struct server_facts *f)
+{
+	f->nprocs = f->nrunning_here = 0;
+	f->nlisteners = 0;
+	f->config_error = true;
+	f->config_error_file = strdup("/etc/ssh/sshd_config");
+	f->config_error_line = 12;
+	f->config_message = strdup("Bad configuration option: Portt");
+	add_test(f, "192.0.2.2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
+}
+
+static void s_config_error_while_running(struct server_facts *f)
+{
+	s_ok(f);
+	f->config_error = true;
+	f->config_message = strdup("Missing privilege separation directory: /run/sshd");
+}
+
+static void s_not_running(struct server_facts *f)
+{
+	f->nprocs = f->nrunning_here = 0;
+	f->nlisteners = 0;
+	add_test(f, "192.0.2.2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
+}
+
+static void s_port_taken_not_running(struct server_facts *f)
+{
+	f->nprocs = f->nrunning_here = 0;
+	f->nlisteners = 0;
+	add_listener(f, 6, "::", 22, "socat", 200, false);
+	f->log_bind_failed = strdup("Bind to port 22 on 0.0.0.0 failed: Address already in use.");
+	f->log_no_bind = true;
+	add_test(f, "192.0.2.2", 22, TCP_ANSWERED, BANNER_CLOSED, NULL);
+}
+
+static void s_port_taken_v4_only(struct server_facts *f)
+{
+	f->nlisteners = 0;
+	add_listener(f, 4, "0.0.0.0", 22, "socat", 200, false);
+	add_listener(f, 6, "::", 22, "sshd", 100, true);
+	add_test(f, "192.0.2.2", 22, TCP_ANSWERED, BANNER_CLOSED, NULL);
+}
+
+static void s_listen_absent(struct server_facts *f)
+{
+	f->nprocs = f->nrunning_here = 0;
+	f->nlisteners = 0;
+	strv_push(&f->cfg_listen_missing, "192.0.2.77");
+	f->log_no_bind = true;
+	add_test(f, "192.0.2.2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
+}
+
+static void s_listen_loopback(struct server_facts *f)
+{
+	f->nlisteners = 0;
+	add_listener(f, 4, "127.0.0.1", 22, "sshd", 100, false);
+	add_test(f, "192.0.2.2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
+}
+
+static void s_listen_v6only(struct server_facts *f)
+{
+	f->nlisteners = 0;
+	add_listener(f, 6, "::", 22, "sshd", 100, true);
+	add_test(f, "192.0.2.2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
+}
+
+static void s_wrong_port(struct server_facts *f)
+{
+	f->nlisteners = 0;
+	add_listener(f, 4, "0.0.0.0", 2222, "sshd", 100, false);
+	add_test(f, "192.0.2.2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
+	add_test(f, "192.0.2.2", 2222, TCP_ANSWERED, BANNER_SSH, "SSH-2.0-OpenSSH_9.2p1");
+}
+
+static void s_socket_activation(struct server_facts *f)
+{
+	f->systemd = true;
+	f->nprocs = f->nrunning_here = 0;
+	f->nlisteners = 0;
+	f->socket_active = true;
+	f->socket_ports[f->nsocket_ports++] = 2222;
+	add_listener(f, 4, "0.0.0.0", 2222, "systemd", 1, false);
+	add_test(f, "192.0.2.2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
+}
+
+static void s_firewall_drop(struct server_facts *f)
+{
+	f->fw_verdict = FW_VERDICT_DROPPED;
+	f->fw_name = strdup("iptables");
+	f->fw_rule = strdup("filter INPUT: -A INPUT -p tcp -m tcp --dport 22 -j DROP");
+	f->fw_effect = strdup("connection timed out");
+	add_test(f, "192.0.2.2", 22, TCP_NO_ANSWER, BANNER_NOT_TRIED, NULL);
+}
+
+static void s_firewall_spares_lo(struct server_facts *f)
+{
+	s_ok(f);
+	f->fw_verdict = FW_VERDICT_REJECTED;
+	f->fw_name = strdup("nftables");
+	f->fw_rule = strdup("inet filter input: tcp dport 22 reject with icmpx admin-prohibited");
+}
+
+static void s_wrappers(struct server_facts *f)
+{
+	f->wrap_refuses = true;
+	f->wrap_rule = strdup("/etc/hosts.deny line 2: sshd: ALL");
+	f->wrap_client = strdup("every client");
+	add_test(f, "192.0.2.2", 22, TCP_ANSWERED, BANNER_CLOSED, NULL);
+}
+
+static void s_wrappers_ignored(struct server_facts *f)
+{
+	s_ok(f);
+	f->libwrap = SRV_NO;
+	f->wrap_refuses = true;
+	f->wrap_rule = strdup("/etc/hosts.deny line 2: sshd: ALL");
+}
+
+static void s_maxstartups(struct server_facts *f)
+{
+	f->maxstartups = (struct sshd_maxstartups){1, 30, 1};
+	f->unauth_conns = 1;
+	add_test(f, "192.0.2.2", 22, TCP_ANSWERED, BANNER_MAXSTARTUPS, "Exceeded MaxStartups");
+}
+
+static void s_banned(struct server_facts *f)
+{
+	s_ok(f);
+	strv_push(&f->banned, "192.0.2.1");
+}
+
+static void s_busy_but_answering(struct server_facts *f)
+{
+	s_ok(f);
+	f->unauth_conns = 40;
+}
+
+struct row {
+	const char *name;
+	void (*setup)(struct server_facts *f);
+	const char *cause;
+	const char *confidence;
+	const char *names;          /* a word the evidence must contain, or NULL */
+};
+
+static const struct row rows[] = {
+	{"sshd answering on every address is ok", s_ok, "ok", "certain", "SSH-2.0-OpenSSH"},
+	{"no sshd and no package is not installed", s_not_installed, "sshd_not_installed", "certain", "openssh-server"},
+	{"sshd -t rejecting the file is a config error, named by file and line", s_config_error,
+	 "sshd_config_error", "certain", "line 12"},
+	{"a config error outranks a running sshd (the next restart fails)", s_config_error_while_running,
+	 "sshd_config_error", "certain", "next restart"},
+	{"installed, valid and not running is not running", s_not_running, "sshd_not_running", "certain", NULL},
+	{"another program on the port explains why sshd is not running", s_port_taken_not_running,
+	 "port_in_use", "certain", "socat"},
+	{"another program on 0.0.0.0 with sshd on [::] only is port in use", s_port_taken_v4_only,
+	 "port_in_use", "certain", "0.0.0.0"},
+	{"an absent ListenAddress explains why sshd is not running", s_listen_absent,
+	 "listen_address", "certain", "192.0.2.77"},
+	{"sshd on 127.0.0.1 only is the wrong address", s_listen_loopback, "listen_address", "certain", "127.0.0.1"},
+	{"sshd on a v6-only [::] refuses IPv4 clients", s_listen_v6only, "listen_address", "certain", "IPv6 only"},
+	{"sshd on another port is the wrong port", s_wrong_port, "wrong_port", "certain", "2222"},
+	{"ssh.socket on another port than sshd_config", s_socket_activation, "socket_activation_port",
+	 "certain", "ssh.socket"},
+	{"a drop rule for the port is a local firewall", s_firewall_drop, "local_firewall", "certain", "DROP"},
+	{"a reject that spares lo decides even when the self-test passes", s_firewall_spares_lo,
+	 "local_firewall", "certain", "reject"},
+	{"hosts.deny refusing a libwrap sshd is tcp wrappers", s_wrappers, "tcp_wrappers", "certain", "hosts.deny"},
+	{"hosts.deny is no cause for an sshd without libwrap", s_wrappers_ignored, "ok", "certain", NULL},
+	{"Exceeded MaxStartups is the connection limit", s_maxstartups, "connection_limit", "certain", "MaxStartups"},
+	{"a banned address is a fail2ban ban", s_banned, "fail2ban_ban", "likely", "192.0.2.1"},
+	{"many connections do not outrank an sshd that answers", s_busy_but_answering, "ok", "certain", NULL},
+};
+
+static bool evidence_has(const struct verdict_decision *d, const char *word)
+{
+	for (size_t i = 0; i < d->evidence.n; i++)
+		if (strstr(d->evidence.v[i], word) != NULL)
+			return true;
+	return false;
+}
+
+static void rows_decide_as_expected(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct server_facts f;
+		struct verdict_decision d;
+		struct strv prevention;
+
+		server_facts_init(&f);
+		healthy(&f);
+		rows[i].setup(&f);
+		verdict_decision_init(&d);
+		strv_init(&prevention);
+		verdict_decide_server(&f, &d, &prevention);
+		if (d.cause == NULL || strcmp(d.cause, rows[i].cause) != 0 ||
+		    strcmp(d.confidence, rows[i].confidence) != 0)
+			fail_msg("%s: expected %s (%s), got %s (%s)", rows[i].name, rows[i].cause,
+				 rows[i].confidence, d.cause ? d.cause : "nothing", d.confidence ? d.confidence : "");
+		if (rows[i].names && !evidence_has(&d, rows[i].names))
+			fail_msg("%s: expected the evidence to name \"%s\" (first line: %s)", rows[i].name,
+				 rows[i].names, d.evidence.n ? d.evidence.v[0] : "none");
+		strv_release(&prevention);
+		verdict_decision_release(&d);
+		server_facts_release(&f);
+	}
+}
+
+static void prevention_warns_about_boot_root_and_passwords(void **state)
+{
+	struct server_facts f;
+	struct verdict_decision d;
+	struct strv prevention;
+	bool boot = false, root = false, pass = false;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	s_ok(&f);
+	f.systemd = true;
+	f.unit_found = true;
+	f.unit = strdup("ssh.service");
+	f.unit_enabled = SRV_NO;
+	f.permit_root_login = strdup("yes");
+	f.password_auth = SRV_YES;
+	verdict_decision_init(&d);
+	strv_init(&prevention);
+	verdict_decide_server(&f, &d, &prevention);
+	assert_string_equal(d.cause, "ok");
+	for (size_t i = 0; i < prevention.n; i++) {
+		boot |= strstr(prevention.v[i], "enabled at boot") != NULL;
+		root |= strstr(prevention.v[i], "PermitRootLogin") != NULL;
+		pass |= strstr(prevention.v[i], "PasswordAuthentication no") != NULL;
+	}
+	if (!boot || !root || !pass)
+		fail_msg("expected warnings about boot (%d), root login (%d) and passwords (%d)", boot, root, pass);
+	strv_release(&prevention);
+	verdict_decision_release(&d);
+	server_facts_release(&f);
+}
+
+static void a_healthy_machine_gets_no_warnings(void **state)
+{
+	struct server_facts f;
+	struct verdict_decision d;
+	struct strv prevention;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	s_ok(&f);
+	verdict_decision_init(&d);
+	strv_init(&prevention);
+	verdict_decide_server(&f, &d, &prevention);
+	if (prevention.n != 0)
+		fail_msg("expected no warning, got: %s", prevention.v[0]);
+	strv_release(&prevention);
+	verdict_decision_release(&d);
+	server_facts_release(&f);
+}
+
+static void the_words_come_from_the_cause_asset(void **state)
+{
+	struct server_facts f;
+	struct assets a;
+	struct strbuf err;
+	struct target t;
+	struct report_verdict v;
+
+	(void)state;
+	strbuf_init(&err);
+	assert_int_equal(assets_load(&a, NULL, &err), 0);
+	server_facts_init(&f);
+	healthy(&f);
+	s_config_error(&f);
+	target_init(&t);
+	verdict_init(&v);
+	verdict_server(&f, &t, &a, "debian", &v);
+	assert_string_equal(v.cause, "sshd_config_error");
+	if (v.fix_command == NULL || strstr(v.fix_command, "sshd -t") == NULL)
+		fail_msg("expected a fix command running sshd -t, got %s", v.fix_command ? v.fix_command : "none");
+	assert_true(v.summary != NULL && v.summary[0] != '\0');
+	verdict_release(&v);
+	target_release(&t);
+	server_facts_release(&f);
+	assets_release(&a);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rows_decide_as_expected),
+		cmocka_unit_test(prevention_warns_about_boot_root_and_passwords),
+		cmocka_unit_test(a_healthy_machine_gets_no_warnings),
+		cmocka_unit_test(the_words_come_from_the_cause_asset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
