@@ -1071,6 +1071,10 @@ static void run_loop(struct wizard *w)
 		if (interrupted || (rc > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)))) {
 			int ch;
 
+			/* getch() refreshes stdscr when it looks changed (it does after
+			 * start and resize); stdscr is never drawn on, and refreshing it
+			 * would blank the screen and cost a whole repaint */
+			untouchwin(stdscr);
 			while ((ch = getch()) != ERR && !w->quit)
 				handle_key(w, ch);
 			if (rc > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
