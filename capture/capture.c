@@ -1,6 +1,7 @@
 /* libpcap live and file captures. The handle is non-blocking so its fd can
  * sit in the caller's poll() next to the keyboard. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
@@ -78,7 +80,7 @@ const char *capture_strerror(int err)
 }
 
 /* One request, one answer: the kernel's route lookup for dst. */
-int capture_route_iface(const struct pkt_addr *dst, char *ifname, char *err, size_t errlen)
+int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char *err, size_t errlen)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -97,11 +99,11 @@ int capture_route_iface(const struct pkt_addr *dst, char *ifname, char *err, siz
 	ssize_t n;
 	int fd = -1, ret = CAPTURE_ERR_OPEN, oif = 0;
 
-	if (dst == NULL || ifname == NULL || (dst->family != AF_INET && dst->family != AF_INET6)) {
+	if (dst == NULL || r == NULL || (dst->family != AF_INET && dst->family != AF_INET6)) {
 		err_set(err, errlen, "no address to look up a route for");
 		return CAPTURE_ERR_ARG;
 	}
-	ifname[0] = '\0';
+	memset(r, 0, sizeof(*r));
 	pkt_addr_format(dst, addr, sizeof(addr));
 	alen = dst->family == AF_INET ? 4 : 16;
 
@@ -160,6 +162,12 @@ int capture_route_iface(const struct pkt_addr *dst, char *ifname, char *err, siz
 			for (struct rtattr *a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
 				if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= sizeof(int))
 					memcpy(&oif, RTA_DATA(a), sizeof(int));
+				/* a next hop of the other family (RFC 5549) is not kept */
+				if (a->rta_type == RTA_GATEWAY && RTA_PAYLOAD(a) == alen) {
+					r->gateway.family = dst->family;
+					memcpy(r->gateway.a, RTA_DATA(a), alen);
+					r->has_gateway = true;
+				}
 			}
 		}
 	}
@@ -168,7 +176,8 @@ int capture_route_iface(const struct pkt_addr *dst, char *ifname, char *err, siz
 		ret = CAPTURE_ERR_NO_ROUTE;
 		goto out;
 	}
-	if (if_indextoname((unsigned)oif, ifname) == NULL) {
+	r->oif = oif;
+	if (if_indextoname((unsigned)oif, r->ifname) == NULL) {
 		err_set(err, errlen, "the route to '%s' leaves by interface %d, which has no name: %s",
 			addr, oif, strerror(errno));
 		ret = CAPTURE_ERR_NO_DEVICE;
@@ -178,6 +187,22 @@ int capture_route_iface(const struct pkt_addr *dst, char *ifname, char *err, siz
 out:
 	if (fd >= 0)
 		close(fd);
+	return ret;
+}
+
+int capture_route_iface(const struct pkt_addr *dst, char *ifname, char *err, size_t errlen)
+{
+	struct capture_route r;
+	int ret;
+
+	if (ifname == NULL) {
+		err_set(err, errlen, "no room for the interface name");
+		return CAPTURE_ERR_ARG;
+	}
+	ifname[0] = '\0';
+	ret = capture_route_get(dst, &r, err, errlen);
+	if (ret == CAPTURE_OK)
+		memcpy(ifname, r.ifname, IF_NAMESIZE);
 	return ret;
 }
 
@@ -448,6 +473,25 @@ int capture_open_live(const char *ifname, const struct pkt_addr *addrs, size_t n
 out:
 	capture_free(c);
 	return ret;
+}
+
+int capture_check_live(const char *ifname, char *err, size_t errlen)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0 ||
+	    !(data[CAP_NET_RAW / 32].effective & (1u << (CAP_NET_RAW % 32)))) {
+		capture_perm_hint(ifname != NULL ? ifname : "any", NULL, err, errlen);
+		return CAPTURE_ERR_PERM;
+	}
+	if (ifname != NULL && (ifname[0] == '\0' || strlen(ifname) >= IF_NAMESIZE ||
+			       if_nametoindex(ifname) == 0)) {
+		err_set(err, errlen, "no interface named '%s' (list them with 'ip link')", ifname);
+		return CAPTURE_ERR_NO_DEVICE;
+	}
+	return CAPTURE_OK;
 }
 
 int capture_open_file(const char *path, struct capture **out, char *err, size_t errlen)

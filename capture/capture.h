@@ -48,6 +48,18 @@ struct capture;
  */
 int capture_route_iface(const struct pkt_addr *dst, char *ifname, char *err, size_t errlen);
 
+/* The kernel's route to one address: the interface, and the next hop when
+ * it is a router (for an address on the link the next hop is the address). */
+struct capture_route {
+	int oif;			/* interface index */
+	char ifname[IF_NAMESIZE];
+	bool has_gateway;
+	struct pkt_addr gateway;
+};
+
+/* Like capture_route_iface(), filling r. */
+int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char *err, size_t errlen);
+
 /*
  * Writes the BPF filter for a target into buf: TCP to or from the target
  * addresses on the port, SYNs and RSTs on other ports of the same hosts,
@@ -70,6 +82,16 @@ int capture_filter_build(const struct pkt_addr *addrs, size_t naddrs, uint16_t p
  */
 int capture_open_live(const char *ifname, const struct pkt_addr *addrs, size_t naddrs,
 		      uint16_t port, struct capture **out, char *err, size_t errlen);
+
+/*
+ * Tells, without opening anything, whether a live capture can be had: the
+ * calling thread holds CAP_NET_RAW, and ifname (when not NULL) names an
+ * interface. Cheap (opening and closing a packet socket costs the kernel an
+ * RCU grace period each, tens of milliseconds): the engine asks this first
+ * and opens the real capture once it knows the route. Returns 0, or
+ * CAPTURE_ERR_PERM (err: how to get the privilege) or CAPTURE_ERR_NO_DEVICE.
+ */
+int capture_check_live(const char *ifname, char *err, size_t errlen);
 
 /*
  * Opens a pcap or pcapng file to replay. Same ownership as

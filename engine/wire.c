@@ -39,7 +39,6 @@ struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
 	struct wire *w;
 	char err[CAPTURE_ERRBUF_SIZE] = "";
 	struct capture *probe = NULL;
-	struct pkt_addr lo;
 	int rc;
 
 	if (cfg->replay_file != NULL) {
@@ -65,16 +64,13 @@ struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
 			return NULL;
 		}
 	} else {
-		/* find out now whether capturing is allowed, before any probe runs */
-		pkt_addr_parse(&lo, "127.0.0.1");
-		rc = capture_open_live(cfg->interface ? cfg->interface : "lo", &lo, 1,
-				       (uint16_t)cfg->target.port, &probe, err, sizeof(err));
+		/* find out now whether capturing is allowed, before any probe
+		 * runs, without opening a capture just to close it again */
+		rc = capture_check_live(cfg->interface, err, sizeof(err));
 		if (rc != 0) {
 			strbuf_addstr(why, err[0] ? err : capture_strerror(rc));
 			return NULL;
 		}
-		capture_free(probe);
-		probe = NULL;
 	}
 	w = xcalloc(1, sizeof(*w));
 	pthread_mutex_init(&w->lock, NULL);
@@ -276,10 +272,20 @@ static void fill_addr(const struct wire *w, struct addr_facts *a)
 					 t->icmp_code, pkt_icmp_name(t->icmp_v6, t->icmp_type, t->icmp_code),
 					 from, a->icmp_from_target ? " (the host itself)" : " (a router on the path)");
 		break;
-	case CLASSIFY_SILENCE:
+	case CLASSIFY_SILENCE: {
+		/* our retry is an attempt of its own: count every SYN to the port */
+		unsigned syns = 0;
+
+		for (size_t i = 0; i < w->cls->nattempts; i++) {
+			const struct classify_attempt *o = &w->cls->attempts[i];
+
+			if (o->dport == t->dport && pkt_addr_equal(&o->dst, &t->dst))
+				syns += o->syns;
+		}
 		a->wire = WIRE_SILENCE;
-		a->wire_note = xasprintf("%u SYN%s left and nothing came back", t->syns, t->syns == 1 ? "" : "s");
+		a->wire_note = xasprintf("%u SYN%s left and nothing came back", syns, syns == 1 ? "" : "s");
 		break;
+	}
 	case CLASSIFY_NONE:
 		break;
 	}

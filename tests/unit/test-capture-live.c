@@ -110,6 +110,8 @@ struct unprivileged {
 	bool skipped;
 	int ret;
 	char err[CAPTURE_ERRBUF_SIZE];
+	int check_ret;              /* capture_check_live() without the privilege */
+	char check_err[CAPTURE_ERRBUF_SIZE];
 };
 
 /* Runs in its own thread: dropping capabilities here leaves the others'. */
@@ -134,6 +136,7 @@ static void *open_without_caps(void *arg)
 	pkt_addr_parse(&lo, "127.0.0.1");
 	u->ret = capture_open_live("lo", &lo, 1, 22, &cap, u->err, sizeof(u->err));
 	capture_free(cap);
+	u->check_ret = capture_check_live("lo", u->check_err, sizeof(u->check_err));
 	return NULL;
 }
 
@@ -150,6 +153,33 @@ static void test_open_without_capabilities_says_how_to_get_them(void **state)
 		return;
 	}
 	assert_perm_error(u.ret, u.err);
+	/* the cheap check before any probe runs says the same */
+	assert_perm_error(u.check_ret, u.check_err);
+}
+
+static void the_cheap_check_knows_interfaces_and_the_privilege(void **state)
+{
+	char err[CAPTURE_ERRBUF_SIZE] = "";
+	struct pkt_addr lo;
+	struct capture *cap = NULL;
+	int ret;
+
+	/* whether capturing is allowed here, by really opening one */
+	pkt_addr_parse(&lo, "127.0.0.1");
+	ret = capture_open_live("lo", &lo, 1, 22, &cap, err, sizeof(err));
+	capture_free(cap);
+	if (ret == CAPTURE_ERR_PERM) {
+		assert_int_equal(capture_check_live("lo", err, sizeof(err)), CAPTURE_ERR_PERM);
+		return;
+	}
+	assert_int_equal(ret, CAPTURE_OK);
+	assert_int_equal(capture_check_live("lo", err, sizeof(err)), CAPTURE_OK);
+	assert_int_equal(capture_check_live(NULL, err, sizeof(err)), CAPTURE_OK);
+	assert_int_equal(capture_check_live("nosuchif0", err, sizeof(err)), CAPTURE_ERR_NO_DEVICE);
+	assert_non_null(strstr(err, "'nosuchif0'"));
+	assert_int_equal(capture_check_live("", err, sizeof(err)), CAPTURE_ERR_NO_DEVICE);
+	assert_int_equal(capture_check_live("an-interface-name-too-long", err, sizeof(err)),
+			 CAPTURE_ERR_NO_DEVICE);
 }
 
 static void test_unknown_interface_is_refused(void **state)
@@ -281,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_permission_hint_names_sudo_and_setcap),
 		cmocka_unit_test(test_open_without_capabilities_says_how_to_get_them),
 		cmocka_unit_test(test_unknown_interface_is_refused),
+		cmocka_unit_test(the_cheap_check_knows_interfaces_and_the_privilege),
 		cmocka_unit_test(test_live_loopback_listening_port_answers_synack),
 		cmocka_unit_test(test_live_loopback_closed_port_answers_rst),
 		cmocka_unit_test(test_live_loopback_ipv6_closed_port_answers_rst),
