@@ -98,43 +98,155 @@ static bool banner_complete(const struct conn *c)
 	return nl != NULL;
 }
 
-static void conn_start(struct conn *c, int tos)
+void silence_plan_make(uint32_t rtt_us, int waited_ms, struct silence_plan *p)
 {
-	int fam = c->sa.ss_family;
+	memset(p, 0, sizeof(*p));
+	p->rtt_us = rtt_us;
+	p->measured = rtt_us > 0;
+	if (p->measured) {
+		uint64_t ms = ((uint64_t)rtt_us * SILENCE_RTT_FACTOR + 999) / 1000;
+
+		p->per_syn_ms = ms < SILENCE_FLOOR_MS ? SILENCE_FLOOR_MS
+			      : ms > SILENCE_CEILING_MS ? SILENCE_CEILING_MS : (int)ms;
+	} else {
+		p->per_syn_ms = SILENCE_NO_RTT_MS;
+	}
+	p->retry_ms = p->per_syn_ms;
+	p->deadline_ms = 2 * p->per_syn_ms;
+	if (!p->measured && p->deadline_ms < SILENCE_NO_RTT_TOTAL_MS - (waited_ms > 0 ? waited_ms : 0))
+		p->deadline_ms = SILENCE_NO_RTT_TOTAL_MS - (waited_ms > 0 ? waited_ms : 0);
+}
+
+/* Opens a socket for c and sends its SYN. Returns the fd, or -1 with *err
+ * set when it failed at once (*err is 0 while the SYN waits for an answer,
+ * and stays 0 with *connected when it connected at once). */
+static int syn_send(const struct conn *c, int *err, bool *connected, int *port)
+{
+	int fam = c->sa.ss_family, fd;
 	struct sockaddr_storage local;
 	socklen_t ll = sizeof(local);
 
-	c->fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-	c->start_us = now_us();
-	if (c->fd < 0) {
-		c->err = errno;
-		c->tcp = tcp_classify_errno(c->err);
-		c->done = true;
-		return;
+	*err = 0;
+	*connected = false;
+	*port = 0;
+	fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (fd < 0) {
+		*err = errno;
+		return -1;
 	}
-	if (tos) {
+	if (c->tos) {
 		if (fam == AF_INET)
-			setsockopt(c->fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+			setsockopt(fd, IPPROTO_IP, IP_TOS, &c->tos, sizeof(c->tos));
 		else
-			setsockopt(c->fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+			setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &c->tos, sizeof(c->tos));
 	}
-	if (connect(c->fd, (struct sockaddr *)&c->sa, c->salen) == 0) {
-		c->tcp = TCP_ANSWERED;
-	} else if (errno != EINPROGRESS) {
-		c->err = errno;
+	if (connect(fd, (struct sockaddr *)&c->sa, c->salen) == 0)
+		*connected = true;
+	else if (errno != EINPROGRESS)
+		*err = errno;
+	if (getsockname(fd, (struct sockaddr *)&local, &ll) == 0)
+		*port = ntohs(local.ss_family == AF_INET
+			      ? ((struct sockaddr_in *)&local)->sin_port
+			      : ((struct sockaddr_in6 *)&local)->sin6_port);
+	return fd;
+}
+
+static void conn_start(struct conn *c)
+{
+	bool connected;
+
+	c->fd2 = -1;
+	c->syns = 0;
+	c->retried = false;
+	c->start_us = now_us();
+	c->fd = syn_send(c, &c->err, &connected, &c->local_port);
+	if (c->fd >= 0)
+		c->syns = 1;
+	if (c->err != 0) {
 		c->tcp = tcp_classify_errno(c->err);
 		c->tcp_us = (uint32_t)(now_us() - c->start_us);
 		c->done = true;
-	}
-	if (getsockname(c->fd, (struct sockaddr *)&local, &ll) == 0)
-		c->local_port = ntohs(local.ss_family == AF_INET
-				      ? ((struct sockaddr_in *)&local)->sin_port
-				      : ((struct sockaddr_in6 *)&local)->sin6_port);
-	if (c->tcp == TCP_ANSWERED) {
+	} else if (connected) {
+		c->tcp = TCP_ANSWERED;
 		c->tcp_us = (uint32_t)(now_us() - c->start_us);
 		if (!c->want_banner)
 			c->done = true;
 	}
+}
+
+/* The second SYN, from a socket of its own: the first may have been lost. */
+static void conn_retry(struct conn *c)
+{
+	bool connected;
+	int err, port;
+	int fd;
+
+	c->retried = true;
+	fd = syn_send(c, &err, &connected, &port);
+	if (fd < 0)
+		return;
+	c->syns++;
+	c->fd2 = fd;
+	c->local_port2 = port;
+	c->start2_us = now_us();
+	/* connected at once: the next poll sees it writable */
+	(void)connected;
+	if (err != 0) {
+		close(c->fd2);
+		c->fd2 = -1;
+		c->err = err;
+		c->tcp = tcp_classify_errno(err);
+		c->tcp_us = (uint32_t)(now_us() - c->start_us);
+		c->local_port = port;
+		c->done = true;
+	}
+}
+
+/* Socket which (0 first, 1 the retry) of a pending attempt is writable or
+ * failed: the attempt is decided by it, the other socket is closed. */
+static void conn_settle(struct conn *x, int which)
+{
+	int err = 0;
+	socklen_t el = sizeof(err);
+
+	if (which == 1) {
+		int t = x->fd;
+
+		x->fd = x->fd2;
+		x->fd2 = t;
+		x->local_port = x->local_port2;
+		x->start_us = x->start2_us;
+	}
+	getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+	if (x->fd2 >= 0) {
+		close(x->fd2);
+		x->fd2 = -1;
+	}
+	x->tcp_us = (uint32_t)(now_us() - x->start_us);
+	x->err = err;
+	x->tcp = tcp_classify_errno(err);
+	if (err != 0 || !x->want_banner)
+		x->done = true;
+}
+
+/* Looks once more, without waiting, whether an answer is there: our thread
+ * may have been late to the deadline, the network was not. */
+static bool conn_check_now(struct conn *x)
+{
+	struct pollfd p[2];
+	int k = 0;
+
+	p[k++] = (struct pollfd){.fd = x->fd, .events = POLLOUT};
+	if (x->fd2 >= 0)
+		p[k++] = (struct pollfd){.fd = x->fd2, .events = POLLOUT};
+	if (poll(p, (nfds_t)k, 0) <= 0)
+		return false;
+	for (int i = 0; i < k; i++)
+		if (p[i].revents) {
+			conn_settle(x, i);
+			return true;
+		}
+	return false;
 }
 
 /* Reads what arrived; finishes the banner on a line, EOF or reset. */
@@ -161,42 +273,82 @@ static void conn_read(struct conn *c)
 void conn_run(struct conn *c, size_t n, int connect_ms, int banner_ms,
 	      const volatile bool *cancel, void (*on_started)(void *ctx), void *ctx)
 {
-	struct pollfd *fds = xcalloc(n ? n : 1, sizeof(*fds));
-	uint64_t start = now_us();
+	conn_run_ticked(c, n, connect_ms, banner_ms, cancel, on_started, NULL, ctx);
+}
+
+#define CONN_MAX_POLL 256
+#define CONN_TICK_MS 50
+
+void conn_run_ticked(struct conn *c, size_t n, int connect_ms, int banner_ms,
+		     const volatile bool *cancel, void (*on_started)(void *ctx),
+		     void (*tick)(void *ctx), void *ctx)
+{
+	struct pollfd fds[CONN_MAX_POLL];
+	uint64_t next_tick = now_us();
 
 	for (size_t i = 0; i < n; i++) {
 		c[i].fd = -1;
+		c[i].fd2 = -1;
 		c[i].len = 0;
 		c[i].done = false;
 		c[i].tcp = TCP_NOT_TRIED;
 		c[i].banner = BANNER_NOT_TRIED;
 		c[i].err = 0;
 		c[i].hello_sent = false;
-		conn_start(&c[i], c[i].tos);
+		conn_start(&c[i]);
 	}
 	if (on_started)
 		on_started(ctx);
 	for (;;) {
 		uint64_t now = now_us();
 		int wait_ms = 100, nfds = 0;
-		size_t map[256];
+		size_t map[CONN_MAX_POLL];
+		int which[CONN_MAX_POLL];
 
-		for (size_t i = 0; i < n && nfds < 256; i++) {
+		if (tick != NULL && now >= next_tick) {
+			tick(ctx);
+			next_tick = now + CONN_TICK_MS * 1000;
+		}
+		for (size_t i = 0; i < n && nfds + 2 <= CONN_MAX_POLL; i++) {
 			struct conn *x = &c[i];
 			uint64_t limit;
 
 			if (x->done)
 				continue;
 			if (x->tcp == TCP_NOT_TRIED) {
-				limit = x->start_us + (uint64_t)connect_ms * 1000;
-				if (now >= limit) {
+				int ms = x->connect_ms > 0 ? x->connect_ms : connect_ms;
+
+				limit = x->start_us + (uint64_t)ms * 1000;
+				if (x->retry_ms > 0 && !x->retried) {
+					uint64_t at = x->start_us + (uint64_t)x->retry_ms * 1000;
+
+					if (now >= at && at < limit) {
+						conn_retry(x);
+						if (x->done)
+							continue;
+					} else if (at < limit) {
+						limit = at;   /* wake up for the retry */
+					}
+				}
+				if (now >= x->start_us + (uint64_t)ms * 1000) {
+					if (conn_check_now(x))
+						continue;
 					x->tcp = TCP_NO_ANSWER;
 					x->err = ETIMEDOUT;
 					x->tcp_us = (uint32_t)(now - x->start_us);
 					x->done = true;
+					if (x->fd2 >= 0)
+						x->local_port = x->local_port2;
 					continue;
 				}
 				fds[nfds] = (struct pollfd){.fd = x->fd, .events = POLLOUT};
+				map[nfds] = i;
+				which[nfds++] = 0;
+				if (x->fd2 >= 0) {
+					fds[nfds] = (struct pollfd){.fd = x->fd2, .events = POLLOUT};
+					map[nfds] = i;
+					which[nfds++] = 1;
+				}
 			} else {
 				limit = x->start_us + x->tcp_us + (uint64_t)banner_ms * 1000;
 				if (x->hello && !x->hello_sent && x->len == 0) {
@@ -218,36 +370,29 @@ void conn_run(struct conn *c, size_t n, int connect_ms, int banner_ms,
 					continue;
 				}
 				fds[nfds] = (struct pollfd){.fd = x->fd, .events = POLLIN};
+				map[nfds] = i;
+				which[nfds++] = 0;
 			}
-			if ((limit - now) / 1000 + 1 < (uint64_t)wait_ms)
+			if (limit > now && (limit - now) / 1000 + 1 < (uint64_t)wait_ms)
 				wait_ms = (int)((limit - now) / 1000 + 1);
-			map[nfds++] = i;
 		}
 		if (nfds == 0 || (cancel && *cancel))
 			break;
+		if (tick != NULL && wait_ms > CONN_TICK_MS)
+			wait_ms = CONN_TICK_MS;
 		if (poll(fds, (nfds_t)nfds, wait_ms) < 0 && errno != EINTR)
 			break;
 		for (int k = 0; k < nfds; k++) {
 			struct conn *x = &c[map[k]];
 
-			if (!fds[k].revents)
+			if (!fds[k].revents || x->done)
 				continue;
-			if (x->tcp == TCP_NOT_TRIED) {
-				int err = 0;
-				socklen_t el = sizeof(err);
-
-				getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &err, &el);
-				x->tcp_us = (uint32_t)(now_us() - x->start_us);
-				x->err = err;
-				x->tcp = tcp_classify_errno(err);
-				if (err != 0 || !x->want_banner)
-					x->done = true;
-			} else {
+			if (x->tcp == TCP_NOT_TRIED)
+				conn_settle(x, which[k]);
+			else if (which[k] == 0)
 				conn_read(x);
-			}
 		}
 	}
-	(void)start;
 	for (size_t i = 0; i < n; i++) {
 		if (!c[i].done && c[i].tcp == TCP_NOT_TRIED) {
 			c[i].tcp = TCP_NO_ANSWER;
@@ -257,8 +402,11 @@ void conn_run(struct conn *c, size_t n, int connect_ms, int banner_ms,
 			close(c[i].fd);
 			c[i].fd = -1;
 		}
+		if (c[i].fd2 >= 0) {
+			close(c[i].fd2);
+			c[i].fd2 = -1;
+		}
 	}
-	free(fds);
 }
 
 void conn_release(struct conn *c, size_t n)

@@ -45,6 +45,16 @@ enum banner_result {
 	BANNER_RESET,      /* reset before saying anything */
 };
 
+/* The next hop's entry in the kernel's neighbour table (ARP, NDP). */
+enum neigh_state {
+	NEIGH_UNKNOWN,     /* not asked, or the table could not be read */
+	NEIGH_NONE,        /* no entry */
+	NEIGH_INCOMPLETE,  /* asked on the link, no answer yet */
+	NEIGH_FAILED,      /* the kernel gave up: nobody answered */
+	NEIGH_RESOLVED,    /* answered (reachable, stale, delay, probe, permanent) */
+	NEIGH_NOARP,       /* a link without neighbour discovery (loopback, tunnel) */
+};
+
 /* What the capture saw for one address, filled from capture/ results. */
 enum wire_outcome { WIRE_NONE, WIRE_SYNACK, WIRE_RST, WIRE_ICMP, WIRE_SILENCE };
 enum rst_maker { RST_BY_UNKNOWN, RST_BY_HOST, RST_BY_RULE, RST_BY_PATH };
@@ -70,6 +80,12 @@ struct addr_facts {
 	bool route_ok;
 	char route_dev[32];
 	char route_src[64];
+	/* the link layer toward the next hop, when the neighbour table was read */
+	enum neigh_state neigh;
+	char neigh_hop[64];            /* the next hop, numeric */
+	bool neigh_gateway;            /* it is a router, not the address itself */
+	uint64_t neigh_since_us;       /* first seen unanswered (now_us), 0: never */
+	uint32_t neigh_unanswered_ms;  /* how long it stayed unanswered */
 };
 
 struct alt_port_facts {
@@ -87,6 +103,7 @@ struct client_facts {
 	struct addr_facts addrs[FACTS_MAX_ADDRS];
 
 	bool ping_tried, ping_answered;
+	uint64_t ping_first_us;        /* when the first echo request left (now_us), 0: none */
 	char *ping_skip;               /* why not tried */
 	uint32_t ping_rtt_us;
 	int ping_ttl;

@@ -13,11 +13,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/neigh.h"
 #include "engine/probe.h"
 
 #define PING_COUNT 3
 #define PING_INTERVAL_MS 200
 #define PING_DEADLINE_MS 1000
+/* once one address answered, the others get this long (or 4 round trips) */
+#define PING_GRACE_MS 100
+#define NEIGH_CHECK_MS 50
 
 struct pinger {
 	struct addr_facts *a;
@@ -29,6 +33,10 @@ struct pinger {
 	uint32_t rtt_us;
 	int ttl;
 	uint64_t sent_us[PING_COUNT];
+	struct neigh_hop hop;
+	int retrans_ms;
+	enum neigh_state neigh;
+	bool neigh_gave_up;  /* the next hop never answered ARP/NDP: done */
 };
 
 static uint16_t icmp_checksum(const void *data, size_t len)
@@ -136,14 +144,37 @@ next:
 	}
 }
 
+/* Asks the neighbour table whether p's next hop answered on the link; an
+ * on-link host that is absent never does, and waiting for the echo deadline
+ * then only repeats what the table already says. */
+static void ping_check_neigh(struct pinger *p)
+{
+	struct addr_facts *a = p->a;
+	uint64_t now = now_us();
+
+	if (!p->hop.known || p->neigh_gave_up)
+		return;
+	p->neigh = neigh_lookup(&p->hop);
+	a->neigh = p->neigh;
+	if (!neigh_state_unanswered(p->neigh)) {
+		a->neigh_since_us = 0;
+		return;
+	}
+	if (a->neigh_since_us == 0)
+		a->neigh_since_us = p->sent_us[0] ? p->sent_us[0] : now;
+	a->neigh_unanswered_ms = (uint32_t)((now - a->neigh_since_us) / 1000);
+	p->neigh_gave_up = neigh_conclusive(p->neigh, a->neigh_unanswered_ms, p->retrans_ms);
+}
+
 int probe_ping_run(struct step_work *w, struct client_facts *f)
 {
 	struct pinger p[FACTS_MAX_ADDRS];
 	const char *why = NULL;
 	size_t n = 0, answered = 0;
-	uint64_t start = now_ms();
+	uint64_t start = now_ms(), next_neigh = start, until = start + PING_DEADLINE_MS;
 
 	f->ping_tried = f->ping_answered = false;
+	f->ping_first_us = 0;
 	if (f->naddrs == 0) {
 		step_finish(w, STEP_SKIP, "no address to ping");
 		return 0;
@@ -156,6 +187,13 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 			continue;
 		p[n] = (struct pinger){.a = &f->addrs[k], .fd = fd, .raw = raw,
 				       .id = (uint16_t)(getpid() ^ (int)k), .ttl = -1};
+		if (neigh_next_hop(&f->addrs[k].sa, &p[n].hop) == 0) {
+			snprintf(f->addrs[k].neigh_hop, sizeof(f->addrs[k].neigh_hop), "%s", p[n].hop.text);
+			f->addrs[k].neigh_gateway = p[n].hop.gateway;
+			p[n].retrans_ms = neigh_retrans_ms(p[n].hop.family, p[n].hop.ifname);
+		}
+		f->addrs[k].neigh = NEIGH_UNKNOWN;
+		f->addrs[k].neigh_since_us = 0;
 		n++;
 	}
 	if (n == 0) {
@@ -168,39 +206,66 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 	f->ping_tried = true;
 	step_wait(w, PING_DEADLINE_MS, "waiting for echo replies");
 	for (;;) {
-		uint64_t el = now_ms() - start;
+		uint64_t now = now_ms(), el = now - start;
 		struct pollfd fds[FACTS_MAX_ADDRS];
 		bool all = true;
 
 		for (size_t i = 0; i < n; i++) {
-			if (!p[i].answered && p[i].sent < PING_COUNT &&
+			if (!p[i].answered && !p[i].neigh_gave_up && p[i].sent < PING_COUNT &&
 			    el >= (uint64_t)p[i].sent * PING_INTERVAL_MS)
 				ping_send(&p[i]);
-			all = all && p[i].answered;
+			all = all && (p[i].answered || p[i].neigh_gave_up);
 			fds[i] = (struct pollfd){.fd = p[i].fd, .events = POLLIN};
 		}
-		if (all || el >= PING_DEADLINE_MS || engine_cancelled(w->e))
+		if (all || now >= until || engine_cancelled(w->e))
 			break;
 		poll(fds, (nfds_t)n, 20);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			bool before = p[i].answered;
+
 			if (fds[i].revents & POLLIN)
 				ping_receive(&p[i]);
+			/* one answer is enough: the others get a short grace */
+			if (!before && p[i].answered) {
+				uint64_t grace = (4 * (uint64_t)p[i].rtt_us + 999) / 1000;
+				uint64_t end = now_ms() + (grace > PING_GRACE_MS ? grace : PING_GRACE_MS);
+
+				if (end < until)
+					until = end;
+			}
+		}
+		if (now_ms() >= next_neigh) {
+			next_neigh = now_ms() + NEIGH_CHECK_MS;
+			for (size_t i = 0; i < n; i++)
+				if (!p[i].answered)
+					ping_check_neigh(&p[i]);
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
+		struct addr_facts *a = p[i].a;
+
+		if (p[i].sent > 0 && (f->ping_first_us == 0 || p[i].sent_us[0] < f->ping_first_us))
+			f->ping_first_us = p[i].sent_us[0];
 		close(p[i].fd);
 		if (p[i].answered) {
 			answered++;
-			step_evidence(w, "%s answered: time %u.%03u ms, TTL %d", p[i].a->text,
+			step_evidence(w, "%s answered: time %u.%03u ms, TTL %d", a->text,
 				      p[i].rtt_us / 1000, p[i].rtt_us % 1000, p[i].ttl);
 			if (!f->ping_answered || p[i].rtt_us > f->ping_rtt_us) {
 				f->ping_rtt_us = p[i].rtt_us;
 				f->ping_ttl = p[i].ttl;
 			}
 			f->ping_answered = true;
-		} else {
-			step_evidence(w, "%s: no echo reply to %d requests within %d ms", p[i].a->text,
-				      p[i].sent, PING_DEADLINE_MS);
+			continue;
 		}
+		ping_check_neigh(&p[i]);
+		step_evidence(w, "%s: no echo reply to %d request%s within %u ms", a->text, p[i].sent,
+			      p[i].sent == 1 ? "" : "s", (unsigned)(now_ms() - start));
+		if (neigh_state_unanswered(a->neigh))
+			step_evidence(w, "  the link: nobody answered %s for %s (%s) in %u ms; the kernel's neighbour table says %s",
+				      a->sa.ss_family == AF_INET6 ? "neighbour discovery" : "ARP", a->neigh_hop,
+				      a->neigh_gateway ? "the router toward it" : "the address itself",
+				      a->neigh_unanswered_ms, a->neigh == NEIGH_FAILED ? "FAILED" : "INCOMPLETE");
 	}
 	if (answered == n)
 		step_finish(w, STEP_PASS, "the host answers ping: it is up and reachable");

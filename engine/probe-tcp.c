@@ -7,61 +7,137 @@
 #include <string.h>
 
 #include "engine/conn.h"
+#include "engine/neigh.h"
 #include "engine/probe.h"
 
-#define SILENCE_FLOOR_MS 400
-#define SILENCE_CEILING_MS 5000
-#define SILENCE_NO_RTT_MS 3000
-#define SILENCE_RTT_FACTOR 8
 #define BANNER_MS 1500
 
 /* Ports where people often move SSH. */
 static const int alt_ports[] = {22, 2222, 2200, 222, 22222, 8022, 2022, 10022, 443};
 
-/* How long "no answer" takes: several round trips, never less than a floor,
- * so a dropped SYN costs a second and not the kernel's two minutes. */
-static int silence_deadline(const struct client_facts *f, int floor, struct strbuf *why)
+/* Says how long "no answer" takes and why (see silence_plan_make). */
+static void plan_explain(const struct silence_plan *p, struct strbuf *why)
 {
-	int d;
-
-	if (floor <= 0)
-		floor = SILENCE_FLOOR_MS;
-	if (f->ping_answered) {
-		int rtt_ms = (int)((f->ping_rtt_us + 999) / 1000);
-
-		d = SILENCE_RTT_FACTOR * rtt_ms;
-		if (d < floor)
-			d = floor;
-		if (d > SILENCE_CEILING_MS)
-			d = SILENCE_CEILING_MS;
-		strbuf_addf(why, "we wait %d ms for an answer: %d times the measured round trip of %u.%03u ms, and at least %d ms (the kernel alone would retry for about two minutes)",
-			    d, SILENCE_RTT_FACTOR, f->ping_rtt_us / 1000, f->ping_rtt_us % 1000, floor);
-	} else {
-		d = floor > SILENCE_NO_RTT_MS ? floor : SILENCE_NO_RTT_MS;
-		strbuf_addf(why, "we wait %d ms for an answer: there is no measured round trip, so we allow the time the kernel needs to find a neighbour on the link (the kernel alone would retry for about two minutes)",
-			    d);
-	}
-	return d;
+	if (p->measured)
+		strbuf_addf(why, "we wait %d ms for an answer: a second SYN leaves after %d ms in case the first was lost, and each SYN gets %d times the measured round trip of %u.%03u ms, at least %d ms (the kernel alone would retry for about two minutes)",
+			    p->deadline_ms, p->retry_ms, SILENCE_RTT_FACTOR, p->rtt_us / 1000,
+			    p->rtt_us % 1000, SILENCE_FLOOR_MS);
+	else
+		strbuf_addf(why, "we wait up to %d ms for an answer: there is no measured round trip, so each of two SYNs gets %d ms, and a router in between gets %d ms from our first packet to find the host on its own link before it says \"unreachable\"; an answer from another port of the same host, or our own neighbour table, can end the wait sooner (the kernel alone would retry for about two minutes)",
+			    p->deadline_ms, p->per_syn_ms, SILENCE_NO_RTT_TOTAL_MS);
 }
 
-struct started_ctx {
+struct tcp_ctx {
 	struct engine *e;
+	struct step_work *w;
 	struct client_facts *f;
 	struct conn *c;
+	size_t n;
+	int conn_of[FACTS_MAX_ADDRS];        /* address -> conn, -1 when not tried */
+	struct neigh_hop hop[FACTS_MAX_ADDRS];
+	int retrans_ms[FACTS_MAX_ADDRS];
+	struct silence_plan plan;
+	bool replanned;
 };
 
 static void on_started(void *arg)
 {
-	struct started_ctx *s = arg;
+	struct tcp_ctx *s = arg;
 
 	for (size_t i = 0; i < s->f->naddrs; i++)
-		s->f->addrs[i].local_port = s->c[i].local_port;
+		if (s->conn_of[i] >= 0)
+			s->f->addrs[i].local_port = s->c[s->conn_of[i]].local_port;
 	engine_capture_expect(s->e, s->f);
 }
 
-static const char *result_sentence(const struct conn *c)
+static bool same_sockaddr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	switch (c->tcp) {
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+			      &((const struct sockaddr_in *)b)->sin_addr, 4) == 0;
+	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+}
+
+/* Re-reads the neighbour table for address i: true when its next hop has
+ * stayed unanswered long enough to call the host unreachable. */
+static bool neigh_gave_up(struct tcp_ctx *s, size_t i)
+{
+	struct addr_facts *a = &s->f->addrs[i];
+	uint64_t now = now_us();
+
+	if (!s->hop[i].known)
+		return false;
+	a->neigh = neigh_lookup(&s->hop[i]);
+	if (!neigh_state_unanswered(a->neigh)) {
+		a->neigh_since_us = 0;
+		return false;
+	}
+	if (a->neigh_since_us == 0)
+		a->neigh_since_us = now;
+	a->neigh_unanswered_ms = (uint32_t)((now - a->neigh_since_us) / 1000);
+	return neigh_conclusive(a->neigh, a->neigh_unanswered_ms, s->retrans_ms[i]);
+}
+
+/* Ends every pending attempt to address i: its SYNs cannot leave the link. */
+static void end_unreachable(struct tcp_ctx *s, size_t i)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		struct conn *x = &s->c[k];
+
+		if (x->done || x->tcp != TCP_NOT_TRIED || !same_sockaddr(&x->sa, &s->f->addrs[i].sa))
+			continue;
+		x->tcp = TCP_HOST_UNREACH;
+		x->err = EHOSTUNREACH;
+		x->tcp_us = (uint32_t)((now_us() - x->start_us));
+		x->done = true;
+	}
+}
+
+/* Every 50 ms while SYNs wait: the neighbour table, and a round trip
+ * measured on another port of the same host when ping gave none. */
+static void on_tick(void *arg)
+{
+	struct tcp_ctx *s = arg;
+
+	for (size_t i = 0; i < s->f->naddrs; i++) {
+		int k = s->conn_of[i];
+
+		if (k >= 0 && !s->c[k].done && s->c[k].tcp == TCP_NOT_TRIED && neigh_gave_up(s, i))
+			end_unreachable(s, i);
+	}
+	if (s->plan.measured || s->replanned)
+		return;
+	for (size_t k = 0; k < s->n; k++) {
+		const struct conn *y = &s->c[k];
+		struct silence_plan np;
+
+		if (y->tcp != TCP_ANSWERED && y->tcp != TCP_REFUSED)
+			continue;
+		silence_plan_make(y->tcp_us > 0 ? y->tcp_us : 1, 0, &np);
+		for (size_t j = 0; j < s->n; j++) {
+			struct conn *x = &s->c[j];
+
+			if (x->done || x->tcp != TCP_NOT_TRIED || !same_sockaddr(&x->sa, &y->sa))
+				continue;
+			x->connect_ms = np.deadline_ms;
+			if (!x->retried)
+				x->retry_ms = np.retry_ms;
+		}
+		s->replanned = true;
+		s->f->silence_ms = np.deadline_ms;
+		step_evidence(s->w, "port %d of the same host answered in %u.%03u ms: that round trip shortens the wait to %d ms (a second SYN after %d ms)",
+			      ntohs(((const struct sockaddr_in *)&y->sa)->sin_port), y->tcp_us / 1000,
+			      y->tcp_us % 1000, np.deadline_ms, np.retry_ms);
+		return;
+	}
+}
+
+static const char *result_sentence(enum tcp_result r)
+{
+	switch (r) {
 	case TCP_ANSWERED: return "answered (the three-way handshake completed)";
 	case TCP_REFUSED: return "refused (ECONNREFUSED: a RST or an ICMP error came back)";
 	case TCP_NO_ANSWER: return "no answer";
@@ -74,11 +150,23 @@ static const char *result_sentence(const struct conn *c)
 	return "failed";
 }
 
+/* True when the ping step already saw address i's next hop stay silent on
+ * the link for longer than the kernel waits for one neighbour answer, and
+ * the table still says so: a SYN would only wait behind ARP/NDP. */
+static bool link_already_failed(struct tcp_ctx *s, size_t i)
+{
+	const struct addr_facts *a = &s->f->addrs[i];
+
+	if (a->neigh_since_us == 0 || !neigh_state_unanswered(a->neigh))
+		return false;
+	return neigh_gave_up(s, i);
+}
+
 int probe_tcp_run(struct step_work *w, struct client_facts *f)
 {
 	const struct target *t = engine_target(w->e);
 	struct conn c[FACTS_MAX_ADDRS + FACTS_MAX_ALT_PORTS];
-	struct started_ctx sctx = {.e = w->e, .f = f, .c = c};
+	struct tcp_ctx *s;
 	struct strbuf why;
 	size_t n = 0, answered = 0, nalt_start;
 	const struct addr_facts *alt_addr = NULL;
@@ -89,57 +177,103 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 		return 0;
 	}
 	memset(c, 0, sizeof(c));
+	s = xcalloc(1, sizeof(*s));
+	*s = (struct tcp_ctx){.e = w->e, .w = w, .f = f, .c = c};
+	silence_plan_make(f->ping_answered ? (f->ping_rtt_us > 0 ? f->ping_rtt_us : 1) : 0,
+			  f->ping_first_us ? (int)((now_us() - f->ping_first_us) / 1000) : 0, &s->plan);
+	f->silence_ms = s->plan.deadline_ms;
 	strbuf_init(&why);
-	f->silence_ms = silence_deadline(f, 0, &why);
+	plan_explain(&s->plan, &why);
 	step_evidence(w, "%s", why.buf);
 	strbuf_release(&why);
 
 	for (size_t i = 0; i < f->naddrs; i++) {
-		conn_set_address(&c[n], f->addrs[i].text, t->port);
+		struct addr_facts *a = &f->addrs[i];
+
+		s->conn_of[i] = -1;
+		if (neigh_next_hop(&a->sa, &s->hop[i]) == 0)
+			s->retrans_ms[i] = neigh_retrans_ms(s->hop[i].family, s->hop[i].ifname);
+		if (link_already_failed(s, i)) {
+			a->tcp = TCP_HOST_UNREACH;
+			a->tcp_errno = EHOSTUNREACH;
+			a->tcp_us = 0;
+			a->local_port = 0;
+			step_evidence(w, "%s port %d: not tried: nobody has answered %s for %s on the link for %u ms, so a SYN could not leave this machine",
+				      a->text, t->port, a->sa.ss_family == AF_INET6 ? "neighbour discovery" : "ARP",
+				      a->neigh_hop, a->neigh_unanswered_ms);
+			continue;
+		}
+		conn_set_address(&c[n], a->text, t->port);
 		c[n].tos = PROBE_SYN_TOS;
+		c[n].retry_ms = s->plan.retry_ms;
+		s->conn_of[i] = (int)n;
 		n++;
-		if (alt_addr == NULL && f->addrs[i].route_ok)
-			alt_addr = &f->addrs[i];
+		if (alt_addr == NULL && a->route_ok)
+			alt_addr = a;
 	}
-	if (alt_addr == NULL)
-		alt_addr = &f->addrs[0];
 	/* other ports are tried at the same time: "wrong port" costs nothing extra */
 	for (size_t k = 0; k < f->nalt; k++)
 		free(f->alt[k].banner_text);
 	f->nalt = 0;
 	f->alt_ssh_port = 0;
 	nalt_start = n;
-	for (size_t k = 0; k < sizeof(alt_ports) / sizeof(alt_ports[0]); k++) {
+	if (alt_addr == NULL && n > 0)
+		for (size_t i = 0; i < f->naddrs && alt_addr == NULL; i++)
+			if (s->conn_of[i] >= 0)
+				alt_addr = &f->addrs[i];
+	for (size_t k = 0; alt_addr && k < sizeof(alt_ports) / sizeof(alt_ports[0]); k++) {
 		if (alt_ports[k] == t->port)
 			continue;
 		conn_set_address(&c[n], alt_addr->text, alt_ports[k]);
 		c[n].want_banner = true;
 		/* the host's RSTs here show whether the path keeps our TOS byte */
 		c[n].tos = PROBE_SYN_TOS;
+		c[n].retry_ms = s->plan.retry_ms;
 		n++;
 	}
+	s->n = n;
 
-	step_wait(w, f->silence_ms, "waiting for the SYN to be answered");
-	conn_run(c, n, f->silence_ms, BANNER_MS, &cancel, on_started, &sctx);
+	if (n > 0) {
+		step_wait(w, f->silence_ms, "waiting for the SYN to be answered");
+		conn_run_ticked(c, n, f->silence_ms, BANNER_MS, &cancel, on_started, on_tick, s);
+	}
 	for (size_t i = 0; i < f->naddrs; i++) {
 		struct addr_facts *a = &f->addrs[i];
+		const struct conn *x;
 
-		if (a->tcp == TCP_NET_UNREACH && c[i].tcp != TCP_ANSWERED)
-			c[i].tcp = TCP_NET_UNREACH;
-		a->tcp = c[i].tcp;
-		a->tcp_errno = c[i].err;
-		a->tcp_us = c[i].tcp_us;
+		if (s->conn_of[i] < 0)
+			continue;
+		x = &c[s->conn_of[i]];
+		a->tcp = a->tcp == TCP_NET_UNREACH && x->tcp != TCP_ANSWERED ? TCP_NET_UNREACH : x->tcp;
+		a->tcp_errno = x->err;
+		a->tcp_us = x->tcp_us;
+		a->local_port = x->local_port;
+		/* silence that is really a link nobody answers on */
+		if (a->tcp == TCP_NO_ANSWER && neigh_gave_up(s, i)) {
+			a->tcp = TCP_HOST_UNREACH;
+			a->tcp_errno = EHOSTUNREACH;
+		}
 	}
 	/* the socket knows the answer before the capture is read: wait for it */
-	engine_capture_collect(w->e, f, 300);
+	if (n > 0)
+		engine_capture_collect(w->e, f, 300);
 
 	for (size_t i = 0; i < f->naddrs; i++) {
 		struct addr_facts *a = &f->addrs[i];
+		int k = s->conn_of[i];
 
+		if (k < 0)
+			continue;
 		if (a->tcp == TCP_ANSWERED)
 			answered++;
-		step_evidence(w, "%s port %d: %s after %u.%03u ms", a->text, t->port,
-			      result_sentence(&c[i]), a->tcp_us / 1000, a->tcp_us % 1000);
+		step_evidence(w, "%s port %d: %s after %u.%03u ms (%d SYN%s)", a->text, t->port,
+			      result_sentence(a->tcp), a->tcp_us / 1000, a->tcp_us % 1000,
+			      c[k].syns, c[k].syns == 1 ? "" : "s");
+		if (a->tcp == TCP_HOST_UNREACH && neigh_state_unanswered(a->neigh))
+			step_evidence(w, "  the link: nobody answered %s for %s (%s) in %u ms; the kernel's neighbour table says %s",
+				      a->sa.ss_family == AF_INET6 ? "neighbour discovery" : "ARP", a->neigh_hop,
+				      a->neigh_gateway ? "the router toward it" : "the address itself",
+				      a->neigh_unanswered_ms, a->neigh == NEIGH_FAILED ? "FAILED" : "INCOMPLETE");
 		if (a->wire_note)
 			step_evidence(w, "  the wire: %s", a->wire_note);
 	}
@@ -159,6 +293,7 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 			    ap->banner_text ? ap->banner_text : "");
 	}
 	conn_release(c, n);
+	free(s);
 
 	if (answered == f->naddrs)
 		step_finish(w, STEP_PASS, "port %d answers on %s", t->port,

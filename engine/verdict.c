@@ -263,10 +263,18 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 				   a->icmp_type, a->icmp_code, a->text);
 		else if (a->tcp == TCP_NET_UNREACH)
 			strv_pushf(&d->evidence, "there is no route to %s from this machine", a->text);
+		else if (a->neigh == NEIGH_INCOMPLETE || a->neigh == NEIGH_FAILED)
+			strv_pushf(&d->evidence, "nobody on the link answered %s for %s (%s) within %u ms",
+				   a->sa.ss_family == AF_INET6 ? "neighbour discovery" : "ARP", a->neigh_hop,
+				   a->neigh_gateway ? "the router toward it" : "the address itself",
+				   a->neigh_unanswered_ms);
 		else
 			strv_pushf(&d->evidence, "%s cannot be reached (no ARP/neighbour answer or ICMP host unreachable)",
 				   a->text);
-		decide(d, "host_unreachable", "certain");
+		/* still "incomplete": we stopped after one unanswered probe, the
+		 * kernel would ask twice more */
+		decide(d, "host_unreachable", a->tcp == TCP_HOST_UNREACH && a->neigh == NEIGH_INCOMPLETE
+		       && a->wire != WIRE_ICMP ? "likely" : "certain");
 		break;
 	case TCP_FORBIDDEN:
 		strv_pushf(&d->evidence, "this machine refused to send the SYN to %s port %d: its own firewall forbids it",

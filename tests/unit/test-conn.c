@@ -462,9 +462,189 @@ static void several_attempts_run_together_and_on_started_is_called_once(void **s
 	conn_release(c, 2);
 }
 
+/* silence_plan_make */
+
+static void a_fast_round_trip_gets_the_floor_for_each_of_two_syns(void **state)
+{
+	struct silence_plan p;
+
+	silence_plan_make(49, 0, &p);
+	expect_true(p.measured, "expected a measured plan");
+	expect_true(p.per_syn_ms == SILENCE_FLOOR_MS, "expected the %d ms floor per SYN, got %d",
+		    SILENCE_FLOOR_MS, p.per_syn_ms);
+	expect_true(p.retry_ms == p.per_syn_ms, "expected the retry after one SYN's wait, got %d", p.retry_ms);
+	expect_true(p.deadline_ms == 2 * p.per_syn_ms, "expected silence after two SYNs' waits, got %d",
+		    p.deadline_ms);
+}
+
+static void a_slow_round_trip_gets_four_round_trips_per_syn(void **state)
+{
+	struct silence_plan p;
+
+	silence_plan_make(100 * 1000, 0, &p);
+	expect_true(p.per_syn_ms == 400, "expected 4 x 100 ms per SYN, got %d", p.per_syn_ms);
+	expect_true(p.deadline_ms == 800, "expected silence after 800 ms, got %d", p.deadline_ms);
+	silence_plan_make(30 * 1000 + 1, 5000, &p);
+	expect_true(p.per_syn_ms == 121, "expected 4 x 30.001 ms rounded up, got %d", p.per_syn_ms);
+}
+
+static void a_very_slow_round_trip_is_capped(void **state)
+{
+	struct silence_plan p;
+
+	silence_plan_make(3 * 1000 * 1000, 0, &p);
+	expect_true(p.per_syn_ms == SILENCE_CEILING_MS, "expected the %d ms ceiling, got %d",
+		    SILENCE_CEILING_MS, p.per_syn_ms);
+}
+
+static void no_round_trip_gets_the_unmeasured_wait(void **state)
+{
+	struct silence_plan p;
+
+	silence_plan_make(0, 1000, &p);
+	expect_true(!p.measured, "expected an unmeasured plan");
+	expect_true(p.per_syn_ms == SILENCE_NO_RTT_MS && p.retry_ms == SILENCE_NO_RTT_MS,
+		    "expected %d ms per SYN, got %d", SILENCE_NO_RTT_MS, p.per_syn_ms);
+	expect_true(p.deadline_ms == SILENCE_NO_RTT_TOTAL_MS - 1000,
+		    "expected a router's ARP time from our first packet a second ago (%d ms), got %d",
+		    SILENCE_NO_RTT_TOTAL_MS - 1000, p.deadline_ms);
+	silence_plan_make(0, 0, &p);
+	expect_true(p.deadline_ms == SILENCE_NO_RTT_TOTAL_MS, "expected %d ms with no packet before, got %d",
+		    SILENCE_NO_RTT_TOTAL_MS, p.deadline_ms);
+	silence_plan_make(0, 60000, &p);
+	expect_true(p.deadline_ms == 2 * SILENCE_NO_RTT_MS, "expected two SYNs' waits at least, got %d",
+		    p.deadline_ms);
+}
+
+/* A loopback listener that drops SYNs: its accept queue is full and nobody
+ * accepts (Linux then drops new SYNs without an answer). */
+struct dropper {
+	int lfd, filler;
+	int port;
+};
+
+static void dropper_start(struct dropper *d)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t sl = sizeof(sin);
+
+	d->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	expect_true(d->lfd >= 0, "expected a socket: %s", strerror(errno));
+	expect_true(bind(d->lfd, (struct sockaddr *)&sin, sizeof(sin)) == 0, "expected to bind 127.0.0.1:0");
+	expect_true(listen(d->lfd, 0) == 0, "expected to listen: %s", strerror(errno));
+	getsockname(d->lfd, (struct sockaddr *)&sin, &sl);
+	d->port = ntohs(sin.sin_port);
+	/* one connection fills a backlog of 0 */
+	d->filler = socket(AF_INET, SOCK_STREAM, 0);
+	expect_true(connect(d->filler, (struct sockaddr *)&sin, sizeof(sin)) == 0,
+		    "expected the filler connection: %s", strerror(errno));
+	usleep(20 * 1000);
+}
+
+static void dropper_stop(struct dropper *d)
+{
+	close(d->filler);
+	close(d->lfd);
+}
+
+static void an_unanswered_syn_is_sent_again_then_called_silence(void **state)
+{
+	struct dropper d;
+	struct conn c;
+	uint64_t t0, took;
+
+	dropper_start(&d);
+	connect_to(&c, d.port, false);
+	c.retry_ms = 60;
+	t0 = now_ms();
+	conn_run(&c, 1, 150, 2000, NULL, NULL, NULL);
+	took = now_ms() - t0;
+	dropper_stop(&d);
+	expect_tcp(c.tcp, TCP_NO_ANSWER);
+	expect_true(c.err == ETIMEDOUT, "expected ETIMEDOUT, got %d", c.err);
+	expect_true(c.syns == 2, "expected our own second SYN, got %d SYN(s)", c.syns);
+	expect_true(took >= 140 && took < 1000, "expected silence at the 150 ms deadline, took %llu ms",
+		    (unsigned long long)took);
+	expect_true(c.fd == -1 && c.fd2 == -1, "expected both sockets closed after the run");
+	expect_true(c.local_port > 0, "expected the last SYN's source port");
+}
+
+static void an_answer_before_the_retry_sends_one_syn(void **state)
+{
+	struct conn c;
+
+	connect_to(&c, closed_port(), false);
+	c.retry_ms = 500;
+	conn_run(&c, 1, 1000, 2000, NULL, NULL, NULL);
+	expect_tcp(c.tcp, TCP_REFUSED);
+	expect_true(c.syns == 1, "expected one SYN, got %d", c.syns);
+}
+
+static void a_per_attempt_deadline_overrides_the_run_deadline(void **state)
+{
+	struct dropper d;
+	struct conn c;
+	uint64_t t0, took;
+
+	dropper_start(&d);
+	connect_to(&c, d.port, false);
+	c.connect_ms = 80;
+	t0 = now_ms();
+	conn_run(&c, 1, 5000, 2000, NULL, NULL, NULL);
+	took = now_ms() - t0;
+	dropper_stop(&d);
+	expect_tcp(c.tcp, TCP_NO_ANSWER);
+	expect_true(took < 1000, "expected the attempt's own 80 ms deadline, took %llu ms",
+		    (unsigned long long)took);
+}
+
+struct tick_ctx {
+	struct conn *c;
+	int ticks;
+};
+
+static void end_on_second_tick(void *arg)
+{
+	struct tick_ctx *t = arg;
+
+	if (++t->ticks == 2) {
+		t->c->tcp = TCP_HOST_UNREACH;
+		t->c->err = EHOSTUNREACH;
+		t->c->done = true;
+	}
+}
+
+static void a_tick_can_end_a_pending_attempt(void **state)
+{
+	struct dropper d;
+	struct conn c;
+	struct tick_ctx t = {.c = &c};
+	uint64_t t0, took;
+
+	dropper_start(&d);
+	connect_to(&c, d.port, false);
+	t0 = now_ms();
+	conn_run_ticked(&c, 1, 5000, 2000, NULL, NULL, end_on_second_tick, &t);
+	took = now_ms() - t0;
+	dropper_stop(&d);
+	expect_tcp(c.tcp, TCP_HOST_UNREACH);
+	expect_true(t.ticks >= 2, "expected the tick to run, it ran %d times", t.ticks);
+	expect_true(took < 1000, "expected the run to end after the tick ended it, took %llu ms",
+		    (unsigned long long)took);
+	expect_true(c.fd == -1, "expected the socket closed after the run");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_fast_round_trip_gets_the_floor_for_each_of_two_syns),
+		cmocka_unit_test(a_slow_round_trip_gets_four_round_trips_per_syn),
+		cmocka_unit_test(a_very_slow_round_trip_is_capped),
+		cmocka_unit_test(no_round_trip_gets_the_unmeasured_wait),
+		cmocka_unit_test(an_unanswered_syn_is_sent_again_then_called_silence),
+		cmocka_unit_test(an_answer_before_the_retry_sends_one_syn),
+		cmocka_unit_test(a_per_attempt_deadline_overrides_the_run_deadline),
+		cmocka_unit_test(a_tick_can_end_a_pending_attempt),
 		cmocka_unit_test(an_ssh_identification_is_ssh),
 		cmocka_unit_test(an_ssh_identification_without_line_end_is_ssh),
 		cmocka_unit_test(lines_before_the_identification_are_skipped),

@@ -167,6 +167,46 @@ static void the_address_that_answered_tcp_decides_over_the_first(void **state)
 	verdict_decision_release(&d);
 }
 
+/* The neighbour table's word on an absent host on the link. */
+static void decide_unanswered_neighbour(enum neigh_state ns, struct verdict_decision *d)
+{
+	static struct client_facts f;
+
+	client_facts_init(&f);
+	f.dns = DNS_LITERAL;
+	f.naddrs = 1;
+	snprintf(f.addrs[0].text, sizeof(f.addrs[0].text), "192.0.2.99");
+	f.addrs[0].sa.ss_family = AF_INET;
+	f.addrs[0].tcp = TCP_HOST_UNREACH;
+	f.addrs[0].neigh = ns;
+	snprintf(f.addrs[0].neigh_hop, sizeof(f.addrs[0].neigh_hop), "192.0.2.99");
+	f.addrs[0].neigh_unanswered_ms = 1010;
+	f.ping_tried = true;
+	verdict_decision_init(d);
+	verdict_decide_client(&f, 22, d);
+}
+
+static void a_neighbour_that_never_answered_is_host_unreachable_naming_it(void **state)
+{
+	struct verdict_decision d;
+	bool named = false;
+
+	decide_unanswered_neighbour(NEIGH_INCOMPLETE, &d);
+	assert_string_equal(d.cause, "host_unreachable");
+	/* one probe unanswered, not yet the kernel's three */
+	assert_string_equal(d.confidence, "likely");
+	for (size_t i = 0; i < d.evidence.n; i++)
+		named = named || strstr(d.evidence.v[i], "answered ARP for 192.0.2.99 (the address itself) within 1010 ms");
+	if (!named)
+		fail_msg("expected the evidence to name the unanswered ARP for 192.0.2.99");
+	verdict_decision_release(&d);
+
+	decide_unanswered_neighbour(NEIGH_FAILED, &d);
+	assert_string_equal(d.cause, "host_unreachable");
+	assert_string_equal(d.confidence, "certain");
+	verdict_decision_release(&d);
+}
+
 static void pasted_symptoms_match_the_causes_that_produce_them(void **state)
 {
 	(void)state;
@@ -219,6 +259,7 @@ int main(void)
 		cmocka_unit_test(every_row_reaches_its_cause),
 		cmocka_unit_test(any_address_answering_ssh_makes_it_ok),
 		cmocka_unit_test(the_address_that_answered_tcp_decides_over_the_first),
+		cmocka_unit_test(a_neighbour_that_never_answered_is_host_unreachable_naming_it),
 		cmocka_unit_test(pasted_symptoms_match_the_causes_that_produce_them),
 		cmocka_unit_test(the_worded_verdict_fills_in_the_port_and_the_fix),
 	};
