@@ -51,7 +51,7 @@ struct wizard {
 	int paint_gap_ms;           /* the least time between two paints */
 	uint64_t last_paint;
 	uint64_t last_tick;         /* when the countdown was last drawn */
-	char message[200];          /* said once on the key line */
+	char message[800];          /* said once on the key line */
 
 	struct strv messages;       /* what reached stderr while we ran */
 
