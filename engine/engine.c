@@ -419,7 +419,8 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 		e->probes[i] = probe_find(s->id);
 	}
 
-	if (e->rep.side == SIDE_CLIENT && !cfg->no_capture) {
+	/* the server side captures its self-test */
+	if (!cfg->no_capture) {
 		struct strbuf why;
 
 		strbuf_init(&why);
@@ -437,8 +438,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 		}
 		strbuf_release(&why);
 	} else {
-		e->rep.capture.reason = xstrdup(cfg->no_capture ? "turned off with --no-capture"
-					       : "the server side does not capture yet");
+		e->rep.capture.reason = xstrdup("turned off with --no-capture");
 	}
 	e->facts.capture_available = e->rep.capture.available;
 

@@ -71,8 +71,71 @@ static void add_test(struct server_facts *f, struct conn *c, size_t *n, const ch
 	(*n)++;
 }
 
+/* What the capture is told: the self-test's attempts on the asked port. */
+struct watch {
+	struct step_work *w;
+	struct client_facts cf;
+	struct conn *c;
+	size_t map[SRV_MAX_TESTS];  /* cf.addrs[i] is c[map[i]] */
+	bool on;
+};
+
+static void watch_start(struct watch *wt, struct server_facts *f, struct conn *c, size_t n)
+{
+	client_facts_init(&wt->cf);
+	wt->c = c;
+	if (wt->w->e == NULL || !engine_capture_live(wt->w->e))
+		return;
+	/* one address, the first clients use: the capture's outcome is then
+	 * about that attempt, not the best of several */
+	for (size_t k = 0; k < n && wt->cf.naddrs < 1; k++) {
+		struct addr_facts *a = &wt->cf.addrs[wt->cf.naddrs];
+
+		if (f->tests[k].port != f->port)
+			continue;
+		snprintf(a->text, sizeof(a->text), "%s", f->tests[k].addr);
+		memcpy(&a->sa, &c[k].sa, sizeof(a->sa));
+		a->salen = c[k].salen;
+		wt->map[wt->cf.naddrs++] = k;
+	}
+	wt->cf.capture_available = true;
+	wt->on = wt->cf.naddrs > 0;
+	if (wt->on)
+		engine_publish_addresses(wt->w->e, &wt->cf);
+}
+
+static void on_started(void *arg)
+{
+	struct watch *wt = arg;
+
+	if (!wt->on)
+		return;
+	for (size_t i = 0; i < wt->cf.naddrs; i++)
+		wt->cf.addrs[i].local_port = wt->c[wt->map[i]].local_port;
+	engine_capture_expect(wt->w->e, &wt->cf);
+}
+
+static void watch_collect(struct watch *wt, struct server_facts *f)
+{
+	if (wt->on) {
+		for (size_t i = 0; i < wt->cf.naddrs; i++)
+			wt->cf.addrs[i].tcp = f->tests[wt->map[i]].tcp;
+		engine_capture_collect(wt->w->e, &wt->cf, 300);
+		for (size_t i = 0; i < wt->cf.naddrs; i++) {
+			const struct addr_facts *a = &wt->cf.addrs[i];
+
+			f->tests[wt->map[i]].wire = a->wire;
+			step_evidence(wt->w, "the capture: the SYN to %s port %d was answered by %s%s%s", a->text,
+				      f->port, wire_outcome_word(a->wire), a->wire_note ? ": " : "",
+				      a->wire_note ? a->wire_note : "");
+		}
+	}
+	client_facts_release(&wt->cf);
+}
+
 int probe_srv_selftest_run(struct step_work *w, struct server_facts *f)
 {
+	struct watch wt = {.w = w};
 	struct conn c[SRV_MAX_TESTS];
 	long *sizes = xcalloc(f->log_files.n + 1, sizeof(*sizes));
 	size_t n = 0, ok = 0, asked = 0;
@@ -99,8 +162,9 @@ int probe_srv_selftest_run(struct step_work *w, struct server_facts *f)
 	}
 	for (size_t i = 0; i < f->log_files.n; i++)
 		sizes[i] = file_size(f->log_files.v[i]);
+	watch_start(&wt, f, c, n);
 	step_wait(w, CONNECT_MS + BANNER_MS, "connecting to this machine's own sshd");
-	conn_run(c, n, CONNECT_MS, BANNER_MS, &cancel, NULL, NULL);
+	conn_run(c, n, CONNECT_MS, BANNER_MS, &cancel, on_started, &wt);
 	f->test_ran = true;
 	for (size_t k = 0; k < n; k++) {
 		struct srv_test *t = &f->tests[k];
@@ -120,6 +184,7 @@ int probe_srv_selftest_run(struct step_work *w, struct server_facts *f)
 		if (t->port == f->port && t->banner == BANNER_SSH)
 			ok++;
 	}
+	watch_collect(&wt, f);
 	conn_release(c, n);
 	collect_log(w, f, sizes);
 	free(sizes);

@@ -55,6 +55,7 @@ struct srv_test {
 	enum tcp_result tcp;
 	enum banner_result banner;
 	char *banner_text;      /* printable, or NULL */
+	enum wire_outcome wire; /* what the capture saw answer the SYN */
 };
 
 enum srv_tristate { SRV_UNKNOWN = -1, SRV_NO = 0, SRV_YES = 1 };
