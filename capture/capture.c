@@ -283,6 +283,21 @@ int capture_filter_build(const struct pkt_addr *addrs, size_t naddrs, uint16_t p
 				      "or ((ip6[40] == 128 or ip6[40] == 129) and ");
 		ok = ok && filter_hosts(buf, len, &off, addrs, naddrs, AF_INET6);
 		ok = ok && filter_add(buf, len, &off, ")))");
+		/*
+		 * Extension headers (hop-by-hop, routing, fragment, destination
+		 * options, AH) move TCP and ICMPv6 past byte 40, where the tests
+		 * above cannot look and the kernel's classic BPF cannot loop to
+		 * follow the chain: such packets pass when they involve the target,
+		 * or when they are unicast and not TCP right after the first
+		 * extension (an ICMPv6 error from a router); the decoder walks the
+		 * chain and keeps what concerns us. Multicast (MLD's hop-by-hop
+		 * reports) and other hosts' TCP stay out.
+		 */
+		ok = ok && filter_add(buf, len, &off, " or (ip6 and (ip6[6] == 0 or ip6[6] == 43 or "
+				      "ip6[6] == 44 or ip6[6] == 60 or ip6[6] == 51) and not ip6 multicast "
+				      "and (ip6[40] != 6 or ");
+		ok = ok && filter_hosts(buf, len, &off, addrs, naddrs, AF_INET6);
+		ok = ok && filter_add(buf, len, &off, "))");
 	}
 	if (!ok) {
 		buf[0] = '\0';

@@ -63,7 +63,10 @@ int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char 
 /*
  * Writes the BPF filter for a target into buf: TCP to or from the target
  * addresses on the port, SYNs and RSTs on other ports of the same hosts,
- * ICMP/ICMPv6 errors from anywhere and echo replies from the target.
+ * ICMP/ICMPv6 errors from anywhere and echo replies from the target, and
+ * IPv6 packets whose extension headers hide TCP/ICMPv6 from fixed offsets
+ * (those of the target, and unicast ones that are not TCP: the decoder
+ * walks the chain).
  * Numeric addresses only, so compiling it looks up no names. Returns 0, or
  * CAPTURE_ERR_ARG when it does not fit in len.
  */
