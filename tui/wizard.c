@@ -1139,6 +1139,13 @@ int wizard_run(const struct options *o, const struct assets *a)
 	make_windows(&w);
 	run_loop(&w);
 
+	/* on a terminal without an alternate screen the shell's prompt comes
+	 * back on the last line: leave it empty */
+	if (w.w_keys != NULL) {
+		werase(w.w_keys);
+		wnoutrefresh(w.w_keys);
+		doupdate();
+	}
 	free_windows(&w);
 	endwin();
 	delscreen(scr);
