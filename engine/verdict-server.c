@@ -391,7 +391,8 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	const char *host = t->host ? t->host : (f->client_addrs.n ? f->client_addrs.v[0] : "localhost");
 	const char *who = "a program";
 	char whobuf[96];
-	struct asset_var vars[10];
+	char start[600];
+	struct asset_var vars[11];
 	const struct srv_listener *taker = port_taker(f, f->port);
 
 	verdict_decision_init(&d);
@@ -415,7 +416,16 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	vars[7] = (struct asset_var){"config_line", line};
 	vars[8] = (struct asset_var){"program", who};
 	vars[9] = (struct asset_var){"unit", f->unit ? f->unit : "ssh"};
-	verdict_word(&d, vars, 10, t, a, platform, v);
+	/* how to start sshd here: through systemd, or by hand without it */
+	if (f->systemd || !f->sshd_found)
+		snprintf(start, sizeof(start), "sudo systemctl enable --now %s",
+			 f->unit ? f->unit : strcmp(platform, "rhel") == 0 ? "sshd" : "ssh");
+	else if (f->config_file && strcmp(f->config_file, SSHD_CONFIG_DIR "/sshd_config") != 0)
+		snprintf(start, sizeof(start), "sudo %s -f %s", f->sshd_path, f->config_file);
+	else
+		snprintf(start, sizeof(start), "sudo %s", f->sshd_path);
+	vars[10] = (struct asset_var){"start_command", start};
+	verdict_word(&d, vars, 11, t, a, platform, v);
 	for (size_t i = 0; i < prevention.n; i++)
 		strv_push(&v->prevention, prevention.v[i]);
 	strv_release(&prevention);

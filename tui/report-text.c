@@ -68,9 +68,11 @@ void report_write_text(FILE *out, const struct report *rep, int width)
 	if (rep->host)
 		fprintf(out, ", target %s%s%s port %d", rep->user ? rep->user : "", rep->user ? "@" : "",
 			rep->host, rep->port);
+	else if (rep->side == SIDE_SERVER)
+		fprintf(out, ", this machine, port %d", rep->port);
 	fputc('\n', out);
 	if (rep->addresses.n) {
-		fputs("addresses:", out);
+		fputs(rep->side == SIDE_SERVER ? "addresses clients use:" : "addresses:", out);
 		for (size_t i = 0; i < rep->addresses.n; i++)
 			fprintf(out, " %s", rep->addresses.v[i]);
 		fputc('\n', out);

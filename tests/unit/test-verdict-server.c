@@ -379,6 +379,40 @@ static void the_words_come_from_the_cause_asset(void **state)
 	strbuf_release(&err);
 }
 
+static void without_systemd_the_fix_starts_sshd_by_hand(void **state)
+{
+	struct server_facts f;
+	struct assets a;
+	struct strbuf err;
+	struct target t;
+	struct report_verdict v;
+
+	(void)state;
+	strbuf_init(&err);
+	assert_int_equal(assets_load(&a, NULL, &err), 0);
+	server_facts_init(&f);
+	healthy(&f);
+	s_not_running(&f);
+	target_init(&t);
+	verdict_init(&v);
+	verdict_server(&f, &t, &a, "debian", &v);
+	assert_string_equal(v.cause, "sshd_not_running");
+	if (v.fix_command == NULL || strcmp(v.fix_command, "sudo /usr/sbin/sshd") != 0)
+		fail_msg("expected \"sudo /usr/sbin/sshd\" without systemd, got %s", v.fix_command ? v.fix_command : "none");
+	verdict_release(&v);
+	f.systemd = true;
+	f.unit = strdup("ssh.service");
+	verdict_init(&v);
+	verdict_server(&f, &t, &a, "debian", &v);
+	if (v.fix_command == NULL || strcmp(v.fix_command, "sudo systemctl enable --now ssh.service") != 0)
+		fail_msg("expected systemctl enable --now with systemd, got %s", v.fix_command ? v.fix_command : "none");
+	verdict_release(&v);
+	target_release(&t);
+	server_facts_release(&f);
+	assets_release(&a);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +420,7 @@ int main(void)
 		cmocka_unit_test(prevention_warns_about_boot_root_and_passwords),
 		cmocka_unit_test(a_healthy_machine_gets_no_warnings),
 		cmocka_unit_test(the_words_come_from_the_cause_asset),
+		cmocka_unit_test(without_systemd_the_fix_starts_sshd_by_hand),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
