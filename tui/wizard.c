@@ -68,6 +68,7 @@ struct wizard {
 	size_t input_len;
 	char start_error[300];
 
+	bool verdict_shown;         /* the verdict screen was seen */
 	bool quit;
 	int signal_status;          /* 128+N when a signal ended the wizard */
 };
@@ -639,6 +640,8 @@ static void set_view(struct wizard *w, enum view v)
 
 	w->view = v;
 	w->scroll = 0;
+	if (v == V_VERDICT)
+		w->verdict_shown = true;
 	if (relayout)
 		make_windows(w);
 	w->dirty = D_ALL;
@@ -1156,11 +1159,11 @@ int wizard_run(const struct options *o, const struct assets *a)
 
 	if (w.signal_status)
 		status = w.signal_status;
-	else if (w.rep && (w.rep->failed || diagnosis_complete(&w)))
+	else if (w.rep && w.verdict_shown && (w.rep->failed || diagnosis_complete(&w)))
 		status = report_exit_status(w.rep);
 	else
 		status = 3;   /* left before the verdict: the diagnosis did not finish */
-	if (w.eng && w.rep->has_verdict && diagnosis_complete(&w) && !w.signal_status)
+	if (status <= 1 && w.rep != NULL && w.rep->has_verdict)
 		printf("ssh-doctor: %s\n", w.rep->verdict.summary ? w.rep->verdict.summary
 		       : w.rep->verdict.cause);
 	engine_free(w.eng);
