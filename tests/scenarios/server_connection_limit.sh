@@ -26,6 +26,7 @@ run_doctor_server "$SRV"
 assert_server_report 22
 assert_cause connection_limit
 assert_exit 1
-assert_verdict_names 'MaxStartups' 'MaxStartups'
+assert_verdict_names 'Exceeded MaxStartups' 'what sshd answered ("Exceeded MaxStartups")'
+assert_verdict_names 'MaxStartups (is )?1\b' 'the limit (MaxStartups 1)'
 assert_selftest_seen "$SRV_ADDR" 22 synack
 sdt_finish

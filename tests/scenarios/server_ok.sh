@@ -22,5 +22,6 @@ run_doctor_server "$SRV"
 assert_server_report 22
 assert_cause ok
 assert_exit 0
+assert_verdict_names 'SSH-2\.0-OpenSSH' "sshd's identification (SSH-2.0-OpenSSH...)"
 assert_selftest_seen "$SRV_ADDR" 22 synack
 sdt_finish
