@@ -86,9 +86,9 @@ static void watch_start(struct watch *wt, struct server_facts *f, struct conn *c
 	wt->c = c;
 	if (wt->w->e == NULL || !engine_capture_live(wt->w->e))
 		return;
-	/* one address, the first clients use: the capture's outcome is then
-	 * about that attempt, not the best of several */
-	for (size_t k = 0; k < n && wt->cf.naddrs < 1; k++) {
+	/* every attempt on the asked port; each is judged by its own answer
+	 * (the capture's one outcome is the best of them) */
+	for (size_t k = 0; k < n && wt->cf.naddrs < FACTS_MAX_ADDRS; k++) {
 		struct addr_facts *a = &wt->cf.addrs[wt->cf.naddrs];
 
 		if (f->tests[k].port != f->port)
