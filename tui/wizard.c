@@ -40,6 +40,7 @@ struct wizard {
 	int cur;                    /* the step shown */
 	int running;                /* the step the engine runs, or -1 */
 	size_t *pkt_first, *pkt_end;/* each step's packets in rep->capture */
+	size_t pkt_mark;            /* packets there were when the last step ended */
 	uint64_t *silence_ms;       /* > 0: the step's last SYN got no answer */
 	int scroll;                 /* first line shown of the panel or the body */
 	struct lines text;          /* the panel's or the body's lines */
@@ -100,8 +101,12 @@ static void on_event(void *ctx, const struct engine_event *ev, const struct repo
 	switch (ev->kind) {
 	case EV_STEP_STARTED:
 		if (w->running != i) {
+			/* engine_dispatch() hands over the packets it read before the
+			 * events queued with them: what came since the last step ended
+			 * belongs to this one */
 			w->running = i;
-			w->pkt_first[i] = w->pkt_end[i] = rep->capture.npackets;
+			w->pkt_first[i] = w->pkt_mark;
+			w->pkt_end[i] = rep->capture.npackets;
 			w->silence_ms[i] = 0;
 		}
 		w->dirty |= D_STEPS | (i == w->cur ? D_PANEL | D_CAPTURE : 0);
@@ -121,7 +126,7 @@ static void on_event(void *ctx, const struct engine_event *ev, const struct repo
 		const struct report_step *s = &rep->steps[i];
 
 		w->running = -1;
-		w->pkt_end[i] = rep->capture.npackets;
+		w->pkt_end[i] = w->pkt_mark = rep->capture.npackets;
 		/* the last packet of the step went out and nothing came back */
 		if (w->pkt_end[i] > w->pkt_first[i] &&
 		    rep->capture.packets[w->pkt_end[i] - 1].outbound)
