@@ -10,9 +10,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <curses.h>
-#include <term.h>
-
 #include "tui/linemode.h"
 #include "tui/report.h"
 #include "tui/save.h"
@@ -62,25 +59,6 @@ enum linemode_key linemode_parse_key(const char *line)
 	case 'q': return LM_KEY_QUIT;
 	default: return LM_KEY_UNKNOWN;
 	}
-}
-
-bool linemode_wanted(void)
-{
-	const char *term = getenv("TERM");
-	const char *cup;
-	int err = 0;
-	bool can;
-
-	if (!isatty(STDOUT_FILENO))
-		return true;
-	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0)
-		return true;
-	if (setupterm(term, STDOUT_FILENO, &err) != OK)
-		return true;
-	cup = tigetstr("cup");
-	can = cup != NULL && cup != (const char *)-1;
-	del_curterm(cur_term);
-	return !can;
 }
 
 /* ---- text of a step ---------------------------------------------------- */
@@ -706,12 +684,15 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 
 	for (size_t i = 0; i < m.rep->nsteps; i++)
 		all_ran = all_ran && m.ran[i];
+	/* as in the wizard: the verdict's status only once it was shown */
 	if (all_ran && m.verdict_shown && m.rep->has_verdict && !m.rep->failed) {
 		status = report_exit_status(m.rep);
 	} else {
 		status = 3;
-		if (m.quit)
-			fputs("\nquit before the verdict: the diagnosis did not finish (exit status 3)\n", out);
+		if (m.quit) {
+			fputc('\n', out);
+			lm_say(&m, 0, "quit before the verdict: the diagnosis did not finish (exit status 3)");
+		}
 	}
 	fflush(out);
 	engine_free(m.e);

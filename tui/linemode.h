@@ -30,11 +30,6 @@ enum linemode_key {
  * space around it and case do not matter). */
 enum linemode_key linemode_parse_key(const char *line);
 
-/* True when the face must be the line mode rather than the full-screen
- * wizard: stdout is not a terminal, or TERM is unset, "dumb", unknown to
- * terminfo, or has no cursor addressing. Reads terminfo; draws nothing. */
-bool linemode_wanted(void);
-
 /*
  * Text for one step, appended to sb, wrapped at width columns:
  * linemode_step_intro() is what shows before the step runs (its number and
@@ -54,9 +49,9 @@ void linemode_packet_line(struct strbuf *sb, const struct report_packet *p, int 
  * Runs the flow for o with the line mode: reads lines from in_fd (when
  * interactive; otherwise never), writes to out, wraps at width columns (0:
  * the terminal's width, or 80). Returns the exit status of the design: 0 or
- * 1 from the verdict once every step has run and the verdict was shown; 3
- * when the diagnosis could not run or was quit before its verdict showed;
- * 2 for a capture file that cannot be replayed.
+ * 1 from the verdict once every step has run and the verdict was shown (as
+ * in the wizard); 3 when the diagnosis could not run or was quit before its
+ * verdict showed; 2 for a capture file that cannot be replayed.
  */
 int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, FILE *out,
 		    bool interactive, int width);

@@ -1021,11 +1021,24 @@ TUI_TAGS='\[( OK |FAIL|WARN|SKIP|ERR | \.\. |    )\]'
 
 # assert_step_list N — some screen showed at least N step status tags at
 # once: the wizard's list of steps (a line-mode screen shows one or two).
+tui_most_tags() {
+    awk -v re="$TUI_TAGS" '/^----- screen at / { n = 0; next }
+        $0 ~ re { n++; if (n > most) most = n } END { print most + 0 }' "$SDT_TMP/screens.txt"
+}
+
+# tui_nsteps — how many steps the flow has: "Step 1 of N" in the line mode,
+# else the longest list of status tags on one screen (the wizard's list).
+tui_nsteps() {
+    local n
+    n=$(grep -oE 'Step [0-9]+ of [0-9]+' "$SDT_TMP/screens.txt" | head -n 1 | awk '{ print $4 }')
+    [ -n "$n" ] && { echo "$n"; return; }
+    tui_most_tags
+}
+
 assert_step_list() {
     local most
     SDT_CHECKS=$((SDT_CHECKS + 1))
-    most=$(awk -v re="$TUI_TAGS" '/^----- screen at / { n = 0; next }
-            $0 ~ re { n++; if (n > most) most = n } END { print most + 0 }' "$SDT_TMP/screens.txt")
+    most=$(tui_most_tags)
     if [ "$most" -ge "$1" ]; then
         sdt_pass "the list of steps with their status tags ($most on one screen)"
     else
@@ -1057,12 +1070,13 @@ tui_refused() {
 
 # tui_quit_each TERM — q at every step of the refused target: a fresh run
 # for k = 0, 1, ... Enters (each once the screen is still), then q (and
-# Enter in the line mode, which reads lines). The design's exit status: 3
-# while the verdict has not shown (the diagnosis did not finish), 1 once it
-# has (port_closed). Then SIGTERM in the middle of a run: the terminal is
-# restored and the shell sees 143.
+# Enter in the line mode, which reads lines). The first step runs at the
+# start and each Enter runs the next, so after k Enters k + 1 of N steps
+# ran. The exit status (ssh-doctor.1): 3 until the verdict has shown (the
+# diagnosis did not finish), 1 (port_closed) once it has. Then SIGTERM in
+# the middle of a run: the terminal is restored and the shell sees 143.
 tui_quit_each() {
-    local term=$1 k i verdict=0 want pid
+    local term=$1 k i verdict=0 want pid n=0
     sdt_begin nc
     tui_begin
     topo_direct
@@ -1076,6 +1090,7 @@ tui_quit_each() {
             tui_keys Enter
         done
         tui_settle 20
+        [ "$n" -gt 0 ] || n=$(tui_nsteps)
         want=3
         if grep -q 'nothing listens on port 22' <<<"$TUI_SCREEN"; then
             want=1
@@ -1084,7 +1099,7 @@ tui_quit_each() {
         tui_keys q
         [ "$term" = dumb ] && tui_keys Enter
         tui_exit 15
-        assert_tui_exit "$want" "after $k x Enter, then q ($([ "$want" = 1 ] && echo on the verdict || echo before the verdict))"
+        assert_tui_exit "$want" "after $k x Enter, then q ($((k + 1 > n ? n : k + 1)) of $n steps ran$([ "$verdict" = 1 ] && echo ', on the verdict'))"
         assert_restored
         tui_stop
     done

@@ -340,7 +340,7 @@ static void test_save_asks_before_replacing(void **state)
 
 	parse_args(f, 4, args);
 	status = run_with(f, answers, &text);
-	expect_true(status == 3, "expected exit status 3 (q before the verdict), got %d:\n%s", status, text);
+	expect_true(status == 3, "expected exit status 3 (q before the verdict showed), got %d:\n%s", status, text);
 	expect_true(stat(path, &st) == 0 && st.st_size > 0, "expected %s to be saved:\n%s", path, text);
 	expect_contains(text, "saved the report to '", "the first save");
 	expect_contains(text, "exists. Replace it? (y/N)", "the second save");
