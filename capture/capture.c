@@ -29,6 +29,9 @@ struct capture {
 	char filter[CAPTURE_FILTER_MAX];
 	char err[CAPTURE_ERRBUF_SIZE];
 	uint64_t delivered;
+	/* the kernel's counters when the filter took effect: until then the
+	 * socket took every packet of the interface (libpcap drains them) */
+	unsigned recv_base, drop_base;
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -245,6 +248,43 @@ static bool filter_hosts(char *buf, size_t len, size_t *off, const struct pkt_ad
 	return filter_add(buf, len, off, ")");
 }
 
+/*
+ * "(A or B)": the packet an ICMP error quotes was sent to one of the
+ * addresses of family. The quote starts 8 bytes into the ICMP message; its
+ * destination sits 16 (IPv4) or 24 (IPv6) bytes into the quoted header, at
+ * the same place whatever the options. A router's error about our SYN names
+ * the target there; the errors a flood of other traffic earns do not.
+ */
+static bool filter_quoted(char *buf, size_t len, size_t *off, const struct pkt_addr *addrs,
+			  size_t naddrs, int family)
+{
+	bool first = true;
+
+	if (!filter_add(buf, len, off, "("))
+		return false;
+	for (size_t i = 0; i < naddrs; i++) {
+		const uint8_t *a = addrs[i].a;
+
+		if (addrs[i].family != family)
+			continue;
+		if (!filter_add(buf, len, off, "%s", first ? "" : " or "))
+			return false;
+		first = false;
+		if (family == AF_INET) {
+			if (!filter_add(buf, len, off, "icmp[24:4] == 0x%02x%02x%02x%02x",
+					a[0], a[1], a[2], a[3]))
+				return false;
+			continue;
+		}
+		for (int w = 0; w < 4; w++)
+			if (!filter_add(buf, len, off, "%sip6[%d:4] == 0x%02x%02x%02x%02x%s",
+					w == 0 ? "(" : " and ", 72 + 4 * w, a[4 * w], a[4 * w + 1],
+					a[4 * w + 2], a[4 * w + 3], w == 3 ? ")" : ""))
+				return false;
+	}
+	return filter_add(buf, len, off, ")");
+}
+
 int capture_filter_build(const struct pkt_addr *addrs, size_t naddrs, uint16_t port,
 			 char *buf, size_t len)
 {
@@ -268,9 +308,10 @@ int capture_filter_build(const struct pkt_addr *addrs, size_t naddrs, uint16_t p
 		ok = ok && filter_add(buf, len, &off, "(ip and tcp and ");
 		ok = ok && filter_hosts(buf, len, &off, addrs, naddrs, AF_INET);
 		ok = ok && filter_add(buf, len, &off, " and (port %u or tcp[13] & 6 != 0))", port);
-		ok = ok && filter_add(buf, len, &off, " or (icmp and (icmp[0] == 3 or icmp[0] == 4 "
-				      "or icmp[0] == 5 or icmp[0] == 11 or icmp[0] == 12 or "
-				      "((icmp[0] == 0 or icmp[0] == 8) and ");
+		ok = ok && filter_add(buf, len, &off, " or (icmp and (((icmp[0] == 3 or icmp[0] == 4 "
+				      "or icmp[0] == 5 or icmp[0] == 11 or icmp[0] == 12) and ");
+		ok = ok && filter_quoted(buf, len, &off, addrs, naddrs, AF_INET);
+		ok = ok && filter_add(buf, len, &off, ") or ((icmp[0] == 0 or icmp[0] == 8) and ");
 		ok = ok && filter_hosts(buf, len, &off, addrs, naddrs, AF_INET);
 		ok = ok && filter_add(buf, len, &off, ")))");
 	}
@@ -279,8 +320,9 @@ int capture_filter_build(const struct pkt_addr *addrs, size_t naddrs, uint16_t p
 		ok = ok && filter_add(buf, len, &off, "%s(ip6 and tcp and ", v4 ? " or " : "");
 		ok = ok && filter_hosts(buf, len, &off, addrs, naddrs, AF_INET6);
 		ok = ok && filter_add(buf, len, &off, " and (port %u or ip6[53] & 6 != 0))", port);
-		ok = ok && filter_add(buf, len, &off, " or (icmp6 and ((ip6[40] >= 1 and ip6[40] <= 4) "
-				      "or ((ip6[40] == 128 or ip6[40] == 129) and ");
+		ok = ok && filter_add(buf, len, &off, " or (icmp6 and ((ip6[40] >= 1 and ip6[40] <= 4 and ");
+		ok = ok && filter_quoted(buf, len, &off, addrs, naddrs, AF_INET6);
+		ok = ok && filter_add(buf, len, &off, ") or ((ip6[40] == 128 or ip6[40] == 129) and ");
 		ok = ok && filter_hosts(buf, len, &off, addrs, naddrs, AF_INET6);
 		ok = ok && filter_add(buf, len, &off, ")))");
 		/*
@@ -482,6 +524,14 @@ int capture_open_live(const char *ifname, const struct pkt_addr *addrs, size_t n
 	}
 	if ((ret = capture_set_filter(c, filter, err, errlen)) != CAPTURE_OK)
 		goto out;
+	{
+		struct pcap_stat ps;
+
+		if (pcap_stats(c->p, &ps) == 0) {
+			c->recv_base = ps.ps_recv;
+			c->drop_base = ps.ps_drop;
+		}
+	}
 	*out = c;
 	c = NULL;
 	ret = CAPTURE_OK;
@@ -658,8 +708,8 @@ int capture_stats(struct capture *c, struct capture_stats *st)
 	st->delivered = c->delivered;
 	if (!c->file && pcap_stats(c->p, &ps) == 0) {
 		st->kernel = true;
-		st->received = ps.ps_recv;
-		st->dropped = ps.ps_drop;
+		st->received = ps.ps_recv >= c->recv_base ? ps.ps_recv - c->recv_base : 0;
+		st->dropped = ps.ps_drop >= c->drop_base ? ps.ps_drop - c->drop_base : 0;
 		st->if_dropped = ps.ps_ifdrop;
 	}
 	return CAPTURE_OK;

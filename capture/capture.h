@@ -63,7 +63,8 @@ int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char 
 /*
  * Writes the BPF filter for a target into buf: TCP to or from the target
  * addresses on the port, SYNs and RSTs on other ports of the same hosts,
- * ICMP/ICMPv6 errors from anywhere and echo replies from the target, and
+ * ICMP/ICMPv6 errors from anywhere that quote a packet sent to the target,
+ * echo requests and replies of the target, and
  * IPv6 packets whose extension headers hide TCP/ICMPv6 from fixed offsets
  * (those of the target, and unicast ones that are not TCP: the decoder
  * walks the chain).
@@ -143,8 +144,9 @@ const char *capture_last_error(const struct capture *c);
 struct capture_stats {
 	uint64_t delivered;	/* packets handed to callbacks */
 	bool kernel;		/* the next three come from pcap_stats (live only) */
-	unsigned received;	/* seen by the filter */
-	unsigned dropped;	/* dropped for lack of buffer space */
+	unsigned received;	/* passed the filter, counted from when it was set
+				 * (before, the socket took every packet) */
+	unsigned dropped;	/* dropped for lack of buffer space, since then */
 	unsigned if_dropped;	/* dropped by the interface or driver */
 };
 

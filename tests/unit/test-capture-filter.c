@@ -171,6 +171,43 @@ static void unrelated_traffic_stays_out(void **state)
 	filt_release(&f);
 }
 
+/* An ICMP error from a router, quoting a UDP or TCP packet we sent to dst. */
+static size_t icmp_error_about(uint8_t *b, const char *router, const char *us, const char *dst,
+			       uint8_t type, uint8_t code)
+{
+	uint8_t q[PB_MAX];
+	struct pb_tcp t = {.src = us, .dst = dst, .sport = PB_SPORT, .dport = PB_PORT,
+			   .flags = PKT_TCP_SYN, .ttl = 63, .seq = 1000};
+	size_t qn = pb_ip_tcp(q, &t);
+
+	return pb_ip_icmp(b, router, us, 64, type, code, 0, q, qn);
+}
+
+static void icmp_errors_pass_only_when_they_quote_a_packet_to_the_target(void **state)
+{
+	static const char *const tgt[] = {PB_TARGET4, PB_TARGET6};
+	struct filt f;
+	uint8_t b[PB_MAX];
+	size_t n;
+
+	filt_init(&f, tgt, 2);
+	n = icmp_error_about(b, PB_ROUTER4, PB_CLIENT4, PB_TARGET4, 3, 1);
+	expect_pass(&f, b, n, "a router's host unreachable about our SYN to the target");
+	n = icmp_error_about(b, PB_TARGET4, PB_CLIENT4, PB_TARGET4, 3, 3);
+	expect_pass(&f, b, n, "the target's own port unreachable");
+	n = icmp_error_about(b, PB_ROUTER4, PB_CLIENT4, PB_TARGET4, 11, 0);
+	expect_pass(&f, b, n, "time exceeded about our SYN");
+	n = icmp_error_about(b, "192.0.2.3", PB_CLIENT4, "192.0.2.3", 3, 3);
+	expect_block(&f, b, n, "a port unreachable earned by traffic to another host");
+	n = icmp_error_about(b, PB_ROUTER6, PB_CLIENT6, PB_TARGET6, 1, 1);
+	expect_pass(&f, b, n, "an ICMPv6 error about our SYN to the target");
+	n = icmp_error_about(b, PB_ROUTER6, PB_CLIENT6, "2001:db8::131", 1, 1);
+	expect_block(&f, b, n, "an ICMPv6 error about a packet to a neighbour of the target");
+	n = icmp_error_about(b, PB_ROUTER6, PB_CLIENT6, "2001:db8:1::130", 1, 4);
+	expect_block(&f, b, n, "an ICMPv6 error about an address that differs in its second word");
+	filt_release(&f);
+}
+
 static void plain_answers_still_pass(void **state)
 {
 	static const char *const tgt[] = {PB_TARGET6};
@@ -193,6 +230,7 @@ int main(void)
 		cmocka_unit_test(a_chain_of_two_extension_headers_passes),
 		cmocka_unit_test(a_router_icmp6_error_behind_an_extension_header_passes),
 		cmocka_unit_test(unrelated_traffic_stays_out),
+		cmocka_unit_test(icmp_errors_pass_only_when_they_quote_a_packet_to_the_target),
 		cmocka_unit_test(plain_answers_still_pass),
 	};
 
