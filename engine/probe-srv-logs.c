@@ -36,6 +36,43 @@ static bool notable(enum sshd_log_kind k)
 	}
 }
 
+int srv_log_parse_own(struct sshd_log *log, const char *buf, size_t len, long pid)
+{
+	size_t i = 0;
+	unsigned line = 0;
+	int added = 0;
+
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
+		size_t next = i + n + 1;
+		struct sshd_log_event ev;
+
+		line++;
+		while (n > 0 && (buf[i + n - 1] == '\r' || buf[i + n - 1] == ' '))
+			n--;
+		if (n == 0) {
+			log->skipped++;
+			i = next;
+			continue;
+		}
+		memset(&ev, 0, sizeof(ev));
+		ev.message = printable(buf + i, n, true);
+		sshd_log_classify(ev.message, &ev);
+		ev.pid = (int)pid;
+		ev.ident = xstrdup("sshd");
+		ev.line = line;
+		if (log->n == log->alloc) {
+			log->alloc = log->alloc ? log->alloc * 2 : 32;
+			log->v = xrealloc(log->v, log->alloc * sizeof(*log->v));
+		}
+		log->v[log->n++] = ev;
+		added++;
+		i = next;
+	}
+	return added;
+}
+
 /* Shows what one source holds and keeps the findings in f. own: the running
  * sshd writes this source, so its lines are about this sshd. */
 static void take(struct step_work *w, struct server_facts *f, const char *source,
@@ -78,8 +115,9 @@ static void take(struct step_work *w, struct server_facts *f, const char *source
 	}
 }
 
+/* own: the running sshd writes path itself (-e or -E): bare messages. */
 static void read_file_source(struct step_work *w, struct server_facts *f, const char *path,
-			     const char *label, bool own)
+			     const char *label, bool own, long pid)
 {
 	struct strbuf sb;
 	struct sshd_log log;
@@ -91,7 +129,10 @@ static void read_file_source(struct step_work *w, struct server_facts *f, const 
 	if (rc != 0) {
 		step_evidence(w, "%s: skipped (%s)", label, rc == -ENOENT ? "no such file" : strerror(-rc));
 	} else {
-		sshd_log_parse(&log, sb.buf, sb.len);
+		if (own)
+			srv_log_parse_own(&log, sb.buf, sb.len, pid);
+		else
+			sshd_log_parse(&log, sb.buf, sb.len);
 		take(w, f, label, &log, own);
 	}
 	sshd_log_release(&log);
@@ -130,8 +171,8 @@ int probe_srv_logs_run(struct step_work *w, struct server_facts *f)
 {
 	f->logs_checked = true;
 	read_journal(w, f);
-	read_file_source(w, f, "/var/log/auth.log", "/var/log/auth.log", false);
-	read_file_source(w, f, "/var/log/secure", "/var/log/secure", false);
+	read_file_source(w, f, "/var/log/auth.log", "/var/log/auth.log", false, 0);
+	read_file_source(w, f, "/var/log/secure", "/var/log/secure", false, 0);
 	for (size_t i = 0; i < f->nprocs; i++) {
 		const struct srv_proc *p = &f->procs[i];
 		char path[64], *label;
@@ -139,13 +180,13 @@ int probe_srv_logs_run(struct step_work *w, struct server_facts *f)
 		if (p->logfile) {
 			label = xasprintf("%s (pid %ld's -E log)", p->logfile, p->pid);
 			strv_push(&f->log_files, p->logfile);
-			read_file_source(w, f, p->logfile, label, true);
+			read_file_source(w, f, p->logfile, label, true, p->pid);
 			free(label);
 		} else if (p->stderr_is_file) {
 			snprintf(path, sizeof(path), "/proc/%ld/fd/2", p->pid);
 			label = xasprintf("pid %ld's standard error", p->pid);
 			strv_push(&f->log_files, path);
-			read_file_source(w, f, path, label, true);
+			read_file_source(w, f, path, label, true, p->pid);
 			free(label);
 		}
 	}

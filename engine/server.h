@@ -225,6 +225,12 @@ int srv_diag_tcp(int family, uint32_t states, struct srv_sock_list *l);
  * ssh.socket; fills the unit and socket facts. probe-srv-service.c. */
 void srv_service_systemd(struct step_work *w, struct server_facts *f);
 
+struct sshd_log;
+/* Appends to log the lines an sshd wrote itself (its -e standard error or
+ * -E file): bare messages, one a line, without a syslog prefix. Returns how
+ * many. Pure. probe-srv-logs.c. */
+int srv_log_parse_own(struct sshd_log *log, const char *buf, size_t len, long pid);
+
 /* The sshd listener on port in this namespace that accepts addr, or NULL. */
 const struct srv_listener *srv_listener_for(const struct server_facts *f, const char *addr, int port);
 /* Any listener on port (the first), or NULL. */

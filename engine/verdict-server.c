@@ -7,18 +7,6 @@
 
 #include "engine/verdict.h"
 
-static void decide(struct verdict_decision *d, const char *cause, const char *confidence)
-{
-	d->cause = cause;
-	d->confidence = confidence;
-}
-
-static void alt(struct verdict_decision *d, const char *cause)
-{
-	if (!strv_contains(&d->alternatives, cause) && (d->cause == NULL || strcmp(d->cause, cause) != 0))
-		strv_push(&d->alternatives, cause);
-}
-
 static bool sshd_listens(const struct server_facts *f)
 {
 	for (size_t i = 0; i < f->nlisteners; i++)
@@ -159,7 +147,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		strv_pushf(&d->evidence, "no sshd program on this machine%s%s",
 			   f->pkg_tool ? "; the package manager says openssh-server is " : "",
 			   f->pkg_tool ? svc_pkg_state_name(f->pkg_state) : "");
-		decide(d, "sshd_not_installed", f->pkg_state == SVC_PKG_NOT_INSTALLED ||
+		verdict_decision_set(d, "sshd_not_installed", f->pkg_state == SVC_PKG_NOT_INSTALLED ||
 		       f->pkg_state == SVC_PKG_CONFIG_FILES ? "certain" : "likely");
 		return;
 	}
@@ -175,7 +163,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 				   f->config_message ? f->config_message : "(no message)");
 		if (running)
 			strv_push(&d->evidence, "an sshd still runs, started before the change: the next restart or reboot will fail");
-		decide(d, "sshd_config_error", "certain");
+		verdict_decision_set(d, "sshd_config_error", "certain");
 		return;
 	}
 
@@ -185,8 +173,8 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			listener_words(taker, who, sizeof(who));
 			strv_pushf(&d->evidence, "no sshd runs, and %s listens on port %d", who, f->port);
 			add_log_evidence(f, d);
-			decide(d, "port_in_use", "certain");
-			alt(d, "sshd_not_running");
+			verdict_decision_set(d, "port_in_use", "certain");
+			verdict_decision_alt(d, "sshd_not_running");
 			return;
 		}
 		if (f->cfg_listen_missing.n > 0) {
@@ -195,8 +183,8 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 					   f->cfg_listen_missing.v[i]);
 			strv_push(&d->evidence, "no sshd runs: it could not bind the address it was told to use");
 			add_log_evidence(f, d);
-			decide(d, "listen_address", f->log_no_bind || f->log_bind_failed ? "certain" : "likely");
-			alt(d, "sshd_not_running");
+			verdict_decision_set(d, "listen_address", f->log_no_bind || f->log_bind_failed ? "certain" : "likely");
+			verdict_decision_alt(d, "sshd_not_running");
 			return;
 		}
 		strv_push(&d->evidence, "no sshd process runs in this network namespace, and nothing listens for it");
@@ -205,7 +193,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		add_log_evidence(f, d);
 		for (size_t i = 0; i < f->ntests && i < 2; i++)
 			test_words(&f->tests[i], d);
-		decide(d, "sshd_not_running", "certain");
+		verdict_decision_set(d, "sshd_not_running", "certain");
 		return;
 	}
 
@@ -226,7 +214,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		add_log_evidence(f, d);
 		if ((other = sshd_other_port(f)) > 0)
 			strv_pushf(&d->evidence, "sshd listens on port %d instead", other);
-		decide(d, "port_in_use", "certain");
+		verdict_decision_set(d, "port_in_use", "certain");
 		return;
 	}
 
@@ -237,7 +225,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			strv_pushf(&d->evidence, "ssh.socket is active: systemd listens for sshd, and sshd_config's Port is ignored");
 			strv_pushf(&d->evidence, "ssh.socket listens on port %d; sshd_config says Port %d",
 				   f->socket_ports[0], f->cfg_ports[0]);
-			decide(d, "socket_activation_port", "certain");
+			verdict_decision_set(d, "socket_activation_port", "certain");
 			return;
 		}
 		if (other > 0) {
@@ -246,7 +234,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 				if (f->tests[i].port == other && f->tests[i].banner == BANNER_SSH)
 					strv_pushf(&d->evidence, "%s port %d answered \"%s\"", f->tests[i].addr,
 						   other, f->tests[i].banner_text ? f->tests[i].banner_text : "SSH-");
-			decide(d, "wrong_port", "certain");
+			verdict_decision_set(d, "wrong_port", "certain");
 			return;
 		}
 	}
@@ -269,7 +257,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			for (size_t k = 0; k < f->cfg_listen_missing.n; k++)
 				strv_pushf(&d->evidence, "ListenAddress %s is not an address of this machine",
 					   f->cfg_listen_missing.v[k]);
-			decide(d, "listen_address", "certain");
+			verdict_decision_set(d, "listen_address", "certain");
 			return;
 		}
 	}
@@ -278,7 +266,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 	if (socket_disagrees(f)) {
 		strv_pushf(&d->evidence, "ssh.socket listens on port %d; sshd_config says Port %d, which is ignored while the socket is active",
 			   f->socket_ports[0], f->cfg_ports[0]);
-		decide(d, "socket_activation_port", "likely");
+		verdict_decision_set(d, "socket_activation_port", "likely");
 		return;
 	}
 
@@ -293,7 +281,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			strv_pushf(&d->evidence, "a client sees: %s", f->fw_effect);
 		if (bad != NULL)
 			test_words(bad, d);
-		decide(d, "local_firewall", f->fw_verdict == FW_VERDICT_OPEN_SOME ? "likely" : "certain");
+		verdict_decision_set(d, "local_firewall", f->fw_verdict == FW_VERDICT_OPEN_SOME ? "likely" : "certain");
 		return;
 	}
 
@@ -309,7 +297,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			strv_push(&d->evidence, "during the self-test sshd logged \"refused connect from\": the wrappers refused it");
 		if (bad != NULL)
 			test_words(bad, d);
-		decide(d, "tcp_wrappers", f->test_log_wrap || f->libwrap == SRV_YES ? "certain" : "likely");
+		verdict_decision_set(d, "tcp_wrappers", f->test_log_wrap || f->libwrap == SRV_YES ? "certain" : "likely");
 		return;
 	}
 
@@ -322,7 +310,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 				strv_pushf(&d->evidence, "%d connection(s) wait for authentication; MaxStartups is %d:%d:%d",
 					   f->unauth_conns, f->maxstartups.start, f->maxstartups.rate,
 					   f->maxstartups.full);
-			decide(d, "connection_limit", "certain");
+			verdict_decision_set(d, "connection_limit", "certain");
 			return;
 		}
 	/* the count includes logged-in sessions: it weighs only when sshd did
@@ -335,13 +323,13 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 				   f->unauth_conns, f->maxstartups.start);
 		if (f->test_log_maxstartups)
 			strv_push(&d->evidence, "during the self-test sshd logged a drop past MaxStartups");
-		decide(d, "connection_limit", f->test_log_maxstartups ? "certain" : "likely");
+		verdict_decision_set(d, "connection_limit", f->test_log_maxstartups ? "certain" : "likely");
 		return;
 	}
 	if (f->banned.n > 0) {
 		for (size_t i = 0; i < f->banned.n && i < 5; i++)
 			strv_pushf(&d->evidence, "banned: %s", f->banned.v[i]);
-		decide(d, "fail2ban_ban", "likely");
+		verdict_decision_set(d, "fail2ban_ban", "likely");
 		return;
 	}
 
@@ -351,7 +339,7 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			if (f->tests[i].port == f->port && f->tests[i].banner == BANNER_SSH)
 				strv_pushf(&d->evidence, "%s port %d answered \"%s\"", f->tests[i].addr, f->port,
 					   f->tests[i].banner_text ? f->tests[i].banner_text : "SSH-");
-		decide(d, "ok", "certain");
+		verdict_decision_set(d, "ok", "certain");
 		return;
 	}
 	if (bad != NULL) {
@@ -359,27 +347,27 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		test_words(bad, d);
 		switch (bad->tcp) {
 		case TCP_REFUSED:
-			decide(d, "listen_address", "possible");
-			alt(d, "local_firewall");
+			verdict_decision_set(d, "listen_address", "possible");
+			verdict_decision_alt(d, "local_firewall");
 			return;
 		case TCP_NO_ANSWER:
 		case TCP_FORBIDDEN:
 		case TCP_HOST_UNREACH:
-			decide(d, "local_firewall", "possible");
+			verdict_decision_set(d, "local_firewall", "possible");
 			return;
 		default:
 			break;
 		}
 		if (bad->banner == BANNER_CLOSED || bad->banner == BANNER_RESET) {
-			decide(d, "tcp_wrappers", "possible");
-			alt(d, "connection_limit");
+			verdict_decision_set(d, "tcp_wrappers", "possible");
+			verdict_decision_alt(d, "connection_limit");
 			return;
 		}
-		decide(d, "port_in_use", "possible");
+		verdict_decision_set(d, "port_in_use", "possible");
 		return;
 	}
 	strv_pushf(&d->evidence, "sshd listens on port %d; the self-test did not run", f->port);
-	decide(d, "ok", "possible");
+	verdict_decision_set(d, "ok", "possible");
 }
 
 void verdict_server(const struct server_facts *f, const struct target *t,

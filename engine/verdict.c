@@ -31,6 +31,16 @@ static void alt(struct verdict_decision *d, const char *cause)
 		strv_push(&d->alternatives, cause);
 }
 
+void verdict_decision_set(struct verdict_decision *d, const char *cause, const char *confidence)
+{
+	decide(d, cause, confidence);
+}
+
+void verdict_decision_alt(struct verdict_decision *d, const char *cause)
+{
+	alt(d, cause);
+}
+
 /* The address ssh would end up reporting on: the first that answered TCP,
  * else the first one (ssh tries them in order). */
 static int pick_address(const struct client_facts *f)

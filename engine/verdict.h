@@ -20,6 +20,10 @@ struct verdict_decision {
 
 void verdict_decision_init(struct verdict_decision *d);
 void verdict_decision_release(struct verdict_decision *d);
+/* Sets d's cause and confidence (static strings, kept as pointers). */
+void verdict_decision_set(struct verdict_decision *d, const char *cause, const char *confidence);
+/* Adds cause to d's alternatives once, unless it is d's own cause. */
+void verdict_decision_alt(struct verdict_decision *d, const char *cause);
 
 /* The client rules. Pure: reads only f and port. */
 void verdict_decide_client(const struct client_facts *f, int port, struct verdict_decision *d);

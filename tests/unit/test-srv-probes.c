@@ -12,7 +12,14 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "engine/exec.h"
+#include "engine/parse-sshd-log.h"
 #include "engine/probe.h"
 #include "engine/server.h"
 
@@ -109,6 +116,27 @@ static void work_release(struct step_work *w)
 	strv_release(&w->details);
 }
 
+/* One probe run: recorded outputs, a step without an engine, fresh facts. */
+struct run {
+	struct replay rp;
+	struct step_work w;
+	struct server_facts f;
+};
+
+static void run_begin(struct run *r, const struct record *records, size_t n, const char *id)
+{
+	replay_start(&r->rp, records, n);
+	work_init(&r->w, id);
+	server_facts_init(&r->f);
+}
+
+static void run_end(struct run *r)
+{
+	server_facts_release(&r->f);
+	work_release(&r->w);
+	replay_stop(&r->rp);
+}
+
 static bool lines_have(const struct strv *sv, const char *word)
 {
 	for (size_t i = 0; i < sv->n; i++)
@@ -131,28 +159,22 @@ static void dpkg_says_installed_with_its_version(void **state)
 	static const struct record recs[] = {
 		{"dpkg-query", NULL, "service/dpkg-openssh-server.txt", NULL, 0},
 	};
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
 	if (!have("dpkg-query"))
 		skip();
-	replay_start(&rp, recs, 1);
-	work_init(&w, "package");
-	server_facts_init(&f);
-	assert_int_equal(probe_srv_package_run(&w, &f), 0);
-	if (f.pkg_state != SVC_PKG_INSTALLED || f.pkg_version == NULL ||
-	    strcmp(f.pkg_version, "1:9.2p1-2+deb12u10") != 0)
-		fail_msg("expected installed 1:9.2p1-2+deb12u10, got %s %s", svc_pkg_state_name(f.pkg_state),
-			 f.pkg_version ? f.pkg_version : "(no version)");
-	if (!lines_have(&w.evidence, "1:9.2p1-2+deb12u10"))
+	run_begin(&r, recs, 1, "package");
+	assert_int_equal(probe_srv_package_run(&r.w, &r.f), 0);
+	if (r.f.pkg_state != SVC_PKG_INSTALLED || r.f.pkg_version == NULL ||
+	    strcmp(r.f.pkg_version, "1:9.2p1-2+deb12u10") != 0)
+		fail_msg("expected installed 1:9.2p1-2+deb12u10, got %s %s", svc_pkg_state_name(r.f.pkg_state),
+			 r.f.pkg_version ? r.f.pkg_version : "(no version)");
+	if (!lines_have(&r.w.evidence, "1:9.2p1-2+deb12u10"))
 		fail_msg("expected the version among the evidence");
-	if (!lines_have(&w.details, "openssh-server"))
+	if (!lines_have(&r.w.details, "openssh-server"))
 		fail_msg("expected dpkg-query's command and output among the details");
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	run_end(&r);
 }
 
 static void dpkg_says_not_installed(void **state)
@@ -160,22 +182,16 @@ static void dpkg_says_not_installed(void **state)
 	static const struct record recs[] = {
 		{"dpkg-query", NULL, "service/dpkg-not-found.stdout", "service/dpkg-not-found.stderr", 1},
 	};
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
 	if (!have("dpkg-query"))
 		skip();
-	replay_start(&rp, recs, 1);
-	work_init(&w, "package");
-	server_facts_init(&f);
-	probe_srv_package_run(&w, &f);
-	if (f.pkg_state != SVC_PKG_NOT_INSTALLED)
-		fail_msg("expected not installed, got %s", svc_pkg_state_name(f.pkg_state));
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	run_begin(&r, recs, 1, "package");
+	probe_srv_package_run(&r.w, &r.f);
+	if (r.f.pkg_state != SVC_PKG_NOT_INSTALLED)
+		fail_msg("expected not installed, got %s", svc_pkg_state_name(r.f.pkg_state));
+	run_end(&r);
 }
 
 /* ---- configuration --------------------------------------------------- */
@@ -191,33 +207,27 @@ static void sshd_t_error_names_file_line_and_message(void **state)
 	static const struct record recs[] = {
 		{"sshd", "-t", NULL, "sshd-t/badopt.stderr", 255},
 	};
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
-	replay_start(&rp, recs, 1);
-	work_init(&w, "sshd_config");
-	server_facts_init(&f);
-	fake_sshd(&f);
-	f.sshd_config = strdup(SSHD_FIXTURES "/server/sshd-t/badopt.sshd_config");
-	probe_srv_config_run(&w, &f);
-	assert_true(f.config_checked);
-	assert_true(f.config_error);
-	if (f.config_error_file == NULL || strcmp(f.config_error_file, "/etc/ssh/sshd_config") != 0 ||
-	    f.config_error_line != 2)
+	run_begin(&r, recs, 1, "sshd_config");
+	fake_sshd(&r.f);
+	r.f.sshd_config = strdup(SSHD_FIXTURES "/server/sshd-t/badopt.sshd_config");
+	probe_srv_config_run(&r.w, &r.f);
+	assert_true(r.f.config_checked);
+	assert_true(r.f.config_error);
+	if (r.f.config_error_file == NULL || strcmp(r.f.config_error_file, "/etc/ssh/sshd_config") != 0 ||
+	    r.f.config_error_line != 2)
 		fail_msg("expected /etc/ssh/sshd_config line 2, got %s line %u",
-			 f.config_error_file ? f.config_error_file : "no file", f.config_error_line);
-	if (f.config_message == NULL || strstr(f.config_message, "Prot") == NULL)
-		fail_msg("expected the message to name the keyword, got %s", f.config_message ? f.config_message : "none");
-	assert_int_equal(w.status, STEP_FAIL);
+			 r.f.config_error_file ? r.f.config_error_file : "no file", r.f.config_error_line);
+	if (r.f.config_message == NULL || strstr(r.f.config_message, "Prot") == NULL)
+		fail_msg("expected the message to name the keyword, got %s", r.f.config_message ? r.f.config_message : "none");
+	assert_int_equal(r.w.status, STEP_FAIL);
 	/* sshd -T is not asked about a file sshd rejects: our parser reads it */
-	if (lines_have(&rp.calls, " -T "))
+	if (lines_have(&r.rp.calls, " -T "))
 		fail_msg("expected no sshd -T on a rejected configuration");
-	assert_string_equal(f.config_source, "sshd_config");
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	assert_string_equal(r.f.config_source, "sshd_config");
+	run_end(&r);
 }
 
 static void sshd_T_gives_ports_and_limits_with_the_running_sshds_options(void **state)
@@ -226,39 +236,33 @@ static void sshd_T_gives_ports_and_limits_with_the_running_sshds_options(void **
 		{"sshd", "-t", NULL, NULL, 0},
 		{"sshd", "-T", "sshd-T/debian12-default.txt", NULL, 0},
 	};
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
-	replay_start(&rp, recs, 2);
-	work_init(&w, "sshd_config");
-	server_facts_init(&f);
-	fake_sshd(&f);
-	f.nprocs = 1;
-	f.procs[0].pid = 42;
-	f.procs[0].same_netns = true;
-	f.procs[0].config = strdup("/etc/ssh/test_config");
-	strv_push(&f.procs[0].options, "PidFile=none");
-	strv_push(&f.local_addrs, "192.0.2.2");
-	probe_srv_config_run(&w, &f);
-	assert_false(f.config_error);
-	assert_string_equal(f.config_file, "/etc/ssh/test_config");
-	assert_string_equal(f.config_source, "sshd -T");
-	if (!lines_have(&rp.calls, "-T -f /etc/ssh/test_config -o PidFile=none"))
+	run_begin(&r, recs, 2, "sshd_config");
+	fake_sshd(&r.f);
+	r.f.nprocs = 1;
+	r.f.procs[0].pid = 42;
+	r.f.procs[0].same_netns = true;
+	r.f.procs[0].config = strdup("/etc/ssh/test_config");
+	strv_push(&r.f.procs[0].options, "PidFile=none");
+	strv_push(&r.f.local_addrs, "192.0.2.2");
+	probe_srv_config_run(&r.w, &r.f);
+	assert_false(r.f.config_error);
+	assert_string_equal(r.f.config_file, "/etc/ssh/test_config");
+	assert_string_equal(r.f.config_source, "sshd -T");
+	if (!lines_have(&r.rp.calls, "-T -f /etc/ssh/test_config -o PidFile=none"))
 		fail_msg("expected sshd -T with the running sshd's -f and -o, got: %s",
-			 rp.calls.n > 1 ? rp.calls.v[1] : "nothing");
-	assert_int_equal(f.ncfg_ports, 1);
-	assert_int_equal(f.cfg_ports[0], 22);
-	assert_true(f.maxstartups_known);
-	assert_int_equal(f.maxstartups.start, 10);
-	assert_int_equal(f.cfg_listen_missing.n, 0);
-	assert_int_equal(w.status, STEP_PASS);
-	if (!lines_have(&w.evidence, "Permission denied"))
+			 r.rp.calls.n > 1 ? r.rp.calls.v[1] : "nothing");
+	assert_int_equal(r.f.ncfg_ports, 1);
+	assert_int_equal(r.f.cfg_ports[0], 22);
+	assert_true(r.f.maxstartups_known);
+	assert_int_equal(r.f.maxstartups.start, 10);
+	assert_int_equal(r.f.cfg_listen_missing.n, 0);
+	assert_int_equal(r.w.status, STEP_PASS);
+	if (!lines_have(&r.w.evidence, "Permission denied"))
 		fail_msg("expected the lesson on \"Permission denied\" among the evidence");
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	run_end(&r);
 }
 
 static void a_listen_address_this_machine_lacks_is_found(void **state)
@@ -267,24 +271,18 @@ static void a_listen_address_this_machine_lacks_is_found(void **state)
 		{"sshd", "-t", NULL, NULL, 0},
 		{"sshd", "-T", "sshd-T/ports-and-listen.txt", NULL, 0},
 	};
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
-	replay_start(&rp, recs, 2);
-	work_init(&w, "sshd_config");
-	server_facts_init(&f);
-	fake_sshd(&f);
-	f.sshd_config = strdup("/nonexistent/sshd_config");
-	strv_push(&f.local_addrs, "127.0.0.1");
-	probe_srv_config_run(&w, &f);
-	if (f.cfg_listen_missing.n == 0)
+	run_begin(&r, recs, 2, "sshd_config");
+	fake_sshd(&r.f);
+	r.f.sshd_config = strdup("/nonexistent/sshd_config");
+	strv_push(&r.f.local_addrs, "127.0.0.1");
+	probe_srv_config_run(&r.w, &r.f);
+	if (r.f.cfg_listen_missing.n == 0)
 		fail_msg("expected a ListenAddress this machine lacks (fixture ports-and-listen)");
-	assert_int_equal(w.status, STEP_FAIL);
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
 }
 
 /* ---- firewall -------------------------------------------------------- */
@@ -294,27 +292,21 @@ static void an_iptables_drop_rule_is_named(void **state)
 	static const struct record recs[] = {
 		{"iptables-save", NULL, "firewall/iptables-save-drop.txt", NULL, 0},
 	};
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
 	if (!have("iptables-save"))
 		skip();
-	replay_start(&rp, recs, 1);
-	work_init(&w, "firewall");
-	server_facts_init(&f);
-	probe_srv_firewall_run(&w, &f);
-	assert_true(f.fw_checked);
-	if (f.fw_verdict != FW_VERDICT_DROPPED)
-		fail_msg("expected dropped, got %s", fw_verdict_name(f.fw_verdict));
-	if (f.fw_rule == NULL || strstr(f.fw_rule, "INPUT") == NULL || strstr(f.fw_rule, "--dport 22 -j DROP") == NULL)
-		fail_msg("expected the rule with its chain, got %s", f.fw_rule ? f.fw_rule : "none");
-	assert_string_equal(f.fw_name, "iptables");
-	assert_int_equal(w.status, STEP_FAIL);
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	run_begin(&r, recs, 1, "firewall");
+	probe_srv_firewall_run(&r.w, &r.f);
+	assert_true(r.f.fw_checked);
+	if (r.f.fw_verdict != FW_VERDICT_DROPPED)
+		fail_msg("expected dropped, got %s", fw_verdict_name(r.f.fw_verdict));
+	if (r.f.fw_rule == NULL || strstr(r.f.fw_rule, "INPUT") == NULL || strstr(r.f.fw_rule, "--dport 22 -j DROP") == NULL)
+		fail_msg("expected the rule with its chain, got %s", r.f.fw_rule ? r.f.fw_rule : "none");
+	assert_string_equal(r.f.fw_name, "iptables");
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
 }
 
 static void an_nft_reject_outranks_an_open_iptables(void **state)
@@ -323,41 +315,29 @@ static void an_nft_reject_outranks_an_open_iptables(void **state)
 		{"iptables-save", NULL, "firewall/iptables-save-chains.txt", NULL, 0},
 		{"nft", NULL, "firewall/nft-reject-icmp.json", NULL, 0},
 	};
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
 	if (!have("nft"))
 		skip();
-	replay_start(&rp, recs, 2);
-	work_init(&w, "firewall");
-	server_facts_init(&f);
-	probe_srv_firewall_run(&w, &f);
-	if (f.fw_verdict != FW_VERDICT_REJECTED || f.fw_name == NULL || strcmp(f.fw_name, "nftables") != 0)
-		fail_msg("expected nftables rejecting, got %s %s", f.fw_name ? f.fw_name : "nothing",
-			 fw_verdict_name(f.fw_verdict));
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	run_begin(&r, recs, 2, "firewall");
+	probe_srv_firewall_run(&r.w, &r.f);
+	if (r.f.fw_verdict != FW_VERDICT_REJECTED || r.f.fw_name == NULL || strcmp(r.f.fw_name, "nftables") != 0)
+		fail_msg("expected nftables rejecting, got %s %s", r.f.fw_name ? r.f.fw_name : "nothing",
+			 fw_verdict_name(r.f.fw_verdict));
+	run_end(&r);
 }
 
 static void no_firewall_tool_answering_skips(void **state)
 {
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
-	replay_start(&rp, NULL, 0);
-	work_init(&w, "firewall");
-	server_facts_init(&f);
-	probe_srv_firewall_run(&w, &f);
-	assert_false(f.fw_checked);
-	assert_true(w.status == STEP_SKIP || w.status == STEP_WARN);
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	run_begin(&r, NULL, 0, "firewall");
+	probe_srv_firewall_run(&r.w, &r.f);
+	assert_false(r.f.fw_checked);
+	assert_true(r.w.status == STEP_SKIP || r.w.status == STEP_WARN);
+	run_end(&r);
 }
 
 /* ---- service ----------------------------------------------------------- */
@@ -367,28 +347,22 @@ static void systemd_socket_activation_is_read(void **state)
 	static const struct record recs[] = {
 		{"systemctl", "show", "service/systemctl-show-ubuntu-socket.txt", NULL, 0},
 	};
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
 	if (!have("systemctl"))
 		skip();
-	replay_start(&rp, recs, 1);
-	work_init(&w, "service");
-	server_facts_init(&f);
-	f.systemd = true;
-	srv_service_systemd(&w, &f);
-	assert_true(f.unit_found);
-	assert_string_equal(f.unit, "ssh.service");
-	assert_true(f.unit_active);
-	assert_int_equal(f.unit_enabled, SRV_NO);
-	assert_true(f.socket_active);
-	assert_int_equal(f.nsocket_ports, 2);
-	assert_int_equal(f.socket_ports[0], 2222);
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	run_begin(&r, recs, 1, "service");
+	r.f.systemd = true;
+	srv_service_systemd(&r.w, &r.f);
+	assert_true(r.f.unit_found);
+	assert_string_equal(r.f.unit, "ssh.service");
+	assert_true(r.f.unit_active);
+	assert_int_equal(r.f.unit_enabled, SRV_NO);
+	assert_true(r.f.socket_active);
+	assert_int_equal(r.f.nsocket_ports, 2);
+	assert_int_equal(r.f.socket_ports[0], 2222);
+	run_end(&r);
 }
 
 static void a_failed_unit_says_how(void **state)
@@ -396,24 +370,18 @@ static void a_failed_unit_says_how(void **state)
 	static const struct record recs[] = {
 		{"systemctl", "show", "service/systemctl-show-failed.txt", NULL, 0},
 	};
-	struct replay rp;
-	struct step_work w;
-	struct server_facts f;
+	struct run r;
 
 	(void)state;
 	if (!have("systemctl"))
 		skip();
-	replay_start(&rp, recs, 1);
-	work_init(&w, "service");
-	server_facts_init(&f);
-	srv_service_systemd(&w, &f);
-	assert_true(f.unit_found);
-	assert_false(f.unit_active);
-	if (f.unit_state == NULL || strstr(f.unit_state, "failed") == NULL)
-		fail_msg("expected a failed state, got %s", f.unit_state ? f.unit_state : "none");
-	server_facts_release(&f);
-	work_release(&w);
-	replay_stop(&rp);
+	run_begin(&r, recs, 1, "service");
+	srv_service_systemd(&r.w, &r.f);
+	assert_true(r.f.unit_found);
+	assert_false(r.f.unit_active);
+	if (r.f.unit_state == NULL || strstr(r.f.unit_state, "failed") == NULL)
+		fail_msg("expected a failed state, got %s", r.f.unit_state ? r.f.unit_state : "none");
+	run_end(&r);
 }
 
 /* ---- pure helpers ------------------------------------------------------ */
@@ -478,6 +446,135 @@ static void a_host_is_local_by_address_name_or_hosts_file(void **state)
 	strv_release(&local);
 }
 
+/* ---- logs ---------------------------------------------------------------- */
+
+static void sshds_own_lines_are_read_without_a_syslog_prefix(void **state)
+{
+	static const char text[] =
+		"Server listening on 0.0.0.0 port 22.\r\n"
+		"\n"
+		"Bind to port 22 on :: failed: Address already in use.\n"
+		"drop connection #1 from [192.0.2.1]:5000 on [192.0.2.2]:22 past MaxStartups\n"
+		"Cannot bind any address.";
+	struct sshd_log log;
+
+	(void)state;
+	sshd_log_init(&log);
+	assert_int_equal(srv_log_parse_own(&log, text, sizeof(text) - 1, 7), 4);
+	assert_int_equal(log.v[0].kind, SSHD_LOG_LISTENING);
+	assert_string_equal(log.v[0].message, "Server listening on 0.0.0.0 port 22.");
+	assert_int_equal(log.v[1].kind, SSHD_LOG_BIND_FAILED);
+	assert_int_equal(log.v[1].line, 3);
+	assert_int_equal(log.v[2].kind, SSHD_LOG_MAXSTARTUPS);
+	assert_int_equal(log.v[3].kind, SSHD_LOG_NO_BIND);
+	assert_int_equal(log.v[3].pid, 7);
+	sshd_log_release(&log);
+}
+
+/* ---- listeners and the self-test, on real sockets of this process ------- */
+
+static int listen_loopback(int *port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 4) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0)
+		fail_msg("cannot listen on 127.0.0.1: %s", strerror(errno));
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static void a_listener_is_found_with_its_owner(void **state)
+{
+	struct run r;
+	int port, fd = listen_loopback(&port);
+	const struct srv_listener *l;
+
+	(void)state;
+	run_begin(&r, NULL, 0, "listeners");
+	r.f.port = port;
+	probe_srv_listen_run(&r.w, &r.f);
+	assert_true(r.f.listen_checked);
+	l = srv_listener_on(&r.f, port);
+	if (l == NULL)
+		fail_msg("expected the listener on 127.0.0.1 port %d among %zu", port, r.f.nlisteners);
+	assert_string_equal(l->addr, "127.0.0.1");
+	if (l->pid != (long)getpid())
+		fail_msg("expected this process (%ld) as the owner, got %ld", (long)getpid(), l->pid);
+	assert_false(l->is_sshd);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	if (srv_listener_for(&r.f, "192.0.2.99", port) != NULL)
+		fail_msg("a loopback listener must not accept another address");
+	run_end(&r);
+	close(fd);
+}
+
+struct greeter {
+	int fd;
+	const char *say;        /* NULL: close without a word */
+};
+
+static void *greet_once(void *arg)
+{
+	struct greeter *g = arg;
+	int c = accept(g->fd, NULL, NULL);
+
+	if (c >= 0) {
+		if (g->say)
+			(void)!write(c, g->say, strlen(g->say));
+		close(c);
+	}
+	return NULL;
+}
+
+static void self_test(const char *say, struct run *r)
+{
+	struct greeter g = {.say = say};
+	pthread_t t;
+	int port;
+
+	g.fd = listen_loopback(&port);
+	pthread_create(&t, NULL, greet_once, &g);
+	run_begin(r, NULL, 0, "self_test");
+	r->f.port = port;
+	strv_push(&r->f.client_addrs, "127.0.0.1");
+	probe_srv_selftest_run(&r->w, &r->f);
+	pthread_join(t, NULL);
+	close(g.fd);
+}
+
+static void the_self_test_reads_sshds_identification(void **state)
+{
+	struct run r;
+
+	(void)state;
+	self_test("SSH-2.0-OpenSSH_9.2p1 test\r\n", &r);
+	assert_true(r.f.test_ran);
+	assert_int_equal(r.f.ntests, 1);
+	assert_int_equal(r.f.tests[0].tcp, TCP_ANSWERED);
+	assert_int_equal(r.f.tests[0].banner, BANNER_SSH);
+	assert_int_equal(r.w.status, STEP_PASS);
+	if (!lines_have(&r.w.evidence, "SSH-2.0-OpenSSH_9.2p1 test"))
+		fail_msg("expected the identification among the evidence");
+	run_end(&r);
+}
+
+static void the_self_test_sees_a_close_without_a_word(void **state)
+{
+	struct run r;
+
+	(void)state;
+	self_test(NULL, &r);
+	assert_int_equal(r.f.tests[0].tcp, TCP_ANSWERED);
+	if (r.f.tests[0].banner != BANNER_CLOSED && r.f.tests[0].banner != BANNER_RESET)
+		fail_msg("expected closed or reset, got %s", banner_result_word(r.f.tests[0].banner));
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -494,6 +591,10 @@ int main(void)
 		cmocka_unit_test(the_title_sshd_sets_gives_back_its_options),
 		cmocka_unit_test(nul_separated_arguments_give_port_and_log_file),
 		cmocka_unit_test(a_host_is_local_by_address_name_or_hosts_file),
+		cmocka_unit_test(sshds_own_lines_are_read_without_a_syslog_prefix),
+		cmocka_unit_test(a_listener_is_found_with_its_owner),
+		cmocka_unit_test(the_self_test_reads_sshds_identification),
+		cmocka_unit_test(the_self_test_sees_a_close_without_a_word),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
