@@ -28,7 +28,7 @@ void layout_compute(struct layout *l, int w, int h, int nsteps)
 	/* rows between the header and the key line */
 	avail = h - 2;
 	extra = h - LAYOUT_MIN_H;
-	cap_h = 4 + extra / 3;
+	cap_h = 5 + extra / 3;
 	if (cap_h > 12)
 		cap_h = 12;
 	steps_h = nsteps < 1 ? 1 : nsteps;

@@ -52,6 +52,7 @@ struct wizard {
 	int paint_gap_ms;           /* the least time between two paints */
 	uint64_t last_paint;
 	uint64_t last_tick;         /* when the countdown was last drawn */
+	uint64_t hold_until;        /* no paint before this (a step is starting) */
 	char message[800];          /* said once on the key line */
 
 	struct strv messages;       /* what reached stderr while we ran */
@@ -298,7 +299,8 @@ static void draw_header(struct wizard *w)
 		if (rep->host)
 			snprintf(buf + n, sizeof(buf) - (size_t)n, ", %s%s%s port %d",
 				 rep->user ? rep->user : "", rep->user ? "@" : "", rep->host, rep->port);
-		snprintf(right, sizeof(right), "step %d of %zu", w->cur + 1, rep->nsteps);
+		snprintf(right, sizeof(right), "%s", diagnosis_complete(w) && w->view == V_STEPS
+			 ? "the verdict is ready" : "");
 	}
 	werase(w->w_header);
 	put_clipped(w->w_header, 0, 0, buf, A_BOLD);
@@ -373,8 +375,9 @@ static void draw_steps(struct wizard *w)
 
 		layout_step_line(line, sizeof(line), s, width - 2, title_w, now, w->fine);
 		put_clipped(w->w_steps, r, 0, here ? ">" : " ", here ? A_BOLD : A_NORMAL);
-		put_status_line(w, w->w_steps, r, 1, line, layout_status_kind(s->status),
-				here ? A_REVERSE : A_NORMAL);
+		/* the marker alone shows where we are: a highlighted line would
+		 * be sent twice over the wire at every step change */
+		put_status_line(w, w->w_steps, r, 1, line, layout_status_kind(s->status), A_NORMAL);
 	}
 	wnoutrefresh(w->w_steps);
 }
@@ -416,14 +419,13 @@ static void clamp_scroll(struct wizard *w, int h)
 
 static void draw_panel(struct wizard *w)
 {
-	const struct report_step *s = &w->rep->steps[w->cur];
 	int h = getmaxy(w->w_panel);
-	char title[300], more[32];
+	char title[64], more[32];
 
 	build_panel(w, getmaxx(w->w_panel) - 1);
 	clamp_scroll(w, h);
-	snprintf(title, sizeof(title), "Step %d of %zu: %s", w->cur + 1, w->rep->nsteps,
-		 s->title ? s->title : s->id);
+	/* the title is on the marked line of the list just above */
+	snprintf(title, sizeof(title), "Step %d of %zu", w->cur + 1, w->rep->nsteps);
 	more[0] = '\0';
 	if ((size_t)(w->scroll + h) < w->text.n)
 		snprintf(more, sizeof(more), "more: PgDn");
@@ -709,8 +711,11 @@ static void key_next(struct wizard *w)
 	}
 	if ((size_t)w->cur + 1 < rep->nsteps) {
 		go_step(w, w->cur + 1);
-		if (rep->steps[w->cur].status == STEP_PENDING && !engine_busy(w->eng))
+		if (rep->steps[w->cur].status == STEP_PENDING && !engine_busy(w->eng)) {
 			engine_run(w->eng, w->cur, w->cur);
+			/* paint once the step has started, not once before and once after */
+			w->hold_until = now_ms() + 30;
+		}
 		return;
 	}
 	if (!diagnosis_complete(w)) {
@@ -1028,6 +1033,9 @@ static int loop_timeout(struct wizard *w, uint64_t now)
 
 	if (w->dirty) {
 		uint64_t due = w->last_paint + (uint64_t)w->paint_gap_ms;
+
+		if (due < w->hold_until && w->running != w->cur)
+			due = w->hold_until;
 		int d = due > now ? (int)(due - now) : 0;
 
 		if (t < 0 || d < t)
@@ -1059,7 +1067,8 @@ static void run_loop(struct wizard *w)
 			w->last_tick = now;
 			w->dirty |= D_STEPS | (w->running == w->cur ? D_PANEL : 0);
 		}
-		if (w->dirty && now - w->last_paint >= (uint64_t)w->paint_gap_ms)
+		if (w->dirty && now - w->last_paint >= (uint64_t)w->paint_gap_ms &&
+		    (now >= w->hold_until || w->running == w->cur))
 			paint(w);
 
 		fds[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
