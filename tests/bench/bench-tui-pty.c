@@ -126,13 +126,15 @@ static int count_of(const char *hay, const char *needle)
 	return n;
 }
 
-/* How many packet lines the text holds (the line mode's "> SYN ...", "< RST,ACK
- * ...", the wizard's "SYN >", "< RST,ACK 0.12 ms", "... no answer after"). */
+/* How many packet lines the text holds: the line mode's "> SYN ...",
+ * "< RST,ACK ...", "> ICMP echo request ..."; the wizard's "SYN > ...",
+ * "< RST,ACK from ...", "ICMP echo request > ...", "< ICMP ...",
+ * "... no answer after". */
 static int packet_lines(const char *t)
 {
 	static const char *const marks[] = {
 		"> SYN", "< SYN", "< RST", "> RST", "> ICMP", "< ICMP", "SYN >",
-		"no answer after",
+		"request >", "no answer after",
 	};
 	int n = 0;
 
