@@ -59,6 +59,20 @@ static void judge(struct step_work *w, struct server_facts *f, const struct fw_r
 	free(text);
 }
 
+/* sshguard's blocks, as the firewall listing holds them, go to the bans. */
+static void take_sshguard(struct step_work *w, struct server_facts *f, const struct strv *entries)
+{
+	size_t added = 0;
+
+	for (size_t i = 0; i < entries->n; i++)
+		if (!strv_contains(&f->banned, entries->v[i])) {
+			strv_push(&f->banned, entries->v[i]);
+			added++;
+		}
+	if (added > 0)
+		step_evidence(w, "sshguard blocks %zu address(es), the first %s", added, entries->v[0]);
+}
+
 static bool run_tool(struct step_work *w, const char *name, const char *const args[], struct exec_result *r)
 {
 	char path[256];
@@ -94,6 +108,14 @@ static void check_iptables(struct step_work *w, struct server_facts *f, const ch
 			step_evidence(w, "%s failed (exit status %d): needs root", tool, r.status);
 		else if (fw_parse_iptables_save(r.out.buf, r.out.len, src, &q, &res) == 0)
 			judge(w, f, &res, fw_source_name(src));
+		if (r.status == 0) {
+			struct strv guard;
+
+			strv_init(&guard);
+			svc_parse_sshguard_iptables(r.out.buf, r.out.len, &guard);
+			take_sshguard(w, f, &guard);
+			strv_release(&guard);
+		}
 	}
 	fw_result_release(&res);
 	exec_result_release(&r);
@@ -116,8 +138,16 @@ static void check_nft(struct step_work *w, struct server_facts *f, bool *seen)
 				judge(w, f, &res, "nftables");
 			fw_result_release(&res);
 		}
-		if (r.status != 0)
+		if (r.status != 0) {
 			step_evidence(w, "nft failed (exit status %d): needs root", r.status);
+		} else {
+			struct strv guard;
+
+			strv_init(&guard);
+			svc_parse_sshguard_nft(r.out.buf, r.out.len, &guard);
+			take_sshguard(w, f, &guard);
+			strv_release(&guard);
+		}
 	}
 	exec_result_release(&r);
 }

@@ -179,6 +179,31 @@ void srv_service_systemd(struct step_work *w, struct server_facts *f)
 	exec_result_release(&r);
 }
 
+/* Without systemd: the init's own way to start sshd, when it has one for
+ * it. Only files are looked at: init scripts are never run. */
+static void find_init(struct step_work *w, struct server_facts *f)
+{
+	static const struct {
+		enum svc_manager mgr;
+		const char *path;
+		const char *start;
+	} inits[] = {
+		{SVC_MGR_OPENRC, "/etc/init.d/sshd", "sudo rc-service sshd start"},
+		{SVC_MGR_RUNIT, "/etc/sv/sshd", "sudo sv up sshd"},
+		{SVC_MGR_RUNIT, "/etc/service/sshd", "sudo sv up sshd"},
+		{SVC_MGR_SYSVINIT, "/etc/init.d/ssh", "sudo service ssh start"},
+		{SVC_MGR_SYSVINIT, "/etc/init.d/sshd", "sudo service sshd start"},
+	};
+
+	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
+		if (inits[i].mgr == f->manager && access(inits[i].path, F_OK) == 0) {
+			f->init_start = xstrdup(inits[i].start);
+			step_evidence(w, "%s has %s for sshd: \"%s\" starts it", svc_manager_name(f->manager),
+				      inits[i].path, inits[i].start);
+			return;
+		}
+}
+
 int probe_srv_service_run(struct step_work *w, struct server_facts *f)
 {
 	struct strbuf comm;
@@ -196,6 +221,8 @@ int probe_srv_service_run(struct step_work *w, struct server_facts *f)
 	strbuf_release(&comm);
 	if (f->systemd)
 		srv_service_systemd(w, f);
+	else
+		find_init(w, f);
 	scan_processes(w, f);
 
 	if (f->nrunning_here > 0)

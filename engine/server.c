@@ -53,6 +53,7 @@ void server_facts_release(struct server_facts *f)
 	free(f->pkg_tool);
 	free(f->unit);
 	free(f->unit_state);
+	free(f->init_start);
 	for (size_t i = 0; i < SRV_MAX_PROCS; i++)
 		srv_proc_release(&f->procs[i]);
 	free(f->config_file);

@@ -84,6 +84,7 @@ struct server_facts {
 	bool unit_active;
 	enum srv_tristate unit_enabled;
 	char *unit_state;       /* "failed (exit-code)", printable, or NULL */
+	char *init_start;       /* without systemd: how its init starts sshd, or NULL */
 	bool socket_active;     /* ssh.socket listens (socket activation) */
 	int socket_ports[SRV_MAX_PORTS];
 	size_t nsocket_ports;

@@ -326,12 +326,19 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		verdict_decision_set(d, "connection_limit", f->test_log_maxstartups ? "certain" : "likely");
 		return;
 	}
-	if (f->banned.n > 0) {
+	/* bans are routine on a server facing the Internet: a cause only when
+	 * sshd did not answer this machine either (sshguard blocks it too) */
+	if (f->banned.n > 0 && !(tried > 0 && ssh == tried)) {
 		for (size_t i = 0; i < f->banned.n && i < 5; i++)
 			strv_pushf(&d->evidence, "banned: %s", f->banned.v[i]);
+		if (bad != NULL)
+			test_words(bad, d);
 		verdict_decision_set(d, "fail2ban_ban", "likely");
 		return;
 	}
+	if (f->banned.n > 0 && prevention != NULL)
+		strv_pushf(prevention, "%zu address(es) are banned from SSH (%s%s): a client that cannot connect may be among them",
+			   f->banned.n, f->banned.v[0], f->banned.n > 1 ? ", ..." : "");
 
 	/* ok: sshd says who it is on the asked port, on every address clients use */
 	if (tried > 0 && ssh == tried) {
@@ -408,6 +415,8 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	if (f->systemd || !f->sshd_found)
 		snprintf(start, sizeof(start), "sudo systemctl enable --now %s",
 			 f->unit ? f->unit : strcmp(platform, "rhel") == 0 ? "sshd" : "ssh");
+	else if (f->init_start)
+		snprintf(start, sizeof(start), "%s", f->init_start);
 	else if (f->config_file && strcmp(f->config_file, SSHD_CONFIG_DIR "/sshd_config") != 0)
 		snprintf(start, sizeof(start), "sudo %s -f %s", f->sshd_path, f->config_file);
 	else

@@ -328,6 +328,25 @@ static void an_nft_reject_outranks_an_open_iptables(void **state)
 	run_end(&r);
 }
 
+static void sshguards_blocks_are_bans(void **state)
+{
+	static const struct record recs[] = {
+		{"nft", NULL, "service/sshguard-nft.json", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	if (!have("nft"))
+		skip();
+	run_begin(&r, recs, 1, "firewall");
+	probe_srv_firewall_run(&r.w, &r.f);
+	if (r.f.banned.n == 0)
+		fail_msg("expected sshguard's blocked addresses among the bans");
+	if (!lines_have(&r.w.evidence, "sshguard"))
+		fail_msg("expected a line naming sshguard");
+	run_end(&r);
+}
+
 static void no_firewall_tool_answering_skips(void **state)
 {
 	struct run r;
@@ -585,6 +604,7 @@ int main(void)
 		cmocka_unit_test(a_listen_address_this_machine_lacks_is_found),
 		cmocka_unit_test(an_iptables_drop_rule_is_named),
 		cmocka_unit_test(an_nft_reject_outranks_an_open_iptables),
+		cmocka_unit_test(sshguards_blocks_are_bans),
 		cmocka_unit_test(no_firewall_tool_answering_skips),
 		cmocka_unit_test(systemd_socket_activation_is_read),
 		cmocka_unit_test(a_failed_unit_says_how),

@@ -216,8 +216,14 @@ static void s_maxstartups(struct server_facts *f)
 
 static void s_banned(struct server_facts *f)
 {
+	strv_push(&f->banned, "192.0.2.2");
+	add_test(f, "192.0.2.2", 22, TCP_NO_ANSWER, BANNER_NOT_TRIED, NULL);
+}
+
+static void s_banned_others(struct server_facts *f)
+{
 	s_ok(f);
-	strv_push(&f->banned, "192.0.2.1");
+	strv_push(&f->banned, "198.51.100.7");
 }
 
 static void s_busy_but_answering(struct server_facts *f)
@@ -259,7 +265,8 @@ static const struct row rows[] = {
 	{"hosts.deny refusing a libwrap sshd is tcp wrappers", s_wrappers, "tcp_wrappers", "certain", "hosts.deny"},
 	{"hosts.deny is no cause for an sshd without libwrap", s_wrappers_ignored, "ok", "certain", NULL},
 	{"Exceeded MaxStartups is the connection limit", s_maxstartups, "connection_limit", "certain", "MaxStartups"},
-	{"a banned address is a fail2ban ban", s_banned, "fail2ban_ban", "likely", "192.0.2.1"},
+	{"a ban that keeps this machine out too is a fail2ban ban", s_banned, "fail2ban_ban", "likely", "192.0.2.2"},
+	{"bans of other addresses do not outrank an sshd that answers", s_banned_others, "ok", "certain", NULL},
 	{"many connections do not outrank an sshd that answers", s_busy_but_answering, "ok", "certain", NULL},
 };
 
