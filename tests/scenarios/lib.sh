@@ -631,6 +631,38 @@ sshd_start_fail() {
     sdt_log "wire: sshd did not start: $(tr '\n' ' ' <"$SDT_TMP/sshd.log")"
 }
 
+# sshd_config_break NS TEXT — sshd_setup NS, then "Port 22" and TEXT, a line
+# sshd rejects, which must land on line 12 of /etc/ssh/sshd_config (the
+# line assert_config_error_named looks for).
+sshd_config_break() {
+    local ns=$1 text=$2 line
+    sshd_setup "$ns"
+    printf 'Port 22\n%s\n' "$text" >>"$SSHD_CONFIG"
+    line=$(grep -nxF -- "$text" "$SSHD_CONFIG" | cut -d: -f1)
+    [ "$line" = 12 ] || sdt_die "expected '$text' on line 12 of sshd_config, it is on line ${line:-?}"
+}
+
+# assert_config_error_named REGEX [what] — the verdict names the file
+# /etc/ssh/sshd_config, line 12 and REGEX (the bad keyword or value).
+assert_config_error_named() {
+    assert_verdict_names '/etc/ssh/sshd_config' 'the file /etc/ssh/sshd_config'
+    assert_verdict_names '(line 12|:12)\b' 'line 12'
+    assert_verdict_names "$1" "${2:-$1}"
+}
+
+# wire_wrapped_close NS ADDR PORT — from NS, ADDR:PORT accepts, sends no byte
+# and closes after about 5 s: a libwrap refusal (clean_exit() sleeps 5 s).
+wire_wrapped_close() {
+    local ns=$1 addr=$2 port=$3 t0 out ms
+    t0=$(date +%s%N)
+    out=$(sdt_in "$ns" timeout 15 nc -w 12 "$addr" "$port" </dev/null 2>&1 | head -c 200)
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    [ -z "$out" ] || sdt_die "expected no byte from the refused sshd, got: $out"
+    { [ "$ms" -ge 3000 ] && [ "$ms" -lt 11000 ]; } \
+        || sdt_die "expected the refused sshd to close after about 5 s, took $ms ms"
+    sdt_log "wire: $addr:$port refused by TCP wrappers: no byte, closed after $ms ms"
+}
+
 # wire_sshd_check NS RC REGEX — `sshd -t` in NS must exit RC and its output
 # match REGEX (use '' for "no output").
 wire_sshd_check() {
