@@ -740,7 +740,6 @@ sdt_server_state() {
 # before and after so that assert_server_report can check nothing changed.
 run_doctor_server() {
     local ns=$1; shift
-    SDT_SERVER_NS=$ns
     sdt_server_state "$ns" >"$SDT_TMP/state-before.txt"
     run_doctor "$ns" --side server "$@"
     sdt_server_state "$ns" >"$SDT_TMP/state-after.txt"
