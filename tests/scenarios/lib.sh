@@ -1013,6 +1013,14 @@ tui_doctor_pid() {
 # tui_finish — stop the tmux server, then the scenario's verdict. On failure
 # the last screens are shown.
 tui_finish() {
+    # an ASan/UBSan build writes its reports to the pane (exit 1 alone would
+    # pass for a verdict)
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if tui_seen 'ERROR: (Address|Leak)Sanitizer|runtime error:'; then
+        sdt_fail "a sanitizer report in the pane"
+    else
+        sdt_pass "no sanitizer report in the pane"
+    fi
     if [ "$SDT_FAILS" -gt 0 ]; then
         printf -- '--- last screens (of %s) ---\n' "$SDT_TMP/screens.txt"
         tail -n 120 "$SDT_TMP/screens.txt"
