@@ -782,6 +782,19 @@ assert_verdict_names() {
     fi
 }
 
+# assert_selftest_logged REGEX [what] — the self_test step must show an sshd
+# log line that its own attempt caused (collected while it ran; the test
+# sshd writes its log to a file on stderr, which ssh-doctor reads).
+assert_selftest_logged() {
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if jq -e --arg re "$1" '[.steps[] | select(.id == "self_test") | (.evidence // [])[], (.details // [])[]]
+            | map(strings) | any(test($re))' "$SDT_REPORT" >/dev/null 2>&1; then
+        sdt_pass "the self-test showed sshd's log line ${2:-/$1/}"
+    else
+        sdt_fail "expected the self_test step to show sshd's log line ${2:-/$1/}"
+    fi
+}
+
 # assert_selftest_seen ADDR PORT OUTCOME — the self-test step (id self_test:
 # a connection to its own PORT on ADDR, an address clients use; IPv6 ADDR in
 # brackets) must name that attempt; when ssh-doctor could capture, its SYN

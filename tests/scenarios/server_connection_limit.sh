@@ -29,4 +29,6 @@ assert_exit 1
 assert_verdict_names 'Exceeded MaxStartups' 'what sshd answered ("Exceeded MaxStartups")'
 assert_verdict_names 'MaxStartups (is )?1\b' 'the limit (MaxStartups 1)'
 assert_selftest_seen "$SRV_ADDR" 22 synack
+assert_selftest_logged 'drop connection #[0-9]+ from \[192\.0\.2\.2\]:[0-9]+ on \[192\.0\.2\.2\]:22 past MaxStartups' \
+    '"drop connection #N from [192.0.2.2]:P on [192.0.2.2]:22 past MaxStartups"'
 sdt_finish

@@ -24,4 +24,6 @@ assert_cause ok
 assert_exit 0
 assert_verdict_names 'SSH-2\.0-OpenSSH' "sshd's identification (SSH-2.0-OpenSSH...)"
 assert_selftest_seen "$SRV_ADDR" 22 synack
+assert_selftest_logged 'Connection from 192\.0\.2\.2 port [0-9]+ on 192\.0\.2\.2 port 22\b' \
+    '"Connection from 192.0.2.2 port N on 192.0.2.2 port 22"'
 sdt_finish
