@@ -239,6 +239,13 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		}
 	}
 	if (f->listen_checked && sshd_listens_on(f, f->port) && !f->socket_active) {
+		size_t served = 0;
+
+		for (size_t i = 0; i < f->client_addrs.n; i++) {
+			const struct srv_listener *l = srv_listener_for(f, f->client_addrs.v[i], f->port);
+
+			served += l != NULL && l->is_sshd;
+		}
 		for (size_t i = 0; i < f->client_addrs.n; i++) {
 			const char *a = f->client_addrs.v[i];
 			const struct srv_listener *l = srv_listener_for(f, a, f->port);
@@ -247,6 +254,9 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 				continue;
 			strv_pushf(&d->evidence, "sshd listens on port %d, but not on %s, an address clients use",
 				   f->port, a);
+			if (served > 0)
+				strv_pushf(&d->evidence, "it does answer on %zu other address(es) of this machine: clients of those get in",
+					   served);
 			for (size_t k = 0; k < f->nlisteners; k++)
 				if (f->listeners[k].is_sshd && f->listeners[k].port == f->port)
 					strv_pushf(&d->evidence, "sshd listens on %s%s%s port %d%s",
@@ -257,7 +267,8 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			for (size_t k = 0; k < f->cfg_listen_missing.n; k++)
 				strv_pushf(&d->evidence, "ListenAddress %s is not an address of this machine",
 					   f->cfg_listen_missing.v[k]);
-			verdict_decision_set(d, "listen_address", "certain");
+			/* some addresses served: the others may be left out on purpose */
+			verdict_decision_set(d, "listen_address", served > 0 ? "likely" : "certain");
 			return;
 		}
 	}

@@ -155,6 +155,15 @@ static void s_listen_v6only(struct server_facts *f)
 	add_test(f, "192.0.2.2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
 }
 
+static void s_listen_v4_only_with_v6_clients(struct server_facts *f)
+{
+	f->nlisteners = 0;
+	add_listener(f, 4, "0.0.0.0", 22, "sshd", 100, false);
+	strv_push(&f->client_addrs, "2001:db8::2");
+	add_test(f, "192.0.2.2", 22, TCP_ANSWERED, BANNER_SSH, "SSH-2.0-OpenSSH_9.2p1");
+	add_test(f, "2001:db8::2", 22, TCP_REFUSED, BANNER_NOT_TRIED, NULL);
+}
+
 static void s_wrong_port(struct server_facts *f)
 {
 	f->nlisteners = 0;
@@ -256,6 +265,8 @@ static const struct row rows[] = {
 	 "listen_address", "certain", "192.0.2.77"},
 	{"sshd on 127.0.0.1 only is the wrong address", s_listen_loopback, "listen_address", "certain", "127.0.0.1"},
 	{"sshd on a v6-only [::] refuses IPv4 clients", s_listen_v6only, "listen_address", "certain", "IPv6 only"},
+	{"sshd on IPv4 only, with an IPv6 address clients may use, is likely the wrong address",
+	 s_listen_v4_only_with_v6_clients, "listen_address", "likely", "2001:db8::2"},
 	{"sshd on another port is the wrong port", s_wrong_port, "wrong_port", "certain", "2222"},
 	{"ssh.socket on another port than sshd_config", s_socket_activation, "socket_activation_port",
 	 "certain", "ssh.socket"},
