@@ -249,16 +249,15 @@ static bool filter_hosts(char *buf, size_t len, size_t *off, const struct pkt_ad
 }
 
 /*
- * "(A or B)": the packet an ICMP error quotes was sent to one of the
- * addresses of family. The quote starts 8 bytes into the ICMP message; its
- * destination sits 16 (IPv4) or 24 (IPv6) bytes into the quoted header, at
- * the same place whatever the options. A router's error about our SYN names
- * the target there; the errors a flood of other traffic earns do not.
+ * "(A or B)": one of the addresses of family sits at byte at of proto's
+ * header ("icmp", "arp", "ip6"): compared 4 bytes at a time, as classic BPF
+ * loads them.
  */
-static bool filter_quoted(char *buf, size_t len, size_t *off, const struct pkt_addr *addrs,
-			  size_t naddrs, int family)
+static bool filter_addr_at(char *buf, size_t len, size_t *off, const struct pkt_addr *addrs,
+			   size_t naddrs, int family, const char *proto, int at)
 {
 	bool first = true;
+	int words = family == AF_INET ? 1 : 4;
 
 	if (!filter_add(buf, len, off, "("))
 		return false;
@@ -267,22 +266,31 @@ static bool filter_quoted(char *buf, size_t len, size_t *off, const struct pkt_a
 
 		if (addrs[i].family != family)
 			continue;
-		if (!filter_add(buf, len, off, "%s", first ? "" : " or "))
+		if (!filter_add(buf, len, off, "%s%s", first ? "" : " or ", words > 1 ? "(" : ""))
 			return false;
 		first = false;
-		if (family == AF_INET) {
-			if (!filter_add(buf, len, off, "icmp[24:4] == 0x%02x%02x%02x%02x",
-					a[0], a[1], a[2], a[3]))
+		for (int w = 0; w < words; w++)
+			if (!filter_add(buf, len, off, "%s%s[%d:4] == 0x%02x%02x%02x%02x", w ? " and " : "",
+					proto, at + 4 * w, a[4 * w], a[4 * w + 1], a[4 * w + 2], a[4 * w + 3]))
 				return false;
-			continue;
-		}
-		for (int w = 0; w < 4; w++)
-			if (!filter_add(buf, len, off, "%sip6[%d:4] == 0x%02x%02x%02x%02x%s",
-					w == 0 ? "(" : " and ", 72 + 4 * w, a[4 * w], a[4 * w + 1],
-					a[4 * w + 2], a[4 * w + 3], w == 3 ? ")" : ""))
-				return false;
+		if (words > 1 && !filter_add(buf, len, off, ")"))
+			return false;
 	}
 	return filter_add(buf, len, off, ")");
+}
+
+/*
+ * The packet an ICMP error quotes was sent to a target address. The quote
+ * starts 8 bytes into the ICMP message; its destination sits 16 (IPv4) or
+ * 24 (IPv6) bytes into the quoted header, at the same place whatever the
+ * options. A router's error about our SYN names the target there; the errors
+ * a flood of other traffic earns do not.
+ */
+static bool filter_quoted(char *buf, size_t len, size_t *off, const struct pkt_addr *addrs,
+			  size_t naddrs, int family)
+{
+	return family == AF_INET ? filter_addr_at(buf, len, off, addrs, naddrs, family, "icmp", 24)
+				 : filter_addr_at(buf, len, off, addrs, naddrs, family, "ip6", 72);
 }
 
 int capture_filter_build(const struct pkt_addr *addrs, size_t naddrs, uint16_t port,
@@ -314,6 +322,14 @@ int capture_filter_build(const struct pkt_addr *addrs, size_t naddrs, uint16_t p
 		ok = ok && filter_add(buf, len, &off, ") or ((icmp[0] == 0 or icmp[0] == 8) and ");
 		ok = ok && filter_hosts(buf, len, &off, addrs, naddrs, AF_INET);
 		ok = ok && filter_add(buf, len, &off, ")))");
+		/* ARP asking for a target (its address at byte 24), or from it (14):
+		 * an absent host on the link shows as questions nobody answers.
+		 * On a link without ARP this clause compiles to nothing. */
+		ok = ok && filter_add(buf, len, &off, " or (arp and (");
+		ok = ok && filter_addr_at(buf, len, &off, addrs, naddrs, AF_INET, "arp", 24);
+		ok = ok && filter_add(buf, len, &off, " or ");
+		ok = ok && filter_addr_at(buf, len, &off, addrs, naddrs, AF_INET, "arp", 14);
+		ok = ok && filter_add(buf, len, &off, "))");
 	}
 	/* IPv6: the header is 40 bytes when TCP/ICMPv6 follows it directly. */
 	if (v6) {
@@ -325,6 +341,11 @@ int capture_filter_build(const struct pkt_addr *addrs, size_t naddrs, uint16_t p
 		ok = ok && filter_add(buf, len, &off, ") or ((ip6[40] == 128 or ip6[40] == 129) and ");
 		ok = ok && filter_hosts(buf, len, &off, addrs, naddrs, AF_INET6);
 		ok = ok && filter_add(buf, len, &off, ")))");
+		/* NDP: neighbour solicitations and advertisements whose target
+		 * address (8 bytes into the ICMPv6 message) is a target */
+		ok = ok && filter_add(buf, len, &off, " or (icmp6 and (ip6[40] == 135 or ip6[40] == 136) and ");
+		ok = ok && filter_addr_at(buf, len, &off, addrs, naddrs, AF_INET6, "ip6", 48);
+		ok = ok && filter_add(buf, len, &off, ")");
 		/*
 		 * Extension headers (hop-by-hop, routing, fragment, destination
 		 * options, AH) move TCP and ICMPv6 past byte 40, where the tests

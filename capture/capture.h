@@ -64,7 +64,8 @@ int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char 
  * Writes the BPF filter for a target into buf: TCP to or from the target
  * addresses on the port, SYNs and RSTs on other ports of the same hosts,
  * ICMP/ICMPv6 errors from anywhere that quote a packet sent to the target,
- * echo requests and replies of the target, and
+ * echo requests and replies of the target, ARP and NDP about the target
+ * (who-has, and the answer), and
  * IPv6 packets whose extension headers hide TCP/ICMPv6 from fixed offsets
  * (those of the target, and unicast ones that are not TCP: the decoder
  * walks the chain).

@@ -259,13 +259,38 @@ static int feed_icmp(struct classify *c, uint64_t ts, const struct pkt *p)
 	return 0;
 }
 
+/* ARP and NDP about a target address: asked on the link (by us, before the
+ * first packet to it could leave) and answered, or not. */
+static int feed_neigh(struct classify *c, uint64_t ts, const struct pkt *p)
+{
+	struct classify_host *h;
+	bool ask = p->arp ? p->arp_op == PKT_ARP_REQUEST : p->icmp_type == PKT_ICMP6_NS;
+	const struct pkt_addr *about = p->arp ? &p->arp_tpa : &p->nd_target;
+
+	if (ask && (h = host_find(c, about)) != NULL) {
+		h->neigh_asked++;
+		packet_keep(c, ts, CLASSIFY_OUT, p);
+		return 1;
+	}
+	/* a reply, or the host asking for someone else: it is on the link */
+	if ((p->arp && (h = host_find(c, &p->arp_spa)) != NULL) ||
+	    (!p->arp && !ask && (h = host_find(c, about)) != NULL)) {
+		h->neigh_answered = true;
+		packet_keep(c, ts, CLASSIFY_IN, p);
+		return 1;
+	}
+	return 0;
+}
+
 int classify_feed(struct classify *c, uint64_t ts_us, const struct pkt *p)
 {
 	int r = 0;
 
 	if (c == NULL || p == NULL)
 		return 0;
-	if ((p->ipver == 4 || p->ipver == 6) && p->has_l4) {
+	if (p->arp || p->nd) {
+		r = feed_neigh(c, ts_us, p);
+	} else if ((p->ipver == 4 || p->ipver == 6) && p->has_l4) {
 		if (p->proto == PKT_PROTO_TCP)
 			r = feed_tcp(c, ts_us, p);
 		else if (p->proto == PKT_PROTO_ICMP || p->proto == PKT_PROTO_ICMP6)

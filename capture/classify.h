@@ -69,6 +69,10 @@ struct classify_host {
 	uint16_t other_rst_port;
 	bool other_rst_syn_known;	/* we saw the SYN it answered */
 	uint8_t other_rst_syn_tos;	/* and that SYN's TOS */
+	/* the link: ARP who-has / NDP solicitations for this address, and
+	 * whether it answered one (or spoke on the link itself) */
+	unsigned neigh_asked;
+	bool neigh_answered;
 };
 
 enum classify_dir {

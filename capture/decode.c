@@ -16,6 +16,7 @@
 
 #define ETHERTYPE_IPV4_	0x0800
 #define ETHERTYPE_IPV6_	0x86dd
+#define ETHERTYPE_ARP_	0x0806
 #define ETHERTYPE_8021Q	0x8100
 #define ETHERTYPE_8021AD 0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
@@ -223,6 +224,11 @@ static int decode_l4(const uint8_t *p, size_t len, struct pkt *out)
 			out->icmp_echo = true;
 			out->icmp_id = get16(p + 4);
 			out->icmp_seq = get16(p + 6);
+		} else if (v6 && (p[0] == PKT_ICMP6_NS || p[0] == PKT_ICMP6_NA)) {
+			if (len >= 24) {
+				out->nd = true;
+				addr_set(&out->nd_target, AF_INET6, p + 8);
+			}
 		} else if (pkt_icmp_is_error(v6, p[0])) {
 			out->icmp_error = true;
 			if (!v6 && p[0] == 3 && p[1] == 4)
@@ -337,6 +343,23 @@ static int decode_ip(const uint8_t *p, size_t len, int want, struct pkt *out)
 	return v == 4 ? decode_ipv4(p, len, out) : decode_ipv6(p, len, out);
 }
 
+/* ARP for IPv4 over Ethernet (RFC 826); other kinds are "not IP". */
+static int decode_arp(const uint8_t *p, size_t len, struct pkt *out)
+{
+	if (len < 8)
+		return PKT_ERR_TRUNCATED;
+	if (get16(p) != 1 || get16(p + 2) != ETHERTYPE_IPV4_ || p[4] != 6 || p[5] != 4)
+		return PKT_ERR_NOT_IP;
+	if (len < 28)
+		return PKT_ERR_TRUNCATED;
+	out->arp = true;
+	out->arp_op = get16(p + 6);
+	memcpy(out->arp_sha, p + 8, 6);
+	addr_set(&out->arp_spa, AF_INET, p + 14);
+	addr_set(&out->arp_tpa, AF_INET, p + 24);
+	return PKT_OK;
+}
+
 /* Crosses 802.1Q/802.1ad tags starting with the ethertype at p[*off - 2]. */
 static int decode_ethertype(const uint8_t *p, size_t len, size_t off, uint16_t etype,
 			    struct pkt *out)
@@ -355,6 +378,8 @@ static int decode_ethertype(const uint8_t *p, size_t len, size_t off, uint16_t e
 		return decode_ip(p + off, len - off, 4, out);
 	if (etype == ETHERTYPE_IPV6_)
 		return decode_ip(p + off, len - off, 6, out);
+	if (etype == ETHERTYPE_ARP_)
+		return decode_arp(p + off, len - off, out);
 	return PKT_ERR_NOT_IP;
 }
 
@@ -667,6 +692,26 @@ int pkt_summary(const struct pkt *p, char *buf, size_t len)
 
 	if (len > 0)
 		buf[0] = '\0';
+	if (p->arp) {
+		const uint8_t *m = p->arp_sha;
+
+		if (p->arp_op == PKT_ARP_REQUEST) {
+			line_add(&l, "ARP who-has ");
+			line_endpoint(&l, &p->arp_tpa, false, 0);
+			line_add(&l, " tell ");
+			line_endpoint(&l, &p->arp_spa, false, 0);
+		} else if (p->arp_op == PKT_ARP_REPLY) {
+			line_add(&l, "ARP ");
+			line_endpoint(&l, &p->arp_spa, false, 0);
+			line_add(&l, " is-at %02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+		} else {
+			line_add(&l, "ARP op %u ", p->arp_op);
+			line_endpoint(&l, &p->arp_spa, false, 0);
+			line_add(&l, " > ");
+			line_endpoint(&l, &p->arp_tpa, false, 0);
+		}
+		return (int)l.off;
+	}
 	if (p->ipver != 4 && p->ipver != 6) {
 		line_add(&l, "not IP");
 		return (int)l.off;
@@ -712,6 +757,14 @@ int pkt_summary(const struct pkt *p, char *buf, size_t len)
 		bool request = p->icmp_type == (v6icmp ? 128 : 8);
 
 		icmp = v6icmp ? "ICMP6" : "ICMP";
+		if (p->nd) {
+			line_add(&l, "ICMP6 neighbour %s ", p->icmp_type == PKT_ICMP6_NS ? "solicitation: who-has"
+				 : "advertisement:");
+			line_endpoint(&l, &p->nd_target, false, 0);
+			line_add(&l, p->icmp_type == PKT_ICMP6_NS ? " tell " : " is here, from ");
+			line_endpoint(&l, &p->src, false, 0);
+			break;
+		}
 		if (p->icmp_echo) {
 			line_add(&l, "%s %s %s ", icmp, name, request ? "to" : "from");
 			line_endpoint(&l, request ? &p->dst : &p->src, false, 0);

@@ -1,5 +1,6 @@
 /* A packet decoder that is safe on any bytes: link layer, IPv4/IPv6, TCP,
- * UDP, ICMP and ICMPv6, and the original packet quoted in an ICMP error.
+ * UDP, ICMP and ICMPv6, the original packet quoted in an ICMP error, and
+ * the neighbour questions (ARP, NDP) asked before a first packet can leave.
  * Pure functions over a buffer: no I/O, no globals, no pointers kept into
  * the packet, so a fixture file or a fuzzer can drive them. */
 #ifndef SSHD_CAPTURE_DECODE_H
@@ -49,7 +50,7 @@ enum pkt_error {
 	PKT_ERR_ARG = -1,		/* NULL packet with a non-zero length, or NULL out */
 	PKT_ERR_LINKTYPE = -2,		/* a link type the decoder does not know */
 	PKT_ERR_TRUNCATED = -3,		/* a header ends past the captured bytes */
-	PKT_ERR_NOT_IP = -4,		/* ARP, LLC, an unknown address family... */
+	PKT_ERR_NOT_IP = -4,		/* LLC, non-IPv4 ARP, an unknown address family... */
 	PKT_ERR_BAD_IP = -5,		/* IP version or header length impossible */
 	PKT_ERR_BAD_TCP = -6,		/* TCP data offset under 20 bytes */
 	PKT_ERR_EXT_LIMIT = -7,		/* more than PKT_MAX_EXT IPv6 extension headers */
@@ -114,7 +115,23 @@ struct pkt {
 	bool icmp_error;	/* an error quoting an original packet in inner */
 	uint32_t icmp_mtu;	/* fragmentation needed / packet too big */
 	struct pkt_inner inner;
+
+	/* NDP: an ICMPv6 neighbour solicitation (135) or advertisement (136)
+	 * and the address it asks about or announces */
+	bool nd;
+	struct pkt_addr nd_target;
+
+	/* ARP for IPv4 over Ethernet: decoded with PKT_OK, ipver 0, arp true */
+	bool arp;
+	uint16_t arp_op;	/* PKT_ARP_REQUEST, PKT_ARP_REPLY, or another */
+	uint8_t arp_sha[6];	/* the sender's hardware address */
+	struct pkt_addr arp_spa, arp_tpa;	/* the sender's and the asked-for address */
 };
+
+#define PKT_ARP_REQUEST	1
+#define PKT_ARP_REPLY	2
+#define PKT_ICMP6_NS	135
+#define PKT_ICMP6_NA	136
 
 /*
  * Decodes caplen bytes captured on link type dlt into *out (always cleared

@@ -182,10 +182,6 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 	silence_plan_make(f->ping_answered ? (f->ping_rtt_us > 0 ? f->ping_rtt_us : 1) : 0,
 			  f->ping_first_us ? (int)((now_us() - f->ping_first_us) / 1000) : 0, &s->plan);
 	f->silence_ms = s->plan.deadline_ms;
-	strbuf_init(&why);
-	plan_explain(&s->plan, &why);
-	step_evidence(w, "%s", why.buf);
-	strbuf_release(&why);
 
 	for (size_t i = 0; i < f->naddrs; i++) {
 		struct addr_facts *a = &f->addrs[i];
@@ -234,6 +230,10 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 	s->n = n;
 
 	if (n > 0) {
+		strbuf_init(&why);
+		plan_explain(&s->plan, &why);
+		step_evidence(w, "%s", why.buf);
+		strbuf_release(&why);
 		step_wait(w, f->silence_ms, "waiting for the SYN to be answered");
 		conn_run_ticked(c, n, f->silence_ms, BANNER_MS, &cancel, on_started, on_tick, s);
 	}
@@ -255,15 +255,17 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 		}
 	}
 	/* the socket knows the answer before the capture is read: wait for it */
-	if (n > 0)
-		engine_capture_collect(w->e, f, 300);
+	engine_capture_collect(w->e, f, 300);
 
 	for (size_t i = 0; i < f->naddrs; i++) {
 		struct addr_facts *a = &f->addrs[i];
 		int k = s->conn_of[i];
 
-		if (k < 0)
+		if (k < 0) {
+			if (a->wire_note)
+				step_evidence(w, "  the wire: %s", a->wire_note);
 			continue;
+		}
 		if (a->tcp == TCP_ANSWERED)
 			answered++;
 		step_evidence(w, "%s port %d: %s after %u.%03u ms (%d SYN%s)", a->text, t->port,

@@ -278,6 +278,8 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 				   a->sa.ss_family == AF_INET6 ? "neighbour discovery" : "ARP", a->neigh_hop,
 				   a->neigh_gateway ? "the router toward it" : "the address itself",
 				   a->neigh_unanswered_ms);
+		if (a->wire == WIRE_NONE && a->wire_note && a->tcp == TCP_HOST_UNREACH)
+			strv_pushf(&d->evidence, "the capture: %s", a->wire_note);
 		else
 			strv_pushf(&d->evidence, "%s cannot be reached (no ARP/neighbour answer or ICMP host unreachable)",
 				   a->text);

@@ -203,6 +203,9 @@ static bool all_answers_seen(const struct wire *w, const struct client_facts *f)
 
 		if (a->tcp == TCP_NO_ANSWER || a->tcp == TCP_NOT_TRIED || a->tcp == TCP_FORBIDDEN)
 			continue;
+		/* no SYN of ours left for it (the link never answered) */
+		if (a->local_port == 0)
+			continue;
 		t = find_attempt(w->cls, a);
 		if (t == NULL || classify_attempt_outcome(t) == CLASSIFY_SILENCE)
 			return false;
@@ -238,8 +241,23 @@ static void fill_addr(const struct wire *w, struct addr_facts *a)
 	a->wire = WIRE_NONE;
 	a->rst_by = RST_BY_UNKNOWN;
 	a->rst_hops_short = 0;
-	if (t == NULL)
+	if (t == NULL) {
+		const struct classify_host *h;
+		struct pkt_addr dst;
+
+		/* no SYN left: what the link said when asked for the address */
+		if (pkt_addr_from_sockaddr(&dst, &a->sa, a->salen) != 0 ||
+		    (h = classify_host_get(w->cls, &dst)) == NULL || h->neigh_asked == 0)
+			return;
+		a->wire_note = h->neigh_answered
+			? xasprintf("%s for %s was answered", dst.family == AF_INET6 ? "neighbour discovery" : "ARP", a->text)
+			: xasprintf("%u %s for %s left and nothing answered",
+				    h->neigh_asked, dst.family == AF_INET6
+				    ? (h->neigh_asked == 1 ? "neighbour solicitation" : "neighbour solicitations")
+				    : (h->neigh_asked == 1 ? "ARP request (who-has)" : "ARP requests (who-has)"),
+				    a->text);
 		return;
+	}
 	switch (classify_attempt_outcome(t)) {
 	case CLASSIFY_SYNACK:
 		a->wire = WIRE_SYNACK;
@@ -402,6 +420,15 @@ void wire_pump(struct wire *w, struct report_capture *cap)
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* True when the link was asked for a target address and nobody answered. */
+static bool neigh_unanswered(const struct classify *c)
+{
+	for (size_t i = 0; i < c->naddrs; i++)
+		if (c->hosts[i].neigh_asked > 0 && !c->hosts[i].neigh_answered)
+			return true;
+	return false;
+}
+
 void wire_finish(struct wire *w, struct report_capture *cap)
 {
 	struct capture_stats st;
@@ -437,7 +464,10 @@ void wire_finish(struct wire *w, struct report_capture *cap)
 						      attempts == 1 ? "" : "s");
 			break;
 		case CLASSIFY_NONE:
-			cap->outcome_text = xstrdup("none of our SYNs to the port was seen on the wire");
+			if (neigh_unanswered(w->cls))
+				cap->outcome_text = xstrdup("no SYN could leave: the link's questions for the address (ARP or neighbour discovery) got no answer");
+			else
+				cap->outcome_text = xstrdup("none of our SYNs to the port was seen on the wire");
 			break;
 		}
 	}

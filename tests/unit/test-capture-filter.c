@@ -27,7 +27,7 @@ struct filt {
 	char text[CAPTURE_FILTER_MAX];
 };
 
-static void filt_init(struct filt *f, const char *const *addrs, size_t n)
+static void filt_init_dlt(struct filt *f, const char *const *addrs, size_t n, int dlt)
 {
 	struct pkt_addr a[4];
 
@@ -35,10 +35,15 @@ static void filt_init(struct filt *f, const char *const *addrs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(pkt_addr_parse(&a[i], addrs[i]), 0);
 	assert_int_equal(capture_filter_build(a, n, PB_PORT, f->text, sizeof(f->text)), 0);
-	f->dead = pcap_open_dead(DLT_RAW, 65535);
+	f->dead = pcap_open_dead(dlt, 65535);
 	assert_non_null(f->dead);
 	if (pcap_compile(f->dead, &f->prog, f->text, 1, PCAP_NETMASK_UNKNOWN) != 0)
 		fail_msg("filter did not compile: %s: %s", pcap_geterr(f->dead), f->text);
+}
+
+static void filt_init(struct filt *f, const char *const *addrs, size_t n)
+{
+	filt_init_dlt(f, addrs, n, DLT_RAW);
 }
 
 static void filt_release(struct filt *f)
@@ -208,6 +213,32 @@ static void icmp_errors_pass_only_when_they_quote_a_packet_to_the_target(void **
 	filt_release(&f);
 }
 
+static void the_links_questions_about_the_target_pass(void **state)
+{
+	static const char *const tgt[] = {PB_TARGET4, PB_TARGET6};
+	struct filt f;
+	uint8_t b[PB_MAX];
+	size_t n;
+
+	filt_init_dlt(&f, tgt, 2, DLT_EN10MB);
+	n = pb_arp(b, 1, PB_CLIENT4, PB_TARGET4);
+	expect_pass(&f, b, n, "ARP who-has the target");
+	n = pb_arp(b, 2, PB_TARGET4, PB_CLIENT4);
+	expect_pass(&f, b, n, "the target's ARP reply");
+	n = pb_arp(b, 1, PB_CLIENT4, "192.0.2.77");
+	expect_block(&f, b, n, "ARP who-has another address");
+	filt_release(&f);
+
+	filt_init(&f, tgt, 2);
+	n = pb_ip6_nd(b, 135, PB_CLIENT6, "ff02::1:ff00:130", PB_TARGET6);
+	expect_pass(&f, b, n, "a neighbour solicitation for the target");
+	n = pb_ip6_nd(b, 136, PB_TARGET6, PB_CLIENT6, PB_TARGET6);
+	expect_pass(&f, b, n, "the target's neighbour advertisement");
+	n = pb_ip6_nd(b, 135, PB_CLIENT6, "ff02::1:ff00:77", OTHER6);
+	expect_block(&f, b, n, "a neighbour solicitation for another address");
+	filt_release(&f);
+}
+
 static void plain_answers_still_pass(void **state)
 {
 	static const char *const tgt[] = {PB_TARGET6};
@@ -231,6 +262,7 @@ int main(void)
 		cmocka_unit_test(a_router_icmp6_error_behind_an_extension_header_passes),
 		cmocka_unit_test(unrelated_traffic_stays_out),
 		cmocka_unit_test(icmp_errors_pass_only_when_they_quote_a_packet_to_the_target),
+		cmocka_unit_test(the_links_questions_about_the_target_pass),
 		cmocka_unit_test(plain_answers_still_pass),
 	};
 

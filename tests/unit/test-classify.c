@@ -488,6 +488,58 @@ static void test_classifier_keeps_at_most_max_addresses(void **state)
 	classify_free(c);
 }
 
+static void test_unanswered_arp_for_the_target_is_counted(void **state)
+{
+	struct classify *c = target_new(AF_INET);
+	struct pkt_addr t;
+	const struct classify_host *h;
+	uint8_t f[64];
+	size_t n;
+
+	pkt_addr_parse(&t, PB_TARGET4);
+	n = pb_arp(f, PKT_ARP_REQUEST, PB_CLIENT4, PB_TARGET4);
+	assert_int_equal(classify_feed_raw(c, 1000, PKT_DLT_EN10MB, f, n), 1);
+	assert_int_equal(classify_feed_raw(c, 1001000, PKT_DLT_EN10MB, f, n), 1);
+	/* ARP about other addresses is not ours */
+	n = pb_arp(f, PKT_ARP_REQUEST, PB_CLIENT4, "192.0.2.77");
+	assert_int_equal(classify_feed_raw(c, 1002000, PKT_DLT_EN10MB, f, n), 0);
+	h = classify_host_get(c, &t);
+	assert_non_null(h);
+	assert_int_equal(h->neigh_asked, 2);
+	assert_false(h->neigh_answered);
+	assert_int_equal(c->npackets, 2);
+	assert_int_equal(c->packets[0].dir, CLASSIFY_OUT);
+	assert_string_equal(c->packets[0].line, "ARP who-has 192.0.2.130 tell 192.0.2.10");
+	/* no SYN: the outcome stays none, times count from the first packet */
+	assert_int_equal(classify_result(c), CLASSIFY_NONE);
+	assert_int_equal(classify_packet_offset(c, &c->packets[1]), 1000000);
+	n = pb_arp(f, PKT_ARP_REPLY, PB_TARGET4, PB_CLIENT4);
+	assert_int_equal(classify_feed_raw(c, 1003000, PKT_DLT_EN10MB, f, n), 1);
+	assert_true(classify_host_get(c, &t)->neigh_answered);
+	assert_int_equal(c->packets[2].dir, CLASSIFY_IN);
+	classify_free(c);
+}
+
+static void test_ndp_for_the_target_is_counted(void **state)
+{
+	struct classify *c = target_new(AF_INET6);
+	struct pkt_addr t;
+	uint8_t ip[PB_MAX];
+	size_t n;
+
+	pkt_addr_parse(&t, PB_TARGET6);
+	n = pb_ip6_nd(ip, PKT_ICMP6_NS, PB_CLIENT6, "ff02::1:ff00:130", PB_TARGET6);
+	assert_int_equal(classify_feed_raw(c, 1000, PKT_DLT_RAW, ip, n), 1);
+	assert_int_equal(classify_host_get(c, &t)->neigh_asked, 1);
+	assert_false(classify_host_get(c, &t)->neigh_answered);
+	n = pb_ip6_nd(ip, PKT_ICMP6_NS, PB_CLIENT6, "ff02::1:ff00:77", "2001:db8::77");
+	assert_int_equal(classify_feed_raw(c, 2000, PKT_DLT_RAW, ip, n), 0);
+	n = pb_ip6_nd(ip, PKT_ICMP6_NA, PB_TARGET6, PB_CLIENT6, PB_TARGET6);
+	assert_int_equal(classify_feed_raw(c, 3000, PKT_DLT_RAW, ip, n), 1);
+	assert_true(classify_host_get(c, &t)->neigh_answered);
+	classify_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +569,8 @@ int main(void)
 		cmocka_unit_test(test_attempts_are_bounded_and_counts_drops),
 		cmocka_unit_test(test_undecodable_and_unrelated_packets_are_counted),
 		cmocka_unit_test(test_classifier_keeps_at_most_max_addresses),
+		cmocka_unit_test(test_unanswered_arp_for_the_target_is_counted),
+		cmocka_unit_test(test_ndp_for_the_target_is_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

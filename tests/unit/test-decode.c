@@ -712,6 +712,63 @@ static void test_address_helpers(void **state)
 	assert_int_equal(pkt_addr_from_sockaddr(&b, &sin6, 4), -1);
 }
 
+static void test_arp_who_has_and_reply_are_decoded(void **state)
+{
+	uint8_t f[64];
+	struct pkt p;
+	char line[128];
+	size_t n = pb_arp(f, PKT_ARP_REQUEST, "192.0.2.10", "192.0.2.99");
+
+	assert_int_equal(pkt_decode(PKT_DLT_EN10MB, f, n, &p), PKT_OK);
+	assert_true(p.arp);
+	assert_int_equal(p.ipver, 0);
+	assert_int_equal(p.arp_op, PKT_ARP_REQUEST);
+	pkt_summary(&p, line, sizeof(line));
+	assert_string_equal(line, "ARP who-has 192.0.2.99 tell 192.0.2.10");
+	n = pb_arp(f, PKT_ARP_REPLY, "192.0.2.99", "192.0.2.10");
+	assert_int_equal(pkt_decode(PKT_DLT_EN10MB, f, n, &p), PKT_OK);
+	pkt_summary(&p, line, sizeof(line));
+	assert_string_equal(line, "ARP 192.0.2.99 is-at 02:00:00:00:00:0a");
+	pb_put16(f + 20, 9);
+	assert_int_equal(pkt_decode(PKT_DLT_EN10MB, f, n, &p), PKT_OK);
+	pkt_summary(&p, line, sizeof(line));
+	assert_string_equal(line, "ARP op 9 192.0.2.99 > 192.0.2.10");
+}
+
+static void test_arp_cut_short_or_not_for_ipv4_is_refused(void **state)
+{
+	uint8_t f[64];
+	struct pkt p;
+	size_t n = pb_arp(f, PKT_ARP_REQUEST, "192.0.2.10", "192.0.2.99");
+
+	for (size_t cut = 14; cut < n; cut++)
+		assert_int_equal(pkt_decode(PKT_DLT_EN10MB, f, cut, &p), PKT_ERR_TRUNCATED);
+	pb_put16(f + 16, 0x86dd);	/* a protocol type ARP is not used for */
+	assert_int_equal(pkt_decode(PKT_DLT_EN10MB, f, n, &p), PKT_ERR_NOT_IP);
+	assert_false(p.arp);
+}
+
+static void test_ndp_solicitation_and_advertisement_name_their_target(void **state)
+{
+	uint8_t ip[PB_MAX];
+	struct pkt p;
+	char line[160];
+	size_t n = pb_ip6_nd(ip, PKT_ICMP6_NS, "2001:db8::10", "ff02::1:ff00:99", "2001:db8::99");
+
+	assert_int_equal(pkt_decode(PKT_DLT_RAW, ip, n, &p), PKT_OK);
+	assert_true(p.nd);
+	pkt_summary(&p, line, sizeof(line));
+	assert_string_equal(line, "ICMP6 neighbour solicitation: who-has 2001:db8::99 tell 2001:db8::10");
+	n = pb_ip6_nd(ip, PKT_ICMP6_NA, "2001:db8::99", "2001:db8::10", "2001:db8::99");
+	assert_int_equal(pkt_decode(PKT_DLT_RAW, ip, n, &p), PKT_OK);
+	pkt_summary(&p, line, sizeof(line));
+	assert_string_equal(line, "ICMP6 neighbour advertisement: 2001:db8::99 is here, from 2001:db8::99");
+	/* a solicitation cut before its target address is decoded without it */
+	n = pb_ip6_nd(ip, PKT_ICMP6_NS, "2001:db8::10", "ff02::1:ff00:99", "2001:db8::99");
+	assert_int_equal(pkt_decode(PKT_DLT_RAW, ip, n - 1, &p), PKT_OK);
+	assert_false(p.nd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -749,6 +806,9 @@ int main(void)
 		cmocka_unit_test(test_every_truncation_is_an_error_or_consistent),
 		cmocka_unit_test(test_random_bytes_never_crash_the_decoder),
 		cmocka_unit_test(test_address_helpers),
+		cmocka_unit_test(test_arp_who_has_and_reply_are_decoded),
+		cmocka_unit_test(test_arp_cut_short_or_not_for_ipv4_is_refused),
+		cmocka_unit_test(test_ndp_solicitation_and_advertisement_name_their_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
