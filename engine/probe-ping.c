@@ -170,7 +170,7 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 {
 	struct pinger p[FACTS_MAX_ADDRS];
 	const char *why = NULL;
-	size_t n = 0, answered = 0;
+	size_t n = 0, answered = 0, noroute = 0;
 	uint64_t start = now_ms(), next_neigh = start, until = start + PING_DEADLINE_MS;
 
 	f->ping_tried = f->ping_answered = false;
@@ -181,8 +181,15 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 	}
 	for (size_t k = 0; k < f->naddrs; k++) {
 		bool raw;
-		int fd = ping_open(f->addrs[k].sa.ss_family, &raw, &why);
+		int fd;
 
+		if (!f->addrs[k].route_ok) {
+			/* nothing would leave: the route step said why */
+			step_evidence(w, "%s: not pinged, there is no route to it", f->addrs[k].text);
+			noroute++;
+			continue;
+		}
+		fd = ping_open(f->addrs[k].sa.ss_family, &raw, &why);
 		if (fd < 0)
 			continue;
 		p[n] = (struct pinger){.a = &f->addrs[k], .fd = fd, .raw = raw,
@@ -195,6 +202,11 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 		f->addrs[k].neigh = NEIGH_UNKNOWN;
 		f->addrs[k].neigh_since_us = 0;
 		n++;
+	}
+	if (n == 0 && noroute == f->naddrs) {
+		step_finish(w, STEP_SKIP, "there is no route to %s: nothing to ping",
+			    f->naddrs == 1 ? "the address" : "any of the addresses");
+		return 0;
 	}
 	if (n == 0) {
 		free(f->ping_skip);
@@ -267,10 +279,10 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 				      a->neigh_gateway ? "the router toward it" : "the address itself",
 				      a->neigh_unanswered_ms, a->neigh == NEIGH_FAILED ? "FAILED" : "INCOMPLETE");
 	}
-	if (answered == n)
+	if (answered == n && noroute == 0)
 		step_finish(w, STEP_PASS, "the host answers ping: it is up and reachable");
 	else if (answered > 0)
-		step_finish(w, STEP_WARN, "%zu of %zu addresses answer ping", answered, n);
+		step_finish(w, STEP_WARN, "%zu of %zu addresses answer ping", answered, n + noroute);
 	else
 		step_finish(w, STEP_WARN, "no answer to ping; many hosts and firewalls ignore it, so this alone proves nothing");
 	return 0;
