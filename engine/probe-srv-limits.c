@@ -23,15 +23,16 @@ static void count_connections(struct step_work *w, struct server_facts *f)
 {
 	struct srv_sock_list l;
 	uint32_t states = (1u << TCP_ESTABLISHED) | (1u << TCP_SYN_RECV);
-	int n = 0;
+	int n = 0, rc4, rc6;
 
 	srv_sock_list_init(&l);
-	if (srv_diag_tcp(AF_INET, states, &l) != 0 && srv_diag_tcp(AF_INET6, states, &l) != 0) {
+	rc4 = srv_diag_tcp(AF_INET, states, &l);
+	rc6 = srv_diag_tcp(AF_INET6, states, &l);
+	if (rc4 != 0 && rc6 != 0) {
 		step_evidence(w, "the kernel's sock_diag did not answer: open connections not counted");
 		srv_sock_list_release(&l);
 		return;
 	}
-	srv_diag_tcp(AF_INET6, states, &l);
 	for (size_t i = 0; i < l.n; i++)
 		if (sshd_port(f, l.v[i].port))
 			n++;

@@ -531,6 +531,36 @@ static void a_listener_is_found_with_its_owner(void **state)
 	close(fd);
 }
 
+static void connections_at_sshds_port_count_against_maxstartups(void **state)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	struct run r;
+	int port, fd = listen_loopback(&port), c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct srv_listener *l;
+
+	(void)state;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((uint16_t)port);
+	if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		fail_msg("cannot connect to 127.0.0.1 port %d: %s", port, strerror(errno));
+	run_begin(&r, NULL, 0, "limits");
+	r.f.port = port;
+	l = &r.f.listeners[r.f.nlisteners++];
+	snprintf(l->addr, sizeof(l->addr), "127.0.0.1");
+	l->family = 4;
+	l->port = port;
+	l->is_sshd = true;
+	r.f.maxstartups_known = true;
+	r.f.maxstartups = (struct sshd_maxstartups){1, 30, 1};
+	probe_srv_limits_run(&r.w, &r.f);
+	if (r.f.unauth_conns != 1)
+		fail_msg("expected 1 connection at the port, counted %d", r.f.unauth_conns);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+	close(c);
+	close(fd);
+}
+
 struct greeter {
 	int fd;
 	const char *say;        /* NULL: close without a word */
@@ -613,6 +643,7 @@ int main(void)
 		cmocka_unit_test(a_host_is_local_by_address_name_or_hosts_file),
 		cmocka_unit_test(sshds_own_lines_are_read_without_a_syslog_prefix),
 		cmocka_unit_test(a_listener_is_found_with_its_owner),
+		cmocka_unit_test(connections_at_sshds_port_count_against_maxstartups),
 		cmocka_unit_test(the_self_test_reads_sshds_identification),
 		cmocka_unit_test(the_self_test_sees_a_close_without_a_word),
 	};
