@@ -383,6 +383,59 @@ void layout_packet_line(char *buf, size_t n, const struct report_packet *p, int6
 	}
 }
 
+/* The destination of a "FLAGS SRC > DST" summary into buf ("" when the
+ * summary is not of that form). */
+static void summary_dst(const char *sum, char *buf, size_t n)
+{
+	const char *a = sum ? strstr(sum, " > ") : NULL;
+	size_t len;
+
+	buf[0] = '\0';
+	if (a == NULL || strchr(a + 3, ' ') != NULL)
+		return;
+	len = strlen(a + 3);
+	if (len < n) {
+		memcpy(buf, a + 3, len);
+		buf[len] = '\0';
+	}
+}
+
+/* Whether pkts[k] is an outbound SYN to dst. */
+static bool syn_to(const struct report_packet *p, const char *dst)
+{
+	char d[PACKET_LINE_MAX];
+
+	if (!p->outbound || p->summary == NULL || strncmp(p->summary, "SYN ", 4) != 0)
+		return false;
+	summary_dst(p->summary, d, sizeof(d));
+	return strcmp(d, dst) == 0;
+}
+
+bool layout_syn_unanswered(const struct report_packet *pkts, size_t first, size_t i, size_t end)
+{
+	char dst[PACKET_LINE_MAX], want[PACKET_LINE_MAX + 8], quote[PACKET_LINE_MAX + 8];
+	const char *sum = pkts[i].summary;
+
+	if (!pkts[i].outbound || sum == NULL || strncmp(sum, "SYN ", 4) != 0)
+		return false;
+	summary_dst(sum, dst, sizeof(dst));
+	if (dst[0] == '\0')
+		return false;
+	/* the line goes under the first try; the retries speak for it */
+	for (size_t k = first; k < i; k++)
+		if (syn_to(&pkts[k], dst))
+			return false;
+	snprintf(want, sizeof(want), " %s > ", dst);
+	snprintf(quote, sizeof(quote), " > %s)", dst);
+	for (size_t k = i + 1; k < end; k++) {
+		const char *t = pkts[k].summary ? pkts[k].summary : "";
+
+		if (!pkts[k].outbound && (strstr(t, want) != NULL || strstr(t, quote) != NULL))
+			return false;
+	}
+	return true;
+}
+
 void layout_silence_line(char *buf, size_t n, uint64_t ms, int width)
 {
 	char t[32], line[64];

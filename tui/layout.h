@@ -102,6 +102,12 @@ void layout_wait_line(char *buf, size_t n, const struct report_step *s, int widt
 void layout_packet_line(char *buf, size_t n, const struct report_packet *p, int64_t rtt_us,
 			int width);
 
+/* Whether pkts[i] is the first SYN in pkts[first..end) to its destination
+ * and nothing there answered a SYN to it (a packet from that destination,
+ * or an ICMP error quoting one): the place for a silence line. */
+bool layout_syn_unanswered(const struct report_packet *pkts, size_t first, size_t i,
+			   size_t end);
+
 /* "... no answer after 1.0 s". */
 void layout_silence_line(char *buf, size_t n, uint64_t ms, int width);
 

@@ -41,7 +41,7 @@ struct wizard {
 	int running;                /* the step the engine runs, or -1 */
 	size_t *pkt_first, *pkt_end;/* each step's packets in rep->capture */
 	size_t pkt_mark;            /* packets there were when the last step ended */
-	uint64_t *silence_ms;       /* > 0: the step's last SYN got no answer */
+	uint64_t *wait_ms;          /* how long each step said it would wait for an answer */
 	int scroll;                 /* first line shown of the panel or the body */
 	struct lines text;          /* the panel's or the body's lines */
 
@@ -108,8 +108,10 @@ static void on_event(void *ctx, const struct engine_event *ev, const struct repo
 			w->running = i;
 			w->pkt_first[i] = w->pkt_mark;
 			w->pkt_end[i] = rep->capture.npackets;
-			w->silence_ms[i] = 0;
+			w->wait_ms[i] = 0;
 		}
+		if (rep->steps[i].wait_ms)
+			w->wait_ms[i] = rep->steps[i].wait_ms;
 		w->dirty |= D_STEPS | (i == w->cur ? D_PANEL | D_CAPTURE : 0);
 		break;
 	case EV_EVIDENCE:
@@ -128,10 +130,8 @@ static void on_event(void *ctx, const struct engine_event *ev, const struct repo
 
 		w->running = -1;
 		w->pkt_end[i] = w->pkt_mark = rep->capture.npackets;
-		/* the last packet of the step went out and nothing came back */
-		if (w->pkt_end[i] > w->pkt_first[i] &&
-		    rep->capture.packets[w->pkt_end[i] - 1].outbound)
-			w->silence_ms[i] = s->duration_ms ? s->duration_ms : 1;
+		if (w->wait_ms[i] == 0)
+			w->wait_ms[i] = s->duration_ms;
 		w->dirty |= D_STEPS | D_HEADER | D_KEYS | (i == w->cur ? D_PANEL | D_CAPTURE : 0);
 		break;
 	}
@@ -177,7 +177,7 @@ static int wizard_start_engine(struct wizard *w, const struct target *t, enum si
 	w->rep = engine_report(w->eng);
 	w->pkt_first = xcalloc(w->rep->nsteps, sizeof(*w->pkt_first));
 	w->pkt_end = xcalloc(w->rep->nsteps, sizeof(*w->pkt_end));
-	w->silence_ms = xcalloc(w->rep->nsteps, sizeof(*w->silence_ms));
+	w->wait_ms = xcalloc(w->rep->nsteps, sizeof(*w->wait_ms));
 	engine_subscribe(w->eng, on_event, w);
 	w->cur = 0;
 	w->scroll = 0;
@@ -459,7 +459,9 @@ static void draw_capture(struct wizard *w)
 		lines_add(&pl, LK_TEXT, rep->steps[w->cur].status == STEP_PENDING
 			  ? "(this step has not run)" : "(no packets in this step)");
 	}
-	for (size_t i = first; cap->available && i < end && i < cap->npackets; i++) {
+	if (end > cap->npackets)
+		end = cap->npackets;
+	for (size_t i = first; cap->available && i < end; i++) {
 		const struct report_packet *p = &cap->packets[i];
 
 		layout_packet_line(line, sizeof(line), p, have_out ? p->t_us - last_out : -1,
@@ -468,11 +470,12 @@ static void draw_capture(struct wizard *w)
 			last_out = p->t_us;
 			have_out = true;
 		}
-		lines_add(&pl, p->outbound ? LK_TEXT : LK_HEADING, line);
-	}
-	if (cap->available && w->silence_ms[w->cur]) {
-		layout_silence_line(line, sizeof(line), w->silence_ms[w->cur], width - 1);
-		lines_add(&pl, LK_WARN, line);
+		lines_add(&pl, LK_TEXT, line);
+		/* a finished step's SYN that nothing answered: say so under it */
+		if (w->running != w->cur && layout_syn_unanswered(cap->packets, first, i, end)) {
+			layout_silence_line(line, sizeof(line), w->wait_ms[w->cur], width - 1);
+			lines_add(&pl, LK_WARN, line);
+		}
 	}
 	werase(w->w_cap);
 	{
@@ -1183,7 +1186,7 @@ int wizard_run(const struct options *o, const struct assets *a)
 	engine_free(w.eng);
 	free(w.pkt_first);
 	free(w.pkt_end);
-	free(w.silence_ms);
+	free(w.wait_ms);
 	lines_release(&w.text);
 	strv_release(&w.messages);
 	return status;

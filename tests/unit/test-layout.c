@@ -307,6 +307,39 @@ static void silence_is_a_line_of_its_own(void **state)
 	expect_str(buf, "... no answer after 2.4 s", "tenths");
 }
 
+static void a_syn_is_unanswered_when_nothing_came_back_from_its_port(void **state)
+{
+	struct report_packet p[] = {
+		{0, true, (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22"},
+		{10, true, (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:2222"},
+		{14, false, (char *)"RST,ACK 192.0.2.2:2222 > 192.0.2.1:40001"},
+		{20, true, (char *)"SYN 192.0.2.1:40002 > 192.0.2.2:443"},
+		{90, false, (char *)"ICMP 3/13 administratively prohibited from 192.0.2.254 "
+			    "(about 192.0.2.1:40002 > 192.0.2.2:443)"},
+		{100, true, (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022"},
+		{200, true, (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022"},
+	};
+	size_t n = sizeof(p) / sizeof(p[0]);
+
+	(void)state;
+	if (!layout_syn_unanswered(p, 0, 0, n))
+		fail_msg("the SYN to port 22 got nothing back: it is unanswered");
+	if (layout_syn_unanswered(p, 0, 1, n))
+		fail_msg("the SYN to port 2222 was answered by a RST");
+	if (layout_syn_unanswered(p, 0, 3, n))
+		fail_msg("the SYN to port 443 was answered by an ICMP error quoting it");
+	if (!layout_syn_unanswered(p, 0, 5, n))
+		fail_msg("the first try to port 8022 got nothing back, nor did its retry");
+	if (layout_syn_unanswered(p, 0, 6, n))
+		fail_msg("a retried SYN: only the first try gets the silence line");
+	if (layout_syn_unanswered(p, 0, 2, n))
+		fail_msg("an inbound packet is never a silence");
+	if (!layout_syn_unanswered(p, 0, 1, 2))
+		fail_msg("within a range that ends before the RST, the SYN is unanswered");
+	if (!layout_syn_unanswered(p, 6, 6, n))
+		fail_msg("a range that starts at the retry: the retry is the first try there");
+}
+
 /* ---- panels and views --------------------------------------------------- */
 
 static void the_panel_teaches_what_why_command_saw_and_meaning(void **state)
@@ -448,6 +481,7 @@ int main(void)
 		cmocka_unit_test(packet_lines_read_as_an_exchange),
 		cmocka_unit_test(a_clipped_packet_line_keeps_its_time),
 		cmocka_unit_test(silence_is_a_line_of_its_own),
+		cmocka_unit_test(a_syn_is_unanswered_when_nothing_came_back_from_its_port),
 		cmocka_unit_test(the_panel_teaches_what_why_command_saw_and_meaning),
 		cmocka_unit_test(the_verdict_names_cause_evidence_fix_and_what_is_not_ruled_out),
 		cmocka_unit_test(help_lists_every_key_and_the_glossary),
