@@ -195,7 +195,7 @@ static void take_values(struct step_work *w, struct server_facts *f, const struc
 			strv_push(&f->cfg_listen_missing, l->host);
 	}
 	for (size_t i = 0; i < f->cfg_listen.n; i++)
-		step_evidence(w, "sshd listens on %s (from %s)", f->cfg_listen.v[i], f->config_source);
+		step_evidence(w, "%s tells sshd to listen on %s", f->config_source, f->cfg_listen.v[i]);
 	for (size_t i = 0; i < f->cfg_listen_missing.n; i++)
 		step_evidence(w, "ListenAddress %s is not an address of this machine: sshd cannot bind it (\"Cannot assign requested address\"), and clients get \"Connection refused\"",
 			      f->cfg_listen_missing.v[i]);
