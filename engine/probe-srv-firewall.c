@@ -79,7 +79,7 @@ static bool run_tool(struct step_work *w, const char *name, const char *const ar
 	const char *argv[8];
 	size_t n = 0;
 
-	if (exec_find(name, path, sizeof(path)) != 0)
+	if (srv_find(name, path, sizeof(path)) != 0)
 		return false;
 	argv[n++] = path;
 	for (size_t i = 0; args[i] != NULL && n < 7; i++)

@@ -52,7 +52,7 @@ static void ask_fail2ban(struct step_work *w, struct server_facts *f)
 	struct svc_fail2ban fb;
 	struct strbuf both;
 
-	if (exec_find("fail2ban-client", path, sizeof(path)) != 0) {
+	if (srv_find("fail2ban-client", path, sizeof(path)) != 0) {
 		step_evidence(w, "fail2ban: not installed");
 		return;
 	}
@@ -85,7 +85,7 @@ int probe_srv_limits_run(struct step_work *w, struct server_facts *f)
 
 	count_connections(w, f);
 	ask_fail2ban(w, f);
-	if (exec_find("sshguard", path, sizeof(path)) == 0)
+	if (srv_find("sshguard", path, sizeof(path)) == 0)
 		step_evidence(w, "sshguard is installed: its blocks show in the firewall step");
 	if (f->banned.n > 0)
 		step_finish(w, STEP_WARN, "%zu address(es) are banned from SSH (first: %s)", f->banned.n, f->banned.v[0]);

@@ -147,11 +147,11 @@ static void read_journal(struct step_work *w, struct server_facts *f)
 	struct exec_result r;
 	struct sshd_log log;
 
-	if (access("/run/systemd/journal/socket", F_OK) != 0) {
+	if (!f->systemd && access("/run/systemd/journal/socket", F_OK) != 0) {
 		step_evidence(w, "the journal: skipped (journald does not run here)");
 		return;
 	}
-	if (exec_find("journalctl", path, sizeof(path)) != 0) {
+	if (srv_find("journalctl", path, sizeof(path)) != 0) {
 		step_evidence(w, "the journal: skipped (journalctl is not installed)");
 		return;
 	}

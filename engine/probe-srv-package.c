@@ -53,12 +53,12 @@ int probe_srv_package_run(struct step_work *w, struct server_facts *f)
 {
 	char path[256];
 
-	f->sshd_found = exec_find("sshd", f->sshd_path, sizeof(f->sshd_path)) == 0;
+	f->sshd_found = srv_find("sshd", f->sshd_path, sizeof(f->sshd_path)) == 0;
 	if (strcmp(platform_name(), "macos") == 0) {
 		step_evidence(w, "macOS has the OpenSSH server built in (Remote Login)");
-	} else if (exec_find("dpkg-query", path, sizeof(path)) == 0) {
+	} else if (srv_find("dpkg-query", path, sizeof(path)) == 0) {
 		ask_dpkg(w, f, path);
-	} else if (exec_find("rpm", path, sizeof(path)) == 0) {
+	} else if (srv_find("rpm", path, sizeof(path)) == 0) {
 		ask_rpm(w, f, path);
 	} else {
 		step_evidence(w, "no package manager we know (dpkg, rpm) is installed: only the sshd program is looked for");

@@ -134,7 +134,7 @@ void srv_service_systemd(struct step_work *w, struct server_facts *f)
 	struct exec_result r;
 	struct svc_unit_list ul;
 
-	if (exec_find("systemctl", path, sizeof(path)) != 0) {
+	if (srv_find("systemctl", path, sizeof(path)) != 0) {
 		step_evidence(w, "systemd runs, but systemctl is not installed");
 		return;
 	}

@@ -374,6 +374,18 @@ const struct srv_listener *srv_listener_on(const struct server_facts *f, int por
 	return NULL;
 }
 
+static srv_find_fn find_hook;
+
+void srv_set_find_hook(srv_find_fn fn)
+{
+	find_hook = fn;
+}
+
+int srv_find(const char *name, char *path, size_t pathlen)
+{
+	return find_hook != NULL ? find_hook(name, path, pathlen) : exec_find(name, path, pathlen);
+}
+
 void srv_detail_text(struct step_work *w, const char *prefix, const char *text, size_t len,
 		     size_t max_lines)
 {

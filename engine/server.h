@@ -163,6 +163,13 @@ void server_facts_setup(struct server_facts *f, const struct target *t, const ch
 
 struct step_work;
 
+/* Finds a program as exec_find() does (0, or -1 when not installed). A
+ * test may set a hook that pretends programs are there, so that a probe
+ * reaches exec_run() and its recorded outputs; NULL restores. */
+int srv_find(const char *name, char *path, size_t pathlen);
+typedef int (*srv_find_fn)(const char *name, char *path, size_t pathlen);
+void srv_set_find_hook(srv_find_fn fn);
+
 /* Runs argv through exec_run (r exec_result_init'ed by the caller) and
  * copies the command and its printable output into w's details, at most
  * max_lines lines. Returns what exec_run returns. */

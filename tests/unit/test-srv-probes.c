@@ -87,17 +87,35 @@ static int replay_hook(void *ctx, const char *const argv[], struct exec_result *
 	return -ENOENT;
 }
 
+/* The programs the probes find: every one (NULL), or only those listed. */
+static const char *const *installed;
+
+static int find_hook(const char *name, char *path, size_t pathlen)
+{
+	for (size_t i = 0; installed != NULL && installed[i] != NULL; i++)
+		if (strcmp(installed[i], name) == 0)
+			goto found;
+	if (installed != NULL)
+		return -1;
+found:
+	snprintf(path, pathlen, "/usr/bin/%s", name);
+	return 0;
+}
+
 static void replay_start(struct replay *rp, const struct record *records, size_t n)
 {
 	rp->records = records;
 	rp->n = n;
 	strv_init(&rp->calls);
 	exec_set_hook(replay_hook, rp);
+	srv_set_find_hook(find_hook);
 }
 
 static void replay_stop(struct replay *rp)
 {
 	exec_set_hook(NULL, NULL);
+	srv_set_find_hook(NULL);
+	installed = NULL;
 	strv_release(&rp->calls);
 }
 
@@ -145,13 +163,6 @@ static bool lines_have(const struct strv *sv, const char *word)
 	return false;
 }
 
-static bool have(const char *program)
-{
-	char path[256];
-
-	return exec_find(program, path, sizeof(path)) == 0;
-}
-
 /* ---- package --------------------------------------------------------- */
 
 static void dpkg_says_installed_with_its_version(void **state)
@@ -162,8 +173,6 @@ static void dpkg_says_installed_with_its_version(void **state)
 	struct run r;
 
 	(void)state;
-	if (!have("dpkg-query"))
-		skip();
 	run_begin(&r, recs, 1, "package");
 	assert_int_equal(probe_srv_package_run(&r.w, &r.f), 0);
 	if (r.f.pkg_state != SVC_PKG_INSTALLED || r.f.pkg_version == NULL ||
@@ -185,12 +194,46 @@ static void dpkg_says_not_installed(void **state)
 	struct run r;
 
 	(void)state;
-	if (!have("dpkg-query"))
-		skip();
 	run_begin(&r, recs, 1, "package");
 	probe_srv_package_run(&r.w, &r.f);
 	if (r.f.pkg_state != SVC_PKG_NOT_INSTALLED)
 		fail_msg("expected not installed, got %s", svc_pkg_state_name(r.f.pkg_state));
+	run_end(&r);
+}
+
+static void rpm_says_installed_where_dpkg_is_absent(void **state)
+{
+	static const struct record recs[] = {
+		{"rpm", "-q", "service/rpm-installed.txt", NULL, 0},
+	};
+	static const char *const only[] = {"rpm", "sshd", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 1, "package");
+	probe_srv_package_run(&r.w, &r.f);
+	assert_int_equal(r.f.pkg_state, SVC_PKG_INSTALLED);
+	assert_string_equal(r.f.pkg_tool, "rpm");
+	assert_true(r.f.sshd_found);
+	assert_int_equal(r.w.status, STEP_PASS);
+	run_end(&r);
+}
+
+static void no_package_and_no_sshd_fails(void **state)
+{
+	static const struct record recs[] = {
+		{"dpkg-query", NULL, "service/dpkg-not-found.stdout", "service/dpkg-not-found.stderr", 1},
+	};
+	static const char *const only[] = {"dpkg-query", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 1, "package");
+	probe_srv_package_run(&r.w, &r.f);
+	assert_false(r.f.sshd_found);
+	assert_int_equal(r.w.status, STEP_FAIL);
 	run_end(&r);
 }
 
@@ -295,8 +338,6 @@ static void an_iptables_drop_rule_is_named(void **state)
 	struct run r;
 
 	(void)state;
-	if (!have("iptables-save"))
-		skip();
 	run_begin(&r, recs, 1, "firewall");
 	probe_srv_firewall_run(&r.w, &r.f);
 	assert_true(r.f.fw_checked);
@@ -318,13 +359,49 @@ static void an_nft_reject_outranks_an_open_iptables(void **state)
 	struct run r;
 
 	(void)state;
-	if (!have("nft"))
-		skip();
 	run_begin(&r, recs, 2, "firewall");
 	probe_srv_firewall_run(&r.w, &r.f);
 	if (r.f.fw_verdict != FW_VERDICT_REJECTED || r.f.fw_name == NULL || strcmp(r.f.fw_name, "nftables") != 0)
 		fail_msg("expected nftables rejecting, got %s %s", r.f.fw_name ? r.f.fw_name : "nothing",
 			 fw_verdict_name(r.f.fw_verdict));
+	run_end(&r);
+}
+
+static void ufw_rejecting_by_default_is_named(void **state)
+{
+	static const struct record recs[] = {
+		{"ufw", "status", "firewall/ufw-status-reject-default.txt", NULL, 0},
+	};
+	static const char *const only[] = {"ufw", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 1, "firewall");
+	r.f.port = 22;
+	probe_srv_firewall_run(&r.w, &r.f);
+	if (r.f.fw_verdict != FW_VERDICT_REJECTED || strcmp(r.f.fw_name, "ufw") != 0)
+		fail_msg("expected ufw rejecting port 22, got %s %s", r.f.fw_name ? r.f.fw_name : "nothing",
+			 fw_verdict_name(r.f.fw_verdict));
+	run_end(&r);
+}
+
+static void firewalld_without_ssh_blocks_the_port(void **state)
+{
+	static const struct record recs[] = {
+		{"firewall-cmd", "--list-all", "firewall/firewalld-list-all-no-ssh.txt", NULL, 0},
+	};
+	static const char *const only[] = {"firewall-cmd", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 1, "firewall");
+	r.f.port = 22;
+	probe_srv_firewall_run(&r.w, &r.f);
+	if (r.f.fw_verdict != FW_VERDICT_REJECTED && r.f.fw_verdict != FW_VERDICT_DROPPED)
+		fail_msg("expected firewalld to block port 22, got %s", fw_verdict_name(r.f.fw_verdict));
+	assert_string_equal(r.f.fw_name, "firewalld");
 	run_end(&r);
 }
 
@@ -336,8 +413,7 @@ static void sshguards_blocks_are_bans(void **state)
 	struct run r;
 
 	(void)state;
-	if (!have("nft"))
-		skip();
+	installed = (const char *const[]){"nft", NULL};
 	run_begin(&r, recs, 1, "firewall");
 	probe_srv_firewall_run(&r.w, &r.f);
 	if (r.f.banned.n == 0)
@@ -359,6 +435,49 @@ static void no_firewall_tool_answering_skips(void **state)
 	run_end(&r);
 }
 
+/* ---- limits and logs ----------------------------------------------------- */
+
+static void fail2ban_bans_are_read(void **state)
+{
+	static const struct record recs[] = {
+		{"fail2ban-client", "status", "service/fail2ban-status-sshd.txt", NULL, 0},
+	};
+	static const char *const only[] = {"fail2ban-client", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 1, "limits");
+	probe_srv_limits_run(&r.w, &r.f);
+	assert_true(r.f.f2b_checked);
+	if (r.f.banned.n == 0)
+		fail_msg("expected the banned addresses of the sshd jail");
+	assert_int_equal(r.w.status, STEP_WARN);
+	run_end(&r);
+}
+
+static void the_journal_says_why_sshd_stopped(void **state)
+{
+	static const struct record recs[] = {
+		{"journalctl", "json", "logs/journal-ssh.json", NULL, 0},
+	};
+	static const char *const only[] = {"journalctl", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 1, "logs");
+	r.f.systemd = true;
+	probe_srv_logs_run(&r.w, &r.f);
+	if (!lines_have(&r.w.evidence, "the journal: "))
+		fail_msg("expected the journal among the sources");
+	if (!lines_have(&r.rp.calls, "-o json"))
+		fail_msg("expected journalctl -o json");
+	if (!r.f.log_bind_failed && !r.f.log_no_bind)
+		fail_msg("expected the journal fixture's bind failure to be kept");
+	run_end(&r);
+}
+
 /* ---- service ----------------------------------------------------------- */
 
 static void systemd_socket_activation_is_read(void **state)
@@ -369,8 +488,6 @@ static void systemd_socket_activation_is_read(void **state)
 	struct run r;
 
 	(void)state;
-	if (!have("systemctl"))
-		skip();
 	run_begin(&r, recs, 1, "service");
 	r.f.systemd = true;
 	srv_service_systemd(&r.w, &r.f);
@@ -392,8 +509,6 @@ static void a_failed_unit_says_how(void **state)
 	struct run r;
 
 	(void)state;
-	if (!have("systemctl"))
-		skip();
 	run_begin(&r, recs, 1, "service");
 	srv_service_systemd(&r.w, &r.f);
 	assert_true(r.f.unit_found);
@@ -629,12 +744,18 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dpkg_says_installed_with_its_version),
 		cmocka_unit_test(dpkg_says_not_installed),
+		cmocka_unit_test(rpm_says_installed_where_dpkg_is_absent),
+		cmocka_unit_test(no_package_and_no_sshd_fails),
 		cmocka_unit_test(sshd_t_error_names_file_line_and_message),
 		cmocka_unit_test(sshd_T_gives_ports_and_limits_with_the_running_sshds_options),
 		cmocka_unit_test(a_listen_address_this_machine_lacks_is_found),
 		cmocka_unit_test(an_iptables_drop_rule_is_named),
 		cmocka_unit_test(an_nft_reject_outranks_an_open_iptables),
+		cmocka_unit_test(ufw_rejecting_by_default_is_named),
+		cmocka_unit_test(firewalld_without_ssh_blocks_the_port),
 		cmocka_unit_test(sshguards_blocks_are_bans),
+		cmocka_unit_test(fail2ban_bans_are_read),
+		cmocka_unit_test(the_journal_says_why_sshd_stopped),
 		cmocka_unit_test(no_firewall_tool_answering_skips),
 		cmocka_unit_test(systemd_socket_activation_is_read),
 		cmocka_unit_test(a_failed_unit_says_how),
