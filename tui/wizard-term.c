@@ -93,6 +93,7 @@ void term_guard_arm(void)
 {
 	struct sigaction sa;
 
+	got_signal = 0;
 	leave_len = 0;
 	add_cap("sgr0");
 	add_cap("rmkx");
