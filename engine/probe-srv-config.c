@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/probe.h"
 
@@ -88,10 +89,17 @@ static void check_config(struct step_work *w, struct server_facts *f, const stru
 			step_evidence(w, "sshd -t warns: %s", chk.v[i].message);
 		goto out;
 	}
-	f->config_error = true;
 	m = sshd_check_first_fatal(&chk);
 	if (m == NULL && chk.n > 0)
 		m = &chk.v[0];
+	/* only root may read the host keys: that is no error in the file */
+	if (geteuid() != 0 && (m == NULL || m->kind == SSHD_CHECK_NO_HOSTKEYS || m->kind == SSHD_CHECK_HOSTKEY)) {
+		f->config_checked = false;
+		step_evidence(w, "sshd -t needs root to read the host keys (it said: %s): run ssh-doctor with sudo to check the configuration",
+			      m ? m->message : "nothing");
+		goto out;
+	}
+	f->config_error = true;
 	if (m != NULL) {
 		f->config_message = xstrdup(m->message);
 		if (m->file) {

@@ -313,6 +313,17 @@ int probe_srv_listen_run(struct step_work *w, struct server_facts *f)
 				o->is_sshd = true;
 		if (strcmp(o->comm, "sshd") == 0)
 			o->is_sshd = true;
+		/* without root the owners of root's sockets are hidden: a port
+		 * sshd is told to use, while sshd runs, is taken as its own */
+		if (o->pid == 0 && f->nrunning_here > 0) {
+			for (size_t k = 0; k < f->ncfg_ports; k++)
+				o->is_sshd |= f->cfg_ports[k] == o->port;
+			for (size_t k = 0; k < f->nprocs; k++)
+				o->is_sshd |= f->procs[k].port == o->port;
+			if (o->is_sshd)
+				step_detail(w, "the owner of port %d is hidden (not root): taken as sshd's, which runs and is told this port",
+					    o->port);
+		}
 		step_detail(w, "listening: %s%s%s port %d%s, %s%s%ld", o->family == 6 ? "[" : "", o->addr,
 			    o->family == 6 ? "]" : "", o->port, o->v6only ? " (IPv6 only)" : "",
 			    o->comm[0] ? o->comm : "owner unknown", o->pid ? " pid " : "", o->pid);
