@@ -511,6 +511,17 @@ void layout_step_panel(struct lines *ls, const struct report_step *s, int width,
 	free(t);
 }
 
+/* A heading, "- " items and a blank line; nothing when there are none. */
+static void items(struct lines *ls, const char *heading, const struct strv *sv, int width)
+{
+	if (sv->n == 0)
+		return;
+	lines_add(ls, LK_HEADING, heading);
+	for (size_t i = 0; i < sv->n; i++)
+		lines_wrap(ls, LK_TEXT, "  - ", sv->v[i], width);
+	lines_add(ls, LK_TEXT, "");
+}
+
 void layout_verdict(struct lines *ls, const struct report *rep, const char *cause_title,
 		    int width)
 {
@@ -538,12 +549,7 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 	if (v->symptom_match)
 		lines_wrap(ls, LK_TEXT, "  ", v->symptom_match, width);
 	lines_add(ls, LK_TEXT, "");
-	if (v->evidence.n) {
-		lines_add(ls, LK_HEADING, "The evidence");
-		for (size_t i = 0; i < v->evidence.n; i++)
-			lines_wrap(ls, LK_TEXT, "  - ", v->evidence.v[i], width);
-		lines_add(ls, LK_TEXT, "");
-	}
+	items(ls, "The evidence", &v->evidence, width);
 	if ((v->fix && v->fix[0]) || v->fix_command) {
 		lines_add(ls, LK_HEADING, "The fix");
 		if (v->fix && v->fix[0])
@@ -562,12 +568,7 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 		}
 		lines_add(ls, LK_TEXT, "");
 	}
-	if (v->prevention.n) {
-		lines_add(ls, LK_HEADING, "To prevent it");
-		for (size_t i = 0; i < v->prevention.n; i++)
-			lines_wrap(ls, LK_TEXT, "  - ", v->prevention.v[i], width);
-		lines_add(ls, LK_TEXT, "");
-	}
+	items(ls, "To prevent it", &v->prevention, width);
 }
 
 void layout_help(struct lines *ls, const struct strv *glossary, int width)
@@ -597,6 +598,18 @@ void layout_help(struct lines *ls, const struct strv *glossary, int width)
 		lines_wrap(ls, LK_TEXT, "  ", glossary->v[i], width);
 }
 
+/* A blank line, a heading, then each entry wrapped after lead, or "(none)". */
+static void list_section(struct lines *ls, const char *heading, const struct strv *sv,
+			 const char *lead, int width)
+{
+	lines_add(ls, LK_TEXT, "");
+	lines_add(ls, LK_HEADING, heading);
+	if (sv->n == 0)
+		lines_add(ls, LK_TEXT, "  (none)");
+	for (size_t k = 0; k < sv->n; k++)
+		lines_wrap(ls, LK_TEXT, lead, sv->v[k], width);
+}
+
 void layout_details(struct lines *ls, const struct report *rep, int i, size_t first_pkt,
 		    size_t end_pkt, const struct strv *messages, int width)
 {
@@ -610,18 +623,8 @@ void layout_details(struct lines *ls, const struct report *rep, int i, size_t fi
 			 (unsigned long long)s->duration_ms);
 		lines_add(ls, LK_TEXT, buf);
 	}
-	lines_add(ls, LK_TEXT, "");
-	lines_add(ls, LK_HEADING, "Evidence");
-	if (s->evidence.n == 0)
-		lines_add(ls, LK_TEXT, "  (none)");
-	for (size_t k = 0; k < s->evidence.n; k++)
-		lines_wrap(ls, LK_TEXT, "  - ", s->evidence.v[k], width);
-	lines_add(ls, LK_TEXT, "");
-	lines_add(ls, LK_HEADING, "Raw details");
-	if (s->details.n == 0)
-		lines_add(ls, LK_TEXT, "  (none)");
-	for (size_t k = 0; k < s->details.n; k++)
-		lines_wrap(ls, LK_TEXT, "  ", s->details.v[k], width);
+	list_section(ls, "Evidence", &s->evidence, "  - ", width);
+	list_section(ls, "Raw details", &s->details, "  ", width);
 	lines_add(ls, LK_TEXT, "");
 	lines_add(ls, LK_HEADING, "Packets of this step");
 	if (!rep->capture.available) {
