@@ -3,6 +3,7 @@
  * network namespace (a container's or a test host's sshd serves another
  * network), with what their command line says: -f, -p, -o, -E. */
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,9 @@ static void read_small(const char *path, struct strbuf *out)
 	srv_read_file(path, 64 * 1024, false, out);
 }
 
-static bool same_netns(long pid, const char *self)
+/* 1 when pid runs in the network namespace named self, 0 when not, -1
+ * when that cannot be told (another user's process, without root). */
+static int same_netns(long pid, const char *self)
 {
 	char path[64], buf[64];
 	ssize_t n;
@@ -27,7 +30,7 @@ static bool same_netns(long pid, const char *self)
 	snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
 	n = readlink(path, buf, sizeof(buf) - 1);
 	if (n <= 0)
-		return false;
+		return errno == EACCES || errno == EPERM ? -1 : 0;
 	buf[n] = '\0';
 	return strcmp(buf, self) == 0;
 }
@@ -81,13 +84,15 @@ static void scan_processes(struct step_work *w, struct server_facts *f)
 		struct srv_proc *p;
 		struct stat st;
 		long pid;
+		int here;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = strtol(de->d_name, NULL, 10);
 		if (!comm_is_sshd(pid) || comm_is_sshd(parent_of(pid)))
 			continue;
-		if (!same_netns(pid, self)) {
+		here = same_netns(pid, self);
+		if (here == 0) {
 			elsewhere++;
 			continue;
 		}
@@ -107,7 +112,9 @@ static void scan_processes(struct step_work *w, struct server_facts *f)
 		strbuf_release(&cmd);
 		strbuf_release(&comm);
 		f->nrunning_here++;
-		step_evidence(w, "sshd runs here: pid %ld, %s", pid, p->cmdline);
+		step_evidence(w, "sshd runs%s: pid %ld, %s", here < 0
+			      ? " (its network namespace is hidden from this user: taken as this one)" : " here",
+			      pid, p->cmdline);
 		if (p->config)
 			step_evidence(w, "pid %ld reads its configuration from %s (-f)", pid, p->config);
 		if (p->port)

@@ -141,6 +141,8 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 
 	add_prevention(f, prevention);
 	test_counts(f, &tried, &ssh, &bad);
+	/* an sshd that answers runs, even when this user cannot see it */
+	running = running || ssh > 0;
 
 	/* 1. nothing to run */
 	if (!f->sshd_found && f->pkg_state != SVC_PKG_INSTALLED && !running) {

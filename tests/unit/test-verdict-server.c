@@ -107,6 +107,13 @@ static void s_config_error_while_running(struct server_facts *f)
 	f->config_message = strdup("Missing privilege separation directory: /run/sshd");
 }
 
+static void s_hidden_but_answering(struct server_facts *f)
+{
+	f->nprocs = f->nrunning_here = 0;
+	f->nlisteners = 0;
+	s_ok(f);
+}
+
 static void s_not_running(struct server_facts *f)
 {
 	f->nprocs = f->nrunning_here = 0;
@@ -256,6 +263,7 @@ static const struct row rows[] = {
 	 "sshd_config_error", "certain", "line 12"},
 	{"a config error outranks a running sshd (the next restart fails)", s_config_error_while_running,
 	 "sshd_config_error", "certain", "next restart"},
+	{"an sshd this user cannot see, that answers, is ok", s_hidden_but_answering, "ok", "certain", NULL},
 	{"installed, valid and not running is not running", s_not_running, "sshd_not_running", "certain", NULL},
 	{"another program on the port explains why sshd is not running", s_port_taken_not_running,
 	 "port_in_use", "certain", "socat"},
