@@ -25,6 +25,16 @@
 # ICMP error rate limits are switched off in the server namespace so that
 # repeated runs see the same answers (DESIGN.md, wire facts).
 #
+# Wall times are noisy on a shared machine (a build on the same cores adds
+# tens of milliseconds to a run): use several runs (-n 5 or more) and read
+# the medians. Where ssh-doctor's time comes from, per case: refused and
+# rejected, the answer's own round trip plus opening the capture (the
+# kernel needs an RCU grace period to set up and to close a packet socket,
+# some 10 to 40 ms); dropped, two SYNs of 100 ms each (4 round trips, at
+# least 100 ms: see silence_plan_make in engine/conn.h); absent, the
+# kernel's wait for one unanswered ARP probe (about 1 s, read from the
+# neighbour table) instead of its three.
+#
 # This is not a test: it always exits 0 once it ran (77 when it cannot run;
 # under CI=true it fails instead, as the scenarios do).
 #
@@ -40,7 +50,7 @@ RUNS=5
 while [ $# -gt 0 ]; do
     case "$1" in
         -n) RUNS=${2:?-n needs a number}; shift 2 ;;
-        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
         -*) echo "usage: $0 [-n RUNS] [PATH-TO-ssh-doctor]" >&2; exit 2 ;;
         *) SSH_DOCTOR=$1; shift ;;
     esac
