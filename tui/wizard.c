@@ -714,7 +714,9 @@ static void key_next(struct wizard *w)
 	}
 	if ((size_t)w->cur + 1 < rep->nsteps) {
 		go_step(w, w->cur + 1);
-		if (rep->steps[w->cur].status == STEP_PENDING && !engine_busy(w->eng)) {
+		/* the engine may still be judging the last step: it takes this
+		 * request once it has */
+		if (rep->steps[w->cur].status == STEP_PENDING) {
 			engine_run(w->eng, w->cur, w->cur);
 			/* paint once the step has started, not once before and once after */
 			w->hold_until = now_ms() + 30;
