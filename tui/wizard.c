@@ -456,8 +456,10 @@ static void draw_capture(struct wizard *w)
 	if (!cap->available) {
 		lines_wrap(&pl, LK_TEXT, "", cap->reason ? cap->reason : "the capture is off", width - 1);
 	} else if (end <= first) {
-		lines_add(&pl, LK_TEXT, rep->steps[w->cur].status == STEP_PENDING
-			  ? "(this step has not run)" : "(no packets in this step)");
+		enum step_status st = rep->steps[w->cur].status;
+
+		lines_add(&pl, LK_TEXT, st == STEP_PENDING ? "(this step has not run)"
+			  : st == STEP_RUNNING ? "(none yet)" : "(no packets in this step)");
 	}
 	if (end > cap->npackets)
 		end = cap->npackets;

@@ -235,6 +235,19 @@ sdt_resolv() {
 # sdt_in NS CMD... — run a command inside namespace NS.
 sdt_in() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
+# sdt_median N... — the median of integers (mean of the two middle ones when
+# even); the benchmarks in tests/bench/ report it.
+sdt_median() {
+    local sorted n
+    mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
+    n=${#sorted[@]}
+    if (( n % 2 )); then
+        echo "${sorted[n / 2]}"
+    else
+        echo $(( (sorted[n / 2 - 1] + sorted[n / 2]) / 2 ))
+    fi
+}
+
 # topo_direct — client and server on one link:
 #   CLI 192.0.2.1/24, 2001:db8::1/64 ===veth=== SRV 192.0.2.2/24, 2001:db8::2/64
 # Sets CLI, SRV (namespace names), CLI_IF, SRV_IF, CLI_ADDR, SRV_ADDR,
