@@ -82,6 +82,35 @@ const char *capture_strerror(int err)
 	}
 }
 
+ssize_t capture_rtnl_ask(const void *req, size_t reqlen, void *ans, size_t anslen)
+{
+	struct sockaddr_nl sa;
+	struct pollfd pfd;
+	ssize_t n;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), e;
+
+	if (fd < 0)
+		return -errno;
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (sendto(fd, req, reqlen, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	/* The kernel answers at once; the deadline only guards against a stuck socket. */
+	if (poll(&pfd, 1, 1000) <= 0) {
+		close(fd);
+		return -ETIMEDOUT;
+	}
+	n = recv(fd, ans, anslen, MSG_DONTWAIT);
+	e = errno;
+	close(fd);
+	return n < 0 ? -e : n;
+}
+
 /* One request, one answer: the kernel's route lookup for dst. */
 int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char *err, size_t errlen)
 {
@@ -90,7 +119,6 @@ int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char 
 		struct rtmsg rt;
 		char attrs[64];
 	} req;
-	struct sockaddr_nl sa;
 	struct rtattr rta;
 	union {
 		struct nlmsghdr align;
@@ -98,9 +126,8 @@ int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char 
 	} ans;
 	char addr[INET6_ADDRSTRLEN];
 	size_t alen;
-	struct pollfd pfd;
 	ssize_t n;
-	int fd = -1, ret = CAPTURE_ERR_OPEN, oif = 0;
+	int ret = CAPTURE_ERR_OPEN, oif = 0;
 
 	if (dst == NULL || r == NULL || (dst->family != AF_INET && dst->family != AF_INET6)) {
 		err_set(err, errlen, "no address to look up a route for");
@@ -122,24 +149,14 @@ int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char 
 	memcpy(req.attrs + RTA_LENGTH(0), dst->a, alen);
 	req.nh.nlmsg_len = (uint32_t)(NLMSG_LENGTH(sizeof(struct rtmsg)) + RTA_SPACE(alen));
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0) {
-		err_set(err, errlen, "cannot ask the kernel for the route to '%s': %s", addr,
-			strerror(errno));
-		goto out;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.nl_family = AF_NETLINK;
-	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err_set(err, errlen, "cannot ask the kernel for the route to '%s': %s", addr,
-			strerror(errno));
-		goto out;
-	}
-	/* The kernel answers at once; the deadline only guards against a stuck socket. */
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, 1000) <= 0 || (n = recv(fd, ans.buf, sizeof(ans.buf), MSG_DONTWAIT)) < 0) {
+	n = capture_rtnl_ask(&req, req.nh.nlmsg_len, ans.buf, sizeof(ans.buf));
+	if (n == -ETIMEDOUT) {
 		err_set(err, errlen, "the kernel did not answer the route lookup for '%s'", addr);
+		goto out;
+	}
+	if (n < 0) {
+		err_set(err, errlen, "cannot ask the kernel for the route to '%s': %s", addr,
+			strerror((int)-n));
 		goto out;
 	}
 	for (struct nlmsghdr *nh = &ans.align; NLMSG_OK(nh, (size_t)n); nh = NLMSG_NEXT(nh, n)) {
@@ -188,8 +205,6 @@ int capture_route_get(const struct pkt_addr *dst, struct capture_route *r, char 
 	}
 	ret = CAPTURE_OK;
 out:
-	if (fd >= 0)
-		close(fd);
 	return ret;
 }
 

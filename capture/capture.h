@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "capture/decode.h"
 
@@ -47,6 +48,11 @@ struct capture;
  * CAPTURE_ERR_NO_ROUTE / CAPTURE_ERR_OPEN with a message in err.
  */
 int capture_route_iface(const struct pkt_addr *dst, char *ifname, char *err, size_t errlen);
+
+/* Sends one rtnetlink request (reqlen bytes, a struct nlmsghdr first) and
+ * reads the kernel's answer into ans. Returns the answer's length, or a
+ * negative errno (-ETIMEDOUT when none came within a second). */
+ssize_t capture_rtnl_ask(const void *req, size_t reqlen, void *ans, size_t anslen);
 
 /* The kernel's route to one address: the interface, and the next hop when
  * it is a router (for an address on the link the next hop is the address). */

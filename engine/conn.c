@@ -12,6 +12,19 @@
 
 #include "engine/conn.h"
 
+bool sockaddr_same_ip(const struct sockaddr *a, const struct sockaddr *b)
+{
+	if (a->sa_family != b->sa_family)
+		return false;
+	if (a->sa_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+			      &((const struct sockaddr_in *)b)->sin_addr, 4) == 0;
+	if (a->sa_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+	return false;
+}
+
 int conn_set_address(struct conn *c, const char *addr, int port)
 {
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&c->sa;

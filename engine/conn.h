@@ -47,6 +47,9 @@ struct conn {
 	uint64_t start_us;
 };
 
+/* True when a and b are the same IPv4 or IPv6 address (ports aside). Pure. */
+bool sockaddr_same_ip(const struct sockaddr *a, const struct sockaddr *b);
+
 /* Fills c->sa for address text and port; returns 0 or -1 when not numeric. */
 int conn_set_address(struct conn *c, const char *addr, int port);
 

@@ -6,11 +6,9 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "capture/capture.h"
 #include "engine/neigh.h"
@@ -109,13 +107,11 @@ enum neigh_state neigh_lookup(const struct neigh_hop *hop)
 		struct nlmsghdr align;
 		char buf[4096];
 	} ans;
-	struct sockaddr_nl sa;
 	struct rtattr rta;
-	struct pollfd pfd;
 	size_t alen;
 	ssize_t n;
 	uint16_t nud = 0;
-	int fd, rc;
+	int rc;
 
 	if (hop == NULL || !hop->known || (hop->family != AF_INET && hop->family != AF_INET6))
 		return NEIGH_UNKNOWN;
@@ -132,20 +128,9 @@ enum neigh_state neigh_lookup(const struct neigh_hop *hop)
 	memcpy(req.attrs + RTA_LENGTH(0), hop->addr, alen);
 	req.nh.nlmsg_len = (uint32_t)(NLMSG_LENGTH(sizeof(struct ndmsg)) + RTA_SPACE(alen));
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
+	n = capture_rtnl_ask(&req, req.nh.nlmsg_len, ans.buf, sizeof(ans.buf));
+	if (n <= 0)
 		return NEIGH_UNKNOWN;
-	memset(&sa, 0, sizeof(sa));
-	sa.nl_family = AF_NETLINK;
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	/* the kernel answers at once; the deadline only guards a stuck socket */
-	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    poll(&pfd, 1, 500) <= 0 || (n = recv(fd, ans.buf, sizeof(ans.buf), MSG_DONTWAIT)) <= 0) {
-		close(fd);
-		return NEIGH_UNKNOWN;
-	}
-	close(fd);
 	rc = neigh_parse_answer(ans.buf, (size_t)n, &nud);
 	if (rc == -ENOENT)
 		return NEIGH_NONE;

@@ -9,18 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/conn.h"
 #include "engine/probe.h"
-
-static bool same_addr(const struct sockaddr *a, const struct sockaddr_storage *b)
-{
-	if (a->sa_family != b->ss_family)
-		return false;
-	if (a->sa_family == AF_INET)
-		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
-			      &((const struct sockaddr_in *)b)->sin_addr, 4) == 0;
-	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
-}
 
 /* The interface that holds a local address, or "" when none does. */
 static void interface_of(const struct sockaddr_storage *ss, char *dev, size_t len, bool *is_local,
@@ -35,9 +25,9 @@ static void interface_of(const struct sockaddr_storage *ss, char *dev, size_t le
 	for (i = ifa; i; i = i->ifa_next) {
 		if (i->ifa_addr == NULL)
 			continue;
-		if (same_addr(i->ifa_addr, target))
+		if (sockaddr_same_ip(i->ifa_addr, (const struct sockaddr *)target))
 			*is_local = true;
-		if (dev[0] == '\0' && same_addr(i->ifa_addr, ss))
+		if (dev[0] == '\0' && sockaddr_same_ip(i->ifa_addr, (const struct sockaddr *)ss))
 			snprintf(dev, len, "%s", i->ifa_name);
 	}
 	freeifaddrs(ifa);

@@ -50,17 +50,6 @@ static void on_started(void *arg)
 	engine_capture_expect(s->e, s->f);
 }
 
-static bool same_sockaddr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
-			      &((const struct sockaddr_in *)b)->sin_addr, 4) == 0;
-	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
-}
-
 /* Re-reads the neighbour table for address i: true when its next hop has
  * stayed unanswered long enough to call the host unreachable. */
 static bool neigh_gave_up(struct tcp_ctx *s, size_t i)
@@ -87,7 +76,8 @@ static void end_unreachable(struct tcp_ctx *s, size_t i)
 	for (size_t k = 0; k < s->n; k++) {
 		struct conn *x = &s->c[k];
 
-		if (x->done || x->tcp != TCP_NOT_TRIED || !same_sockaddr(&x->sa, &s->f->addrs[i].sa))
+		if (x->done || x->tcp != TCP_NOT_TRIED ||
+		    !sockaddr_same_ip((const struct sockaddr *)&x->sa, (const struct sockaddr *)&s->f->addrs[i].sa))
 			continue;
 		x->tcp = TCP_HOST_UNREACH;
 		x->err = EHOSTUNREACH;
@@ -120,7 +110,8 @@ static void on_tick(void *arg)
 		for (size_t j = 0; j < s->n; j++) {
 			struct conn *x = &s->c[j];
 
-			if (x->done || x->tcp != TCP_NOT_TRIED || !same_sockaddr(&x->sa, &y->sa))
+			if (x->done || x->tcp != TCP_NOT_TRIED ||
+			    !sockaddr_same_ip((const struct sockaddr *)&x->sa, (const struct sockaddr *)&y->sa))
 				continue;
 			x->connect_ms = np.deadline_ms;
 			if (!x->retried)

@@ -127,17 +127,6 @@ if_packets() {
     echo $((rx + tx))
 }
 
-median() {
-    local sorted n
-    mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
-    n=${#sorted[@]}
-    if (( n % 2 )); then
-        echo "${sorted[n / 2]}"
-    else
-        echo $(( (sorted[n / 2 - 1] + sorted[n / 2]) / 2 ))
-    fi
-}
-
 # run_once IF ADDR PORT — one ssh-doctor run; prints
 # "wall_ms cpu_ms if_packets received kept dropped cause".
 run_once() {
@@ -182,7 +171,7 @@ for c in "${CASES[@]}"; do
             printf '.' >&2
         done
         [ "$mode" = flood ] && flood_stop
-        ROWS+=("$name|$mode|$(median "${w[@]}")|$(median "${cpu[@]}")|$(median "${ifp[@]}")|$(median "${rcv[@]}")|$(median "${kept[@]}")|$(median "${drop[@]}")|$cause")
+        ROWS+=("$name|$mode|$(sdt_median "${w[@]}")|$(sdt_median "${cpu[@]}")|$(sdt_median "${ifp[@]}")|$(sdt_median "${rcv[@]}")|$(sdt_median "${kept[@]}")|$(sdt_median "${drop[@]}")|$cause")
     done
 done
 echo >&2

@@ -80,18 +80,6 @@ CASES=(
 # now_ns — wall clock in nanoseconds.
 now_ns() { date +%s%N; }
 
-# median N... — the median of integers (mean of the two middle ones when even).
-median() {
-    local sorted n
-    mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
-    n=${#sorted[@]}
-    if (( n % 2 )); then
-        echo "${sorted[n / 2]}"
-    else
-        echo $(( (sorted[n / 2 - 1] + sorted[n / 2]) / 2 ))
-    fi
-}
-
 # time_ms CMD... — run CMD in the client namespace, print its wall time in ms;
 # its stdout and stderr go to $SDT_TMP/last.out.
 time_ms() {
@@ -123,7 +111,7 @@ for c in "${CASES[@]}"; do
         nc_said=$(sed -n 's/.* timed out: .*/timed out/p; s/.* failed: //p; s/.*succeeded.*/succeeded/p' "$SDT_TMP/last.out" | head -n 1)
         printf '.' >&2
     done
-    md=$(median "${doc[@]}"); mn=$(median "${nm[@]}"); mc=$(median "${ncs[@]}")
+    md=$(sdt_median "${doc[@]}"); mn=$(sdt_median "${nm[@]}"); mc=$(sdt_median "${ncs[@]}")
     ratio=$(awk -v a="$md" -v b="$mn" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
     ROWS+=("$name|$addr:$port|$(fmt_ms "$md")|$(fmt_ms "$mn")|$(fmt_ms "$mc")|$ratio|$cause|${nmap_state:-?}|${nc_said:-?}")
 done

@@ -462,6 +462,30 @@ static void several_attempts_run_together_and_on_started_is_called_once(void **s
 	conn_release(c, 2);
 }
 
+/* sockaddr_same_ip */
+
+static void the_same_address_on_other_ports_is_the_same_ip(void **state)
+{
+	struct conn a, b;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	conn_set_address(&a, "192.0.2.2", 22);
+	conn_set_address(&b, "192.0.2.2", 2222);
+	expect_true(sockaddr_same_ip((struct sockaddr *)&a.sa, (struct sockaddr *)&b.sa),
+		    "expected 192.0.2.2 on two ports to be one address");
+	conn_set_address(&b, "192.0.2.3", 22);
+	expect_true(!sockaddr_same_ip((struct sockaddr *)&a.sa, (struct sockaddr *)&b.sa),
+		    "expected 192.0.2.2 and 192.0.2.3 to differ");
+	conn_set_address(&a, "2001:db8::2", 22);
+	conn_set_address(&b, "2001:db8::2", 443);
+	expect_true(sockaddr_same_ip((struct sockaddr *)&a.sa, (struct sockaddr *)&b.sa),
+		    "expected 2001:db8::2 on two ports to be one address");
+	conn_set_address(&b, "192.0.2.2", 22);
+	expect_true(!sockaddr_same_ip((struct sockaddr *)&a.sa, (struct sockaddr *)&b.sa),
+		    "expected addresses of two families to differ");
+}
+
 /* silence_plan_make */
 
 static void a_fast_round_trip_gets_the_floor_for_each_of_two_syns(void **state)
@@ -637,6 +661,7 @@ static void a_tick_can_end_a_pending_attempt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_same_address_on_other_ports_is_the_same_ip),
 		cmocka_unit_test(a_fast_round_trip_gets_the_floor_for_each_of_two_syns),
 		cmocka_unit_test(a_slow_round_trip_gets_four_round_trips_per_syn),
 		cmocka_unit_test(a_very_slow_round_trip_is_capped),
