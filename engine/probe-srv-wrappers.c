@@ -143,7 +143,8 @@ int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f)
 	if (!f->wrap_refuses)
 		step_finish(w, STEP_PASS, "hosts.allow and hosts.deny let sshd's clients in");
 	else if (f->libwrap == SRV_NO)
-		step_finish(w, STEP_PASS, "hosts.deny would refuse %s, but this sshd ignores it", f->wrap_client);
+		step_finish(w, STEP_WARN, "%s would refuse %s, but this sshd ignores hosts.allow and hosts.deny",
+			    f->wrap_rule, f->wrap_client);
 	else
 		step_finish(w, STEP_FAIL, "TCP wrappers refuse %s: %s", f->wrap_client, f->wrap_rule);
 	strv_release(&clients);

@@ -121,6 +121,9 @@ static void add_prevention(const struct server_facts *f, struct strv *prevention
 			   f->unit ? f->unit : "the ssh service", f->unit ? f->unit : "ssh");
 	if (f->permit_root_login && str_ieq(f->permit_root_login, "yes") && f->password_auth != SRV_NO)
 		strv_push(prevention, "root may log in with a password (PermitRootLogin yes): use PermitRootLogin prohibit-password and keys");
+	if (f->wrap_refuses && f->libwrap == SRV_NO && f->wrap_rule)
+		strv_pushf(prevention, "%s would refuse %s, but this sshd ignores TCP wrappers: remove the line, or a later sshd linked with libwrap will refuse them",
+			   f->wrap_rule, f->wrap_client ? f->wrap_client : "some clients");
 	if (f->password_auth == SRV_YES)
 		strv_push(prevention, "password authentication is on: with keys in place (ssh-keygen -t ed25519, ssh-copy-id), set PasswordAuthentication no");
 }
@@ -130,19 +133,18 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 {
 	const struct srv_listener *taker = port_taker(f, f->port);
 	const struct srv_test *bad;
-
-	/* a taker only matters when it stands between clients and sshd */
-	if (taker != NULL && sshd_listens_on(f, f->port))
-		taker = NULL;
-	bool running = f->nrunning_here > 0 || sshd_listens(f) || f->socket_active;
 	size_t tried, ssh;
+	bool running;
 	char who[96];
 	int other;
 
 	add_prevention(f, prevention);
 	test_counts(f, &tried, &ssh, &bad);
 	/* an sshd that answers runs, even when this user cannot see it */
-	running = running || ssh > 0;
+	running = f->nrunning_here > 0 || sshd_listens(f) || f->socket_active || ssh > 0;
+	/* a taker only matters when it stands between clients and sshd */
+	if (taker != NULL && sshd_listens_on(f, f->port))
+		taker = NULL;
 
 	/* 1. nothing to run */
 	if (!f->sshd_found && f->pkg_state != SVC_PKG_INSTALLED && !running) {
