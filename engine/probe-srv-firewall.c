@@ -9,6 +9,7 @@
 #include "engine/probe.h"
 
 #define FW_MS 5000
+#define UFW_RULES "/etc/ufw/user.rules"
 
 static int rank(enum fw_verdict v)
 {
@@ -152,6 +153,24 @@ static void check_nft(struct step_work *w, struct server_facts *f, bool *seen)
 	exec_result_release(&r);
 }
 
+/* When ufw status cannot answer (not root), its rules file still can. */
+static void read_ufw_rules(struct step_work *w, struct server_facts *f, const char *path)
+{
+	struct strbuf sb;
+	struct fw_result res;
+	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = 4};
+	int rc;
+
+	strbuf_init(&sb);
+	fw_result_init(&res);
+	if ((rc = srv_read_file(path, 4 * 1024 * 1024, false, &sb)) != 0)
+		step_evidence(w, "ufw: cannot read %s either: %s", path, strerror(-rc));
+	else if (fw_parse_ufw_user_rules(sb.buf, sb.len, &q, &res) == 0)
+		judge(w, f, &res, "ufw (" UFW_RULES ")");
+	fw_result_release(&res);
+	strbuf_release(&sb);
+}
+
 static void check_ufw(struct step_work *w, struct server_facts *f, bool *seen)
 {
 	static const char *const args[] = {"status", "verbose", NULL};
@@ -163,8 +182,12 @@ static void check_ufw(struct step_work *w, struct server_facts *f, bool *seen)
 	fw_result_init(&res);
 	if (run_tool(w, "ufw", args, &r)) {
 		*seen = true;
-		if (fw_parse_ufw_status(r.out.buf, r.out.len, &q, &res) == 0)
+		if (r.status == 0 && fw_parse_ufw_status(r.out.buf, r.out.len, &q, &res) == 0) {
 			judge(w, f, &res, "ufw");
+		} else {
+			step_evidence(w, "ufw status did not answer (exit status %d): reading its rules file", r.status);
+			read_ufw_rules(w, f, UFW_RULES);
+		}
 	}
 	fw_result_release(&res);
 	exec_result_release(&r);
