@@ -211,17 +211,51 @@ static void check_firewalld(struct step_work *w, struct server_facts *f, bool *s
 	exec_result_release(&r);
 }
 
+/* macOS's application firewall: four questions to socketfilterfw. */
+static void check_socketfilterfw(struct step_work *w, struct server_facts *f, bool *seen)
+{
+	static const char *const flags[4] = {"--getglobalstate", "--getblockall", "--getstealthmode", "--listapps"};
+	struct exec_result r[4];
+	struct fw_result res;
+	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = 4};
+	bool ok[4];
+
+	fw_result_init(&res);
+	for (size_t i = 0; i < 4; i++) {
+		const char *const args[] = {flags[i], NULL};
+
+		exec_result_init(&r[i]);
+		ok[i] = run_tool(w, "socketfilterfw", args, &r[i]) && r[i].status == 0;
+	}
+	if (ok[0]) {
+		*seen = true;
+		if (fw_parse_socketfilterfw(r[0].out.buf, r[0].out.len,
+					    ok[1] ? r[1].out.buf : NULL, ok[1] ? r[1].out.len : 0,
+					    ok[2] ? r[2].out.buf : NULL, ok[2] ? r[2].out.len : 0,
+					    ok[3] ? r[3].out.buf : NULL, ok[3] ? r[3].out.len : 0, &q, &res) == 0)
+			judge(w, f, &res, "the application firewall");
+	}
+	for (size_t i = 0; i < 4; i++)
+		exec_result_release(&r[i]);
+	fw_result_release(&res);
+}
+
 int probe_srv_firewall_run(struct step_work *w, struct server_facts *f)
 {
 	bool seen = false;
 
-	check_iptables(w, f, "iptables-save", FW_SRC_IPTABLES, 4, &seen);
-	check_iptables(w, f, "ip6tables-save", FW_SRC_IP6TABLES, 6, &seen);
-	check_nft(w, f, &seen);
-	check_ufw(w, f, &seen);
-	check_firewalld(w, f, &seen);
+	if (f->macos)
+		check_socketfilterfw(w, f, &seen);
+	else {
+
+		check_iptables(w, f, "iptables-save", FW_SRC_IPTABLES, 4, &seen);
+		check_iptables(w, f, "ip6tables-save", FW_SRC_IP6TABLES, 6, &seen);
+		check_nft(w, f, &seen);
+		check_ufw(w, f, &seen);
+		check_firewalld(w, f, &seen);
+	}
 	if (!seen) {
-		step_finish(w, STEP_SKIP, "no firewall tool (iptables, nft, ufw, firewall-cmd) is installed");
+		step_finish(w, STEP_SKIP, "no firewall tool (iptables, nft, ufw, firewall-cmd, socketfilterfw) answered");
 		return 0;
 	}
 	if (!f->fw_checked) {

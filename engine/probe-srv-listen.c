@@ -277,6 +277,45 @@ static void add_listeners(struct server_facts *f, const struct srv_sock_list *l)
 	}
 }
 
+/* macOS: lsof names the listeners and their owners at once. */
+static int read_lsof(struct step_work *w, struct server_facts *f)
+{
+	char path[256];
+	const char *argv[] = {path, "-nP", "-iTCP", "-sTCP:LISTEN", NULL};
+	struct exec_result r;
+	struct svc_listener_list ll;
+	int rc = -1;
+
+	if (srv_find("lsof", path, sizeof(path)) != 0)
+		return -1;
+	exec_result_init(&r);
+	svc_listener_list_init(&ll);
+	if (srv_run(w, argv, 5000, &r, 200) == 0 && !r.timed_out &&
+	    svc_parse_lsof_listen(r.out.buf, r.out.len, &ll) == 0) {
+		rc = 0;
+		for (size_t i = 0; i < ll.n && f->nlisteners < SRV_MAX_LISTEN; i++) {
+			struct srv_listener *o = &f->listeners[f->nlisteners++];
+			bool any = strcmp(ll.v[i].address, "*") == 0;
+
+			memset(o, 0, sizeof(*o));
+			o->family = ll.v[i].family;
+			snprintf(o->addr, sizeof(o->addr), "%s", any ? (o->family == 6 ? "::" : "0.0.0.0")
+				 : ll.v[i].address);
+			o->wildcard = any;
+			o->port = ll.v[i].port;
+			o->pid = ll.v[i].pid;
+			snprintf(o->comm, sizeof(o->comm), "%s", ll.v[i].command);
+			/* launchd holds Remote Login's port for sshd */
+			if (f->socket_active && o->pid == 1 && strcmp(o->comm, "launchd") == 0)
+				for (size_t k = 0; k < f->nsocket_ports; k++)
+					o->is_sshd |= f->socket_ports[k] == o->port;
+		}
+	}
+	svc_listener_list_release(&ll);
+	exec_result_release(&r);
+	return rc;
+}
+
 int probe_srv_listen_run(struct step_work *w, struct server_facts *f)
 {
 	struct srv_sock_list l;
@@ -284,6 +323,15 @@ int probe_srv_listen_run(struct step_work *w, struct server_facts *f)
 	size_t on_port = 0;
 
 	srv_sock_list_init(&l);
+	if (f->macos) {
+		if (read_lsof(w, f) != 0) {
+			step_finish(w, STEP_ERROR, "lsof did not list the listening sockets");
+			return 0;
+		}
+		f->listen_checked = true;
+		f->listen_source = xstrdup("lsof");
+		goto judge;
+	}
 	rc4 = srv_diag_tcp(AF_INET, 1u << PROC_NET_TCP_LISTEN, &l);
 	rc6 = srv_diag_tcp(AF_INET6, 1u << PROC_NET_TCP_LISTEN, &l);
 	if (rc4 == 0 || rc6 == 0) {
@@ -303,8 +351,9 @@ int probe_srv_listen_run(struct step_work *w, struct server_facts *f)
 	}
 	f->listen_checked = true;
 	add_listeners(f, &l);
-	srv_sock_list_release(&l);
 	find_owners(f);
+judge:
+	srv_sock_list_release(&l);
 	for (size_t i = 0; i < f->nlisteners; i++) {
 		struct srv_listener *o = &f->listeners[i];
 

@@ -211,10 +211,70 @@ static void find_init(struct step_work *w, struct server_facts *f)
 		}
 }
 
+/* macOS: Remote Login (systemsetup) and launchd's sshd job. launchd holds
+ * port 22 and starts sshd for each connection, as ssh.socket does. */
+void srv_service_macos(struct step_work *w, struct server_facts *f)
+{
+	char path[256];
+	const char *ss[] = {path, "-getremotelogin", NULL};
+	const char *lc[] = {path, "print", "system/com.openssh.sshd", NULL};
+	enum svc_remote_login rl = SVC_RL_UNKNOWN;
+	struct exec_result r;
+	struct svc_launchd ld;
+
+	exec_result_init(&r);
+	if (srv_find("systemsetup", path, sizeof(path)) == 0 && srv_run(w, ss, SYSTEMCTL_MS, &r, 10) == 0) {
+		struct strbuf both;
+
+		strbuf_init(&both);
+		strbuf_add(&both, r.out.buf, r.out.len);
+		strbuf_add(&both, r.err.buf, r.err.len);
+		rl = svc_parse_remote_login(both.buf, both.len);
+		strbuf_release(&both);
+		step_evidence(w, "Remote Login: %s", svc_remote_login_name(rl));
+	}
+	exec_result_release(&r);
+	exec_result_init(&r);
+	svc_launchd_init(&ld);
+	if (srv_find("launchctl", path, sizeof(path)) == 0 && srv_run(w, lc, SYSTEMCTL_MS, &r, 40) == 0) {
+		struct strbuf both;
+
+		strbuf_init(&both);
+		strbuf_add(&both, r.out.buf, r.out.len);
+		strbuf_add(&both, r.err.buf, r.err.len);
+		if (svc_parse_launchctl_print(both.buf, both.len, &ld) == 0 && ld.found) {
+			f->unit_found = true;
+			f->unit = xstrdup("com.openssh.sshd");
+			f->unit_state = xstrdup(ld.state ? ld.state : "loaded");
+			f->unit_active = true;
+			step_evidence(w, "launchd: com.openssh.sshd is %s%s", f->unit_state,
+				      ld.pid ? "" : " (launchd listens and starts sshd per connection)");
+		} else {
+			step_evidence(w, "launchd has no com.openssh.sshd job: Remote Login is off");
+		}
+		strbuf_release(&both);
+	}
+	if (rl == SVC_RL_ON || (rl != SVC_RL_OFF && f->unit_found)) {
+		f->socket_active = true;
+		f->socket_ports[f->nsocket_ports++] = SSHD_DEFAULT_PORT;
+	}
+	f->unit_enabled = rl == SVC_RL_ON ? SRV_YES : rl == SVC_RL_OFF ? SRV_NO : SRV_UNKNOWN;
+	svc_launchd_release(&ld);
+	exec_result_release(&r);
+}
+
 int probe_srv_service_run(struct step_work *w, struct server_facts *f)
 {
 	struct strbuf comm;
 
+	if (f->macos) {
+		srv_service_macos(w, f);
+		if (f->socket_active)
+			step_finish(w, STEP_PASS, "Remote Login is on: launchd starts sshd for each connection");
+		else
+			step_finish(w, STEP_FAIL, "Remote Login is off: no sshd runs");
+		return 0;
+	}
 	strbuf_init(&comm);
 	srv_read_file("/proc/1/comm", 256, false, &comm);
 	f->manager = svc_manager_from_comm(comm.buf, comm.len);

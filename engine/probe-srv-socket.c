@@ -9,6 +9,12 @@ int probe_srv_socket_run(struct step_work *w, struct server_facts *f)
 {
 	bool disagree = false;
 
+	if (f->macos) {
+		step_finish(w, f->socket_active ? STEP_PASS : STEP_SKIP, "%s",
+			    f->socket_active ? "launchd listens on port 22 for sshd (ssh.plist); sshd_config's Port is not used"
+			    : "Remote Login is off: launchd does not listen for sshd");
+		return 0;
+	}
 	if (!f->systemd) {
 		step_finish(w, STEP_SKIP, "systemd is not running here, so there is no ssh.socket");
 		return 0;

@@ -96,6 +96,11 @@ int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f)
 	struct strv clients;
 	const char *session = "/usr/lib/openssh/sshd-session";
 
+	if (f->macos) {
+		f->libwrap = SRV_NO;
+		step_finish(w, STEP_SKIP, "macOS's sshd has no TCP wrappers");
+		return 0;
+	}
 	hosts_table_init(&allow);
 	hosts_table_init(&deny);
 	strv_init(&clients);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine/hosts-file.h"
+#include "engine/platform.h"
 #include "engine/probe.h"
 #include "engine/server.h"
 
@@ -110,6 +111,7 @@ static bool is_loopback(const char *addr)
 
 void server_facts_setup(struct server_facts *f, const struct target *t, const char *sshd_config)
 {
+	f->macos = strcmp(platform_name(), "macos") == 0;
 	f->port = t->port > 0 ? t->port : SSHD_DEFAULT_PORT;
 	f->port_given = t->port_given;
 	free(f->sshd_config);

@@ -62,6 +62,7 @@ enum srv_tristate { SRV_UNKNOWN = -1, SRV_NO = 0, SRV_YES = 1 };
 
 struct server_facts {
 	/* what was asked */
+	bool macos;             /* launchd, lsof, socketfilterfw instead of /proc and systemd */
 	int port;               /* -p, or 22 */
 	bool port_given;
 	char *sshd_config;      /* --sshd-config, or NULL */
@@ -232,6 +233,9 @@ int srv_diag_tcp(int family, uint32_t states, struct srv_sock_list *l);
 /* Asks systemd (systemctl show) about ssh.service, sshd.service and
  * ssh.socket; fills the unit and socket facts. probe-srv-service.c. */
 void srv_service_systemd(struct step_work *w, struct server_facts *f);
+/* macOS: systemsetup -getremotelogin and launchctl print; launchd's port
+ * counts as socket activation. probe-srv-service.c. */
+void srv_service_macos(struct step_work *w, struct server_facts *f);
 
 struct sshd_log;
 /* Appends to log the lines an sshd wrote itself (its -e standard error or

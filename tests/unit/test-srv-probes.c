@@ -518,6 +518,94 @@ static void a_failed_unit_says_how(void **state)
 	run_end(&r);
 }
 
+/* ---- macOS, from recordings ----------------------------------------------- */
+
+static void macos_remote_login_and_launchd_are_read(void **state)
+{
+	static const struct record recs[] = {
+		{"systemsetup", "-getremotelogin", "service/systemsetup-on.txt", NULL, 0},
+		{"launchctl", "print", "service/launchctl-print-waiting.txt", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 2, "service");
+	r.f.macos = true;
+	probe_srv_service_run(&r.w, &r.f);
+	assert_true(r.f.unit_found);
+	assert_true(r.f.socket_active);
+	assert_int_equal(r.f.socket_ports[0], 22);
+	assert_int_equal(r.f.unit_enabled, SRV_YES);
+	assert_int_equal(r.w.status, STEP_PASS);
+	run_end(&r);
+}
+
+static void macos_remote_login_off_is_not_running(void **state)
+{
+	static const struct record recs[] = {
+		{"systemsetup", "-getremotelogin", "service/systemsetup-off.txt", NULL, 0},
+		{"launchctl", "print", "service/launchctl-print-not-found.txt", NULL, 113},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 2, "service");
+	r.f.macos = true;
+	probe_srv_service_run(&r.w, &r.f);
+	assert_false(r.f.socket_active);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+}
+
+static void macos_lsof_gives_launchds_port_to_sshd(void **state)
+{
+	static const struct record recs[] = {
+		{"lsof", "-iTCP", "service/lsof-macos-listen.txt", NULL, 0},
+	};
+	struct run r;
+	const struct srv_listener *l;
+
+	(void)state;
+	run_begin(&r, recs, 1, "listeners");
+	r.f.macos = true;
+	r.f.socket_active = true;
+	r.f.socket_ports[r.f.nsocket_ports++] = 22;
+	r.f.port = 22;
+	probe_srv_listen_run(&r.w, &r.f);
+	assert_true(r.f.listen_checked);
+	l = srv_listener_on(&r.f, 22);
+	assert_non_null(l);
+	assert_string_equal(l->comm, "launchd");
+	assert_true(l->is_sshd);
+	l = srv_listener_on(&r.f, 2222);
+	assert_non_null(l);
+	assert_true(l->is_sshd);
+	assert_string_equal(l->addr, "127.0.0.1");
+	assert_int_equal(r.w.status, STEP_PASS);
+	run_end(&r);
+}
+
+static void macos_application_firewall_blocking_sshd(void **state)
+{
+	static const struct record recs[] = {
+		{"socketfilterfw", "--getglobalstate", "firewall/socketfilterfw-globalstate-on.txt", NULL, 0},
+		{"socketfilterfw", "--getblockall", "firewall/socketfilterfw-blockall-off.txt", NULL, 0},
+		{"socketfilterfw", "--getstealthmode", "firewall/socketfilterfw-stealth-on.txt", NULL, 0},
+		{"socketfilterfw", "--listapps", "firewall/socketfilterfw-listapps-blocked.txt", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 4, "firewall");
+	r.f.macos = true;
+	r.f.port = 22;
+	probe_srv_firewall_run(&r.w, &r.f);
+	if (r.f.fw_verdict != FW_VERDICT_DROPPED)
+		fail_msg("expected a blocked sshd in stealth mode to be dropped, got %s", fw_verdict_name(r.f.fw_verdict));
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+}
+
 /* ---- pure helpers ------------------------------------------------------ */
 
 static void the_title_sshd_sets_gives_back_its_options(void **state)
@@ -759,6 +847,10 @@ int main(void)
 		cmocka_unit_test(no_firewall_tool_answering_skips),
 		cmocka_unit_test(systemd_socket_activation_is_read),
 		cmocka_unit_test(a_failed_unit_says_how),
+		cmocka_unit_test(macos_remote_login_and_launchd_are_read),
+		cmocka_unit_test(macos_remote_login_off_is_not_running),
+		cmocka_unit_test(macos_lsof_gives_launchds_port_to_sshd),
+		cmocka_unit_test(macos_application_firewall_blocking_sshd),
 		cmocka_unit_test(the_title_sshd_sets_gives_back_its_options),
 		cmocka_unit_test(nul_separated_arguments_give_port_and_log_file),
 		cmocka_unit_test(a_host_is_local_by_address_name_or_hosts_file),
