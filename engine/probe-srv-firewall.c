@@ -193,9 +193,39 @@ static void check_ufw(struct step_work *w, struct server_facts *f, bool *seen)
 	exec_result_release(&r);
 }
 
+/* The zone that takes connections to addr: firewalld's zone of its
+ * interface, or NULL for the default zone. The caller frees. */
+static char *firewalld_zone(struct step_work *w, const char *addr)
+{
+	static const char *const args[] = {"--get-active-zones", NULL};
+	struct exec_result r;
+	struct fw_zone_list zl;
+	char iface[64] = "";
+	char *zone = NULL;
+
+	exec_result_init(&r);
+	fw_zone_list_init(&zl);
+	if (addr != NULL)
+		srv_iface_of(addr, iface, sizeof(iface));
+	if (run_tool(w, "firewall-cmd", args, &r) && r.status == 0 &&
+	    fw_parse_firewalld_zones(r.out.buf, r.out.len, &zl) == 0) {
+		const char *z = fw_zone_list_pick(&zl, NULL, iface[0] ? iface : NULL);
+
+		if (z != NULL) {
+			zone = xstrdup(z);
+			step_evidence(w, "firewalld: %s (%s) is in zone %s", addr, iface, zone);
+		}
+	}
+	fw_zone_list_release(&zl);
+	exec_result_release(&r);
+	return zone;
+}
+
 static void check_firewalld(struct step_work *w, struct server_facts *f, bool *seen)
 {
-	static const char *const args[] = {"--list-all", NULL};
+	char *zone = firewalld_zone(w, f->client_addrs.n ? f->client_addrs.v[0] : NULL);
+	char *zarg = zone ? xasprintf("--zone=%s", zone) : NULL;
+	const char *const args[] = {"--list-all", zarg, NULL};
 	struct exec_result r;
 	struct fw_result res;
 	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = 4};
@@ -209,6 +239,8 @@ static void check_firewalld(struct step_work *w, struct server_facts *f, bool *s
 	}
 	fw_result_release(&res);
 	exec_result_release(&r);
+	free(zarg);
+	free(zone);
 }
 
 /* macOS's application firewall: four questions to socketfilterfw. */

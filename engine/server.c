@@ -5,6 +5,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -206,6 +207,38 @@ int srv_local_addresses(struct strv *list)
 	}
 	freeifaddrs(ifa);
 	return 0;
+}
+
+static bool addr_key(const char *text, unsigned char key[16]);
+
+int srv_iface_of(const char *addr, char *ifname, size_t len)
+{
+	struct ifaddrs *ifa, *p;
+	unsigned char want[16], have[16];
+	int rc = -1;
+
+	if (!addr_key(addr, want) || getifaddrs(&ifa) != 0)
+		return -1;
+	for (p = ifa; p != NULL && rc != 0; p = p->ifa_next) {
+		char text[INET6_ADDRSTRLEN];
+		const void *a;
+
+		if (p->ifa_addr == NULL)
+			continue;
+		if (p->ifa_addr->sa_family == AF_INET)
+			a = &((const struct sockaddr_in *)(const void *)p->ifa_addr)->sin_addr;
+		else if (p->ifa_addr->sa_family == AF_INET6)
+			a = &((const struct sockaddr_in6 *)(const void *)p->ifa_addr)->sin6_addr;
+		else
+			continue;
+		if (inet_ntop(p->ifa_addr->sa_family, a, text, sizeof(text)) != NULL &&
+		    addr_key(text, have) && memcmp(want, have, 16) == 0) {
+			snprintf(ifname, len, "%s", p->ifa_name);
+			rc = 0;
+		}
+	}
+	freeifaddrs(ifa);
+	return rc;
 }
 
 /* Parses text into 16 bytes (IPv4 as ::ffff:a.b.c.d) so forms compare equal. */

@@ -189,6 +189,10 @@ int srv_read_file(const char *path, size_t max, bool tail, struct strbuf *out);
  * (numeric, without link-local IPv6). Returns 0 or -1. */
 int srv_local_addresses(struct strv *list);
 
+/* Fills ifname with the interface that holds the local address addr;
+ * returns 0, or -1 when no interface has it. */
+int srv_iface_of(const char *addr, char *ifname, size_t len);
+
 /* True when addr (numeric text) is one of list's, compared as addresses. */
 bool srv_addr_in(const struct strv *list, const char *addr);
 

@@ -389,6 +389,7 @@ static void ufw_rejecting_by_default_is_named(void **state)
 static void firewalld_without_ssh_blocks_the_port(void **state)
 {
 	static const struct record recs[] = {
+		{"firewall-cmd", "--get-active-zones", "firewall/firewalld-active-zones.txt", NULL, 0},
 		{"firewall-cmd", "--list-all", "firewall/firewalld-list-all-no-ssh.txt", NULL, 0},
 	};
 	static const char *const only[] = {"firewall-cmd", NULL};
@@ -396,13 +397,26 @@ static void firewalld_without_ssh_blocks_the_port(void **state)
 
 	(void)state;
 	installed = only;
-	run_begin(&r, recs, 1, "firewall");
+	run_begin(&r, recs, 2, "firewall");
+	strv_push(&r.f.client_addrs, "127.0.0.1");
 	r.f.port = 22;
 	probe_srv_firewall_run(&r.w, &r.f);
 	if (r.f.fw_verdict != FW_VERDICT_REJECTED && r.f.fw_verdict != FW_VERDICT_DROPPED)
 		fail_msg("expected firewalld to block port 22, got %s", fw_verdict_name(r.f.fw_verdict));
 	assert_string_equal(r.f.fw_name, "firewalld");
+	if (!lines_have(&r.rp.calls, "--get-active-zones"))
+		fail_msg("expected firewalld to be asked which zone takes the connection");
 	run_end(&r);
+}
+
+static void the_interface_of_a_local_address_is_found(void **state)
+{
+	char ifname[64] = "";
+
+	(void)state;
+	assert_int_equal(srv_iface_of("127.0.0.1", ifname, sizeof(ifname)), 0);
+	assert_string_equal(ifname, "lo");
+	assert_int_equal(srv_iface_of("198.51.100.250", ifname, sizeof(ifname)), -1);
 }
 
 static void sshguards_blocks_are_bans(void **state)
@@ -841,6 +855,7 @@ int main(void)
 		cmocka_unit_test(an_nft_reject_outranks_an_open_iptables),
 		cmocka_unit_test(ufw_rejecting_by_default_is_named),
 		cmocka_unit_test(firewalld_without_ssh_blocks_the_port),
+		cmocka_unit_test(the_interface_of_a_local_address_is_found),
 		cmocka_unit_test(sshguards_blocks_are_bans),
 		cmocka_unit_test(fail2ban_bans_are_read),
 		cmocka_unit_test(the_journal_says_why_sshd_stopped),
