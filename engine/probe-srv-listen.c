@@ -332,8 +332,11 @@ int probe_srv_listen_run(struct step_work *w, struct server_facts *f)
 		f->listen_source = xstrdup("lsof");
 		goto judge;
 	}
-	rc4 = srv_diag_tcp(AF_INET, 1u << PROC_NET_TCP_LISTEN, &l);
-	rc6 = srv_diag_tcp(AF_INET6, 1u << PROC_NET_TCP_LISTEN, &l);
+	rc4 = rc6 = -ENOSYS;
+	if (!f->listen_no_diag) {
+		rc4 = srv_diag_tcp(AF_INET, 1u << PROC_NET_TCP_LISTEN, &l);
+		rc6 = srv_diag_tcp(AF_INET6, 1u << PROC_NET_TCP_LISTEN, &l);
+	}
 	if (rc4 == 0 || rc6 == 0) {
 		f->listen_source = xstrdup("the kernel (sock_diag)");
 	} else {

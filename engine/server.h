@@ -112,6 +112,7 @@ struct server_facts {
 	bool maxstartups_known;
 
 	/* listeners */
+	bool listen_no_diag;    /* skip sock_diag, read /proc/net/tcp (tests) */
 	bool listen_checked;
 	char *listen_source;    /* "sock_diag" or "/proc/net/tcp" */
 	struct srv_listener listeners[SRV_MAX_LISTEN];

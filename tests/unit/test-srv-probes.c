@@ -778,6 +778,25 @@ static void connections_at_sshds_port_count_against_maxstartups(void **state)
 	close(fd);
 }
 
+static void without_sock_diag_proc_net_tcp_finds_the_listener(void **state)
+{
+	struct run r;
+	int port, fd = listen_loopback(&port);
+	const struct srv_listener *l;
+
+	(void)state;
+	run_begin(&r, NULL, 0, "listeners");
+	r.f.port = port;
+	r.f.listen_no_diag = true;
+	probe_srv_listen_run(&r.w, &r.f);
+	assert_string_equal(r.f.listen_source, "/proc/net/tcp");
+	l = srv_listener_on(&r.f, port);
+	if (l == NULL || strcmp(l->addr, "127.0.0.1") != 0 || l->pid != (long)getpid())
+		fail_msg("expected this process's listener on 127.0.0.1 port %d from /proc/net/tcp", port);
+	run_end(&r);
+	close(fd);
+}
+
 struct greeter {
 	int fd;
 	const char *say;        /* NULL: close without a word */
@@ -871,6 +890,7 @@ int main(void)
 		cmocka_unit_test(a_host_is_local_by_address_name_or_hosts_file),
 		cmocka_unit_test(sshds_own_lines_are_read_without_a_syslog_prefix),
 		cmocka_unit_test(a_listener_is_found_with_its_owner),
+		cmocka_unit_test(without_sock_diag_proc_net_tcp_finds_the_listener),
 		cmocka_unit_test(connections_at_sshds_port_count_against_maxstartups),
 		cmocka_unit_test(the_self_test_reads_sshds_identification),
 		cmocka_unit_test(the_self_test_sees_a_close_without_a_word),
