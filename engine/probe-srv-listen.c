@@ -95,13 +95,15 @@ int srv_diag_tcp(int family, uint32_t states, struct srv_sock_list *l)
 	} req;
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	struct timeval tv = {.tv_sec = DIAG_TIMEOUT_MS / 1000, .tv_usec = (DIAG_TIMEOUT_MS % 1000) * 1000};
-	static unsigned char buf[32768];
+	const size_t bufsize = 32768;
+	unsigned char *buf;
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	int rc = 0;
 	bool done = false;
 
 	if (fd < 0)
 		return -errno;
+	buf = xmalloc(bufsize);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	memset(&req, 0, sizeof(req));
 	req.nlh.nlmsg_len = sizeof(req);
@@ -117,7 +119,7 @@ int srv_diag_tcp(int family, uint32_t states, struct srv_sock_list *l)
 	}
 	/* bounded: the kernel ends a dump with NLMSG_DONE; a silent socket times out */
 	for (int rounds = 0; !done && rounds < 10000; rounds++) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		ssize_t n = recv(fd, buf, bufsize, 0);
 		size_t off = 0;
 
 		if (n < 0) {
@@ -153,6 +155,7 @@ int srv_diag_tcp(int family, uint32_t states, struct srv_sock_list *l)
 		}
 	}
 out:
+	free(buf);
 	close(fd);
 	return rc;
 }
