@@ -27,6 +27,10 @@ static struct strbuf err_partial;
 
 static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+#define NCRASH (sizeof(crash_signals) / sizeof(crash_signals[0]))
+/* what handled them before (a sanitizer's report, or the default) */
+static struct sigaction crash_old[NCRASH];
+static bool crash_armed;
 
 void term_guard_save(void)
 {
@@ -67,14 +71,20 @@ static void restore_now(void)
 		dup2(saved_stderr, STDERR_FILENO);
 }
 
-static void on_crash(int sig)
+static void on_crash(int sig, siginfo_t *si, void *uctx)
 {
 	int saved = errno;
 
+	(void)uctx;
 	restore_now();
-	signal(sig, SIG_DFL);
+	for (size_t i = 0; i < NCRASH; i++)
+		if (crash_signals[i] == sig)
+			sigaction(sig, &crash_old[i], NULL);
 	errno = saved;
-	raise(sig);
+	/* a real fault happens again on return, now in the earlier handler with
+	 * its true context; a signal sent by kill() or abort() is sent again */
+	if (si == NULL || si->si_code <= 0)
+		raise(sig);
 }
 
 static void on_quit(int sig)
@@ -106,18 +116,22 @@ void term_guard_arm(void)
 	sa.sa_handler = on_quit;
 	for (size_t i = 0; i < sizeof(quit_signals) / sizeof(quit_signals[0]); i++)
 		sigaction(quit_signals[i], &sa, NULL);
-	sa.sa_handler = on_crash;
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
-		sigaction(crash_signals[i], &sa, NULL);
+	if (crash_armed)
+		return;
+	sa.sa_sigaction = on_crash;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	for (size_t i = 0; i < NCRASH; i++)
+		sigaction(crash_signals[i], &sa, &crash_old[i]);
+	crash_armed = true;
 }
 
 void term_guard_disarm(void)
 {
 	for (size_t i = 0; i < sizeof(quit_signals) / sizeof(quit_signals[0]); i++)
 		signal(quit_signals[i], SIG_DFL);
-	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
-		signal(crash_signals[i], SIG_DFL);
+	for (size_t i = 0; crash_armed && i < NCRASH; i++)
+		sigaction(crash_signals[i], &crash_old[i], NULL);
+	crash_armed = false;
 	if (sig_pipe[0] >= 0) {
 		close(sig_pipe[0]);
 		close(sig_pipe[1]);

@@ -18,10 +18,11 @@ void term_guard_save(void);
 /* After curses started: remembers how to leave it from a signal handler
  * (without curses), and installs the handlers: SIGINT, SIGTERM and SIGHUP
  * are reported through term_guard_fd(); SIGSEGV, SIGBUS, SIGFPE, SIGILL and
- * SIGABRT restore the terminal and stderr, then die of the same signal. */
+ * SIGABRT restore the terminal and stderr, then go to the handler there was
+ * before (a sanitizer's report, or death by the same signal). */
 void term_guard_arm(void);
 
-/* Puts the default handlers back (after endwin). */
+/* Puts the earlier handlers back (after endwin). */
 void term_guard_disarm(void);
 
 /* The fd that becomes readable when SIGINT, SIGTERM or SIGHUP came, or -1. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -137,6 +138,68 @@ static void sigterm_and_sighup_are_reported_through_the_pipe(void **state)
 	}
 }
 
+/* A handler that was there before the wizard's (a sanitizer's, say). */
+static void earlier(int sig)
+{
+	(void)sig;
+	_exit(42);
+}
+
+/* Runs crash() in a child whose stdout is a pipe; returns its wait status
+ * and what it wrote in out. */
+static int crash_child(void (*crash)(void), char *out, size_t n)
+{
+	int p[2], st = 0;
+	pid_t pid;
+	ssize_t got;
+
+	if (pipe(p) != 0)
+		fail_msg("pipe");
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], STDOUT_FILENO);
+		close(p[0]);
+		/* the test runner catches these itself: start as a program does */
+		signal(SIGABRT, SIG_DFL);
+		signal(SIGSEGV, earlier);
+		term_guard_arm();
+		crash();
+		_exit(0);
+	}
+	close(p[1]);
+	got = read(p[0], out, n - 1);
+	out[got > 0 ? got : 0] = '\0';
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+static void do_abort(void)
+{
+	abort();
+}
+
+static void do_segv(void)
+{
+	raise(SIGSEGV);
+}
+
+static void a_crash_puts_the_terminal_back_then_goes_to_the_earlier_handler(void **state)
+{
+	char out[64];
+	int st;
+
+	(void)state;
+	st = crash_child(do_abort, out, sizeof(out));
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGABRT)
+		fail_msg("expected death by SIGABRT, got wait status %#x", st);
+	expect_str(out, "\r\n", "the leave sequence (here only a new line) was written");
+	st = crash_child(do_segv, out, sizeof(out));
+	expect_str(out, "\r\n", "SIGSEGV: the terminal was put back first");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 42)
+		fail_msg("expected the earlier SIGSEGV handler to run (exit 42), got %#x", st);
+}
+
 static void no_wizard_without_a_terminal(void **state)
 {
 	(void)state;
@@ -155,6 +218,7 @@ int main(void)
 		cmocka_unit_test(stderr_is_given_back_to_where_it_was),
 		cmocka_unit_test(a_line_that_never_ends_is_cut_so_memory_stays_bounded),
 		cmocka_unit_test(sigterm_and_sighup_are_reported_through_the_pipe),
+		cmocka_unit_test(a_crash_puts_the_terminal_back_then_goes_to_the_earlier_handler),
 		cmocka_unit_test(no_wizard_without_a_terminal),
 	};
 
