@@ -1121,6 +1121,15 @@ tui_refused() {
     wire_nc "$CLI" "$SRV_ADDR" 22 'Connection refused'
     tui_start 80 24 "$term" "$CLI"
     tui_run "$SRV_ADDR"
+    tui_refused_verdict
+    tui_finish
+}
+
+# tui_refused_verdict — from wherever the wizard is, Enter on to the verdict
+# of the refused target; the screens must have shown the list of steps with
+# their status in words, the RST in the capture pane and the cause in
+# words; q leaves exit 1 and the terminal as it was.
+tui_refused_verdict() {
     tui_walk 'nothing listens on port 22' 60 || sdt_fail "the verdict port_closed did not show within 60 s"
     assert_step_list 5
     assert_seen "$TUI_TAGS" 'status tags in words'
@@ -1130,7 +1139,6 @@ tui_refused() {
     tui_exit 15
     assert_tui_exit 1 "after q on the verdict port_closed"
     assert_restored
-    tui_finish
 }
 
 # tui_quit_each TERM — q at every step of the refused target: a fresh run

@@ -29,12 +29,5 @@ else
 fi
 
 tui_tmux resize-window -t tui -x 80 -y 24 || sdt_die "tmux resize-window 80x24"
-tui_walk 'nothing listens on port 22' 60 || sdt_fail "the verdict port_closed did not show within 60 s after the resizes"
-assert_step_list 5
-assert_seen '< ?RST' 'the RST in the capture pane'
-assert_seen 'nothing listens on port 22' 'the cause port_closed in words'
-tui_keys q
-tui_exit 15
-assert_tui_exit 1 "after q on the verdict port_closed"
-assert_restored
+tui_refused_verdict
 tui_finish

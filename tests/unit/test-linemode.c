@@ -300,7 +300,7 @@ static void test_keys_between_steps_are_answered(void **state)
 	int status;
 
 	parse_args(f, 4, args);
-	status = run_with(f, "d\n?\nx\n\nb\n\n\n", &text);
+	status = run_with(f, "d\n?\nx\nb\n\nb\n\n\n", &text);
 	expect_true(status == 1, "expected exit status 1, got %d:\n%s", status, text);
 	expect_contains(text, "Enter: next step, b back, r run again, d details, ? help, s save, q quit",
 			"the prompt");
@@ -308,6 +308,7 @@ static void test_keys_between_steps_are_answered(void **state)
 	expect_contains(text, "Capture: on", "the answer to d");
 	expect_contains(text, "RST: a reset", "the answer to ? (the glossary)");
 	expect_contains(text, "unknown key", "the answer to x");
+	expect_contains(text, "this is the first step", "the answer to b on the first step");
 	verdict = strstr(text, "VERDICT: port_closed");
 	expect_true(verdict != NULL, "expected the verdict after Enter:\n%s", text);
 	expect_contains(verdict, "Step 1 of 1: What came back", "the answer to b (the step again)");
@@ -358,9 +359,10 @@ static void test_quit_before_the_verdict_is_status_3(void **state)
 	int status;
 
 	parse_args(f, 3, args);
-	status = run_with(f, "q\n", &text);
+	status = run_with(f, "r\nq\n", &text);
 	expect_true(status == 3, "expected exit status 3 after q at the first step, got %d:\n%s", status, text);
 	expect_contains(text, "Step 1 of ", "the output");
+	expect_contains(text, " again: ", "the answer to r");
 	expect_true(strstr(text, "Step 2 of ") == NULL, "expected no second step after q:\n%s", text);
 	expect_contains(text, "quit before the verdict", "the output");
 	free(text);
