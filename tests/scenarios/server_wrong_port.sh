@@ -4,6 +4,7 @@
 # listens and clients get "Connection refused".
 # Expected: verdict wrong_port, exit 1, the verdict naming 2222; the self-test
 # to 192.0.2.2:22 gets the host's own RST.
+# Asked about port 2222 instead, the same server is ok.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :2222; ssh-doctor -p 22 here)
 . "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd ssh ssh-keygen nc jq
@@ -25,4 +26,10 @@ assert_cause wrong_port
 assert_exit 1
 assert_verdict_names '\b2222\b' 'port 2222'
 assert_selftest_seen "$SRV_ADDR" 22 rst
+
+run_doctor_server "$SRV" -p 2222
+assert_server_report 2222
+assert_cause ok
+assert_exit 0
+assert_selftest_seen "$SRV_ADDR" 2222 synack
 sdt_finish
