@@ -49,40 +49,82 @@ static bool starts_char(unsigned char c)
 	return (c & 0xC0) != 0x80;
 }
 
-int layout_width(const char *s)
+/* The code point of the character at p (n bytes left), and its length in
+ * *len; a byte that starts no well-formed character is one of its own. */
+static uint32_t decode(const unsigned char *p, size_t n, size_t *len)
 {
-	int n = 0;
+	size_t l = utf8_printable_len(p, n);
+	uint32_t c;
 
-	for (; *s; s++)
-		if (starts_char((unsigned char)*s))
-			n++;
-	return n;
+	if (l <= 1) {
+		*len = 1;
+		return p[0];
+	}
+	c = p[0] & (0x7F >> l);
+	for (size_t i = 1; i < l; i++)
+		c = (c << 6) | (p[i] & 0x3F);
+	*len = l;
+	return c;
+}
+
+/* Columns a character takes on a terminal: none for combining marks, two
+ * for East Asian wide characters and emoji, else one. A table, not
+ * wcwidth(), so the layout is the same whatever the locale. */
+static int cp_cols(uint32_t c)
+{
+	static const uint32_t zero[][2] = {
+		{0x0300, 0x036F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F},
+		{0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
+	};
+	static const uint32_t wide[][2] = {
+		{0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF},
+		{0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF},
+		{0xFE30, 0xFE4F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F},
+		{0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+	};
+
+	if (c < 0x300)
+		return 1;
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (c >= zero[i][0] && c <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (c >= wide[i][0] && c <= wide[i][1])
+			return 2;
+	return 1;
 }
 
 /* Display columns of the n bytes at s. */
 static int width_n(const char *s, size_t n)
 {
-	int c = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	int cols = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (starts_char((unsigned char)s[i]))
-			c++;
-	return c;
+	for (size_t i = 0, l; i < n; i += l)
+		cols += cp_cols(decode(p + i, n - i, &l));
+	return cols;
 }
 
-/* Bytes of the first cols columns of s (whole characters only). */
+int layout_width(const char *s)
+{
+	return width_n(s, strlen(s));
+}
+
+/* Bytes of the characters of s that fit in cols columns (a combining mark
+ * stays with its character). */
 static size_t bytes_for_cols(const char *s, int cols)
 {
-	size_t i = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n = strlen(s), l;
 	int c = 0;
 
-	while (s[i]) {
-		if (starts_char((unsigned char)s[i])) {
-			if (c == cols)
-				break;
-			c++;
-		}
-		i++;
+	while (i < n) {
+		int w = cp_cols(decode(p + i, n - i, &l));
+
+		if (c + w > cols)
+			break;
+		c += w;
+		i += l;
 	}
 	return i;
 }

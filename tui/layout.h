@@ -39,7 +39,9 @@ struct layout {
  * screen below the minimum sets too_small and only keys and body. */
 void layout_compute(struct layout *l, int w, int h, int nsteps);
 
-/* Display columns of s: each UTF-8 character counts as one column. */
+/* Display columns of s (UTF-8): one a character, none for a combining
+ * mark, two for an East Asian wide character or an emoji; a byte that is
+ * not part of a well-formed character counts as one. */
 int layout_width(const char *s);
 
 /* Copies the first columns of src that fit in width into dst (size n,

@@ -143,6 +143,23 @@ static void clip_never_cuts_a_utf8_character(void **state)
 	expect_str(layout_clip(buf, 5, "caf\xc3\xa9s", 10), "caf", "no half é at the buffer's end");
 }
 
+static void wide_characters_take_two_columns_and_marks_none(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	/* "日本" is two wide characters; "e\xcc\x81" is e with a combining acute */
+	expect_int(layout_width("\xe6\x97\xa5\xe6\x9c\xac"), 4, "two wide characters");
+	expect_int(layout_width("e\xcc\x81"), 1, "a letter and its combining mark");
+	expect_int(layout_width("\xff"), 1, "a stray byte");
+	expect_str(layout_clip(buf, sizeof(buf), "ab\xe6\x97\xa5\xe6\x9c\xac", 5),
+		   "ab\xe6\x97\xa5>", "a wide character is not split by the cut");
+	if (layout_width(buf) > 5)
+		fail_msg("clipped to 5 columns, got %d", layout_width(buf));
+	expect_str(layout_clip(buf, sizeof(buf), "e\xcc\x81x", 2), "e\xcc\x81x",
+		   "the mark stays with its letter");
+}
+
 static void wrap_fits_the_width_and_indents_after_the_lead(void **state)
 {
 	struct lines ls;
@@ -472,6 +489,7 @@ int main(void)
 		cmocka_unit_test(a_long_flow_scrolls_its_list_and_keeps_the_panel),
 		cmocka_unit_test(clip_keeps_what_fits_and_marks_a_cut),
 		cmocka_unit_test(clip_never_cuts_a_utf8_character),
+		cmocka_unit_test(wide_characters_take_two_columns_and_marks_none),
 		cmocka_unit_test(wrap_fits_the_width_and_indents_after_the_lead),
 		cmocka_unit_test(wrap_joins_the_authors_lines_and_keeps_paragraphs_and_items),
 		cmocka_unit_test(wrap_cuts_a_word_longer_than_the_line),
