@@ -55,6 +55,18 @@ enum neigh_state {
 	NEIGH_NOARP,       /* a link without neighbour discovery (loopback, tunnel) */
 };
 
+/* An echo request still unanswered when the ping step ended: the TCP step
+ * keeps reading its socket, so ping and TCP overlap. */
+#define FACTS_PING_COUNT 3
+struct ping_wait {
+	bool open;                     /* fd is ours to read, then close */
+	int fd;
+	bool raw;                      /* a raw socket: replies carry the IPv4 header */
+	uint16_t id;
+	int sent;
+	uint64_t sent_us[FACTS_PING_COUNT];
+};
+
 /* What the capture saw for one address, filled from capture/ results. */
 enum wire_outcome { WIRE_NONE, WIRE_SYNACK, WIRE_RST, WIRE_ICMP, WIRE_SILENCE };
 enum rst_maker { RST_BY_UNKNOWN, RST_BY_HOST, RST_BY_RULE, RST_BY_PATH };
@@ -86,6 +98,7 @@ struct addr_facts {
 	bool neigh_gateway;            /* it is a router, not the address itself */
 	uint64_t neigh_since_us;       /* first seen unanswered (now_us), 0: never */
 	uint32_t neigh_unanswered_ms;  /* how long it stayed unanswered */
+	struct ping_wait ping;         /* the echo the TCP step still listens for */
 };
 
 struct alt_port_facts {

@@ -16,23 +16,19 @@
 #include "engine/neigh.h"
 #include "engine/probe.h"
 
-#define PING_COUNT 3
 #define PING_INTERVAL_MS 200
-#define PING_DEADLINE_MS 1000
+/* With no reply by then the TCP step starts, and keeps listening for one:
+ * a host that ignores ping costs no wait before its port is tried. */
+#define PING_HANDOVER_MS 50
 /* once one address answered, the others get this long (or 4 round trips) */
 #define PING_GRACE_MS 100
 #define NEIGH_CHECK_MS 50
 
 struct pinger {
 	struct addr_facts *a;
-	int fd;
-	bool raw;          /* raw socket: replies carry the IPv4 header */
-	uint16_t id;
-	int sent;
 	bool answered;
 	uint32_t rtt_us;
 	int ttl;
-	uint64_t sent_us[PING_COUNT];
 	struct neigh_hop hop;
 	int retrans_ms;
 	enum neigh_state neigh;
@@ -75,15 +71,18 @@ static int ping_open(int family, bool *raw, const char **why)
 	return fd;
 }
 
-static void ping_send(struct pinger *p)
+static void ping_send(struct addr_facts *a)
 {
+	struct ping_wait *pw = &a->ping;
 	uint8_t pkt[16] = {0};
-	int family = p->a->sa.ss_family;
-	uint16_t seq = (uint16_t)(p->sent + 1);
+	int family = a->sa.ss_family;
+	uint16_t seq = (uint16_t)(pw->sent + 1);
 
+	if (pw->sent >= FACTS_PING_COUNT)
+		return;
 	pkt[0] = family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
-	pkt[4] = (uint8_t)(p->id >> 8);
-	pkt[5] = (uint8_t)p->id;
+	pkt[4] = (uint8_t)(pw->id >> 8);
+	pkt[5] = (uint8_t)pw->id;
 	pkt[6] = (uint8_t)(seq >> 8);
 	pkt[7] = (uint8_t)seq;
 	memcpy(pkt + 8, "ssh-doc", 8);
@@ -92,13 +91,16 @@ static void ping_send(struct pinger *p)
 
 		memcpy(pkt + 2, &c, 2);
 	}
-	p->sent_us[p->sent] = now_us();
-	p->sent++;
-	(void)sendto(p->fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&p->a->sa, p->a->salen);
+	pw->sent_us[pw->sent] = now_us();
+	pw->sent++;
+	(void)sendto(pw->fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&a->sa, a->salen);
 }
 
-static void ping_receive(struct pinger *p)
+/* Reads what a's socket holds; true on the first reply to one of our
+ * requests, with its round trip and TTL. */
+static bool ping_receive(struct addr_facts *a, uint32_t *rtt_us, int *ttl_out)
 {
+	struct ping_wait *pw = &a->ping;
 	uint8_t buf[1500];
 	char cbuf[256];
 	struct sockaddr_storage from;
@@ -106,14 +108,15 @@ static void ping_receive(struct pinger *p)
 	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
 			    .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	ssize_t n;
+	bool got = false;
 
-	while ((n = recvmsg(p->fd, &mh, 0)) > 0) {
+	while ((n = recvmsg(pw->fd, &mh, 0)) > 0) {
 		const uint8_t *icmp = buf;
 		size_t len = (size_t)n, hl = 0;
-		int ttl = -1, want = p->a->sa.ss_family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY;
+		int ttl = -1, want = a->sa.ss_family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY;
 		uint16_t seq;
 
-		if (p->raw && p->a->sa.ss_family == AF_INET) {
+		if (pw->raw && a->sa.ss_family == AF_INET) {
 			if (len < 20)
 				goto next;
 			hl = (size_t)(buf[0] & 0x0f) * 4;
@@ -126,22 +129,74 @@ static void ping_receive(struct pinger *p)
 		if (len < 8 || icmp[0] != want)
 			goto next;
 		/* ping sockets rewrite the id; raw sockets see every reply */
-		if (p->raw && (uint16_t)(icmp[4] << 8 | icmp[5]) != p->id)
+		if (pw->raw && (uint16_t)(icmp[4] << 8 | icmp[5]) != pw->id)
 			goto next;
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
 			if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
 			    (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT))
 				memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
 		seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
-		if (seq >= 1 && seq <= p->sent && !p->answered) {
-			p->answered = true;
-			p->rtt_us = (uint32_t)(now_us() - p->sent_us[seq - 1]);
-			p->ttl = ttl;
+		if (seq >= 1 && seq <= pw->sent && !got) {
+			got = true;
+			*rtt_us = (uint32_t)(now_us() - pw->sent_us[seq - 1]);
+			*ttl_out = ttl;
 		}
 next:
 		mh.msg_namelen = sizeof(from);
 		mh.msg_controllen = sizeof(cbuf);
 	}
+	return got;
+}
+
+static void ping_close(struct addr_facts *a)
+{
+	if (a->ping.open)
+		close(a->ping.fd);
+	a->ping.open = false;
+	a->ping.fd = -1;
+}
+
+/* Records an answer from a in f: the slowest answering address sets the
+ * round trip the TCP deadline is made from. */
+static void ping_answered(struct client_facts *f, uint32_t rtt_us, int ttl)
+{
+	if (!f->ping_answered || rtt_us > f->ping_rtt_us) {
+		f->ping_rtt_us = rtt_us;
+		f->ping_ttl = ttl;
+	}
+	f->ping_answered = true;
+}
+
+int probe_ping_late(struct step_work *w, struct client_facts *f)
+{
+	int which = -1;
+
+	for (size_t i = 0; i < f->naddrs; i++) {
+		struct addr_facts *a = &f->addrs[i];
+		uint32_t rtt = 0;
+		int ttl = -1;
+
+		if (!a->ping.open)
+			continue;
+		/* the rest of the requests leave on the ping step's schedule */
+		if (a->ping.sent > 0 && a->ping.sent < FACTS_PING_COUNT &&
+		    now_us() >= a->ping.sent_us[0] + (uint64_t)a->ping.sent * PING_INTERVAL_MS * 1000)
+			ping_send(a);
+		if (!ping_receive(a, &rtt, &ttl))
+			continue;
+		ping_close(a);
+		ping_answered(f, rtt, ttl);
+		step_evidence(w, "%s answered ping after all, while we connected: time %u.%03u ms, TTL %d",
+			      a->text, rtt / 1000, rtt % 1000, ttl);
+		which = (int)i;
+	}
+	return which;
+}
+
+void probe_ping_close(struct client_facts *f)
+{
+	for (size_t i = 0; i < f->naddrs; i++)
+		ping_close(&f->addrs[i]);
 }
 
 /* Asks the neighbour table whether p's next hop answered on the link; an
@@ -161,7 +216,7 @@ static void ping_check_neigh(struct pinger *p)
 		return;
 	}
 	if (a->neigh_since_us == 0)
-		a->neigh_since_us = p->sent_us[0] ? p->sent_us[0] : now;
+		a->neigh_since_us = a->ping.sent_us[0] ? a->ping.sent_us[0] : now;
 	a->neigh_unanswered_ms = (uint32_t)((now - a->neigh_since_us) / 1000);
 	p->neigh_gave_up = neigh_conclusive(p->neigh, a->neigh_unanswered_ms, p->retrans_ms);
 }
@@ -170,37 +225,40 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 {
 	struct pinger p[FACTS_MAX_ADDRS];
 	const char *why = NULL;
-	size_t n = 0, answered = 0, noroute = 0;
-	uint64_t start = now_ms(), next_neigh = start, until = start + PING_DEADLINE_MS;
+	size_t n = 0, answered = 0, noroute = 0, waiting = 0;
+	uint64_t start = now_ms(), next_neigh = start, until = start + PING_HANDOVER_MS;
 
 	f->ping_tried = f->ping_answered = false;
 	f->ping_first_us = 0;
+	probe_ping_close(f);
 	if (f->naddrs == 0) {
 		step_finish(w, STEP_SKIP, "no address to ping");
 		return 0;
 	}
 	for (size_t k = 0; k < f->naddrs; k++) {
+		struct addr_facts *a = &f->addrs[k];
 		bool raw;
 		int fd;
 
-		if (!f->addrs[k].route_ok) {
+		a->neigh = NEIGH_UNKNOWN;
+		a->neigh_since_us = 0;
+		if (!a->route_ok) {
 			/* nothing would leave: the route step said why */
-			step_evidence(w, "%s: not pinged, there is no route to it", f->addrs[k].text);
+			step_evidence(w, "%s: not pinged, there is no route to it", a->text);
 			noroute++;
 			continue;
 		}
-		fd = ping_open(f->addrs[k].sa.ss_family, &raw, &why);
+		fd = ping_open(a->sa.ss_family, &raw, &why);
 		if (fd < 0)
 			continue;
-		p[n] = (struct pinger){.a = &f->addrs[k], .fd = fd, .raw = raw,
-				       .id = (uint16_t)(getpid() ^ (int)k), .ttl = -1};
-		if (neigh_next_hop(&f->addrs[k].sa, &p[n].hop) == 0) {
-			snprintf(f->addrs[k].neigh_hop, sizeof(f->addrs[k].neigh_hop), "%s", p[n].hop.text);
-			f->addrs[k].neigh_gateway = p[n].hop.gateway;
+		a->ping = (struct ping_wait){.open = true, .fd = fd, .raw = raw,
+					     .id = (uint16_t)(getpid() ^ (int)k)};
+		p[n] = (struct pinger){.a = a, .ttl = -1};
+		if (neigh_next_hop(&a->sa, &p[n].hop) == 0) {
+			snprintf(a->neigh_hop, sizeof(a->neigh_hop), "%s", p[n].hop.text);
+			a->neigh_gateway = p[n].hop.gateway;
 			p[n].retrans_ms = neigh_retrans_ms(p[n].hop.family, p[n].hop.ifname);
 		}
-		f->addrs[k].neigh = NEIGH_UNKNOWN;
-		f->addrs[k].neigh_since_us = 0;
 		n++;
 	}
 	if (n == 0 && noroute == f->naddrs) {
@@ -216,29 +274,31 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 		return 0;
 	}
 	f->ping_tried = true;
-	step_wait(w, PING_DEADLINE_MS, "waiting for echo replies");
+	step_wait(w, PING_HANDOVER_MS, "waiting for echo replies");
 	for (;;) {
 		uint64_t now = now_ms(), el = now - start;
 		struct pollfd fds[FACTS_MAX_ADDRS];
 		bool all = true;
 
 		for (size_t i = 0; i < n; i++) {
-			if (!p[i].answered && !p[i].neigh_gave_up && p[i].sent < PING_COUNT &&
-			    el >= (uint64_t)p[i].sent * PING_INTERVAL_MS)
-				ping_send(&p[i]);
+			struct ping_wait *pw = &p[i].a->ping;
+
+			if (!p[i].answered && !p[i].neigh_gave_up &&
+			    el >= (uint64_t)pw->sent * PING_INTERVAL_MS)
+				ping_send(p[i].a);
 			all = all && (p[i].answered || p[i].neigh_gave_up);
-			fds[i] = (struct pollfd){.fd = p[i].fd, .events = POLLIN};
+			fds[i] = (struct pollfd){.fd = pw->fd, .events = POLLIN};
 		}
 		if (all || now >= until || engine_cancelled(w->e))
 			break;
-		poll(fds, (nfds_t)n, 20);
+		poll(fds, (nfds_t)n, until - now < 20 ? (int)(until - now) : 20);
 		for (size_t i = 0; i < n; i++) {
-			bool before = p[i].answered;
-
-			if (fds[i].revents & POLLIN)
-				ping_receive(&p[i]);
+			if (p[i].answered || !(fds[i].revents & POLLIN) ||
+			    !ping_receive(p[i].a, &p[i].rtt_us, &p[i].ttl))
+				continue;
+			p[i].answered = true;
 			/* one answer is enough: the others get a short grace */
-			if (!before && p[i].answered) {
+			{
 				uint64_t grace = (4 * (uint64_t)p[i].rtt_us + 999) / 1000;
 				uint64_t end = now_ms() + (grace > PING_GRACE_MS ? grace : PING_GRACE_MS);
 
@@ -256,23 +316,28 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 	for (size_t i = 0; i < n; i++) {
 		struct addr_facts *a = p[i].a;
 
-		if (p[i].sent > 0 && (f->ping_first_us == 0 || p[i].sent_us[0] < f->ping_first_us))
-			f->ping_first_us = p[i].sent_us[0];
-		close(p[i].fd);
+		if (a->ping.sent > 0 && (f->ping_first_us == 0 || a->ping.sent_us[0] < f->ping_first_us))
+			f->ping_first_us = a->ping.sent_us[0];
 		if (p[i].answered) {
+			ping_close(a);
 			answered++;
 			step_evidence(w, "%s answered: time %u.%03u ms, TTL %d", a->text,
 				      p[i].rtt_us / 1000, p[i].rtt_us % 1000, p[i].ttl);
-			if (!f->ping_answered || p[i].rtt_us > f->ping_rtt_us) {
-				f->ping_rtt_us = p[i].rtt_us;
-				f->ping_ttl = p[i].ttl;
-			}
-			f->ping_answered = true;
+			ping_answered(f, p[i].rtt_us, p[i].ttl);
 			continue;
 		}
 		ping_check_neigh(&p[i]);
-		step_evidence(w, "%s: no echo reply to %d request%s within %u ms", a->text, p[i].sent,
-			      p[i].sent == 1 ? "" : "s", (unsigned)(now_ms() - start));
+		if (p[i].neigh_gave_up) {
+			ping_close(a);
+			step_evidence(w, "%s: no echo reply to %d request%s within %u ms", a->text, a->ping.sent,
+				      a->ping.sent == 1 ? "" : "s", (unsigned)(now_ms() - start));
+		} else {
+			/* the socket stays open: the TCP step reads a late reply */
+			waiting++;
+			step_evidence(w, "%s: no echo reply yet to %d request%s after %u ms; we keep listening while we connect",
+				      a->text, a->ping.sent, a->ping.sent == 1 ? "" : "s",
+				      (unsigned)(now_ms() - start));
+		}
 		if (neigh_state_unanswered(a->neigh))
 			step_evidence(w, "  the link: nobody answered %s for %s (%s) in %u ms; the kernel's neighbour table says %s",
 				      a->sa.ss_family == AF_INET6 ? "neighbour discovery" : "ARP", a->neigh_hop,
@@ -283,6 +348,8 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 		step_finish(w, STEP_PASS, "the host answers ping: it is up and reachable");
 	else if (answered > 0)
 		step_finish(w, STEP_WARN, "%zu of %zu addresses answer ping", answered, n + noroute);
+	else if (waiting > 0)
+		step_finish(w, STEP_WARN, "no answer to ping yet; many hosts and firewalls ignore it, so this alone proves nothing (we keep listening during the next step)");
 	else
 		step_finish(w, STEP_WARN, "no answer to ping; many hosts and firewalls ignore it, so this alone proves nothing");
 	return 0;

@@ -86,11 +86,35 @@ static void end_unreachable(struct tcp_ctx *s, size_t i)
 	}
 }
 
-/* Every 50 ms while SYNs wait: the neighbour table, and a round trip
- * measured on another port of the same host when ping gave none. */
+/* A round trip measured while the SYNs wait (ping had none): the pending
+ * attempts to that address get the deadline it allows. */
+static void replan(struct tcp_ctx *s, uint32_t rtt_us, const struct sockaddr *host, const char *by)
+{
+	struct silence_plan np;
+
+	silence_plan_make(rtt_us > 0 ? rtt_us : 1, 0, &np);
+	for (size_t j = 0; j < s->n; j++) {
+		struct conn *x = &s->c[j];
+
+		if (x->done || x->tcp != TCP_NOT_TRIED || !sockaddr_same_ip((const struct sockaddr *)&x->sa, host))
+			continue;
+		x->connect_ms = np.deadline_ms;
+		if (!x->retried)
+			x->retry_ms = np.retry_ms;
+	}
+	s->replanned = true;
+	s->f->silence_ms = np.deadline_ms;
+	step_evidence(s->w, "%s answered in %u.%03u ms: that round trip shortens the wait to %d ms (a second SYN after %d ms)",
+		      by, rtt_us / 1000, rtt_us % 1000, np.deadline_ms, np.retry_ms);
+}
+
+/* Every 50 ms while SYNs wait: the neighbour table, a late echo reply, and
+ * a round trip measured on another port of the same host when ping gave
+ * none. */
 static void on_tick(void *arg)
 {
 	struct tcp_ctx *s = arg;
+	int late;
 
 	for (size_t i = 0; i < s->f->naddrs; i++) {
 		int k = s->conn_of[i];
@@ -98,30 +122,23 @@ static void on_tick(void *arg)
 		if (k >= 0 && !s->c[k].done && s->c[k].tcp == TCP_NOT_TRIED && neigh_gave_up(s, i))
 			end_unreachable(s, i);
 	}
+	late = probe_ping_late(s->w, s->f);
 	if (s->plan.measured || s->replanned)
 		return;
+	if (late >= 0) {
+		replan(s, s->f->ping_rtt_us, (const struct sockaddr *)&s->f->addrs[late].sa, "ping");
+		return;
+	}
 	for (size_t k = 0; k < s->n; k++) {
 		const struct conn *y = &s->c[k];
-		struct silence_plan np;
+		char by[32];
 
 		if (y->tcp != TCP_ANSWERED && y->tcp != TCP_REFUSED)
 			continue;
-		silence_plan_make(y->tcp_us > 0 ? y->tcp_us : 1, 0, &np);
-		for (size_t j = 0; j < s->n; j++) {
-			struct conn *x = &s->c[j];
-
-			if (x->done || x->tcp != TCP_NOT_TRIED ||
-			    !sockaddr_same_ip((const struct sockaddr *)&x->sa, (const struct sockaddr *)&y->sa))
-				continue;
-			x->connect_ms = np.deadline_ms;
-			if (!x->retried)
-				x->retry_ms = np.retry_ms;
-		}
-		s->replanned = true;
-		s->f->silence_ms = np.deadline_ms;
-		step_evidence(s->w, "port %d of the same host answered in %u.%03u ms: that round trip shortens the wait to %d ms (a second SYN after %d ms)",
-			      ntohs(((const struct sockaddr_in *)&y->sa)->sin_port), y->tcp_us / 1000,
-			      y->tcp_us % 1000, np.deadline_ms, np.retry_ms);
+		/* the port sits at the same offset in IPv4 and IPv6 */
+		snprintf(by, sizeof(by), "port %d of the same host",
+			 ntohs(((const struct sockaddr_in *)&y->sa)->sin_port));
+		replan(s, y->tcp_us, (const struct sockaddr *)&y->sa, by);
 		return;
 	}
 }
@@ -170,6 +187,8 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 	memset(c, 0, sizeof(c));
 	s = xcalloc(1, sizeof(*s));
 	*s = (struct tcp_ctx){.e = w->e, .w = w, .f = f, .c = c};
+	/* an echo reply may have come since the ping step ended */
+	probe_ping_late(w, f);
 	silence_plan_make(f->ping_answered ? (f->ping_rtt_us > 0 ? f->ping_rtt_us : 1) : 0,
 			  f->ping_first_us ? (int)((now_us() - f->ping_first_us) / 1000) : 0, &s->plan);
 	f->silence_ms = s->plan.deadline_ms;
@@ -245,6 +264,8 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 			a->tcp_errno = EHOSTUNREACH;
 		}
 	}
+	probe_ping_late(w, f);
+	probe_ping_close(f);
 	/* the socket knows the answer before the capture is read: wait for it */
 	engine_capture_collect(w->e, f, 300);
 

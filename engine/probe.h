@@ -72,6 +72,13 @@ int engine_capture_replay(struct engine *e, struct client_facts *f, int ms);
  * firewall rule made (see the design's wire facts). */
 #define PROBE_SYN_TOS 0x28
 
+/* Ping and TCP overlap: the ping step hands the sockets of unanswered
+ * echoes on (addr_facts.ping). probe_ping_late() reads what came since,
+ * fills f's ping facts and says so in w; it returns the index of an address
+ * that answered now, or -1. probe_ping_close() closes them all. */
+int probe_ping_late(struct step_work *w, struct client_facts *f);
+void probe_ping_close(struct client_facts *f);
+
 /* Client probes, one file each (probe-*.c). */
 int probe_dns_run(struct step_work *w, struct client_facts *f);
 int probe_route_run(struct step_work *w, struct client_facts *f);

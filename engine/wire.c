@@ -204,7 +204,8 @@ static bool all_answers_seen(const struct wire *w, const struct client_facts *f)
 		if (a->tcp == TCP_NO_ANSWER || a->tcp == TCP_NOT_TRIED || a->tcp == TCP_FORBIDDEN)
 			continue;
 		/* no SYN of ours left for it (the link never answered) */
-		if (a->local_port == 0)
+		if (a->local_port == 0 || (a->tcp == TCP_HOST_UNREACH &&
+					   (a->neigh == NEIGH_INCOMPLETE || a->neigh == NEIGH_FAILED)))
 			continue;
 		t = find_attempt(w->cls, a);
 		if (t == NULL || classify_attempt_outcome(t) == CLASSIFY_SILENCE)

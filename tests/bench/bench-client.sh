@@ -15,6 +15,8 @@
 #   dropped   port 23: iptables DROP, nothing comes back
 #   rejected  port 24: iptables REJECT, ICMP port unreachable
 #   absent    192.0.2.99 port 22: nobody has the address, ARP fails
+#   noping    192.0.2.3 port 22 (the server's second address): nothing
+#             listens, and iptables drops ping to it (ping and TCP overlap)
 # and, from the client namespace, times (date +%s%N) RUNS runs each of
 #   ssh-doctor --json [-p PORT] ADDR
 #   nmap -n -Pn -p PORT ADDR
@@ -33,7 +35,8 @@
 # some 10 to 40 ms); dropped, two SYNs of 100 ms each (4 round trips, at
 # least 100 ms: see silence_plan_make in engine/conn.h); absent, the
 # kernel's wait for one unanswered ARP probe (about 1 s, read from the
-# neighbour table) instead of its three.
+# neighbour table) instead of its three; noping, the 100 ms the ping step
+# waits before the TCP step starts (it keeps listening for a late echo).
 #
 # This is not a test: it always exits 0 once it ran (77 when it cannot run;
 # under CI=true it fails instead, as the scenarios do).
@@ -50,7 +53,7 @@ RUNS=5
 while [ $# -gt 0 ]; do
     case "$1" in
         -n) RUNS=${2:?-n needs a number}; shift 2 ;;
-        -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
         -*) echo "usage: $0 [-n RUNS] [PATH-TO-ssh-doctor]" >&2; exit 2 ;;
         *) SSH_DOCTOR=$1; shift ;;
     esac
@@ -68,6 +71,10 @@ sdt_in "$SRV" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=10
 sdt_in "$SRV" iptables -w 10 -A INPUT -p tcp --dport 23 -j DROP || sdt_die "iptables DROP"
 sdt_in "$SRV" iptables -w 10 -A INPUT -p tcp --dport 24 -j REJECT --reject-with icmp-port-unreachable \
     || sdt_die "iptables REJECT"
+NOPING_ADDR=192.0.2.3
+ip -n "$SRV" addr add "$NOPING_ADDR/24" dev "$SRV_IF" || sdt_die "second server address"
+sdt_in "$SRV" iptables -w 10 -A INPUT -d "$NOPING_ADDR" -p icmp --icmp-type echo-request -j DROP \
+    || sdt_die "iptables DROP ping"
 
 # name  address  port
 CASES=(
@@ -75,6 +82,7 @@ CASES=(
     "dropped  $SRV_ADDR 23"
     "rejected $SRV_ADDR 24"
     "absent   192.0.2.99 22"
+    "noping   $NOPING_ADDR 22"
 )
 
 # now_ns — wall clock in nanoseconds.
