@@ -71,9 +71,12 @@ struct wizard {
 	char start_error[300];
 
 	bool verdict_shown;         /* the verdict screen was seen */
+	bool want_verdict;          /* Enter came before the verdict was ready */
 	bool quit;
 	int signal_status;          /* 128+N when a signal ended the wizard */
 };
+
+static void set_view(struct wizard *w, enum view v);
 
 bool wizard_possible(void)
 {
@@ -144,6 +147,12 @@ static void on_event(void *ctx, const struct engine_event *ev, const struct repo
 		w->dirty |= D_KEYS | D_HEADER;
 		if (w->view == V_VERDICT)
 			w->dirty |= D_BODY;
+		if (ev->kind == EV_DONE && w->want_verdict && w->view == V_STEPS &&
+		    diagnosis_complete(w)) {
+			w->want_verdict = false;
+			w->message[0] = '\0';
+			set_view(w, V_VERDICT);
+		}
 		break;
 	case EV_FAILED:
 		snprintf(w->message, sizeof(w->message), "the diagnosis cannot run: Enter shows why");
@@ -696,6 +705,7 @@ static void say(struct wizard *w, const char *msg)
 
 static void go_step(struct wizard *w, int i)
 {
+	w->want_verdict = false;
 	w->cur = i;
 	w->scroll = 0;
 	w->dirty |= D_STEPS | D_PANEL | D_CAPTURE | D_HEADER;
@@ -726,7 +736,9 @@ static void key_next(struct wizard *w)
 		return;
 	}
 	if (!diagnosis_complete(w)) {
+		/* shown by itself as soon as the engine is done */
 		say(w, "the verdict is being worked out: a moment");
+		w->want_verdict = true;
 		return;
 	}
 	set_view(w, V_VERDICT);
