@@ -623,7 +623,7 @@ void layout_help(struct lines *ls, const struct strv *glossary, int width)
 		{"?", "this help; ? or b again to go back"},
 		{"s", "save the report to a file (text or JSON)"},
 		{"q", "quit (Ctrl-C too); the terminal is put back as it was"},
-		{"arrows", "scroll the text one line; PgUp, PgDn one page"},
+		{"arrows", "scroll the text one line (j, k too); PgUp, PgDn one page (Space, u too)"},
 		{"Ctrl-L", "repaint the whole screen"},
 	};
 	char buf[256];
@@ -685,6 +685,14 @@ void layout_details(struct lines *ls, const struct report *rep, int i, size_t fi
 	}
 	if (rep->capture.available && rep->capture.outcome_text && end_pkt > first_pkt)
 		lines_wrap(ls, LK_TEXT, "  ", rep->capture.outcome_text, width);
+	if (rep->capture.available && (rep->capture.received || rep->capture.packets_dropped)) {
+		snprintf(buf, sizeof(buf), "capture on %s: libpcap received %llu packets and dropped "
+			 "%llu; %zu beyond the kept list were not kept",
+			 rep->capture.interface ? rep->capture.interface : "?",
+			 (unsigned long long)rep->capture.received,
+			 (unsigned long long)rep->capture.dropped, rep->capture.packets_dropped);
+		lines_wrap(ls, LK_TEXT, "  ", buf, width);
+	}
 	if (messages && messages->n) {
 		lines_add(ls, LK_TEXT, "");
 		lines_add(ls, LK_HEADING, "Messages written to stderr");

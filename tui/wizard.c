@@ -327,11 +327,11 @@ static const char *keys_text(const struct wizard *w)
 	case V_STEPS:
 		return "Enter/n next  b back  r again  d details  ? help  s save  q quit";
 	case V_DETAILS:
-		return "arrows, PgUp/PgDn scroll  d or b back  ? help  q quit";
+		return "arrows, PgUp/PgDn (Space, u) scroll  d or b back  ? help  q quit";
 	case V_VERDICT:
-		return "arrows, PgUp/PgDn scroll  b steps  d details  s save  ? help  q quit";
+		return "arrows, PgUp/PgDn (Space, u) scroll  b steps  d details  s save  ? help  q quit";
 	case V_HELP:
-		return "arrows, PgUp/PgDn scroll  ? or b back  q quit";
+		return "arrows, PgUp/PgDn (Space, u) scroll  ? or b back  q quit";
 	}
 	return "q quit";
 }
@@ -829,10 +829,11 @@ static int page_rows(const struct wizard *w)
 
 static bool key_scroll(struct wizard *w, int ch)
 {
+	/* a vt100 has no PgUp/PgDn keys: Space and u page, j and k step */
 	switch (ch) {
-	case KEY_UP: scroll_by(w, -1); return true;
-	case KEY_DOWN: scroll_by(w, 1); return true;
-	case KEY_PPAGE: scroll_by(w, -page_rows(w)); return true;
+	case KEY_UP: case 'k': case 'K': scroll_by(w, -1); return true;
+	case KEY_DOWN: case 'j': case 'J': scroll_by(w, 1); return true;
+	case KEY_PPAGE: case 'u': case 'U': scroll_by(w, -page_rows(w)); return true;
 	case KEY_NPAGE: case ' ': scroll_by(w, page_rows(w)); return true;
 	case KEY_HOME: scroll_by(w, -w->scroll); return true;
 	case KEY_END: scroll_by(w, (int)w->text.n); return true;
