@@ -338,7 +338,7 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 				      a->text, a->ping.sent, a->ping.sent == 1 ? "" : "s",
 				      (unsigned)(now_ms() - start));
 		}
-		if (neigh_state_unanswered(a->neigh))
+		if (p[i].neigh_gave_up)
 			step_evidence(w, "  the link: nobody answered %s for %s (%s) in %u ms; the kernel's neighbour table says %s",
 				      a->sa.ss_family == AF_INET6 ? "neighbour discovery" : "ARP", a->neigh_hop,
 				      a->neigh_gateway ? "the router toward it" : "the address itself",
