@@ -1,0 +1,26 @@
+/* Fuzz the judge of what a server said first (an SSH identification, a
+ * MaxStartups refusal, another protocol, nothing). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/conn.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *copy = malloc(size ? size : 1), *text;
+
+	if (copy == NULL)
+		return 0;
+	if (size)
+		memcpy(copy, data, size);
+	for (int k = 0; k < 4; k++) {
+		text = NULL;
+		banner_classify(copy, size, k & 1, k & 2, &text);
+		free(text);
+	}
+	free(copy);
+	return 0;
+}
