@@ -354,11 +354,11 @@ static void test_save_asks_before_replacing(void **state)
 static void test_quit_before_the_verdict_is_status_3(void **state)
 {
 	struct run_fixture *f = *state;
-	static const char *const args[] = {"ssh-doctor", "--no-capture", "127.0.0.1"};
+	static const char *const args[] = {"ssh-doctor", "--side", "client", "--no-capture", "127.0.0.1"};
 	char *text;
 	int status;
 
-	parse_args(f, 3, args);
+	parse_args(f, 5, args);
 	status = run_with(f, "r\nq\n", &text);
 	expect_true(status == 3, "expected exit status 3 after q at the first step, got %d:\n%s", status, text);
 	expect_contains(text, "Step 1 of ", "the output");
