@@ -141,6 +141,50 @@ const char *fw_verdict_name(enum fw_verdict v)
 	return "unknown";
 }
 
+char *fw_fix_command(const struct fw_rule *r, enum fw_source src, int family, int port)
+{
+	const char *tool = family == 6 ? "ip6tables" : "iptables";
+	const char *table = r && r->table && *r->table ? r->table : NULL;
+	const char *chain = r && r->chain && *r->chain ? r->chain : NULL;
+
+	if (r == NULL || port <= 0 || port > 65535)
+		return NULL;
+	switch (src) {
+	case FW_SRC_IPTABLES:
+	case FW_SRC_IP6TABLES:
+		if (src == FW_SRC_IP6TABLES)
+			tool = "ip6tables";
+		if (chain == NULL)
+			return NULL;
+		/* iptables-save lists a rule as "-A CHAIN ...": the same words after
+		 * -D delete exactly that rule */
+		if (!r->is_policy && r->text && strncmp(r->text, "-A ", 3) == 0)
+			return xasprintf("sudo %s%s%s -D %s", tool,
+					 table && strcmp(table, "filter") != 0 ? " -t " : "",
+					 table && strcmp(table, "filter") != 0 ? table : "", r->text + 3);
+		return xasprintf("sudo %s%s%s -I %s -p tcp --dport %d -j ACCEPT", tool,
+				 table && strcmp(table, "filter") != 0 ? " -t " : "",
+				 table && strcmp(table, "filter") != 0 ? table : "", chain, port);
+	case FW_SRC_NFTABLES:
+		if (table == NULL || chain == NULL)
+			return NULL;
+		/* without the rule's handle it cannot be named for deletion: an
+		 * accepting rule at the head of the same chain lets the port through */
+		return xasprintf("sudo nft insert rule %s %s tcp dport %d accept", table, chain, port);
+	case FW_SRC_UFW:
+		return xasprintf("sudo ufw allow %d/tcp", port);
+	case FW_SRC_FIREWALLD:
+		if (port == 22)
+			return xasprintf("sudo firewall-cmd --permanent%s%s --add-service=ssh && sudo firewall-cmd --reload",
+					 chain ? " --zone=" : "", chain ? chain : "");
+		return xasprintf("sudo firewall-cmd --permanent%s%s --add-port=%d/tcp && sudo firewall-cmd --reload",
+				 chain ? " --zone=" : "", chain ? chain : "", port);
+	case FW_SRC_SOCKETFILTERFW:
+		return NULL;
+	}
+	return NULL;
+}
+
 const char *fw_strerror(int err)
 {
 	switch (err) {

@@ -119,6 +119,13 @@ void fw_result_release(struct fw_result *res);
 const char *fw_source_name(enum fw_source src);	/* "iptables", "nftables", ... */
 const char *fw_action_name(enum fw_action act);	/* "accept", "drop", "reject-icmp", ... */
 const char *fw_verdict_name(enum fw_verdict v);	/* "open", "dropped", ... */
+
+/* The command that lets new connections to port through, for the rule (or
+ * policy) r that blocks it, found by the firewall src for family (4 or 6):
+ * the rule deleted where it can be named exactly (iptables), an accepting
+ * rule inserted before it otherwise. Built from r's printable text; the
+ * caller frees it. NULL when there is nothing to say (no rule, macOS). */
+char *fw_fix_command(const struct fw_rule *r, enum fw_source src, int family, int port);
 const char *fw_strerror(int err);
 
 /*

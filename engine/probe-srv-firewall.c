@@ -51,10 +51,12 @@ static void judge(struct step_work *w, struct server_facts *f, const struct fw_r
 		free(f->fw_name);
 		free(f->fw_rule);
 		free(f->fw_effect);
+		free(f->fw_fix);
 		f->fw_name = xstrdup(name);
 		f->fw_rule = text;
 		text = NULL;
 		f->fw_effect = r && r->effect ? xstrdup(r->effect) : NULL;
+		f->fw_fix = fw_fix_command(r, res->source, res->family, f->port);
 	}
 	f->fw_checked = true;
 	free(text);

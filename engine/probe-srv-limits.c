@@ -90,8 +90,9 @@ int probe_srv_limits_run(struct step_work *w, struct server_facts *f)
 	if (f->banned.n > 0)
 		step_finish(w, STEP_WARN, "%zu address(es) are banned from SSH (first: %s)", f->banned.n, f->banned.v[0]);
 	else if (f->maxstartups_known && f->unauth_conns >= f->maxstartups.start)
-		step_finish(w, STEP_FAIL, "%d connections wait at sshd's port: MaxStartups (%d) is reached",
-			    f->unauth_conns, f->maxstartups.start);
+		step_finish(w, STEP_FAIL, "%d connection%s wait%s at sshd's port: MaxStartups (%d) is reached",
+			    f->unauth_conns, f->unauth_conns == 1 ? "" : "s", f->unauth_conns == 1 ? "s" : "",
+			    f->maxstartups.start);
 	else
 		step_finish(w, STEP_PASS, "below sshd's connection limit, and nobody is banned");
 	return 0;

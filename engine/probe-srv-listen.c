@@ -281,6 +281,15 @@ static void add_listeners(struct server_facts *f, const struct srv_sock_list *l)
 }
 
 /* macOS: lsof names the listeners and their owners at once. */
+/* True when an IPv4 wildcard socket also listens on port. */
+static bool v4_wildcard_on(const struct server_facts *f, int port)
+{
+	for (size_t i = 0; i < f->nlisteners; i++)
+		if (f->listeners[i].family == 4 && f->listeners[i].wildcard && f->listeners[i].port == port)
+			return true;
+	return false;
+}
+
 static int read_lsof(struct step_work *w, struct server_facts *f)
 {
 	char path[256];
@@ -389,7 +398,9 @@ judge:
 		step_evidence(w, "%s listens on %s%s%s port %d%s%s", o->comm[0] ? o->comm : "a program (owner unknown)",
 			      o->family == 6 ? "[" : "", o->addr, o->family == 6 ? "]" : "", o->port,
 			      o->family == 6 && o->wildcard && o->v6only_known
-			      ? (o->v6only ? " (IPv6 only: IPv4 clients are refused)" : " (IPv6 and IPv4)") : "",
+			      ? (!o->v6only ? " (IPv6 and IPv4)"
+				 : v4_wildcard_on(f, o->port) ? " (IPv6 only; IPv4 has its own socket)"
+				 : " (IPv6 only: IPv4 clients are refused)") : "",
 			      o->port == f->port && !o->is_sshd ? ": this is not sshd" : "");
 	}
 	step_evidence(w, "%zu listening socket(s) in all, read from %s", f->nlisteners, f->listen_source);

@@ -69,6 +69,7 @@ void server_facts_release(struct server_facts *f)
 	free(f->fw_name);
 	free(f->fw_rule);
 	free(f->fw_effect);
+	free(f->fw_fix);
 	free(f->wrap_rule);
 	free(f->wrap_client);
 	free(f->log_bind_failed);

@@ -124,6 +124,7 @@ struct server_facts {
 	char *fw_name;          /* "iptables", "nftables", ... */
 	char *fw_rule;          /* "filter INPUT: -A INPUT ... -j DROP" */
 	char *fw_effect;        /* what a client sees */
+	char *fw_fix;           /* the command that lets the port through, or NULL */
 
 	/* TCP wrappers */
 	bool wrap_checked;

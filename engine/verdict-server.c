@@ -438,6 +438,11 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 		snprintf(start, sizeof(start), "sudo %s", f->sshd_path);
 	vars[10] = (struct asset_var){"start_command", start};
 	verdict_word(&d, vars, 11, t, a, platform, v);
+	/* the rule that was found says better than the cause's generic command */
+	if (strcmp(d.cause, "local_firewall") == 0 && f->fw_fix != NULL) {
+		free(v->fix_command);
+		v->fix_command = xstrdup(f->fw_fix);
+	}
 	for (size_t i = 0; i < prevention.n; i++)
 		strv_push(&v->prevention, prevention.v[i]);
 	strv_release(&prevention);

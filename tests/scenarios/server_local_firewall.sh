@@ -30,6 +30,8 @@ assert_exit 1
 assert_verdict_names '\bINPUT\b' 'the chain (INPUT)'
 assert_verdict_names '-A INPUT -p tcp -m tcp --dport 22 -j DROP|tcp dport 22 (counter )?drop' \
     'the rule as listed (iptables-save or nft)'
+assert_json '.verdict.fix_command | test("^sudo iptables -D INPUT -p tcp -m tcp --dport 22 -j DROP$|^sudo nft insert rule ip filter INPUT tcp dport 22 accept$")' \
+    'a fix command that undoes that very rule'
 assert_selftest_seen "$SRV_ADDR" 22 silence
 assert_selftest_seen "[$SRV_ADDR6]" 22 synack
 sdt_finish

@@ -976,6 +976,60 @@ static void rule_text_is_made_printable(void **state)
 	fw_result_release(&res);
 }
 
+
+/* ---- the fix command ---- */
+
+static void expect_fix(enum kind k, const char *name, enum fw_source src, int family, uint16_t port,
+		       const char *want)
+{
+	struct fw_result res;
+	char *fix;
+
+	run(k, name, port, NULL, family, &res);
+	fix = fw_fix_command(deciding(&res), src, family ? family : 4, port);
+	assert_non_null(fix);
+	assert_string_equal(fix, want);
+	free(fix);
+	fw_result_release(&res);
+}
+
+static void fix_deletes_the_iptables_rule_itself(void **state)
+{
+	(void)state;
+	expect_fix(IPT, "iptables-save-drop.txt", FW_SRC_IPTABLES, 0, 22,
+		   "sudo iptables -D INPUT -p tcp -m tcp --dport 22 -j DROP");
+}
+
+static void fix_accepts_before_an_iptables_policy(void **state)
+{
+	(void)state;
+	expect_fix(IPT, "iptables-save-policy-drop.txt", FW_SRC_IPTABLES, 0, 22,
+		   "sudo iptables -I INPUT -p tcp --dport 22 -j ACCEPT");
+}
+
+static void fix_inserts_an_nft_accept_in_the_same_chain(void **state)
+{
+	(void)state;
+	expect_fix(NFT, "nft-drop.json", FW_SRC_NFTABLES, 0, 22,
+		   "sudo nft insert rule inet filter input tcp dport 22 accept");
+}
+
+static void fix_is_a_ufw_allow(void **state)
+{
+	(void)state;
+	expect_fix(UFW, "ufw-status-reject-default.txt", FW_SRC_UFW, 0, 22, "sudo ufw allow 22/tcp");
+}
+
+static void fix_without_a_rule_or_port_is_nothing(void **state)
+{
+	struct fw_rule r = { .source = FW_SRC_IPTABLES, .table = "filter", .chain = "INPUT" };
+
+	(void)state;
+	assert_null(fw_fix_command(NULL, FW_SRC_IPTABLES, 4, 22));
+	assert_null(fw_fix_command(&r, FW_SRC_IPTABLES, 4, 0));
+	assert_null(fw_fix_command(&r, FW_SRC_SOCKETFILTERFW, 4, 22));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1049,6 +1103,11 @@ int main(void)
 		cmocka_unit_test(alf_unlisted_sshd_is_open_with_a_note),
 		cmocka_unit_test(alf_unreadable_global_state_is_an_error),
 		cmocka_unit_test(rule_text_is_made_printable),
+		cmocka_unit_test(fix_deletes_the_iptables_rule_itself),
+		cmocka_unit_test(fix_accepts_before_an_iptables_policy),
+		cmocka_unit_test(fix_inserts_an_nft_accept_in_the_same_chain),
+		cmocka_unit_test(fix_is_a_ufw_allow),
+		cmocka_unit_test(fix_without_a_rule_or_port_is_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -439,10 +439,39 @@ static void without_systemd_the_fix_starts_sshd_by_hand(void **state)
 	strbuf_release(&err);
 }
 
+static void a_found_rule_gives_the_fix_command(void **state)
+{
+	struct server_facts f;
+	struct assets a;
+	struct strbuf err;
+	struct target t;
+	struct report_verdict v;
+
+	(void)state;
+	strbuf_init(&err);
+	assert_int_equal(assets_load(&a, NULL, &err), 0);
+	server_facts_init(&f);
+	healthy(&f);
+	s_firewall_drop(&f);
+	f.fw_fix = strdup("sudo iptables -D INPUT -p tcp -m tcp --dport 22 -j DROP");
+	target_init(&t);
+	verdict_init(&v);
+	verdict_server(&f, &t, &a, "debian", &v);
+	assert_string_equal(v.cause, "local_firewall");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command, "sudo iptables -D INPUT -p tcp -m tcp --dport 22 -j DROP");
+	verdict_release(&v);
+	target_release(&t);
+	server_facts_release(&f);
+	assets_release(&a);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rows_decide_as_expected),
+		cmocka_unit_test(a_found_rule_gives_the_fix_command),
 		cmocka_unit_test(prevention_warns_about_boot_root_and_passwords),
 		cmocka_unit_test(a_healthy_machine_gets_no_warnings),
 		cmocka_unit_test(the_words_come_from_the_cause_asset),
