@@ -245,6 +245,11 @@ int engine_capture_replay(struct engine *e, struct client_facts *f, int ms)
 	return e->wire != NULL ? wire_replay(e->wire, f, ms, &e->quit, &e->lock) : -1;
 }
 
+bool engine_capture_icmp(struct engine *e, const struct addr_facts *a, int sport)
+{
+	return e->wire != NULL && wire_icmp_about(e->wire, a, sport);
+}
+
 void engine_capture_collect(struct engine *e, struct client_facts *f, int ms)
 {
 	if (e->wire != NULL)

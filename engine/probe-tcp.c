@@ -38,6 +38,7 @@ struct tcp_ctx {
 	int retrans_ms[FACTS_MAX_ADDRS];
 	struct silence_plan plan;
 	bool replanned;
+	bool icmp_ended[FACTS_MAX_ADDRS];    /* ended by an ICMP error seen on the wire */
 };
 
 static void on_started(void *arg)
@@ -118,9 +119,24 @@ static void on_tick(void *arg)
 
 	for (size_t i = 0; i < s->f->naddrs; i++) {
 		int k = s->conn_of[i];
+		struct conn *x = k >= 0 ? &s->c[k] : NULL;
 
-		if (k >= 0 && !s->c[k].done && s->c[k].tcp == TCP_NOT_TRIED && neigh_gave_up(s, i))
+		if (x == NULL || x->done || x->tcp != TCP_NOT_TRIED)
+			continue;
+		if (neigh_gave_up(s, i)) {
 			end_unreachable(s, i);
+			continue;
+		}
+		/* an ICMP error the socket was not told (a soft error to it):
+		 * the wire has the answer, waiting longer adds nothing */
+		if (engine_capture_icmp(s->e, &s->f->addrs[i], x->local_port) ||
+		    (x->fd2 >= 0 && engine_capture_icmp(s->e, &s->f->addrs[i], x->local_port2))) {
+			x->tcp = TCP_NO_ANSWER;
+			x->err = 0;
+			x->tcp_us = (uint32_t)(now_us() - x->start_us);
+			x->done = true;
+			s->icmp_ended[i] = true;
+		}
 	}
 	late = probe_ping_late(s->w, s->f);
 	if (s->plan.measured || s->replanned)
@@ -280,9 +296,14 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 		}
 		if (a->tcp == TCP_ANSWERED)
 			answered++;
-		step_evidence(w, "%s port %d: %s after %u.%03u ms (%d SYN%s)", a->text, t->port,
-			      result_sentence(a->tcp), a->tcp_us / 1000, a->tcp_us % 1000,
-			      c[k].syns, c[k].syns == 1 ? "" : "s");
+		if (s->icmp_ended[i])
+			step_evidence(w, "%s port %d: the capture saw an ICMP error come back to our SYN (we looked after %u.%03u ms, %d SYN%s); the connection attempt itself was told nothing, so we stopped waiting",
+				      a->text, t->port, a->tcp_us / 1000, a->tcp_us % 1000,
+				      c[k].syns, c[k].syns == 1 ? "" : "s");
+		else
+			step_evidence(w, "%s port %d: %s after %u.%03u ms (%d SYN%s)", a->text, t->port,
+				      result_sentence(a->tcp), a->tcp_us / 1000, a->tcp_us % 1000,
+				      c[k].syns, c[k].syns == 1 ? "" : "s");
 		if (a->tcp == TCP_HOST_UNREACH && neigh_state_unanswered(a->neigh))
 			step_evidence(w, "  the link: nobody answered %s for %s (%s) in %u ms; the kernel's neighbour table says %s",
 				      a->sa.ss_family == AF_INET6 ? "neighbour discovery" : "ARP", a->neigh_hop,

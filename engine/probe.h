@@ -56,6 +56,9 @@ void engine_publish_addresses(struct engine *e, const struct client_facts *f);
 bool engine_capture_live(struct engine *e);
 /* Asks the capture to watch connection attempts from these local ports. */
 void engine_capture_expect(struct engine *e, const struct client_facts *f);
+/* True when the capture saw an ICMP error about the SYN from local port
+ * sport to a's address (see wire_icmp_about). */
+bool engine_capture_icmp(struct engine *e, const struct addr_facts *a, int sport);
 /* Waits up to ms for the capture to have classified every attempt it was
  * told to expect; then copies what it saw into f. */
 void engine_capture_collect(struct engine *e, struct client_facts *f, int ms);

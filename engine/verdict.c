@@ -227,7 +227,7 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 		strv_pushf(&d->evidence, "%s answered our SYN to %s port %d with ICMP%s %d/%d: a firewall rule%s",
 			   a->icmp_from[0] ? a->icmp_from : "a firewall",
 			   a->text, port, a->sa.ss_family == AF_INET6 ? "v6" : "", a->icmp_type, a->icmp_code,
-			   a->tcp == TCP_NO_ANSWER ? " (the connection attempt itself only timed out)" : "");
+			   a->tcp == TCP_NO_ANSWER ? " (the connection attempt itself was told nothing)" : "");
 		if (a->wire_note)
 			strv_push(&d->evidence, a->wire_note);
 		if (f->alt_ssh_port > 0) {

@@ -194,6 +194,24 @@ static const struct classify_attempt *find_attempt(const struct classify *c, con
 	return NULL;
 }
 
+bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport)
+{
+	struct pkt_addr dst;
+	bool seen = false;
+
+	if (sport <= 0 || pkt_addr_from_sockaddr(&dst, &a->sa, a->salen) != 0)
+		return false;
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; w->cls != NULL && i < w->cls->nattempts && !seen; i++) {
+		const struct classify_attempt *t = &w->cls->attempts[i];
+
+		seen = t->icmp && t->sport == sport && t->dport == w->cls->port &&
+		       pkt_addr_equal(&t->dst, &dst);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return seen;
+}
+
 /* True when every attempt whose socket saw an answer has it classified. */
 static bool all_answers_seen(const struct wire *w, const struct client_facts *f)
 {

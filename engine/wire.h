@@ -27,6 +27,11 @@ int wire_fd(struct wire *w);
 void wire_open(struct wire *w, const struct client_facts *f);
 /* Worker thread: watch the attempts whose local ports are in f. */
 void wire_expect(struct wire *w, const struct client_facts *f);
+/* Worker thread: true when the capture has seen an ICMP error quoting our
+ * SYN from local port sport to a's address and the target port (the
+ * socket may never be told: Linux keeps some as soft errors while it
+ * retries). */
+bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport);
 /* Worker thread: wait up to ms for every attempt to be classified, then copy
  * what the wire says into f's addresses. */
 void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *quit,
