@@ -62,18 +62,24 @@ static void judge(struct step_work *w, struct server_facts *f, const struct fw_r
 	free(text);
 }
 
-/* sshguard's blocks, as the firewall listing holds them, go to the bans. */
-static void take_sshguard(struct step_work *w, struct server_facts *f, const struct strv *entries)
+/* sshguard's blocks, as parse reads them from a firewall listing, go to the
+ * bans. */
+static void take_sshguard(struct step_work *w, struct server_facts *f, const struct strbuf *listing,
+			  int (*parse)(const char *buf, size_t len, struct strv *out))
 {
+	struct strv entries;
 	size_t added = 0;
 
-	for (size_t i = 0; i < entries->n; i++)
-		if (!strv_contains(&f->banned, entries->v[i])) {
-			strv_push(&f->banned, entries->v[i]);
+	strv_init(&entries);
+	parse(listing->buf, listing->len, &entries);
+	for (size_t i = 0; i < entries.n; i++)
+		if (!strv_contains(&f->banned, entries.v[i])) {
+			strv_push(&f->banned, entries.v[i]);
 			added++;
 		}
 	if (added > 0)
-		step_evidence(w, "sshguard blocks %zu address(es), the first %s", added, entries->v[0]);
+		step_evidence(w, "sshguard blocks %zu address(es), the first %s", added, entries.v[0]);
+	strv_release(&entries);
 }
 
 static bool run_tool(struct step_work *w, const char *name, const char *const args[], struct exec_result *r)
@@ -111,14 +117,8 @@ static void check_iptables(struct step_work *w, struct server_facts *f, const ch
 			step_evidence(w, "%s failed (exit status %d): needs root", tool, r.status);
 		else if (fw_parse_iptables_save(r.out.buf, r.out.len, src, &q, &res) == 0)
 			judge(w, f, &res, fw_source_name(src));
-		if (r.status == 0) {
-			struct strv guard;
-
-			strv_init(&guard);
-			svc_parse_sshguard_iptables(r.out.buf, r.out.len, &guard);
-			take_sshguard(w, f, &guard);
-			strv_release(&guard);
-		}
+		if (r.status == 0)
+			take_sshguard(w, f, &r.out, svc_parse_sshguard_iptables);
 	}
 	fw_result_release(&res);
 	exec_result_release(&r);
@@ -141,16 +141,10 @@ static void check_nft(struct step_work *w, struct server_facts *f, bool *seen)
 				judge(w, f, &res, "nftables");
 			fw_result_release(&res);
 		}
-		if (r.status != 0) {
+		if (r.status != 0)
 			step_evidence(w, "nft failed (exit status %d): needs root", r.status);
-		} else {
-			struct strv guard;
-
-			strv_init(&guard);
-			svc_parse_sshguard_nft(r.out.buf, r.out.len, &guard);
-			take_sshguard(w, f, &guard);
-			strv_release(&guard);
-		}
+		else
+			take_sshguard(w, f, &r.out, svc_parse_sshguard_nft);
 	}
 	exec_result_release(&r);
 }
