@@ -18,7 +18,6 @@
 #define VERDICT_KEYS "Enter or q: finish, b back, d details, ? help, s save"
 
 struct linemode {
-	const struct options *o;
 	const struct assets *a;
 	struct engine *e;
 	const struct report *rep;
@@ -659,7 +658,7 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 		.sshd_config = o->sshd_config,
 	};
 	struct linemode m = {
-		.o = o, .a = a, .out = out, .in_fd = in_fd,
+		.a = a, .out = out, .in_fd = in_fd,
 		.interactive = interactive, .fixed_width = width,
 	};
 	struct strbuf err;
