@@ -85,20 +85,6 @@ static char *pdup(const char *s)
 	return s == NULL ? NULL : printable(s, strlen(s), true);
 }
 
-/* A newly allocated formatted string; the caller frees it. */
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	struct strbuf sb;
-	va_list ap;
-
-	strbuf_init(&sb);
-	va_start(ap, f);
-	strbuf_vaddf(&sb, f, ap);
-	va_end(ap);
-	return strbuf_detach(&sb, NULL);
-}
-
 const char *fw_source_name(enum fw_source src)
 {
 	switch (src) {
@@ -652,7 +638,7 @@ static enum ev eval_jump(struct evalctx *c, const struct cchain *ch, const char 
 	const struct cchain *to = model_find(c->m, ch->table, target);
 
 	if (to == NULL) {
-		char *s = fmt("chain '%s' is jumped to but not listed", target);
+		char *s = xasprintf("chain '%s' is jumped to but not listed", target);
 
 		res_note(c->res, s);
 		free(s);
@@ -814,36 +800,6 @@ static void model_evaluate(const struct model *m, const struct fw_query *q, stru
 }
 
 /* ---- text helpers ----------------------------------------------------- */
-
-/* A NUL-terminated copy of buf; NUL bytes inside become spaces. */
-static char *buf_copy(const char *buf, size_t len)
-{
-	char *s = xmalloc(len + 1);
-
-	for (size_t i = 0; i < len; i++)
-		s[i] = buf[i] ? buf[i] : ' ';
-	s[len] = '\0';
-	return s;
-}
-
-/* Returns the next line of *pos (modified in place), or NULL at the end. */
-static char *next_line(char **pos)
-{
-	char *s = *pos, *nl;
-
-	if (s == NULL || *s == '\0')
-		return NULL;
-	nl = strchr(s, '\n');
-	if (nl != NULL) {
-		*nl = '\0';
-		*pos = nl + 1;
-	} else {
-		*pos = s + strlen(s);
-	}
-	if (nl != NULL && nl > s && nl[-1] == '\r')
-		nl[-1] = '\0';
-	return s;
-}
 
 static bool parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -1109,11 +1065,11 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 static int ipt_load(const char *buf, size_t len, enum fw_source src, const char *entry,
 		    struct model *m, struct fw_result *res)
 {
-	char *copy = buf_copy(buf, len), *pos = copy, *line;
+	char *copy = str_from_buf(buf, len), *pos = copy, *line;
 	bool in_filter = false, seen = false, any_table = false;
 	int ret = 0;
 
-	while ((line = next_line(&pos)) != NULL) {
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *l = str_trim(line);
 
 		if (*l == '\0' || *l == '#')
@@ -1557,7 +1513,7 @@ static void nft_addrs(struct nft *n, json_t *rule, json_t *right, struct crule *
 			json_t *l = json_object_get(p, "len");
 
 			if (a && json_is_integer(l))
-				strv_push_owned(&r->saddrs, fmt("%s/%lld", a,
+				strv_push_owned(&r->saddrs, xasprintf("%s/%lld", a,
 							    (long long)json_integer_value(l)));
 			else
 				r->saddr_unknown = true;
@@ -1566,7 +1522,7 @@ static void nft_addrs(struct nft *n, json_t *rule, json_t *right, struct crule *
 			json_t *a = json_array_get(rg, 0), *b = json_array_get(rg, 1);
 
 			if (json_is_string(a) && json_is_string(b))
-				strv_push_owned(&r->saddrs, fmt("%s-%s", json_string_value(a),
+				strv_push_owned(&r->saddrs, xasprintf("%s-%s", json_string_value(a),
 							    json_string_value(b)));
 			else
 				r->saddr_unknown = true;
@@ -2173,8 +2129,8 @@ int fw_parse_ufw_status(const char *buf, size_t len, const struct fw_query *q,
 	model_init(&m, FW_SRC_UFW);
 	c = model_chain(&m, NULL, "ufw");
 	c->base = true;
-	pos = copy = buf_copy(buf, len);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(buf, len);
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *l = str_trim(line);
 		struct crule r;
 
@@ -2363,8 +2319,8 @@ int fw_parse_firewalld(const char *buf, size_t len, const struct fw_query *q,
 	res->source = FW_SRC_FIREWALLD;
 	query_setup(res, q);
 	model_init(&m, FW_SRC_FIREWALLD);
-	pos = copy = buf_copy(buf, len);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(buf, len);
+	while ((line = str_next_line(&pos)) != NULL) {
 		bool indented = line[0] == ' ' || line[0] == '\t';
 		char *l = str_trim(line);
 		const char *v;
@@ -2430,7 +2386,7 @@ int fw_parse_firewalld(const char *buf, size_t len, const struct fw_query *q,
 				fr->group = 2;
 				fr->r.action = FW_ACT_ACCEPT;
 				if (svc && !fwd_service_port(t, &fr->r)) {
-					char *s = fmt("service '%s' was not looked up; its ports "
+					char *s = xasprintf("service '%s' was not looked up; its ports "
 							    "are in its firewalld service file", t);
 
 					res_note(res, s);
@@ -2442,7 +2398,7 @@ int fw_parse_firewalld(const char *buf, size_t len, const struct fw_query *q,
 					crule_release(&fr->r);
 					continue;
 				}
-				fr->r.text = fmt("%s %s", svc ? "service" : "port", t);
+				fr->r.text = xasprintf("%s %s", svc ? "service" : "port", t);
 				nrich++;
 			}
 			free(list);
@@ -2465,7 +2421,7 @@ int fw_parse_firewalld(const char *buf, size_t len, const struct fw_query *q,
 		chain_add_rule(c, &rich[i].r);
 	{
 		const char *t = target ? target : "default";
-		char *text = fmt("target: %s", t);
+		char *text = xasprintf("target: %s", t);
 
 		if (strcmp(t, "ACCEPT") == 0)
 			chain_set_policy(c, FW_ACT_ACCEPT, NULL, text);
@@ -2515,8 +2471,8 @@ int fw_parse_firewalld_zones(const char *buf, size_t len, struct fw_zone_list *z
 	fw_zone_list_release(zl);
 	if (buf == NULL)
 		return FW_ERR_ARG;
-	pos = copy = buf_copy(buf, len);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(buf, len);
+	while ((line = str_next_line(&pos)) != NULL) {
 		bool indented = line[0] == ' ' || line[0] == '\t';
 		char *l = str_trim(line);
 		struct strv *list = NULL;
@@ -2584,7 +2540,7 @@ static int onoff(const char *buf, size_t len)
 
 	if (buf == NULL)
 		return -1;
-	s = buf_copy(buf, len);
+	s = str_from_buf(buf, len);
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	if (strstr(s, "disabled") || strstr(s, " is off") || strstr(s, "state = 0"))
@@ -2632,7 +2588,7 @@ int fw_parse_socketfilterfw(const char *globalstate, size_t glen,
 		return FW_ERR_FORMAT;
 	block = onoff(blockall, blen);
 	if (globalstate != NULL) {
-		char *g = buf_copy(globalstate, glen);
+		char *g = str_from_buf(globalstate, glen);
 
 		if (strstr(g, "State = 2") != NULL)
 			block = 1;	/* "block all" is global state 2 */
@@ -2652,8 +2608,8 @@ int fw_parse_socketfilterfw(const char *globalstate, size_t glen,
 		res->verdict = deny == FW_ACT_DROP ? FW_VERDICT_DROPPED : FW_VERDICT_REJECTED;
 		return 0;
 	}
-	pos = copy = listapps ? buf_copy(listapps, llen) : xstrdup("");
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = listapps ? str_from_buf(listapps, llen) : xstrdup("");
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *l = str_trim(line), *colon;
 
 		if (isdigit((unsigned char)*l) && (colon = strstr(l, " : ")) != NULL) {
@@ -2665,7 +2621,7 @@ int fw_parse_socketfilterfw(const char *globalstate, size_t glen,
 			bool allow = strstr(l, "Allow") != NULL;
 
 			if (sshd) {
-				char *text = fmt("%s %s", app, l);
+				char *text = xasprintf("%s %s", app, l);
 
 				found = alf_rule(res, text, allow ? FW_ACT_ACCEPT : deny, false);
 				free(text);

@@ -16,19 +16,6 @@
 static const char unknown[] = "unknown";
 static const char paranoid[] = "paranoid";
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	struct strbuf sb;
-	va_list ap;
-
-	strbuf_init(&sb);
-	va_start(ap, f);
-	strbuf_vaddf(&sb, f, ap);
-	va_end(ap);
-	return strbuf_detach(&sb, NULL);
-}
-
 /* A printable copy of n bytes at s; the caller frees it. */
 static char *pdup(const char *s, size_t n)
 {
@@ -302,11 +289,11 @@ static bool masked_match4(struct eval *e, const char *net_tok, const char *mask_
 		m = len == 0 ? 0 : 0xffffffffu << (32 - len);
 	}
 	if ((ntohl(net.s_addr) & ~m) != 0)
-		note_once(e, fmt("'%s/%s' has host bits set, so libwrap never matches it (write the network address)",
+		note_once(e, xasprintf("'%s/%s' has host bits set, so libwrap never matches it (write the network address)",
 				 net_tok, mask_tok));
 	return (ntohl(a.s_addr) & m) == ntohl(net.s_addr);
 bad:
-	note_once(e, fmt("bad net/mask expression '%s/%s': libwrap ignores it", net_tok, mask_tok));
+	note_once(e, xasprintf("bad net/mask expression '%s/%s': libwrap ignores it", net_tok, mask_tok));
 	return false;
 }
 
@@ -337,7 +324,7 @@ static bool masked_match6(struct eval *e, const char *net_tok, const char *mask_
 	}
 	return true;
 bad:
-	note_once(e, fmt("bad net/mask expression '%s/%s': libwrap ignores it", net_tok, mask_tok));
+	note_once(e, xasprintf("bad net/mask expression '%s/%s': libwrap ignores it", net_tok, mask_tok));
 	return false;
 }
 
@@ -352,17 +339,17 @@ static bool hostfile_match(struct eval *e, const char *path, bool server)
 	char *save = NULL;
 
 	if (e->read_file == NULL) {
-		note_once(e, fmt("the pattern file '%s' was not read here", path));
+		note_once(e, xasprintf("the pattern file '%s' was not read here", path));
 		return false;
 	}
 	if (e->file_depth >= HOSTS_MAX_FILE_DEPTH) {
-		note_once(e, fmt("pattern files nest too deep at '%s'", path));
+		note_once(e, xasprintf("pattern files nest too deep at '%s'", path));
 		return false;
 	}
 	strbuf_init(&sb);
 	r = e->read_file(e->ctx, path, &sb);
 	if (r < 0) {
-		note_once(e, fmt("cannot read the pattern file '%s' (libwrap then matches nothing from it)", path));
+		note_once(e, xasprintf("cannot read the pattern file '%s' (libwrap then matches nothing from it)", path));
 		strbuf_release(&sb);
 		return false;
 	}
@@ -393,7 +380,7 @@ static bool host_match(struct eval *e, const char *tok_in, bool server)
 		name = e->name;
 	}
 	if (tok_in[0] == '@') {
-		note_once(e, fmt("netgroup '%s' cannot be checked here (NIS is not consulted); taken as no match",
+		note_once(e, xasprintf("netgroup '%s' cannot be checked here (NIS is not consulted); taken as no match",
 				 tok_in));
 		return false;
 	}
@@ -441,7 +428,7 @@ static bool client_match(struct eval *e, const char *tok_in)
 		r = host_match(e, tok, false);
 	} else {
 		if (e->c->user == NULL)
-			note_once(e, fmt("'%s' needs the client's user name from ident (RFC 931); taken as unknown",
+			note_once(e, xasprintf("'%s' needs the client's user name from ident (RFC 931); taken as unknown",
 					 tok_in));
 		r = host_match(e, host, false) && string_match(tok, e->user);
 	}
@@ -578,22 +565,22 @@ static enum opt_effect options_effect(struct eval *e, const char *options, char 
 			if (strlen(table[k].name) == klen && strncasecmp(table[k].name, key, klen) == 0)
 				break;
 		if (k == sizeof(table) / sizeof(table[0])) {
-			*why = fmt("unknown option '%.*s': libwrap refuses the connection", (int)klen, key);
+			*why = xasprintf("unknown option '%.*s': libwrap refuses the connection", (int)klen, key);
 			eff = OPT_DENY;
 			break;
 		}
 		if (table[k].value == 2 && *value == '\0') {
-			*why = fmt("option '%s' needs a value: libwrap refuses the connection", table[k].name);
+			*why = xasprintf("option '%s' needs a value: libwrap refuses the connection", table[k].name);
 			eff = OPT_DENY;
 			break;
 		}
 		if (table[k].value == 0 && *value != '\0') {
-			*why = fmt("option '%s' takes no value: libwrap refuses the connection", table[k].name);
+			*why = xasprintf("option '%s' takes no value: libwrap refuses the connection", table[k].name);
 			eff = OPT_DENY;
 			break;
 		}
 		if (table[k].last && more) {
-			*why = fmt("option '%s' must be the last: libwrap refuses the connection", table[k].name);
+			*why = xasprintf("option '%s' must be the last: libwrap refuses the connection", table[k].name);
 			eff = OPT_DENY;
 			break;
 		}
@@ -604,10 +591,10 @@ static enum opt_effect options_effect(struct eval *e, const char *options, char 
 			*why = xstrdup("the rule ends in 'deny'");
 			eff = OPT_DENY;
 		} else if (k == 6) {
-			*why = fmt("'twist' replaces sshd with '%s': the client never gets SSH", value);
+			*why = xasprintf("'twist' replaces sshd with '%s': the client never gets SSH", value);
 			eff = OPT_DENY;
 		} else if (k == 5) {
-			note_once(e, fmt("the matching rule also runs 'spawn %s'", value));
+			note_once(e, xasprintf("the matching rule also runs 'spawn %s'", value));
 		}
 	}
 	strbuf_release(&field);
@@ -630,7 +617,7 @@ static int table_judge(struct eval *e, const struct hosts_table *t, bool is_allo
 		out->by = is_allow ? HOSTS_BY_ALLOW : HOSTS_BY_DENY;
 		out->table = t;
 		out->rule = r;
-		out->reason = fmt("%s line %u '%s' %s %s from %s%s%s", t->file ? t->file : "?", r->line,
+		out->reason = xasprintf("%s line %u '%s' %s %s from %s%s%s", t->file ? t->file : "?", r->line,
 				  r->text, out->allowed ? "allows" : "refuses", e->c->daemon, e->addr,
 				  why ? ": " : "", why ? why : "");
 		free(why);
@@ -656,7 +643,7 @@ int hosts_access_evaluate(const struct hosts_table *allow, const struct hosts_ta
 	if (inet_pton(AF_INET6, client->addr, b) == 1 && memcmp(b, v4mapped, sizeof(v4mapped)) == 0 &&
 	    inet_ntop(AF_INET, b + 12, v4, sizeof(v4)) != NULL) {
 		e.addr = v4;
-		note_once(&e, fmt("the IPv4-mapped address '%s' was judged as '%s'", client->addr, v4));
+		note_once(&e, xasprintf("the IPv4-mapped address '%s' was judged as '%s'", client->addr, v4));
 	}
 	e.name = client->name == NULL ? unknown : client->name_mismatch ? paranoid : client->name;
 	e.user = client->user ? client->user : unknown;
@@ -665,7 +652,7 @@ int hosts_access_evaluate(const struct hosts_table *allow, const struct hosts_ta
 		out->allowed = true;
 		out->by = HOSTS_BY_ALLOW;
 		out->table = allow;
-		out->reason = fmt("%s cannot be read, and libwrap then counts it as matching: allowed",
+		out->reason = xasprintf("%s cannot be read, and libwrap then counts it as matching: allowed",
 				  allow->file ? allow->file : "hosts.allow");
 		return 0;
 	}
@@ -675,7 +662,7 @@ int hosts_access_evaluate(const struct hosts_table *allow, const struct hosts_ta
 		out->allowed = false;
 		out->by = HOSTS_BY_DENY;
 		out->table = deny;
-		out->reason = fmt("%s cannot be read, and libwrap then counts it as matching: refused",
+		out->reason = xasprintf("%s cannot be read, and libwrap then counts it as matching: refused",
 				  deny->file ? deny->file : "hosts.deny");
 		return 0;
 	}
@@ -683,7 +670,7 @@ int hosts_access_evaluate(const struct hosts_table *allow, const struct hosts_ta
 		return 0;
 	out->allowed = true;
 	out->by = HOSTS_BY_DEFAULT;
-	out->reason = fmt("no rule in %s or %s matches %s from %s: allowed",
+	out->reason = xasprintf("no rule in %s or %s matches %s from %s: allowed",
 			  allow && allow->file ? allow->file : "hosts.allow",
 			  deny && deny->file ? deny->file : "hosts.deny", client->daemon, e.addr);
 	return 0;

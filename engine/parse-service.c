@@ -33,36 +33,6 @@ static void set_str(char **dst, const char *s)
 	*dst = pdup(s);
 }
 
-/* A NUL-terminated copy of buf; NUL bytes inside become spaces. */
-static char *buf_copy(const char *buf, size_t len)
-{
-	char *s = xmalloc(len + 1);
-
-	for (size_t i = 0; i < len; i++)
-		s[i] = buf[i] ? buf[i] : ' ';
-	s[len] = '\0';
-	return s;
-}
-
-/* Returns the next line of *pos (cut in place), or NULL at the end. */
-static char *next_line(char **pos)
-{
-	char *s = *pos, *nl;
-
-	if (s == NULL || *s == '\0')
-		return NULL;
-	nl = strchr(s, '\n');
-	if (nl != NULL) {
-		*nl = '\0';
-		*pos = nl + 1;
-		if (nl > s && nl[-1] == '\r')
-			nl[-1] = '\0';
-	} else {
-		*pos = s + strlen(s);
-	}
-	return s;
-}
-
 static bool parse_long(const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -228,8 +198,8 @@ int svc_parse_systemctl_show(const char *buf, size_t len, struct svc_unit_list *
 	svc_unit_list_release(ul);
 	if (buf == NULL)
 		return SVC_ERR_ARG;
-	pos = copy = buf_copy(buf, len);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(buf, len);
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *eq = strchr(line, '=');
 
 		if (*line == '\0') {
@@ -323,8 +293,8 @@ int svc_parse_dpkg_query(const char *out, size_t olen, const char *err, size_t e
 	svc_package_release(p);
 	if (out == NULL && err == NULL)
 		return SVC_ERR_ARG;
-	pos = copy = buf_copy(out ? out : "", out ? olen : 0);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(out ? out : "", out ? olen : 0);
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *name, *ver, *sp;
 
 		/* "ii  openssh-server 1:9.2p1-2": three status letters, a space */
@@ -373,8 +343,8 @@ int svc_parse_rpm_q(const char *out, size_t olen, const char *package, struct sv
 	svc_package_release(p);
 	if (out == NULL)
 		return SVC_ERR_ARG;
-	pos = copy = buf_copy(out, olen);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(out, olen);
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *l = str_trim(line), *dash1, *dash2;
 		size_t n = strlen(l);
 
@@ -475,8 +445,8 @@ int svc_parse_launchctl_print(const char *buf, size_t len, struct svc_launchd *l
 		return SVC_ERR_ARG;
 	if (has(buf, len, "Could not find service"))
 		return 0;
-	pos = copy = buf_copy(buf, len);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(buf, len);
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *l = str_trim(line), *eq;
 		long n;
 
@@ -564,8 +534,8 @@ int svc_parse_launchctl_list(const char *buf, size_t len, struct svc_launchd *ld
 		return SVC_ERR_ARG;
 	if (has(buf, len, "Could not find service"))
 		return 0;
-	pos = copy = buf_copy(buf, len);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(buf, len);
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *l = str_trim(line), *v;
 		long n;
 		size_t ln = strlen(l);
@@ -637,8 +607,8 @@ int svc_parse_lsof_listen(const char *buf, size_t len, struct svc_listener_list 
 	svc_listener_list_release(ll);
 	if (buf == NULL)
 		return SVC_ERR_ARG;
-	pos = copy = buf_copy(buf, len);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(buf, len);
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *tok[16], *save = NULL, *name, *colon;
 		size_t n = 0, t;
 		int family = 0;
@@ -736,8 +706,8 @@ int svc_parse_fail2ban_status(const char *buf, size_t len, struct svc_fail2ban *
 		f->running = true;
 		return 0;
 	}
-	pos = copy = buf_copy(buf, len);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(buf, len);
+	while ((line = str_next_line(&pos)) != NULL) {
 		const char *v;
 		long n;
 		char *tmp;
@@ -856,8 +826,8 @@ int svc_parse_sshguard_iptables(const char *buf, size_t len, struct strv *entrie
 
 	if (buf == NULL || entries == NULL)
 		return SVC_ERR_ARG;
-	pos = copy = buf_copy(buf, len);
-	while ((line = next_line(&pos)) != NULL) {
+	pos = copy = str_from_buf(buf, len);
+	while ((line = str_next_line(&pos)) != NULL) {
 		char *l = str_trim(line), *save = NULL, *src = NULL;
 		bool block = false, neg = false, prev_neg = false;
 

@@ -31,19 +31,6 @@ static char *pstr(const char *s)
 	return pdup(s, strlen(s));
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	struct strbuf sb;
-	va_list ap;
-
-	strbuf_init(&sb);
-	va_start(ap, f);
-	strbuf_vaddf(&sb, f, ap);
-	va_end(ap);
-	return sb.buf;	/* handed over */
-}
-
 static const char *errno_text(int e)
 {
 	switch (e) {
@@ -606,14 +593,14 @@ static void match_begin(struct parser *ps, const struct sshd_directive *d)
 			continue;
 		}
 		if (c->attr == SSHD_MATCH_UNKNOWN)
-			problem_add(ps, d->at, fmt("unsupported Match attribute '%s'", c->name));
+			problem_add(ps, d->at, xasprintf("unsupported Match attribute '%s'", c->name));
 		if (i >= d->args.n) {
-			problem_add(ps, d->at, fmt("Match '%s' needs an argument", c->name));
+			problem_add(ps, d->at, xasprintf("Match '%s' needs an argument", c->name));
 			break;
 		}
 		c->patterns = xstrdup(d->args.v[i++]);
 		if (c->attr == SSHD_MATCH_LOCALPORT && port_parse(c->patterns) < 0)
-			problem_add(ps, d->at, fmt("Match LocalPort '%s' is not a port number", c->patterns));
+			problem_add(ps, d->at, xasprintf("Match LocalPort '%s' is not a port number", c->patterns));
 	}
 	ps->cur_match = (int)cfg->nmatches;
 	cfg->nmatches++;
@@ -632,7 +619,7 @@ static void port_add(struct parser *ps, const struct sshd_directive *d)
 			return;
 	}
 	if ((port = port_parse(d->args.v[0])) < 0) {
-		problem_add(ps, d->at, fmt("badly formatted port number '%s'", d->args.v[0]));
+		problem_add(ps, d->at, xasprintf("badly formatted port number '%s'", d->args.v[0]));
 		return;
 	}
 	GROW(cfg->ports, cfg->nports, ps->ports_alloc);
@@ -654,7 +641,7 @@ static void listen_addr_add(struct parser *ps, const struct sshd_directive *d)
 		return;
 	}
 	if (split_hostport(d->args.v[0], &host, &port) != 0) {
-		problem_add(ps, d->at, fmt("bad ListenAddress '%s' (use HOST, HOST:PORT or [V6]:PORT)",
+		problem_add(ps, d->at, xasprintf("bad ListenAddress '%s' (use HOST, HOST:PORT or [V6]:PORT)",
 					   d->args.v[0]));
 		return;
 	}
@@ -776,32 +763,32 @@ static void directive_check(struct parser *ps, const struct sshd_directive *d, e
 	switch (kw) {
 	case KW_ADDRESSFAMILY:
 		if (strcasecmp(v, "any") && strcasecmp(v, "inet") && strcasecmp(v, "inet6"))
-			problem_add(ps, d->at, fmt("unsupported AddressFamily '%s' (any, inet or inet6)", v));
+			problem_add(ps, d->at, xasprintf("unsupported AddressFamily '%s' (any, inet or inet6)", v));
 		break;
 	case KW_PASSWORDAUTH:
 	case KW_KBDINTAUTH:
 	case KW_PUBKEYAUTH:
 	case KW_USEPAM:
 		if (strcasecmp(v, "yes") && strcasecmp(v, "no"))
-			problem_add(ps, d->at, fmt("unsupported option '%s' for '%s' (yes or no)", v, d->keyword));
+			problem_add(ps, d->at, xasprintf("unsupported option '%s' for '%s' (yes or no)", v, d->keyword));
 		break;
 	case KW_PERMITROOTLOGIN:
 		if (strcasecmp(v, "yes") && strcasecmp(v, "no") &&
 		    strcasecmp(v, "prohibit-password") && strcasecmp(v, "without-password") &&
 		    strcasecmp(v, "forced-commands-only"))
-			problem_add(ps, d->at, fmt("unsupported PermitRootLogin '%s'", v));
+			problem_add(ps, d->at, xasprintf("unsupported PermitRootLogin '%s'", v));
 		break;
 	case KW_MAXAUTHTRIES:
 	case KW_MAXSESSIONS: {
 		struct sshd_setting tmp = { .value = (char *)v };
 
 		if (int_or(&tmp, 0) < 0)
-			problem_add(ps, d->at, fmt("'%s' needs a number, not '%s'", d->keyword, v));
+			problem_add(ps, d->at, xasprintf("'%s' needs a number, not '%s'", d->keyword, v));
 		break;
 	}
 	case KW_MAXSTARTUPS:
 		if (sshd_maxstartups_parse(v, &ms) != 0)
-			problem_add(ps, d->at, fmt("bad MaxStartups '%s' (start:rate:full, rate 1-100, start <= full)", v));
+			problem_add(ps, d->at, xasprintf("bad MaxStartups '%s' (start:rate:full, rate 1-100, start <= full)", v));
 		break;
 	default:
 		break;
@@ -830,20 +817,20 @@ static void include_run(struct parser *ps, const struct sshd_directive *d, int d
 		int r = 0;
 
 		pattern = (arg[0] == '/' || arg[0] == '~') ? xstrdup(arg)
-							  : fmt("%s/%s", SSHD_CONFIG_DIR, arg);
+							  : xasprintf("%s/%s", SSHD_CONFIG_DIR, arg);
 		strv_init(&paths);
 		if (io->glob != NULL)
 			r = io->glob(io->ctx, pattern, &paths);
 		else
 			strv_push(&paths, pattern);
 		if (r < 0)
-			problem_add(ps, d->at, fmt("cannot expand Include '%s': %s", pattern, errno_text(-r)));
+			problem_add(ps, d->at, xasprintf("cannot expand Include '%s': %s", pattern, errno_text(-r)));
 		for (size_t k = 0; k < paths.n && !ps->capped; k++) {
 			struct strbuf content;
 			int saved = ps->cur_match, saved_inc = ps->include_match;
 
 			if (depth + 1 > SSHD_CONFIG_MAX_DEPTH) {
-				problem_add(ps, d->at, fmt("too many recursive configuration includes (at '%s')",
+				problem_add(ps, d->at, xasprintf("too many recursive configuration includes (at '%s')",
 							   paths.v[k]));
 				ps->capped = true;
 				break;
@@ -856,7 +843,7 @@ static void include_run(struct parser *ps, const struct sshd_directive *d, int d
 			strbuf_init(&content);
 			r = io->read_file(io->ctx, paths.v[k], &content);
 			if (r < 0) {
-				problem_add(ps, d->at, fmt("cannot read included file '%s': %s",
+				problem_add(ps, d->at, xasprintf("cannot read included file '%s': %s",
 							   paths.v[k], errno_text(-r)));
 			} else {
 				if (saved >= 0)
@@ -960,11 +947,11 @@ static void parse_line(struct parser *ps, const char *file, unsigned lineno, cha
 	d->match = ps->cur_match;
 	cfg->ndirs++;
 	if (d->args.n == 0) {
-		problem_add(ps, at, fmt("no argument after keyword '%s'", d->keyword));
+		problem_add(ps, at, xasprintf("no argument after keyword '%s'", d->keyword));
 		return;
 	}
 	if (global_only && ps->cur_match >= 0) {
-		problem_add(ps, at, fmt("directive '%s' is not allowed within a Match block", d->keyword));
+		problem_add(ps, at, xasprintf("directive '%s' is not allowed within a Match block", d->keyword));
 		return;
 	}
 	directive_check(ps, d, kw);
@@ -1136,7 +1123,7 @@ int sshd_config_parse_dump(struct sshd_config *cfg, const char *label, const cha
 				listen_push(&cfg->listen, &cfg->nlisten, &alloc, host, port, rdomain, at);
 				free(host);
 			} else {
-				problem_add(&ps, at, fmt("cannot read listenaddress '%s'", d->args.v[0]));
+				problem_add(&ps, at, xasprintf("cannot read listenaddress '%s'", d->args.v[0]));
 			}
 		}
 		free(line);
@@ -1310,7 +1297,7 @@ int sshd_settings_user_allowed(const struct sshd_settings *s, const char *user,
 	for (size_t i = 0; i < s->deny_users.v.n; i++) {
 		if (user_pattern_match(s->deny_users.v.v[i], user, host, addr)) {
 			if (reason)
-				*reason = fmt("user '%s' matches DenyUsers '%s' (%s line %u)", user,
+				*reason = xasprintf("user '%s' matches DenyUsers '%s' (%s line %u)", user,
 					      s->deny_users.v.v[i], s->deny_users.at[i].file ? s->deny_users.at[i].file : "?",
 					      s->deny_users.at[i].line);
 			return 0;
@@ -1323,7 +1310,7 @@ int sshd_settings_user_allowed(const struct sshd_settings *s, const char *user,
 			ok = user_pattern_match(s->allow_users.v.v[i], user, host, addr);
 		if (!ok) {
 			if (reason)
-				*reason = fmt("user '%s' from '%s' is not listed in AllowUsers (%s line %u)",
+				*reason = xasprintf("user '%s' from '%s' is not listed in AllowUsers (%s line %u)",
 					      user, addr ? addr : "?",
 					      s->allow_users.at[0].file ? s->allow_users.at[0].file : "?",
 					      s->allow_users.at[0].line);
@@ -1338,7 +1325,7 @@ int sshd_settings_user_allowed(const struct sshd_settings *s, const char *user,
 		for (size_t g = 0; g < groups->n; g++) {
 			if (wild_match(groups->v[g], s->deny_groups.v.v[i], false)) {
 				if (reason)
-					*reason = fmt("group '%s' of user '%s' matches DenyGroups '%s'",
+					*reason = xasprintf("group '%s' of user '%s' matches DenyGroups '%s'",
 						      groups->v[g], user, s->deny_groups.v.v[i]);
 				return 0;
 			}
@@ -1350,7 +1337,7 @@ int sshd_settings_user_allowed(const struct sshd_settings *s, const char *user,
 				if (wild_match(groups->v[g], s->allow_groups.v.v[i], false))
 					return 1;
 		if (reason)
-			*reason = fmt("no group of user '%s' is listed in AllowGroups", user);
+			*reason = xasprintf("no group of user '%s' is listed in AllowGroups", user);
 		return 0;
 	}
 	return 1;

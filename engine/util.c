@@ -310,6 +310,34 @@ uint64_t now_ms(void)
 	return now_us() / 1000u;
 }
 
+char *str_from_buf(const char *buf, size_t len)
+{
+	char *s = xmalloc(len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		s[i] = buf[i] ? buf[i] : ' ';
+	s[len] = '\0';
+	return s;
+}
+
+char *str_next_line(char **pos)
+{
+	char *s = *pos, *nl;
+
+	if (s == NULL || *s == '\0')
+		return NULL;
+	nl = strchr(s, '\n');
+	if (nl != NULL) {
+		*nl = '\0';
+		*pos = nl + 1;
+		if (nl > s && nl[-1] == '\r')
+			nl[-1] = '\0';
+	} else {
+		*pos = s + strlen(s);
+	}
+	return s;
+}
+
 char *str_trim(char *s)
 {
 	char *end;

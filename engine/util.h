@@ -73,6 +73,12 @@ uint64_t now_us(void);
 
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *str_trim(char *s);
+/* A NUL-terminated copy of buf[0..len) for a line parser: NUL bytes inside
+ * become spaces. The caller frees it. */
+char *str_from_buf(const char *buf, size_t len);
+/* The next line of *pos, cut in place (its "\n" or "\r\n" removed), *pos
+ * moved past it; NULL at the end. */
+char *str_next_line(char **pos);
 bool str_starts_with(const char *s, const char *prefix);
 /* Case-insensitive ASCII comparison helpers. */
 bool str_ieq(const char *a, const char *b);
