@@ -351,6 +351,25 @@ static void str_starts_with_and_str_ieq_compare_as_documented(void **state)
 	expect_true(!str_ieq("example.co", "example.com"), "expected different lengths not to match");
 }
 
+static void str_next_line_cuts_lines_and_their_cr(void **state)
+{
+	char *text = str_from_buf("one\r\ntw\0o\n\nlast", 16), *pos = text, *l;
+
+	(void)state;
+	assert_string_equal(text, "one\r\ntw o\n\nlast");
+	assert_string_equal((l = str_next_line(&pos)), "one");
+	assert_string_equal((l = str_next_line(&pos)), "tw o");
+	assert_string_equal((l = str_next_line(&pos)), "");
+	assert_string_equal((l = str_next_line(&pos)), "last");
+	assert_null(str_next_line(&pos));
+	assert_null(str_next_line(&pos));
+	free(text);
+	text = str_from_buf("", 0);
+	pos = text;
+	assert_null(str_next_line(&pos));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +408,7 @@ int main(void)
 		cmocka_unit_test(strbuf_add_printable_appends_after_existing_text),
 		cmocka_unit_test(str_trim_removes_white_space_at_both_ends),
 		cmocka_unit_test(str_starts_with_and_str_ieq_compare_as_documented),
+		cmocka_unit_test(str_next_line_cuts_lines_and_their_cr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
