@@ -353,7 +353,7 @@ static void str_starts_with_and_str_ieq_compare_as_documented(void **state)
 
 static void str_next_line_cuts_lines_and_their_cr(void **state)
 {
-	char *text = str_from_buf("one\r\ntw\0o\n\nlast", 16), *pos = text, *l;
+	char *text = str_from_buf("one\r\ntw\0o\n\nlast", 15), *pos = text, *l;
 
 	(void)state;
 	assert_string_equal(text, "one\r\ntw o\n\nlast");
