@@ -8,6 +8,17 @@
 
 #define PKG_MS 5000
 
+/* Keeps what the package manager said; a step run again replaces it. */
+static void take_package(struct server_facts *f, const char *tool, const struct svc_package *p)
+{
+	f->pkg_checked = true;
+	f->pkg_state = p->state;
+	free(f->pkg_tool);
+	f->pkg_tool = xstrdup(tool);
+	free(f->pkg_version);
+	f->pkg_version = p->version ? xstrdup(p->version) : NULL;
+}
+
 static void ask_dpkg(struct step_work *w, struct server_facts *f, const char *path)
 {
 	const char *argv[] = {path, "-W", "-f=${db:Status-Abbrev} ${Package} ${Version}\n",
@@ -18,13 +29,8 @@ static void ask_dpkg(struct step_work *w, struct server_facts *f, const char *pa
 	exec_result_init(&r);
 	svc_package_init(&p);
 	if (srv_run(w, argv, PKG_MS, &r, 20) == 0 &&
-	    svc_parse_dpkg_query(r.out.buf, r.out.len, r.err.buf, r.err.len, "openssh-server", &p) == 0) {
-		f->pkg_checked = true;
-		f->pkg_state = p.state;
-		f->pkg_tool = xstrdup("dpkg-query");
-		if (p.version)
-			f->pkg_version = xstrdup(p.version);
-	}
+	    svc_parse_dpkg_query(r.out.buf, r.out.len, r.err.buf, r.err.len, "openssh-server", &p) == 0)
+		take_package(f, "dpkg-query", &p);
 	svc_package_release(&p);
 	exec_result_release(&r);
 }
@@ -38,13 +44,8 @@ static void ask_rpm(struct step_work *w, struct server_facts *f, const char *pat
 	exec_result_init(&r);
 	svc_package_init(&p);
 	if (srv_run(w, argv, PKG_MS, &r, 20) == 0 &&
-	    svc_parse_rpm_q(r.out.buf, r.out.len, "openssh-server", &p) == 0) {
-		f->pkg_checked = true;
-		f->pkg_state = p.state;
-		f->pkg_tool = xstrdup("rpm");
-		if (p.version)
-			f->pkg_version = xstrdup(p.version);
-	}
+	    svc_parse_rpm_q(r.out.buf, r.out.len, "openssh-server", &p) == 0)
+		take_package(f, "rpm", &p);
 	svc_package_release(&p);
 	exec_result_release(&r);
 }
