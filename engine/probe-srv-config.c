@@ -235,6 +235,7 @@ int probe_srv_config_run(struct step_work *w, struct server_facts *f)
 	const struct srv_proc *p = NULL;
 	struct sshd_config *cfg;
 
+	server_facts_forget_config(f);
 	for (size_t i = 0; i < f->nprocs && p == NULL; i++)
 		if (f->procs[i].same_netns)
 			p = &f->procs[i];

@@ -73,10 +73,11 @@ static void take_sshguard(struct step_work *w, struct server_facts *f, const str
 	strv_init(&entries);
 	parse(listing->buf, listing->len, &entries);
 	for (size_t i = 0; i < entries.n; i++)
-		if (!strv_contains(&f->banned, entries.v[i])) {
-			strv_push(&f->banned, entries.v[i]);
+		if (!strv_contains(&f->guard_banned, entries.v[i])) {
+			strv_push(&f->guard_banned, entries.v[i]);
 			added++;
 		}
+	server_facts_merge_bans(f);
 	if (added > 0)
 		step_evidence(w, "sshguard blocks %zu address(es), the first %s", added, entries.v[0]);
 	strv_release(&entries);
@@ -272,6 +273,7 @@ int probe_srv_firewall_run(struct step_work *w, struct server_facts *f)
 {
 	bool seen = false;
 
+	server_facts_forget_firewall(f);
 	if (f->macos)
 		check_socketfilterfw(w, f, &seen);
 	else {

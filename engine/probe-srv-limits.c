@@ -70,8 +70,8 @@ static void ask_fail2ban(struct step_work *w, struct server_facts *f)
 				step_evidence(w, "fail2ban: no sshd jail");
 			else
 				step_evidence(w, "fail2ban: jail sshd holds %ld banned address(es)", fb.currently_banned);
-			for (size_t i = 0; i < fb.banned.n; i++)
-				strv_push(&f->banned, fb.banned.v[i]);
+			strv_copy(&f->f2b_banned, &fb.banned);
+			server_facts_merge_bans(f);
 		}
 	}
 	strbuf_release(&both);
@@ -83,6 +83,7 @@ int probe_srv_limits_run(struct step_work *w, struct server_facts *f)
 {
 	char path[256];
 
+	server_facts_forget_limits(f);
 	count_connections(w, f);
 	ask_fail2ban(w, f);
 	if (srv_find("sshguard", path, sizeof(path)) == 0)

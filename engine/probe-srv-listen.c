@@ -334,6 +334,7 @@ int probe_srv_listen_run(struct step_work *w, struct server_facts *f)
 	int rc4, rc6;
 	size_t on_port = 0;
 
+	server_facts_forget_listeners(f);
 	srv_sock_list_init(&l);
 	if (f->macos) {
 		if (read_lsof(w, f) != 0) {

@@ -194,6 +194,7 @@ static void read_macos_log(struct step_work *w, struct server_facts *f)
 
 int probe_srv_logs_run(struct step_work *w, struct server_facts *f)
 {
+	server_facts_forget_logs(f);
 	f->logs_checked = true;
 	if (f->macos) {
 		read_macos_log(w, f);

@@ -54,6 +54,7 @@ int probe_srv_package_run(struct step_work *w, struct server_facts *f)
 {
 	char path[256];
 
+	server_facts_forget_package(f);
 	f->sshd_found = srv_find("sshd", f->sshd_path, sizeof(f->sshd_path)) == 0;
 	if (strcmp(platform_name(), "macos") == 0) {
 		step_evidence(w, "macOS has the OpenSSH server built in (Remote Login)");

@@ -137,10 +137,13 @@ int probe_srv_selftest_run(struct step_work *w, struct server_facts *f)
 {
 	struct watch wt = {.w = w};
 	struct conn c[SRV_MAX_TESTS];
-	long *sizes = xcalloc(f->log_files.n + 1, sizeof(*sizes));
+	long *sizes;
 	size_t n = 0, ok = 0, asked = 0;
 	bool cancel = false;
 
+	/* the tests are c's, index for index, from the first */
+	server_facts_forget_selftest(f);
+	sizes = xcalloc(f->log_files.n + 1, sizeof(*sizes));
 	for (size_t i = 0; i < f->client_addrs.n; i++)
 		add_test(f, c, &n, f->client_addrs.v[i], f->port);
 	/* sshd's other ports, on the first address: is it there instead? */

@@ -267,6 +267,7 @@ int probe_srv_service_run(struct step_work *w, struct server_facts *f)
 {
 	struct strbuf comm;
 
+	server_facts_forget_service(f);
 	if (f->macos) {
 		srv_service_macos(w, f);
 		if (f->socket_active)

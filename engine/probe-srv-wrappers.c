@@ -96,6 +96,7 @@ int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f)
 	struct strv clients;
 	const char *session = "/usr/lib/openssh/sshd-session";
 
+	server_facts_forget_wrappers(f);
 	if (f->macos) {
 		f->libwrap = SRV_NO;
 		step_finish(w, STEP_SKIP, "macOS's sshd has no TCP wrappers");

@@ -24,6 +24,8 @@ void server_facts_init(struct server_facts *f)
 	strv_init(&f->local_addrs);
 	strv_init(&f->cfg_listen);
 	strv_init(&f->cfg_listen_missing);
+	strv_init(&f->guard_banned);
+	strv_init(&f->f2b_banned);
 	strv_init(&f->banned);
 	strv_init(&f->test_log);
 	strv_init(&f->log_files);
@@ -46,38 +48,147 @@ static void srv_proc_release(struct srv_proc *p)
 	strv_init(&p->options);
 }
 
+/* Frees *s and sets it to NULL. */
+static void drop(char **s)
+{
+	free(*s);
+	*s = NULL;
+}
+
+void server_facts_forget_package(struct server_facts *f)
+{
+	f->pkg_checked = false;
+	f->pkg_state = SVC_PKG_UNKNOWN;
+	drop(&f->pkg_version);
+	drop(&f->pkg_tool);
+	f->sshd_found = false;
+	f->sshd_path[0] = '\0';
+}
+
+void server_facts_forget_service(struct server_facts *f)
+{
+	f->manager = SVC_MGR_UNKNOWN;
+	f->systemd = false;
+	f->unit_found = false;
+	drop(&f->unit);
+	f->unit_active = false;
+	f->unit_enabled = SRV_UNKNOWN;
+	drop(&f->unit_state);
+	drop(&f->init_start);
+	f->socket_active = false;
+	memset(f->socket_ports, 0, sizeof(f->socket_ports));
+	f->nsocket_ports = 0;
+	for (size_t i = 0; i < SRV_MAX_PROCS; i++)
+		srv_proc_release(&f->procs[i]);
+	f->nprocs = 0;
+	f->nrunning_here = 0;
+}
+
+void server_facts_forget_config(struct server_facts *f)
+{
+	drop(&f->config_file);
+	f->config_checked = false;
+	f->config_error = false;
+	drop(&f->config_message);
+	drop(&f->config_error_file);
+	f->config_error_line = 0;
+	f->config_read = false;
+	drop(&f->config_source);
+	memset(f->cfg_ports, 0, sizeof(f->cfg_ports));
+	f->ncfg_ports = 0;
+	strv_release(&f->cfg_listen);
+	strv_release(&f->cfg_listen_missing);
+	drop(&f->permit_root_login);
+	f->password_auth = SRV_UNKNOWN;
+	memset(&f->maxstartups, 0, sizeof(f->maxstartups));
+	f->maxstartups_known = false;
+}
+
+void server_facts_forget_listeners(struct server_facts *f)
+{
+	f->listen_checked = false;
+	drop(&f->listen_source);
+	memset(f->listeners, 0, sizeof(f->listeners));
+	f->nlisteners = 0;
+}
+
+void server_facts_forget_firewall(struct server_facts *f)
+{
+	f->fw_checked = false;
+	f->fw_verdict = FW_VERDICT_UNKNOWN;
+	drop(&f->fw_name);
+	drop(&f->fw_rule);
+	drop(&f->fw_effect);
+	drop(&f->fw_fix);
+	strv_release(&f->guard_banned);
+	server_facts_merge_bans(f);
+}
+
+void server_facts_forget_wrappers(struct server_facts *f)
+{
+	f->wrap_checked = false;
+	f->libwrap = SRV_UNKNOWN;
+	f->wrap_refuses = false;
+	drop(&f->wrap_rule);
+	drop(&f->wrap_client);
+}
+
+void server_facts_forget_logs(struct server_facts *f)
+{
+	f->logs_checked = false;
+	strv_release(&f->log_files);
+	f->log_no_bind = false;
+	drop(&f->log_bind_failed);
+	f->log_wrap_refused = 0;
+	f->log_maxstartups = 0;
+}
+
+void server_facts_forget_limits(struct server_facts *f)
+{
+	f->unauth_conns = -1;
+	f->f2b_checked = false;
+	strv_release(&f->f2b_banned);
+	server_facts_merge_bans(f);
+}
+
+void server_facts_forget_selftest(struct server_facts *f)
+{
+	f->test_ran = false;
+	for (size_t i = 0; i < f->ntests; i++)
+		free(f->tests[i].banner_text);
+	memset(f->tests, 0, sizeof(f->tests));
+	f->ntests = 0;
+	strv_release(&f->test_log);
+	f->test_log_wrap = false;
+	f->test_log_maxstartups = false;
+}
+
+void server_facts_merge_bans(struct server_facts *f)
+{
+	const struct strv *from[] = {&f->guard_banned, &f->f2b_banned};
+
+	strv_release(&f->banned);
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < from[k]->n; i++)
+			if (!strv_contains(&f->banned, from[k]->v[i]))
+				strv_push(&f->banned, from[k]->v[i]);
+}
+
 void server_facts_release(struct server_facts *f)
 {
 	free(f->sshd_config);
 	strv_release(&f->client_addrs);
 	strv_release(&f->local_addrs);
-	free(f->pkg_version);
-	free(f->pkg_tool);
-	free(f->unit);
-	free(f->unit_state);
-	free(f->init_start);
-	for (size_t i = 0; i < SRV_MAX_PROCS; i++)
-		srv_proc_release(&f->procs[i]);
-	free(f->config_file);
-	free(f->config_message);
-	free(f->config_error_file);
-	free(f->config_source);
-	strv_release(&f->cfg_listen);
-	strv_release(&f->cfg_listen_missing);
-	free(f->permit_root_login);
-	free(f->listen_source);
-	free(f->fw_name);
-	free(f->fw_rule);
-	free(f->fw_effect);
-	free(f->fw_fix);
-	free(f->wrap_rule);
-	free(f->wrap_client);
-	free(f->log_bind_failed);
+	server_facts_forget_package(f);
+	server_facts_forget_service(f);
+	server_facts_forget_config(f);
+	server_facts_forget_listeners(f);
+	server_facts_forget_firewall(f);
+	server_facts_forget_wrappers(f);
+	server_facts_forget_logs(f);
+	server_facts_forget_limits(f);
+	server_facts_forget_selftest(f);
 	strv_release(&f->banned);
-	strv_release(&f->log_files);
-	for (size_t i = 0; i < f->ntests; i++)
-		free(f->tests[i].banner_text);
-	strv_release(&f->test_log);
 	server_facts_init(f);
 }
 

@@ -60,16 +60,20 @@ struct srv_test {
 
 enum srv_tristate { SRV_UNKNOWN = -1, SRV_NO = 0, SRV_YES = 1 };
 
+/* Each group below is filled by one step (named in its heading) and only by
+ * it; the step forgets its group first (server_facts_forget_*), so a step
+ * run again ("r") finds what a first run in the same situation finds. */
 struct server_facts {
-	/* what was asked */
+	/* what was asked: server_facts_setup, kept for the whole diagnosis */
 	bool macos;             /* launchd, lsof, socketfilterfw instead of /proc and systemd */
 	int port;               /* -p, or 22 */
 	bool port_given;
 	char *sshd_config;      /* --sshd-config, or NULL */
 	struct strv client_addrs;   /* the addresses clients use */
 	struct strv local_addrs;    /* every address of this machine, this namespace */
+	bool listen_no_diag;    /* skip sock_diag, read /proc/net/tcp (tests) */
 
-	/* package */
+	/* package step */
 	bool pkg_checked;
 	enum svc_pkg_state pkg_state;
 	char *pkg_version;      /* printable, or NULL */
@@ -77,7 +81,7 @@ struct server_facts {
 	bool sshd_found;        /* an sshd binary exists */
 	char sshd_path[256];
 
-	/* service */
+	/* service step */
 	enum svc_manager manager;
 	bool systemd;           /* systemd is PID 1 and reachable */
 	bool unit_found;        /* ssh.service / sshd.service known to systemd */
@@ -93,7 +97,7 @@ struct server_facts {
 	size_t nprocs;
 	size_t nrunning_here;   /* listening sshd processes in this namespace */
 
-	/* configuration */
+	/* sshd_config step */
 	char *config_file;      /* the file examined */
 	bool config_checked;    /* sshd -t could run */
 	bool config_error;      /* sshd -t rejects it */
@@ -111,29 +115,32 @@ struct server_facts {
 	struct sshd_maxstartups maxstartups;
 	bool maxstartups_known;
 
-	/* listeners */
-	bool listen_no_diag;    /* skip sock_diag, read /proc/net/tcp (tests) */
+	/* listeners step */
 	bool listen_checked;
 	char *listen_source;    /* "sock_diag" or "/proc/net/tcp" */
 	struct srv_listener listeners[SRV_MAX_LISTEN];
 	size_t nlisteners;
 
-	/* firewall */
+	/* socket_activation step: fills nothing, judges the service's and the
+	 * configuration's facts */
+
+	/* firewall step */
 	bool fw_checked;
 	enum fw_verdict fw_verdict;     /* the worst found */
 	char *fw_name;          /* "iptables", "nftables", ... */
 	char *fw_rule;          /* "filter INPUT: -A INPUT ... -j DROP" */
 	char *fw_effect;        /* what a client sees */
 	char *fw_fix;           /* the command that lets the port through, or NULL */
+	struct strv guard_banned;       /* sshguard's blocks, as the firewall lists them */
 
-	/* TCP wrappers */
+	/* tcp_wrappers step */
 	bool wrap_checked;
 	enum srv_tristate libwrap;      /* sshd honours hosts.allow/deny */
 	bool wrap_refuses;              /* a rule refuses sshd for some clients */
 	char *wrap_rule;                /* "/etc/hosts.deny line 2: sshd: ALL" */
 	char *wrap_client;              /* a client it refuses */
 
-	/* logs */
+	/* logs step */
 	bool logs_checked;
 	struct strv log_files;          /* the running sshd's own log files */
 	bool log_no_bind;               /* "Cannot bind any address" */
@@ -141,12 +148,16 @@ struct server_facts {
 	size_t log_wrap_refused;        /* "refused connect from" lines */
 	size_t log_maxstartups;         /* drops past MaxStartups */
 
-	/* limits and bans */
+	/* limits step */
 	int unauth_conns;               /* connections to sshd's port, -1 unknown */
 	bool f2b_checked;
-	struct strv banned;             /* fail2ban / sshguard */
+	struct strv f2b_banned;         /* fail2ban's sshd jail */
 
-	/* self-test */
+	/* the firewall's and the limits step's bans together, without repeats
+	 * (server_facts_merge_bans), for the verdict */
+	struct strv banned;
+
+	/* self_test step */
 	bool test_ran;
 	struct srv_test tests[SRV_MAX_TESTS];
 	size_t ntests;
@@ -161,6 +172,21 @@ void server_facts_release(struct server_facts *f);
  * machine's addresses, and the addresses clients use: the host's when one
  * is given, else this machine's own (loopback only when there is no other). */
 void server_facts_setup(struct server_facts *f, const struct target *t, const char *sshd_config);
+
+/* Frees and resets one step's group of facts to what server_facts_init
+ * gives it; each server probe calls its own first. What was asked stays. */
+void server_facts_forget_package(struct server_facts *f);
+void server_facts_forget_service(struct server_facts *f);
+void server_facts_forget_config(struct server_facts *f);
+void server_facts_forget_listeners(struct server_facts *f);
+void server_facts_forget_firewall(struct server_facts *f);
+void server_facts_forget_wrappers(struct server_facts *f);
+void server_facts_forget_logs(struct server_facts *f);
+void server_facts_forget_limits(struct server_facts *f);
+void server_facts_forget_selftest(struct server_facts *f);
+/* Rebuilds banned from guard_banned and f2b_banned (in that order, each
+ * address once). */
+void server_facts_merge_bans(struct server_facts *f);
 
 /* ---- shared by the server probes ---------------------------------------- */
 
