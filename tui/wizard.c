@@ -1200,6 +1200,9 @@ int wizard_run(const struct options *o, const struct assets *a)
 	if (status <= 1 && w.rep != NULL && w.rep->has_verdict)
 		printf("ssh-doctor: %s\n", w.rep->verdict.summary ? w.rep->verdict.summary
 		       : w.rep->verdict.cause);
+	/* a probe stops at its own deadline: say why the prompt takes a moment */
+	if (w.eng && engine_busy(w.eng))
+		fprintf(stderr, "ssh-doctor: stopping the step that runs (a few seconds at most)\n");
 	engine_free(w.eng);
 	free(w.pkt_first);
 	free(w.pkt_end);
