@@ -860,6 +860,461 @@ static void the_self_test_sees_a_close_without_a_word(void **state)
 	run_end(&r);
 }
 
+/* ---- a step run again ("r") finds what its first run found ------------- */
+
+static void text_strv(struct strbuf *sb, const char *name, const struct strv *sv)
+{
+	strbuf_addf(sb, "%s: %zu [", name, sv->n);
+	for (size_t i = 0; i < sv->n; i++)
+		strbuf_addf(sb, "%s%s", i ? " | " : "", sv->v[i]);
+	strbuf_addstr(sb, "]\n");
+}
+
+static const char *or_none(const char *s)
+{
+	return s ? s : "(none)";
+}
+
+/* Every fact a server step fills, as text, so two runs compare as strings
+ * and a difference shows where. */
+static void facts_text(const struct server_facts *f, struct strbuf *sb)
+{
+	strbuf_addf(sb, "package: checked %d state %d version %s tool %s sshd %d %s\n", f->pkg_checked,
+		    (int)f->pkg_state, or_none(f->pkg_version), or_none(f->pkg_tool), f->sshd_found, f->sshd_path);
+	strbuf_addf(sb, "service: manager %d systemd %d unit %d %s active %d enabled %d state %s init %s\n",
+		    (int)f->manager, f->systemd, f->unit_found, or_none(f->unit), f->unit_active,
+		    (int)f->unit_enabled, or_none(f->unit_state), or_none(f->init_start));
+	strbuf_addf(sb, "socket: %d ports %zu:", f->socket_active, f->nsocket_ports);
+	for (size_t i = 0; i < f->nsocket_ports; i++)
+		strbuf_addf(sb, " %d", f->socket_ports[i]);
+	strbuf_addf(sb, "\nprocs: %zu here %zu\n", f->nprocs, f->nrunning_here);
+	for (size_t i = 0; i < f->nprocs; i++) {
+		const struct srv_proc *p = &f->procs[i];
+
+		strbuf_addf(sb, "  pid %ld %s -f %s -p %d -E %s stderr %d netns %d\n", p->pid, or_none(p->cmdline),
+			    or_none(p->config), p->port, or_none(p->logfile), p->stderr_is_file, p->same_netns);
+		text_strv(sb, "  options", &p->options);
+	}
+	strbuf_addf(sb, "config: %s checked %d error %d %s at %s:%u read %d source %s ports %zu:",
+		    or_none(f->config_file), f->config_checked, f->config_error, or_none(f->config_message),
+		    or_none(f->config_error_file), f->config_error_line, f->config_read,
+		    or_none(f->config_source), f->ncfg_ports);
+	for (size_t i = 0; i < f->ncfg_ports; i++)
+		strbuf_addf(sb, " %d", f->cfg_ports[i]);
+	strbuf_addf(sb, "\n  root %s password %d maxstartups %d %d:%d:%d\n", or_none(f->permit_root_login),
+		    (int)f->password_auth, f->maxstartups_known, f->maxstartups.start, f->maxstartups.rate,
+		    f->maxstartups.full);
+	text_strv(sb, "  listen", &f->cfg_listen);
+	text_strv(sb, "  listen missing", &f->cfg_listen_missing);
+	strbuf_addf(sb, "listeners: checked %d source %s n %zu\n", f->listen_checked, or_none(f->listen_source),
+		    f->nlisteners);
+	for (size_t i = 0; i < f->nlisteners; i++) {
+		const struct srv_listener *l = &f->listeners[i];
+
+		strbuf_addf(sb, "  %d %s %d wild %d v6only %d/%d pid %ld %s sshd %d\n", l->family, l->addr, l->port,
+			    l->wildcard, l->v6only, l->v6only_known, l->pid, l->comm, l->is_sshd);
+	}
+	strbuf_addf(sb, "firewall: checked %d verdict %d %s rule %s effect %s fix %s\n", f->fw_checked,
+		    (int)f->fw_verdict, or_none(f->fw_name), or_none(f->fw_rule), or_none(f->fw_effect),
+		    or_none(f->fw_fix));
+	text_strv(sb, "  sshguard", &f->guard_banned);
+	strbuf_addf(sb, "wrappers: checked %d libwrap %d refuses %d rule %s client %s\n", f->wrap_checked,
+		    (int)f->libwrap, f->wrap_refuses, or_none(f->wrap_rule), or_none(f->wrap_client));
+	strbuf_addf(sb, "logs: checked %d no bind %d bind failed %s wrap %zu maxstartups %zu\n", f->logs_checked,
+		    f->log_no_bind, or_none(f->log_bind_failed), f->log_wrap_refused, f->log_maxstartups);
+	text_strv(sb, "  files", &f->log_files);
+	strbuf_addf(sb, "limits: conns %d f2b %d\n", f->unauth_conns, f->f2b_checked);
+	text_strv(sb, "  fail2ban", &f->f2b_banned);
+	text_strv(sb, "banned", &f->banned);
+	strbuf_addf(sb, "self-test: ran %d n %zu wrap %d maxstartups %d\n", f->test_ran, f->ntests,
+		    f->test_log_wrap, f->test_log_maxstartups);
+	for (size_t i = 0; i < f->ntests; i++) {
+		const struct srv_test *t = &f->tests[i];
+
+		strbuf_addf(sb, "  %s %d tcp %d banner %d %s wire %d\n", t->addr, t->port, (int)t->tcp,
+			    (int)t->banner, or_none(t->banner_text), (int)t->wire);
+	}
+	text_strv(sb, "  log", &f->test_log);
+}
+
+typedef int (*srv_probe_fn)(struct step_work *w, struct server_facts *f);
+
+/* Runs probe on r's facts twice, each time in a fresh step as the engine
+ * makes one, and expects the second run to leave the facts, the status,
+ * the summary and the number of evidence lines the first left. */
+static void expect_second_run_same(struct run *r, srv_probe_fn probe)
+{
+	struct strbuf first, second;
+	enum step_status status;
+	char *summary;
+	size_t nevidence;
+	const char *id = r->w.id;
+
+	strbuf_init(&first);
+	strbuf_init(&second);
+	probe(&r->w, &r->f);
+	facts_text(&r->f, &first);
+	status = r->w.status;
+	summary = strdup(r->w.summary ? r->w.summary : "");
+	nevidence = r->w.evidence.n;
+	work_release(&r->w);
+	work_init(&r->w, id);
+	probe(&r->w, &r->f);
+	facts_text(&r->f, &second);
+	if (strcmp(first.buf, second.buf) != 0)
+		fail_msg("%s: expected a second run to find what the first found; first:\n%s\nsecond:\n%s", id,
+			 first.buf, second.buf);
+	if (r->w.status != status || strcmp(summary, r->w.summary ? r->w.summary : "") != 0)
+		fail_msg("%s: expected the second run to say \"%s\" (%s) again, it said \"%s\" (%s)", id, summary,
+			 step_status_word(status), or_none(r->w.summary), step_status_word(r->w.status));
+	if (r->w.evidence.n != nevidence)
+		fail_msg("%s: expected %zu evidence lines again, got %zu", id, nevidence, r->w.evidence.n);
+	free(summary);
+	strbuf_release(&first);
+	strbuf_release(&second);
+}
+
+static void package_run_again(void **state)
+{
+	static const struct record recs[] = {
+		{"dpkg-query", NULL, "service/dpkg-openssh-server.txt", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 1, "package");
+	expect_second_run_same(&r, probe_srv_package_run);
+	assert_string_equal(r.f.pkg_version, "1:9.2p1-2+deb12u10");
+	run_end(&r);
+}
+
+static void package_run_again_forgets_a_package_now_gone(void **state)
+{
+	static const struct record installed_recs[] = {
+		{"rpm", "-q", "service/rpm-installed.txt", NULL, 0},
+	};
+	static const char *const only[] = {"rpm", "sshd", NULL};
+	static const char *const none[] = {NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, installed_recs, 1, "package");
+	probe_srv_package_run(&r.w, &r.f);
+	assert_true(r.f.pkg_checked);
+	/* uninstalled meanwhile: no package manager, no sshd */
+	installed = none;
+	work_release(&r.w);
+	work_init(&r.w, "package");
+	probe_srv_package_run(&r.w, &r.f);
+	if (r.f.pkg_checked || r.f.pkg_version != NULL || r.f.pkg_tool != NULL || r.f.sshd_found)
+		fail_msg("expected the second run to forget rpm's answer and the sshd program, got checked %d version %s sshd %d",
+			 r.f.pkg_checked, or_none(r.f.pkg_version), r.f.sshd_found);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+}
+
+static void service_run_again_on_macos(void **state)
+{
+	static const struct record recs[] = {
+		{"systemsetup", "-getremotelogin", "service/systemsetup-on.txt", NULL, 0},
+		{"launchctl", "print", "service/launchctl-print-waiting.txt", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 2, "service");
+	r.f.macos = true;
+	expect_second_run_same(&r, probe_srv_service_run);
+	assert_int_equal(r.f.nsocket_ports, 1);
+	run_end(&r);
+}
+
+static void config_run_again_with_sshd_T(void **state)
+{
+	static const struct record recs[] = {
+		{"sshd", "-t", NULL, NULL, 0},
+		{"sshd", "-T", "sshd-T/ports-and-listen.txt", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 2, "sshd_config");
+	fake_sshd(&r.f);
+	r.f.nprocs = 1;
+	r.f.procs[0].pid = 42;
+	r.f.procs[0].same_netns = true;
+	r.f.procs[0].config = strdup("/etc/ssh/test_config");
+	strv_push(&r.f.local_addrs, "127.0.0.1");
+	expect_second_run_same(&r, probe_srv_config_run);
+	assert_string_equal(r.f.config_source, "sshd -T");
+	assert_true(r.f.ncfg_ports > 0);
+	run_end(&r);
+}
+
+static void config_run_again_on_a_rejected_file(void **state)
+{
+	static const struct record recs[] = {
+		{"sshd", "-t", NULL, "sshd-t/badopt.stderr", 255},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 1, "sshd_config");
+	fake_sshd(&r.f);
+	r.f.sshd_config = strdup(SSHD_FIXTURES "/server/sshd-t/badopt.sshd_config");
+	expect_second_run_same(&r, probe_srv_config_run);
+	assert_true(r.f.config_error);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+}
+
+static void listeners_run_again_from_lsof(void **state)
+{
+	static const struct record recs[] = {
+		{"lsof", "-iTCP", "service/lsof-macos-listen.txt", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 1, "listeners");
+	r.f.macos = true;
+	r.f.socket_active = true;
+	r.f.socket_ports[r.f.nsocket_ports++] = 22;
+	r.f.port = 22;
+	expect_second_run_same(&r, probe_srv_listen_run);
+	assert_true(r.f.nlisteners > 0);
+	run_end(&r);
+}
+
+static size_t listeners_on(const struct server_facts *f, int port)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nlisteners; i++)
+		n += f->listeners[i].port == port;
+	return n;
+}
+
+/* The kernel's list is this machine's, which other programs change: only
+ * our own listener is compared. */
+static void listeners_run_again_lists_a_socket_once(void **state)
+{
+	struct run r;
+	int port, fd = listen_loopback(&port);
+
+	(void)state;
+	run_begin(&r, NULL, 0, "listeners");
+	r.f.port = port;
+	probe_srv_listen_run(&r.w, &r.f);
+	assert_int_equal(listeners_on(&r.f, port), 1);
+	work_release(&r.w);
+	work_init(&r.w, "listeners");
+	probe_srv_listen_run(&r.w, &r.f);
+	if (listeners_on(&r.f, port) != 1)
+		fail_msg("expected the listener on port %d once after a second run, got it %zu times", port,
+			 listeners_on(&r.f, port));
+	assert_int_equal(srv_listener_on(&r.f, port)->pid, (long)getpid());
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+	close(fd);
+}
+
+static void firewall_run_again_with_iptables_and_sshguard(void **state)
+{
+	static const struct record recs[] = {
+		{"iptables-save", NULL, "firewall/iptables-save-sshguard.txt", NULL, 0},
+		{"ip6tables-save", NULL, "firewall/ip6tables-save-reject.txt", NULL, 0},
+		{"nft", NULL, "service/sshguard-nft.json", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 3, "firewall");
+	expect_second_run_same(&r, probe_srv_firewall_run);
+	if (r.f.guard_banned.n == 0 || r.f.banned.n != r.f.guard_banned.n)
+		fail_msg("expected sshguard's blocks as the only bans, got %zu of %zu", r.f.guard_banned.n,
+			 r.f.banned.n);
+	run_end(&r);
+}
+
+static void firewall_run_again_forgets_a_rule_now_gone(void **state)
+{
+	static const struct record drop[] = {
+		{"iptables-save", NULL, "firewall/iptables-save-drop.txt", NULL, 0},
+	};
+	static const struct record open[] = {
+		{"iptables-save", NULL, "firewall/iptables-save-chains.txt", NULL, 0},
+	};
+	static const char *const only[] = {"iptables-save", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, drop, 1, "firewall");
+	probe_srv_firewall_run(&r.w, &r.f);
+	assert_int_equal(r.f.fw_verdict, FW_VERDICT_DROPPED);
+	/* the rule was deleted, then the step run again */
+	r.rp.records = open;
+	work_release(&r.w);
+	work_init(&r.w, "firewall");
+	probe_srv_firewall_run(&r.w, &r.f);
+	if (r.f.fw_verdict == FW_VERDICT_DROPPED || r.w.status == STEP_FAIL)
+		fail_msg("expected the second run to judge the new rules alone, got %s by %s",
+			 fw_verdict_name(r.f.fw_verdict), or_none(r.f.fw_rule));
+	run_end(&r);
+}
+
+static void wrappers_run_again(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_begin(&r, NULL, 0, "tcp_wrappers");
+	/* an ELF file that surely exists stands for sshd */
+	r.f.sshd_found = true;
+	snprintf(r.f.sshd_path, sizeof(r.f.sshd_path), "%s", SSHD_FIXTURES "/server/elf/tiny-x86_64-libm");
+	strv_push(&r.f.client_addrs, "127.0.0.1");
+	expect_second_run_same(&r, probe_srv_wrappers_run);
+	assert_true(r.f.wrap_checked);
+	assert_int_equal(r.f.libwrap, SRV_NO);
+	run_end(&r);
+}
+
+static void logs_run_again_with_the_journal_and_sshds_own_file(void **state)
+{
+	static const struct record recs[] = {
+		{"journalctl", "json", "logs/journal-ssh.json", NULL, 0},
+	};
+	static const char *const only[] = {"journalctl", NULL};
+	char path[] = "/tmp/test-srv-probes-log-XXXXXX";
+	static const char lines[] = "Server listening on 0.0.0.0 port 22.\n"
+		"Bind to port 2222 on 0.0.0.0 failed: Address already in use.\n"
+		"refused connect from 192.0.2.9 (192.0.2.9)\n";
+	int fd = mkstemp(path);
+	struct run r;
+
+	(void)state;
+	if (fd < 0 || write(fd, lines, sizeof(lines) - 1) != (ssize_t)(sizeof(lines) - 1))
+		fail_msg("cannot write %s: %s", path, strerror(errno));
+	close(fd);
+	installed = only;
+	run_begin(&r, recs, 1, "logs");
+	r.f.systemd = true;
+	r.f.nprocs = 1;
+	r.f.procs[0].pid = 42;
+	r.f.procs[0].logfile = strdup(path);
+	expect_second_run_same(&r, probe_srv_logs_run);
+	assert_int_equal(r.f.log_files.n, 1);
+	assert_int_equal(r.f.log_wrap_refused, 1);
+	assert_non_null(r.f.log_bind_failed);
+	run_end(&r);
+	unlink(path);
+}
+
+static void limits_run_again_keeps_the_firewalls_bans(void **state)
+{
+	static const struct record recs[] = {
+		{"fail2ban-client", "status", "service/fail2ban-status-sshd.txt", NULL, 0},
+	};
+	static const char *const only[] = {"fail2ban-client", NULL};
+	struct run r;
+	size_t f2b;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 1, "limits");
+	/* what the firewall step found before */
+	strv_push(&r.f.guard_banned, "192.0.2.77");
+	server_facts_merge_bans(&r.f);
+	expect_second_run_same(&r, probe_srv_limits_run);
+	f2b = r.f.f2b_banned.n;
+	assert_true(f2b > 0);
+	if (r.f.banned.n != f2b + 1 || !strv_contains(&r.f.banned, "192.0.2.77"))
+		fail_msg("expected fail2ban's %zu bans and sshguard's one, got %zu", f2b, r.f.banned.n);
+	assert_int_equal(r.f.unauth_conns, 0);
+	run_end(&r);
+}
+
+static void firewall_run_again_keeps_fail2bans_bans(void **state)
+{
+	static const struct record recs[] = {
+		{"nft", NULL, "service/sshguard-nft.json", NULL, 0},
+	};
+	static const char *const only[] = {"nft", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 1, "firewall");
+	strv_push(&r.f.f2b_banned, "192.0.2.88");
+	server_facts_merge_bans(&r.f);
+	expect_second_run_same(&r, probe_srv_firewall_run);
+	if (r.f.banned.n != r.f.guard_banned.n + 1 || !strv_contains(&r.f.banned, "192.0.2.88"))
+		fail_msg("expected sshguard's %zu bans and fail2ban's one, got %zu", r.f.guard_banned.n,
+			 r.f.banned.n);
+	run_end(&r);
+}
+
+static void socket_activation_run_again(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_begin(&r, NULL, 0, "socket_activation");
+	r.f.systemd = true;
+	r.f.socket_active = true;
+	r.f.socket_ports[r.f.nsocket_ports++] = 2222;
+	r.f.cfg_ports[r.f.ncfg_ports++] = 22;
+	expect_second_run_same(&r, probe_srv_socket_run);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+}
+
+/* Answers every connection with say, until told to stop. */
+struct greeter_loop {
+	int fd;
+	const char *say;
+	int count;
+};
+
+static void *greet_count(void *arg)
+{
+	struct greeter_loop *g = arg;
+
+	for (int i = 0; i < g->count; i++) {
+		int c = accept(g->fd, NULL, NULL);
+
+		if (c < 0)
+			break;
+		(void)!write(c, g->say, strlen(g->say));
+		close(c);
+	}
+	return NULL;
+}
+
+static void self_test_run_again(void **state)
+{
+	struct greeter_loop g = {.say = "SSH-2.0-OpenSSH_9.2p1 again\r\n", .count = 2};
+	struct run r;
+	pthread_t t;
+	int port;
+
+	(void)state;
+	g.fd = listen_loopback(&port);
+	pthread_create(&t, NULL, greet_count, &g);
+	run_begin(&r, NULL, 0, "self_test");
+	r.f.port = port;
+	strv_push(&r.f.client_addrs, "127.0.0.1");
+	expect_second_run_same(&r, probe_srv_selftest_run);
+	pthread_join(t, NULL);
+	close(g.fd);
+	assert_int_equal(r.f.ntests, 1);
+	assert_int_equal(r.f.tests[0].banner, BANNER_SSH);
+	assert_int_equal(r.w.status, STEP_PASS);
+	run_end(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -894,6 +1349,21 @@ int main(void)
 		cmocka_unit_test(connections_at_sshds_port_count_against_maxstartups),
 		cmocka_unit_test(the_self_test_reads_sshds_identification),
 		cmocka_unit_test(the_self_test_sees_a_close_without_a_word),
+		cmocka_unit_test(package_run_again),
+		cmocka_unit_test(package_run_again_forgets_a_package_now_gone),
+		cmocka_unit_test(service_run_again_on_macos),
+		cmocka_unit_test(config_run_again_with_sshd_T),
+		cmocka_unit_test(config_run_again_on_a_rejected_file),
+		cmocka_unit_test(listeners_run_again_from_lsof),
+		cmocka_unit_test(listeners_run_again_lists_a_socket_once),
+		cmocka_unit_test(socket_activation_run_again),
+		cmocka_unit_test(firewall_run_again_with_iptables_and_sshguard),
+		cmocka_unit_test(firewall_run_again_forgets_a_rule_now_gone),
+		cmocka_unit_test(firewall_run_again_keeps_fail2bans_bans),
+		cmocka_unit_test(wrappers_run_again),
+		cmocka_unit_test(logs_run_again_with_the_journal_and_sshds_own_file),
+		cmocka_unit_test(limits_run_again_keeps_the_firewalls_bans),
+		cmocka_unit_test(self_test_run_again),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
