@@ -1,0 +1,332 @@
+/* A step run again ("r" in the wizard and the line mode): the engine runs
+ * one step's probe a second time on the facts of the first. Whole flows
+ * are run the way a face does (engine_run, poll, engine_dispatch), then
+ * each step twice more, and the second run must say what the first said:
+ * on the server side against a listener of this test on 127.0.0.1, on the
+ * client side against the same listener and from a replayed capture file.
+ * Under ASan a second run that leaks fails too. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "engine/assets.h"
+#include "engine/engine.h"
+#include "engine/util.h"
+
+#define RST_PCAP SSHD_FIXTURES "/pcap/rst-en10mb.pcap"
+#define SYNACK_PCAP SSHD_FIXTURES "/pcap/synack-en10mb.pcap"
+/* far above a step's own deadline: only a hung engine reaches it */
+#define RUN_LIMIT_MS 120000
+
+/* A listener on 127.0.0.1 that greets every connection as an SSH server
+ * does, then closes it, until stopped. */
+struct greeter {
+	int fd;
+	int port;
+	pthread_t thread;
+	int stop[2];
+};
+
+static void *greeter_main(void *arg)
+{
+	struct greeter *g = arg;
+	static const char hello[] = "SSH-2.0-OpenSSH_9.2p1 rerun-test\r\n";
+
+	/* bounded: a test makes a few dozen connections at most */
+	for (int i = 0; i < 1000; i++) {
+		struct pollfd p[2] = {{.fd = g->fd, .events = POLLIN}, {.fd = g->stop[0], .events = POLLIN}};
+		int c;
+
+		if (poll(p, 2, 1000) < 0 || (p[1].revents & POLLIN))
+			break;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		c = accept(g->fd, NULL, NULL);
+		if (c < 0)
+			continue;
+		(void)!write(c, hello, sizeof(hello) - 1);
+		close(c);
+	}
+	return NULL;
+}
+
+static void greeter_start(struct greeter *g)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+	socklen_t len = sizeof(sa);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	g->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (g->fd < 0 || bind(g->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(g->fd, 16) != 0 ||
+	    getsockname(g->fd, (struct sockaddr *)&sa, &len) != 0 || pipe(g->stop) != 0)
+		fail_msg("cannot listen on 127.0.0.1: %s", strerror(errno));
+	g->port = ntohs(sa.sin_port);
+	if (pthread_create(&g->thread, NULL, greeter_main, g) != 0)
+		fail_msg("cannot start the greeter thread");
+}
+
+static void greeter_stop(struct greeter *g)
+{
+	(void)!write(g->stop[1], "x", 1);
+	pthread_join(g->thread, NULL);
+	close(g->stop[0]);
+	close(g->stop[1]);
+	close(g->fd);
+}
+
+static struct engine *engine_for(const struct assets *a, enum side side, const char *host, int port,
+				 const char *replay)
+{
+	struct engine_config cfg;
+	struct strbuf err;
+	struct engine *e;
+
+	memset(&cfg, 0, sizeof(cfg));
+	target_init(&cfg.target);
+	cfg.target.host = (char *)host;
+	cfg.target.port = port;
+	cfg.target.port_given = true;
+	cfg.side = side;
+	cfg.assets = a;
+	cfg.replay_file = replay;
+	/* a live capture would only add packets: the facts compared are the probes' */
+	cfg.no_capture = replay == NULL;
+	strbuf_init(&err);
+	e = engine_new(&cfg, &err);
+	if (e == NULL)
+		fail_msg("expected an engine for %s: %s", host ? host : "this machine", err.buf);
+	strbuf_release(&err);
+	return e;
+}
+
+/* Runs steps from..to as a face does and waits until the engine is done. */
+static void run_steps(struct engine *e, int from, int to)
+{
+	uint64_t until = now_ms() + RUN_LIMIT_MS;
+
+	engine_run(e, from, to);
+	while (!engine_report(e)->finished) {
+		struct pollfd fds[4];
+		int n = engine_pollfds(e, fds, 4);
+		int ms = engine_timeout(e);
+
+		if (now_ms() > until)
+			fail_msg("expected steps %d..%d to finish within %d ms", from, to, RUN_LIMIT_MS);
+		poll(fds, (nfds_t)n, ms < 0 || ms > 100 ? 100 : ms);
+		engine_dispatch(e);
+	}
+}
+
+/* What the face shows of one step after a run, and the verdict. */
+struct seen {
+	enum step_status status;
+	char *summary;
+	size_t nevidence;
+	char *cause;
+	bool failed;
+};
+
+static void seen_take(struct seen *s, const struct engine *e, int i)
+{
+	const struct report *rep = engine_report(e);
+
+	s->status = rep->steps[i].status;
+	s->summary = xstrdup(rep->steps[i].summary ? rep->steps[i].summary : "(none)");
+	s->nevidence = rep->steps[i].evidence.n;
+	s->cause = xstrdup(rep->has_verdict && rep->verdict.cause ? rep->verdict.cause : "(none)");
+	s->failed = rep->failed;
+}
+
+static void seen_release(struct seen *s)
+{
+	free(s->summary);
+	free(s->cause);
+}
+
+/* Runs step i twice on its own and expects the second run to say what the
+ * first said: status, summary, the verdict after it, and (when count) the
+ * number of evidence lines. */
+static void expect_step_runs_again_the_same(struct engine *e, int i, bool count)
+{
+	const struct report *rep = engine_report(e);
+	bool failed_before = rep->failed;
+	struct seen first, second;
+
+	run_steps(e, i, i);
+	seen_take(&first, e, i);
+	run_steps(e, i, i);
+	seen_take(&second, e, i);
+	if (first.status != second.status || strcmp(first.summary, second.summary) != 0)
+		fail_msg("step %s run again: expected %s \"%s\", got %s \"%s\"", rep->steps[i].id,
+			 step_status_word(first.status), first.summary, step_status_word(second.status),
+			 second.summary);
+	if (count && first.nevidence != second.nevidence)
+		fail_msg("step %s run again: expected %zu evidence lines, got %zu", rep->steps[i].id,
+			 first.nevidence, second.nevidence);
+	if (strcmp(first.cause, second.cause) != 0)
+		fail_msg("step %s run again: expected the verdict %s, got %s", rep->steps[i].id, first.cause,
+			 second.cause);
+	if ((first.failed || second.failed) && !failed_before)
+		fail_msg("step %s run again: expected the diagnosis to stay possible, it failed: %s",
+			 rep->steps[i].id, rep->failure ? rep->failure : "(no reason)");
+	seen_release(&first);
+	seen_release(&second);
+}
+
+static int step_index(const struct engine *e, const char *id)
+{
+	const struct report *rep = engine_report(e);
+
+	for (size_t i = 0; i < rep->nsteps; i++)
+		if (strcmp(rep->steps[i].id, id) == 0)
+			return (int)i;
+	fail_msg("expected a step %s in the flow", id);
+	return -1;
+}
+
+static int assets_setup(void **state)
+{
+	struct assets *a = xcalloc(1, sizeof(*a));
+	struct strbuf err;
+
+	strbuf_init(&err);
+	if (assets_load(a, NULL, &err) != 0)
+		fail_msg("expected the built-in assets to load: %s", err.buf);
+	strbuf_release(&err);
+	*state = a;
+	return 0;
+}
+
+static int assets_teardown(void **state)
+{
+	assets_release(*state);
+	free(*state);
+	return 0;
+}
+
+/* The service and logs steps read every process and log of this machine,
+ * which other programs change between two runs: their evidence lines are
+ * not counted, their status and summary are. */
+static bool machine_wide(const char *id)
+{
+	return strcmp(id, "service") == 0 || strcmp(id, "logs") == 0;
+}
+
+static void every_server_step_runs_again_the_same(void **state)
+{
+	struct greeter g;
+	struct engine *e;
+	const struct report *rep;
+
+	greeter_start(&g);
+	e = engine_for(*state, SIDE_SERVER, "127.0.0.1", g.port, NULL);
+	rep = engine_report(e);
+	assert_int_equal(rep->side, SIDE_SERVER);
+	run_steps(e, 0, (int)rep->nsteps - 1);
+	assert_true(rep->has_verdict);
+	for (size_t i = 0; i < rep->nsteps; i++)
+		expect_step_runs_again_the_same(e, (int)i, !machine_wide(rep->steps[i].id));
+	/* the self-test reached this test's listener each time, and only once a run */
+	{
+		int k = step_index(e, "self_test");
+
+		if (rep->steps[k].status != STEP_PASS)
+			fail_msg("expected the self-test to pass against the listener on port %d, got %s: %s",
+				 g.port, step_status_word(rep->steps[k].status),
+				 rep->steps[k].summary ? rep->steps[k].summary : "");
+	}
+	engine_free(e);
+	greeter_stop(&g);
+}
+
+/* The client steps this side owns that send nothing but to 127.0.0.1:
+ * the name, the banner and the handshake (which fails: the listener only
+ * greets). The banner and the handshake go first: run again, the name
+ * step starts from no address. */
+static void the_clients_name_banner_and_handshake_run_again_the_same(void **state)
+{
+	static const char *const ids[] = {"ssh_banner", "ssh_handshake", "dns"};
+	struct greeter g;
+	struct engine *e;
+	const struct report *rep;
+
+	greeter_start(&g);
+	e = engine_for(*state, SIDE_CLIENT, "127.0.0.1", g.port, NULL);
+	rep = engine_report(e);
+	run_steps(e, 0, (int)rep->nsteps - 1);
+	if (rep->steps[step_index(e, "ssh_banner")].status != STEP_PASS)
+		fail_msg("expected the banner step to read the listener's greeting, got %s",
+			 rep->steps[step_index(e, "ssh_banner")].summary);
+	for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
+		expect_step_runs_again_the_same(e, step_index(e, ids[k]), true);
+	assert_int_equal(rep->steps[step_index(e, "dns")].status, STEP_PASS);
+	engine_free(e);
+	greeter_stop(&g);
+}
+
+static void replay_runs_again(void **state, const char *file, const char *cause, enum step_status status)
+{
+	struct engine *e = engine_for(*state, SIDE_CLIENT, "192.0.2.130", 22, file);
+	const struct report *rep = engine_report(e);
+	size_t npackets;
+
+	run_steps(e, 0, (int)rep->nsteps - 1);
+	assert_false(rep->failed);
+	assert_int_equal(rep->steps[0].status, status);
+	if (strcmp(rep->verdict.cause, cause) != 0)
+		fail_msg("expected the verdict %s from %s, got %s", cause, file, rep->verdict.cause);
+	npackets = rep->capture.npackets;
+	assert_true(npackets > 0);
+	expect_step_runs_again_the_same(e, 0, true);
+	assert_false(rep->failed);
+	assert_string_equal(rep->verdict.cause, cause);
+	if (rep->capture.npackets != npackets)
+		fail_msg("expected the file's %zu packets once, the capture pane holds %zu", npackets,
+			 rep->capture.npackets);
+	engine_free(e);
+}
+
+static void a_replayed_rst_runs_again_the_same(void **state)
+{
+	replay_runs_again(state, RST_PCAP, "port_closed", STEP_FAIL);
+}
+
+static void a_replayed_synack_runs_again_the_same(void **state)
+{
+	struct engine *e = engine_for(*state, SIDE_CLIENT, "192.0.2.130", 22, SYNACK_PCAP);
+	const struct report *rep = engine_report(e);
+	struct seen first;
+
+	/* what the file says, whichever cause it leads to */
+	run_steps(e, 0, (int)rep->nsteps - 1);
+	seen_take(&first, e, 0);
+	engine_free(e);
+	replay_runs_again(state, SYNACK_PCAP, first.cause, first.status);
+	seen_release(&first);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(every_server_step_runs_again_the_same, assets_setup, assets_teardown),
+		cmocka_unit_test_setup_teardown(the_clients_name_banner_and_handshake_run_again_the_same,
+						assets_setup, assets_teardown),
+		cmocka_unit_test_setup_teardown(a_replayed_rst_runs_again_the_same, assets_setup, assets_teardown),
+		cmocka_unit_test_setup_teardown(a_replayed_synack_runs_again_the_same, assets_setup, assets_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
