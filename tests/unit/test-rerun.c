@@ -25,6 +25,8 @@
 #include "engine/assets.h"
 #include "engine/engine.h"
 #include "engine/util.h"
+#include "tui/cli.h"
+#include "tui/linemode.h"
 
 #define RST_PCAP SSHD_FIXTURES "/pcap/rst-en10mb.pcap"
 #define SYNACK_PCAP SSHD_FIXTURES "/pcap/synack-en10mb.pcap"
@@ -318,6 +320,108 @@ static void a_replayed_synack_runs_again_the_same(void **state)
 	seen_release(&first);
 }
 
+/* ---- the line mode: "r" typed twice at every step ----------------------- */
+
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* Runs the line mode on args with answers (NULL: not interactive) and
+ * returns its exit status and output (the caller frees). */
+static int linemode_with(const struct assets *a, int argc, const char *const *args, const char *answers,
+			 char **outp)
+{
+	struct options o;
+	struct strbuf err;
+	char *argv[16];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+	int fds[2] = {-1, -1};
+	int status;
+
+	assert_true(argc < 16);
+	for (int i = 0; i < argc; i++)
+		argv[i] = (char *)args[i];
+	argv[argc] = NULL;
+	options_init(&o);
+	strbuf_init(&err);
+	if (options_parse(&o, argc, argv, &err) != 0)
+		fail_msg("expected the options to parse: %s", err.buf);
+	strbuf_release(&err);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	if (answers) {
+		assert_int_equal(pipe(fds), 0);
+		if (write(fds[1], answers, strlen(answers)) != (ssize_t)strlen(answers))
+			fail_msg("expected the answers to fit in the pipe");
+		close(fds[1]);
+	}
+	status = linemode_run_io(&o, a, answers ? fds[0] : -1, out, answers != NULL, 100);
+	fclose(out);
+	if (answers)
+		close(fds[0]);
+	options_release(&o);
+	*outp = text;
+	return status;
+}
+
+/* The same diagnosis twice: once straight through, once with every step
+ * run twice more; the verdict and the exit status must not change. */
+static void expect_r_changes_nothing(const struct assets *a, int argc, const char *const *args, size_t nsteps)
+{
+	struct strbuf answers;
+	char *plain, *again, *verdict;
+	int plain_status, again_status;
+
+	strbuf_init(&answers);
+	for (size_t i = 0; i < nsteps; i++)
+		strbuf_addstr(&answers, "r\nr\n\n");
+	strbuf_addstr(&answers, "\n");
+	plain_status = linemode_with(a, argc, args, NULL, &plain);
+	again_status = linemode_with(a, argc, args, answers.buf, &again);
+	verdict = strstr(plain, "VERDICT: ");
+	if (verdict == NULL)
+		fail_msg("expected a verdict from the plain run:\n%s", plain);
+	verdict[strcspn(verdict, "\n")] = '\0';
+	if (again_status != plain_status || strstr(again, verdict) == NULL)
+		fail_msg("expected \"%s\" and exit status %d with r at every step, got %d:\n%s", verdict,
+			 plain_status, again_status, again);
+	if (count_of(again, " again: ") != 2 * nsteps)
+		fail_msg("expected %zu steps run again, saw %zu:\n%s", 2 * nsteps, count_of(again, " again: "), again);
+	free(plain);
+	free(again);
+	strbuf_release(&answers);
+}
+
+static void r_at_every_server_step_changes_nothing(void **state)
+{
+	const struct assets *a = *state;
+	struct greeter g;
+	char port[16];
+
+	greeter_start(&g);
+	snprintf(port, sizeof(port), "%d", g.port);
+	{
+		const char *const args[] = {"ssh-doctor", "--side", "server", "--no-capture", "-p", port, "127.0.0.1"};
+
+		expect_r_changes_nothing(a, 7, args, a->server_flow.n);
+	}
+	greeter_stop(&g);
+}
+
+static void r_on_a_replay_changes_nothing(void **state)
+{
+	const char *const args[] = {"ssh-doctor", "--replay", RST_PCAP, "192.0.2.130"};
+
+	expect_r_changes_nothing(*state, 4, args, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +430,8 @@ int main(void)
 						assets_setup, assets_teardown),
 		cmocka_unit_test_setup_teardown(a_replayed_rst_runs_again_the_same, assets_setup, assets_teardown),
 		cmocka_unit_test_setup_teardown(a_replayed_synack_runs_again_the_same, assets_setup, assets_teardown),
+		cmocka_unit_test_setup_teardown(r_at_every_server_step_changes_nothing, assets_setup, assets_teardown),
+		cmocka_unit_test_setup_teardown(r_on_a_replay_changes_nothing, assets_setup, assets_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
