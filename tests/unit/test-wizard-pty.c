@@ -1,7 +1,8 @@
 /* wizard on a pseudo-terminal: a replayed capture (nothing is sent, no root
  * needed) walked to its verdict, the exit status of the design for q before
  * and after it and for SIGTERM, the message of a terminal below 80x24, the
- * terminal left as it was, colour only when allowed, ASCII lines on demand. */
+ * terminal left as it was, colour only when allowed, ASCII lines on demand,
+ * and the start screen checking a target as it is typed (never started). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -272,6 +273,28 @@ static void ascii_draws_its_lines_with_dashes(void **state)
 	pty_release(&r);
 }
 
+static void the_start_screen_checks_the_target_as_it_is_typed(void **state)
+{
+	static const char *const args[] = {"ssh-doctor", "--side", "client"};
+	struct pty_run r;
+	int st;
+
+	(void)state;
+	pty_start(&r, 80, 24, "vt220", false, 3, args);
+	expect_seen(&r, "Where are you?", 10000, "the start screen");
+	pty_keys(&r, "192.0.2.130:99999");
+	expect_seen(&r, "port must be a number from 1 to 65535", 5000, "a bad port, said at once");
+	pty_keys(&r, "\x15ssh: connect to host 192.0.2.130 port 2222: Connection refused");
+	expect_seen(&r, "host 192.0.2.130, port 2222; ssh said: Connection refused", 5000,
+		    "a pasted ssh line, understood");
+	/* nothing is started: Tab leaves the field, q quits */
+	pty_keys(&r, "\tq");
+	st = pty_finish(&r, 10000);
+	if (st != 3)
+		fail_msg("expected exit status 3 after q on the start screen, got %d", st);
+	pty_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +304,7 @@ int main(void)
 		cmocka_unit_test(sigterm_leaves_the_alternate_screen_and_exits_143),
 		cmocka_unit_test(colour_only_without_no_color),
 		cmocka_unit_test(ascii_draws_its_lines_with_dashes),
+		cmocka_unit_test(the_start_screen_checks_the_target_as_it_is_typed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
