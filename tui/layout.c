@@ -31,6 +31,18 @@ void layout_compute(struct layout *l, int w, int h, int nsteps)
 	cap_h = 5 + extra / 3;
 	if (cap_h > 12)
 		cap_h = 12;
+	if (w >= LAYOUT_WIDE_W) {
+		/* side by side: the list as tall as the panel, the capture below */
+		int list_w = w * 2 / 5 < 56 ? w * 2 / 5 : 56;
+		int top_h = avail - 1 - cap_h;
+
+		l->steps = (struct rect){1, 0, top_h, list_w};
+		l->panel_bar = (struct rect){1, list_w + 1, 1, w - list_w - 1};
+		l->panel = (struct rect){2, list_w + 1, top_h - 1, w - list_w - 1};
+		l->capture_bar = (struct rect){1 + top_h, 0, 1, w};
+		l->capture = (struct rect){2 + top_h, 0, cap_h, w};
+		return;
+	}
 	steps_h = nsteps < 1 ? 1 : nsteps;
 	/* the panel keeps at least 8 rows; a long flow scrolls its list */
 	if (steps_h > avail - 2 - cap_h - 8)
@@ -308,6 +320,10 @@ static void time_left(char *buf, size_t n, const struct report_step *s, uint64_t
 int layout_title_width(const struct report *rep, int width)
 {
 	int longest = 0, cap = (width - 7) * 3 / 5;
+
+	/* a narrow list (beside the panel) is all titles */
+	if (width < 60)
+		return width - 7;
 
 	for (size_t i = 0; i < rep->nsteps; i++) {
 		const char *t = rep->steps[i].title ? rep->steps[i].title : rep->steps[i].id;

@@ -14,6 +14,8 @@
 /* The smallest terminal the wizard draws in. */
 #define LAYOUT_MIN_W 80
 #define LAYOUT_MIN_H 24
+/* From this width the step list and the panel sit side by side. */
+#define LAYOUT_WIDE_W 120
 
 /* A rectangle of the screen; h == 0 means the pane is not shown. */
 struct rect {
@@ -81,7 +83,8 @@ enum line_kind layout_status_kind(enum step_status s);
 char *layout_seconds(char *buf, size_t n, uint64_t ms, bool fine);
 
 /* The column the step titles get in a list width wide: the longest title,
- * but at most three fifths of what is left after the status tag. */
+ * but at most three fifths of what is left after the status tag; a list
+ * narrower than 60 columns is titles only. */
 int layout_title_width(const struct report *rep, int width);
 
 /* The step list's line: "[FAIL] Does anything answer on the port?" padded

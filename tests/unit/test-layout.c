@@ -96,13 +96,32 @@ static void more_room_goes_to_the_panel_and_the_capture(void **state)
 
 	(void)state;
 	layout_compute(&small, 80, 24, 7);
-	layout_compute(&big, 132, 43, 7);
+	layout_compute(&big, 100, 43, 7);
 	if (big.panel.h <= small.panel.h || big.capture.h <= small.capture.h)
-		fail_msg("at 132x43 the panel (%d) and capture (%d) must grow from %d and %d",
+		fail_msg("at 100x43 the panel (%d) and capture (%d) must grow from %d and %d",
 			 big.panel.h, big.capture.h, small.panel.h, small.capture.h);
-	expect_int(big.panel.w, 132, "width used");
+	expect_int(big.panel.w, 100, "width used");
 	expect_int(big.keys.y, 42, "keys on the last row");
 	expect_int(big.capture.y + big.capture.h, 42, "no row lost");
+}
+
+static void from_120_columns_the_list_sits_beside_the_panel(void **state)
+{
+	struct layout l;
+
+	(void)state;
+	layout_compute(&l, 132, 43, 7);
+	expect_int(l.steps.x, 0, "list on the left");
+	expect_int(l.steps.w, 52, "two fifths of the width");
+	expect_int(l.panel.x, 53, "panel right of the list, one column apart");
+	expect_int(l.panel.w, 79, "panel to the right edge");
+	expect_int(l.panel_bar.y, 1, "panel bar on the first row under the header");
+	expect_int(l.panel.h, l.steps.h - 1, "panel as tall as the list, under its bar");
+	expect_int(l.capture_bar.y, 1 + l.steps.h, "capture under both");
+	expect_int(l.capture.w, 132, "capture full width");
+	expect_int(l.capture.y + l.capture.h, 42, "no row lost");
+	layout_compute(&l, 119, 43, 7);
+	expect_int(l.steps.w, 119, "below 120 columns the panes stack");
 }
 
 static void a_long_flow_scrolls_its_list_and_keeps_the_panel(void **state)
@@ -486,6 +505,7 @@ int main(void)
 		cmocka_unit_test(at_80x24_the_panes_stack_and_fill_every_row),
 		cmocka_unit_test(below_80x24_only_a_message_and_the_key_line),
 		cmocka_unit_test(more_room_goes_to_the_panel_and_the_capture),
+		cmocka_unit_test(from_120_columns_the_list_sits_beside_the_panel),
 		cmocka_unit_test(a_long_flow_scrolls_its_list_and_keeps_the_panel),
 		cmocka_unit_test(clip_keeps_what_fits_and_marks_a_cut),
 		cmocka_unit_test(clip_never_cuts_a_utf8_character),
