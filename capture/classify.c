@@ -456,45 +456,45 @@ enum rst_origin rst_origin_decide(const struct rst_facts *f, char *reason, size_
 		if (gap > 0) {
 			snprintf(reason, reason_len,
 				 "the reset came from %d hop%s nearer than the host's own replies "
-				 "(ttl %u against %u): a device on the path sent it",
+				 "(TTL %u against %u): a device on the path sent it",
 				 gap, gap == 1 ? "" : "s", f->rst_ttl, f->ref_ttl);
 			return RST_ORIGIN_PATH;
 		}
 	}
 	if (syn == 0) {
 		snprintf(reason, reason_len,
-			 "our syn carried tos 0, so the reset cannot show whether it echoes it");
+			 "our SYN carried TOS 0, so the reset cannot show whether it echoes it");
 		return RST_ORIGIN_UNKNOWN;
 	}
 	if ((f->rst_tos & DSCP_MASK) == syn) {
 		snprintf(reason, reason_len,
-			 "the reset echoes our syn's tos 0x%02x, as the host's own tcp stack does",
+			 "the reset echoes our SYN's TOS 0x%02x, as the host's own TCP stack does",
 			 f->syn_tos);
 		return RST_ORIGIN_HOST;
 	}
 	if (!f->have_ref_rst) {
 		snprintf(reason, reason_len,
-			 "the reset carries tos 0x%02x, not our 0x%02x, but no reset from the same "
+			 "the reset carries TOS 0x%02x, not our 0x%02x, but no reset from the same "
 			 "host for another port shows whether the path keeps the byte",
 			 f->rst_tos, f->syn_tos);
 		return RST_ORIGIN_UNKNOWN;
 	}
 	if ((f->ref_syn_tos & DSCP_MASK) == 0) {
 		snprintf(reason, reason_len,
-			 "the reset carries tos 0x%02x, not our 0x%02x, and the reset for another "
-			 "port answered a syn with tos 0, which cannot show whether the path keeps the byte",
+			 "the reset carries TOS 0x%02x, not our 0x%02x, and the reset for another "
+			 "port answered a SYN with TOS 0, which cannot show whether the path keeps the byte",
 			 f->rst_tos, f->syn_tos);
 		return RST_ORIGIN_UNKNOWN;
 	}
 	if ((f->ref_rst_tos & DSCP_MASK) == (f->ref_syn_tos & DSCP_MASK)) {
 		snprintf(reason, reason_len,
-			 "the host's resets for other ports echo the tos (0x%02x) but this one "
+			 "the host's resets for other ports echo the TOS (0x%02x) but this one "
 			 "carries 0x%02x: a reject rule made it",
 			 f->ref_rst_tos, f->rst_tos);
 		return RST_ORIGIN_RULE;
 	}
 	snprintf(reason, reason_len,
-		 "the path clears the tos byte (the host's reset for another port came with 0x%02x "
+		 "the path clears the TOS byte (the host's reset for another port came with 0x%02x "
 		 "for our 0x%02x), so a host's reset and a reject rule's cannot be told apart",
 		 f->ref_rst_tos, f->ref_syn_tos);
 	return RST_ORIGIN_UNKNOWN;

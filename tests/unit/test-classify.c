@@ -355,11 +355,11 @@ static void test_rst_origin_decisions_from_facts(void **state)
 		/* same distance, the TOS decides */
 		{ { 0x48, 0x48, 55, true, 55, false, 0, 0 }, RST_ORIGIN_HOST, "echoes" },
 		{ { 0x48, 0x4a, 55, false, 0, false, 0, 0 }, RST_ORIGIN_HOST, "echoes" },	/* ECN bits differ */
-		{ { 0x00, 0x00, 55, false, 0, false, 0, 0 }, RST_ORIGIN_UNKNOWN, "tos 0" },
+		{ { 0x00, 0x00, 55, false, 0, false, 0, 0 }, RST_ORIGIN_UNKNOWN, "TOS 0" },
 		{ { 0x48, 0x00, 55, false, 0, false, 0, 0 }, RST_ORIGIN_UNKNOWN, "no reset from the same host" },
 		{ { 0x48, 0x00, 55, false, 0, true, 0x48, 0x48 }, RST_ORIGIN_RULE, "reject rule" },
 		{ { 0x48, 0x00, 55, false, 0, true, 0x48, 0x00 }, RST_ORIGIN_UNKNOWN, "cannot be told apart" },
-		{ { 0x48, 0x00, 55, false, 0, true, 0x00, 0x00 }, RST_ORIGIN_UNKNOWN, "syn with tos 0" },
+		{ { 0x48, 0x00, 55, false, 0, true, 0x00, 0x00 }, RST_ORIGIN_UNKNOWN, "SYN with TOS 0" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
