@@ -289,6 +289,31 @@ static int write_seeds(const char *dir)
 			return -1;
 		count++;
 	}
+	/* the link's questions about an absent target: ARP on Ethernet, NDP raw */
+	{
+		uint8_t pkt[PB_MAX], buf[PB_MAX + 1];
+		char path[512];
+		size_t n;
+
+		n = pb_arp(pkt, 1, PB_CLIENT4, PB_TARGET4);
+		buf[0] = 0;
+		memcpy(buf + 1, pkt, n);
+		path_in(path, sizeof(path), dir, "dlt0-arp-who-has");
+		if (write_bytes(path, buf, n + 1) != 0)
+			return -1;
+		n = pb_arp(pkt, 2, PB_TARGET4, PB_CLIENT4);
+		memcpy(buf + 1, pkt, n);
+		path_in(path, sizeof(path), dir, "dlt0-arp-is-at");
+		if (write_bytes(path, buf, n + 1) != 0)
+			return -1;
+		n = pb_ip6_nd(pkt, 135, PB_CLIENT6, "ff02::1:ff00:130", PB_TARGET6);
+		buf[0] = 3;
+		memcpy(buf + 1, pkt, n);
+		path_in(path, sizeof(path), dir, "raw-ndp-solicitation");
+		if (write_bytes(path, buf, n + 1) != 0)
+			return -1;
+		count += 3;
+	}
 	printf("wrote %u seeds\n", count);
 	return 0;
 }
