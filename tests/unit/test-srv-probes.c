@@ -245,6 +245,18 @@ static void fake_sshd(struct server_facts *f)
 	snprintf(f->sshd_path, sizeof(f->sshd_path), "/usr/sbin/sshd");
 }
 
+/* One sshd runs here, pid 42, with -f config (NULL: none). */
+static struct srv_proc *one_running_sshd(struct server_facts *f, const char *config)
+{
+	struct srv_proc *p = &f->procs[0];
+
+	f->nprocs = 1;
+	p->pid = 42;
+	p->same_netns = true;
+	p->config = config ? strdup(config) : NULL;
+	return p;
+}
+
 static void sshd_t_error_names_file_line_and_message(void **state)
 {
 	static const struct record recs[] = {
@@ -284,11 +296,7 @@ static void sshd_T_gives_ports_and_limits_with_the_running_sshds_options(void **
 	(void)state;
 	run_begin(&r, recs, 2, "sshd_config");
 	fake_sshd(&r.f);
-	r.f.nprocs = 1;
-	r.f.procs[0].pid = 42;
-	r.f.procs[0].same_netns = true;
-	r.f.procs[0].config = strdup("/etc/ssh/test_config");
-	strv_push(&r.f.procs[0].options, "PidFile=none");
+	strv_push(&one_running_sshd(&r.f, "/etc/ssh/test_config")->options, "PidFile=none");
 	strv_push(&r.f.local_addrs, "192.0.2.2");
 	probe_srv_config_run(&r.w, &r.f);
 	assert_false(r.f.config_error);
@@ -800,14 +808,18 @@ static void without_sock_diag_proc_net_tcp_finds_the_listener(void **state)
 struct greeter {
 	int fd;
 	const char *say;        /* NULL: close without a word */
+	int count;              /* connections to answer; 0: one */
 };
 
-static void *greet_once(void *arg)
+static void *greet(void *arg)
 {
 	struct greeter *g = arg;
-	int c = accept(g->fd, NULL, NULL);
 
-	if (c >= 0) {
+	for (int i = 0; i < (g->count > 0 ? g->count : 1); i++) {
+		int c = accept(g->fd, NULL, NULL);
+
+		if (c < 0)
+			break;
 		if (g->say)
 			(void)!write(c, g->say, strlen(g->say));
 		close(c);
@@ -822,7 +834,7 @@ static void self_test(const char *say, struct run *r)
 	int port;
 
 	g.fd = listen_loopback(&port);
-	pthread_create(&t, NULL, greet_once, &g);
+	pthread_create(&t, NULL, greet, &g);
 	run_begin(r, NULL, 0, "self_test");
 	r->f.port = port;
 	strv_push(&r->f.client_addrs, "127.0.0.1");
@@ -1041,10 +1053,7 @@ static void config_run_again_with_sshd_T(void **state)
 	(void)state;
 	run_begin(&r, recs, 2, "sshd_config");
 	fake_sshd(&r.f);
-	r.f.nprocs = 1;
-	r.f.procs[0].pid = 42;
-	r.f.procs[0].same_netns = true;
-	r.f.procs[0].config = strdup("/etc/ssh/test_config");
+	one_running_sshd(&r.f, "/etc/ssh/test_config");
 	strv_push(&r.f.local_addrs, "127.0.0.1");
 	expect_second_run_same(&r, probe_srv_config_run);
 	assert_string_equal(r.f.config_source, "sshd -T");
@@ -1201,9 +1210,7 @@ static void logs_run_again_with_the_journal_and_sshds_own_file(void **state)
 	installed = only;
 	run_begin(&r, recs, 1, "logs");
 	r.f.systemd = true;
-	r.f.nprocs = 1;
-	r.f.procs[0].pid = 42;
-	r.f.procs[0].logfile = strdup(path);
+	one_running_sshd(&r.f, NULL)->logfile = strdup(path);
 	expect_second_run_same(&r, probe_srv_logs_run);
 	assert_int_equal(r.f.log_files.n, 1);
 	assert_int_equal(r.f.log_wrap_refused, 1);
@@ -1271,38 +1278,16 @@ static void socket_activation_run_again(void **state)
 	run_end(&r);
 }
 
-/* Answers every connection with say, until told to stop. */
-struct greeter_loop {
-	int fd;
-	const char *say;
-	int count;
-};
-
-static void *greet_count(void *arg)
-{
-	struct greeter_loop *g = arg;
-
-	for (int i = 0; i < g->count; i++) {
-		int c = accept(g->fd, NULL, NULL);
-
-		if (c < 0)
-			break;
-		(void)!write(c, g->say, strlen(g->say));
-		close(c);
-	}
-	return NULL;
-}
-
 static void self_test_run_again(void **state)
 {
-	struct greeter_loop g = {.say = "SSH-2.0-OpenSSH_9.2p1 again\r\n", .count = 2};
+	struct greeter g = {.say = "SSH-2.0-OpenSSH_9.2p1 again\r\n", .count = 2};
 	struct run r;
 	pthread_t t;
 	int port;
 
 	(void)state;
 	g.fd = listen_loopback(&port);
-	pthread_create(&t, NULL, greet_count, &g);
+	pthread_create(&t, NULL, greet, &g);
 	run_begin(&r, NULL, 0, "self_test");
 	r.f.port = port;
 	strv_push(&r.f.client_addrs, "127.0.0.1");
