@@ -591,7 +591,7 @@ static void lm_flow(struct linemode *m)
 
 		if (cur < n) {
 			if (!m->ran[cur])
-				lm_run_step(m, cur, false);
+				lm_run_step(m, cur, m->rep->steps[cur].status != STEP_PENDING);
 			if (m->quit)
 				break;
 			k = lm_ask(m, PROMPT_KEYS);
@@ -617,9 +617,14 @@ static void lm_flow(struct linemode *m)
 			}
 			break;
 		case LM_KEY_RERUN:
-			if (cur < n)
+			if (cur < n) {
 				lm_run_step(m, cur, true);
-			else
+				/* later steps read what this one found: they run again
+				 * when the walk reaches them, so the verdict rests on
+				 * fresh facts only */
+				for (size_t j = cur + 1; j < n; j++)
+					m->ran[j] = false;
+			} else
 				lm_say(m, 0, "r runs a step again: go back to it with b first");
 			break;
 		case LM_KEY_DETAILS:

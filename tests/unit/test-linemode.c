@@ -368,10 +368,31 @@ static void test_quit_before_the_verdict_is_status_3(void **state)
 	free(text);
 }
 
+/* r at step 2 after the walk went on to step 3 and back: step 3 read what
+ * step 2 found, so the walk runs it again when it gets there. */
+static void test_run_again_runs_the_later_steps_again(void **state)
+{
+	struct run_fixture *f = *state;
+	static const char *const args[] = {"ssh-doctor", "--side", "client", "--no-capture", "-p", "1",
+					   "127.0.0.1"};
+	char *text, *after;
+	int status;
+
+	parse_args(f, 7, args);
+	status = run_with(f, "\n\nb\nr\n\nq\n", &text);
+	expect_true(status == 3, "expected exit status 3 after q, got %d:\n%s", status, text);
+	after = strstr(text, "Step 2 of 7 again: ");
+	expect_true(after != NULL, "expected step 2 to run again:\n%s", text);
+	expect_true(strstr(after, "Step 3 of 7 again: ") != NULL,
+		    "expected step 3 to run again after step 2 did:\n%s", text);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_are_the_wizards),
+		cmocka_unit_test_setup_teardown(test_run_again_runs_the_later_steps_again, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(test_intro_fills_in_and_wraps_the_teaching_text, step_setup, step_teardown),
 		cmocka_unit_test_setup_teardown(test_result_says_the_status_in_words, step_setup, step_teardown),
 		cmocka_unit_test_setup_teardown(test_running_step_has_no_meaning_yet, step_setup, step_teardown),
