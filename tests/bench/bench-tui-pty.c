@@ -8,9 +8,13 @@
  *
  * Used by bench-tui.sh; built by it with "cc -O2 ... -lutil". Not a test.
  *
- * usage: bench-tui-pty [-c COLS] [-r ROWS] [-Q QUIET_MS] [-g GAP_MS]
+ * usage: bench-tui-pty [-c COLS] [-r ROWS] [-b BAUD] [-Q QUIET_MS] [-g GAP_MS]
  *                      [-n MAX_ENTERS] [-t TIMEOUT_S] [-m MARK]... [-o RAW]
  *                      -- COMMAND [ARG]...
+ *
+ * -b sets the line speed the pseudo-terminal reports (a pty says 38400
+ * unless told), so the program sees the slow line it is measured for; the
+ * bytes still arrive at once.
  *
  * A burst is classified as: the first paint (the first burst), a step
  * change (the first burst after an Enter), a packet burst (one holding
@@ -31,6 +35,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -161,9 +166,31 @@ static long vmhwm_kb(pid_t pid)
 	return kb;
 }
 
+/* Sets the speed tcgetattr() reports on fd (the pty's slave), keeping its
+ * other modes. */
+static int set_speed(int fd, int baud)
+{
+	static const struct { int baud; speed_t speed; } speeds[] = {
+		{1200, B1200}, {2400, B2400}, {4800, B4800}, {9600, B9600},
+		{19200, B19200}, {38400, B38400}, {57600, B57600}, {115200, B115200},
+	};
+	struct termios t;
+
+	for (size_t i = 0; i < sizeof(speeds) / sizeof(speeds[0]); i++) {
+		if (speeds[i].baud != baud)
+			continue;
+		if (tcgetattr(fd, &t) < 0)
+			return -1;
+		cfsetispeed(&t, speeds[i].speed);
+		cfsetospeed(&t, speeds[i].speed);
+		return tcsetattr(fd, TCSANOW, &t);
+	}
+	return -1;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench-tui-pty [-c COLS] [-r ROWS] [-Q QUIET_MS] [-g GAP_MS] "
+	fprintf(stderr, "usage: bench-tui-pty [-c COLS] [-r ROWS] [-b BAUD] [-Q QUIET_MS] [-g GAP_MS] "
 		"[-n MAX_ENTERS] [-t TIMEOUT_S] [-m MARK]... [-o RAW] -- COMMAND [ARG]...\n");
 	exit(2);
 }
@@ -182,7 +209,7 @@ static const char *kind_name(enum kind k)
 int main(int argc, char **argv)
 {
 	struct winsize ws = {.ws_row = 24, .ws_col = 80};
-	int quiet_ms = 800, gap_ms = 5, max_enters = 20, timeout_s = 120, opt;
+	int quiet_ms = 800, gap_ms = 5, max_enters = 20, timeout_s = 120, baud = 0, opt;
 	const char *marks[8], *raw_path = NULL;
 	int nmarks = 0, master, status = 0, enters = 0;
 	bool quit_sent = false, child_done = false, step_pending = false;
@@ -196,10 +223,11 @@ int main(int argc, char **argv)
 	FILE *raw = NULL;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "c:r:Q:g:n:t:m:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:r:b:Q:g:n:t:m:o:")) != -1) {
 		switch (opt) {
 		case 'c': ws.ws_col = (unsigned short)atoi(optarg); break;
 		case 'r': ws.ws_row = (unsigned short)atoi(optarg); break;
+		case 'b': baud = atoi(optarg); break;
 		case 'Q': quiet_ms = atoi(optarg); break;
 		case 'g': gap_ms = atoi(optarg); break;
 		case 'n': max_enters = atoi(optarg); break;
@@ -219,6 +247,10 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		die("forkpty");
 	if (pid == 0) {
+		if (baud > 0 && set_speed(STDIN_FILENO, baud) < 0) {
+			fprintf(stderr, "bench-tui-pty: cannot set the line speed to %d baud\n", baud);
+			_exit(127);
+		}
 		execvp(argv[optind], argv + optind);
 		fprintf(stderr, "bench-tui-pty: cannot run '%s': %s\n", argv[optind], strerror(errno));
 		_exit(127);

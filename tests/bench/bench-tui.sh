@@ -5,9 +5,13 @@
 # (960 bytes/s), the time to the first screen and the peak memory.
 #
 # Usage (as root, from anywhere):
-#   tests/bench/bench-tui.sh [-t TERM] [-k] [PATH-TO-ssh-doctor]
+#   tests/bench/bench-tui.sh [-t TERM] [-s BAUD] [-k] [PATH-TO-ssh-doctor]
 #
 #   -t TERM              terminal type (default vt100)
+#   -s BAUD              the line speed the terminal reports (default 9600,
+#                        the serial console measured; a pty says 38400 when
+#                        not told, and the wizard paints for the speed it
+#                        is told)
 #   -k                   keep the scratch folder (raw.out: every byte written)
 #   PATH-TO-ssh-doctor   default: $SSH_DOCTOR, else build/ssh-doctor in the
 #                        repository
@@ -44,13 +48,15 @@ BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 export SSHD_SOURCE_DIR
 
 TERM_UNDER_TEST=vt100
+BAUD=9600
 KEEP=0
 while [ $# -gt 0 ]; do
     case "$1" in
         -t) TERM_UNDER_TEST=${2:?-t needs a terminal type}; shift 2 ;;
+        -s) BAUD=${2:?-s needs a line speed}; shift 2 ;;
         -k) KEEP=1; shift ;;
         -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
-        -*) echo "usage: $0 [-t TERM] [-k] [PATH-TO-ssh-doctor]" >&2; exit 2 ;;
+        -*) echo "usage: $0 [-t TERM] [-s BAUD] [-k] [PATH-TO-ssh-doctor]" >&2; exit 2 ;;
         *) SSH_DOCTOR=$1; shift ;;
     esac
 done
@@ -67,10 +73,10 @@ topo_direct
 wire_nc "$CLI" "$SRV_ADDR" 22 'Connection refused'
 
 echo "ssh-doctor: $SSH_DOCTOR"
-echo "terminal: 80x24, TERM=$TERM_UNDER_TEST; target $SRV_ADDR port 22 (refused)"
+echo "terminal: 80x24, TERM=$TERM_UNDER_TEST, $BAUD baud; target $SRV_ADDR port 22 (refused)"
 echo
 sdt_in "$CLI" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$SDT_TMP" TERM="$TERM_UNDER_TEST" \
-    timeout -k 5 150 "$SDT_TMP/bench-tui-pty" -c 80 -r 24 -Q 800 -g 5 -t 120 \
+    timeout -k 5 150 "$SDT_TMP/bench-tui-pty" -c 80 -r 24 -b "$BAUD" -Q 800 -g 5 -t 120 \
         -m 'VERDICT: ' -m 'nothing listens on port 22' -o "$SDT_TMP/raw.out" \
         -- "$SSH_DOCTOR" "$SRV_ADDR" \
     || sdt_log "bench-tui-pty exited $?"
