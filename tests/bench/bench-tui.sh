@@ -27,7 +27,9 @@
 #
 #   event        count  bytes avg  bytes max  target       s @ 9600
 #   first paint      1       ...              <= 2000
-#   step change      7       ...              <= 400 avg   (first burst after Enter)
+#   step change      6       ...              <= 400 avg   (first burst after Enter)
+#   screen change    1       ...              (apart)      (the verdict screen after the last step)
+#   step+screen      7       ...              <= 400 avg   (both together)
 #   packet line     20       ...              <= 100       (burst bytes / lines)
 #   time to the first screen (target < 100 ms), peak memory (target < 16 MB)
 #
@@ -77,7 +79,7 @@ echo "terminal: 80x24, TERM=$TERM_UNDER_TEST, $BAUD baud; target $SRV_ADDR port 
 echo
 sdt_in "$CLI" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$SDT_TMP" TERM="$TERM_UNDER_TEST" \
     timeout -k 5 150 "$SDT_TMP/bench-tui-pty" -c 80 -r 24 -b "$BAUD" -Q 800 -g 5 -t 120 \
-        -m 'VERDICT: ' -m 'nothing listens on port 22' -o "$SDT_TMP/raw.out" \
+        -m 'VERDICT: ' -m 'nothing listens on port 22' -S 'cause: port_closed' -o "$SDT_TMP/raw.out" \
         -- "$SSH_DOCTOR" "$SRV_ADDR" \
     || sdt_log "bench-tui-pty exited $?"
 exit 0
