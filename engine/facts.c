@@ -1,6 +1,7 @@
 /* The facts probes gather, and their words for reports. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/facts.h"
 
@@ -8,24 +9,134 @@ void client_facts_init(struct client_facts *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->ping_ttl = -1;
+	for (size_t i = 0; i < FACTS_MAX_ADDRS; i++)
+		f->addrs[i].ping.fd = -1;
+}
+
+/* Frees *s and sets it to NULL. */
+static void drop(char **s)
+{
+	free(*s);
+	*s = NULL;
+}
+
+void client_facts_close_echoes(struct client_facts *f)
+{
+	for (size_t i = 0; i < FACTS_MAX_ADDRS; i++) {
+		struct ping_wait *pw = &f->addrs[i].ping;
+
+		if (pw->open)
+			close(pw->fd);
+		*pw = (struct ping_wait){.fd = -1};
+	}
+}
+
+void client_facts_forget_addrs(struct client_facts *f)
+{
+	client_facts_close_echoes(f);
+	for (size_t i = 0; i < FACTS_MAX_ADDRS; i++) {
+		free(f->addrs[i].banner_text);
+		free(f->addrs[i].wire_note);
+	}
+	memset(f->addrs, 0, sizeof(f->addrs));
+	for (size_t i = 0; i < FACTS_MAX_ADDRS; i++)
+		f->addrs[i].ping.fd = -1;
+	f->naddrs = 0;
+	f->dns = DNS_NOT_TRIED;
+	drop(&f->dns_message);
+	drop(&f->dns_source);
+}
+
+void client_facts_forget_route(struct client_facts *f)
+{
+	for (size_t i = 0; i < f->naddrs; i++) {
+		struct addr_facts *a = &f->addrs[i];
+
+		a->route_ok = false;
+		a->route_dev[0] = '\0';
+		a->route_src[0] = '\0';
+		a->route_errno = 0;
+		if (a->tcp == TCP_NET_UNREACH) {
+			a->tcp = TCP_NOT_TRIED;
+			a->tcp_errno = 0;
+			a->tcp_us = 0;
+		}
+	}
+}
+
+/* The link toward address a's next hop, as nobody has looked at it. */
+static void forget_link(struct addr_facts *a)
+{
+	a->neigh = NEIGH_UNKNOWN;
+	a->neigh_hop[0] = '\0';
+	a->neigh_gateway = false;
+	a->neigh_since_us = 0;
+	a->neigh_unanswered_ms = 0;
+}
+
+void client_facts_forget_ping(struct client_facts *f)
+{
+	client_facts_close_echoes(f);
+	for (size_t i = 0; i < f->naddrs; i++)
+		forget_link(&f->addrs[i]);
+	f->ping_tried = f->ping_answered = false;
+	f->ping_first_us = 0;
+	drop(&f->ping_skip);
+	f->ping_rtt_us = 0;
+	f->ping_ttl = -1;
+}
+
+void client_facts_forget_tcp(struct client_facts *f, bool take_link)
+{
+	for (size_t i = 0; i < f->naddrs; i++) {
+		struct addr_facts *a = &f->addrs[i];
+
+		a->tcp = TCP_NOT_TRIED;
+		a->tcp_errno = 0;
+		a->tcp_us = 0;
+		a->local_port = 0;
+		a->wire = WIRE_NONE;
+		a->icmp_type = a->icmp_code = 0;
+		a->icmp_from[0] = '\0';
+		a->icmp_from_target = false;
+		a->rst_by = RST_BY_UNKNOWN;
+		a->rst_hops_short = 0;
+		drop(&a->wire_note);
+		if (!take_link)
+			forget_link(a);
+	}
+	for (size_t i = 0; i < f->nalt; i++)
+		free(f->alt[i].banner_text);
+	memset(f->alt, 0, sizeof(f->alt));
+	f->nalt = 0;
+	f->alt_ssh_port = 0;
+	f->silence_ms = 0;
+}
+
+void client_facts_forget_banner(struct client_facts *f)
+{
+	for (size_t i = 0; i < f->naddrs; i++) {
+		f->addrs[i].banner = BANNER_NOT_TRIED;
+		drop(&f->addrs[i].banner_text);
+	}
+}
+
+void client_facts_forget_ssh(struct client_facts *f)
+{
+	f->ssh_tried = f->ssh_ok = false;
+	drop(&f->ssh_banner);
+	drop(&f->ssh_kex);
+	drop(&f->ssh_hostkey);
+	drop(&f->ssh_auth_methods);
+	drop(&f->ssh_error);
 }
 
 void client_facts_release(struct client_facts *f)
 {
-	for (size_t i = 0; i < f->naddrs; i++) {
-		free(f->addrs[i].banner_text);
-		free(f->addrs[i].wire_note);
-	}
-	for (size_t i = 0; i < f->nalt; i++)
-		free(f->alt[i].banner_text);
-	free(f->dns_message);
-	free(f->dns_source);
-	free(f->ping_skip);
-	free(f->ssh_banner);
-	free(f->ssh_kex);
-	free(f->ssh_hostkey);
-	free(f->ssh_auth_methods);
-	free(f->ssh_error);
+	client_facts_forget_ssh(f);
+	client_facts_forget_tcp(f, false);
+	client_facts_forget_ping(f);
+	client_facts_forget_addrs(f);
 	client_facts_init(f);
 }
 

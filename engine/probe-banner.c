@@ -21,10 +21,8 @@ int probe_banner_run(struct step_work *w, struct client_facts *f)
 	bool cancel = false;
 
 	memset(c, 0, sizeof(c));
+	client_facts_forget_banner(f);
 	for (size_t i = 0; i < f->naddrs; i++) {
-		free(f->addrs[i].banner_text);
-		f->addrs[i].banner_text = NULL;
-		f->addrs[i].banner = BANNER_NOT_TRIED;
 		if (f->addrs[i].tcp != TCP_ANSWERED)
 			continue;
 		conn_set_address(&c[n], f->addrs[i].text, t->port);

@@ -158,17 +158,7 @@ int probe_dns_run(struct step_work *w, struct client_facts *f)
 
 	/* a step run again starts from no address: the echoes the ping step
 	 * left waiting belong to the addresses dropped here */
-	probe_ping_close(f);
-	for (size_t i = 0; i < f->naddrs; i++) {
-		free(f->addrs[i].banner_text);
-		free(f->addrs[i].wire_note);
-	}
-	memset(f->addrs, 0, sizeof(f->addrs));
-	f->naddrs = 0;
-	f->dns = DNS_NOT_TRIED;
-	free(f->dns_message);
-	free(f->dns_source);
-	f->dns_message = f->dns_source = NULL;
+	client_facts_forget_addrs(f);
 
 	if (t->host == NULL) {
 		step_finish(w, STEP_SKIP, "no host name to resolve");

@@ -195,8 +195,7 @@ int probe_ping_late(struct step_work *w, struct client_facts *f)
 
 void probe_ping_close(struct client_facts *f)
 {
-	for (size_t i = 0; i < f->naddrs; i++)
-		ping_close(&f->addrs[i]);
+	client_facts_close_echoes(f);
 }
 
 /* Asks the neighbour table whether p's next hop answered on the link; an
@@ -228,9 +227,9 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 	size_t n = 0, answered = 0, noroute = 0, waiting = 0;
 	uint64_t start = now_ms(), next_neigh = start, until = start + PING_HANDOVER_MS;
 
-	f->ping_tried = f->ping_answered = false;
-	f->ping_first_us = 0;
-	probe_ping_close(f);
+	/* run again, ping starts from nothing: no echo, no reason to skip, no
+	 * round trip, no socket still open, the link not looked at */
+	client_facts_forget_ping(f);
 	if (f->naddrs == 0) {
 		step_finish(w, STEP_SKIP, "no address to ping");
 		return 0;
@@ -240,8 +239,6 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 		bool raw;
 		int fd;
 
-		a->neigh = NEIGH_UNKNOWN;
-		a->neigh_since_us = 0;
 		if (!a->route_ok) {
 			/* nothing would leave: the route step said why */
 			step_evidence(w, "%s: not pinged, there is no route to it", a->text);
@@ -267,7 +264,6 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 		return 0;
 	}
 	if (n == 0) {
-		free(f->ping_skip);
 		f->ping_skip = xstrdup(why ? why : "no ICMP socket");
 		step_evidence(w, "cannot send ping: %s", f->ping_skip);
 		step_finish(w, STEP_SKIP, "ping is not possible for this user");

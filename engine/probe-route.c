@@ -37,6 +37,8 @@ int probe_route_run(struct step_work *w, struct client_facts *f)
 {
 	size_t ok = 0, local = 0;
 
+	/* run again, a route found now takes back "network unreachable" */
+	client_facts_forget_route(f);
 	if (f->naddrs == 0) {
 		step_finish(w, STEP_SKIP, "no address to route to");
 		return 0;
@@ -49,15 +51,18 @@ int probe_route_run(struct step_work *w, struct client_facts *f)
 		bool is_local = false;
 
 		((struct sockaddr_in *)&dst)->sin_port = htons(9);   /* any port: nothing is sent */
-		a->route_ok = false;
 		if (fd < 0) {
 			step_evidence(w, "%s: cannot ask the kernel (%s)", a->text, strerror(errno));
 			continue;
 		}
 		if (connect(fd, (struct sockaddr *)&dst, a->salen) != 0) {
+			a->route_errno = errno;
 			step_evidence(w, "%s: no route from this machine (%s)", a->text, strerror(errno));
-			if (errno == ENETUNREACH)
+			/* what connect() will say too, before the TCP step runs */
+			if (a->route_errno == ENETUNREACH) {
 				a->tcp = TCP_NET_UNREACH;
+				a->tcp_errno = ENETUNREACH;
+			}
 			close(fd);
 			continue;
 		}

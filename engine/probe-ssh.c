@@ -77,13 +77,7 @@ int probe_ssh_run(struct step_work *w, struct client_facts *f)
 	int verbosity = SSH_LOG_WARNING, rc;
 	bool no = false;
 
-	free(f->ssh_banner);
-	free(f->ssh_kex);
-	free(f->ssh_hostkey);
-	free(f->ssh_auth_methods);
-	free(f->ssh_error);
-	f->ssh_banner = f->ssh_kex = f->ssh_hostkey = f->ssh_auth_methods = f->ssh_error = NULL;
-	f->ssh_tried = f->ssh_ok = false;
+	client_facts_forget_ssh(f);
 
 	for (size_t i = 0; i < f->naddrs && a == NULL; i++)
 		if (f->addrs[i].banner == BANNER_SSH)

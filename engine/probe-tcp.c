@@ -194,8 +194,15 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 	struct strbuf why;
 	size_t n = 0, answered = 0, nalt_start;
 	const struct addr_facts *alt_addr = NULL;
-	bool cancel = false;
+	bool cancel = false, take_link = f->ping_first_us != 0;
+	int waited_ms = take_link ? (int)((now_us() - f->ping_first_us) / 1000) : 0;
 
+	/* a ping run just before hands over when its first echo left and what
+	 * it saw of the link, for this run only: run again, the TCP step
+	 * starts as it would with no ping before it, not from an old echo or
+	 * an old neighbour table entry */
+	f->ping_first_us = 0;
+	client_facts_forget_tcp(f, take_link);
 	if (f->naddrs == 0) {
 		step_finish(w, STEP_SKIP, "no address to connect to");
 		return 0;
@@ -205,16 +212,19 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 	*s = (struct tcp_ctx){.e = w->e, .w = w, .f = f, .c = c};
 	/* an echo reply may have come since the ping step ended */
 	probe_ping_late(w, f);
-	silence_plan_make(f->ping_answered ? (f->ping_rtt_us > 0 ? f->ping_rtt_us : 1) : 0,
-			  f->ping_first_us ? (int)((now_us() - f->ping_first_us) / 1000) : 0, &s->plan);
+	silence_plan_make(f->ping_answered ? (f->ping_rtt_us > 0 ? f->ping_rtt_us : 1) : 0, waited_ms,
+			  &s->plan);
 	f->silence_ms = s->plan.deadline_ms;
 
 	for (size_t i = 0; i < f->naddrs; i++) {
 		struct addr_facts *a = &f->addrs[i];
 
 		s->conn_of[i] = -1;
-		if (neigh_next_hop(&a->sa, &s->hop[i]) == 0)
+		if (neigh_next_hop(&a->sa, &s->hop[i]) == 0) {
 			s->retrans_ms[i] = neigh_retrans_ms(s->hop[i].family, s->hop[i].ifname);
+			snprintf(a->neigh_hop, sizeof(a->neigh_hop), "%s", s->hop[i].text);
+			a->neigh_gateway = s->hop[i].gateway;
+		}
 		if (link_already_failed(s, i)) {
 			a->tcp = TCP_HOST_UNREACH;
 			a->tcp_errno = EHOSTUNREACH;
@@ -234,10 +244,6 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 			alt_addr = a;
 	}
 	/* other ports are tried at the same time: "wrong port" costs nothing extra */
-	for (size_t k = 0; k < f->nalt; k++)
-		free(f->alt[k].banner_text);
-	f->nalt = 0;
-	f->alt_ssh_port = 0;
 	nalt_start = n;
 	if (alt_addr == NULL && n > 0)
 		for (size_t i = 0; i < f->naddrs && alt_addr == NULL; i++)
@@ -270,7 +276,7 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 		if (s->conn_of[i] < 0)
 			continue;
 		x = &c[s->conn_of[i]];
-		a->tcp = a->tcp == TCP_NET_UNREACH && x->tcp != TCP_ANSWERED ? TCP_NET_UNREACH : x->tcp;
+		a->tcp = x->tcp;
 		a->tcp_errno = x->err;
 		a->tcp_us = x->tcp_us;
 		a->local_port = x->local_port;

@@ -1,5 +1,6 @@
-/* conn: what a server said first, what a connect() errno means, and real
- * connection attempts against listeners this test opens on 127.0.0.1.
+/* conn: what a server said first, what a connect() errno means, real
+ * connection attempts against listeners this test opens on 127.0.0.1, and
+ * the client facts each step forgets before it runs again.
  * Nothing here connects anywhere but loopback. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -658,9 +660,144 @@ static void a_tick_can_end_a_pending_attempt(void **state)
 	expect_true(c.fd == -1, "expected the socket closed after the run");
 }
 
+/* the facts a step fills, forgotten when the step runs again */
+
+/* A socket as the ping step hands one to the TCP step. */
+static int echo_socket_handed_over(struct addr_facts *a)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	expect_true(fd >= 0, "expected a socket: %s", strerror(errno));
+	a->ping = (struct ping_wait){.open = true, .fd = fd, .sent = 1};
+	return fd;
+}
+
+static bool fd_is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
+}
+
+static void releasing_the_facts_closes_the_echo_sockets_handed_to_tcp(void **state)
+{
+	struct client_facts f;
+	int fd;
+
+	(void)state;
+	client_facts_init(&f);
+	f.naddrs = 1;
+	fd = echo_socket_handed_over(&f.addrs[0]);
+	client_facts_release(&f);
+	expect_true(!fd_is_open(fd), "expected the echo socket %d closed by client_facts_release", fd);
+}
+
+static void forgetting_the_ping_leaves_no_answer_no_reason_and_no_socket(void **state)
+{
+	struct client_facts f;
+	int fd;
+
+	(void)state;
+	client_facts_init(&f);
+	f.naddrs = 1;
+	fd = echo_socket_handed_over(&f.addrs[0]);
+	f.ping_tried = f.ping_answered = true;
+	f.ping_first_us = 12345;
+	f.ping_skip = xstrdup("no ICMP socket");
+	f.ping_rtt_us = 800;
+	f.ping_ttl = 64;
+	f.addrs[0].neigh = NEIGH_FAILED;
+	f.addrs[0].neigh_since_us = 999;
+	client_facts_forget_ping(&f);
+	expect_true(!f.ping_tried && !f.ping_answered && f.ping_first_us == 0,
+		    "expected no ping tried, answered or sent after forgetting it");
+	expect_true(f.ping_skip == NULL, "expected no reason to skip ping after forgetting it, got \"%s\"",
+		    f.ping_skip);
+	expect_true(f.ping_rtt_us == 0 && f.ping_ttl == -1, "expected no round trip and no TTL, got %u us, TTL %d",
+		    f.ping_rtt_us, f.ping_ttl);
+	expect_true(!fd_is_open(fd) && !f.addrs[0].ping.open, "expected the echo socket closed");
+	expect_true(f.addrs[0].neigh == NEIGH_UNKNOWN && f.addrs[0].neigh_since_us == 0,
+		    "expected the link not looked at after forgetting the ping");
+	expect_true(f.naddrs == 1, "expected the address kept");
+	client_facts_release(&f);
+}
+
+static void forgetting_the_addresses_closes_their_echo_sockets_and_frees_their_notes(void **state)
+{
+	struct client_facts f;
+	int fd;
+
+	(void)state;
+	client_facts_init(&f);
+	f.naddrs = 2;
+	f.dns = DNS_OK;
+	f.dns_source = xstrdup("DNS");
+	fd = echo_socket_handed_over(&f.addrs[1]);
+	f.addrs[0].banner_text = xstrdup("SSH-2.0-x");
+	f.addrs[1].wire_note = xstrdup("a RST came back");
+	client_facts_forget_addrs(&f);
+	expect_true(f.naddrs == 0 && f.dns == DNS_NOT_TRIED && f.dns_source == NULL,
+		    "expected no address and no name result after forgetting the addresses");
+	expect_true(!fd_is_open(fd), "expected the echo socket %d closed with its address", fd);
+	expect_true(f.addrs[1].wire_note == NULL && f.addrs[0].banner_text == NULL,
+		    "expected the notes freed and cleared");
+	client_facts_release(&f);
+}
+
+static void the_tcp_step_forgets_the_link_unless_a_ping_run_handed_it_over(void **state)
+{
+	struct client_facts f;
+
+	(void)state;
+	client_facts_init(&f);
+	f.naddrs = 1;
+	f.addrs[0].tcp = TCP_REFUSED;
+	f.addrs[0].wire_note = xstrdup("a RST came back");
+	f.addrs[0].neigh = NEIGH_INCOMPLETE;
+	f.addrs[0].neigh_since_us = 777;
+	f.nalt = 1;
+	f.alt[0].banner_text = xstrdup("SSH-2.0-other");
+	f.alt_ssh_port = 2222;
+	f.silence_ms = 2000;
+	client_facts_forget_tcp(&f, true);
+	expect_tcp(f.addrs[0].tcp, TCP_NOT_TRIED);
+	expect_true(f.addrs[0].wire_note == NULL, "expected the wire forgotten");
+	expect_true(f.nalt == 0 && f.alt_ssh_port == 0 && f.silence_ms == 0,
+		    "expected no other port and no deadline after forgetting the TCP step");
+	expect_true(f.addrs[0].neigh == NEIGH_INCOMPLETE && f.addrs[0].neigh_since_us == 777,
+		    "expected the link a ping run handed over kept");
+	client_facts_forget_tcp(&f, false);
+	expect_true(f.addrs[0].neigh == NEIGH_UNKNOWN && f.addrs[0].neigh_since_us == 0,
+		    "expected the link forgotten when no ping run handed it over");
+	client_facts_release(&f);
+}
+
+static void the_route_step_takes_back_only_network_unreachable(void **state)
+{
+	struct client_facts f;
+
+	(void)state;
+	client_facts_init(&f);
+	f.naddrs = 2;
+	f.addrs[0].tcp = TCP_NET_UNREACH;
+	f.addrs[0].route_errno = ENETUNREACH;
+	f.addrs[1].tcp = TCP_REFUSED;
+	f.addrs[1].route_ok = true;
+	snprintf(f.addrs[1].route_dev, sizeof(f.addrs[1].route_dev), "eth0");
+	client_facts_forget_route(&f);
+	expect_tcp(f.addrs[0].tcp, TCP_NOT_TRIED);
+	expect_true(f.addrs[0].route_errno == 0, "expected the route's errno forgotten");
+	expect_tcp(f.addrs[1].tcp, TCP_REFUSED);
+	expect_true(!f.addrs[1].route_ok && f.addrs[1].route_dev[0] == '\0', "expected the route forgotten");
+	client_facts_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(releasing_the_facts_closes_the_echo_sockets_handed_to_tcp),
+		cmocka_unit_test(forgetting_the_ping_leaves_no_answer_no_reason_and_no_socket),
+		cmocka_unit_test(forgetting_the_addresses_closes_their_echo_sockets_and_frees_their_notes),
+		cmocka_unit_test(the_tcp_step_forgets_the_link_unless_a_ping_run_handed_it_over),
+		cmocka_unit_test(the_route_step_takes_back_only_network_unreachable),
 		cmocka_unit_test(the_same_address_on_other_ports_is_the_same_ip),
 		cmocka_unit_test(a_fast_round_trip_gets_the_floor_for_each_of_two_syns),
 		cmocka_unit_test(a_slow_round_trip_gets_four_round_trips_per_syn),
