@@ -33,38 +33,22 @@ static enum tcp_result tcp_from_wire(const struct addr_facts *a)
 	return TCP_REFUSED;
 }
 
-/* Forgets the address a run before filled, with what the capture said. */
-static void forget_address(struct client_facts *f)
-{
-	for (size_t i = 0; i < f->naddrs; i++) {
-		free(f->addrs[i].banner_text);
-		free(f->addrs[i].wire_note);
-	}
-	memset(f->addrs, 0, sizeof(f->addrs));
-	f->naddrs = 0;
-	f->dns = DNS_NOT_TRIED;
-}
-
 int probe_replay_run(struct step_work *w, struct client_facts *f)
 {
 	const struct target *t = engine_target(w->e);
 	struct conn tmp;
 	struct addr_facts *a;
-	bool published;
 
 	memset(&tmp, 0, sizeof(tmp));
 	if (t->host == NULL || conn_set_address(&tmp, t->host, t->port) != 0) {
-		forget_address(f);
+		client_facts_forget_addrs(f);
 		step_finish(w, STEP_ERROR, "a replay needs the target's address, not a name");
 		engine_fail(w->e, "--replay judges an address: give the target's IP address, as the capture file holds addresses, not names");
 		return -1;
 	}
-	/* run again: the capture was opened for this address the first time
-	 * and holds the whole file; publishing it again would start an empty
-	 * classifier on a file already read to its end */
-	published = f->naddrs == 1 && f->addrs[0].salen == tmp.salen &&
-		    memcmp(&f->addrs[0].sa, &tmp.sa, tmp.salen) == 0;
-	forget_address(f);
+	/* run again, the same address is published again: the wire keeps what
+	 * it judged from the file for it */
+	client_facts_forget_addrs(f);
 	a = &f->addrs[f->naddrs++];
 	memcpy(&a->sa, &tmp.sa, tmp.salen);
 	a->salen = tmp.salen;
@@ -72,8 +56,7 @@ int probe_replay_run(struct step_work *w, struct client_facts *f)
 		  ? (const void *)&((struct sockaddr_in *)&a->sa)->sin_addr
 		  : (const void *)&((struct sockaddr_in6 *)&a->sa)->sin6_addr, a->text, sizeof(a->text));
 	f->dns = DNS_LITERAL;
-	if (!published)
-		engine_publish_addresses(w->e, f);
+	engine_publish_addresses(w->e, f);
 
 	step_wait(w, REPLAY_DEADLINE_MS, "reading the capture file");
 	if (engine_capture_replay(w->e, f, REPLAY_DEADLINE_MS) != 0) {

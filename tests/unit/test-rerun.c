@@ -4,6 +4,10 @@
  * each step twice more, and the second run must say what the first said:
  * on the server side against a listener of this test on 127.0.0.1, on the
  * client side against the same listener and from a replayed capture file.
+ * The client's route, ping and TCP steps run in a network namespace of this
+ * test (as root), where only loopback and 192.0.2.0/24 exist and there is no
+ * default route: there the situation can change between two runs, as it
+ * does when a person fixes something and presses r.
  * Under ASan a second run that leaks fails too. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,15 +20,21 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "engine/assets.h"
+#include "engine/conn.h"
 #include "engine/engine.h"
+#include "engine/exec.h"
+#include "engine/facts.h"
 #include "engine/util.h"
+#include "engine/wire.h"
 #include "tui/cli.h"
 #include "tui/linemode.h"
 
@@ -328,6 +338,335 @@ static void a_replayed_synack_runs_again_the_same(void **state)
 	seen_release(&first);
 }
 
+/* ---- client steps in a network namespace of this test ------------------- */
+
+/* The namespace the test process came from, while a test runs in its own. */
+static int home_netns = -1;
+
+/* Runs ip with the arguments after it (NULL-terminated) and expects success. */
+static void ip_run(const char *first, ...)
+{
+	const char *argv[16];
+	char path[256];
+	struct exec_result r;
+	va_list ap;
+	int n = 1;
+
+	if (exec_find("ip", path, sizeof(path)) != 0)
+		fail_msg("expected the ip program (iproute2) to be installed");
+	argv[0] = path;
+	argv[n++] = first;
+	va_start(ap, first);
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	exec_result_init(&r);
+	if (exec_run(argv, 5000, EXEC_DEFAULT_MAX_OUTPUT, &r) != 0 || r.status != 0)
+		fail_msg("expected 'ip %s ...' to succeed, it said: %.*s", first, (int)r.err.len, r.err.buf);
+	exec_result_release(&r);
+}
+
+static void sysctl_write(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, value, strlen(value)) != (ssize_t)strlen(value))
+		fail_msg("expected to write %s to %s: %s", value, path, strerror(errno));
+	close(fd);
+}
+
+/* The assets, and a network namespace of its own holding only loopback
+ * (up) when the test runs as root; otherwise the tests skip. */
+static int netns_setup(void **state)
+{
+	assets_setup(state);
+	if (geteuid() != 0)
+		return 0;
+	home_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home_netns >= 0 && unshare(CLONE_NEWNET) != 0) {
+		close(home_netns);
+		home_netns = -1;
+	}
+	return 0;
+}
+
+static int netns_teardown(void **state)
+{
+	if (home_netns >= 0) {
+		if (setns(home_netns, CLONE_NEWNET) != 0)
+			fail_msg("cannot return to the test's own network namespace: %s", strerror(errno));
+		close(home_netns);
+		home_netns = -1;
+	}
+	return assets_teardown(state);
+}
+
+static void need_netns(void)
+{
+	if (home_netns < 0)
+		skip();
+	ip_run("link", "set", "lo", "up", NULL);
+}
+
+/* A port of 127.0.0.1 nobody listens on. */
+static int closed_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0)
+		fail_msg("cannot find a free port on 127.0.0.1: %s", strerror(errno));
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+/* The first evidence line of step i that holds needle, or NULL. */
+static const char *evidence_with(const struct engine *e, int i, const char *needle)
+{
+	const struct report_step *s = &engine_report(e)->steps[i];
+
+	for (size_t k = 0; k < s->evidence.n; k++)
+		if (strstr(s->evidence.v[k], needle) != NULL)
+			return s->evidence.v[k];
+	return NULL;
+}
+
+static const char *verdict_evidence_with(const struct engine *e, const char *needle)
+{
+	const struct report *rep = engine_report(e);
+
+	for (size_t k = 0; rep->has_verdict && k < rep->verdict.evidence.n; k++)
+		if (strstr(rep->verdict.evidence.v[k], needle) != NULL)
+			return rep->verdict.evidence.v[k];
+	return NULL;
+}
+
+static void expect_cause(const struct engine *e, const char *cause, const char *when)
+{
+	const struct report *rep = engine_report(e);
+
+	if (!rep->has_verdict || strcmp(rep->verdict.cause, cause) != 0)
+		fail_msg("%s: expected the verdict %s, got %s", when, cause,
+			 rep->has_verdict ? rep->verdict.cause : "(none)");
+}
+
+/* How long the TCP step said it waits for an answer, from its evidence. */
+static int tcp_wait_ms(const struct engine *e, int i)
+{
+	const char *line = evidence_with(e, i, "we wait up to ");
+	int ms = -1;
+
+	if (line == NULL || sscanf(strstr(line, "we wait up to ") + 14, "%d", &ms) != 1)
+		fail_msg("expected the TCP step to say how long it waits for an answer");
+	return ms;
+}
+
+/* Every client step run twice in a row on its own, in the flow's order,
+ * says what it said the first time: against this test's listener, and
+ * against a closed port. */
+static void every_client_step_runs_again_the_same(const struct assets *a, int port, const char *cause)
+{
+	struct engine *e = engine_for(a, SIDE_CLIENT, "127.0.0.1", port, NULL);
+	const struct report *rep = engine_report(e);
+
+	run_steps(e, 0, (int)rep->nsteps - 1);
+	expect_cause(e, cause, "the first run");
+	for (size_t i = 0; i < rep->nsteps; i++)
+		expect_step_runs_again_the_same(e, (int)i, true);
+	expect_cause(e, cause, "every step run again");
+	engine_free(e);
+}
+
+static void every_client_step_runs_again_the_same_against_a_listener(void **state)
+{
+	struct greeter g;
+
+	need_netns();
+	greeter_start(&g);
+	every_client_step_runs_again_the_same(*state, g.port, "ok");
+	greeter_stop(&g);
+}
+
+static void every_client_step_runs_again_the_same_against_a_closed_port(void **state)
+{
+	need_netns();
+	every_client_step_runs_again_the_same(*state, closed_port(), "port_closed");
+}
+
+/* Ping unanswered, so the deadline is made from the time of the first echo
+ * request: a TCP step run later must not count from that old echo. */
+static void a_tcp_step_run_again_waits_as_long_as_its_first_run(void **state)
+{
+	struct engine *e;
+	int port, k, first, again;
+
+	need_netns();
+	sysctl_write("/proc/sys/net/ipv4/icmp_echo_ignore_all", "1");
+	port = closed_port();
+	e = engine_for(*state, SIDE_CLIENT, "127.0.0.1", port, NULL);
+	run_steps(e, 0, (int)engine_report(e)->nsteps - 1);
+	k = step_index(e, "tcp_connect");
+	expect_cause(e, "port_closed", "the first run");
+	first = tcp_wait_ms(e, k);
+	usleep(700 * 1000);
+	run_steps(e, k, k);
+	again = tcp_wait_ms(e, k);
+	if (again < first)
+		fail_msg("expected the TCP step run again to wait as long as its first run (%d ms), it waits %d ms",
+			 first, again);
+	expect_cause(e, "port_closed", "the TCP step run again");
+	engine_free(e);
+}
+
+/* No route to 192.0.2.70, then the address is put on loopback: the route
+ * and TCP steps run again must say what a new diagnosis says. */
+static void route_and_tcp_run_again_after_the_route_is_fixed_forget_no_route(void **state)
+{
+	struct engine *e, *fresh;
+	int route, tcp;
+
+	need_netns();
+	e = engine_for(*state, SIDE_CLIENT, "192.0.2.70", 22, NULL);
+	run_steps(e, 0, (int)engine_report(e)->nsteps - 1);
+	route = step_index(e, "route");
+	tcp = step_index(e, "tcp_connect");
+	assert_int_equal(engine_report(e)->steps[route].status, STEP_FAIL);
+	expect_cause(e, "host_unreachable", "with no route");
+	if (verdict_evidence_with(e, "there is no route to 192.0.2.70") == NULL)
+		fail_msg("expected the verdict to say there is no route to 192.0.2.70");
+
+	ip_run("addr", "add", "192.0.2.70/32", "dev", "lo", NULL);
+	run_steps(e, route, route);
+	assert_int_equal(engine_report(e)->steps[route].status, STEP_PASS);
+	if (verdict_evidence_with(e, "there is no route") != NULL)
+		fail_msg("expected the route step run again, which found a route, to take back \"no route\": %s",
+			 verdict_evidence_with(e, "there is no route"));
+	run_steps(e, tcp, tcp);
+	assert_string_equal(engine_report(e)->steps[tcp].summary, "port 22: refused");
+
+	fresh = engine_for(*state, SIDE_CLIENT, "192.0.2.70", 22, NULL);
+	run_steps(fresh, 0, (int)engine_report(fresh)->nsteps - 1);
+	expect_cause(e, engine_report(fresh)->verdict.cause, "route and TCP run again once the route exists");
+	engine_free(fresh);
+	engine_free(e);
+}
+
+/* 192.0.2.70 on a link where nobody answers ARP: the ping step sees it and
+ * the TCP step that follows sends nothing; the TCP step run again asks the
+ * link again instead of repeating that at once. */
+static void a_tcp_step_run_again_asks_the_link_again(void **state)
+{
+	struct engine *e;
+	int tcp;
+
+	need_netns();
+	ip_run("link", "add", "sdt-a", "type", "veth", "peer", "name", "sdt-b", NULL);
+	ip_run("addr", "add", "192.0.2.1/24", "dev", "sdt-a", NULL);
+	ip_run("link", "set", "sdt-a", "up", NULL);
+	ip_run("link", "set", "sdt-b", "up", NULL);
+	e = engine_for(*state, SIDE_CLIENT, "192.0.2.70", 22, NULL);
+	run_steps(e, 0, (int)engine_report(e)->nsteps - 1);
+	tcp = step_index(e, "tcp_connect");
+	expect_cause(e, "host_unreachable", "nobody answers ARP");
+	run_steps(e, tcp, tcp);
+	if (evidence_with(e, tcp, "not tried") != NULL)
+		fail_msg("expected the TCP step run again to send its SYN, it said: %s",
+			 evidence_with(e, tcp, "not tried"));
+	if (evidence_with(e, tcp, "host unreachable (EHOSTUNREACH) after") == NULL)
+		fail_msg("expected the TCP step run again to find the host unreachable after its SYN");
+	expect_cause(e, "host_unreachable", "the TCP step run again");
+	engine_free(e);
+}
+
+/* ---- the capture file read again ---------------------------------------- */
+
+static void facts_for(struct client_facts *f, const char *addr)
+{
+	struct conn c;
+
+	client_facts_init(f);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(conn_set_address(&c, addr, 22), 0);
+	f->naddrs = 1;
+	snprintf(f->addrs[0].text, sizeof(f->addrs[0].text), "%s", addr);
+	memcpy(&f->addrs[0].sa, &c.sa, c.salen);
+	f->addrs[0].salen = c.salen;
+}
+
+static void report_capture_release(struct report_capture *cap)
+{
+	for (size_t i = 0; i < cap->npackets; i++)
+		free(cap->packets[i].summary);
+	free(cap->packets);
+	free(cap->interface);
+	free(cap->reason);
+	free(cap->outcome);
+	free(cap->outcome_text);
+}
+
+/* Publishes f's addresses to the wire, lets the face thread's pump read
+ * the file, and returns what the wire says of f's address. */
+static enum wire_outcome replay_published(struct wire *w, struct client_facts *f, struct report_capture *cap)
+{
+	static pthread_mutex_t quit_lock = PTHREAD_MUTEX_INITIALIZER;
+	static const bool quit = false;
+
+	wire_open(w, f);
+	for (int i = 0; i < 100; i++)
+		wire_pump(w, cap);
+	if (wire_replay(w, f, 200, &quit, &quit_lock) != 0)
+		fail_msg("expected the replayed file to be read to its end: %s", wire_error(w));
+	return f->addrs[0].wire;
+}
+
+static void a_replayed_file_is_judged_again_whenever_the_addresses_are_published(void **state)
+{
+	struct engine_config cfg;
+	struct client_facts f, other;
+	struct report_capture cap;
+	struct strbuf why;
+	struct wire *w;
+	size_t npackets;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&cap, 0, sizeof(cap));
+	target_init(&cfg.target);
+	cfg.target.port = 22;
+	cfg.replay_file = RST_PCAP;
+	strbuf_init(&why);
+	w = wire_new(&cfg, &why);
+	if (w == NULL)
+		fail_msg("expected %s to open: %s", RST_PCAP, why.buf);
+	strbuf_release(&why);
+	facts_for(&f, "192.0.2.130");
+	facts_for(&other, "192.0.2.131");
+
+	assert_int_equal(replay_published(w, &f, &cap), WIRE_RST);
+	npackets = cap.npackets;
+	assert_true(npackets > 0);
+	/* the same address again: the same classification, no packet twice */
+	if (replay_published(w, &f, &cap) != WIRE_RST)
+		fail_msg("expected the RST again once the same address is published again, got %s",
+			 wire_outcome_word(f.addrs[0].wire));
+	if (cap.npackets != npackets)
+		fail_msg("expected the file's %zu packets once, the capture holds %zu", npackets, cap.npackets);
+	/* another address, then the first again: the file is read anew */
+	assert_int_equal(replay_published(w, &other, &cap), WIRE_NONE);
+	if (replay_published(w, &f, &cap) != WIRE_RST)
+		fail_msg("expected the RST once the address is published after another, got %s",
+			 wire_outcome_word(f.addrs[0].wire));
+
+	client_facts_release(&f);
+	client_facts_release(&other);
+	report_capture_release(&cap);
+	wire_free(w);
+}
+
 /* ---- the line mode: "r" typed twice at every step ----------------------- */
 
 static size_t count_of(const char *hay, const char *needle)
@@ -438,6 +777,16 @@ int main(void)
 						assets_setup, assets_teardown),
 		cmocka_unit_test_setup_teardown(a_replayed_rst_runs_again_the_same, assets_setup, assets_teardown),
 		cmocka_unit_test_setup_teardown(a_replayed_synack_runs_again_the_same, assets_setup, assets_teardown),
+		cmocka_unit_test_setup_teardown(every_client_step_runs_again_the_same_against_a_listener, netns_setup,
+						netns_teardown),
+		cmocka_unit_test_setup_teardown(every_client_step_runs_again_the_same_against_a_closed_port,
+						netns_setup, netns_teardown),
+		cmocka_unit_test_setup_teardown(a_tcp_step_run_again_waits_as_long_as_its_first_run, netns_setup,
+						netns_teardown),
+		cmocka_unit_test_setup_teardown(route_and_tcp_run_again_after_the_route_is_fixed_forget_no_route,
+						netns_setup, netns_teardown),
+		cmocka_unit_test_setup_teardown(a_tcp_step_run_again_asks_the_link_again, netns_setup, netns_teardown),
+		cmocka_unit_test(a_replayed_file_is_judged_again_whenever_the_addresses_are_published),
 		cmocka_unit_test_setup_teardown(r_at_every_server_step_changes_nothing, assets_setup, assets_teardown),
 		cmocka_unit_test_setup_teardown(r_on_a_replay_changes_nothing, assets_setup, assets_teardown),
 	};
