@@ -15,8 +15,12 @@
 
 #define SSH_TIMEOUT_S 5
 
-/* libssh's log callback is process-wide: one handshake at a time owns it,
- * and its lines go to the step's details, never to the terminal. */
+/* libssh's log callback is process-wide (or per thread, as libssh is
+ * built): one handshake at a time owns it, and its lines go to the step's
+ * details, never to the terminal. The callback stays installed after the
+ * handshake: a NULL callback gives back libssh's own logger, which writes
+ * to stderr (the terminal behind the wizard); outside a handshake the
+ * userdata is NULL and what libssh logs is dropped. */
 static pthread_mutex_t ssh_log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void ssh_log_to_step(int priority, const char *function, const char *buffer, void *userdata)
@@ -162,7 +166,7 @@ out:
 		ssh_disconnect(s);
 		ssh_free(s);
 	}
-	ssh_set_log_callback(NULL);
+	/* the callback stays: with no userdata it drops what comes later */
 	ssh_set_log_userdata(NULL);
 	pthread_mutex_unlock(&ssh_log_lock);
 	free(user);
