@@ -23,7 +23,9 @@ const char *wire_interface(const struct wire *w);
 int wire_fd(struct wire *w);
 
 /* Worker thread: opens the capture for f's addresses (after the name is
- * resolved, so the echo replies are seen too). */
+ * resolved, so the echo replies are seen too). Replaying, the same
+ * addresses again keep what the file said; other addresses read it again
+ * from its start. */
 void wire_open(struct wire *w, const struct client_facts *f);
 /* Worker thread: watch the attempts whose local ports are in f. */
 void wire_expect(struct wire *w, const struct client_facts *f);

@@ -762,6 +762,29 @@ static void r_at_every_server_step_changes_nothing(void **state)
 	greeter_stop(&g);
 }
 
+static void r_at_every_client_step_changes_nothing(void **state)
+{
+	const struct assets *a = *state;
+	struct greeter g;
+	char port[16];
+
+	need_netns();
+	greeter_start(&g);
+	snprintf(port, sizeof(port), "%d", g.port);
+	{
+		const char *const args[] = {"ssh-doctor", "--side", "client", "--no-capture", "-p", port, "127.0.0.1"};
+
+		expect_r_changes_nothing(a, 7, args, a->client_flow.n);
+	}
+	snprintf(port, sizeof(port), "%d", closed_port());
+	{
+		const char *const args[] = {"ssh-doctor", "--side", "client", "--no-capture", "-p", port, "127.0.0.1"};
+
+		expect_r_changes_nothing(a, 7, args, a->client_flow.n);
+	}
+	greeter_stop(&g);
+}
+
 static void r_on_a_replay_changes_nothing(void **state)
 {
 	const char *const args[] = {"ssh-doctor", "--replay", RST_PCAP, "192.0.2.130"};
@@ -788,6 +811,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_tcp_step_run_again_asks_the_link_again, netns_setup, netns_teardown),
 		cmocka_unit_test(a_replayed_file_is_judged_again_whenever_the_addresses_are_published),
 		cmocka_unit_test_setup_teardown(r_at_every_server_step_changes_nothing, assets_setup, assets_teardown),
+		cmocka_unit_test_setup_teardown(r_at_every_client_step_changes_nothing, netns_setup, netns_teardown),
 		cmocka_unit_test_setup_teardown(r_on_a_replay_changes_nothing, assets_setup, assets_teardown),
 	};
 
