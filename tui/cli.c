@@ -256,3 +256,16 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 	}
 	return 0;
 }
+
+void options_engine_config(const struct options *o, const struct assets *a, struct engine_config *cfg)
+{
+	*cfg = (struct engine_config){
+		.target = o->target,
+		.side = o->side,
+		.assets = a,
+		.interface = o->interface,
+		.no_capture = o->no_capture,
+		.replay_file = o->replay,
+		.sshd_config = o->sshd_config,
+	};
+}

@@ -31,6 +31,8 @@ void options_release(struct options *o);
  * is wrong (the caller prints it and exits 2). Reads NO_COLOR from env. */
 int options_parse(struct options *o, int argc, char **argv, struct strbuf *err);
 
+/* The engine's configuration these options ask for, with assets a. */
+void options_engine_config(const struct options *o, const struct assets *a, struct engine_config *cfg);
 /* The --help text. */
 void options_usage(FILE *out);
 

@@ -247,35 +247,19 @@ static void lm_say(struct linemode *m, int indent, const char *text)
 	strbuf_release(&sb);
 }
 
-/* The text report's lines from the first one starting with one of the
- * markers (the verdict, or why the diagnosis could not run), so the line
- * mode ends with the very words of the text report; or its head (up to the
- * first blank line) when head is true. */
+/* The text report's head (the target and the capture), or its verdict, so
+ * the line mode says them in the very words of the text report. */
 static void lm_report_part(struct linemode *m, bool head)
 {
-	static const char *const marks[] = {"\nVERDICT: ", "\nthe diagnosis could not run: "};
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	const char *from = NULL, *end;
-
-	if (mem == NULL)
-		return;
-	report_write_text(mem, m->rep, lm_width(m));
-	fclose(mem);
 	if (head) {
-		end = strstr(text, "\n\n");
-		fwrite(text, 1, end ? (size_t)(end - text) + 1 : len, m->out);
+		report_write_text_head(m->out, m->rep, lm_width(m));
+	} else if (m->rep->failed || m->rep->has_verdict) {
+		fputc('\n', m->out);
+		report_write_text_verdict(m->out, m->rep, lm_width(m));
 	} else {
-		for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]) && from == NULL; k++)
-			from = strstr(text, marks[k]);
-		if (from != NULL)
-			fputs(from, m->out);
-		else
-			fputs("\nno verdict: the steps that ran do not decide it\n", m->out);
+		fputs("\nno verdict: the steps that ran do not decide it\n", m->out);
 	}
 	fflush(m->out);
-	free(text);
 }
 
 /* The evidence of step i so far. */
@@ -653,15 +637,7 @@ static void lm_flow(struct linemode *m)
 int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, FILE *out,
 		    bool interactive, int width)
 {
-	struct engine_config cfg = {
-		.target = o->target,
-		.side = o->side,
-		.assets = a,
-		.interface = o->interface,
-		.no_capture = o->no_capture,
-		.replay_file = o->replay,
-		.sshd_config = o->sshd_config,
-	};
+	struct engine_config cfg;
 	struct linemode m = {
 		.a = a, .out = out, .in_fd = in_fd,
 		.interactive = interactive, .fixed_width = width,
@@ -671,6 +647,7 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 	int status;
 
 	strbuf_init(&err);
+	options_engine_config(o, a, &cfg);
 	m.e = engine_new(&cfg, &err);
 	if (m.e == NULL) {
 		fprintf(stderr, "ssh-doctor: %s\n", err.buf);

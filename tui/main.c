@@ -25,20 +25,13 @@ static int text_width(void)
 /* Runs the flow with no screen and prints the report; returns the exit status. */
 static int run_batch(const struct options *o, const struct assets *a)
 {
-	struct engine_config cfg = {
-		.target = o->target,
-		.side = o->side,
-		.assets = a,
-		.interface = o->interface,
-		.no_capture = o->no_capture,
-		.replay_file = o->replay,
-		.sshd_config = o->sshd_config,
-	};
+	struct engine_config cfg;
 	struct strbuf err;
 	struct engine *e;
 	int status;
 
 	strbuf_init(&err);
+	options_engine_config(o, a, &cfg);
 	e = engine_new(&cfg, &err);
 	if (e == NULL) {
 		if (o->face == FACE_JSON)

@@ -58,10 +58,8 @@ int report_exit_status(const struct report *rep)
 	return strcmp(rep->verdict.cause, "ok") == 0 ? 0 : 1;
 }
 
-void report_write_text(FILE *out, const struct report *rep, int width)
+void report_write_text_head(FILE *out, const struct report *rep, int width)
 {
-	const struct report_verdict *v = &rep->verdict;
-
 	if (width < 40)
 		width = 40;
 	fprintf(out, "ssh-doctor %s: %s side", SSHD_VERSION, side_name(rep->side));
@@ -83,6 +81,13 @@ void report_write_text(FILE *out, const struct report *rep, int width)
 		fprintf(out, "capture: on %s\n", rep->capture.interface ? rep->capture.interface : "?");
 	else if (rep->capture.reason)
 		para(out, "capture: off: ", rep->capture.reason, 0, width);
+}
+
+void report_write_text(FILE *out, const struct report *rep, int width)
+{
+	if (width < 40)
+		width = 40;
+	report_write_text_head(out, rep, width);
 	fputc('\n', out);
 
 	for (size_t i = 0; i < rep->nsteps; i++) {
@@ -110,7 +115,15 @@ void report_write_text(FILE *out, const struct report *rep, int width)
 			para(out, "  ", rep->capture.outcome_text, 0, width);
 		fputc('\n', out);
 	}
+	report_write_text_verdict(out, rep, width);
+}
 
+void report_write_text_verdict(FILE *out, const struct report *rep, int width)
+{
+	const struct report_verdict *v = &rep->verdict;
+
+	if (width < 40)
+		width = 40;
 	if (rep->failed) {
 		para(out, "the diagnosis could not run: ", rep->failure ? rep->failure : "?", 0, width);
 		return;

@@ -9,6 +9,10 @@
 
 /* Writes the text report, wrapped to width columns. */
 void report_write_text(FILE *out, const struct report *rep, int width);
+/* Its parts: the head (side, target, addresses, capture), and the verdict
+ * (or why the diagnosis could not run; nothing when there is neither). */
+void report_write_text_head(FILE *out, const struct report *rep, int width);
+void report_write_text_verdict(FILE *out, const struct report *rep, int width);
 /* Writes the JSON report (one object, then a newline). Returns 0 or -1. */
 int report_write_json(FILE *out, const struct report *rep);
 /* The JSON report of a diagnosis that could not start (exit status 3). */
