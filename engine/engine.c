@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
@@ -41,6 +42,12 @@ struct engine {
 	int req_from, req_to;
 	bool req_pending;
 	struct pending *head, *tail;
+	int capture_step;                /* the step whose probe runs or ran last, or -1 */
+	struct step_mark {               /* when each run of a step started, in order */
+		int step;
+		uint64_t wall_us;        /* the wall clock, as a live capture's */
+	} *marks;
+	size_t nmarks;
 
 	/* worker side */
 	struct client_facts facts;
@@ -258,6 +265,24 @@ void engine_capture_collect(struct engine *e, struct client_facts *f, int ms)
 
 /* ---- the worker -------------------------------------------------------- */
 
+static uint64_t wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Step i starts: the packets captured from now on are its own. */
+static void step_mark(struct engine *e, int i)
+{
+	pthread_mutex_lock(&e->lock);
+	e->capture_step = i;
+	e->marks = xrealloc(e->marks, (e->nmarks + 1) * sizeof(*e->marks));
+	e->marks[e->nmarks++] = (struct step_mark){i, wall_us()};
+	pthread_mutex_unlock(&e->lock);
+}
+
 static void run_step(struct engine *e, int i)
 {
 	struct step_work w = {.e = e, .index = i, .id = e->rep.steps[i].id};
@@ -267,6 +292,7 @@ static void run_step(struct engine *e, int i)
 
 	strv_init(&w.evidence);
 	strv_init(&w.details);
+	step_mark(e, i);
 	p = pending_new(EV_STEP_STARTED, i);
 	p->step.status = STEP_RUNNING;
 	post(e, p);
@@ -373,6 +399,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
 	e->wake[0] = e->wake[1] = -1;
+	e->capture_step = -1;
 	client_facts_init(&e->facts);
 	server_facts_init(&e->sfacts);
 
@@ -486,6 +513,7 @@ void engine_free(struct engine *e)
 		strv_release(&s->details);
 	}
 	free(e->rep.steps);
+	free(e->marks);
 	free(e->probes);
 	free(e->rep.host);
 	free(e->rep.user);
@@ -611,6 +639,36 @@ static void emit(struct engine *e, enum engine_event_kind kind, int step)
 		e->fn(e->fn_ctx, &ev, &e->rep);
 }
 
+/* The step that runs now (or ran last): what the capture reads now
+ * belongs to it. */
+static int capture_step(struct engine *e)
+{
+	int i;
+
+	pthread_mutex_lock(&e->lock);
+	i = e->capture_step;
+	pthread_mutex_unlock(&e->lock);
+	return i;
+}
+
+/* Gives the packets from index from on the step they belong to: the one
+ * that had started last when the packet was captured. A packet older than
+ * every start (a replayed file's, whose clock is its own) goes to step,
+ * the one that ran when it was read. */
+static void tag_packets(struct engine *e, size_t from, int step)
+{
+	pthread_mutex_lock(&e->lock);
+	for (size_t k = from; k < e->rep.capture.npackets; k++) {
+		struct report_packet *p = &e->rep.capture.packets[k];
+		size_t m = e->nmarks;
+
+		while (m > 0 && e->marks[m - 1].wall_us > p->ts_us)
+			m--;
+		p->step = m > 0 ? e->marks[m - 1].step : step;
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
 void engine_dispatch(struct engine *e)
 {
 	char buf[256];
@@ -620,8 +678,10 @@ void engine_dispatch(struct engine *e)
 		;
 	if (e->wire != NULL) {
 		size_t before = e->rep.capture.npackets;
+		int step = capture_step(e);
 
 		wire_pump(e->wire, &e->rep.capture);
+		tag_packets(e, before, step);
 		for (size_t i = before; i < e->rep.capture.npackets; i++)
 			emit(e, EV_PACKET, (int)i);
 	}
@@ -654,8 +714,12 @@ void engine_dispatch(struct engine *e)
 			e->rep.verdict = p->verdict;
 			verdict_init(&p->verdict);
 			e->rep.has_verdict = true;
-			if (e->wire != NULL)
+			if (e->wire != NULL) {
+				size_t before = e->rep.capture.npackets;
+
 				wire_finish(e->wire, &e->rep.capture);
+				tag_packets(e, before, capture_step(e));
+			}
 			break;
 		case EV_FAILED:
 			e->rep.failed = true;

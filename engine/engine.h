@@ -46,6 +46,10 @@ struct report_packet {
 	int64_t t_us;               /* since the first SYN (negative before it) */
 	bool outbound;
 	char *summary;              /* printable */
+	int step;                   /* the step whose probe ran (or ran last) when the
+				     * packet was captured; -1 before any */
+	uint64_t ts_us;             /* capture time: the capture's clock (a live one's is
+				     * the wall clock), in us */
 };
 
 struct report_verdict {
@@ -109,7 +113,8 @@ enum engine_event_kind {
 
 struct engine_event {
 	enum engine_event_kind kind;
-	int step;                   /* index, or -1 */
+	int step;                   /* index, or -1; for EV_PACKET the packet's index in
+				     * report.capture (its step is the packet's own) */
 };
 
 typedef void (*engine_event_fn)(void *ctx, const struct engine_event *ev,
@@ -148,7 +153,9 @@ int engine_pollfds(struct engine *e, struct pollfd *fds, int max);
  * in ms (-1: until an fd is ready). */
 int engine_timeout(struct engine *e);
 /* Handles what is ready and calls the subscriber for each event.
- * Never blocks. */
+ * Never blocks. The packets read come first, before the step events
+ * queued meanwhile: a face tells their step by report_packet.step, not by
+ * the order of the events. */
 void engine_dispatch(struct engine *e);
 
 const struct report *engine_report(const struct engine *e);

@@ -451,6 +451,8 @@ static void append_packets(struct wire *w, struct report_capture *cap)
 		r->t_us = classify_packet_offset(w->cls, p);
 		r->outbound = p->dir == CLASSIFY_OUT;
 		r->summary = xstrdup(p->line);
+		r->ts_us = p->ts_us;
+		r->step = -1;   /* the engine says which, by ts_us */
 	}
 	cap->packets_dropped = w->cls->packets_dropped;
 }

@@ -521,10 +521,12 @@ static void block(struct lines *ls, const char *heading, const char *text, int w
 	lines_add(ls, LK_TEXT, "");
 }
 
-void layout_step_panel(struct lines *ls, const struct report_step *s, int width, uint64_t now,
-		       bool fine, const struct asset_var *vars, size_t nvars)
+/* The step's result as a status line: the time left of a running one, or
+ * the tag and the summary. */
+static void panel_result(struct lines *ls, const struct report_step *s, int width, uint64_t now,
+			 bool fine)
 {
-	char buf[512], *t;
+	char buf[512];
 
 	if (s->status == STEP_RUNNING) {
 		char wait[256];
@@ -540,18 +542,47 @@ void layout_step_panel(struct lines *ls, const struct report_step *s, int width,
 		lines_wrap(ls, layout_status_kind(s->status), buf, s->summary ? s->summary : "",
 			   width);
 	}
-	lines_add(ls, LK_TEXT, "");
+}
+
+/* "What we check" and "Why it matters"; returns the index of their first
+ * line (ls->n when the step has neither). */
+static size_t panel_teaching(struct lines *ls, const struct report_step *s, int width,
+			     const struct asset_var *vars, size_t nvars)
+{
+	size_t at = ls->n;
+	char *t;
+
 	if ((t = section(s, "what", vars, nvars)) != NULL)
 		block(ls, "What we check", t, width);
 	free(t);
 	if ((t = section(s, "why", vars, nvars)) != NULL)
 		block(ls, "Why it matters", t, width);
 	free(t);
-	if (s->command) {
-		lines_add(ls, LK_HEADING, "You would type");
-		lines_wrap(ls, LK_COMMAND, "  $ ", s->command, width);
+	return at;
+}
+
+static void panel_command(struct lines *ls, const struct report_step *s, int width, bool blank)
+{
+	if (s->command == NULL)
+		return;
+	lines_add(ls, LK_HEADING, "You would type");
+	lines_wrap(ls, LK_COMMAND, "  $ ", s->command, width);
+	if (blank)
 		lines_add(ls, LK_TEXT, "");
-	}
+}
+
+/* The full panel: the result, the teaching, the command, what we saw with
+ * the summary again, what it means. */
+static size_t panel_full(struct lines *ls, const struct report_step *s, int width, uint64_t now,
+			 bool fine, const struct asset_var *vars, size_t nvars)
+{
+	size_t teach;
+	char *t;
+
+	panel_result(ls, s, width, now, fine);
+	lines_add(ls, LK_TEXT, "");
+	teach = panel_teaching(ls, s, width, vars, nvars);
+	panel_command(ls, s, width, true);
 	lines_add(ls, LK_HEADING, "What we saw");
 	if (s->status == STEP_PENDING) {
 		lines_wrap(ls, LK_TEXT, "  ", "nothing yet: this step has not run.", width);
@@ -567,6 +598,65 @@ void layout_step_panel(struct lines *ls, const struct report_step *s, int width,
 	if ((t = section(s, "reading", vars, nvars)) != NULL)
 		block(ls, "What it means", t, width);
 	free(t);
+	return teach;
+}
+
+/* Whether a result needs reading: a failure, a warning, an error. */
+static bool wants_reading(enum step_status st)
+{
+	return st == STEP_FAIL || st == STEP_WARN || st == STEP_ERROR;
+}
+
+/* "What it means" as a heading and its text; nothing when the step has none. */
+static void panel_reading(struct lines *ls, const struct report_step *s, int width,
+			  const struct asset_var *vars, size_t nvars, bool blank)
+{
+	char *t = section(s, "reading", vars, nvars);
+
+	if (t == NULL)
+		return;
+	lines_add(ls, LK_HEADING, "What it means");
+	lines_wrap(ls, LK_TEXT, "  ", t, width);
+	if (blank)
+		lines_add(ls, LK_TEXT, "");
+	free(t);
+}
+
+/* The brief panel of a slow line: the command, what we saw (the result
+ * once) and, for a result that needs reading (a failure, a warning), what
+ * it means, without blank lines between them; then the rest (what it means
+ * of a pass, a skip or a step still to come, what we check, why). The
+ * headings keep their rows from one step to the next, so a step change
+ * sends little more than the lines that differ. */
+static size_t panel_brief(struct lines *ls, const struct report_step *s, int width, uint64_t now,
+			  bool fine, const struct asset_var *vars, size_t nvars)
+{
+	bool read_now = wants_reading(s->status);
+	size_t more;
+
+	panel_command(ls, s, width, false);
+	lines_add(ls, LK_HEADING, "What we saw");
+	panel_result(ls, s, width, now, fine);
+	if (s->status != STEP_PENDING)
+		for (size_t i = 0; i < s->evidence.n; i++)
+			lines_wrap(ls, LK_TEXT, "  - ", s->evidence.v[i], width);
+	if (read_now)
+		panel_reading(ls, s, width, vars, nvars, false);
+	lines_add(ls, LK_TEXT, "");
+	more = ls->n;
+	if (!read_now)
+		panel_reading(ls, s, width, vars, nvars, true);
+	panel_teaching(ls, s, width, vars, nvars);
+	return more;
+}
+
+size_t layout_step_panel(struct lines *ls, const struct report_step *s, enum panel_view view,
+			 int width, uint64_t now, bool fine, const struct asset_var *vars,
+			 size_t nvars)
+{
+	if (view == PANEL_BRIEF)
+		return panel_brief(ls, s, width, now, fine, vars, nvars);
+	return panel_full(ls, s, width, now, fine, vars, nvars);
 }
 
 /* A heading, "- " items and a blank line; nothing when there are none. */
@@ -635,6 +725,8 @@ void layout_help(struct lines *ls, const struct strv *glossary, int width)
 		{"Enter, n", "next step (runs it), or the verdict after the last one"},
 		{"b", "back: the step before, or from a view to the steps"},
 		{"r", "run this step again"},
+		{"w", "what this step checks and why it matters (w again: back to the top); on "
+		      "a slow line the panel opens on what we saw and what it means"},
 		{"d", "details: the raw evidence of this step, scrollable"},
 		{"?", "this help; ? or b again to go back"},
 		{"s", "save the report to a file (text or JSON)"},
@@ -668,11 +760,32 @@ static void list_section(struct lines *ls, const char *heading, const struct str
 		lines_wrap(ls, LK_TEXT, lead, sv->v[k], width);
 }
 
+struct report_packet *layout_step_packets(const struct report *rep, int i, size_t first,
+					  size_t *n)
+{
+	const struct report_capture *cap = &rep->capture;
+	struct report_packet *v = NULL;
+	size_t count = 0;
+
+	*n = 0;
+	for (size_t k = first; k < cap->npackets; k++)
+		count += cap->packets[k].step == i;
+	if (count == 0)
+		return NULL;
+	v = xcalloc(count, sizeof(*v));
+	for (size_t k = first; k < cap->npackets; k++)
+		if (cap->packets[k].step == i)
+			v[(*n)++] = cap->packets[k];
+	return v;
+}
+
 void layout_details(struct lines *ls, const struct report *rep, int i, size_t first_pkt,
-		    size_t end_pkt, const struct strv *messages, int width)
+		    const struct strv *messages, int width)
 {
 	const struct report_step *s = &rep->steps[i];
 	char buf[512];
+	size_t npk;
+	struct report_packet *pk = layout_step_packets(rep, i, first_pkt, &npk);
 
 	snprintf(buf, sizeof(buf), "%s %s", step_status_tag(s->status), s->title ? s->title : s->id);
 	lines_wrap(ls, layout_status_kind(s->status), "", buf, width);
@@ -689,17 +802,18 @@ void layout_details(struct lines *ls, const struct report *rep, int i, size_t fi
 		snprintf(buf, sizeof(buf), "capture off: %s",
 			 rep->capture.reason ? rep->capture.reason : "not available");
 		lines_wrap(ls, LK_TEXT, "  ", buf, width);
-	} else if (first_pkt >= end_pkt) {
+	} else if (npk == 0) {
 		lines_add(ls, LK_TEXT, "  (none)");
 	}
-	for (size_t k = first_pkt; k < end_pkt && k < rep->capture.npackets; k++) {
-		const struct report_packet *p = &rep->capture.packets[k];
+	for (size_t k = 0; k < npk; k++) {
+		const struct report_packet *p = &pk[k];
 
 		snprintf(buf, sizeof(buf), "  %10.3f ms %s ", (double)p->t_us / 1000.0,
 			 p->outbound ? ">" : "<");
 		lines_wrap(ls, LK_TEXT, buf, p->summary ? p->summary : "", width);
 	}
-	if (rep->capture.available && rep->capture.outcome_text && end_pkt > first_pkt)
+	free(pk);
+	if (rep->capture.available && rep->capture.outcome_text && npk > 0)
 		lines_wrap(ls, LK_TEXT, "  ", rep->capture.outcome_text, width);
 	if (rep->capture.available && (rep->capture.received || rep->capture.packets_dropped)) {
 		snprintf(buf, sizeof(buf), "capture on %s: libpcap received %llu packets and dropped "

@@ -116,11 +116,22 @@ bool layout_syn_unanswered(const struct report_packet *pkts, size_t first, size_
 /* "... no answer after 1.0 s". */
 void layout_silence_line(char *buf, size_t n, uint64_t ms, int width);
 
-/* The panel of a step: its result, then what, why, you would type, what we
- * saw and what it means, from the assets (their {host}, {port} ... filled
- * in from vars) and the report. */
-void layout_step_panel(struct lines *ls, const struct report_step *s, int width, uint64_t now,
-		       bool fine, const struct asset_var *vars, size_t nvars);
+/* How a step's panel is ordered. */
+enum panel_view {
+	PANEL_FULL,   /* the result, what we check, why, you would type, what we saw, what it means */
+	PANEL_BRIEF,  /* for a slow line: you would type, what we saw (the result once), what it
+		       * means when the result needs reading (a failure, a warning, an error);
+		       * then the rest: what it means otherwise, what we check, why */
+};
+
+/* The panel of a step in view's order, from the assets (their {host},
+ * {port} ... filled in from vars) and the report. Returns the index in ls
+ * of the first line of the teaching below the result (PANEL_FULL: what we
+ * check; PANEL_BRIEF: the rest after the brief view), where the w key takes
+ * the panel; ls->n when there is none. */
+size_t layout_step_panel(struct lines *ls, const struct report_step *s, enum panel_view view,
+			 int width, uint64_t now, bool fine, const struct asset_var *vars,
+			 size_t nvars);
 
 /* The verdict screen: the cause in plain words, the evidence, the fix and
  * its command, what is not ruled out, how to prevent it. cause_title is
@@ -131,10 +142,18 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 /* The help screen: the keys, then the glossary ("term: text" entries). */
 void layout_help(struct lines *ls, const struct strv *glossary, int width);
 
+/* The packets of step i (report_packet.step == i) from index first of the
+ * capture on, in order: a new array of *n shallow copies (their summaries
+ * stay the report's, valid until the next engine_dispatch), or NULL when
+ * there are none. The caller frees the array. */
+struct report_packet *layout_step_packets(const struct report *rep, int i, size_t first,
+					  size_t *n);
+
 /* The details view of step i: evidence, raw details, every packet of the
- * step (first..last-1) in full, and the messages caught on stderr. */
+ * step from index first_pkt of the capture on, in full, and the messages
+ * caught on stderr. */
 void layout_details(struct lines *ls, const struct report *rep, int i, size_t first_pkt,
-		    size_t end_pkt, const struct strv *messages, int width);
+		    const struct strv *messages, int width);
 
 /* The message shown on a screen below the minimum, wrapped to width:
  * the size needed and how to set it on a serial line. */

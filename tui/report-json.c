@@ -70,8 +70,17 @@ static json_t *json_steps(const struct report *rep)
 	return steps;
 }
 
-static json_t *json_capture(const struct report_capture *c)
+/* The id of the step a packet was read in, or JSON null before any. */
+static json_t *json_packet_step(const struct report *rep, int step)
 {
+	if (step < 0 || (size_t)step >= rep->nsteps)
+		return json_null();
+	return jstr(rep->steps[step].id);
+}
+
+static json_t *json_capture(const struct report *rep)
+{
+	const struct report_capture *c = &rep->capture;
 	json_t *o = json_object(), *pk = json_array();
 
 	json_object_set_new(o, "available", json_boolean(c->available));
@@ -87,6 +96,7 @@ static json_t *json_capture(const struct report_capture *c)
 		json_object_set_new(p, "t_ms", json_real((double)c->packets[i].t_us / 1000.0));
 		json_object_set_new(p, "direction", jstr(c->packets[i].outbound ? "out" : "in"));
 		json_object_set_new(p, "summary", jstr(c->packets[i].summary));
+		json_object_set_new(p, "step", json_packet_step(rep, c->packets[i].step));
 		json_array_append_new(pk, p);
 	}
 	json_object_set_new(o, "packets", pk);
@@ -152,7 +162,7 @@ int report_write_json(FILE *out, const struct report *rep)
 		json_object_set_new(root, "symptom", s);
 	}
 	json_object_set_new(root, "steps", json_steps(rep));
-	json_object_set_new(root, "capture", json_capture(&rep->capture));
+	json_object_set_new(root, "capture", json_capture(rep));
 	json_object_set_new(root, "verdict", json_verdict(rep));
 	if (rep->failed)
 		json_object_set_new(root, "error", jstr(rep->failure));

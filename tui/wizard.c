@@ -39,20 +39,22 @@ struct wizard {
 	enum view view, help_from;
 	int cur;                    /* the step shown */
 	int running;                /* the step the engine runs, or -1 */
-	size_t *pkt_first, *pkt_end;/* each step's packets in rep->capture */
-	size_t pkt_mark;            /* packets there were when the last step ended */
+	size_t *pkt_first;          /* where each step's latest run's packets may start */
+	size_t *pkt_after;          /* packets there were when each step last ended */
 	uint64_t *wait_ms;          /* how long each step said it would wait for an answer */
 	int scroll;                 /* first line shown of the panel or the body */
 	struct lines text;          /* the panel's or the body's lines */
+	size_t teach_at;            /* the panel's line where what we check and why start */
 
 	struct layout lay;
 	WINDOW *w_header, *w_steps, *w_pbar, *w_panel, *w_cbar, *w_cap, *w_keys, *w_body;
 	unsigned dirty;
 	bool color, ascii, fine;
+	bool brief;                 /* a slow line: panels open on their brief view */
 	int paint_gap_ms;           /* the least time between two paints */
 	uint64_t last_paint;
 	uint64_t last_tick;         /* when the countdown was last drawn */
-	uint64_t hold_until;        /* no paint before this (a step is starting) */
+	uint64_t hold_until;        /* no paint before this while the step asked for starts */
 	char message[800];          /* said once on the key line */
 
 	struct strv messages;       /* what reached stderr while we ran */
@@ -105,12 +107,11 @@ static void on_event(void *ctx, const struct engine_event *ev, const struct repo
 	switch (ev->kind) {
 	case EV_STEP_STARTED:
 		if (w->running != i) {
-			/* engine_dispatch() hands over the packets it read before the
-			 * events queued with them: what came since the last step ended
-			 * belongs to this one */
+			/* a run (again): its packets (report_packet.step) are those
+			 * after the last run's end; engine_dispatch() may have handed
+			 * over the first ones already */
 			w->running = i;
-			w->pkt_first[i] = w->pkt_mark;
-			w->pkt_end[i] = rep->capture.npackets;
+			w->pkt_first[i] = w->pkt_after[i];
 			w->wait_ms[i] = 0;
 		}
 		if (rep->steps[i].wait_ms)
@@ -122,17 +123,14 @@ static void on_event(void *ctx, const struct engine_event *ev, const struct repo
 			w->dirty |= D_PANEL;
 		break;
 	case EV_PACKET:
-		if (w->running >= 0) {
-			w->pkt_end[w->running] = (size_t)i + 1;
-			if (w->running == w->cur)
-				w->dirty |= D_CAPTURE;
-		}
+		if (i >= 0 && (size_t)i < rep->capture.npackets && rep->capture.packets[i].step == w->cur)
+			w->dirty |= D_CAPTURE;
 		break;
 	case EV_STEP_FINISHED: {
 		const struct report_step *s = &rep->steps[i];
 
 		w->running = -1;
-		w->pkt_end[i] = w->pkt_mark = rep->capture.npackets;
+		w->pkt_after[i] = rep->capture.npackets;
 		if (w->wait_ms[i] == 0)
 			w->wait_ms[i] = s->duration_ms;
 		w->dirty |= D_STEPS | D_HEADER | D_KEYS | (i == w->cur ? D_PANEL | D_CAPTURE : 0);
@@ -185,7 +183,7 @@ static int wizard_start_engine(struct wizard *w, const struct target *t, enum si
 	strbuf_release(&err);
 	w->rep = engine_report(w->eng);
 	w->pkt_first = xcalloc(w->rep->nsteps, sizeof(*w->pkt_first));
-	w->pkt_end = xcalloc(w->rep->nsteps, sizeof(*w->pkt_end));
+	w->pkt_after = xcalloc(w->rep->nsteps, sizeof(*w->pkt_after));
 	w->wait_ms = xcalloc(w->rep->nsteps, sizeof(*w->wait_ms));
 	engine_subscribe(w->eng, on_event, w);
 	w->cur = 0;
@@ -263,7 +261,8 @@ static void draw_bar(struct wizard *w, WINDOW *win, const char *title, const cha
 		char buf[512];
 
 		snprintf(buf, sizeof(buf), " %s ", title);
-		put_clipped(win, 0, 2, buf, A_BOLD);
+		/* on a slow line a bold title costs its attributes at every step */
+		put_clipped(win, 0, 2, buf, w->brief ? A_NORMAL : A_BOLD);
 	}
 	if (right && right[0]) {
 		int x = width - layout_width(right) - 4;
@@ -278,13 +277,15 @@ static void draw_bar(struct wizard *w, WINDOW *win, const char *title, const cha
 	wnoutrefresh(win);
 }
 
-/* Draws the lines of text from w->scroll into win. */
-static void draw_text(struct wizard *w, WINDOW *win)
+/* Draws the lines of text from w->scroll up to end into win. */
+static void draw_text(struct wizard *w, WINDOW *win, size_t end)
 {
 	int h = getmaxy(win);
 
+	if (end > w->text.n)
+		end = w->text.n;
 	werase(win);
-	for (int r = 0; r < h && (size_t)(w->scroll + r) < w->text.n; r++) {
+	for (int r = 0; r < h && (size_t)(w->scroll + r) < end; r++) {
 		size_t i = (size_t)(w->scroll + r);
 
 		put_status_line(w, win, r, 0, w->text.v[i], (enum line_kind)w->text.kind[i], 0);
@@ -325,7 +326,7 @@ static const char *keys_text(const struct wizard *w)
 		return w->start_focus_field ? "Enter start  Tab: side  Backspace, Ctrl-U erase  Ctrl-C quit"
 					    : "c client  s server  Enter start  Tab: target  ? help  q quit";
 	case V_STEPS:
-		return "Enter/n next  b back  r again  d details  ? help  s save  q quit";
+		return "Enter/n next  b back  r again  w why  d details  ? help  s save  q quit";
 	case V_DETAILS:
 		return "arrows, PgUp/PgDn (Space, u) scroll  d or b back  ? help  q quit";
 	case V_VERDICT:
@@ -366,7 +367,10 @@ static void draw_steps(struct wizard *w)
 {
 	int h = getmaxy(w->w_steps), width = getmaxx(w->w_steps);
 	int n = (int)w->rep->nsteps, top = 0;
-	int title_w = layout_title_width(w->rep, width - 2);
+	/* on a slow line the list is titles and status only: the panel below
+	 * gives the result of the step shown, and each summary would be sent
+	 * twice */
+	int title_w = w->brief ? width - 2 - 7 : layout_title_width(w->rep, width - 2);
 	uint64_t now = now_ms();
 
 	if (n > h) {
@@ -383,7 +387,8 @@ static void draw_steps(struct wizard *w)
 		char line[512];
 
 		layout_step_line(line, sizeof(line), s, width - 2, title_w, now, w->fine);
-		put_clipped(w->w_steps, r, 0, here ? ">" : " ", here ? A_BOLD : A_NORMAL);
+		put_clipped(w->w_steps, r, 0, here ? ">" : " ",
+			    here && !w->brief ? A_BOLD : A_NORMAL);
 		/* the marker alone shows where we are: a highlighted line would
 		 * be sent twice over the wire at every step change */
 		put_status_line(w, w->w_steps, r, 1, line, layout_status_kind(s->status), A_NORMAL);
@@ -412,13 +417,19 @@ static void build_panel(struct wizard *w, int width)
 	size_t nv = step_vars(w, vars, port, sizeof(port));
 
 	lines_reset(&w->text);
-	layout_step_panel(&w->text, &w->rep->steps[w->cur], width, now_ms(), w->fine, vars, nv);
+	w->teach_at = layout_step_panel(&w->text, &w->rep->steps[w->cur],
+					w->brief ? PANEL_BRIEF : PANEL_FULL, width, now_ms(), w->fine,
+					vars, nv);
 }
 
-/* Keeps scroll inside the text for a window of h rows. */
-static void clamp_scroll(struct wizard *w, int h)
+/* Keeps scroll inside the text for a window of h rows; it may reach
+ * line top even when that leaves rows empty. */
+static void clamp_scroll(struct wizard *w, int h, size_t top)
 {
 	int max = (int)w->text.n - h;
+
+	if (top < w->text.n && max < (int)top)
+		max = (int)top;
 
 	if (w->scroll > max)
 		w->scroll = max;
@@ -432,16 +443,22 @@ static void draw_panel(struct wizard *w)
 	char title[64], more[32];
 
 	build_panel(w, getmaxx(w->w_panel) - 1);
-	clamp_scroll(w, h);
+	/* the rest of a brief view starts at the top of the panel */
+	clamp_scroll(w, h, w->brief ? w->teach_at : 0);
 	/* the title is on the marked line of the list just above */
 	snprintf(title, sizeof(title), "Step %d of %zu", w->cur + 1, w->rep->nsteps);
 	more[0] = '\0';
-	if ((size_t)(w->scroll + h) < w->text.n)
+	if (w->brief && (size_t)w->scroll < w->teach_at && w->teach_at < w->text.n)
+		snprintf(more, sizeof(more), "w: %s", strcmp(w->text.v[w->teach_at], "What it means") == 0
+			 ? "what it means, why" : "what we check, why");
+	else if ((size_t)(w->scroll + h) < w->text.n)
 		snprintf(more, sizeof(more), "more: PgDn");
 	else if (w->scroll > 0)
 		snprintf(more, sizeof(more), "PgUp: top");
 	draw_bar(w, w->w_pbar, title, more);
-	draw_text(w, w->w_panel);
+	/* the brief view ends where the rest begins: w or PgDn shows it */
+	draw_text(w, w->w_panel, w->brief && (size_t)w->scroll < w->teach_at ? w->teach_at
+		  : w->text.n);
 }
 
 static void draw_capture(struct wizard *w)
@@ -449,7 +466,8 @@ static void draw_capture(struct wizard *w)
 	const struct report *rep = w->rep;
 	const struct report_capture *cap = &rep->capture;
 	int h = getmaxy(w->w_cap), width = getmaxx(w->w_cap);
-	size_t first = w->pkt_first[w->cur], end = w->pkt_end[w->cur];
+	size_t n;
+	struct report_packet *pk = layout_step_packets(rep, w->cur, w->pkt_first[w->cur], &n);
 	struct lines pl;
 	char title[200], line[512], more[64];
 	int64_t last_out = -1;
@@ -464,16 +482,14 @@ static void draw_capture(struct wizard *w)
 	lines_init(&pl);
 	if (!cap->available) {
 		lines_wrap(&pl, LK_TEXT, "", cap->reason ? cap->reason : "the capture is off", width - 1);
-	} else if (end <= first) {
+	} else if (n == 0) {
 		enum step_status st = rep->steps[w->cur].status;
 
 		lines_add(&pl, LK_TEXT, st == STEP_PENDING ? "(this step has not run)"
 			  : st == STEP_RUNNING ? "(none yet)" : "(no packets in this step)");
 	}
-	if (end > cap->npackets)
-		end = cap->npackets;
-	for (size_t i = first; cap->available && i < end; i++) {
-		const struct report_packet *p = &cap->packets[i];
+	for (size_t i = 0; cap->available && i < n; i++) {
+		const struct report_packet *p = &pk[i];
 
 		layout_packet_line(line, sizeof(line), p, have_out ? p->t_us - last_out : -1,
 				   width - 1);
@@ -483,7 +499,7 @@ static void draw_capture(struct wizard *w)
 		}
 		lines_add(&pl, LK_TEXT, line);
 		/* a finished step's SYN that nothing answered: say so under it */
-		if (w->running != w->cur && layout_syn_unanswered(cap->packets, first, i, end)) {
+		if (w->running != w->cur && layout_syn_unanswered(pk, 0, i, n)) {
 			layout_silence_line(line, sizeof(line), w->wait_ms[w->cur], width - 1);
 			lines_add(&pl, LK_WARN, line);
 		}
@@ -505,6 +521,7 @@ static void draw_capture(struct wizard *w)
 	draw_bar(w, w->w_cbar, title, more);
 	wnoutrefresh(w->w_cap);
 	lines_release(&pl);
+	free(pk);
 }
 
 /* The start screen: which side, which target, validated as it is typed. */
@@ -575,7 +592,7 @@ static void build_body(struct wizard *w, int width)
 		build_start(w, width);
 		break;
 	case V_DETAILS:
-		layout_details(&w->text, w->rep, w->cur, w->pkt_first[w->cur], w->pkt_end[w->cur],
+		layout_details(&w->text, w->rep, w->cur, w->pkt_first[w->cur],
 			       &w->messages, width);
 		break;
 	case V_VERDICT: {
@@ -599,8 +616,8 @@ static void build_body(struct wizard *w, int width)
 static void draw_body(struct wizard *w)
 {
 	build_body(w, getmaxx(w->w_body) - 1);
-	clamp_scroll(w, getmaxy(w->w_body));
-	draw_text(w, w->w_body);
+	clamp_scroll(w, getmaxy(w->w_body), 0);
+	draw_text(w, w->w_body, w->text.n);
 }
 
 static void draw_too_small(struct wizard *w)
@@ -608,7 +625,7 @@ static void draw_too_small(struct wizard *w)
 	lines_reset(&w->text);
 	layout_too_small(&w->text, COLS, LINES, getmaxx(w->w_body) - 1);
 	w->scroll = 0;
-	draw_text(w, w->w_body);
+	draw_text(w, w->w_body, w->text.n);
 }
 
 static void free_windows(struct wizard *w)
@@ -703,6 +720,27 @@ static void say(struct wizard *w, const char *msg)
 	w->dirty |= D_KEYS;
 }
 
+/* A step was asked for: paint once it has started, not once before and
+ * once after; on a slow line, once it has finished when that is soon, as
+ * the panel of a running step is mostly sent again with its result. */
+static void hold_paint(struct wizard *w)
+{
+	w->hold_until = now_ms() + (w->brief ? 300 : 30);
+}
+
+/* Whether the next paint waits for the step asked for (see hold_paint). */
+static bool paint_held(const struct wizard *w, uint64_t now)
+{
+	enum step_status st;
+
+	if (now >= w->hold_until || w->rep == NULL || w->view != V_STEPS)
+		return false;
+	st = w->rep->steps[w->cur].status;
+	if (st != STEP_PENDING && st != STEP_RUNNING)
+		return false;   /* it is done: show it */
+	return w->running != w->cur || w->brief;
+}
+
 static void go_step(struct wizard *w, int i)
 {
 	w->want_verdict = false;
@@ -730,8 +768,7 @@ static void key_next(struct wizard *w)
 		 * request once it has */
 		if (rep->steps[w->cur].status == STEP_PENDING) {
 			engine_run(w->eng, w->cur, w->cur);
-			/* paint once the step has started, not once before and once after */
-			w->hold_until = now_ms() + 30;
+			hold_paint(w);
 		}
 		return;
 	}
@@ -813,7 +850,13 @@ static void prompt_key(struct wizard *w, int ch)
 /* Scrolls the panel or the body by n lines. */
 static void scroll_by(struct wizard *w, int n)
 {
+	int was = w->scroll;
+
 	w->scroll += n;
+	/* a page down from the brief view starts where the rest does */
+	if (w->view == V_STEPS && w->brief && (size_t)was < w->teach_at &&
+	    (size_t)w->scroll > w->teach_at)
+		w->scroll = (int)w->teach_at;
 	if (w->scroll < 0)
 		w->scroll = 0;
 	w->dirty |= w->view == V_STEPS ? D_PANEL : D_BODY;
@@ -968,8 +1011,14 @@ static void handle_key(struct wizard *w, int ch)
 				say(w, "a step is still running: wait for it, then r");
 			} else {
 				engine_run(w->eng, w->cur, w->cur);
+				hold_paint(w);
 				w->dirty |= D_STEPS | D_PANEL | D_CAPTURE;
 			}
+			break;
+		case 'w': case 'W':
+			/* to what we check and why, and back to the top */
+			w->scroll = w->scroll > 0 || w->teach_at >= w->text.n ? 0 : (int)w->teach_at;
+			w->dirty |= D_PANEL;
 			break;
 		case 'd': case 'D':
 			set_view(w, V_DETAILS);
@@ -1043,6 +1092,9 @@ static void setup_speed(struct wizard *w)
 		gap = 1000;
 	w->paint_gap_ms = gap;
 	w->fine = baud >= 38400;
+	/* a serial console's 9600 or 19200 baud: a screen of teaching text
+	 * takes seconds, so the panel opens on what was seen */
+	w->brief = baud <= 19200;
 }
 
 /* How long poll() may sleep: until the engine wants us, the next allowed
@@ -1054,7 +1106,7 @@ static int loop_timeout(struct wizard *w, uint64_t now)
 	if (w->dirty) {
 		uint64_t due = w->last_paint + (uint64_t)w->paint_gap_ms;
 
-		if (due < w->hold_until && w->running != w->cur)
+		if (paint_held(w, now))
 			due = w->hold_until;
 		int d = due > now ? (int)(due - now) : 0;
 
@@ -1088,7 +1140,7 @@ static void run_loop(struct wizard *w)
 			w->dirty |= D_STEPS | (w->running == w->cur ? D_PANEL : 0);
 		}
 		if (w->dirty && now - w->last_paint >= (uint64_t)w->paint_gap_ms &&
-		    (now >= w->hold_until || w->running == w->cur))
+		    !paint_held(w, now))
 			paint(w);
 
 		fds[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
@@ -1205,7 +1257,7 @@ int wizard_run(const struct options *o, const struct assets *a)
 		fprintf(stderr, "ssh-doctor: stopping the step that runs (a few seconds at most)\n");
 	engine_free(w.eng);
 	free(w.pkt_first);
-	free(w.pkt_end);
+	free(w.pkt_after);
 	free(w.wait_ms);
 	lines_release(&w.text);
 	strv_release(&w.messages);

@@ -296,11 +296,11 @@ static void a_waiting_step_says_what_it_waits_for_and_the_time_left(void **state
 
 static void packet_lines_read_as_an_exchange(void **state)
 {
-	struct report_packet syn = {0, true, (char *)"SYN 192.0.2.10:40312 > 192.0.2.2:22"};
-	struct report_packet rst = {120, false, (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.10:40312"};
+	struct report_packet syn = {0, true, (char *)"SYN 192.0.2.10:40312 > 192.0.2.2:22", 0, 0};
+	struct report_packet rst = {120, false, (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.10:40312", 0, 0};
 	struct report_packet icmp = {300, false, (char *)"ICMP 3/13 administratively prohibited "
-				     "from 192.0.2.1 (about 192.0.2.10:40312 > 192.0.2.2:22)"};
-	struct report_packet ping = {0, true, (char *)"ICMP echo request to 192.0.2.2 seq 1"};
+				     "from 192.0.2.1 (about 192.0.2.10:40312 > 192.0.2.2:22)", 0, 0};
+	struct report_packet ping = {0, true, (char *)"ICMP echo request to 192.0.2.2 seq 1", 0, 0};
 	char buf[256];
 
 	(void)state;
@@ -317,10 +317,41 @@ static void packet_lines_read_as_an_exchange(void **state)
 	expect_contains(buf, "1.5 s", "a slow answer in seconds");
 }
 
+static void a_step_has_the_packets_read_in_it_from_its_latest_run(void **state)
+{
+	struct report_packet p[] = {
+		{0, true, (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22", 3, 0},
+		{1, false, (char *)"ICMP echo reply from 192.0.2.2 seq 1", 2, 0},
+		{14, false, (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.1:40000", 3, 0},
+		{20, true, (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:22", 3, 0},
+		{30, false, (char *)"ARP who-has 192.0.2.1", -1, 0},
+	};
+	struct report rep;
+	struct report_packet *got;
+	size_t n;
+
+	(void)state;
+	memset(&rep, 0, sizeof(rep));
+	rep.capture.packets = p;
+	rep.capture.npackets = sizeof(p) / sizeof(p[0]);
+	got = layout_step_packets(&rep, 3, 0, &n);
+	expect_int((int)n, 3, "the step's three packets, the other step's left out");
+	expect_str(got[0].summary, p[0].summary, "in order: the SYN");
+	expect_str(got[1].summary, p[2].summary, "then its RST");
+	expect_str(got[2].summary, p[3].summary, "then the SYN of the next run");
+	free(got);
+	got = layout_step_packets(&rep, 3, 3, &n);
+	expect_int((int)n, 1, "a run again starts where the last ended");
+	expect_str(got[0].summary, p[3].summary, "the new run's SYN");
+	free(got);
+	if (layout_step_packets(&rep, 5, 0, &n) != NULL || n != 0)
+		fail_msg("a step with no packets: expected NULL and none");
+}
+
 static void a_clipped_packet_line_keeps_its_time(void **state)
 {
 	struct report_packet rst = {120, false, (char *)"RST,ACK [2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:22 "
-				    "> [2001:db8::10]:40312"};
+				    "> [2001:db8::10]:40312", 0, 0};
 	char buf[256];
 	size_t n;
 
@@ -346,14 +377,14 @@ static void silence_is_a_line_of_its_own(void **state)
 static void a_syn_is_unanswered_when_nothing_came_back_from_its_port(void **state)
 {
 	struct report_packet p[] = {
-		{0, true, (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22"},
-		{10, true, (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:2222"},
-		{14, false, (char *)"RST,ACK 192.0.2.2:2222 > 192.0.2.1:40001"},
-		{20, true, (char *)"SYN 192.0.2.1:40002 > 192.0.2.2:443"},
+		{0, true, (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22", 0, 0},
+		{10, true, (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:2222", 0, 0},
+		{14, false, (char *)"RST,ACK 192.0.2.2:2222 > 192.0.2.1:40001", 0, 0},
+		{20, true, (char *)"SYN 192.0.2.1:40002 > 192.0.2.2:443", 0, 0},
 		{90, false, (char *)"ICMP 3/13 administratively prohibited from 192.0.2.254 "
-			    "(about 192.0.2.1:40002 > 192.0.2.2:443)"},
-		{100, true, (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022"},
-		{200, true, (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022"},
+			    "(about 192.0.2.1:40002 > 192.0.2.2:443)", 0, 0},
+		{100, true, (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", 0, 0},
+		{200, true, (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", 0, 0},
 	};
 	size_t n = sizeof(p) / sizeof(p[0]);
 
@@ -400,7 +431,7 @@ static void the_panel_teaches_what_why_command_saw_and_meaning(void **state)
 	strv_init(&s.evidence);
 	strv_push(&s.evidence, "192.0.2.2 port 22: refused after 0.2 ms");
 	lines_init(&ls);
-	layout_step_panel(&ls, &s, 78, 0, true, vars, 2);
+	layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true, vars, 2);
 	all = joined(&ls);
 	expect_str(ls.v[0], "[FAIL] port 22: refused", "the result first");
 	expect_contains(all, "What we check\n  We send a SYN to port 22.", "what, filled in");
@@ -411,6 +442,67 @@ static void the_panel_teaches_what_why_command_saw_and_meaning(void **state)
 	expect_contains(all, "What it means\n  Refused: nothing listens.", "reading");
 	expect_lines_fit(&ls, 78, "panel");
 	free(all);
+	lines_release(&ls);
+	strv_release(&s.evidence);
+	asset_doc_release(&doc);
+	strbuf_release(&err);
+}
+
+static const char brief_text[] =
+	"id: tcp_connect\ntitle: Does anything answer on the port?\n"
+	"command: nc -zv {host} {port}\n[what]\nWe send a SYN to port {port}.\n"
+	"[why]\nThis is where ssh's error comes from.\n[reading]\nRefused: nothing listens.\n";
+
+static void the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failure_means(void **state)
+{
+	struct asset_doc doc;
+	struct strbuf err;
+	struct report_step s = step(STEP_FAIL, "Does anything answer on the port?", "port 22: refused");
+	struct asset_var vars[] = {{"host", "192.0.2.2"}, {"port", "22"}};
+	struct lines ls;
+	size_t at;
+
+	(void)state;
+	strbuf_init(&err);
+	if (asset_doc_parse(&doc, "t.step", brief_text, sizeof(brief_text) - 1, &err) != 0)
+		fail_msg("parse: %s", err.buf);
+	s.text = &doc;
+	s.command = (char *)"nc -zv 192.0.2.2 22";
+	strv_init(&s.evidence);
+	strv_push(&s.evidence, "192.0.2.2 port 22: refused after 0.2 ms");
+	lines_init(&ls);
+	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true, vars, 2);
+	if (ls.n < 9)
+		fail_msg("expected at least 9 lines in the brief panel, got %zu", ls.n);
+	expect_str(ls.v[0], "You would type", "the command's heading first");
+	expect_str(ls.v[1], "  $ nc -zv 192.0.2.2 22", "the command");
+	expect_str(ls.v[2], "What we saw", "what we saw next, no blank line between");
+	expect_str(ls.v[3], "[FAIL] port 22: refused", "the result once, with its tag");
+	expect_int(ls.kind[3], LK_FAIL, "the result is a status line");
+	expect_str(ls.v[4], "  - 192.0.2.2 port 22: refused after 0.2 ms", "the evidence");
+	expect_str(ls.v[5], "What it means", "a failure is read at once");
+	expect_str(ls.v[6], "  Refused: nothing listens.", "the reading");
+	expect_int((int)at, 8, "the rest starts after a blank line");
+	expect_str(ls.v[at], "What we check", "what we check in the rest");
+	expect_str(ls.v[at + 3], "Why it matters", "then why");
+	expect_lines_fit(&ls, 78, "brief panel");
+	lines_release(&ls);
+
+	/* a pass needs no reading at once: what it means starts the rest */
+	s.status = STEP_PASS;
+	lines_init(&ls);
+	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true, vars, 2);
+	expect_str(ls.v[3], "[ OK ] port 22: refused", "the result");
+	expect_str(ls.v[5], "", "the brief view ends after the evidence");
+	expect_int((int)at, 6, "the rest starts right after it");
+	expect_str(ls.v[at], "What it means", "what a pass means, in the rest");
+	expect_str(ls.v[at + 3], "What we check", "then what we check");
+	lines_release(&ls);
+
+	/* the full view says where its teaching starts */
+	lines_init(&ls);
+	at = layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true, vars, 2);
+	expect_str(ls.v[at], "What we check", "the full view's teaching");
 	lines_release(&ls);
 	strv_release(&s.evidence);
 	asset_doc_release(&doc);
@@ -517,10 +609,12 @@ int main(void)
 		cmocka_unit_test(a_step_line_never_passes_its_width),
 		cmocka_unit_test(a_waiting_step_says_what_it_waits_for_and_the_time_left),
 		cmocka_unit_test(packet_lines_read_as_an_exchange),
+		cmocka_unit_test(a_step_has_the_packets_read_in_it_from_its_latest_run),
 		cmocka_unit_test(a_clipped_packet_line_keeps_its_time),
 		cmocka_unit_test(silence_is_a_line_of_its_own),
 		cmocka_unit_test(a_syn_is_unanswered_when_nothing_came_back_from_its_port),
 		cmocka_unit_test(the_panel_teaches_what_why_command_saw_and_meaning),
+		cmocka_unit_test(the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failure_means),
 		cmocka_unit_test(the_verdict_names_cause_evidence_fix_and_what_is_not_ruled_out),
 		cmocka_unit_test(help_lists_every_key_and_the_glossary),
 		cmocka_unit_test(too_small_says_the_size_needed_and_how_to_set_it),

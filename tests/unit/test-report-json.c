@@ -154,8 +154,8 @@ static void report_add_capture(struct report *r)
 	r->capture.outcome_text = xstrdup("The target answered our SYN with a reset.");
 	r->capture.npackets = 2;
 	r->capture.packets = xcalloc(2, sizeof(*r->capture.packets));
-	r->capture.packets[0] = (struct report_packet){0, true, xstrdup("SYN 192.0.2.1:40000 > 192.0.2.10:22")};
-	r->capture.packets[1] = (struct report_packet){310, false, xstrdup("RST,ACK 192.0.2.10:22 > 192.0.2.1:40000")};
+	r->capture.packets[0] = (struct report_packet){0, true, xstrdup("SYN 192.0.2.1:40000 > 192.0.2.10:22"), 1, 0};
+	r->capture.packets[1] = (struct report_packet){310, false, xstrdup("RST,ACK 192.0.2.10:22 > 192.0.2.1:40000"), 1, 0};
 	r->capture.received = 2;
 }
 
@@ -325,6 +325,21 @@ static void an_available_capture_has_outcome_and_packets(void **state)
 	expect_jstr(json_array_get(pk, 0), "direction", "out");
 	expect_jstr(json_array_get(pk, 1), "direction", "in");
 	expect_jstr(json_array_get(pk, 1), "summary", "RST,ACK 192.0.2.10:22 > 192.0.2.1:40000");
+	json_decref(root);
+}
+
+static void each_packet_names_the_step_it_was_read_in(void **state)
+{
+	struct report *rep = *state;
+	json_t *root, *pk;
+
+	report_add_capture(rep);
+	rep->capture.packets[0].step = -1;
+	root = json_of(rep, NULL);
+	pk = json_object_get(json_object_get(root, "capture"), "packets");
+	expect_true(json_is_null(json_object_get(json_array_get(pk, 0), "step")),
+		    "expected step null for a packet read before any step");
+	expect_jstr(json_array_get(pk, 1), "step", "tcp_connect");
 	json_decref(root);
 }
 
@@ -604,6 +619,7 @@ int main(void)
 		T(a_step_not_run_is_skip_never_pending),
 		T(an_unavailable_capture_says_why),
 		T(an_available_capture_has_outcome_and_packets),
+		T(each_packet_names_the_step_it_was_read_in),
 		T(the_verdict_has_cause_confidence_summary_fix_and_alternatives),
 		T(no_verdict_is_json_null),
 		T(a_failed_report_has_an_error),

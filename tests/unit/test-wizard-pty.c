@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -33,9 +34,10 @@ struct pty_run {
 };
 
 /* Starts the wizard in a child on a cols x rows pseudo-terminal with TERM
- * term, NO_COLOR when no_color, and the command line args. */
-static void pty_start(struct pty_run *r, int cols, int rows, const char *term, bool no_color,
-		      int argc, const char *const *args)
+ * term, NO_COLOR when no_color, the line speed speed (0: the pty's own,
+ * 38400), and the command line args. */
+static void pty_start_at(struct pty_run *r, int cols, int rows, const char *term, bool no_color,
+			 speed_t speed, int argc, const char *const *args)
 {
 	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
 
@@ -58,6 +60,13 @@ static void pty_start(struct pty_run *r, int cols, int rows, const char *term, b
 			unsetenv("NO_COLOR");
 		/* the test runner's handlers are no program's: start as one does */
 		signal(SIGTERM, SIG_DFL);
+		if (speed) {
+			struct termios t;
+
+			if (tcgetattr(STDIN_FILENO, &t) != 0 || cfsetispeed(&t, speed) != 0 ||
+			    cfsetospeed(&t, speed) != 0 || tcsetattr(STDIN_FILENO, TCSANOW, &t) != 0)
+				_exit(102);
+		}
 		for (int i = 0; i < argc && i < 15; i++)
 			argv[i] = (char *)args[i];
 		argv[argc] = NULL;
@@ -69,6 +78,12 @@ static void pty_start(struct pty_run *r, int cols, int rows, const char *term, b
 			_exit(101);
 		_exit(wizard_run(&o, &a));
 	}
+}
+
+static void pty_start(struct pty_run *r, int cols, int rows, const char *term, bool no_color,
+		      int argc, const char *const *args)
+{
+	pty_start_at(r, cols, rows, term, no_color, 0, argc, args);
 }
 
 /* Reads what the child wrote for up to ms; true as soon as needle shows. */
@@ -163,6 +178,7 @@ static void a_replay_walks_to_its_verdict_and_q_then_exits_1(void **state)
 	(void)state;
 	pty_start(&r, 80, 24, "vt100", false, 4, replay_args);
 	expect_seen(&r, "[FAIL]", 10000, "the step's status in words");
+	expect_seen(&r, "What we check", 5000, "on a fast line, the panel opens on what we check");
 	expect_seen(&r, "< RST,ACK from 192.0.2.130:22", 5000, "the RST in the capture pane");
 	pty_keys(&r, "\r");
 	expect_seen(&r, "Nothing listens on the port", 5000, "the cause in plain words");
@@ -171,6 +187,33 @@ static void a_replay_walks_to_its_verdict_and_q_then_exits_1(void **state)
 	st = pty_finish(&r, 10000);
 	if (st != 1)
 		fail_msg("expected exit status 1 after q on the verdict port_closed, got %d", st);
+	pty_release(&r);
+}
+
+static void at_9600_baud_the_panel_opens_on_what_was_seen_and_w_shows_why(void **state)
+{
+	struct pty_run r;
+	int st;
+
+	(void)state;
+	pty_start_at(&r, 80, 24, "vt100", false, B9600, 4, replay_args);
+	/* ncurses sends only what changes: the bar's hint once, then its end */
+	expect_seen(&r, " w: what ", 10000, "the panel's bar saying where the rest is");
+	expect_seen(&r, "$ tcpdump", 5000, "the command");
+	expect_seen(&r, "What we saw", 5000, "what we saw");
+	expect_seen(&r, "[FAIL]", 5000, "the result");
+	expect_seen(&r, "What it means", 5000, "what a failure means, at once");
+	/* the screen is painted; only w brings what we check and why */
+	pty_wait_for(&r, NULL, 500);
+	if (strstr(r.out.buf, "What we check") != NULL)
+		fail_msg("on a slow line the first view must not send what we check before w");
+	pty_keys(&r, "w");
+	expect_seen(&r, "What we check", 5000, "what we check, after w");
+	expect_seen(&r, "PgUp: top", 5000, "the bar saying the way back");
+	pty_keys(&r, "q");
+	st = pty_finish(&r, 10000);
+	if (st != 3)
+		fail_msg("expected exit status 3 after q before the verdict, got %d", st);
 	pty_release(&r);
 }
 
@@ -299,6 +342,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_replay_walks_to_its_verdict_and_q_then_exits_1),
+		cmocka_unit_test(at_9600_baud_the_panel_opens_on_what_was_seen_and_w_shows_why),
 		cmocka_unit_test(q_before_the_verdict_exits_3),
 		cmocka_unit_test(a_small_terminal_says_the_size_it_needs_and_q_quits),
 		cmocka_unit_test(sigterm_leaves_the_alternate_screen_and_exits_143),
