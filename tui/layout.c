@@ -156,7 +156,11 @@ char *layout_clip(char *dst, size_t n, const char *src, int width)
 	} else {
 		len = strlen(src);
 	}
-	if (len + (cut ? 1 : 0) >= n) {
+	if (cut && n < 3) {
+		/* no room for a character and the '>' after it: the marker alone */
+		len = 0;
+		cut = n == 2;
+	} else if (len + (cut ? 1 : 0) >= n) {
 		/* the buffer is the limit: back off to a character boundary */
 		len = n - 1 - (cut ? 1 : 0);
 		while (len > 0 && !starts_char((unsigned char)src[len]))
@@ -677,20 +681,20 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 	char buf[512];
 
 	if (rep->failed) {
-		lines_add(ls, LK_FAIL, "The diagnosis could not run");
+		lines_wrap(ls, LK_FAIL, "", "The diagnosis could not run", width);
 		lines_wrap(ls, LK_TEXT, "  ", rep->failure ? rep->failure : "no reason was given",
 			   width);
 		return;
 	}
 	if (!rep->has_verdict) {
-		lines_add(ls, LK_TEXT, "No verdict yet: the steps have not all run.");
+		lines_wrap(ls, LK_TEXT, "", "No verdict yet: the steps have not all run.", width);
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%s %s", strcmp(v->cause, "ok") == 0 ? "[ OK ]" : "[FAIL]",
 		 cause_title ? cause_title : v->cause);
 	lines_wrap(ls, strcmp(v->cause, "ok") == 0 ? LK_OK : LK_FAIL, "", buf, width);
-	snprintf(buf, sizeof(buf), "  cause: %s, %s", v->cause, v->confidence ? v->confidence : "?");
-	lines_add(ls, LK_TEXT, buf);
+	snprintf(buf, sizeof(buf), "cause: %s, %s", v->cause, v->confidence ? v->confidence : "?");
+	lines_wrap(ls, LK_TEXT, "  ", buf, width);
 	lines_add(ls, LK_TEXT, "");
 	if (v->summary)
 		lines_wrap(ls, LK_TEXT, "  ", v->summary, width);
@@ -790,9 +794,9 @@ void layout_details(struct lines *ls, const struct report *rep, int i, size_t fi
 	snprintf(buf, sizeof(buf), "%s %s", step_status_tag(s->status), s->title ? s->title : s->id);
 	lines_wrap(ls, layout_status_kind(s->status), "", buf, width);
 	if (s->status != STEP_PENDING && s->status != STEP_RUNNING) {
-		snprintf(buf, sizeof(buf), "  step %s, took %llu ms", s->id,
+		snprintf(buf, sizeof(buf), "step %s, took %llu ms", s->id,
 			 (unsigned long long)s->duration_ms);
-		lines_add(ls, LK_TEXT, buf);
+		lines_wrap(ls, LK_TEXT, "  ", buf, width);
 	}
 	list_section(ls, "Evidence", &s->evidence, "  - ", width);
 	list_section(ls, "Raw details", &s->details, "  ", width);
@@ -825,7 +829,7 @@ void layout_details(struct lines *ls, const struct report *rep, int i, size_t fi
 	}
 	if (messages && messages->n) {
 		lines_add(ls, LK_TEXT, "");
-		lines_add(ls, LK_HEADING, "Messages written to stderr");
+		lines_wrap(ls, LK_HEADING, "", "Messages written to stderr", width);
 		for (size_t k = 0; k < messages->n; k++)
 			lines_wrap(ls, LK_TEXT, "  ", messages->v[k], width);
 	}
