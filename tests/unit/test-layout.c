@@ -150,6 +150,23 @@ static void clip_keeps_what_fits_and_marks_a_cut(void **state)
 	expect_str(layout_clip(buf, 4, "abcdefgh", 20), "abc", "the buffer is the limit");
 }
 
+static void clip_into_a_buffer_of_one_or_two_bytes_stays_inside_it(void **state)
+{
+	char buf[4];
+
+	(void)state;
+	memset(buf, 'X', sizeof(buf));
+	layout_clip(buf, 1, "too long for ten", 10);
+	expect_str(buf, "", "one byte: only the end of the string");
+	expect_int(buf[1], 'X', "nothing written past the one byte");
+	memset(buf, 'X', sizeof(buf));
+	layout_clip(buf, 2, "too long for ten", 10);
+	expect_str(buf, ">", "two bytes: the cut's marker alone");
+	expect_int(buf[2], 'X', "nothing written past the two bytes");
+	layout_clip(buf, 3, "too long for ten", 10);
+	expect_str(buf, "t>", "three bytes: a character and the marker");
+}
+
 static void clip_never_cuts_a_utf8_character(void **state)
 {
 	char buf[64];
@@ -600,6 +617,7 @@ int main(void)
 		cmocka_unit_test(from_120_columns_the_list_sits_beside_the_panel),
 		cmocka_unit_test(a_long_flow_scrolls_its_list_and_keeps_the_panel),
 		cmocka_unit_test(clip_keeps_what_fits_and_marks_a_cut),
+		cmocka_unit_test(clip_into_a_buffer_of_one_or_two_bytes_stays_inside_it),
 		cmocka_unit_test(clip_never_cuts_a_utf8_character),
 		cmocka_unit_test(wide_characters_take_two_columns_and_marks_none),
 		cmocka_unit_test(wrap_fits_the_width_and_indents_after_the_lead),
