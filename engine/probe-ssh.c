@@ -18,9 +18,9 @@
 /* libssh's log callback is process-wide (or per thread, as libssh is
  * built): one handshake at a time owns it, and its lines go to the step's
  * details, never to the terminal. The callback stays installed after the
- * handshake: a NULL callback gives back libssh's own logger, which writes
- * to stderr (the terminal behind the wizard); outside a handshake the
- * userdata is NULL and what libssh logs is dropped. */
+ * handshake, since without one libssh logs to stderr (the terminal behind
+ * the wizard), and libssh refuses a NULL one anyway; outside a handshake
+ * the userdata is NULL and what libssh logs is dropped. */
 static pthread_mutex_t ssh_log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void ssh_log_to_step(int priority, const char *function, const char *buffer, void *userdata)
