@@ -2,8 +2,8 @@
  * titles, summaries, commands, teaching text, evidence and packet
  * summaries, at every screen size (0x0 and tiny ones too), and checks what
  * the wizard relies on: the panes stay inside the screen and apart, and
- * every line made for a width fits it (wrapping keeps a few columns of its
- * own below 20 columns, so narrower widths are only run).
+ * every line made for a width fits it (below FIT_MIN columns wrapping
+ * keeps a minimum of its own, so narrower widths are only run).
  *
  * Input: 8 bytes of sizes and switches, then fields separated by NUL:
  * title, summary, command, the step's text (a .step document), then
@@ -21,7 +21,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_FIELDS 64
-#define FIT_MIN 20   /* narrower widths: wrapping keeps its own minimum */
+/* Narrower widths are only run: lines_wrap() keeps at least 8 columns
+ * after its lead, and the details view's packet lead ("  12.345 ms > ")
+ * is 17 wide; the wizard's views are never narrower than 39 columns. */
+#define FIT_MIN 32
 
 /* Whether every line of ls fits width columns; says which does not. */
 static void check_lines(const struct lines *ls, int width, const char *what)
