@@ -426,27 +426,43 @@ static void a_syn_is_unanswered_when_nothing_came_back_from_its_port(void **stat
 
 /* ---- panels and views --------------------------------------------------- */
 
-static void the_panel_teaches_what_why_command_saw_and_meaning(void **state)
+/* The TCP step as the panels show it: its text parsed into doc, its
+ * command, one line of evidence. Release with panel_step_release(). */
+static struct report_step panel_step(struct asset_doc *doc)
 {
 	static const char text[] =
 		"id: tcp_connect\ntitle: Does anything answer on the port?\n"
 		"command: nc -zv {host} {port}\n[what]\nWe send a SYN to port {port}.\n"
 		"[why]\nThis is where ssh's error comes from.\n[reading]\nRefused: nothing listens.\n";
-	struct asset_doc doc;
-	struct strbuf err;
 	struct report_step s = step(STEP_FAIL, "Does anything answer on the port?", "port 22: refused");
+	struct strbuf err;
+
+	strbuf_init(&err);
+	if (asset_doc_parse(doc, "t.step", text, sizeof(text) - 1, &err) != 0)
+		fail_msg("parse: %s", err.buf);
+	strbuf_release(&err);
+	s.text = doc;
+	s.command = (char *)"nc -zv 192.0.2.2 22";
+	strv_init(&s.evidence);
+	strv_push(&s.evidence, "192.0.2.2 port 22: refused after 0.2 ms");
+	return s;
+}
+
+static void panel_step_release(struct report_step *s, struct asset_doc *doc)
+{
+	strv_release(&s->evidence);
+	asset_doc_release(doc);
+}
+
+static void the_panel_teaches_what_why_command_saw_and_meaning(void **state)
+{
+	struct asset_doc doc;
+	struct report_step s = panel_step(&doc);
 	struct asset_var vars[] = {{"host", "192.0.2.2"}, {"port", "22"}};
 	struct lines ls;
 	char *all;
 
 	(void)state;
-	strbuf_init(&err);
-	if (asset_doc_parse(&doc, "t.step", text, sizeof(text) - 1, &err) != 0)
-		fail_msg("parse: %s", err.buf);
-	s.text = &doc;
-	s.command = (char *)"nc -zv 192.0.2.2 22";
-	strv_init(&s.evidence);
-	strv_push(&s.evidence, "192.0.2.2 port 22: refused after 0.2 ms");
 	lines_init(&ls);
 	layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true, vars, 2);
 	all = joined(&ls);
@@ -460,33 +476,18 @@ static void the_panel_teaches_what_why_command_saw_and_meaning(void **state)
 	expect_lines_fit(&ls, 78, "panel");
 	free(all);
 	lines_release(&ls);
-	strv_release(&s.evidence);
-	asset_doc_release(&doc);
-	strbuf_release(&err);
+	panel_step_release(&s, &doc);
 }
-
-static const char brief_text[] =
-	"id: tcp_connect\ntitle: Does anything answer on the port?\n"
-	"command: nc -zv {host} {port}\n[what]\nWe send a SYN to port {port}.\n"
-	"[why]\nThis is where ssh's error comes from.\n[reading]\nRefused: nothing listens.\n";
 
 static void the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failure_means(void **state)
 {
 	struct asset_doc doc;
-	struct strbuf err;
-	struct report_step s = step(STEP_FAIL, "Does anything answer on the port?", "port 22: refused");
+	struct report_step s = panel_step(&doc);
 	struct asset_var vars[] = {{"host", "192.0.2.2"}, {"port", "22"}};
 	struct lines ls;
 	size_t at;
 
 	(void)state;
-	strbuf_init(&err);
-	if (asset_doc_parse(&doc, "t.step", brief_text, sizeof(brief_text) - 1, &err) != 0)
-		fail_msg("parse: %s", err.buf);
-	s.text = &doc;
-	s.command = (char *)"nc -zv 192.0.2.2 22";
-	strv_init(&s.evidence);
-	strv_push(&s.evidence, "192.0.2.2 port 22: refused after 0.2 ms");
 	lines_init(&ls);
 	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true, vars, 2);
 	if (ls.n < 9)
@@ -521,9 +522,7 @@ static void the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failur
 	at = layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true, vars, 2);
 	expect_str(ls.v[at], "What we check", "the full view's teaching");
 	lines_release(&ls);
-	strv_release(&s.evidence);
-	asset_doc_release(&doc);
-	strbuf_release(&err);
+	panel_step_release(&s, &doc);
 }
 
 static void the_verdict_names_cause_evidence_fix_and_what_is_not_ruled_out(void **state)
