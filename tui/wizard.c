@@ -42,6 +42,7 @@ struct wizard {
 	size_t *pkt_first;          /* where each step's latest run's packets may start */
 	size_t *pkt_after;          /* packets there were when each step last ended */
 	uint64_t *wait_ms;          /* how long each step said it would wait for an answer */
+	bool *stale;                /* ran before an earlier step ran again: runs again when reached */
 	int scroll;                 /* first line shown of the panel or the body */
 	struct lines text;          /* the panel's or the body's lines */
 	size_t teach_at;            /* the panel's line where what we check and why start */
@@ -94,7 +95,7 @@ static bool diagnosis_complete(const struct wizard *w)
 		return false;
 	for (size_t i = 0; i < w->rep->nsteps; i++)
 		if (w->rep->steps[i].status == STEP_PENDING ||
-		    w->rep->steps[i].status == STEP_RUNNING)
+		    w->rep->steps[i].status == STEP_RUNNING || w->stale[i])
 			return false;
 	return true;
 }
@@ -185,6 +186,7 @@ static int wizard_start_engine(struct wizard *w, const struct target *t, enum si
 	w->pkt_first = xcalloc(w->rep->nsteps, sizeof(*w->pkt_first));
 	w->pkt_after = xcalloc(w->rep->nsteps, sizeof(*w->pkt_after));
 	w->wait_ms = xcalloc(w->rep->nsteps, sizeof(*w->wait_ms));
+	w->stale = xcalloc(w->rep->nsteps ? w->rep->nsteps : 1, sizeof(*w->stale));
 	engine_subscribe(w->eng, on_event, w);
 	w->cur = 0;
 	w->scroll = 0;
@@ -766,7 +768,8 @@ static void key_next(struct wizard *w)
 		go_step(w, w->cur + 1);
 		/* the engine may still be judging the last step: it takes this
 		 * request once it has */
-		if (rep->steps[w->cur].status == STEP_PENDING) {
+		if (rep->steps[w->cur].status == STEP_PENDING || w->stale[w->cur]) {
+			w->stale[w->cur] = false;
 			engine_run(w->eng, w->cur, w->cur);
 			hold_paint(w);
 		}
@@ -1013,6 +1016,11 @@ static void handle_key(struct wizard *w, int ch)
 				engine_run(w->eng, w->cur, w->cur);
 				hold_paint(w);
 				w->dirty |= D_STEPS | D_PANEL | D_CAPTURE;
+				/* later steps read what this one found: they run
+				 * again when the walk reaches them */
+				w->stale[w->cur] = false;
+				for (size_t j = (size_t)w->cur + 1; j < w->rep->nsteps; j++)
+					w->stale[j] = w->rep->steps[j].status != STEP_PENDING;
 			}
 			break;
 		case 'w': case 'W':
@@ -1259,6 +1267,7 @@ int wizard_run(const struct options *o, const struct assets *a)
 	free(w.pkt_first);
 	free(w.pkt_after);
 	free(w.wait_ms);
+	free(w.stale);
 	lines_release(&w.text);
 	strv_release(&w.messages);
 	return status;
