@@ -1,9 +1,13 @@
 /* The command line: ssh-doctor [OPTIONS] [[USER@]HOST[:PORT]]. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/server.h"
 #include "tui/cli.h"
@@ -87,6 +91,31 @@ static int set_target(struct options *o, const char *arg, struct strbuf *err)
 		return -1;
 	}
 	return 0;
+}
+
+/* --sshd-config names a file this machine's sshd could read, for the server
+ * side. Opened without blocking, so a FIFO cannot hang us. */
+static int check_sshd_config(const struct options *o, struct strbuf *err)
+{
+	char *q = quote_arg(o->sshd_config);
+	struct stat st;
+	int fd, rc = -1;
+
+	if (o->side == SIDE_CLIENT) {
+		strbuf_addf(err, "--sshd-config %s examines this machine as the SSH server: it does not go with the client side (give no HOST, or --side server)", q);
+	} else if ((fd = open(o->sshd_config, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		strbuf_addf(err, "cannot read --sshd-config %s: %s", q, strerror(errno));
+	} else {
+		if (fstat(fd, &st) != 0)
+			strbuf_addf(err, "cannot read --sshd-config %s: %s", q, strerror(errno));
+		else if (!S_ISREG(st.st_mode))
+			strbuf_addf(err, "--sshd-config %s is not a regular file", q);
+		else
+			rc = 0;
+		close(fd);
+	}
+	free(q);
+	return rc;
 }
 
 int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
@@ -241,6 +270,8 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 	if (o->side == SIDE_AUTO)
 		o->side = o->target.host == NULL || server_host_is_local(o->target.host) == 1
 			  ? SIDE_SERVER : SIDE_CLIENT;
+	if (o->sshd_config != NULL && check_sshd_config(o, err) != 0)
+		return -1;
 	if (o->replay != NULL) {
 		unsigned char buf[16];
 

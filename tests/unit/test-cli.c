@@ -265,6 +265,43 @@ static void an_interface_with_a_slash_is_an_error_naming_it(void **state)
 	parse_free(p);
 }
 
+#define SSHD_CONFIG_FIXTURE SSHD_FIXTURES "/server/sshd-config/debian12/sshd_config"
+
+static void sshd_config_is_kept_for_the_server_side(void **state)
+{
+	struct parse *p = PARSE("--sshd-config", SSHD_CONFIG_FIXTURE);
+
+	expect_ok(p);
+	expect_str(p->o.sshd_config, SSHD_CONFIG_FIXTURE, "sshd_config");
+	expect_true(p->o.side == SIDE_SERVER, "expected the server side");
+	parse_free(p);
+}
+
+static void a_missing_sshd_config_is_an_error_naming_it(void **state)
+{
+	struct parse *p = PARSE("--sshd-config", "/nonexistent/sshd_config");
+
+	expect_error(p, "/nonexistent/sshd_config");
+	expect_contains(p->err.buf, "No such file", "the error");
+	parse_free(p);
+}
+
+static void an_sshd_config_that_is_no_file_is_an_error(void **state)
+{
+	struct parse *p = PARSE("--sshd-config", "/");
+
+	expect_error(p, "not a regular file");
+	parse_free(p);
+}
+
+static void sshd_config_with_the_client_side_is_an_error(void **state)
+{
+	struct parse *p = PARSE("--side", "client", "--sshd-config", SSHD_CONFIG_FIXTURE, "example.com");
+
+	expect_error(p, "client side");
+	parse_free(p);
+}
+
 static void an_unknown_long_option_is_an_error_naming_it(void **state)
 {
 	struct parse *p = PARSE("--frobnicate", "example.com");
@@ -540,6 +577,10 @@ int main(void)
 		cmocka_unit_test(interface_no_capture_and_ascii_are_kept),
 		cmocka_unit_test(an_interface_with_a_slash_is_an_error_naming_it),
 		cmocka_unit_test(an_unknown_long_option_is_an_error_naming_it),
+		cmocka_unit_test(sshd_config_is_kept_for_the_server_side),
+		cmocka_unit_test(a_missing_sshd_config_is_an_error_naming_it),
+		cmocka_unit_test(an_sshd_config_that_is_no_file_is_an_error),
+		cmocka_unit_test(sshd_config_with_the_client_side_is_an_error),
 		cmocka_unit_test(an_unknown_short_option_is_an_error_naming_it),
 		cmocka_unit_test(dash_p_without_a_value_says_it_needs_one),
 		cmocka_unit_test(long_replay_without_a_value_says_it_needs_one),
