@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "engine/parse-elf-needed.h"
 #include "engine/util.h"
 
@@ -31,13 +33,10 @@ static char *slurp(const char *path, size_t *len)
 
 static char *fixture(const char *name, size_t *len)
 {
-	char path[1024];
-	char *p;
+	char rel[512];
 
-	snprintf(path, sizeof(path), "%s/server/elf/%s", SSHD_FIXTURES, name);
-	if ((p = slurp(path, len)) == NULL)
-		fail_msg("fixture '%s' is missing", path);
-	return p;
+	snprintf(rel, sizeof(rel), "server/elf/%s", name);
+	return fixture_load(rel, len);
 }
 
 static void put32be(uint8_t *p, uint32_t v)

@@ -9,31 +9,18 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "engine/parse-firewall.h"
 
-#define FIXTURE_DIR SSHD_FIXTURES "/server/firewall/"
+#define FIXTURE_DIR "server/firewall/"
 
 static char *load(const char *name, size_t *len)
 {
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
+	char rel[512];
 
-	snprintf(path, sizeof(path), "%s%s", FIXTURE_DIR, name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open fixture '%s'", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n)
-		fail_msg("cannot read fixture '%s'", path);
-	fclose(f);
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
+	snprintf(rel, sizeof(rel), "%s%s", FIXTURE_DIR, name);
+	return fixture_load(rel, len);
 }
 
 enum kind { IPT, IP6T, NFT, UFW, UFW_RULES, FWD };

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "engine/parse-hosts-access.h"
 #include "engine/util.h"
 
@@ -16,16 +18,7 @@
 
 static int slurp(const char *path, struct strbuf *out)
 {
-	char buf[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL)
-		return -errno;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(out, buf, n);
-	fclose(f);
-	return 0;
+	return srv_read_file(path, FIXTURE_MAX, false, out);
 }
 
 /* "/etc/ssh/allowed-clients" is served from the busy fixture folder. */

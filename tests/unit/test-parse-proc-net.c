@@ -9,27 +9,17 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "engine/parse-proc-net.h"
 #include "engine/util.h"
 
 static char *fixture(const char *name, size_t *len)
 {
-	char path[1024];
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
-	FILE *f;
+	char rel[512];
 
-	snprintf(path, sizeof(path), "%s/server/proc-net/%s", SSHD_FIXTURES, name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("fixture '%s' is missing", path);
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	return sb.buf;	/* handed over: not released here */
+	snprintf(rel, sizeof(rel), "server/proc-net/%s", name);
+	return fixture_load(rel, len);
 }
 
 static void load(struct proc_net_table *t, const char *name, int family, bool listen_only)

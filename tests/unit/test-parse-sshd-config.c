@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "engine/parse-sshd-config.h"
 #include "engine/util.h"
 
@@ -18,29 +20,15 @@
 
 static int slurp(const char *path, struct strbuf *out)
 {
-	char buf[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL)
-		return -errno;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(out, buf, n);
-	fclose(f);
-	return 0;
+	return srv_read_file(path, FIXTURE_MAX, false, out);
 }
 
 static char *fixture(const char *rel, size_t *len)
 {
-	char path[1024];
-	struct strbuf sb;
+	char full[512];
 
-	snprintf(path, sizeof(path), "%s/%s", FIX, rel);
-	strbuf_init(&sb);
-	if (slurp(path, &sb) != 0)
-		fail_msg("fixture '%s' is missing", path);
-	*len = sb.len;
-	return sb.buf;
+	snprintf(full, sizeof(full), "server/%s", rel);
+	return fixture_load(full, len);
 }
 
 /* A file system rooted at a fixture folder: "/etc/ssh/x" is ROOT/etc/ssh/x. */

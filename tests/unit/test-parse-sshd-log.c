@@ -9,26 +9,17 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "engine/parse-sshd-log.h"
 #include "engine/util.h"
 
 static char *fixture(const char *name, size_t *len)
 {
-	char path[1024];
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
-	FILE *f;
+	char rel[512];
 
-	snprintf(path, sizeof(path), "%s/server/logs/%s", SSHD_FIXTURES, name);
-	if ((f = fopen(path, "rb")) == NULL)
-		fail_msg("fixture '%s' is missing", path);
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	return sb.buf;
+	snprintf(rel, sizeof(rel), "server/logs/%s", name);
+	return fixture_load(rel, len);
 }
 
 static void load(struct sshd_log *log, const char *name)

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -41,18 +43,10 @@ struct replay {
 
 static void read_fixture(const char *rel, struct strbuf *out)
 {
-	char path[512];
-	FILE *fp;
-	char buf[4096];
-	size_t n;
+	char full[512];
 
-	snprintf(path, sizeof(path), "%s/server/%s", SSHD_FIXTURES, rel);
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		fail_msg("cannot open fixture %s: %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(out, buf, n);
-	fclose(fp);
+	snprintf(full, sizeof(full), "server/%s", rel);
+	fixture_read(full, out);
 }
 
 static int replay_hook(void *ctx, const char *const argv[], struct exec_result *r)
