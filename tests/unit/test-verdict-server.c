@@ -377,94 +377,81 @@ static void a_healthy_machine_gets_no_warnings(void **state)
 	server_facts_release(&f);
 }
 
-static void the_words_come_from_the_cause_asset(void **state)
+/* Words the verdict for f with the built-in assets, for no target. */
+static void word(const struct server_facts *f, struct report_verdict *v)
 {
-	struct server_facts f;
 	struct assets a;
 	struct strbuf err;
 	struct target t;
+
+	strbuf_init(&err);
+	if (assets_load(&a, NULL, &err) != 0)
+		fail_msg("expected the built-in assets to load: %s", err.buf);
+	target_init(&t);
+	verdict_init(v);
+	verdict_server(f, &t, &a, "debian", v);
+	target_release(&t);
+	assets_release(&a);
+	strbuf_release(&err);
+}
+
+static void the_words_come_from_the_cause_asset(void **state)
+{
+	struct server_facts f;
 	struct report_verdict v;
 
 	(void)state;
-	strbuf_init(&err);
-	assert_int_equal(assets_load(&a, NULL, &err), 0);
 	server_facts_init(&f);
 	healthy(&f);
 	s_config_error(&f);
-	target_init(&t);
-	verdict_init(&v);
-	verdict_server(&f, &t, &a, "debian", &v);
+	word(&f, &v);
 	assert_string_equal(v.cause, "sshd_config_error");
 	if (v.fix_command == NULL || strstr(v.fix_command, "sshd -t") == NULL)
 		fail_msg("expected a fix command running sshd -t, got %s", v.fix_command ? v.fix_command : "none");
 	assert_true(v.summary != NULL && v.summary[0] != '\0');
 	verdict_release(&v);
-	target_release(&t);
 	server_facts_release(&f);
-	assets_release(&a);
-	strbuf_release(&err);
 }
 
 static void without_systemd_the_fix_starts_sshd_by_hand(void **state)
 {
 	struct server_facts f;
-	struct assets a;
-	struct strbuf err;
-	struct target t;
 	struct report_verdict v;
 
 	(void)state;
-	strbuf_init(&err);
-	assert_int_equal(assets_load(&a, NULL, &err), 0);
 	server_facts_init(&f);
 	healthy(&f);
 	s_not_running(&f);
-	target_init(&t);
-	verdict_init(&v);
-	verdict_server(&f, &t, &a, "debian", &v);
+	word(&f, &v);
 	assert_string_equal(v.cause, "sshd_not_running");
 	if (v.fix_command == NULL || strcmp(v.fix_command, "sudo /usr/sbin/sshd") != 0)
 		fail_msg("expected \"sudo /usr/sbin/sshd\" without systemd, got %s", v.fix_command ? v.fix_command : "none");
 	verdict_release(&v);
 	f.systemd = true;
 	f.unit = strdup("ssh.service");
-	verdict_init(&v);
-	verdict_server(&f, &t, &a, "debian", &v);
+	word(&f, &v);
 	if (v.fix_command == NULL || strcmp(v.fix_command, "sudo systemctl enable --now ssh.service") != 0)
 		fail_msg("expected systemctl enable --now with systemd, got %s", v.fix_command ? v.fix_command : "none");
 	verdict_release(&v);
-	target_release(&t);
 	server_facts_release(&f);
-	assets_release(&a);
-	strbuf_release(&err);
 }
 
 static void a_found_rule_gives_the_fix_command(void **state)
 {
 	struct server_facts f;
-	struct assets a;
-	struct strbuf err;
-	struct target t;
 	struct report_verdict v;
 
 	(void)state;
-	strbuf_init(&err);
-	assert_int_equal(assets_load(&a, NULL, &err), 0);
 	server_facts_init(&f);
 	healthy(&f);
 	s_firewall_drop(&f);
 	f.fw_fix = strdup("sudo iptables -D INPUT -p tcp -m tcp --dport 22 -j DROP");
-	target_init(&t);
-	verdict_init(&v);
-	verdict_server(&f, &t, &a, "debian", &v);
+	word(&f, &v);
 	assert_string_equal(v.cause, "local_firewall");
 	assert_non_null(v.fix_command);
 	assert_string_equal(v.fix_command, "sudo iptables -D INPUT -p tcp -m tcp --dport 22 -j DROP");
 	verdict_release(&v);
-	target_release(&t);
 	server_facts_release(&f);
-	assets_release(&a);
-	strbuf_release(&err);
 }
 
 int main(void)
