@@ -20,7 +20,8 @@ build_pkgs=(cmake make gcc pkg-config libncurses-dev libssh-dev libpcap-dev libj
 # network namespaces, terminal tests, the fuzzers and the benchmarks.
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev openssh-server openssh-client
            iptables nftables iproute2 tmux jq netcat-openbsd socat dnsmasq-base
-           tcpdump nmap procps)
+           tcpdump nmap procps tcpd
+           systemd-container mmdebstrap util-linux)
 
 # Installs the packages of the list that are not installed yet.
 need() {
@@ -34,6 +35,19 @@ need() {
 	[ "$(id -u)" -ne 0 ] && sudo=sudo
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# timed LABEL CMD... — runs CMD and notes how long it took for the summary.
+times=$(mktemp)
+trap 'rm -f "$times"' EXIT
+t_all=$(date +%s)
+timed() {
+	local label=$1 t0 rc=0
+	shift
+	t0=$(date +%s)
+	"$@" || rc=$?
+	printf '%-12s %5d s%s\n' "$label" $(( $(date +%s) - t0 )) "$([ $rc = 0 ] || echo "  (failed: $rc)")" >>"$times"
+	return $rc
 }
 
 # Configures and builds one build folder.
@@ -55,16 +69,25 @@ test)
 	need "${build_pkgs[@]}" "${test_pkgs[@]}"
 	status=0
 	echo "== build: -Wall -Wextra, warnings are errors"
-	build build-test -DCMAKE_BUILD_TYPE=Debug -DSSHD_WERROR=ON
-	echo "== tests"
-	(cd build-test && ctest --output-on-failure -j"$jobs") || status=1
-	echo "== ASan + UBSan build, every test again"
-	build build-asan -DCMAKE_BUILD_TYPE=Asan
-	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		ctest --output-on-failure -j"$jobs") || status=1
+	timed "build" build build-test -DCMAKE_BUILD_TYPE=Debug -DSSHD_WERROR=ON
+	# The system tier's Debian trees: built once, then cached (tests/system/tree.sh).
+	if [ "$(id -u)" -eq 0 ]; then
+		for suite in bookworm trixie; do
+			timed "tree $suite" tests/system/tree.sh "$suite" >/dev/null || status=1
+		done
+	fi
+	echo "== tests (unit, fuzz seeds, scenarios, system tier)"
+	timed "tests" sh -c 'cd build-test && ctest --output-on-failure -j"$1"' sh "$jobs" || status=1
+	echo "== ASan + UBSan build, every test again (but the system tier)"
+	timed "asan build" build build-asan -DCMAKE_BUILD_TYPE=Asan
+	timed "asan tests" sh -c 'cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j"$1"' sh "$jobs" || status=1
 	echo "== libFuzzer build, a short run of every fuzz target"
-	CC=clang build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSSHD_FUZZ=ON
-	(cd build-fuzz && ctest --output-on-failure -R '^fuzz\.') || status=1
+	CC=clang timed "fuzz build" build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSSHD_FUZZ=ON
+	timed "fuzz runs" sh -c "cd build-fuzz && ctest --output-on-failure -R '^fuzz\.'" || status=1
+	echo "== times"
+	cat "$times"
+	echo "total: $(( $(date +%s) - t_all )) s"
 	exit $status
 	;;
 *)

@@ -1,0 +1,23 @@
+#!/bin/bash
+# System test fail2ban_ban: fail2ban's sshd jail (journal back end, as on a
+# system without rsyslog) holds a real ban of the client's address. Expected:
+# fail2ban_ban, naming 192.0.2.1, and the unban command.
+# suites: bookworm trixie
+. "$(dirname "$0")/lib.sh" || exit 1
+sys_begin
+
+printf '[sshd]\nenabled = true\nbackend = systemd\n' | sys_write /etc/fail2ban/jail.d/zz-test.local
+sys_must systemctl start fail2ban.service
+sys_wait_active fail2ban.service
+for ((i = 0; i < 50; i++)); do
+    sys_in fail2ban-client status sshd >/dev/null 2>&1 && break
+    sleep 0.2
+done
+sys_must fail2ban-client set sshd banip 192.0.2.1
+wire_nc "$CLI" "$SRV_ADDR" 22 'refused|timed out' 2
+sys_doctor
+assert_cause fail2ban_ban
+assert_exit 1
+assert_evidence_has '192\\.0\\.2\\.1'
+assert_fix_has 'fail2ban-client set sshd unbanip 192.0.2.1'
+sys_finish

@@ -1,0 +1,259 @@
+# shellcheck shell=bash
+# lib.sh — harness of the system tier (ctest "system.NAME.SUITE").
+#
+# A system test boots a real Debian tree (tree.sh: Debian 12 "bookworm" or 13
+# "trixie", cached) under systemd-nspawn, with real systemd, journald,
+# ssh.service and ssh.socket, ufw, fail2ban, sshguard and firewalld, stages a
+# fault with the system's own tools (systemctl, ufw, fail2ban-client,
+# firewall-cmd, iptables...), checks the fault with standard tools from a
+# client, then runs ssh-doctor --json inside the container, as an
+# administrator would on its console, and asserts on the report.
+#
+# The container runs in a network namespace this test made ("server"), joined
+# by a veth pair to a second one ("client"); addresses are 192.0.2.0/24 and
+# 2001:db8::/64 only, with no default route, so nothing leaves them:
+#   client 192.0.2.1 ==== server 192.0.2.2 (the booted container)
+# The tree is mounted read-only under an overlay whose upper layer lives in
+# the test's scratch folder, so every test boots a pristine system and the
+# cached tree never changes.
+#
+# nspawn runs with --register=no --keep-unit: this machine's PID 1 need not be
+# systemd. Commands reach the container through nsenter into its PID 1's
+# namespaces, with a clean environment.
+#
+# The generic parts (skipping, CI rules, namespaces, assertions on the JSON
+# report) come from the scenario harness, tests/scenarios/lib.sh.
+#
+# Environment: as for the scenarios, plus
+#   SYS_SUITE          bookworm or trixie (set by ctest)
+#   SSHD_SYSTEM_CACHE  where the trees are kept (see tree.sh)
+
+# shellcheck source=../scenarios/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scenarios/lib.sh" || exit 1
+
+SDT_SCENARIO="system.$(basename "${0%.sh}").${SYS_SUITE:-bookworm}"
+SYS_SUITE=${SYS_SUITE:-bookworm}
+SYS_TREE=""
+SYS_ROOT=""         # the overlay the container boots from
+SYS_NSPAWN=""       # systemd-nspawn's pid
+SYS_LEADER=""       # the container's PID 1, as seen from here
+SYS_MOUNTED=0
+SYS_CGROUPS=()      # the cgroups made for the container
+
+# sys_begin [PROG...] — root, systemd-nspawn, the tree of $SYS_SUITE, the
+# client and server namespaces; then boots the container and waits until
+# systemd has finished starting it.
+sys_begin() {
+    if [ "$(id -u)" != 0 ]; then
+        sdt_skip "needs root (systemd-nspawn, network namespaces, overlay mounts)"
+    fi
+    sdt_need_doctor
+    command -v systemd-nspawn >/dev/null 2>&1 ||
+        sdt_skip "systemd-nspawn is not installed (Debian package systemd-container)"
+    command -v mmdebstrap >/dev/null 2>&1 ||
+        sdt_skip "mmdebstrap is not installed (Debian package mmdebstrap)"
+    command -v nsenter >/dev/null 2>&1 || sdt_skip "nsenter is not installed (Debian package util-linux)"
+    sdt_begin nc jq ssh "$@"
+    trap sys_cleanup EXIT
+    SYS_TREE=$("$SSHD_SOURCE_DIR/tests/system/tree.sh" "$SYS_SUITE") ||
+        sdt_die "no Debian $SYS_SUITE tree (tests/system/tree.sh failed)"
+    topo_direct
+    sys_boot
+}
+
+# Mounts the overlay and boots it in the server's namespace.
+sys_boot() {
+    local i t0
+    mkdir -p "$SDT_TMP/upper" "$SDT_TMP/work" "$SDT_TMP/root"
+    mount -t overlay overlay \
+        -o "lowerdir=$SYS_TREE,upperdir=$SDT_TMP/upper,workdir=$SDT_TMP/work" "$SDT_TMP/root" ||
+        sdt_die "cannot mount an overlay of $SYS_TREE"
+    SYS_MOUNTED=1
+    SYS_ROOT="$SDT_TMP/root"
+    t0=$(date +%s%N)
+    # Each container gets a cgroup of its own: with --keep-unit nspawn stays
+    # in the caller's cgroup, and two containers' systemd sharing one would
+    # tear each other's units down (exit status 219/CGROUP).
+    local h
+    if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+        h=/sys/fs/cgroup
+    else
+        h="/sys/fs/cgroup/systemd /sys/fs/cgroup/unified"
+    fi
+    for h in $h; do
+        [ -d "$h" ] || continue
+        mkdir "$h/$SRV" || sdt_die "cannot make the cgroup $h/$SRV"
+        SYS_CGROUPS+=("$h/$SRV")
+    done
+    (for h in "${SYS_CGROUPS[@]}"; do echo "$BASHPID" >"$h/cgroup.procs" || exit 1; done
+     exec setsid systemd-nspawn --quiet -D "$SYS_ROOT" -b --register=no --keep-unit \
+        --machine="$SRV" --hostname=srv --console=passive --capability=CAP_NET_ADMIN \
+        --network-namespace-path="/run/netns/$SRV" \
+        --bind-ro="$(dirname "$SSH_DOCTOR")":/opt/ssh-doctor \
+        </dev/null >"$SDT_TMP/console.log" 2>&1) &
+    SYS_NSPAWN=$!
+    for ((i = 0; i < 100; i++)); do
+        SYS_LEADER=$(ps -o pid= --ppid "$SYS_NSPAWN" 2>/dev/null | head -n 1 | tr -d ' ')
+        [ -n "$SYS_LEADER" ] && [ "$(cat "/proc/$SYS_LEADER/comm" 2>/dev/null)" = systemd ] && break
+        SYS_LEADER=""
+        kill -0 "$SYS_NSPAWN" 2>/dev/null || sdt_die "systemd-nspawn exited: $(tail -n 5 "$SDT_TMP/console.log")"
+        sleep 0.1
+    done
+    [ -n "$SYS_LEADER" ] || sdt_die "the container's systemd did not start within 10 s"
+    # systemctl answers once systemd's private socket is there.
+    local state
+    for ((i = 0; i < 100; i++)); do
+        sys_in test -S /run/systemd/private 2>/dev/null && break
+        sleep 0.1
+    done
+    state=$(sys_in timeout 90 systemctl is-system-running --wait 2>&1)
+    case "$state" in
+    running) ;;
+    *) sys_in sh -c 'for u in $(systemctl --failed --no-legend --plain | cut -d" " -f1); do journalctl -b -u "$u" --no-pager | tail -n 8; done' 2>&1
+       sdt_die "the container did not boot to a running system: '$state'; failed units: $(sys_in systemctl --failed --no-legend --plain 2>&1 | tr '\n' ' ')" ;;
+    esac
+    sdt_log "booted Debian $SYS_SUITE in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+}
+
+# sys_in CMD... — runs CMD inside the container (its namespaces and root),
+# with a clean environment.
+sys_in() {
+    nsenter -t "$SYS_LEADER" -m -u -i -n -p -C -r -w -- \
+        /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 TERM=dumb "$@"
+}
+
+# sys_must CMD... — sys_in that dies (a setup error) when CMD fails.
+sys_must() {
+    local out
+    out=$(sys_in "$@" 2>&1) || sdt_die "in the container: '$*' failed: $(tail -n 5 <<<"$out" | tr '\n' ' ')"
+    [ -n "$out" ] && sdt_log "setup: $* -> $(head -c 300 <<<"$out" | tr '\n' ' ')"
+    return 0
+}
+
+# sys_write PATH — writes standard input to PATH inside the container.
+sys_write() {
+    sys_in sh -c 'cat > "$1"' sh "$1" || sdt_die "cannot write $1 in the container"
+}
+
+# sys_wait_active UNIT — waits (at most 30 s) until UNIT is active.
+sys_wait_active() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        [ "$(sys_in systemctl is-active "$1" 2>/dev/null)" = active ] && return 0
+        sleep 0.1
+    done
+    sdt_die "$1 is not active after 30 s: $(sys_in systemctl status --no-pager "$1" 2>&1 | tail -n 5 | tr '\n' ' ')"
+}
+
+# What could change while ssh-doctor runs: /etc, the rule sets, the
+# listeners, the units that matter, fail2ban's bans.
+sys_state() {
+    sys_in sh -c 'cd /etc && find . -type f -print0 | sort -z | xargs -0 md5sum' 2>&1
+    sys_in nft list ruleset 2>&1 | sed -e 's/counter packets [0-9]* bytes [0-9]*/counter/' \
+        -e 's/ expires [0-9hms.]*//'
+    sys_in iptables-legacy-save 2>/dev/null | sed -e '/^#/d' -e 's/\[[0-9]*:[0-9]*\]//'
+    sys_in ss -Htln 2>&1 | awk '{print $4}' | sort
+    sys_in systemctl show -p Id,ActiveState,UnitFileState ssh.service ssh.socket \
+        ufw.service fail2ban.service firewalld.service sshguard.service 2>&1
+}
+
+# sys_doctor [ARGS...] — runs ssh-doctor --json --side server inside the
+# container and checks that it changed nothing.
+sys_doctor() {
+    local t0 t1
+    SDT_REPORT="$SDT_TMP/report.json"
+    sys_state >"$SDT_TMP/state-before.txt"
+    sdt_log "run: ssh-doctor --json --side server $*"
+    t0=$(date +%s%N)
+    sys_in timeout -k 5 90 /opt/ssh-doctor/ssh-doctor --json --side server "$@" \
+        >"$SDT_REPORT" 2>"$SDT_TMP/doctor.stderr" </dev/null
+    SDT_RC=$?
+    t1=$(date +%s%N)
+    SDT_MS=$(( (t1 - t0) / 1000000 ))
+    sdt_log "ssh-doctor exited $SDT_RC after ${SDT_MS} ms"
+    [ "$SDT_RC" = 124 ] || [ "$SDT_RC" = 137 ] && sdt_fail "ssh-doctor did not finish within 90 s"
+    jq -e . "$SDT_REPORT" >/dev/null 2>&1 || sdt_fail "stdout is not one JSON document"
+    sys_state >"$SDT_TMP/state-after.txt"
+    assert_server_report "${SYS_PORT:-22}"
+}
+
+# assert_confidence WORD — verdict.confidence.
+assert_confidence() {
+    assert_json ".verdict.confidence == \"$1\"" "verdict.confidence $1"
+}
+
+# assert_fix_has TEXT — the verdict's fix command contains TEXT (fixed string).
+assert_fix_has() {
+    local got
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    got=$(sdt_jq '.verdict.fix_command // ""')
+    if [[ "$got" == *"$1"* ]]; then
+        sdt_pass "fix command has '$1'"
+    else
+        sdt_fail "fix command: expected it to contain '$1', got '$got'"
+    fi
+}
+
+# assert_fix_lacks TEXT — the verdict's fix command does not contain TEXT.
+assert_fix_lacks() {
+    local got
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    got=$(sdt_jq '.verdict.fix_command // ""')
+    if [[ "$got" != *"$1"* ]]; then
+        sdt_pass "fix command has no '$1'"
+    else
+        sdt_fail "fix command: expected no '$1', got '$got'"
+    fi
+}
+
+# assert_step ID STATUS — a step's status.
+assert_step() {
+    assert_json ".steps[] | select(.id == \"$1\") | .status == \"$2\"" "step $1 is $2"
+}
+
+# assert_evidence_has REGEX — some line of the verdict's evidence or of a
+# step's evidence matches REGEX.
+assert_evidence_has() {
+    assert_json "[.verdict.evidence[]?, .steps[].evidence[]?] | any(test(\"$1\"))" "evidence matching /$1/"
+}
+
+# Stops the container (systemd powers off on SIGTERM to nspawn), kills what
+# is left by its pids, unmounts the overlay, then the scenario cleanup.
+sys_cleanup() {
+    local rc=$? i
+    trap - EXIT
+    if [ -n "$SYS_NSPAWN" ]; then
+        kill -TERM "$SYS_NSPAWN" 2>/dev/null
+        for ((i = 0; i < 150; i++)); do
+            kill -0 "$SYS_NSPAWN" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$SYS_NSPAWN" 2>/dev/null; then
+            sdt_log "the container did not power off within 15 s: killing it"
+            [ -n "$SYS_LEADER" ] && kill -KILL "$SYS_LEADER" 2>/dev/null
+            kill -KILL "$SYS_NSPAWN" 2>/dev/null
+        fi
+        wait "$SYS_NSPAWN" 2>/dev/null
+    fi
+    if [ "$SYS_MOUNTED" = 1 ]; then
+        for ((i = 0; i < 20; i++)); do
+            umount "$SDT_TMP/root" 2>/dev/null && break
+            sleep 0.2
+        done
+        mountpoint -q "$SDT_TMP/root" && umount -l "$SDT_TMP/root"
+    fi
+    for h in "${SYS_CGROUPS[@]}"; do
+        find "$h" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
+    (exit "$rc")
+    sdt_cleanup
+}
+
+# sys_finish — prints the container's console on failure, then sdt_finish.
+sys_finish() {
+    if [ "$SDT_FAILS" -gt 0 ]; then
+        printf -- '--- container journal (last 40 lines) ---\n'
+        sys_in journalctl --no-pager -n 40 2>&1
+    fi
+    sdt_finish
+}

@@ -1,0 +1,21 @@
+#!/bin/bash
+# System test sshguard_block: sshguard running with its nftables back end
+# holds a block of the client's address (put into its set as sshguard does).
+# Expected: fail2ban_ban (the id covers sshguard), naming 192.0.2.1.
+# suites: bookworm trixie
+. "$(dirname "$0")/lib.sh" || exit 1
+sys_begin
+
+sys_must systemctl start sshguard.service
+sys_wait_active sshguard.service
+for ((i = 0; i < 50; i++)); do
+    sys_in nft list set ip sshguard attackers >/dev/null 2>&1 && break
+    sleep 0.2
+done
+sys_must nft add element ip sshguard attackers '{ 192.0.2.1 }'
+wire_nc "$CLI" "$SRV_ADDR" 22 'timed out|refused' 2
+sys_doctor
+assert_cause fail2ban_ban
+assert_exit 1
+assert_evidence_has '192\\.0\\.2\\.1'
+sys_finish
