@@ -69,6 +69,7 @@ static void svc_unit_init(struct svc_unit *u)
 	memset(u, 0, sizeof(*u));
 	strv_init(&u->triggered_by);
 	strv_init(&u->triggers);
+	strv_init(&u->runtime_dirs);
 }
 
 static void svc_unit_release(struct svc_unit *u)
@@ -87,6 +88,7 @@ static void svc_unit_release(struct svc_unit *u)
 	free(u->listen);
 	strv_release(&u->triggered_by);
 	strv_release(&u->triggers);
+	strv_release(&u->runtime_dirs);
 }
 
 void svc_unit_list_init(struct svc_unit_list *ul)
@@ -186,6 +188,8 @@ static void unit_set(struct svc_unit *u, const char *k, const char *v)
 		split_units(&u->triggered_by, v);
 	else if (strcmp(k, "Triggers") == 0)
 		split_units(&u->triggers, v);
+	else if (strcmp(k, "RuntimeDirectory") == 0)
+		split_units(&u->runtime_dirs, v);
 }
 
 int svc_parse_systemctl_show(const char *buf, size_t len, struct svc_unit_list *ul)
@@ -232,6 +236,12 @@ const struct svc_unit *svc_unit_list_find(const struct svc_unit_list *ul, const 
 bool svc_unit_is_missing(const struct svc_unit *u)
 {
 	return u == NULL || (u->load_state != NULL && strcmp(u->load_state, "not-found") == 0);
+}
+
+bool svc_unit_is_masked(const struct svc_unit *u)
+{
+	return u != NULL && ((u->load_state != NULL && strcmp(u->load_state, "masked") == 0) ||
+			     (u->unit_file_state != NULL && strcmp(u->unit_file_state, "masked") == 0));
 }
 
 bool svc_unit_is_active(const struct svc_unit *u)

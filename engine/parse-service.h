@@ -49,6 +49,7 @@ struct svc_unit {
 	size_t nlisten;
 	struct strv triggered_by;	/* "ssh.socket" */
 	struct strv triggers;		/* "ssh.service" */
+	struct strv runtime_dirs;	/* RuntimeDirectory=: "sshd", made under /run while it runs */
 };
 
 struct svc_unit_list {
@@ -63,6 +64,9 @@ void svc_unit_list_release(struct svc_unit_list *ul);
 int svc_parse_systemctl_show(const char *buf, size_t len, struct svc_unit_list *ul);
 /* The unit with that Id, or NULL; points into ul. */
 const struct svc_unit *svc_unit_list_find(const struct svc_unit_list *ul, const char *id);
+/* LoadState=masked or UnitFileState=masked: systemd refuses to start or
+ * enable it until `systemctl unmask`. */
+bool svc_unit_is_masked(const struct svc_unit *u);
 /* LoadState=not-found (the unit file does not exist). */
 bool svc_unit_is_missing(const struct svc_unit *u);
 /* ActiveState=active (running, or a socket listening). */

@@ -54,6 +54,15 @@ static void sshd_argv(const struct server_facts *f, const struct srv_proc *p, co
 	}
 }
 
+/* True when path is /run/NAME and the service has RuntimeDirectory=NAME:
+ * systemd makes it when the service starts and removes it when it stops. */
+static bool made_by_service(const struct server_facts *f, const char *path)
+{
+	if (path == NULL || !str_starts_with(path, "/run/"))
+		return false;
+	return f->systemd && strv_contains(&f->unit_runtime_dirs, path + strlen("/run/"));
+}
+
 static int run_args(struct step_work *w, struct strv *args, struct exec_result *r)
 {
 	const char **argv = xcalloc(args->n + 1, sizeof(*argv));
@@ -97,6 +106,15 @@ static void check_config(struct step_work *w, struct server_facts *f, const stru
 		f->config_checked = false;
 		step_evidence(w, "sshd -t needs root to read the host keys (it said: %s): run ssh-doctor with sudo to check the configuration",
 			      m ? m->message : "nothing");
+		goto out;
+	}
+	/* sshd checks its privilege separation directory after it has read
+	 * the configuration: under systemd that directory exists only while
+	 * the service runs, so its absence says nothing about the file */
+	if (m != NULL && m->kind == SSHD_CHECK_PRIVSEP_DIR && made_by_service(f, m->path)) {
+		f->config_runtime_dir = xstrdup(m->path);
+		step_evidence(w, "sshd -t read %s without error, then stopped at the missing %s: %s makes that directory when it starts (RuntimeDirectory=) and removes it when it stops, so it is missing whenever the service is stopped",
+			      f->config_file, m->path, f->unit ? f->unit : "the service");
 		goto out;
 	}
 	f->config_error = true;
@@ -256,6 +274,10 @@ int probe_srv_config_run(struct step_work *w, struct server_facts *f)
 
 	if (f->config_error)
 		step_finish(w, STEP_FAIL, "sshd rejects its configuration: %s", f->config_message);
+	else if (f->config_runtime_dir && f->cfg_listen_missing.n == 0)
+		step_finish(w, STEP_PASS, "sshd reads the configuration without error (%s appears when the service starts); it is told to listen on port %d%s",
+			    f->config_runtime_dir, f->ncfg_ports ? f->cfg_ports[0] : SSHD_DEFAULT_PORT,
+			    f->ncfg_ports > 1 ? " and more" : "");
 	else if (!f->config_read)
 		step_finish(w, STEP_WARN, "the configuration could not be read");
 	else if (f->cfg_listen_missing.n > 0)

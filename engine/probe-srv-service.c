@@ -136,7 +136,7 @@ void srv_service_systemd(struct step_work *w, struct server_facts *f)
 {
 	char path[256];
 	const char *argv[] = {path, "show", "ssh.service", "sshd.service", "ssh.socket",
-			      "-p", "Id,LoadState,ActiveState,SubState,UnitFileState,Result,MainPID,ExecMainStatus,Listen,TriggeredBy",
+			      "-p", "Id,LoadState,ActiveState,SubState,UnitFileState,Result,MainPID,ExecMainStatus,Listen,TriggeredBy,RuntimeDirectory",
 			      NULL};
 	struct exec_result r;
 	struct svc_unit_list ul;
@@ -161,15 +161,22 @@ void srv_service_systemd(struct step_work *w, struct server_facts *f)
 			f->unit_found = true;
 			f->unit = xstrdup(ids[i]);
 			f->unit_active = svc_unit_is_active(u);
+			f->unit_masked = svc_unit_is_masked(u);
+			for (size_t k = 0; k < u->runtime_dirs.n; k++)
+				strv_push(&f->unit_runtime_dirs, u->runtime_dirs.v[k]);
 			if (u->unit_file_state)
 				f->unit_enabled = strcmp(u->unit_file_state, "enabled") == 0 ? SRV_YES : SRV_NO;
 			bad = u->result && strcmp(u->result, "success") != 0;
 			f->unit_state = xasprintf("%s%s%s%s%s%s", u->active_state ? u->active_state : "unknown",
 						  u->sub_state ? " (" : "", u->sub_state ? u->sub_state : "",
 						  bad ? ", " : "", bad ? u->result : "", u->sub_state ? ")" : "");
-			step_evidence(w, "systemd: %s is %s, %s at boot", ids[i], f->unit_state,
-				      f->unit_enabled == SRV_YES ? "enabled" : f->unit_enabled == SRV_NO
-				      ? "not enabled" : "unknown whether enabled");
+			if (f->unit_masked)
+				step_evidence(w, "systemd: %s is %s and masked: systemd refuses to start or enable it until it is unmasked (systemctl unmask %s)",
+					      ids[i], f->unit_state, ids[i]);
+			else
+				step_evidence(w, "systemd: %s is %s, %s at boot", ids[i], f->unit_state,
+					      f->unit_enabled == SRV_YES ? "enabled" : f->unit_enabled == SRV_NO
+					      ? "not enabled" : "unknown whether enabled");
 		}
 		if (sock && !svc_unit_is_missing(sock) && svc_unit_is_active(sock)) {
 			f->socket_active = true;
@@ -297,6 +304,8 @@ int probe_srv_service_run(struct step_work *w, struct server_facts *f)
 		step_finish(w, STEP_PASS, "sshd is running (pid %ld)", f->procs[0].pid);
 	else if (f->socket_active)
 		step_finish(w, STEP_PASS, "ssh.socket listens: systemd starts sshd for each connection");
+	else if (f->unit_found && f->unit_masked)
+		step_finish(w, STEP_FAIL, "sshd is not running: %s is masked", f->unit);
 	else if (f->unit_found)
 		step_finish(w, STEP_FAIL, "sshd is not running: %s is %s", f->unit, f->unit_state);
 	else

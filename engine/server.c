@@ -29,6 +29,7 @@ void server_facts_init(struct server_facts *f)
 	strv_init(&f->banned);
 	strv_init(&f->test_log);
 	strv_init(&f->log_files);
+	strv_init(&f->unit_runtime_dirs);
 	f->pkg_state = SVC_PKG_UNKNOWN;
 	f->unit_enabled = SRV_UNKNOWN;
 	f->password_auth = SRV_UNKNOWN;
@@ -73,6 +74,8 @@ void server_facts_forget_service(struct server_facts *f)
 	drop(&f->unit);
 	f->unit_active = false;
 	f->unit_enabled = SRV_UNKNOWN;
+	f->unit_masked = false;
+	strv_release(&f->unit_runtime_dirs);
 	drop(&f->unit_state);
 	drop(&f->init_start);
 	f->socket_active = false;
@@ -88,6 +91,7 @@ void server_facts_forget_config(struct server_facts *f)
 {
 	drop(&f->config_file);
 	f->config_checked = false;
+	drop(&f->config_runtime_dir);
 	f->config_error = false;
 	drop(&f->config_message);
 	drop(&f->config_error_file);

@@ -88,6 +88,8 @@ struct server_facts {
 	char *unit;             /* its id */
 	bool unit_active;
 	enum srv_tristate unit_enabled;
+	bool unit_masked;       /* systemctl mask: it cannot start until unmasked */
+	struct strv unit_runtime_dirs;  /* its RuntimeDirectory=, made under /run while it runs */
 	char *unit_state;       /* "failed (exit-code)", printable, or NULL */
 	char *init_start;       /* without systemd: how its init starts sshd, or NULL */
 	bool socket_active;     /* ssh.socket listens (socket activation) */
@@ -101,6 +103,9 @@ struct server_facts {
 	char *config_file;      /* the file examined */
 	bool config_checked;    /* sshd -t could run */
 	bool config_error;      /* sshd -t rejects it */
+	char *config_runtime_dir;       /* sshd -t stopped only at this missing
+					 * directory, which the service makes when
+					 * it starts (RuntimeDirectory=) */
 	char *config_message;   /* its first fatal message, printable */
 	char *config_error_file;
 	unsigned config_error_line;

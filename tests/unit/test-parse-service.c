@@ -98,6 +98,34 @@ static void systemctl_failed_unit_keeps_exit_status(void **state)
 	svc_unit_list_release(&ul);
 }
 
+static void systemctl_masked_unit_is_masked_not_missing(void **state)
+{
+	struct svc_unit_list ul;
+	const struct svc_unit *svc;
+
+	load_units("systemctl-show-debian12-masked.txt", &ul);
+	svc = svc_unit_list_find(&ul, "ssh.service");
+	assert_non_null(svc);
+	assert_false(svc_unit_is_missing(svc));
+	assert_true(svc_unit_is_masked(svc));
+	assert_false(svc_unit_is_masked(svc_unit_list_find(&ul, "ssh.socket")));
+	svc_unit_list_release(&ul);
+}
+
+static void systemctl_stopped_unit_names_its_runtime_directory(void **state)
+{
+	struct svc_unit_list ul;
+	const struct svc_unit *svc;
+
+	load_units("systemctl-show-debian12-stopped.txt", &ul);
+	svc = svc_unit_list_find(&ul, "ssh.service");
+	assert_non_null(svc);
+	assert_false(svc_unit_is_masked(svc));
+	assert_int_equal(svc->runtime_dirs.n, 1);
+	expect_str("RuntimeDirectory", svc->runtime_dirs.v[0], "sshd");
+	svc_unit_list_release(&ul);
+}
+
 static void systemctl_not_found_unit_is_missing(void **state)
 {
 	struct svc_unit_list ul;
@@ -552,6 +580,8 @@ int main(void)
 		cmocka_unit_test(systemctl_socket_activation_lists_both_units),
 		cmocka_unit_test(systemctl_socket_listen_lines_give_ports),
 		cmocka_unit_test(systemctl_failed_unit_keeps_exit_status),
+		cmocka_unit_test(systemctl_masked_unit_is_masked_not_missing),
+		cmocka_unit_test(systemctl_stopped_unit_names_its_runtime_directory),
 		cmocka_unit_test(systemctl_not_found_unit_is_missing),
 		cmocka_unit_test(systemctl_rhel_unit_is_sshd),
 		cmocka_unit_test(systemctl_refuses_text_without_keys),

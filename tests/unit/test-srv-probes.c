@@ -279,6 +279,52 @@ static void sshd_t_error_names_file_line_and_message(void **state)
 	run_end(&r);
 }
 
+/* Under systemd /run/sshd is ssh.service's RuntimeDirectory: sshd -t on a
+ * stopped service always stops there, after reading the file. */
+static void a_privsep_dir_the_service_makes_is_no_configuration_error(void **state)
+{
+	static const struct record recs[] = {
+		{"sshd", "-t", NULL, "sshd-t/missing-privsep-dir.stderr", 255},
+		{"sshd", "-T", NULL, "sshd-t/missing-privsep-dir.stderr", 255},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 2, "sshd_config");
+	fake_sshd(&r.f);
+	r.f.sshd_config = strdup(SSHD_FIXTURES "/server/sshd-t/badopt.sshd_config");
+	r.f.systemd = true;
+	r.f.unit = strdup("ssh.service");
+	strv_push(&r.f.unit_runtime_dirs, "sshd");
+	probe_srv_config_run(&r.w, &r.f);
+	assert_false(r.f.config_error);
+	assert_non_null(r.f.config_runtime_dir);
+	assert_string_equal(r.f.config_runtime_dir, "/run/sshd");
+	if (!lines_have(&r.w.evidence, "RuntimeDirectory"))
+		fail_msg("expected the evidence to explain RuntimeDirectory");
+	run_end(&r);
+}
+
+/* Without a service that makes it, a missing /run/sshd stops sshd from
+ * starting: that is an error to report. */
+static void a_privsep_dir_nobody_makes_is_a_configuration_error(void **state)
+{
+	static const struct record recs[] = {
+		{"sshd", "-t", NULL, "sshd-t/missing-privsep-dir.stderr", 255},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 1, "sshd_config");
+	fake_sshd(&r.f);
+	r.f.sshd_config = strdup(SSHD_FIXTURES "/server/sshd-t/badopt.sshd_config");
+	probe_srv_config_run(&r.w, &r.f);
+	assert_true(r.f.config_error);
+	assert_null(r.f.config_runtime_dir);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+}
+
 static void sshd_T_gives_ports_and_limits_with_the_running_sshds_options(void **state)
 {
 	static const struct record recs[] = {
@@ -1302,6 +1348,8 @@ int main(void)
 		cmocka_unit_test(rpm_says_installed_where_dpkg_is_absent),
 		cmocka_unit_test(no_package_and_no_sshd_fails),
 		cmocka_unit_test(sshd_t_error_names_file_line_and_message),
+		cmocka_unit_test(a_privsep_dir_the_service_makes_is_no_configuration_error),
+		cmocka_unit_test(a_privsep_dir_nobody_makes_is_a_configuration_error),
 		cmocka_unit_test(sshd_T_gives_ports_and_limits_with_the_running_sshds_options),
 		cmocka_unit_test(a_listen_address_this_machine_lacks_is_found),
 		cmocka_unit_test(an_iptables_drop_rule_is_named),
