@@ -193,7 +193,8 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		}
 		strv_push(&d->evidence, "no sshd process runs in this network namespace, and nothing listens for it");
 		if (f->unit_state)
-			strv_pushf(&d->evidence, "the service %s is %s", f->unit ? f->unit : "ssh", f->unit_state);
+			strv_pushf(&d->evidence, "the service %s is %s%s", f->unit ? f->unit : "ssh", f->unit_state,
+				   f->unit_masked ? ", and masked: it cannot be started until it is unmasked" : "");
 		add_log_evidence(f, d);
 		for (size_t i = 0; i < f->ntests && i < 2; i++)
 			test_words(&f->tests[i], d);
@@ -427,7 +428,10 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	vars[8] = (struct asset_var){"program", who};
 	vars[9] = (struct asset_var){"unit", f->unit ? f->unit : "ssh"};
 	/* how to start sshd here: through systemd, or by hand without it */
-	if (f->systemd || !f->sshd_found)
+	if (f->systemd && f->unit_masked)
+		snprintf(start, sizeof(start), "sudo systemctl unmask %s && sudo systemctl enable --now %s",
+			 f->unit ? f->unit : "ssh", f->unit ? f->unit : "ssh");
+	else if (f->systemd || !f->sshd_found)
 		snprintf(start, sizeof(start), "sudo systemctl enable --now %s",
 			 f->unit ? f->unit : strcmp(platform, "rhel") == 0 ? "sshd" : "ssh");
 	else if (f->init_start)

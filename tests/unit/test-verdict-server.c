@@ -436,6 +436,28 @@ static void without_systemd_the_fix_starts_sshd_by_hand(void **state)
 	server_facts_release(&f);
 }
 
+static void a_masked_unit_is_unmasked_before_it_is_started(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	s_not_running(&f);
+	f.systemd = true;
+	f.unit_found = true;
+	f.unit = strdup("ssh.service");
+	f.unit_masked = true;
+	word(&f, &v);
+	assert_string_equal(v.cause, "sshd_not_running");
+	if (v.fix_command == NULL ||
+	    strcmp(v.fix_command, "sudo systemctl unmask ssh.service && sudo systemctl enable --now ssh.service") != 0)
+		fail_msg("expected unmask, then enable --now, got %s", v.fix_command ? v.fix_command : "none");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
 static void a_found_rule_gives_the_fix_command(void **state)
 {
 	struct server_facts f;
@@ -459,6 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rows_decide_as_expected),
 		cmocka_unit_test(a_found_rule_gives_the_fix_command),
+		cmocka_unit_test(a_masked_unit_is_unmasked_before_it_is_started),
 		cmocka_unit_test(prevention_warns_about_boot_root_and_passwords),
 		cmocka_unit_test(a_healthy_machine_gets_no_warnings),
 		cmocka_unit_test(the_words_come_from_the_cause_asset),
