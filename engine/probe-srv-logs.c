@@ -142,8 +142,12 @@ static void read_file_source(struct step_work *w, struct server_facts *f, const 
 static void read_journal(struct step_work *w, struct server_facts *f)
 {
 	char path[256];
+	/* sshd's own lines (OpenSSH 10 logs a connection as sshd-session), and
+	 * systemd's lines about the units, which carry UNIT=, not _SYSTEMD_UNIT= */
 	const char *argv[] = {path, "-o", "json", "-n", "300", "--no-pager", "SYSLOG_IDENTIFIER=sshd", "+",
-			      "_SYSTEMD_UNIT=ssh.service", "+", "_SYSTEMD_UNIT=sshd.service", NULL};
+			      "SYSLOG_IDENTIFIER=sshd-session", "+",
+			      "_SYSTEMD_UNIT=ssh.service", "+", "_SYSTEMD_UNIT=sshd.service", "+",
+			      "UNIT=ssh.service", "+", "UNIT=sshd.service", "+", "UNIT=ssh.socket", NULL};
 	struct exec_result r;
 	struct sshd_log log;
 
