@@ -414,6 +414,8 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	strv_init(&e->rep.addresses);
 	if (e->rep.side == SIDE_SERVER) {
 		server_facts_setup(&e->sfacts, t, cfg->sshd_config);
+		if (cfg->from != NULL)
+			strv_copy(&e->sfacts.from_addrs, cfg->from);
 		strv_copy(&e->rep.addresses, &e->sfacts.client_addrs);
 	}
 	verdict_init(&e->rep.verdict);

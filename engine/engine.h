@@ -62,6 +62,8 @@ struct report_verdict {
 	struct strv alternatives_text; /* one sentence each, same order */
 	struct strv evidence;       /* the facts it rests on */
 	struct strv prevention;     /* advice, not causes */
+	struct strv judged_for;     /* the client addresses judged (--from), JSON "for" */
+	struct strv unchecked;      /* what could change the answer and was not checked */
 	char *symptom_match;        /* how the pasted ssh line compares, or NULL */
 	bool symptom_matches;       /* the pasted line is what this cause produces */
 };
@@ -128,6 +130,7 @@ struct engine_config {
 	bool no_capture;
 	const char *replay_file;    /* --replay, or NULL */
 	const char *sshd_config;    /* --sshd-config, or NULL */
+	const struct strv *from;    /* --from: the client addresses to judge for, or NULL */
 	int silence_floor_ms;       /* 0: the default */
 };
 

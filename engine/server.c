@@ -22,6 +22,7 @@ void server_facts_init(struct server_facts *f)
 	f->port = SSHD_DEFAULT_PORT;
 	strv_init(&f->client_addrs);
 	strv_init(&f->local_addrs);
+	strv_init(&f->from_addrs);
 	strv_init(&f->cfg_listen);
 	strv_init(&f->cfg_listen_missing);
 	strv_init(&f->guard_banned);
@@ -183,6 +184,7 @@ void server_facts_release(struct server_facts *f)
 	free(f->sshd_config);
 	strv_release(&f->client_addrs);
 	strv_release(&f->local_addrs);
+	strv_release(&f->from_addrs);
 	server_facts_forget_package(f);
 	server_facts_forget_service(f);
 	server_facts_forget_config(f);

@@ -71,6 +71,7 @@ struct server_facts {
 	char *sshd_config;      /* --sshd-config, or NULL */
 	struct strv client_addrs;   /* the addresses clients use */
 	struct strv local_addrs;    /* every address of this machine, this namespace */
+	struct strv from_addrs;     /* --from: the clients to judge for (numeric), may be empty */
 	bool listen_no_diag;    /* skip sock_diag, read /proc/net/tcp (tests) */
 
 	/* package step */

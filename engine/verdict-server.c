@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/parse-firewall.h"
 #include "engine/verdict.h"
 
 static bool sshd_listens(const struct server_facts *f)
@@ -126,6 +127,40 @@ static void add_prevention(const struct server_facts *f, struct strv *prevention
 			   f->wrap_rule, f->wrap_client ? f->wrap_client : "some clients");
 	if (f->password_auth == SRV_YES)
 		strv_push(prevention, "password authentication is on: with keys in place (ssh-keygen -t ed25519, ssh-copy-id), set PasswordAuthentication no");
+}
+
+/* The first ban in list that covers one of the clients judged (--from):
+ * fills *client; NULL when none does. */
+static const char *ban_of_client(const struct strv *list, const struct strv *from, const char **client)
+{
+	for (size_t i = 0; i < list->n; i++)
+		for (size_t k = 0; k < from->n; k++)
+			if (fw_addr_match(list->v[i], from->v[k])) {
+				*client = from->v[k];
+				return list->v[i];
+			}
+	return NULL;
+}
+
+/* Bans of the clients judged: fail2ban_ban, certain. True when decided. */
+static bool judge_bans_for_clients(const struct server_facts *f, struct verdict_decision *d)
+{
+	const char *client = NULL, *ban;
+
+	if ((ban = ban_of_client(&f->f2b_banned, &f->from_addrs, &client)) != NULL) {
+		strv_pushf(&d->evidence, "fail2ban's jail sshd bans %s, the client's address", client);
+		verdict_decision_set(d, "fail2ban_ban", "certain");
+		return true;
+	}
+	if ((ban = ban_of_client(&f->guard_banned, &f->from_addrs, &client)) != NULL) {
+		if (strcmp(ban, client) == 0)
+			strv_pushf(&d->evidence, "sshguard blocks %s, the client's address", client);
+		else
+			strv_pushf(&d->evidence, "sshguard blocks %s, which holds the client's address %s", ban, client);
+		verdict_decision_set(d, "fail2ban_ban", "certain");
+		return true;
+	}
+	return false;
 }
 
 void verdict_decide_server(const struct server_facts *f, struct verdict_decision *d,
@@ -342,9 +377,13 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		verdict_decision_set(d, "connection_limit", f->test_log_maxstartups ? "certain" : "likely");
 		return;
 	}
-	/* bans are routine on a server facing the Internet: a cause only when
-	 * sshd did not answer this machine either (sshguard blocks it too) */
-	if (f->banned.n > 0 && !(tried > 0 && ssh == tried)) {
+	/* a ban of the client judged is the cause, whatever this machine sees */
+	if (f->from_addrs.n > 0 && judge_bans_for_clients(f, d))
+		return;
+	/* bans are routine on a server facing the Internet: without knowing the
+	 * client, a cause only when sshd did not answer this machine either
+	 * (sshguard blocks it too) */
+	if (f->banned.n > 0 && f->from_addrs.n == 0 && !(tried > 0 && ssh == tried)) {
 		for (size_t i = 0; i < f->banned.n && i < 5; i++)
 			strv_pushf(&d->evidence, "banned: %s", f->banned.v[i]);
 		if (bad != NULL)
@@ -352,9 +391,13 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		verdict_decision_set(d, "fail2ban_ban", "likely");
 		return;
 	}
-	if (f->banned.n > 0 && prevention != NULL)
-		strv_pushf(prevention, "%zu address(es) are banned from SSH (%s%s): a client that cannot connect may be among them",
+	if (f->banned.n > 0 && f->from_addrs.n == 0) {
+		strv_pushf(&d->unchecked, "whether the client is among the %zu address(es) banned from SSH (%s%s): give the client's address with --from",
 			   f->banned.n, f->banned.v[0], f->banned.n > 1 ? ", ..." : "");
+		if (prevention != NULL)
+			strv_pushf(prevention, "%zu address(es) are banned from SSH (%s%s): a client that cannot connect may be among them",
+				   f->banned.n, f->banned.v[0], f->banned.n > 1 ? ", ..." : "");
+	}
 
 	/* ok: sshd says who it is on the asked port, on every address clients use */
 	if (tried > 0 && ssh == tried) {
@@ -447,6 +490,18 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 		free(v->fix_command);
 		v->fix_command = xstrdup(f->fw_fix);
 	}
+	if (strcmp(d.cause, "fail2ban_ban") == 0 && f->from_addrs.n > 0) {
+		const char *client = NULL;
+
+		free(v->fix_command);
+		v->fix_command = NULL;
+		if (ban_of_client(&f->f2b_banned, &f->from_addrs, &client) != NULL)
+			v->fix_command = xasprintf("sudo fail2ban-client set sshd unbanip %s", client);
+		else if (ban_of_client(&f->guard_banned, &f->from_addrs, &client) != NULL)
+			/* sshguard forgets its blocks when it starts again */
+			v->fix_command = xstrdup("sudo systemctl restart sshguard");
+	}
+	strv_copy(&v->judged_for, &f->from_addrs);
 	for (size_t i = 0; i < prevention.n; i++)
 		strv_push(&v->prevention, prevention.v[i]);
 	strv_release(&prevention);

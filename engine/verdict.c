@@ -11,12 +11,14 @@ void verdict_decision_init(struct verdict_decision *d)
 	d->addr_index = -1;
 	strv_init(&d->evidence);
 	strv_init(&d->alternatives);
+	strv_init(&d->unchecked);
 }
 
 void verdict_decision_release(struct verdict_decision *d)
 {
 	strv_release(&d->evidence);
 	strv_release(&d->alternatives);
+	strv_release(&d->unchecked);
 }
 
 static void decide(struct verdict_decision *d, const char *cause, const char *confidence)
@@ -352,6 +354,8 @@ void verdict_init(struct report_verdict *v)
 	strv_init(&v->alternatives_text);
 	strv_init(&v->evidence);
 	strv_init(&v->prevention);
+	strv_init(&v->judged_for);
+	strv_init(&v->unchecked);
 }
 
 void verdict_release(struct report_verdict *v)
@@ -366,6 +370,8 @@ void verdict_release(struct report_verdict *v)
 	strv_release(&v->alternatives_text);
 	strv_release(&v->evidence);
 	strv_release(&v->prevention);
+	strv_release(&v->judged_for);
+	strv_release(&v->unchecked);
 	verdict_init(v);
 }
 
@@ -446,6 +452,7 @@ void verdict_word(const struct verdict_decision *d, const struct asset_var *vars
 	if (v->fix == NULL)
 		v->fix = xstrdup("");
 	strv_copy(&v->evidence, &d->evidence);
+	strv_copy(&v->unchecked, &d->unchecked);
 	for (size_t i = 0; i < d->alternatives.n; i++) {
 		const struct asset_doc *ad = assets_cause(a, d->alternatives.v[i]);
 

@@ -16,6 +16,7 @@ struct verdict_decision {
 	int addr_index;             /* the address it is about, or -1 */
 	struct strv evidence;       /* the facts it rests on, as sentences */
 	struct strv alternatives;   /* cause ids not ruled out */
+	struct strv unchecked;      /* what could change the answer and was not checked */
 };
 
 void verdict_decision_init(struct verdict_decision *d);

@@ -16,6 +16,7 @@ void options_init(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	target_init(&o->target);
+	strv_init(&o->from);
 	o->side = SIDE_AUTO;
 	o->face = FACE_AUTO;
 }
@@ -26,6 +27,7 @@ void options_release(struct options *o)
 	free(o->interface);
 	free(o->replay);
 	free(o->sshd_config);
+	strv_release(&o->from);
 	options_init(o);
 }
 
@@ -54,6 +56,8 @@ void options_usage(FILE *out)
 "      --no-capture       do not open a packet capture\n"
 "      --replay FILE      send nothing: judge HOST[:PORT] from a pcap/pcapng file\n"
 "      --sshd-config FILE server side: the sshd_config to examine\n"
+"      --from ADDR[,ADDR] server side: judge for the client at ADDR (its\n"
+"                         firewall rules, bans); several: a,b\n"
 "      --ascii            ASCII line drawing only\n"
 "      --no-color         no colours (NO_COLOR is honoured too)\n"
 "  -h, --help             this text\n"
@@ -118,10 +122,44 @@ static int check_sshd_config(const struct options *o, struct strbuf *err)
 	return rc;
 }
 
+/* --from ADDR[,ADDR]: the clients' addresses as this server sees them,
+ * numeric (a name could resolve differently here than where it was meant). */
+static int parse_from(struct options *o, const char *arg, struct strbuf *err)
+{
+	char *copy = xstrdup(arg), *save = NULL;
+	int rc = 0;
+
+	if (arg[0] == '\0')
+		rc = -1;
+	for (char *a = strtok_r(copy, ",", &save); a != NULL && rc == 0; a = strtok_r(NULL, ",", &save)) {
+		unsigned char buf[16];
+		char text[INET6_ADDRSTRLEN];
+
+		if (inet_pton(AF_INET, a, buf) == 1)
+			inet_ntop(AF_INET, buf, text, sizeof(text));
+		else if (inet_pton(AF_INET6, a, buf) == 1)
+			inet_ntop(AF_INET6, buf, text, sizeof(text));
+		else {
+			char *q = quote_arg(a);
+
+			strbuf_addf(err, "bad --from %s: give the client's IP address as this server sees it, e.g. --from 192.0.2.10 (several: a,b)", q);
+			free(q);
+			free(copy);
+			return -1;
+		}
+		if (!strv_contains(&o->from, text))
+			strv_push(&o->from, text);
+	}
+	free(copy);
+	if (rc != 0 || o->from.n == 0)
+		strbuf_addstr(err, "--from needs the client's IP address, e.g. --from 192.0.2.10");
+	return rc != 0 || o->from.n == 0 ? -1 : 0;
+}
+
 int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 {
 	enum { OPT_SIDE = 256, OPT_BATCH, OPT_JSON, OPT_NOCAP, OPT_REPLAY, OPT_SSHDCFG,
-	       OPT_ASCII, OPT_NOCOLOR };
+	       OPT_ASCII, OPT_NOCOLOR, OPT_FROM };
 	static const struct option longopts[] = {
 		{"port", required_argument, NULL, 'p'},
 		{"side", required_argument, NULL, OPT_SIDE},
@@ -131,6 +169,7 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 		{"no-capture", no_argument, NULL, OPT_NOCAP},
 		{"replay", required_argument, NULL, OPT_REPLAY},
 		{"sshd-config", required_argument, NULL, OPT_SSHDCFG},
+		{"from", required_argument, NULL, OPT_FROM},
 		{"ascii", no_argument, NULL, OPT_ASCII},
 		{"no-color", no_argument, NULL, OPT_NOCOLOR},
 		{"no-colour", no_argument, NULL, OPT_NOCOLOR},
@@ -197,6 +236,10 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 		case OPT_SSHDCFG:
 			free(o->sshd_config);
 			o->sshd_config = xstrdup(optarg);
+			break;
+		case OPT_FROM:
+			if (parse_from(o, optarg, err) != 0)
+				return -1;
 			break;
 		case OPT_ASCII:
 			o->ascii = true;
@@ -272,6 +315,10 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 			  ? SIDE_SERVER : SIDE_CLIENT;
 	if (o->sshd_config != NULL && check_sshd_config(o, err) != 0)
 		return -1;
+	if (o->from.n > 0 && o->side == SIDE_CLIENT) {
+		strbuf_addstr(err, "--from judges this machine as the SSH server for those clients: it does not go with the client side (give no HOST, or --side server)");
+		return -1;
+	}
 	if (o->replay != NULL) {
 		unsigned char buf[16];
 
@@ -298,5 +345,6 @@ void options_engine_config(const struct options *o, const struct assets *a, stru
 		.no_capture = o->no_capture,
 		.replay_file = o->replay,
 		.sshd_config = o->sshd_config,
+		.from = o->from.n > 0 ? &o->from : NULL,
 	};
 }

@@ -18,6 +18,7 @@ struct options {
 	bool no_capture;
 	char *replay;
 	char *sshd_config;
+	struct strv from;       /* --from: client addresses, numeric */
 	bool ascii;
 	bool no_color;
 	bool help;

@@ -125,6 +125,8 @@ static json_t *json_verdict(const struct report *rep)
 	json_object_set_new(o, "alternatives", jstrv(&v->alternatives));
 	json_object_set_new(o, "evidence", jstrv(&v->evidence));
 	json_object_set_new(o, "prevention", jstrv(&v->prevention));
+	json_object_set_new(o, "for", jstrv(&v->judged_for));
+	json_object_set_new(o, "unchecked", jstrv(&v->unchecked));
 	return o;
 }
 

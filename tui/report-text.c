@@ -134,10 +134,24 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width)
 	para(out, "", v->summary, 2, width);
 	if (v->symptom_match)
 		para(out, "", v->symptom_match, 2, width);
+	if (v->judged_for.n) {
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		for (size_t i = 0; i < v->judged_for.n; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : "", v->judged_for.v[i]);
+		para(out, "judged for the client at ", sb.buf, 2, width);
+		strbuf_release(&sb);
+	}
 	if (v->evidence.n) {
 		fputs("  evidence:\n", out);
 		for (size_t i = 0; i < v->evidence.n; i++)
 			para(out, "- ", v->evidence.v[i], 4, width);
+	}
+	if (v->unchecked.n) {
+		fputs("  not checked, and could change the answer:\n", out);
+		for (size_t i = 0; i < v->unchecked.n; i++)
+			para(out, "- ", v->unchecked.v[i], 4, width);
 	}
 	if (v->fix && v->fix[0])
 		para(out, "fix: ", v->fix, 2, width);

@@ -171,6 +171,7 @@ static int wizard_start_engine(struct wizard *w, const struct target *t, enum si
 		.no_capture = w->opt->no_capture,
 		.replay_file = w->opt->replay,
 		.sshd_config = w->opt->sshd_config,
+		.from = w->opt->from.n > 0 ? &w->opt->from : NULL,
 	};
 	struct strbuf err;
 

@@ -1,7 +1,9 @@
 #!/bin/bash
 # System test fail2ban_ban: fail2ban's sshd jail (journal back end, as on a
-# system without rsyslog) holds a real ban of the client's address. Expected:
-# fail2ban_ban, naming 192.0.2.1, and the unban command.
+# system without rsyslog) holds a real ban of the client's address; the
+# server itself still gets in. Judged for that client (--from 192.0.2.1):
+# fail2ban_ban, certain, and the unban command. Without --from the client is
+# unknown: the ban is said, and not ruled out, but nothing is certain about it.
 # suites: bookworm trixie
 . "$(dirname "$0")/lib.sh" || exit 1
 sys_begin
@@ -15,9 +17,19 @@ for ((i = 0; i < 50; i++)); do
 done
 sys_must fail2ban-client set sshd banip 192.0.2.1
 wire_nc "$CLI" "$SRV_ADDR" 22 'refused|timed out' 2
-sys_doctor
+sys_doctor --from 192.0.2.1
 assert_cause fail2ban_ban
+assert_confidence certain
 assert_exit 1
 assert_evidence_has '192\\.0\\.2\\.1'
 assert_fix_has 'fail2ban-client set sshd unbanip 192.0.2.1'
+assert_json '.verdict.for == ["192.0.2.1"]' 'verdict.for names the client'
+
+sys_doctor --from 192.0.2.9
+assert_json '.verdict.cause != "fail2ban_ban"' 'a client that is not banned is not told it is'
+
+sys_doctor
+assert_json '.verdict.cause != "fail2ban_ban" or .verdict.confidence != "certain"' \
+    'without --from a ban is not certain'
+assert_json '[.verdict.unchecked[]] | any(test("banned"))' 'the bans are named as not checked for the client'
 sys_finish

@@ -302,6 +302,35 @@ static void sshd_config_with_the_client_side_is_an_error(void **state)
 	parse_free(p);
 }
 
+static void from_keeps_each_client_address_once_in_numeric_form(void **state)
+{
+	struct parse *p = PARSE("--from", "192.0.2.10,2001:DB8::1,192.0.2.10");
+
+	expect_ok(p);
+	expect_true(p->o.side == SIDE_SERVER, "expected the server side");
+	expect_true(p->o.from.n == 2, "expected two addresses");
+	expect_str(p->o.from.v[0], "192.0.2.10", "the first address");
+	expect_str(p->o.from.v[1], "2001:db8::1", "the second address, as inet_ntop writes it");
+	parse_free(p);
+}
+
+static void from_with_a_name_is_an_error_asking_for_the_address(void **state)
+{
+	struct parse *p = PARSE("--from", "laptop.example");
+
+	expect_error(p, "IP address");
+	expect_contains(p->err.buf, "laptop.example", "the error");
+	parse_free(p);
+}
+
+static void from_with_the_client_side_is_an_error(void **state)
+{
+	struct parse *p = PARSE("--side", "client", "--from", "192.0.2.10", "example.com");
+
+	expect_error(p, "client side");
+	parse_free(p);
+}
+
 static void an_unknown_long_option_is_an_error_naming_it(void **state)
 {
 	struct parse *p = PARSE("--frobnicate", "example.com");
@@ -581,6 +610,9 @@ int main(void)
 		cmocka_unit_test(a_missing_sshd_config_is_an_error_naming_it),
 		cmocka_unit_test(an_sshd_config_that_is_no_file_is_an_error),
 		cmocka_unit_test(sshd_config_with_the_client_side_is_an_error),
+		cmocka_unit_test(from_keeps_each_client_address_once_in_numeric_form),
+		cmocka_unit_test(from_with_a_name_is_an_error_asking_for_the_address),
+		cmocka_unit_test(from_with_the_client_side_is_an_error),
 		cmocka_unit_test(an_unknown_short_option_is_an_error_naming_it),
 		cmocka_unit_test(dash_p_without_a_value_says_it_needs_one),
 		cmocka_unit_test(long_replay_without_a_value_says_it_needs_one),

@@ -458,6 +458,64 @@ static void a_masked_unit_is_unmasked_before_it_is_started(void **state)
 	server_facts_release(&f);
 }
 
+/* Bans judged for the client: certain for a banned one, no cause for
+ * another, and not ruled out (but unchecked) when the client is unknown. */
+static void a_ban_is_judged_for_the_client_given(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	s_ok(&f);
+	strv_push(&f.f2b_banned, "192.0.2.1");
+	server_facts_merge_bans(&f);
+	strv_push(&f.from_addrs, "192.0.2.1");
+	word(&f, &v);
+	assert_string_equal(v.cause, "fail2ban_ban");
+	assert_string_equal(v.confidence, "certain");
+	if (v.fix_command == NULL || strcmp(v.fix_command, "sudo fail2ban-client set sshd unbanip 192.0.2.1") != 0)
+		fail_msg("expected the unban command for the client, got %s", v.fix_command ? v.fix_command : "none");
+	if (v.judged_for.n != 1 || strcmp(v.judged_for.v[0], "192.0.2.1") != 0)
+		fail_msg("expected verdict.for to name 192.0.2.1");
+	verdict_release(&v);
+
+	strv_release(&f.from_addrs);
+	strv_push(&f.from_addrs, "192.0.2.9");
+	word(&f, &v);
+	assert_string_equal(v.cause, "ok");
+	verdict_release(&v);
+
+	strv_release(&f.from_addrs);
+	word(&f, &v);
+	assert_string_equal(v.cause, "ok");
+	if (v.unchecked.n == 0 || strstr(v.unchecked.v[0], "banned") == NULL)
+		fail_msg("expected the bans among what was not checked for the client");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
+static void an_sshguard_block_of_the_clients_network_is_a_ban(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	strv_push(&f.guard_banned, "192.0.2.0/28");
+	server_facts_merge_bans(&f);
+	strv_push(&f.from_addrs, "192.0.2.5");
+	word(&f, &v);
+	assert_string_equal(v.cause, "fail2ban_ban");
+	assert_string_equal(v.confidence, "certain");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command, "sudo systemctl restart sshguard");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
 static void a_found_rule_gives_the_fix_command(void **state)
 {
 	struct server_facts f;
@@ -482,6 +540,8 @@ int main(void)
 		cmocka_unit_test(rows_decide_as_expected),
 		cmocka_unit_test(a_found_rule_gives_the_fix_command),
 		cmocka_unit_test(a_masked_unit_is_unmasked_before_it_is_started),
+		cmocka_unit_test(a_ban_is_judged_for_the_client_given),
+		cmocka_unit_test(an_sshguard_block_of_the_clients_network_is_a_ban),
 		cmocka_unit_test(prevention_warns_about_boot_root_and_passwords),
 		cmocka_unit_test(a_healthy_machine_gets_no_warnings),
 		cmocka_unit_test(the_words_come_from_the_cause_asset),
