@@ -380,7 +380,7 @@ judge:
 			o->is_sshd = true;
 		/* without root the owners of root's sockets are hidden: a port
 		 * sshd is told to use, while sshd runs, is taken as its own */
-		if (o->pid == 0 && f->nrunning_here > 0) {
+		if (o->pid == 0 && (f->nrunning_here > 0 || f->nrunning_hidden > 0)) {
 			for (size_t k = 0; k < f->ncfg_ports; k++)
 				o->is_sshd |= f->cfg_ports[k] == o->port;
 			for (size_t k = 0; k < f->nprocs; k++)

@@ -96,6 +96,14 @@ static void scan_processes(struct step_work *w, struct server_facts *f)
 			elsewhere++;
 			continue;
 		}
+		/* a container's sshd looks the same from here: only the
+		 * listeners can tell whether it serves this network */
+		if (here < 0) {
+			f->nrunning_hidden++;
+			step_evidence(w, "sshd runs as pid %ld, but its network namespace is hidden from this user: it may serve this network, or a container's (root can tell)",
+				      pid);
+			continue;
+		}
 		p = &f->procs[f->nprocs++];
 		p->pid = pid;
 		p->same_netns = true;
@@ -112,9 +120,7 @@ static void scan_processes(struct step_work *w, struct server_facts *f)
 		strbuf_release(&cmd);
 		strbuf_release(&comm);
 		f->nrunning_here++;
-		step_evidence(w, "sshd runs%s: pid %ld, %s", here < 0
-			      ? " (its network namespace is hidden from this user: taken as this one)" : " here",
-			      pid, p->cmdline);
+		step_evidence(w, "sshd runs here: pid %ld, %s", pid, p->cmdline);
 		if (p->config)
 			step_evidence(w, "pid %ld reads its configuration from %s (-f)", pid, p->config);
 		if (p->port)
@@ -304,6 +310,8 @@ int probe_srv_service_run(struct step_work *w, struct server_facts *f)
 		step_finish(w, STEP_PASS, "sshd is running (pid %ld)", f->procs[0].pid);
 	else if (f->socket_active)
 		step_finish(w, STEP_PASS, "ssh.socket listens: systemd starts sshd for each connection");
+	else if (f->nrunning_hidden > 0)
+		step_finish(w, STEP_WARN, "sshd runs, but this user cannot tell whether in this network namespace (the listeners step tells whether it serves this network)");
 	else if (f->unit_found && f->unit_masked)
 		step_finish(w, STEP_FAIL, "sshd is not running: %s is masked", f->unit);
 	else if (f->unit_found)

@@ -86,6 +86,7 @@ void server_facts_forget_service(struct server_facts *f)
 		srv_proc_release(&f->procs[i]);
 	f->nprocs = 0;
 	f->nrunning_here = 0;
+	f->nrunning_hidden = 0;
 }
 
 void server_facts_forget_config(struct server_facts *f)

@@ -99,6 +99,8 @@ struct server_facts {
 	struct srv_proc procs[SRV_MAX_PROCS];
 	size_t nprocs;
 	size_t nrunning_here;   /* listening sshd processes in this namespace */
+	size_t nrunning_hidden; /* sshd processes whose network namespace this
+				 * user cannot read: here or elsewhere, unknown */
 
 	/* sshd_config step */
 	char *config_file;      /* the file examined */

@@ -158,14 +158,16 @@ sys_state() {
 }
 
 # sys_doctor [ARGS...] — runs ssh-doctor --json --side server inside the
-# container and checks that it changed nothing.
+# container (as $SYS_AS_USER when set, else root) and checks that it
+# changed nothing.
 sys_doctor() {
-    local t0 t1
+    local t0 t1 as=()
+    [ -n "${SYS_AS_USER:-}" ] && as=(runuser -u "$SYS_AS_USER" --)
     SDT_REPORT="$SDT_TMP/report.json"
     sys_state >"$SDT_TMP/state-before.txt"
     sdt_log "run: ssh-doctor --json --side server $*"
     t0=$(date +%s%N)
-    sys_in timeout -k 5 90 /opt/ssh-doctor/ssh-doctor --json --side server "$@" \
+    sys_in "${as[@]}" timeout -k 5 90 /opt/ssh-doctor/ssh-doctor --json --side server "$@" \
         >"$SDT_REPORT" 2>"$SDT_TMP/doctor.stderr" </dev/null
     SDT_RC=$?
     t1=$(date +%s%N)
