@@ -136,8 +136,11 @@ int hosts_table_parse(struct hosts_table *t, const char *file, const char *buf, 
 		if (nul != NULL)
 			n = (size_t)(nul - p);	/* fgets-based code stops at a NUL */
 		if (eol == NULL) {
-			if (n > 0 || logical.len > 0)
-				warn_add(t, first, xstrdup("missing newline at the end of the file: libwrap ignores this last line"));
+			if (n > 0 || logical.len > 0) {
+				warn_add(t, first, xstrdup("missing newline at the end of the file: libwrap stops reading here with an error, which refuses every client that reaches it in hosts.deny"));
+				t->error_at = t->n;
+				t->error_line = first;
+			}
 			strbuf_reset(&logical);
 			break;
 		}
@@ -149,15 +152,20 @@ int hosts_table_parse(struct hosts_table *t, const char *file, const char *buf, 
 			continue;
 		}
 		strbuf_add(&logical, p, n);
-		if (too_long || logical.len >= HOSTS_BUFLEN - 1)
-			warn_add(t, first, xstrdup("line too long (2047 bytes at most): libwrap skips it"));
-		else
-			rule_add(t, first, logical.buf);
+		if (too_long || logical.len >= HOSTS_BUFLEN - 1) {
+			warn_add(t, first, xstrdup("line too long (2047 bytes at most): libwrap stops reading here with an error, which refuses every client that reaches it in hosts.deny"));
+			t->error_at = t->n;
+			t->error_line = first;
+			break;
+		}
+		rule_add(t, first, logical.buf);
 		strbuf_reset(&logical);
 		too_long = false;
 		p = eol + 1;
 	}
 	strbuf_release(&logical);
+	if (t->error_line == 0)
+		t->error_at = t->n;
 	return 0;
 }
 
@@ -509,6 +517,67 @@ static bool rule_matches(struct eval *e, const struct hosts_rule *r)
 
 enum opt_effect { OPT_NONE, OPT_ALLOW, OPT_DENY };
 
+/* Digits only, at least one, each below base (8 or 10); an optional sign
+ * when signed. */
+static bool all_digits(const char *s, int base, bool sign)
+{
+	if (sign && (*s == '-' || *s == '+'))
+		s++;
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s >= '0' + base)
+			return false;
+	return true;
+}
+
+static bool word_in(const char *w, size_t n, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+			return true;
+	return false;
+}
+
+/* libwrap's severity value: [facility.]level, names as syslog's. */
+static bool severity_ok(const char *v)
+{
+	static const char *const levels[] = {"emerg", "alert", "crit", "err", "warning", "notice",
+					     "info", "debug", NULL};
+	/* libwrap's own table: no syslog, authpriv or ftp */
+	static const char *const facilities[] = {"kern", "user", "mail", "daemon", "auth", "lpr",
+						 "news", "uucp", "cron", "local0", "local1", "local2",
+						 "local3", "local4", "local5", "local6", "local7", NULL};
+	const char *dot = strchr(v, '.');
+
+	if (dot == NULL)
+		return word_in(v, strlen(v), levels);
+	return word_in(v, (size_t)(dot - v), facilities) && word_in(dot + 1, strlen(dot + 1), levels);
+}
+
+/* Checks an option's value as libwrap's option handlers do before they act
+ * (the handlers jump to "deny" on a bad value); NULL when fine, else why. */
+static char *option_value_problem(const struct eval *e, const char *name, const char *v)
+{
+	if (strcmp(name, "umask") == 0) {
+		if (!all_digits(v, 8, false) || strtoul(v, NULL, 8) > 0777)
+			return xasprintf("bad umask value '%s' (octal, at most 777)", v);
+	} else if (strcmp(name, "linger") == 0) {
+		if (!all_digits(v, 10, false))
+			return xasprintf("bad linger value '%s' (a number of seconds)", v);
+	} else if (strcmp(name, "nice") == 0 || strcmp(name, "rfc931") == 0) {
+		if (*v != '\0' && !all_digits(v, 10, strcmp(name, "nice") == 0))
+			return xasprintf("bad %s value '%s' (a number)", name, v);
+	} else if (strcmp(name, "severity") == 0) {
+		if (!severity_ok(v))
+			return xasprintf("bad severity '%s' (facility.level or level, as syslog names them)", v);
+	} else if (strcmp(name, "group") == 0) {
+		if (e->c->group_exists != NULL && !e->c->group_exists(v))
+			return xasprintf("unknown group '%s'", v);
+	}
+	return NULL;
+}
+
 /*
  * Runs the options of a matching rule as libwrap's process_options would
  * decide: returns OPT_ALLOW/OPT_DENY when they settle the answer, with why.
@@ -524,7 +593,7 @@ static enum opt_effect options_effect(struct eval *e, const char *options, char 
 		{ "linger", 2, false }, { "keepalive", 0, false }, { "spawn", 2, false },
 		{ "twist", 2, true }, { "rfc931", 1, false }, { "setenv", 2, false },
 		{ "nice", 1, false }, { "severity", 2, false }, { "allow", 0, true },
-		{ "deny", 0, true }, { "banners", 2, false },
+		{ "deny", 0, true }, { "banners", 2, false }, { "aclexec", 2, false },
 	};
 	struct strbuf field;
 	const char *p = options;
@@ -584,6 +653,37 @@ static enum opt_effect options_effect(struct eval *e, const char *options, char 
 			eff = OPT_DENY;
 			break;
 		}
+		{
+			char *problem = option_value_problem(e, table[k].name, value);
+
+			if (problem != NULL) {
+				*why = xasprintf("%s: libwrap refuses the connection", problem);
+				free(problem);
+				eff = OPT_DENY;
+				break;
+			}
+		}
+		if (k == 0) {
+			/* user U[.G]: the group first, then the user; sshd goes on
+			 * as U, and only root can run SSH */
+			const char *dot = strchr(value, '.');
+			size_t ulen = dot ? (size_t)(dot - value) : strlen(value);
+
+			if (dot != NULL && e->c->group_exists != NULL && !e->c->group_exists(dot + 1)) {
+				*why = xasprintf("option 'user %s' names an unknown group: libwrap refuses the connection", value);
+				eff = OPT_DENY;
+				break;
+			}
+			if (ulen != 4 || strncmp(value, "root", 4) != 0) {
+				*why = xasprintf("option 'user %s': sshd would go on as %.*s, which cannot run SSH, so the client is disconnected",
+						 value, (int)ulen, value);
+				eff = OPT_DENY;
+				break;
+			}
+		}
+		if (k == 14)
+			note_once(e, xasprintf("the matching rule runs 'aclexec %s', whose exit status decides whether the client gets in (not run here)",
+					       value));
 		if (k == 11) {
 			*why = xstrdup("the rule ends in 'allow'");
 			eff = OPT_ALLOW;
@@ -604,7 +704,9 @@ static enum opt_effect options_effect(struct eval *e, const char *options, char 
 static int table_judge(struct eval *e, const struct hosts_table *t, bool is_allow,
 		       struct hosts_verdict *out)
 {
-	for (size_t i = 0; i < t->n; i++) {
+	size_t end = t->error_line ? t->error_at : t->n;
+
+	for (size_t i = 0; i < end && i < t->n; i++) {
 		const struct hosts_rule *r = &t->rules[i];
 		enum opt_effect eff = OPT_NONE;
 		char *why = NULL;
@@ -623,6 +725,20 @@ static int table_judge(struct eval *e, const struct hosts_table *t, bool is_allo
 		free(why);
 		return 1;
 	}
+	/* libwrap's table_match ends in an error there: hosts_access goes on
+	 * to hosts.deny from hosts.allow, and refuses from hosts.deny */
+	if (t->error_line && !is_allow) {
+		out->allowed = false;
+		out->by = HOSTS_BY_DENY;
+		out->table = t;
+		out->rule = NULL;
+		out->reason = xasprintf("%s line %u cannot be read whole (no newline at its end, or over 2047 bytes): libwrap stops there with an error, and an error in hosts.deny refuses %s from %s",
+				  t->file ? t->file : "hosts.deny", t->error_line, e->c->daemon, e->addr);
+		return 1;
+	}
+	if (t->error_line)
+		note_once(e, xasprintf("%s line %u cannot be read whole (no newline at its end, or over 2047 bytes): libwrap reads no rule from there on",
+				       t->file ? t->file : "hosts.allow", t->error_line));
 	return 0;
 }
 

@@ -8,7 +8,14 @@
  * match in either means allowed. A matching rule's options may turn the
  * answer around: "deny" in hosts.allow refuses, "allow" in hosts.deny
  * admits, "twist" replaces the daemon (for sshd: the client never gets
- * SSH), and a broken option list refuses (libwrap jumps to "deny").
+ * SSH), "user" other than root leaves sshd unable to work, and a broken
+ * option list refuses (libwrap jumps to "deny").
+ *
+ * A line libwrap cannot read whole (the last line without a newline, a line
+ * over 2047 bytes) ends the reading of its table with an error, as Debian's
+ * libwrap does: the rules before it still count; a client that reaches it
+ * goes on to hosts.deny from hosts.allow, and is refused in hosts.deny.
+ * (Checked against tcpdmatch by tests/diff/.)
  *
  * Pure: a "/path" pattern reads its file through a callback; nothing else
  * touches the system. Things that need the system are not looked up:
@@ -51,6 +58,11 @@ struct hosts_table {
 	size_t n;
 	struct hosts_warning *warnings;	/* lines libwrap skips, with why */
 	size_t nwarnings;
+	/* A line libwrap cannot read whole ends the table there: rules from
+	 * index error_at on are never reached. error_at == n and error_line 0
+	 * when there is none. */
+	size_t error_at;
+	unsigned error_line;
 	/*
 	 * Set by the caller when the file exists but cannot be read. libwrap
 	 * then counts the table as matching: an unreadable hosts.allow admits
@@ -79,6 +91,9 @@ struct hosts_client {
 	const char *user;	/* from ident, or NULL (unknown) */
 	const char *server_addr;	/* for daemon@host patterns, or NULL */
 	const char *server_name;
+	/* Whether a group name exists (the "group" option and "user U.G"), or
+	 * NULL: taken as existing. */
+	bool (*group_exists)(const char *name);
 };
 
 enum hosts_decided_by {

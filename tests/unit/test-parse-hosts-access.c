@@ -1,5 +1,7 @@
 /* hosts.allow / hosts.deny, judged as libwrap judges them. */
+#include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -257,7 +259,10 @@ static void test_allow_option_in_hosts_deny_admits(void **state)
 	pair_release(&p);
 }
 
-static void test_last_line_without_newline_is_ignored(void **state)
+/* Debian's libwrap stops at a line without a newline with an error, and an
+ * error in hosts.deny refuses every client that reaches it (tcpdmatch
+ * agrees; tests/diff/). */
+static void test_last_line_without_newline_in_hosts_deny_refuses_everyone(void **state)
 {
 	struct pair p;
 
@@ -266,8 +271,9 @@ static void test_last_line_without_newline_is_ignored(void **state)
 	assert_int_equal(p.deny.n, 0);
 	assert_int_equal(p.deny.nwarnings, 1);
 	assert_int_equal(p.deny.warnings[0].line, 2);
+	assert_int_equal(p.deny.error_line, 2);
 	assert_non_null(strstr(p.deny.warnings[0].message, "missing newline"));
-	expect(&p, "192.0.2.10", NULL, true, HOSTS_BY_DEFAULT, 0);
+	expect(&p, "192.0.2.10", NULL, false, HOSTS_BY_DENY, 0);
 	pair_release(&p);
 }
 
@@ -390,6 +396,110 @@ static void test_missing_client_is_an_error(void **state)
 	hosts_verdict_release(&v);
 }
 
+/* ---- every disagreement with tcpdmatch ever found (tests/diff/) --------- */
+
+static bool group_exists(const char *name)
+{
+	return getgrnam(name) != NULL;
+}
+
+static void replace_dir(struct strbuf *sb, const char *dir)
+{
+	struct strbuf out;
+	const char *p = sb->buf, *hit;
+
+	strbuf_init(&out);
+	while ((hit = strstr(p, "@DIR@")) != NULL) {
+		strbuf_add(&out, p, (size_t)(hit - p));
+		strbuf_addstr(&out, dir);
+		p = hit + 5;
+	}
+	strbuf_addstr(&out, p);
+	strbuf_reset(sb);
+	strbuf_add(sb, out.buf, out.len);
+	strbuf_release(&out);
+}
+
+static int read_any(void *ctx, const char *path, struct strbuf *out)
+{
+	(void)ctx;
+	return slurp(path, out);
+}
+
+/* One case folder: hosts.allow, hosts.deny and clients ("ADDR NAME|- ANSWER"
+ * lines, ANSWER as tcpdmatch gave it). Returns the clients judged. */
+static size_t replay_case(const char *dir)
+{
+	char path[1200];
+	struct strbuf allow, deny, clients;
+	struct hosts_table ta, td;
+	size_t judged = 0;
+	char *save = NULL;
+
+	strbuf_init(&allow);
+	strbuf_init(&deny);
+	strbuf_init(&clients);
+	snprintf(path, sizeof(path), "%s/hosts.allow", dir);
+	slurp(path, &allow);
+	snprintf(path, sizeof(path), "%s/hosts.deny", dir);
+	slurp(path, &deny);
+	snprintf(path, sizeof(path), "%s/clients", dir);
+	if (slurp(path, &clients) != 0)
+		fail_msg("'%s' is missing", path);
+	replace_dir(&allow, FIX "/diff");
+	replace_dir(&deny, FIX "/diff");
+	hosts_table_init(&ta);
+	hosts_table_init(&td);
+	hosts_table_parse(&ta, "hosts.allow", allow.buf, allow.len);
+	hosts_table_parse(&td, "hosts.deny", deny.buf, deny.len);
+	for (char *line = strtok_r(clients.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char addr[64], name[256], answer[32];
+		struct hosts_client c = {.daemon = "sshd", .group_exists = group_exists};
+		struct hosts_verdict v;
+
+		if (sscanf(line, "%63s %255s %31s", addr, name, answer) != 3)
+			fail_msg("%s: bad clients line '%s'", dir, line);
+		c.addr = addr;
+		c.name = strcmp(name, "-") == 0 ? NULL : name;
+		hosts_verdict_init(&v);
+		assert_int_equal(hosts_access_evaluate(&ta, &td, &c, read_any, NULL, &v), 0);
+		if (v.allowed != (strcmp(answer, "granted") == 0))
+			fail_msg("%s: client %s%s%s: tcpdmatch said %s, the evaluator %s (%s)", dir, addr,
+				 c.name ? " named " : "", c.name ? c.name : "", answer,
+				 v.allowed ? "allows" : "refuses", v.reason ? v.reason : "");
+		hosts_verdict_release(&v);
+		judged++;
+	}
+	hosts_table_release(&ta);
+	hosts_table_release(&td);
+	strbuf_release(&allow);
+	strbuf_release(&deny);
+	strbuf_release(&clients);
+	return judged;
+}
+
+static void every_disagreement_found_with_tcpdmatch_stays_fixed(void **state)
+{
+	DIR *d = opendir(FIX "/diff");
+	struct dirent *de;
+	size_t cases = 0, judged = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		char dir[1024];
+
+		if (strncmp(de->d_name, "seed", 4) != 0)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/diff/%s", FIX, de->d_name);
+		judged += replay_case(dir);
+		cases++;
+	}
+	closedir(d);
+	if (cases == 0 || judged == 0)
+		fail_msg("expected regression cases in %s/diff", FIX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,7 +515,7 @@ int main(void)
 		cmocka_unit_test(test_continuation_joins_lines_and_keeps_the_first_line_number),
 		cmocka_unit_test(test_other_daemons_rules_do_not_apply),
 		cmocka_unit_test(test_allow_option_in_hosts_deny_admits),
-		cmocka_unit_test(test_last_line_without_newline_is_ignored),
+		cmocka_unit_test(test_last_line_without_newline_in_hosts_deny_refuses_everyone),
 		cmocka_unit_test(test_mistakes_in_rules),
 		cmocka_unit_test(test_unknown_paranoid_and_known),
 		cmocka_unit_test(test_unreadable_tables_follow_libwrap),
@@ -413,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_v4_mapped_client_is_judged_as_v4),
 		cmocka_unit_test(test_user_at_host_assumes_unknown_user),
 		cmocka_unit_test(test_missing_client_is_an_error),
+		cmocka_unit_test(every_disagreement_found_with_tcpdmatch_stays_fixed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
