@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/hosts-file.h"
+#include "engine/parse/hosts-file.h"
 #include "engine/probe.h"
 
 #define DNS_DEADLINE_MS 8000

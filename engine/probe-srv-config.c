@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/parse/parse-address.h"
 #include "engine/probe.h"
 
 #define SSHD_T_MS 5000

@@ -18,7 +18,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "engine/parse-proc-net.h"
+#include "engine/parse/parse-proc-net.h"
 #include "engine/probe.h"
 
 #define DIAG_TIMEOUT_MS 2000

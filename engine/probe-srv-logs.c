@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/parse-sshd-log.h"
+#include "engine/parse/parse-sshd-log.h"
 #include "engine/probe.h"
 
 #define LOG_TAIL (256 * 1024)
@@ -34,43 +34,6 @@ static bool notable(enum sshd_log_kind k)
 	default:
 		return false;
 	}
-}
-
-int srv_log_parse_own(struct sshd_log *log, const char *buf, size_t len, long pid)
-{
-	size_t i = 0;
-	unsigned line = 0;
-	int added = 0;
-
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
-		size_t next = i + n + 1;
-		struct sshd_log_event ev;
-
-		line++;
-		while (n > 0 && (buf[i + n - 1] == '\r' || buf[i + n - 1] == ' '))
-			n--;
-		if (n == 0) {
-			log->skipped++;
-			i = next;
-			continue;
-		}
-		memset(&ev, 0, sizeof(ev));
-		ev.message = printable(buf + i, n, true);
-		sshd_log_classify(ev.message, &ev);
-		ev.pid = (int)pid;
-		ev.ident = xstrdup("sshd");
-		ev.line = line;
-		if (log->n == log->alloc) {
-			log->alloc = log->alloc ? log->alloc * 2 : 32;
-			log->v = xrealloc(log->v, log->alloc * sizeof(*log->v));
-		}
-		log->v[log->n++] = ev;
-		added++;
-		i = next;
-	}
-	return added;
 }
 
 /* Shows what one source holds and keeps the findings in f. own: the running
@@ -130,7 +93,7 @@ static void read_file_source(struct step_work *w, struct server_facts *f, const 
 		step_evidence(w, "%s: skipped (%s)", label, rc == -ENOENT ? "no such file" : strerror(-rc));
 	} else {
 		if (own)
-			srv_log_parse_own(&log, sb.buf, sb.len, pid);
+			sshd_log_parse_own(&log, sb.buf, sb.len, pid);
 		else
 			sshd_log_parse(&log, sb.buf, sb.len);
 		take(w, f, label, &log, own);

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "engine/conn.h"
-#include "engine/parse-sshd-log.h"
+#include "engine/parse/parse-sshd-log.h"
 #include "engine/probe.h"
 
 #define CONNECT_MS 3000
@@ -37,7 +37,7 @@ static void collect_log(struct step_work *w, struct server_facts *f, const long 
 		strbuf_init(&sb);
 		sshd_log_init(&log);
 		if (srv_read_file(f->log_files.v[i], (size_t)(now - sizes[i]), true, &sb) == 0)
-			srv_log_parse_own(&log, sb.buf, sb.len, 0);
+			sshd_log_parse_own(&log, sb.buf, sb.len, 0);
 		for (size_t k = 0; k < log.n && f->test_log.n < 50; k++) {
 			strv_push(&f->test_log, log.v[k].message);
 			step_evidence(w, "sshd logged: %s", log.v[k].message);

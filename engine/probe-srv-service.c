@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/parse/parse-sshd-args.h"
 #include "engine/probe.h"
 
 #define SYSTEMCTL_MS 5000

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/parse-elf-needed.h"
-#include "engine/parse-hosts-access.h"
+#include "engine/parse/parse-elf-needed.h"
+#include "engine/parse/parse-hosts-access.h"
 #include "engine/probe.h"
 
 #define ELF_MAX (16 * 1024 * 1024)

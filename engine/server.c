@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/hosts-file.h"
+#include "engine/parse/hosts-file.h"
+#include "engine/parse/parse-address.h"
 #include "engine/platform.h"
 #include "engine/probe.h"
 #include "engine/server.h"
@@ -328,8 +329,6 @@ int srv_local_addresses(struct strv *list)
 	return 0;
 }
 
-static bool addr_key(const char *text, unsigned char key[16]);
-
 int srv_iface_of(const char *addr, char *ifname, size_t len)
 {
 	struct ifaddrs *ifa, *p;
@@ -360,57 +359,9 @@ int srv_iface_of(const char *addr, char *ifname, size_t len)
 	return rc;
 }
 
-/* Parses text into 16 bytes (IPv4 as ::ffff:a.b.c.d) so forms compare equal. */
-static bool addr_key(const char *text, unsigned char key[16])
-{
-	struct in_addr a4;
 
-	memset(key, 0, 16);
-	if (inet_pton(AF_INET, text, &a4) == 1) {
-		key[10] = key[11] = 0xff;
-		memcpy(key + 12, &a4, 4);
-		return true;
-	}
-	return inet_pton(AF_INET6, text, key) == 1;
-}
 
-bool srv_addr_in(const struct strv *list, const char *addr)
-{
-	unsigned char a[16], b[16];
 
-	if (!addr_key(addr, a))
-		return false;
-	for (size_t i = 0; i < list->n; i++)
-		if (addr_key(list->v[i], b) && memcmp(a, b, 16) == 0)
-			return true;
-	return false;
-}
-
-bool server_addrs_are_local(const struct strv *resolved, const struct strv *local)
-{
-	for (size_t i = 0; i < resolved->n; i++)
-		if (srv_addr_in(local, resolved->v[i]))
-			return true;
-	return false;
-}
-
-bool server_name_is_local(const char *host, const char *hostname, const char *hosts_text,
-			  size_t hosts_len, const struct strv *local)
-{
-	struct strv addrs;
-	bool yes;
-
-	if (str_ieq(host, "localhost") || (hostname && hostname[0] && str_ieq(host, hostname)))
-		return true;
-	strv_init(&addrs);
-	/* a literal address, else what the hosts file gives the name */
-	strv_push(&addrs, host);
-	if (hosts_text != NULL)
-		hosts_file_lookup(hosts_text, hosts_len, host, &addrs);
-	yes = server_addrs_are_local(&addrs, local);
-	strv_release(&addrs);
-	return yes;
-}
 
 int server_host_is_local(const char *host)
 {
@@ -431,71 +382,7 @@ int server_host_is_local(const char *host)
 	return yes ? 1 : 0;
 }
 
-/* Splits a command line into words: NUL-separated arguments, or the one
- * title sshd gives itself ("sshd: /usr/sbin/sshd -D -f F [listener] 0 of
- * 10-100 startups"), whose words are separated by spaces. */
-static void cmdline_split(const char *cmdline, size_t len, struct strv *argv)
-{
-	const char *lead = "sshd: ";
-	size_t first = strnlen(cmdline, len), i = 0;
 
-	if (first + 1 >= len && first > strlen(lead) && strncmp(cmdline, lead, strlen(lead)) == 0) {
-		char *title = xstrndup(cmdline + strlen(lead), first - strlen(lead));
-		char *end = strstr(title, " [listener]"), *save = NULL;
-
-		if (end != NULL)
-			*end = '\0';
-		for (char *w = strtok_r(title, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
-			strv_push_owned(argv, printable(w, strlen(w), true));
-		free(title);
-		return;
-	}
-	while (i < len) {
-		size_t n = strnlen(cmdline + i, len - i);
-
-		strv_push_owned(argv, printable(cmdline + i, n, true));
-		i += n + 1;
-	}
-}
-
-void srv_proc_parse_args(struct srv_proc *p, const char *cmdline, size_t len)
-{
-	struct strv argv;
-
-	strv_init(&argv);
-	cmdline_split(cmdline, len, &argv);
-	for (size_t k = 1; k < argv.n; k++) {
-		const char *a = argv.v[k];
-		/* sshd's getopt: flags may be bundled ("-De"), an option's value
-		 * follows it at once ("-p2222") or as the next word */
-		if (a[0] != '-' || a[1] == '\0')
-			continue;
-		for (size_t c = 1; a[c] != '\0'; c++) {
-			char opt = a[c];
-			const char *val;
-
-			/* the options of sshd(8) that take a value */
-			if (strchr("cCEfghkopu", opt) == NULL)
-				continue;
-			val = a[c + 1] ? a + c + 1 : (k + 1 < argv.n ? argv.v[++k] : NULL);
-			if (val == NULL)
-				break;
-			if (opt == 'f') {
-				free(p->config);
-				p->config = xstrdup(val);
-			} else if (opt == 'p') {
-				p->port = atoi(val);
-			} else if (opt == 'o') {
-				strv_push(&p->options, val);
-			} else if (opt == 'E') {
-				free(p->logfile);
-				p->logfile = xstrdup(val);
-			}
-			break;
-		}
-	}
-	strv_release(&argv);
-}
 
 /* Whether listener l accepts a connection to addr (an exact address, or a
  * wildcard of the family; a dual-stack :: takes IPv4 too). */

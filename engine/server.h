@@ -11,9 +11,9 @@
 
 #include "engine/exec.h"
 #include "engine/facts.h"
-#include "engine/parse-firewall.h"
-#include "engine/parse-service.h"
-#include "engine/parse-sshd-config.h"
+#include "engine/parse/parse-firewall.h"
+#include "engine/parse/parse-service.h"
+#include "engine/parse/parse-sshd-config.h"
 #include "engine/target.h"
 #include "engine/util.h"
 
@@ -229,24 +229,12 @@ int srv_local_addresses(struct strv *list);
  * returns 0, or -1 when no interface has it. */
 int srv_iface_of(const char *addr, char *ifname, size_t len);
 
-/* True when addr (numeric text) is one of list's, compared as addresses. */
-bool srv_addr_in(const struct strv *list, const char *addr);
 
 /* Whether host names this machine, for --side auto: 1 yes, 0 no. Sends
  * nothing: a literal address, "localhost", this machine's host name, or a
  * name /etc/hosts gives one of this machine's addresses. */
 int server_host_is_local(const char *host);
-/* Pure part of it: hostname is this machine's name (or NULL), hosts_text
- * the contents of /etc/hosts (or NULL), local its addresses. */
-bool server_name_is_local(const char *host, const char *hostname, const char *hosts_text,
-			  size_t hosts_len, const struct strv *local);
-/* True when one of resolved is in local (compared as addresses). */
-bool server_addrs_are_local(const struct strv *resolved, const struct strv *local);
 
-/* Reads sshd's -f, -p, -o and -E from /proc/PID/cmdline's bytes into p:
- * NUL-separated arguments, or the title sshd sets ("sshd: /usr/sbin/sshd
- * -D -f FILE [listener] ..."). pid, cmdline and the flags are left alone. Pure. */
-void srv_proc_parse_args(struct srv_proc *p, const char *cmdline, size_t len);
 
 /* TCP sockets as the kernel's sock_diag lists them. */
 struct srv_sock {
@@ -277,11 +265,6 @@ void srv_service_systemd(struct step_work *w, struct server_facts *f);
  * counts as socket activation. probe-srv-service.c. */
 void srv_service_macos(struct step_work *w, struct server_facts *f);
 
-struct sshd_log;
-/* Appends to log the lines an sshd wrote itself (its -e standard error or
- * -E file): bare messages, one a line, without a syslog prefix. Returns how
- * many. Pure. probe-srv-logs.c. */
-int srv_log_parse_own(struct sshd_log *log, const char *buf, size_t len, long pid);
 
 /* The sshd listener on port in this namespace that accepts addr, or NULL. */
 const struct srv_listener *srv_listener_for(const struct server_facts *f, const char *addr, int port);

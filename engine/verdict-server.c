@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/parse-firewall.h"
+#include "engine/parse/parse-address.h"
+#include "engine/parse/parse-firewall.h"
 #include "engine/verdict.h"
 
 static bool sshd_listens(const struct server_facts *f)

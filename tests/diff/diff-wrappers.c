@@ -36,7 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/parse-hosts-access.h"
+#include "engine/parse/parse-hosts-access.h"
 #include "engine/server.h"
 #include "engine/util.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/parse-elf-needed.h"
+#include "engine/parse/parse-elf-needed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

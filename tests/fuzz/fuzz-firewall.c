@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/parse-firewall.h"
+#include "engine/parse/parse-firewall.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "engine/parse-hosts-access.h"
+#include "engine/parse/parse-hosts-access.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

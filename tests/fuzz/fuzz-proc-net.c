@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "engine/parse-proc-net.h"
+#include "engine/parse/parse-proc-net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "engine/parse-service.h"
+#include "engine/parse/parse-service.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/parse/parse-sshd-args.h"
 #include "engine/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

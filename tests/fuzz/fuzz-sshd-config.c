@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/parse-sshd-config.h"
+#include "engine/parse/parse-sshd-config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "engine/parse-sshd-log.h"
+#include "engine/parse/parse-sshd-log.h"
 #include "engine/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sshd_log_parse_journal_json(&log, buf, size);
 	sshd_log_parse_syslog(&log, buf, size);
 	sshd_log_parse(&log, buf, size);
-	srv_log_parse_own(&log, buf, size, 4242);
+	sshd_log_parse_own(&log, buf, size, 4242);
 	for (int k = 0; k < SSHD_LOG_KIND_COUNT; k++)
 		sshd_log_last(&log, (enum sshd_log_kind)k);
 	sshd_log_release(&log);

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/hosts-file.h"
+#include "engine/parse/hosts-file.h"
 #include "engine/util.h"
 
 #define expect_true(cond, ...) do { if (!(cond)) fail_msg(__VA_ARGS__); } while (0)

@@ -11,7 +11,7 @@
 
 #include "fixture.h"
 
-#include "engine/parse-elf-needed.h"
+#include "engine/parse/parse-elf-needed.h"
 #include "engine/util.h"
 
 static char *slurp(const char *path, size_t *len)

@@ -11,7 +11,7 @@
 
 #include "fixture.h"
 
-#include "engine/parse-firewall.h"
+#include "engine/parse/parse-firewall.h"
 
 #define FIXTURE_DIR "server/firewall/"
 

@@ -13,7 +13,7 @@
 
 #include "fixture.h"
 
-#include "engine/parse-hosts-access.h"
+#include "engine/parse/parse-hosts-access.h"
 #include "engine/util.h"
 
 #define FIX SSHD_FIXTURES "/server/hosts-access"

@@ -11,7 +11,7 @@
 
 #include "fixture.h"
 
-#include "engine/parse-proc-net.h"
+#include "engine/parse/parse-proc-net.h"
 #include "engine/util.h"
 
 static char *fixture(const char *name, size_t *len)

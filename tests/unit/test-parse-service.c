@@ -11,7 +11,7 @@
 
 #include "fixture.h"
 
-#include "engine/parse-service.h"
+#include "engine/parse/parse-service.h"
 
 #define FIXTURE_DIR "server/service/"
 

@@ -13,7 +13,7 @@
 
 #include "fixture.h"
 
-#include "engine/parse-sshd-config.h"
+#include "engine/parse/parse-sshd-config.h"
 #include "engine/util.h"
 
 #define FIX SSHD_FIXTURES "/server"

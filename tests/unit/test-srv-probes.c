@@ -20,8 +20,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "engine/parse/parse-address.h"
+#include "engine/parse/parse-sshd-args.h"
 #include "engine/exec.h"
-#include "engine/parse-sshd-log.h"
+#include "engine/parse/parse-sshd-log.h"
 #include "engine/probe.h"
 #include "engine/server.h"
 
@@ -744,7 +746,7 @@ static void sshds_own_lines_are_read_without_a_syslog_prefix(void **state)
 
 	(void)state;
 	sshd_log_init(&log);
-	assert_int_equal(srv_log_parse_own(&log, text, sizeof(text) - 1, 7), 4);
+	assert_int_equal(sshd_log_parse_own(&log, text, sizeof(text) - 1, 7), 4);
 	assert_int_equal(log.v[0].kind, SSHD_LOG_LISTENING);
 	assert_string_equal(log.v[0].message, "Server listening on 0.0.0.0 port 22.");
 	assert_int_equal(log.v[1].kind, SSHD_LOG_BIND_FAILED);

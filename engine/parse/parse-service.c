@@ -6,8 +6,8 @@
 
 #include <jansson.h>
 
-#include "engine/parse-firewall.h"
-#include "engine/parse-service.h"
+#include "engine/parse/parse-firewall.h"
+#include "engine/parse/parse-service.h"
 
 const char *svc_strerror(int err)
 {

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "engine/parse-firewall.h"
+#include "engine/parse/parse-firewall.h"
 
 /* Stops evaluation of pathological rule sets (chains jumping to each other). */
 #define FW_MAX_STEPS 10000

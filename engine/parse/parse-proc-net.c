@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "engine/parse-proc-net.h"
+#include "engine/parse/parse-proc-net.h"
 #include "engine/util.h"
 
 void proc_net_table_init(struct proc_net_table *t)

@@ -97,4 +97,9 @@ const char *sshd_log_kind_name(enum sshd_log_kind kind);
 /* The last event of a kind, or NULL; points into log. */
 const struct sshd_log_event *sshd_log_last(const struct sshd_log *log, enum sshd_log_kind kind);
 
+/* Appends to log the lines an sshd wrote itself (its -e standard error or
+ * -E file): bare messages, one a line, without a syslog prefix, each with
+ * pid. Returns how many. */
+int sshd_log_parse_own(struct sshd_log *log, const char *buf, size_t len, long pid);
+
 #endif

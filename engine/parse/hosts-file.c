@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine/hosts-file.h"
+#include "engine/parse/hosts-file.h"
 
 /* Splits one line into white-space separated words, up to max. */
 static size_t split_words(const char *line, size_t n, const char **w, size_t *wl, size_t max)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine/parse-hosts-access.h"
+#include "engine/parse/parse-hosts-access.h"
 
 #define HOSTS_BUFLEN 2048	/* libwrap's line buffer, newline included */
 #define HOSTS_MAX_FILE_DEPTH 4	/* "/path" patterns naming files naming files */

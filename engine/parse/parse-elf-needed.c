@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "engine/parse-elf-needed.h"
+#include "engine/parse/parse-elf-needed.h"
 
 #define EI_CLASS 4
 #define EI_DATA 5

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine/parse-sshd-config.h"
+#include "engine/parse/parse-sshd-config.h"
 
 /* Caps against hostile input (include fan-out, huge files). */
 #define SSHD_MAX_DIRECTIVES 100000

@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "engine/parse-sshd-log.h"
+#include "engine/parse/parse-sshd-log.h"
 
 /* A printable copy of n bytes at s; the caller frees it. */
 static char *pdup(const char *s, size_t n)
@@ -599,4 +599,41 @@ int sshd_log_parse_syslog(struct sshd_log *log, const char *buf, size_t len)
 int sshd_log_parse(struct sshd_log *log, const char *buf, size_t len)
 {
 	return each_line(log, buf, len, journal_line, syslog_line);
+}
+
+int sshd_log_parse_own(struct sshd_log *log, const char *buf, size_t len, long pid)
+{
+	size_t i = 0;
+	unsigned line = 0;
+	int added = 0;
+
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
+		size_t next = i + n + 1;
+		struct sshd_log_event ev;
+
+		line++;
+		while (n > 0 && (buf[i + n - 1] == '\r' || buf[i + n - 1] == ' '))
+			n--;
+		if (n == 0) {
+			log->skipped++;
+			i = next;
+			continue;
+		}
+		memset(&ev, 0, sizeof(ev));
+		ev.message = printable(buf + i, n, true);
+		sshd_log_classify(ev.message, &ev);
+		ev.pid = (int)pid;
+		ev.ident = xstrdup("sshd");
+		ev.line = line;
+		if (log->n == log->alloc) {
+			log->alloc = log->alloc ? log->alloc * 2 : 32;
+			log->v = xrealloc(log->v, log->alloc * sizeof(*log->v));
+		}
+		log->v[log->n++] = ev;
+		added++;
+		i = next;
+	}
+	return added;
 }
