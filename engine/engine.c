@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
-#include "engine/platform.h"
+#include "engine/os/os.h"
 #include "engine/probe.h"
 #include "engine/verdict.h"
 #include "engine/wire.h"
@@ -406,11 +406,11 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	e->rep.side = cfg->side == SIDE_SERVER ? SIDE_SERVER : SIDE_CLIENT;
 	/* auto: the server side when the host is this machine */
 	if (cfg->side == SIDE_AUTO && cfg->replay_file == NULL)
-		e->rep.side = t->host == NULL || server_host_is_local(t->host) == 1 ? SIDE_SERVER : SIDE_CLIENT;
+		e->rep.side = t->host == NULL || os_host_is_local(t->host) == 1 ? SIDE_SERVER : SIDE_CLIENT;
 	e->rep.host = t->host ? printable(t->host, strlen(t->host), false) : NULL;
 	e->rep.port = t->port;
 	e->rep.user = t->user ? printable(t->user, strlen(t->user), false) : NULL;
-	e->rep.platform = xstrdup(platform_name());
+	e->rep.platform = xstrdup(os_active()->platform());
 	strv_init(&e->rep.addresses);
 	if (e->rep.side == SIDE_SERVER) {
 		server_facts_setup(&e->sfacts, t, cfg->sshd_config);

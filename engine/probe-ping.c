@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/neigh.h"
+#include "engine/parse/parse-neigh.h"
 #include "engine/probe.h"
 
 #define PING_INTERVAL_MS 200
@@ -208,7 +208,7 @@ static void ping_check_neigh(struct pinger *p)
 
 	if (!p->hop.known || p->neigh_gave_up)
 		return;
-	p->neigh = neigh_lookup(&p->hop);
+	p->neigh = os_active()->neigh_lookup(&p->hop);
 	a->neigh = p->neigh;
 	if (!neigh_state_unanswered(p->neigh)) {
 		a->neigh_since_us = 0;
@@ -251,10 +251,10 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 		a->ping = (struct ping_wait){.open = true, .fd = fd, .raw = raw,
 					     .id = (uint16_t)(getpid() ^ (int)k)};
 		p[n] = (struct pinger){.a = a, .ttl = -1};
-		if (neigh_next_hop(&a->sa, &p[n].hop) == 0) {
+		if (os_active()->neigh_next_hop(&a->sa, &p[n].hop) == 0) {
 			snprintf(a->neigh_hop, sizeof(a->neigh_hop), "%s", p[n].hop.text);
 			a->neigh_gateway = p[n].hop.gateway;
-			p[n].retrans_ms = neigh_retrans_ms(p[n].hop.family, p[n].hop.ifname);
+			p[n].retrans_ms = os_active()->neigh_retrans_ms(p[n].hop.family, p[n].hop.ifname);
 		}
 		n++;
 	}

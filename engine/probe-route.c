@@ -2,8 +2,6 @@
  * send? A UDP connect() asks the kernel without sending a packet. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,27 +9,6 @@
 
 #include "engine/conn.h"
 #include "engine/probe.h"
-
-/* The interface that holds a local address, or "" when none does. */
-static void interface_of(const struct sockaddr_storage *ss, char *dev, size_t len, bool *is_local,
-			 const struct sockaddr_storage *target)
-{
-	struct ifaddrs *ifa, *i;
-
-	dev[0] = '\0';
-	*is_local = false;
-	if (getifaddrs(&ifa) != 0)
-		return;
-	for (i = ifa; i; i = i->ifa_next) {
-		if (i->ifa_addr == NULL)
-			continue;
-		if (sockaddr_same_ip(i->ifa_addr, (const struct sockaddr *)target))
-			*is_local = true;
-		if (dev[0] == '\0' && sockaddr_same_ip(i->ifa_addr, (const struct sockaddr *)ss))
-			snprintf(dev, len, "%s", i->ifa_name);
-	}
-	freeifaddrs(ifa);
-}
 
 int probe_route_run(struct step_work *w, struct client_facts *f)
 {
@@ -72,7 +49,7 @@ int probe_route_run(struct step_work *w, struct client_facts *f)
 				: (const void *)&((struct sockaddr_in6 *)&src)->sin6_addr;
 
 			inet_ntop(src.ss_family, raw, a->route_src, sizeof(a->route_src));
-			interface_of(&src, a->route_dev, sizeof(a->route_dev), &is_local, &a->sa);
+			os_route_iface(&src, &a->sa, a->route_dev, sizeof(a->route_dev), &is_local);
 		}
 		close(fd);
 		a->route_ok = true;

@@ -3,8 +3,6 @@
  * parser of sshd_config with Include and Match when sshd cannot print
  * them). Read with the -f, -p and -o of the running sshd, or
  * --sshd-config. */
-#include <errno.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,30 +11,18 @@
 #include "engine/parse/parse-address.h"
 #include "engine/probe.h"
 
-#define SSHD_T_MS 5000
 #define CONFIG_MAX (1024 * 1024)
 
 static int io_read(void *ctx, const char *path, struct strbuf *out)
 {
 	(void)ctx;
-	return srv_read_file(path, CONFIG_MAX, false, out);
+	return os_read_file(path, CONFIG_MAX, false, out);
 }
 
 static int io_glob(void *ctx, const char *pattern, struct strv *out)
 {
-	glob_t g;
-	int rc;
-
 	(void)ctx;
-	rc = glob(pattern, 0, NULL, &g);
-	if (rc == GLOB_NOMATCH)
-		return 0;
-	if (rc != 0)
-		return -EIO;
-	for (size_t i = 0; i < g.gl_pathc; i++)
-		strv_push(out, g.gl_pathv[i]);
-	globfree(&g);
-	return 0;
+	return os_glob(pattern, out);
 }
 
 /* argv for sshd MODE with the running sshd's own -f, -p and -o. */
@@ -64,15 +50,15 @@ static bool made_by_service(const struct server_facts *f, const char *path)
 	return f->systemd && strv_contains(&f->unit_runtime_dirs, path + strlen("/run/"));
 }
 
+/* Runs sshd with args and shows the command and its output in w's details. */
 static int run_args(struct step_work *w, struct strv *args, struct exec_result *r)
 {
-	const char **argv = xcalloc(args->n + 1, sizeof(*argv));
+	struct os_trace t;
 	int rc;
 
-	for (size_t i = 0; i < args->n; i++)
-		argv[i] = args->v[i];
-	rc = srv_run(w, argv, SSHD_T_MS, r, 400);
-	free(argv);
+	os_trace_init(&t);
+	rc = os_sshd_run(args, r, &t);
+	srv_trace_show(w, &t);
 	return rc;
 }
 
@@ -167,7 +153,7 @@ static struct sshd_config *read_config(struct step_work *w, struct server_facts 
 			return cfg;
 	}
 	strbuf_init(&text);
-	rc = srv_read_file(f->config_file, CONFIG_MAX, false, &text);
+	rc = os_read_file(f->config_file, CONFIG_MAX, false, &text);
 	if (rc != 0) {
 		step_evidence(w, "cannot read %s: %s", f->config_file, strerror(-rc));
 		strbuf_release(&text);

@@ -1,8 +1,7 @@
 /* sshd's log: the lines that say why nobody can connect (bind failures,
  * "Cannot bind any address", fatal errors, wrapper refusals, MaxStartups
- * drops). Read from the journal when journald runs, /var/log/auth.log and
- * /var/log/secure, and the file the running sshd writes itself (its -E
- * file, or its standard error when that is a regular file). A missing
+ * drops), from every source the OS layer reads (the journal, auth.log,
+ * secure, the running sshd's own file; macOS's unified log). A missing
  * source is skipped with the reason. */
 #include <errno.h>
 #include <stdio.h>
@@ -12,9 +11,6 @@
 
 #include "engine/parse/parse-sshd-log.h"
 #include "engine/probe.h"
-
-#define LOG_TAIL (256 * 1024)
-#define JOURNAL_MS 5000
 
 static bool notable(enum sshd_log_kind k)
 {
@@ -78,119 +74,22 @@ static void take(struct step_work *w, struct server_facts *f, const char *source
 	}
 }
 
-/* own: the running sshd writes path itself (-e or -E): bare messages. */
-static void read_file_source(struct step_work *w, struct server_facts *f, const char *path,
-			     const char *label, bool own, long pid)
-{
-	struct strbuf sb;
-	struct sshd_log log;
-	int rc;
-
-	strbuf_init(&sb);
-	sshd_log_init(&log);
-	rc = srv_read_file(path, LOG_TAIL, true, &sb);
-	if (rc != 0) {
-		step_evidence(w, "%s: skipped (%s)", label, rc == -ENOENT ? "no such file" : strerror(-rc));
-	} else {
-		if (own)
-			sshd_log_parse_own(&log, sb.buf, sb.len, pid);
-		else
-			sshd_log_parse(&log, sb.buf, sb.len);
-		take(w, f, label, &log, own);
-	}
-	sshd_log_release(&log);
-	strbuf_release(&sb);
-}
-
-static void read_journal(struct step_work *w, struct server_facts *f)
-{
-	char path[256];
-	/* sshd's own lines (OpenSSH 10 logs a connection as sshd-session), and
-	 * systemd's lines about the units, which carry UNIT=, not _SYSTEMD_UNIT= */
-	const char *argv[] = {path, "-o", "json", "-n", "300", "--no-pager", "SYSLOG_IDENTIFIER=sshd", "+",
-			      "SYSLOG_IDENTIFIER=sshd-session", "+",
-			      "_SYSTEMD_UNIT=ssh.service", "+", "_SYSTEMD_UNIT=sshd.service", "+",
-			      "UNIT=ssh.service", "+", "UNIT=sshd.service", "+", "UNIT=ssh.socket", NULL};
-	struct exec_result r;
-	struct sshd_log log;
-
-	if (!f->systemd && access("/run/systemd/journal/socket", F_OK) != 0) {
-		step_evidence(w, "the journal: skipped (journald does not run here)");
-		return;
-	}
-	if (srv_find("journalctl", path, sizeof(path)) != 0) {
-		step_evidence(w, "the journal: skipped (journalctl is not installed)");
-		return;
-	}
-	exec_result_init(&r);
-	sshd_log_init(&log);
-	if (srv_run(w, argv, JOURNAL_MS, &r, 0) == 0 && !r.timed_out) {
-		sshd_log_parse_journal_json(&log, r.out.buf, r.out.len);
-		take(w, f, "the journal", &log, f->systemd);
-	} else {
-		step_evidence(w, "the journal: journalctl did not answer");
-	}
-	sshd_log_release(&log);
-	exec_result_release(&r);
-}
-
-/* macOS: the unified log's last hour of sshd, in syslog style. */
-static void read_macos_log(struct step_work *w, struct server_facts *f)
-{
-	char path[256];
-	const char *argv[] = {path, "show", "--last", "1h", "--style", "syslog", "--predicate",
-			      "process == \"sshd\" OR process == \"sshd-session\"", NULL};
-	struct exec_result r;
-	struct sshd_log log;
-
-	if (srv_find("log", path, sizeof(path)) != 0) {
-		step_evidence(w, "macOS log: skipped (the log tool is not there)");
-		return;
-	}
-	exec_result_init(&r);
-	sshd_log_init(&log);
-	if (srv_run(w, argv, 15000, &r, 0) == 0 && !r.timed_out) {
-		sshd_log_parse_syslog(&log, r.out.buf, r.out.len);
-		take(w, f, "macOS log", &log, true);
-	} else {
-		step_evidence(w, "macOS log: log show did not answer within 15 s");
-	}
-	sshd_log_release(&log);
-	exec_result_release(&r);
-}
-
 int probe_srv_logs_run(struct step_work *w, struct server_facts *f)
 {
+	struct os_log_list sources;
+
 	server_facts_forget_logs(f);
 	f->logs_checked = true;
-	if (f->macos) {
-		read_macos_log(w, f);
-		read_file_source(w, f, "/var/log/system.log", "/var/log/system.log", false, 0);
-		goto judge;
-	}
-	read_journal(w, f);
-	read_file_source(w, f, "/var/log/auth.log", "/var/log/auth.log", false, 0);
-	read_file_source(w, f, "/var/log/secure", "/var/log/secure", false, 0);
-	for (size_t i = 0; i < f->nprocs; i++) {
-		const struct srv_proc *p = &f->procs[i];
-		char path[64], *label;
+	os_log_list_init(&sources);
+	os_active()->log_read(f, &sources);
+	for (size_t i = 0; i < sources.n; i++) {
+		struct os_log_source *s = &sources.v[i];
 
-		if (p->logfile) {
-			label = xasprintf("%s (pid %ld's -E log)", p->logfile, p->pid);
-			strv_push(&f->log_files, p->logfile);
-			read_file_source(w, f, p->logfile, label, true, p->pid);
-			free(label);
-		} else if (p->stderr_is_file) {
-			snprintf(path, sizeof(path), "/proc/%ld/fd/2", p->pid);
-			label = xasprintf("pid %ld's standard error", p->pid);
-			strv_push(&f->log_files, path);
-			read_file_source(w, f, path, label, true, p->pid);
-			free(label);
-		}
+		srv_trace_show(w, &s->trace);
+		if (s->read)
+			take(w, f, s->label, &s->log, s->own);
 	}
-	if (f->nprocs == 0)
-		step_evidence(w, "no running sshd whose own log could be read");
-judge:
+	os_log_list_release(&sources);
 	if (f->log_no_bind || f->log_bind_failed)
 		step_finish(w, STEP_FAIL, "sshd could not bind: %s",
 			    f->log_bind_failed ? f->log_bind_failed : "Cannot bind any address");

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "engine/conn.h"
 #include "engine/parse/parse-sshd-log.h"
@@ -17,18 +16,11 @@
 #define HELLO_MS 1000
 #define HELLO "SSH-2.0-ssh_doctor_" SSHD_VERSION "\r\n"
 
-static long file_size(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
 /* The log lines written to the running sshd's own files since sizes[]. */
 static void collect_log(struct step_work *w, struct server_facts *f, const long *sizes)
 {
 	for (size_t i = 0; i < f->log_files.n; i++) {
-		long now = file_size(f->log_files.v[i]);
+		long now = os_file_size(f->log_files.v[i]);
 		struct strbuf sb;
 		struct sshd_log log;
 
@@ -36,7 +28,7 @@ static void collect_log(struct step_work *w, struct server_facts *f, const long 
 			continue;
 		strbuf_init(&sb);
 		sshd_log_init(&log);
-		if (srv_read_file(f->log_files.v[i], (size_t)(now - sizes[i]), true, &sb) == 0)
+		if (os_read_file(f->log_files.v[i], (size_t)(now - sizes[i]), true, &sb) == 0)
 			sshd_log_parse_own(&log, sb.buf, sb.len, 0);
 		for (size_t k = 0; k < log.n && f->test_log.n < 50; k++) {
 			strv_push(&f->test_log, log.v[k].message);
@@ -164,7 +156,7 @@ int probe_srv_selftest_run(struct step_work *w, struct server_facts *f)
 		return 0;
 	}
 	for (size_t i = 0; i < f->log_files.n; i++)
-		sizes[i] = file_size(f->log_files.v[i]);
+		sizes[i] = os_file_size(f->log_files.v[i]);
 	watch_start(&wt, f, c, n);
 	step_wait(w, CONNECT_MS + BANNER_MS, "connecting to this machine's own sshd");
 	conn_run(c, n, CONNECT_MS, BANNER_MS, &cancel, on_started, &wt);

@@ -1,6 +1,7 @@
 /* Socket activation: when systemd's ssh.socket is active, systemd listens
  * and starts sshd per connection; the socket's ListenStream decides the
- * port and sshd_config's Port is ignored. Say so when they disagree. */
+ * port and sshd_config's Port is ignored. Say so when they disagree.
+ * launchd does the same for macOS's Remote Login, always on port 22. */
 #include <stdio.h>
 
 #include "engine/probe.h"
@@ -9,7 +10,7 @@ int probe_srv_socket_run(struct step_work *w, struct server_facts *f)
 {
 	bool disagree = false;
 
-	if (f->macos) {
+	if (f->launchd) {
 		step_finish(w, f->socket_active ? STEP_PASS : STEP_SKIP, "%s",
 			    f->socket_active ? "launchd listens on port 22 for sshd (ssh.plist); sshd_config's Port is not used"
 			    : "Remote Login is off: launchd does not listen for sshd");

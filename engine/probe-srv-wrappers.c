@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "engine/parse/parse-elf-needed.h"
 #include "engine/parse/parse-hosts-access.h"
@@ -19,7 +18,7 @@
 static int read_cb(void *ctx, const char *path, struct strbuf *out)
 {
 	(void)ctx;
-	return srv_read_file(path, 1024 * 1024, false, out);
+	return os_read_file(path, 1024 * 1024, false, out);
 }
 
 /* Whether the ELF file at path needs libwrap: SRV_YES, SRV_NO or SRV_UNKNOWN. */
@@ -32,7 +31,7 @@ static enum srv_tristate elf_libwrap(struct step_work *w, const char *path)
 
 	strbuf_init(&data);
 	strv_init(&needed);
-	if ((rc = srv_read_file(path, ELF_MAX, false, &data)) != 0) {
+	if ((rc = os_read_file(path, ELF_MAX, false, &data)) != 0) {
 		step_evidence(w, "cannot read %s: %s", path, strerror(-rc));
 	} else if ((rc = elf_needed_parse(data.buf, data.len, &needed)) != ELF_NEEDED_OK) {
 		step_evidence(w, "%s: %s", path, elf_needed_strerror(rc));
@@ -52,7 +51,7 @@ static void load_table(struct step_work *w, struct hosts_table *t, const char *p
 	int rc;
 
 	strbuf_init(&sb);
-	rc = srv_read_file(path, 1024 * 1024, false, &sb);
+	rc = os_read_file(path, 1024 * 1024, false, &sb);
 	*present = rc == 0 || rc != -2;
 	if (rc == 0) {
 		hosts_table_parse(t, path, sb.buf, sb.len);
@@ -97,9 +96,9 @@ int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f)
 	const char *session = "/usr/lib/openssh/sshd-session";
 
 	server_facts_forget_wrappers(f);
-	if (f->macos) {
+	if (os_active()->no_tcp_wrappers != NULL) {
 		f->libwrap = SRV_NO;
-		step_finish(w, STEP_SKIP, "macOS's sshd has no TCP wrappers");
+		step_finish(w, STEP_SKIP, "%s", os_active()->no_tcp_wrappers);
 		return 0;
 	}
 	hosts_table_init(&allow);
@@ -109,7 +108,7 @@ int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f)
 	if (f->sshd_found) {
 		f->libwrap = elf_libwrap(w, f->sshd_path);
 		/* OpenSSH 9.8 and later serve each connection from sshd-session */
-		if (f->libwrap != SRV_YES && access(session, R_OK) == 0)
+		if (f->libwrap != SRV_YES && os_file_readable(session))
 			f->libwrap = elf_libwrap(w, session);
 		if (f->libwrap == SRV_YES)
 			step_evidence(w, "%s is linked with libwrap: hosts.allow and hosts.deny apply to it", f->sshd_path);

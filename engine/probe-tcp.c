@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "engine/conn.h"
-#include "engine/neigh.h"
+#include "engine/parse/parse-neigh.h"
 #include "engine/probe.h"
 
 #define BANNER_MS 1500
@@ -60,7 +60,7 @@ static bool neigh_gave_up(struct tcp_ctx *s, size_t i)
 
 	if (!s->hop[i].known)
 		return false;
-	a->neigh = neigh_lookup(&s->hop[i]);
+	a->neigh = os_active()->neigh_lookup(&s->hop[i]);
 	if (!neigh_state_unanswered(a->neigh)) {
 		a->neigh_since_us = 0;
 		return false;
@@ -220,8 +220,8 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 		struct addr_facts *a = &f->addrs[i];
 
 		s->conn_of[i] = -1;
-		if (neigh_next_hop(&a->sa, &s->hop[i]) == 0) {
-			s->retrans_ms[i] = neigh_retrans_ms(s->hop[i].family, s->hop[i].ifname);
+		if (os_active()->neigh_next_hop(&a->sa, &s->hop[i]) == 0) {
+			s->retrans_ms[i] = os_active()->neigh_retrans_ms(s->hop[i].family, s->hop[i].ifname);
 			snprintf(a->neigh_hop, sizeof(a->neigh_hop), "%s", s->hop[i].text);
 			a->neigh_gateway = s->hop[i].gateway;
 		}

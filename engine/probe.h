@@ -8,6 +8,7 @@
 
 #include "engine/engine.h"
 #include "engine/facts.h"
+#include "engine/os/os.h"
 #include "engine/server.h"
 
 /* A step being run: the probe fills it; the engine publishes it when done. */
@@ -104,5 +105,14 @@ int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f);
 int probe_srv_logs_run(struct step_work *w, struct server_facts *f);
 int probe_srv_limits_run(struct step_work *w, struct server_facts *f);
 int probe_srv_selftest_run(struct step_work *w, struct server_facts *f);
+
+/* Shared by the server probes (probe-srv-common.c). */
+/* Adds text (raw, made printable here) to w's details, one entry a line,
+ * at most max_lines, each prefixed by prefix. */
+void srv_detail_text(struct step_work *w, const char *prefix, const char *text, size_t len,
+		     size_t max_lines);
+/* Shows what an os call ran and saw, in its order: notes as evidence,
+ * commands and their output as details; then empties t for reuse. */
+void srv_trace_show(struct step_work *w, struct os_trace *t);
 
 #endif

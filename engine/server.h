@@ -1,7 +1,8 @@
 /* What the server-side probes found about this machine as an SSH server, as
  * data the server verdict reads (verdict_decide_server is a pure function of
- * these facts), and the small helpers the server probes share. Filled on the
- * engine's worker thread, one step after another. */
+ * these facts). Filled on the engine's worker thread, one step after
+ * another: the OS layer (engine/os/os.h) fills a step's group, the step's
+ * probe judges it. */
 #ifndef SSHD_SERVER_H
 #define SSHD_SERVER_H
 
@@ -9,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/exec.h"
 #include "engine/facts.h"
 #include "engine/parse/parse-firewall.h"
 #include "engine/parse/parse-service.h"
@@ -65,7 +65,6 @@ enum srv_tristate { SRV_UNKNOWN = -1, SRV_NO = 0, SRV_YES = 1 };
  * run again ("r") finds what a first run in the same situation finds. */
 struct server_facts {
 	/* what was asked: server_facts_setup, kept for the whole diagnosis */
-	bool macos;             /* launchd, lsof, socketfilterfw instead of /proc and systemd */
 	int port;               /* -p, or 22 */
 	bool port_given;
 	char *sshd_config;      /* --sshd-config, or NULL */
@@ -85,6 +84,8 @@ struct server_facts {
 	/* service step */
 	enum svc_manager manager;
 	bool systemd;           /* systemd is PID 1 and reachable */
+	bool launchd;           /* launchd holds sshd's port and starts sshd per
+	                         * connection (macOS Remote Login), as ssh.socket does */
 	bool unit_found;        /* ssh.service / sshd.service known to systemd */
 	char *unit;             /* its id */
 	bool unit_active;
@@ -196,75 +197,7 @@ void server_facts_forget_selftest(struct server_facts *f);
  * address once). */
 void server_facts_merge_bans(struct server_facts *f);
 
-/* ---- shared by the server probes ---------------------------------------- */
-
-struct step_work;
-
-/* Finds a program as exec_find() does (0, or -1 when not installed). A
- * test may set a hook that pretends programs are there, so that a probe
- * reaches exec_run() and its recorded outputs; NULL restores. */
-int srv_find(const char *name, char *path, size_t pathlen);
-typedef int (*srv_find_fn)(const char *name, char *path, size_t pathlen);
-void srv_set_find_hook(srv_find_fn fn);
-
-/* Runs argv through exec_run (r exec_result_init'ed by the caller) and
- * copies the command and its printable output into w's details, at most
- * max_lines lines. Returns what exec_run returns. */
-int srv_run(struct step_work *w, const char *const argv[], int timeout_ms, struct exec_result *r,
-	    size_t max_lines);
-/* Adds text (raw, made printable here) to w's details, one entry a line,
- * at most max_lines, each prefixed by prefix. */
-void srv_detail_text(struct step_work *w, const char *prefix, const char *text, size_t len,
-		     size_t max_lines);
-
-/* Reads at most max bytes of path into out (appended): the last max bytes
- * when tail. Returns 0 or a negative errno. */
-int srv_read_file(const char *path, size_t max, bool tail, struct strbuf *out);
-
-/* Fills list with this machine's addresses in this network namespace
- * (numeric, without link-local IPv6). Returns 0 or -1. */
-int srv_local_addresses(struct strv *list);
-
-/* Fills ifname with the interface that holds the local address addr;
- * returns 0, or -1 when no interface has it. */
-int srv_iface_of(const char *addr, char *ifname, size_t len);
-
-
-/* Whether host names this machine, for --side auto: 1 yes, 0 no. Sends
- * nothing: a literal address, "localhost", this machine's host name, or a
- * name /etc/hosts gives one of this machine's addresses. */
-int server_host_is_local(const char *host);
-
-
-/* TCP sockets as the kernel's sock_diag lists them. */
-struct srv_sock {
-	int family;             /* 4 or 6 */
-	unsigned state;         /* TCP state as the kernel numbers it */
-	char addr[48];          /* local address */
-	int port;               /* local port */
-	bool wildcard;
-	bool v6only, v6only_known;
-	unsigned long inode;
-};
-
-struct srv_sock_list {
-	struct srv_sock *v;
-	size_t n, alloc;
-};
-
-void srv_sock_list_init(struct srv_sock_list *l);
-void srv_sock_list_release(struct srv_sock_list *l);
-/* Appends the TCP sockets of family (AF_INET, AF_INET6) in the states of the
- * bit mask (1 << state) to l. Returns 0 or a negative errno. */
-int srv_diag_tcp(int family, uint32_t states, struct srv_sock_list *l);
-
-/* Asks systemd (systemctl show) about ssh.service, sshd.service and
- * ssh.socket; fills the unit and socket facts. probe-srv-service.c. */
-void srv_service_systemd(struct step_work *w, struct server_facts *f);
-/* macOS: systemsetup -getremotelogin and launchctl print; launchd's port
- * counts as socket activation. probe-srv-service.c. */
-void srv_service_macos(struct step_work *w, struct server_facts *f);
-
+/* ---- questions asked of the facts --------------------------------------- */
 
 /* The sshd listener on port in this namespace that accepts addr, or NULL. */
 const struct srv_listener *srv_listener_for(const struct server_facts *f, const char *addr, int port);

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/server.h"
+#include "engine/os/os.h"
 #include "tui/cli.h"
 
 void options_init(struct options *o)
@@ -311,7 +311,7 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 	}
 	/* auto: the server side when the host is this machine */
 	if (o->side == SIDE_AUTO)
-		o->side = o->target.host == NULL || server_host_is_local(o->target.host) == 1
+		o->side = o->target.host == NULL || os_host_is_local(o->target.host) == 1
 			  ? SIDE_SERVER : SIDE_CLIENT;
 	if (o->sshd_config != NULL && check_sshd_config(o, err) != 0)
 		return -1;

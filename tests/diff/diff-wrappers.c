@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 #include "engine/parse/parse-hosts-access.h"
-#include "engine/server.h"
+#include "engine/os/os.h"
 #include "engine/util.h"
 
 /* The clients asked about. name: what tcpdmatch is given when set (it then
@@ -219,7 +219,7 @@ static bool group_exists(const char *name)
 static int read_fn(void *ctx, const char *path, struct strbuf *out)
 {
 	(void)ctx;
-	return srv_read_file(path, 1 << 20, false, out);
+	return os_read_file(path, 1 << 20, false, out);
 }
 
 /* Runs tcpdmatch -d sshd WHO in dir; returns the "access:" word for addr

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/server.h"
+#include "engine/os/os.h"
 #include "engine/util.h"
 
 #define FIXTURE_MAX (64u << 20)
@@ -18,7 +18,7 @@ static inline void fixture_read(const char *rel, struct strbuf *out)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", SSHD_FIXTURES, rel);
-	rc = srv_read_file(path, FIXTURE_MAX, false, out);
+	rc = os_read_file(path, FIXTURE_MAX, false, out);
 	if (rc != 0)
 		fail_msg("cannot read fixture '%s': %s", path, strerror(-rc));
 }

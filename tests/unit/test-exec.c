@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/exec.h"
+#include "engine/os/exec.h"
 #include "engine/util.h"
 
 #define expect_str(got, want, what) do { \

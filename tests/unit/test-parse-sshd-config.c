@@ -20,7 +20,7 @@
 
 static int slurp(const char *path, struct strbuf *out)
 {
-	return srv_read_file(path, FIXTURE_MAX, false, out);
+	return os_read_file(path, FIXTURE_MAX, false, out);
 }
 
 static char *fixture(const char *rel, size_t *len)

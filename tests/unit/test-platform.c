@@ -9,7 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/platform.h"
+#include "engine/os/os.h"
+#include "engine/parse/parse-os-release.h"
 
 /* Expects text to be judged as platform want. */
 #define expect_platform(text, want, what) do { \
@@ -137,7 +138,7 @@ static void a_very_long_id_like_does_not_overflow_and_later_ids_are_safe(void **
 
 static void platform_name_is_one_of_the_four(void **state)
 {
-	const char *p = platform_name();
+	const char *p = os_native()->platform();
 
 	if (strcmp(p, "debian") != 0 && strcmp(p, "rhel") != 0 && strcmp(p, "linux") != 0 &&
 	    strcmp(p, "macos") != 0)

@@ -31,7 +31,7 @@
 #include "engine/assets.h"
 #include "engine/conn.h"
 #include "engine/engine.h"
-#include "engine/exec.h"
+#include "engine/os/exec.h"
 #include "engine/facts.h"
 #include "engine/util.h"
 #include "engine/wire.h"

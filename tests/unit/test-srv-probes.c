@@ -1,6 +1,8 @@
 /* The server probes' logic, with the spawner replaced by recorded outputs
- * (exec_set_hook): what each probe concludes from what the tools said. The
- * probes run without an engine (w.e is NULL), so their evidence stays in w. */
+ * (exec_set_hook): what each probe concludes from what the tools said,
+ * through the Linux table or, picked with os_set_active, the macOS one.
+ * The probes run without an engine (w.e is NULL), so their evidence stays
+ * in w. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,9 +22,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "engine/os/exec.h"
+#include "engine/os/linux/linux.h"
+#include "engine/os/os.h"
 #include "engine/parse/parse-address.h"
 #include "engine/parse/parse-sshd-args.h"
-#include "engine/exec.h"
 #include "engine/parse/parse-sshd-log.h"
 #include "engine/probe.h"
 #include "engine/server.h"
@@ -104,13 +108,14 @@ static void replay_start(struct replay *rp, const struct record *records, size_t
 	rp->n = n;
 	strv_init(&rp->calls);
 	exec_set_hook(replay_hook, rp);
-	srv_set_find_hook(find_hook);
+	os_set_find_hook(find_hook);
 }
 
 static void replay_stop(struct replay *rp)
 {
 	exec_set_hook(NULL, NULL);
-	srv_set_find_hook(NULL);
+	os_set_active(NULL);
+	os_set_find_hook(NULL);
 	installed = NULL;
 	strv_release(&rp->calls);
 }
@@ -149,6 +154,16 @@ static void run_end(struct run *r)
 	server_facts_release(&r->f);
 	work_release(&r->w);
 	replay_stop(&r->rp);
+}
+
+/* systemd's part of the service step alone, its trace shown in r's step. */
+static void read_systemd(struct run *r)
+{
+	struct os_trace t;
+
+	os_trace_init(&t);
+	linux_systemd_read(&r->f, &t);
+	srv_trace_show(&r->w, &t);
 }
 
 static bool lines_have(const struct strv *sv, const char *word)
@@ -464,9 +479,9 @@ static void the_interface_of_a_local_address_is_found(void **state)
 	char ifname[64] = "";
 
 	(void)state;
-	assert_int_equal(srv_iface_of("127.0.0.1", ifname, sizeof(ifname)), 0);
+	assert_int_equal(os_iface_of("127.0.0.1", ifname, sizeof(ifname)), 0);
 	assert_string_equal(ifname, "lo");
-	assert_int_equal(srv_iface_of("198.51.100.250", ifname, sizeof(ifname)), -1);
+	assert_int_equal(os_iface_of("198.51.100.250", ifname, sizeof(ifname)), -1);
 }
 
 static void sshguards_blocks_are_bans(void **state)
@@ -554,7 +569,7 @@ static void systemd_socket_activation_is_read(void **state)
 	(void)state;
 	run_begin(&r, recs, 1, "service");
 	r.f.systemd = true;
-	srv_service_systemd(&r.w, &r.f);
+	read_systemd(&r);
 	assert_true(r.f.unit_found);
 	assert_string_equal(r.f.unit, "ssh.service");
 	assert_true(r.f.unit_active);
@@ -574,7 +589,7 @@ static void a_failed_unit_says_how(void **state)
 
 	(void)state;
 	run_begin(&r, recs, 1, "service");
-	srv_service_systemd(&r.w, &r.f);
+	read_systemd(&r);
 	assert_true(r.f.unit_found);
 	assert_false(r.f.unit_active);
 	if (r.f.unit_state == NULL || strstr(r.f.unit_state, "failed") == NULL)
@@ -594,7 +609,7 @@ static void macos_remote_login_and_launchd_are_read(void **state)
 
 	(void)state;
 	run_begin(&r, recs, 2, "service");
-	r.f.macos = true;
+	os_set_active(&os_macos_ops);
 	probe_srv_service_run(&r.w, &r.f);
 	assert_true(r.f.unit_found);
 	assert_true(r.f.socket_active);
@@ -614,7 +629,7 @@ static void macos_remote_login_off_is_not_running(void **state)
 
 	(void)state;
 	run_begin(&r, recs, 2, "service");
-	r.f.macos = true;
+	os_set_active(&os_macos_ops);
 	probe_srv_service_run(&r.w, &r.f);
 	assert_false(r.f.socket_active);
 	assert_int_equal(r.w.status, STEP_FAIL);
@@ -631,7 +646,7 @@ static void macos_lsof_gives_launchds_port_to_sshd(void **state)
 
 	(void)state;
 	run_begin(&r, recs, 1, "listeners");
-	r.f.macos = true;
+	os_set_active(&os_macos_ops);
 	r.f.socket_active = true;
 	r.f.socket_ports[r.f.nsocket_ports++] = 22;
 	r.f.port = 22;
@@ -661,7 +676,7 @@ static void macos_application_firewall_blocking_sshd(void **state)
 
 	(void)state;
 	run_begin(&r, recs, 4, "firewall");
-	r.f.macos = true;
+	os_set_active(&os_macos_ops);
 	r.f.port = 22;
 	probe_srv_firewall_run(&r.w, &r.f);
 	if (r.f.fw_verdict != FW_VERDICT_DROPPED)
@@ -1078,7 +1093,7 @@ static void service_run_again_on_macos(void **state)
 
 	(void)state;
 	run_begin(&r, recs, 2, "service");
-	r.f.macos = true;
+	os_set_active(&os_macos_ops);
 	expect_second_run_same(&r, probe_srv_service_run);
 	assert_int_equal(r.f.nsocket_ports, 1);
 	run_end(&r);
@@ -1129,7 +1144,7 @@ static void listeners_run_again_from_lsof(void **state)
 
 	(void)state;
 	run_begin(&r, recs, 1, "listeners");
-	r.f.macos = true;
+	os_set_active(&os_macos_ops);
 	r.f.socket_active = true;
 	r.f.socket_ports[r.f.nsocket_ports++] = 22;
 	r.f.port = 22;

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/exec.h"
+#include "engine/os/exec.h"
 
 static exec_hook_fn exec_hook;
 static void *exec_hook_ctx;

@@ -1,20 +1,13 @@
-/* The server facts and the helpers the server probes share. */
+/* The server facts' lifecycle: what was asked, and each step's group
+ * forgotten before the step fills it again. */
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netdb.h>
-#include <stdio.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "engine/parse/hosts-file.h"
+#include "engine/os/os.h"
 #include "engine/parse/parse-address.h"
-#include "engine/platform.h"
-#include "engine/probe.h"
 #include "engine/server.h"
 
 void server_facts_init(struct server_facts *f)
@@ -72,6 +65,7 @@ void server_facts_forget_service(struct server_facts *f)
 {
 	f->manager = SVC_MGR_UNKNOWN;
 	f->systemd = false;
+	f->launchd = false;
 	f->unit_found = false;
 	drop(&f->unit);
 	f->unit_active = false;
@@ -232,14 +226,13 @@ static bool is_loopback(const char *addr)
 
 void server_facts_setup(struct server_facts *f, const struct target *t, const char *sshd_config)
 {
-	f->macos = strcmp(platform_name(), "macos") == 0;
 	f->port = t->port > 0 ? t->port : SSHD_DEFAULT_PORT;
 	f->port_given = t->port_given;
 	free(f->sshd_config);
 	f->sshd_config = sshd_config ? xstrdup(sshd_config) : NULL;
 	strv_release(&f->local_addrs);
 	strv_release(&f->client_addrs);
-	srv_local_addresses(&f->local_addrs);
+	os_local_addresses(&f->local_addrs);
 	if (t->host != NULL) {
 		resolve_into(t->host, &f->client_addrs);
 		return;
@@ -258,129 +251,13 @@ const char *srv_tristate_word(enum srv_tristate t)
 	return t == SRV_YES ? "yes" : t == SRV_NO ? "no" : "unknown";
 }
 
-int srv_read_file(const char *path, size_t max, bool tail, struct strbuf *out)
-{
-	char buf[8192];
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	size_t got = 0;
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) != 0) {
-		rc = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = -EINVAL;
-		goto out;
-	}
-	if (tail && st.st_size > 0 && (size_t)st.st_size > max)
-		(void)lseek(fd, st.st_size - (off_t)max, SEEK_SET);
-	while (got < max) {
-		size_t want = max - got < sizeof(buf) ? max - got : sizeof(buf);
-		ssize_t n = read(fd, buf, want);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		strbuf_add(out, buf, (size_t)n);
-		got += (size_t)n;
-	}
-out:
-	close(fd);
-	return rc;
-}
-
-int srv_local_addresses(struct strv *list)
-{
-	struct ifaddrs *ifa, *p;
-
-	if (getifaddrs(&ifa) != 0)
-		return -1;
-	for (p = ifa; p != NULL; p = p->ifa_next) {
-		char text[INET6_ADDRSTRLEN];
-		const void *a;
-
-		if (p->ifa_addr == NULL || !(p->ifa_flags & IFF_UP))
-			continue;
-		if (p->ifa_addr->sa_family == AF_INET) {
-			a = &((const struct sockaddr_in *)(const void *)p->ifa_addr)->sin_addr;
-		} else if (p->ifa_addr->sa_family == AF_INET6) {
-			const struct in6_addr *a6 = &((const struct sockaddr_in6 *)(const void *)p->ifa_addr)->sin6_addr;
-
-			if (IN6_IS_ADDR_LINKLOCAL(a6))
-				continue;
-			a = a6;
-		} else {
-			continue;
-		}
-		if (inet_ntop(p->ifa_addr->sa_family, a, text, sizeof(text)) != NULL &&
-		    !strv_contains(list, text))
-			strv_push(list, text);
-	}
-	freeifaddrs(ifa);
-	return 0;
-}
-
-int srv_iface_of(const char *addr, char *ifname, size_t len)
-{
-	struct ifaddrs *ifa, *p;
-	unsigned char want[16], have[16];
-	int rc = -1;
-
-	if (!addr_key(addr, want) || getifaddrs(&ifa) != 0)
-		return -1;
-	for (p = ifa; p != NULL && rc != 0; p = p->ifa_next) {
-		char text[INET6_ADDRSTRLEN];
-		const void *a;
-
-		if (p->ifa_addr == NULL)
-			continue;
-		if (p->ifa_addr->sa_family == AF_INET)
-			a = &((const struct sockaddr_in *)(const void *)p->ifa_addr)->sin_addr;
-		else if (p->ifa_addr->sa_family == AF_INET6)
-			a = &((const struct sockaddr_in6 *)(const void *)p->ifa_addr)->sin6_addr;
-		else
-			continue;
-		if (inet_ntop(p->ifa_addr->sa_family, a, text, sizeof(text)) != NULL &&
-		    addr_key(text, have) && memcmp(want, have, 16) == 0) {
-			snprintf(ifname, len, "%s", p->ifa_name);
-			rc = 0;
-		}
-	}
-	freeifaddrs(ifa);
-	return rc;
-}
 
 
 
 
 
-int server_host_is_local(const char *host)
-{
-	struct strv local;
-	struct strbuf hosts;
-	char name[256] = "";
-	bool yes;
 
-	strv_init(&local);
-	strbuf_init(&hosts);
-	srv_local_addresses(&local);
-	srv_read_file("/etc/hosts", 1024 * 1024, false, &hosts);
-	if (gethostname(name, sizeof(name) - 1) != 0)
-		name[0] = '\0';
-	yes = server_name_is_local(host, name, hosts.buf, hosts.len, &local);
-	strbuf_release(&hosts);
-	strv_release(&local);
-	return yes ? 1 : 0;
-}
+
 
 
 
@@ -413,62 +290,4 @@ const struct srv_listener *srv_listener_on(const struct server_facts *f, int por
 		if (f->listeners[i].port == port)
 			return &f->listeners[i];
 	return NULL;
-}
-
-static srv_find_fn find_hook;
-
-void srv_set_find_hook(srv_find_fn fn)
-{
-	find_hook = fn;
-}
-
-int srv_find(const char *name, char *path, size_t pathlen)
-{
-	return find_hook != NULL ? find_hook(name, path, pathlen) : exec_find(name, path, pathlen);
-}
-
-void srv_detail_text(struct step_work *w, const char *prefix, const char *text, size_t len,
-		     size_t max_lines)
-{
-	size_t i = 0, lines = 0;
-
-	while (i < len) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
-		char *p;
-
-		if (lines++ == max_lines) {
-			step_detail(w, "%s... (more lines not shown)", prefix);
-			return;
-		}
-		p = printable(text + i, n, true);
-		step_detail(w, "%s%s", prefix, p);
-		free(p);
-		i += n + 1;
-	}
-}
-
-int srv_run(struct step_work *w, const char *const argv[], int timeout_ms, struct exec_result *r,
-	    size_t max_lines)
-{
-	struct strbuf cmd;
-	int rc;
-
-	strbuf_init(&cmd);
-	for (size_t i = 0; argv[i] != NULL; i++)
-		strbuf_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
-	rc = exec_run(argv, timeout_ms, EXEC_DEFAULT_MAX_OUTPUT, r);
-	srv_detail_text(w, "$ ", cmd.buf, cmd.len, 1);
-	if (rc < 0) {
-		step_detail(w, "  could not run: %s", strerror(-rc));
-	} else {
-		srv_detail_text(w, "  ", r->out.buf, r->out.len, max_lines);
-		srv_detail_text(w, "  stderr: ", r->err.buf, r->err.len, max_lines);
-		if (r->timed_out)
-			step_detail(w, "  (stopped after %d ms)", timeout_ms);
-		else
-			step_detail(w, "  (exit status %d)", r->status);
-	}
-	strbuf_release(&cmd);
-	return rc;
 }

@@ -1,4 +1,5 @@
-/* The kernel's neighbour table over rtnetlink: one request, one answer. */
+/* Linux: the route toward an address and the kernel's neighbour table,
+ * over rtnetlink: one request, one answer. Nothing is sent. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/neighbour.h>
@@ -11,7 +12,8 @@
 #include <string.h>
 
 #include "capture/capture.h"
-#include "engine/neigh.h"
+#include "engine/os/linux/linux.h"
+#include "engine/parse/parse-neigh.h"
 
 #define NEIGH_RETRANS_DEFAULT_MS 1000
 
@@ -80,20 +82,6 @@ enum neigh_state neigh_state_from_nud(uint16_t nud)
 	if (nud & NUD_INCOMPLETE)
 		return NEIGH_INCOMPLETE;
 	return NEIGH_NONE;
-}
-
-bool neigh_state_unanswered(enum neigh_state s)
-{
-	return s == NEIGH_INCOMPLETE || s == NEIGH_FAILED;
-}
-
-bool neigh_conclusive(enum neigh_state s, uint32_t unanswered_ms, int retrans_ms)
-{
-	if (s == NEIGH_FAILED)
-		return true;
-	if (retrans_ms <= 0)
-		retrans_ms = NEIGH_RETRANS_DEFAULT_MS;
-	return s == NEIGH_INCOMPLETE && unanswered_ms >= (uint32_t)retrans_ms;
 }
 
 enum neigh_state neigh_lookup(const struct neigh_hop *hop)

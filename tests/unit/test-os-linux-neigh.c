@@ -15,7 +15,8 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "engine/neigh.h"
+#include "engine/os/linux/linux.h"
+#include "engine/parse/parse-neigh.h"
 
 #define expect_true(cond, ...) do { if (!(cond)) fail_msg(__VA_ARGS__); } while (0)
 

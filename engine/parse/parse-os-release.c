@@ -1,8 +1,7 @@
-/* Which kind of system this is. */
-#include <stdio.h>
+/* Which kind of Linux system this is, from its os-release file. Pure. */
 #include <string.h>
 
-#include "engine/platform.h"
+#include "engine/parse/parse-os-release.h"
 #include "engine/util.h"
 
 /* True when the space-separated list has word (quotes already removed). */
@@ -45,28 +44,4 @@ const char *platform_from_os_release(const char *text)
 	if (list_has(ids, "rhel") || list_has(ids, "fedora") || list_has(ids, "centos"))
 		return "rhel";
 	return "linux";
-}
-
-const char *platform_name(void)
-{
-#ifdef __APPLE__
-	return "macos";
-#else
-	static const char *cached;
-	char buf[4096];
-	FILE *f;
-	size_t n;
-
-	if (cached != NULL)
-		return cached;
-	f = fopen("/etc/os-release", "r");
-	if (f == NULL)
-		f = fopen("/usr/lib/os-release", "r");
-	if (f == NULL)
-		return cached = "linux";
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return cached = platform_from_os_release(buf);
-#endif
 }
