@@ -1,7 +1,7 @@
 /* sshd's configuration: does sshd accept it (`sshd -t`, the file and line of
- * an error), and what it says (`sshd -T`, the effective values; our own
- * parser of sshd_config with Include and Match when sshd cannot print
- * them). Read with the -f, -p and -o of the running sshd, or
+ * an error), and what it says (`sshd -T`, or `sshd -G` from OpenSSH 9.3 on,
+ * which needs neither root nor a running service; our own parser of
+ * sshd_config with Include and Match when sshd cannot print them). Read with the -f, -p and -o of the running sshd, or
  * --sshd-config. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +62,33 @@ static int run_args(struct step_work *w, struct strv *args, struct exec_result *
 	return rc;
 }
 
-static void check_config(struct step_work *w, struct server_facts *f, const struct srv_proc *p)
+/* sshd -G (OpenSSH 9.3 and later) prints the effective configuration
+ * without loading the host keys or checking the privilege separation
+ * directory, so it answers without root and while the service is stopped.
+ * Fills dump with its output and returns true when it ran and succeeded;
+ * an older sshd does not know -G and says so with its usage. */
+static bool sshd_G(struct step_work *w, const struct server_facts *f, const struct srv_proc *p,
+		   struct strbuf *dump)
+{
+	struct strv args;
+	struct exec_result r;
+	bool ok;
+
+	strv_init(&args);
+	exec_result_init(&r);
+	sshd_argv(f, p, "-G", &args);
+	ok = run_args(w, &args, &r) == 0 && !r.timed_out && r.status == 0 && r.out.len > 0;
+	if (ok)
+		strbuf_add(dump, r.out.buf, r.out.len);
+	exec_result_release(&r);
+	strv_release(&args);
+	return ok;
+}
+
+/* Runs sshd -t; when sshd -G had to stand in for it (no root for the host
+ * keys), its output is left in g_dump for read_config. */
+static void check_config(struct step_work *w, struct server_facts *f, const struct srv_proc *p,
+			 struct strbuf *g_dump)
 {
 	struct strv args;
 	struct exec_result r;
@@ -90,6 +116,11 @@ static void check_config(struct step_work *w, struct server_facts *f, const stru
 		m = &chk.v[0];
 	/* only root may read the host keys: that is no error in the file */
 	if (geteuid() != 0 && (m == NULL || m->kind == SSHD_CHECK_NO_HOSTKEYS || m->kind == SSHD_CHECK_HOSTKEY)) {
+		if (sshd_G(w, f, p, g_dump)) {
+			step_evidence(w, "sshd -G read %s without error (sshd -t needs root to read the host keys, which were not checked)",
+				      f->config_file);
+			goto out;
+		}
 		f->config_checked = false;
 		step_evidence(w, "sshd -t needs root to read the host keys (it said: %s): run ssh-doctor with sudo to check the configuration",
 			      m ? m->message : "nothing");
@@ -125,15 +156,17 @@ out:
 	strv_release(&args);
 }
 
-/* The effective configuration: sshd -T, else our parser. NULL when neither. */
-static struct sshd_config *read_config(struct step_work *w, struct server_facts *f, const struct srv_proc *p)
+/* The effective configuration: sshd -T, else sshd -G (g_dump when it ran
+ * already), else our parser. NULL when none. */
+static struct sshd_config *read_config(struct step_work *w, struct server_facts *f, const struct srv_proc *p,
+				       struct strbuf *g_dump)
 {
 	struct sshd_config *cfg = sshd_config_new();
 	struct sshd_config_io io = {io_read, io_glob, NULL};
 	struct strbuf text;
 	int rc;
 
-	if (f->sshd_found && !f->config_error) {
+	if (f->sshd_found && !f->config_error && g_dump->len == 0) {
 		struct strv args;
 		struct exec_result r;
 
@@ -151,6 +184,16 @@ static struct sshd_config *read_config(struct step_work *w, struct server_facts 
 		strv_release(&args);
 		if (f->config_source)
 			return cfg;
+		if (!sshd_G(w, f, p, g_dump))
+			strbuf_reset(g_dump);
+	}
+	if (f->sshd_found && !f->config_error && g_dump->len > 0) {
+		if (sshd_config_parse_dump(cfg, "sshd -G", g_dump->buf, g_dump->len) == 0 && cfg->nlisten > 0) {
+			f->config_source = xstrdup("sshd -G");
+			return cfg;
+		}
+		sshd_config_free(cfg);
+		cfg = sshd_config_new();
 	}
 	strbuf_init(&text);
 	rc = os_read_file(f->config_file, CONFIG_MAX, false, &text);
@@ -239,8 +282,11 @@ int probe_srv_config_run(struct step_work *w, struct server_facts *f)
 {
 	const struct srv_proc *p = NULL;
 	struct sshd_config *cfg;
+	struct strbuf g_dump;
+	char *problem = NULL;
 
 	server_facts_forget_config(f);
+	strbuf_init(&g_dump);
 	for (size_t i = 0; i < f->nprocs && p == NULL; i++)
 		if (f->procs[i].same_netns)
 			p = &f->procs[i];
@@ -253,10 +299,15 @@ int probe_srv_config_run(struct step_work *w, struct server_facts *f)
 	step_evidence(w, "the configuration examined: %s%s", f->config_file,
 		      f->sshd_config ? " (--sshd-config)" : p && p->config ? " (the running sshd's -f)" : "");
 	if (f->sshd_found)
-		check_config(w, f, f->sshd_config ? NULL : p);
-	cfg = read_config(w, f, f->sshd_config ? NULL : p);
+		check_config(w, f, f->sshd_config ? NULL : p, &g_dump);
+	cfg = read_config(w, f, f->sshd_config ? NULL : p, &g_dump);
+	strbuf_release(&g_dump);
 	if (cfg != NULL)
 		take_values(w, f, cfg);
+	/* our parser's own findings, when it had to stand in for sshd */
+	if (cfg != NULL && cfg->nproblems > 0 && !f->config_checked)
+		problem = xasprintf("%s line %u: %s", cfg->problems[0].at.file ? cfg->problems[0].at.file : "?",
+				    cfg->problems[0].at.line, cfg->problems[0].message);
 	sshd_config_free(cfg);
 
 	if (f->config_error)
@@ -270,8 +321,15 @@ int probe_srv_config_run(struct step_work *w, struct server_facts *f)
 	else if (f->cfg_listen_missing.n > 0)
 		step_finish(w, STEP_FAIL, "ListenAddress names %s, which this machine does not have",
 			    f->cfg_listen_missing.v[0]);
+	else if (problem != NULL)
+		step_finish(w, STEP_WARN, "sshd could not check the configuration, and ssh-doctor's own reading finds a problem: %s",
+			    problem);
+	else if (!f->config_checked)
+		step_finish(w, STEP_WARN, "sshd could not check the configuration here; by ssh-doctor's own reading it tells sshd to listen on port %d%s",
+			    f->ncfg_ports ? f->cfg_ports[0] : SSHD_DEFAULT_PORT, f->ncfg_ports > 1 ? " and more" : "");
 	else
 		step_finish(w, STEP_PASS, "the configuration is valid; sshd is told to listen on port %d%s",
 			    f->ncfg_ports ? f->cfg_ports[0] : SSHD_DEFAULT_PORT, f->ncfg_ports > 1 ? " and more" : "");
+	free(problem);
 	return 0;
 }

@@ -322,6 +322,33 @@ static void a_privsep_dir_the_service_makes_is_no_configuration_error(void **sta
 	run_end(&r);
 }
 
+/* sshd -T stops at the missing /run/sshd too; sshd -G (OpenSSH 9.3 on)
+ * does not, and gives the effective values instead of our own parser. */
+static void sshd_G_stands_in_when_sshd_T_cannot_answer(void **state)
+{
+	static const struct record recs[] = {
+		{"sshd", "-t", NULL, "sshd-t/missing-privsep-dir.stderr", 255},
+		{"sshd", "-T", NULL, "sshd-t/missing-privsep-dir.stderr", 255},
+		{"sshd", "-G", "sshd-T/debian13-sshd-G-stopped.txt", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 3, "sshd_config");
+	fake_sshd(&r.f);
+	r.f.systemd = true;
+	r.f.unit = strdup("ssh.service");
+	strv_push(&r.f.unit_runtime_dirs, "sshd");
+	probe_srv_config_run(&r.w, &r.f);
+	assert_false(r.f.config_error);
+	assert_non_null(r.f.config_source);
+	assert_string_equal(r.f.config_source, "sshd -G");
+	assert_int_equal(r.f.ncfg_ports, 1);
+	assert_int_equal(r.f.cfg_ports[0], 22);
+	assert_int_equal(r.w.status, STEP_PASS);
+	run_end(&r);
+}
+
 /* Without a service that makes it, a missing /run/sshd stops sshd from
  * starting: that is an error to report. */
 static void a_privsep_dir_nobody_makes_is_a_configuration_error(void **state)
@@ -1367,6 +1394,7 @@ int main(void)
 		cmocka_unit_test(sshd_t_error_names_file_line_and_message),
 		cmocka_unit_test(a_privsep_dir_the_service_makes_is_no_configuration_error),
 		cmocka_unit_test(a_privsep_dir_nobody_makes_is_a_configuration_error),
+		cmocka_unit_test(sshd_G_stands_in_when_sshd_T_cannot_answer),
 		cmocka_unit_test(sshd_T_gives_ports_and_limits_with_the_running_sshds_options),
 		cmocka_unit_test(a_listen_address_this_machine_lacks_is_found),
 		cmocka_unit_test(an_iptables_drop_rule_is_named),
