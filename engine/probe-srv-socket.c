@@ -1,7 +1,10 @@
 /* Socket activation: when systemd's ssh.socket is active, systemd listens
  * and starts sshd per connection; the socket's ListenStream decides the
- * port and sshd_config's Port is ignored. Say so when they disagree.
- * launchd does the same for macOS's Remote Login, always on port 22. */
+ * port and sshd_config's Port is ignored. Say so when they disagree, and
+ * where the socket's ports come from: its unit file, a drop-in, or (Ubuntu
+ * 24.04 and later) sshd-socket-generator, which writes them from
+ * sshd_config each time systemd reloads. launchd does the same for macOS's
+ * Remote Login, always on port 22. */
 #include <stdio.h>
 
 #include "engine/probe.h"
@@ -26,6 +29,17 @@ int probe_srv_socket_run(struct step_work *w, struct server_facts *f)
 	}
 	for (size_t i = 0; i < f->nsocket_ports; i++)
 		step_evidence(w, "ssh.socket listens on port %d", f->socket_ports[i]);
+	for (size_t i = 0; i < f->socket_dropins.n; i++) {
+		const char *d = f->socket_dropins.v[i];
+
+		if (str_starts_with(d, "/run/systemd/generator/"))
+			step_evidence(w, "its ports were written from sshd_config by sshd-socket-generator, when systemd last reloaded: %s",
+				      d);
+		else
+			step_evidence(w, "a drop-in may set its ports: %s", d);
+	}
+	if (f->socket_unit_file)
+		step_detail(w, "ssh.socket's unit file: %s", f->socket_unit_file);
 	for (size_t i = 0; i < f->ncfg_ports; i++) {
 		bool found = false;
 
@@ -33,8 +47,12 @@ int probe_srv_socket_run(struct step_work *w, struct server_facts *f)
 			found |= f->socket_ports[k] == f->cfg_ports[i];
 		if (!found) {
 			disagree = true;
-			step_evidence(w, "sshd_config says Port %d, which is ignored while ssh.socket is active",
-				      f->cfg_ports[i]);
+			if (f->socket_generator)
+				step_evidence(w, "sshd_config says Port %d, but ssh.socket has not taken it: sshd-socket-generator writes the socket's ports only when systemd reloads (systemctl daemon-reload), and the socket listens on them once restarted",
+					      f->cfg_ports[i]);
+			else
+				step_evidence(w, "sshd_config says Port %d, which is ignored while ssh.socket is active",
+					      f->cfg_ports[i]);
 		}
 	}
 	if (disagree)

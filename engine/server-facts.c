@@ -25,6 +25,7 @@ void server_facts_init(struct server_facts *f)
 	strv_init(&f->test_log);
 	strv_init(&f->log_files);
 	strv_init(&f->unit_runtime_dirs);
+	strv_init(&f->socket_dropins);
 	f->pkg_state = SVC_PKG_UNKNOWN;
 	f->unit_enabled = SRV_UNKNOWN;
 	f->password_auth = SRV_UNKNOWN;
@@ -75,6 +76,9 @@ void server_facts_forget_service(struct server_facts *f)
 	drop(&f->unit_state);
 	drop(&f->init_start);
 	f->socket_active = false;
+	f->socket_generator = false;
+	drop(&f->socket_unit_file);
+	strv_release(&f->socket_dropins);
 	memset(f->socket_ports, 0, sizeof(f->socket_ports));
 	f->nsocket_ports = 0;
 	for (size_t i = 0; i < SRV_MAX_PROCS; i++)

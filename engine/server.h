@@ -95,6 +95,11 @@ struct server_facts {
 	char *unit_state;       /* "failed (exit-code)", printable, or NULL */
 	char *init_start;       /* without systemd: how its init starts sshd, or NULL */
 	bool socket_active;     /* ssh.socket listens (socket activation) */
+	bool socket_generator;  /* Ubuntu's sshd-socket-generator is installed: it
+				 * writes ssh.socket's ports from sshd_config when
+				 * systemd reloads */
+	char *socket_unit_file; /* ssh.socket's unit file, or NULL */
+	struct strv socket_dropins;     /* its drop-ins, in the order systemd reads them */
 	int socket_ports[SRV_MAX_PORTS];
 	size_t nsocket_ports;
 	struct srv_proc procs[SRV_MAX_PROCS];

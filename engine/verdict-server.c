@@ -266,6 +266,8 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			strv_pushf(&d->evidence, "ssh.socket is active: systemd listens for sshd, and sshd_config's Port is ignored");
 			strv_pushf(&d->evidence, "ssh.socket listens on port %d; sshd_config says Port %d",
 				   f->socket_ports[0], f->cfg_ports[0]);
+			if (f->socket_generator)
+				strv_push(&d->evidence, "sshd-socket-generator gives ssh.socket sshd_config's ports only when systemd reloads: sshd_config was changed since");
 			verdict_decision_set(d, "socket_activation_port", "certain");
 			return;
 		}
@@ -490,6 +492,19 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	if (strcmp(d.cause, "local_firewall") == 0 && f->fw_fix != NULL) {
 		free(v->fix_command);
 		v->fix_command = xstrdup(f->fw_fix);
+	}
+	if (strcmp(d.cause, "socket_activation_port") == 0 && f->systemd) {
+		free(v->fix_command);
+		if (f->socket_generator)
+			/* Ubuntu 24.04 and later: sshd_config is right, the socket
+			 * has not been given it yet */
+			v->fix_command = xstrdup("sudo systemctl daemon-reload && sudo systemctl restart ssh.socket");
+		else
+			/* the socket's own ListenStream wins: let sshd listen by
+			 * itself, as sshd_config says (a running ssh.service keeps
+			 * the socket it was handed until it restarts) */
+			v->fix_command = xasprintf("sudo systemctl disable --now ssh.socket && sudo systemctl enable %s && sudo systemctl restart %s",
+						   f->unit ? f->unit : "ssh.service", f->unit ? f->unit : "ssh.service");
 	}
 	if (strcmp(d.cause, "fail2ban_ban") == 0 && f->from_addrs.n > 0) {
 		const char *client = NULL;

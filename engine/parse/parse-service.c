@@ -70,6 +70,7 @@ static void svc_unit_init(struct svc_unit *u)
 	strv_init(&u->triggered_by);
 	strv_init(&u->triggers);
 	strv_init(&u->runtime_dirs);
+	strv_init(&u->dropins);
 }
 
 static void svc_unit_release(struct svc_unit *u)
@@ -89,6 +90,7 @@ static void svc_unit_release(struct svc_unit *u)
 	strv_release(&u->triggered_by);
 	strv_release(&u->triggers);
 	strv_release(&u->runtime_dirs);
+	strv_release(&u->dropins);
 }
 
 void svc_unit_list_init(struct svc_unit_list *ul)
@@ -190,6 +192,8 @@ static void unit_set(struct svc_unit *u, const char *k, const char *v)
 		split_units(&u->triggers, v);
 	else if (strcmp(k, "RuntimeDirectory") == 0)
 		split_units(&u->runtime_dirs, v);
+	else if (strcmp(k, "DropInPaths") == 0)
+		split_units(&u->dropins, v);
 }
 
 int svc_parse_systemctl_show(const char *buf, size_t len, struct svc_unit_list *ul)

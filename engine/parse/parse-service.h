@@ -50,6 +50,7 @@ struct svc_unit {
 	struct strv triggered_by;	/* "ssh.socket" */
 	struct strv triggers;		/* "ssh.service" */
 	struct strv runtime_dirs;	/* RuntimeDirectory=: "sshd", made under /run while it runs */
+	struct strv dropins;		/* DropInPaths=: the drop-in files read, in order */
 };
 
 struct svc_unit_list {

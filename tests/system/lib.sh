@@ -219,6 +219,44 @@ assert_evidence_has() {
     assert_json "[.verdict.evidence[]?, .steps[].evidence[]?] | any(test(\"$1\"))" "evidence matching /$1/"
 }
 
+# sys_try_fix [ARGS...] — types the verdict's fix command at the server's
+# console, as the person would (as root: a leading "sudo" of each command
+# is dropped, the container has none), then checks that it fixed it: a
+# client gets the server's identification on port ${SYS_PORT:-22}, and
+# ssh-doctor (with ARGS) now says ok.
+sys_try_fix() {
+    local cmd out rc banner
+    cmd=$(sdt_jq '.verdict.fix_command // ""')
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if [ -z "$cmd" ]; then
+        sdt_fail "the verdict has no fix command to try"
+        return
+    fi
+    cmd=$(sed -E 's/(^|&& *|; *)sudo /\1/g' <<<"$cmd")
+    sdt_log "fix, typed at the console: $cmd"
+    out=$(sys_in timeout 60 sh -c "$cmd" 2>&1)
+    rc=$?
+    if [ $rc != 0 ]; then
+        sdt_fail "the fix command failed (exit $rc): $(tail -n 3 <<<"$out" | tr '\n' ' ')"
+        return
+    fi
+    sdt_pass "the fix command ran: $cmd"
+    banner=""
+    for ((i = 0; i < 30; i++)); do
+        banner=$(sdt_in "$CLI" timeout 5 nc -w 2 "$SRV_ADDR" "${SYS_PORT:-22}" </dev/null 2>/dev/null | head -c 64)
+        [[ "$banner" == SSH-2.0-* ]] && break
+        sleep 0.2
+    done
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if [[ "$banner" == SSH-2.0-* ]]; then
+        sdt_pass "after the fix the client gets \"$(tr -d '\r\n' <<<"$banner")\""
+    else
+        sdt_fail "after the fix the client still gets no SSH identification on port ${SYS_PORT:-22}"
+    fi
+    sys_doctor "$@"
+    assert_cause ok
+}
+
 # Stops the container (systemd powers off on SIGTERM to nspawn), kills what
 # is left by its pids, unmounts the overlay, then the scenario cleanup.
 sys_cleanup() {

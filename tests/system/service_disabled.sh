@@ -14,4 +14,5 @@ assert_confidence certain
 assert_exit 1
 assert_fix_has 'systemctl enable --now ssh'
 assert_evidence_has 'not enabled|disabled'
+sys_try_fix
 sys_finish

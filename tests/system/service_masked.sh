@@ -15,4 +15,5 @@ assert_exit 1
 assert_fix_has 'systemctl unmask ssh'
 assert_fix_has 'systemctl enable --now ssh'
 assert_evidence_has 'masked'
+sys_try_fix
 sys_finish

@@ -18,4 +18,5 @@ assert_fix_has 'systemctl'
 assert_fix_has 'ssh'
 assert_fix_lacks 'sshd -t'
 assert_step sshd_config pass
+sys_try_fix
 sys_finish

@@ -27,4 +27,5 @@ assert_confidence certain
 assert_exit 1
 assert_evidence_has '2222'
 assert_step service pass
+sys_try_fix
 sys_finish

@@ -21,4 +21,5 @@ assert_confidence certain
 assert_exit 1
 assert_evidence_has '192\\.0\\.2\\.1'
 assert_fix_has 'systemctl restart sshguard'
+sys_try_fix --from 192.0.2.1
 sys_finish

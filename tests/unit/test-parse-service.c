@@ -126,6 +126,21 @@ static void systemctl_stopped_unit_names_its_runtime_directory(void **state)
 	svc_unit_list_release(&ul);
 }
 
+static void systemctl_ubuntu_socket_names_the_generators_drop_in(void **state)
+{
+	struct svc_unit_list ul;
+	const struct svc_unit *sock;
+
+	load_units("systemctl-show-ubuntu2404-generated.txt", &ul);
+	sock = svc_unit_list_find(&ul, "ssh.socket");
+	assert_non_null(sock);
+	assert_int_equal(sock->dropins.n, 1);
+	expect_str("DropInPaths", sock->dropins.v[0], "/run/systemd/generator/ssh.socket.d/addresses.conf");
+	assert_int_equal(sock->nlisten, 2);
+	assert_int_equal(sock->listen[0].port, 2222);
+	svc_unit_list_release(&ul);
+}
+
 static void systemctl_not_found_unit_is_missing(void **state)
 {
 	struct svc_unit_list ul;
@@ -581,6 +596,7 @@ int main(void)
 		cmocka_unit_test(systemctl_socket_listen_lines_give_ports),
 		cmocka_unit_test(systemctl_failed_unit_keeps_exit_status),
 		cmocka_unit_test(systemctl_masked_unit_is_masked_not_missing),
+		cmocka_unit_test(systemctl_ubuntu_socket_names_the_generators_drop_in),
 		cmocka_unit_test(systemctl_stopped_unit_names_its_runtime_directory),
 		cmocka_unit_test(systemctl_not_found_unit_is_missing),
 		cmocka_unit_test(systemctl_rhel_unit_is_sshd),

@@ -607,6 +607,33 @@ static void systemd_socket_activation_is_read(void **state)
 	run_end(&r);
 }
 
+/* Ubuntu 24.04: the socket's ports come from sshd_config through
+ * sshd-socket-generator; the socket step says so, and that a Port changed
+ * since needs a reload. */
+static void ubuntu_generated_socket_ports_are_told(void **state)
+{
+	static const struct record recs[] = {
+		{"systemctl", "show", "service/systemctl-show-ubuntu2404-generated.txt", NULL, 0},
+	};
+	struct run r;
+
+	(void)state;
+	run_begin(&r, recs, 1, "service");
+	r.f.systemd = true;
+	read_systemd(&r);
+	assert_true(r.f.socket_active);
+	assert_int_equal(r.f.socket_dropins.n, 1);
+	r.f.socket_generator = true;
+	r.f.cfg_ports[r.f.ncfg_ports++] = 2200;
+	probe_srv_socket_run(&r.w, &r.f);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	if (!lines_have(&r.w.evidence, "written from sshd_config by sshd-socket-generator"))
+		fail_msg("expected the evidence to name the generator's drop-in");
+	if (!lines_have(&r.w.evidence, "daemon-reload"))
+		fail_msg("expected the evidence to say a reload gives the socket the new Port");
+	run_end(&r);
+}
+
 static void a_failed_unit_says_how(void **state)
 {
 	static const struct record recs[] = {
@@ -1407,6 +1434,7 @@ int main(void)
 		cmocka_unit_test(the_journal_says_why_sshd_stopped),
 		cmocka_unit_test(no_firewall_tool_answering_skips),
 		cmocka_unit_test(systemd_socket_activation_is_read),
+		cmocka_unit_test(ubuntu_generated_socket_ports_are_told),
 		cmocka_unit_test(a_failed_unit_says_how),
 		cmocka_unit_test(macos_remote_login_and_launchd_are_read),
 		cmocka_unit_test(macos_remote_login_off_is_not_running),

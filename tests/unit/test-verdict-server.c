@@ -460,6 +460,35 @@ static void a_masked_unit_is_unmasked_before_it_is_started(void **state)
 
 /* Bans judged for the client: certain for a banned one, no cause for
  * another, and not ruled out (but unchecked) when the client is unknown. */
+/* Ubuntu 24.04 and later: sshd-socket-generator gives ssh.socket
+ * sshd_config's ports when systemd reloads; elsewhere the socket's own
+ * ListenStream wins, and sshd is let listen by itself. */
+static void a_socket_port_fix_follows_where_the_sockets_ports_come_from(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	s_socket_activation(&f);
+	f.unit = strdup("ssh.service");
+	f.socket_generator = true;
+	word(&f, &v);
+	assert_string_equal(v.cause, "socket_activation_port");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command, "sudo systemctl daemon-reload && sudo systemctl restart ssh.socket");
+	verdict_release(&v);
+	f.socket_generator = false;
+	word(&f, &v);
+	assert_string_equal(v.cause, "socket_activation_port");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command,
+			    "sudo systemctl disable --now ssh.socket && sudo systemctl enable ssh.service && sudo systemctl restart ssh.service");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
 static void a_ban_is_judged_for_the_client_given(void **state)
 {
 	struct server_facts f;
@@ -541,6 +570,7 @@ int main(void)
 		cmocka_unit_test(a_found_rule_gives_the_fix_command),
 		cmocka_unit_test(a_masked_unit_is_unmasked_before_it_is_started),
 		cmocka_unit_test(a_ban_is_judged_for_the_client_given),
+		cmocka_unit_test(a_socket_port_fix_follows_where_the_sockets_ports_come_from),
 		cmocka_unit_test(an_sshguard_block_of_the_clients_network_is_a_ban),
 		cmocka_unit_test(prevention_warns_about_boot_root_and_passwords),
 		cmocka_unit_test(a_healthy_machine_gets_no_warnings),

@@ -140,11 +140,18 @@ static void scan_processes(struct server_facts *f, struct os_trace *t)
 			      elsewhere);
 }
 
+/* Ubuntu's generator of ssh.socket's ListenStream (openssh-server 1:9.6p1
+ * in Ubuntu 24.04 and later). */
+static const char *const socket_generators[] = {
+	"/usr/lib/systemd/system-generators/sshd-socket-generator",
+	"/lib/systemd/system-generators/sshd-socket-generator",
+};
+
 void linux_systemd_read(struct server_facts *f, struct os_trace *t)
 {
 	char path[256];
 	const char *argv[] = {path, "show", "ssh.service", "sshd.service", "ssh.socket",
-			      "-p", "Id,LoadState,ActiveState,SubState,UnitFileState,Result,MainPID,ExecMainStatus,Listen,TriggeredBy,RuntimeDirectory",
+			      "-p", "Id,LoadState,ActiveState,SubState,UnitFileState,Result,MainPID,ExecMainStatus,Listen,TriggeredBy,RuntimeDirectory,FragmentPath,DropInPaths",
 			      NULL};
 	struct exec_result r;
 	struct svc_unit_list ul;
@@ -192,6 +199,20 @@ void linux_systemd_read(struct server_facts *f, struct os_trace *t)
 				if (sock->listen[i].port)
 					f->socket_ports[f->nsocket_ports++] = sock->listen[i].port;
 		}
+		if (sock && !svc_unit_is_missing(sock)) {
+			if (sock->fragment_path && sock->fragment_path[0])
+				f->socket_unit_file = xstrdup(sock->fragment_path);
+			for (size_t i = 0; i < sock->dropins.n; i++)
+				strv_push(&f->socket_dropins, sock->dropins.v[i]);
+		}
+		/* Ubuntu 24.04 and later: ssh.socket's ports come from sshd_config */
+		for (size_t i = 0; i < sizeof(socket_generators) / sizeof(socket_generators[0]); i++)
+			if (os_file_readable(socket_generators[i])) {
+				f->socket_generator = true;
+				os_trace_note(t, "%s is installed: when systemd reloads, it writes ssh.socket's ports from sshd_config's Port and ListenAddress",
+					      socket_generators[i]);
+				break;
+			}
 		if (!f->unit_found)
 			os_trace_note(t, "systemd knows no ssh.service or sshd.service");
 	} else {
