@@ -53,6 +53,13 @@ static void take(struct step_work *w, struct server_facts *f, const char *source
 		case SSHD_LOG_BIND_FAILED:
 			free(f->log_bind_failed);
 			f->log_bind_failed = xstrdup(ev->message);
+			if (ev->detail && str_starts_with(ev->detail, "Permission denied") && ev->port > 0)
+				f->log_bind_denied_port = ev->port;
+			break;
+		case SSHD_LOG_LISTENING:
+			/* it could bind that port after all (a later start) */
+			if (ev->port > 0 && ev->port == f->log_bind_denied_port)
+				f->log_bind_denied_port = 0;
 			break;
 		case SSHD_LOG_TCPWRAP_REFUSED:
 			f->log_wrap_refused++;
@@ -90,7 +97,18 @@ int probe_srv_logs_run(struct step_work *w, struct server_facts *f)
 			take(w, f, s->label, &s->log, s->own);
 	}
 	os_log_list_release(&sources);
-	if (f->log_no_bind || f->log_bind_failed)
+	/* "Permission denied" binding a port, for root, is SELinux's doing */
+	if (os_active()->mac_read != NULL) {
+		struct os_trace t;
+
+		os_trace_init(&t);
+		os_active()->mac_read(f, f->log_bind_denied_port > 0, &t);
+		srv_trace_show(w, &t);
+	}
+	if (f->log_bind_denied_port > 0 && f->selinux == SVC_SELINUX_ENFORCING)
+		step_finish(w, STEP_FAIL, "sshd may not bind port %d: SELinux enforces, and the log says \"Permission denied\"",
+			    f->log_bind_denied_port);
+	else if (f->log_no_bind || f->log_bind_failed)
 		step_finish(w, STEP_FAIL, "sshd could not bind: %s",
 			    f->log_bind_failed ? f->log_bind_failed : "Cannot bind any address");
 	else if (f->log_wrap_refused || f->log_maxstartups)

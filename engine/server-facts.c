@@ -144,6 +144,10 @@ void server_facts_forget_logs(struct server_facts *f)
 	strv_release(&f->log_files);
 	f->log_no_bind = false;
 	drop(&f->log_bind_failed);
+	f->log_bind_denied_port = 0;
+	f->selinux = SVC_SELINUX_UNKNOWN;
+	f->ssh_ports_known = false;
+	f->nssh_ports = 0;
 	f->log_wrap_refused = 0;
 	f->log_maxstartups = 0;
 }

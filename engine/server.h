@@ -159,6 +159,13 @@ struct server_facts {
 	struct strv log_files;          /* the running sshd's own log files */
 	bool log_no_bind;               /* "Cannot bind any address" */
 	char *log_bind_failed;          /* the last bind failure, printable */
+	int log_bind_denied_port;       /* the port of the last bind that failed with
+					 * "Permission denied" and did not succeed
+					 * later, or 0 */
+	enum svc_selinux selinux;       /* SVC_SELINUX_UNKNOWN where there is none */
+	bool ssh_ports_known;           /* ssh_ports below were read */
+	int ssh_ports[SRV_MAX_PORTS][2];/* ports SELinux lets sshd bind (ssh_port_t), lo/hi */
+	size_t nssh_ports;
 	size_t log_wrap_refused;        /* "refused connect from" lines */
 	size_t log_maxstartups;         /* drops past MaxStartups */
 

@@ -61,6 +61,24 @@ static void listener_words(const struct srv_listener *l, char *buf, size_t len)
 		snprintf(buf, len, "a program this user cannot name (try as root)");
 }
 
+/* SELinux kept sshd from binding a port it is told to use (or the one
+ * clients ask for): sshd's log says "Permission denied" for it, SELinux
+ * enforces, and the port is not labelled ssh_port_t (when that is known). */
+static bool selinux_denies(const struct server_facts *f)
+{
+	int port = f->log_bind_denied_port;
+	bool told = port == f->port;
+
+	for (size_t i = 0; i < f->ncfg_ports; i++)
+		told |= f->cfg_ports[i] == port;
+	if (port <= 0 || f->selinux != SVC_SELINUX_ENFORCING || !told)
+		return false;
+	for (size_t i = 0; f->ssh_ports_known && i < f->nssh_ports; i++)
+		if (port >= f->ssh_ports[i][0] && port <= f->ssh_ports[i][1])
+			return false;
+	return !sshd_listens_on(f, port);
+}
+
 static bool socket_disagrees(const struct server_facts *f)
 {
 	if (!f->socket_active || f->nsocket_ports == 0 || f->ncfg_ports == 0)
@@ -204,6 +222,20 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		if (running)
 			strv_push(&d->evidence, "an sshd still runs, started before the change: the next restart or reboot will fail");
 		verdict_decision_set(d, "sshd_config_error", "certain");
+		return;
+	}
+
+	/* 2b. SELinux forbids sshd a port it is told to use */
+	if (selinux_denies(f)) {
+		strv_pushf(&d->evidence, "sshd's log: binding port %d failed with \"Permission denied\"",
+			   f->log_bind_denied_port);
+		strv_pushf(&d->evidence, "SELinux is enforcing, and it lets sshd bind only the ports labelled ssh_port_t%s",
+			   f->ssh_ports_known ? ", which do not include it" : "");
+		if (!running)
+			strv_push(&d->evidence, "no sshd runs: it could bind no port");
+		verdict_decision_set(d, "selinux_port", f->ssh_ports_known ? "certain" : "likely");
+		if (!running)
+			verdict_decision_alt(d, "sshd_not_running");
 		return;
 	}
 
@@ -492,6 +524,11 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	if (strcmp(d.cause, "local_firewall") == 0 && f->fw_fix != NULL) {
 		free(v->fix_command);
 		v->fix_command = xstrdup(f->fw_fix);
+	}
+	if (strcmp(d.cause, "selinux_port") == 0) {
+		free(v->fix_command);
+		v->fix_command = xasprintf("sudo semanage port -a -t ssh_port_t -p tcp %d && sudo systemctl restart %s",
+					   f->log_bind_denied_port, f->unit ? f->unit : "sshd");
 	}
 	if (strcmp(d.cause, "socket_activation_port") == 0 && f->systemd) {
 		free(v->fix_command);

@@ -332,6 +332,7 @@ static const struct {
 	{"sshd_config_error", {SYMPTOM_REFUSED}},
 	{"listen_address", {SYMPTOM_REFUSED}},
 	{"socket_activation_port", {SYMPTOM_REFUSED}},
+	{"selinux_port", {SYMPTOM_REFUSED}},
 	{"port_in_use", {SYMPTOM_REFUSED, SYMPTOM_CLOSED}},
 };
 

@@ -165,6 +165,10 @@ struct os_ops {
 	/* sshd's log: every source, in order, with f->log_files set to the
 	 * running sshd's own files (the self-test watches them). */
 	void (*log_read)(struct server_facts *f, struct os_log_list *out);
+	/* Mandatory access control over the ports sshd may bind: SELinux's
+	 * mode (f->selinux) and, when ports is set and SELinux enforces, the
+	 * ports labelled ssh_port_t (f->ssh_ports). NULL where there is none. */
+	void (*mac_read)(struct server_facts *f, bool ports, struct os_trace *t);
 
 	/* Route and neighbours: the next hop toward sa (0, or -1 when there
 	 * is no route); its entry in the neighbour table (NEIGH_UNKNOWN when

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -240,6 +241,94 @@ const struct svc_unit *svc_unit_list_find(const struct svc_unit_list *ul, const 
 bool svc_unit_is_missing(const struct svc_unit *u)
 {
 	return u == NULL || (u->load_state != NULL && strcmp(u->load_state, "not-found") == 0);
+}
+
+/* ---- SELinux ---------------------------------------------------------- */
+
+enum svc_selinux svc_parse_getenforce(const char *buf, size_t len)
+{
+	char word[32];
+	size_t n = 0;
+
+	while (len > 0 && isspace((unsigned char)*buf)) {
+		buf++;
+		len--;
+	}
+	while (n < len && n < sizeof(word) - 1 && !isspace((unsigned char)buf[n])) {
+		word[n] = buf[n];
+		n++;
+	}
+	word[n] = '\0';
+	if (strcasecmp(word, "Enforcing") == 0 || strcmp(word, "1") == 0)
+		return SVC_SELINUX_ENFORCING;
+	if (strcasecmp(word, "Permissive") == 0 || strcmp(word, "0") == 0)
+		return SVC_SELINUX_PERMISSIVE;
+	if (strcasecmp(word, "Disabled") == 0)
+		return SVC_SELINUX_DISABLED;
+	return SVC_SELINUX_UNKNOWN;
+}
+
+const char *svc_selinux_name(enum svc_selinux s)
+{
+	switch (s) {
+	case SVC_SELINUX_DISABLED:
+		return "disabled";
+	case SVC_SELINUX_PERMISSIVE:
+		return "permissive";
+	case SVC_SELINUX_ENFORCING:
+		return "enforcing";
+	default:
+		return "unknown";
+	}
+}
+
+int svc_parse_semanage_ports(const char *buf, size_t len, const char *type, const char *proto,
+			     int (*ports)[2], size_t max)
+{
+	char *copy = xstrndup(buf, len), *save = NULL;
+	int found = -1;
+	size_t n = 0;
+
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p = line, *t, *pr;
+		size_t tl, pl;
+
+		t = p + strspn(p, " \t");
+		tl = strcspn(t, " \t");
+		pr = t + tl + strspn(t + tl, " \t");
+		pl = strcspn(pr, " \t");
+		if (tl != strlen(type) || strncmp(t, type, tl) != 0 || pl != strlen(proto) ||
+		    strncmp(pr, proto, pl) != 0)
+			continue;
+		found = 0;
+		p = pr + pl;
+		while (*p && n < max) {
+			char *end;
+			long lo, hi;
+
+			p += strspn(p, " \t,");
+			if (*p == '\0')
+				break;
+			lo = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			hi = lo;
+			if (*end == '-') {
+				p = end + 1;
+				hi = strtol(p, &end, 10);
+				if (end == p)
+					break;
+			}
+			p = end;
+			if (lo < 1 || hi > 65535 || lo > hi)
+				continue;
+			ports[n][0] = (int)lo;
+			ports[n][1] = (int)hi;
+			n++;
+		}
+	}
+	free(copy);
+	return found < 0 ? -1 : (int)n;
 }
 
 bool svc_unit_is_masked(const struct svc_unit *u)

@@ -65,6 +65,24 @@ void svc_unit_list_release(struct svc_unit_list *ul);
 int svc_parse_systemctl_show(const char *buf, size_t len, struct svc_unit_list *ul);
 /* The unit with that Id, or NULL; points into ul. */
 const struct svc_unit *svc_unit_list_find(const struct svc_unit_list *ul, const char *id);
+/* ---- SELinux ------------------------------------------------------------ */
+
+enum svc_selinux { SVC_SELINUX_UNKNOWN, SVC_SELINUX_DISABLED, SVC_SELINUX_PERMISSIVE,
+		   SVC_SELINUX_ENFORCING };
+
+/* getenforce's answer ("Enforcing", "Permissive", "Disabled"), or the
+ * contents of /sys/fs/selinux/enforce ("1", "0"). Pure. */
+enum svc_selinux svc_parse_getenforce(const char *buf, size_t len);
+const char *svc_selinux_name(enum svc_selinux s);
+
+/* The ports `semanage port -l` labels with type for protocol proto
+ * ("ssh_port_t", "tcp"): its lines "ssh_port_t   tcp   2222, 22" and
+ * ranges "60000-61000". Appends each port or range to ports as lo/hi
+ * pairs, at most max pairs; returns how many pairs, or -1 when type is
+ * not listed for proto. Pure. */
+int svc_parse_semanage_ports(const char *buf, size_t len, const char *type, const char *proto,
+			     int (*ports)[2], size_t max);
+
 /* LoadState=masked or UnitFileState=masked: systemd refuses to start or
  * enable it until `systemctl unmask`. */
 bool svc_unit_is_masked(const struct svc_unit *u);

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf = (const char *)data + 1;
 	len = size - 1;
 
-	switch (data[0] % 12) {
+	switch (data[0] % 14) {
 	case 0: {
 		struct svc_unit_list ul;
 
@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct svc_package p;
 
 		svc_package_init(&p);
-		if (data[0] % 12 == 1)
+		if (data[0] % 14 == 1)
 			svc_parse_dpkg_query(buf, len, buf, len, "openssh-server", &p);
 		else
 			svc_parse_rpm_q(buf, len, "openssh-server", &p);
@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct svc_launchd ld;
 
 		svc_launchd_init(&ld);
-		if (data[0] % 12 == 4)
+		if (data[0] % 14 == 4)
 			svc_parse_launchctl_print(buf, len, &ld);
 		else
 			svc_parse_launchctl_list(buf, len, &ld);
@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct strv e;
 
 		strv_init(&e);
-		if (data[0] % 12 == 8)
+		if (data[0] % 14 == 8)
 			svc_parse_sshguard_nft(buf, len, &e);
 		else
 			svc_parse_sshguard_iptables(buf, len, &e);
@@ -94,6 +94,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 11:
 		svc_manager_from_comm(buf, len);
 		break;
+	case 12:
+		svc_parse_getenforce(buf, len);
+		break;
+	case 13: {
+		int ports[8][2];
+
+		svc_parse_semanage_ports(buf, len, "ssh_port_t", "tcp", ports, 8);
+		break;
+	}
 	}
 	return 0;
 }

@@ -141,6 +141,28 @@ static void systemctl_ubuntu_socket_names_the_generators_drop_in(void **state)
 	svc_unit_list_release(&ul);
 }
 
+static void selinux_mode_and_ssh_ports_are_read(void **state)
+{
+	struct strbuf sb;
+	int ports[8][2];
+
+	assert_int_equal(svc_parse_getenforce("Enforcing\n", 10), SVC_SELINUX_ENFORCING);
+	assert_int_equal(svc_parse_getenforce("Permissive\n", 11), SVC_SELINUX_PERMISSIVE);
+	assert_int_equal(svc_parse_getenforce("Disabled", 8), SVC_SELINUX_DISABLED);
+	assert_int_equal(svc_parse_getenforce("1\n", 2), SVC_SELINUX_ENFORCING);
+	assert_int_equal(svc_parse_getenforce("", 0), SVC_SELINUX_UNKNOWN);
+	strbuf_init(&sb);
+	fixture_read("server/service/semanage-port-l-rhel9.txt", &sb);
+	assert_int_equal(svc_parse_semanage_ports(sb.buf, sb.len, "ssh_port_t", "tcp", ports, 8), 1);
+	assert_int_equal(ports[0][0], 22);
+	assert_int_equal(ports[0][1], 22);
+	assert_int_equal(svc_parse_semanage_ports(sb.buf, sb.len, "unreserved_port_t", "tcp", ports, 8), 2);
+	assert_int_equal(ports[0][0], 61000);
+	assert_int_equal(ports[0][1], 65535);
+	assert_int_equal(svc_parse_semanage_ports(sb.buf, sb.len, "ssh_port_t", "udp", ports, 8), -1);
+	strbuf_release(&sb);
+}
+
 static void systemctl_not_found_unit_is_missing(void **state)
 {
 	struct svc_unit_list ul;
@@ -596,6 +618,7 @@ int main(void)
 		cmocka_unit_test(systemctl_socket_listen_lines_give_ports),
 		cmocka_unit_test(systemctl_failed_unit_keeps_exit_status),
 		cmocka_unit_test(systemctl_masked_unit_is_masked_not_missing),
+		cmocka_unit_test(selinux_mode_and_ssh_ports_are_read),
 		cmocka_unit_test(systemctl_ubuntu_socket_names_the_generators_drop_in),
 		cmocka_unit_test(systemctl_stopped_unit_names_its_runtime_directory),
 		cmocka_unit_test(systemctl_not_found_unit_is_missing),

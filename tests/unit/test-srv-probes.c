@@ -584,6 +584,34 @@ static void the_journal_says_why_sshd_stopped(void **state)
 	run_end(&r);
 }
 
+/* RHEL after "Port 2222": SELinux lets sshd bind only ssh_port_t (22), the
+ * bind is denied, and the logs step says so with the ports allowed. */
+static void an_selinux_bind_denial_is_found(void **state)
+{
+	static const struct record recs[] = {
+		{"journalctl", "json", "logs/journal-rhel9-selinux.json", NULL, 0},
+		{"getenforce", NULL, "service/getenforce-enforcing.txt", NULL, 0},
+		{"semanage", "port", "service/semanage-port-l-rhel9.txt", NULL, 0},
+	};
+	static const char *const only[] = {"journalctl", "getenforce", "semanage", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 3, "logs");
+	r.f.systemd = true;
+	probe_srv_logs_run(&r.w, &r.f);
+	assert_int_equal(r.f.log_bind_denied_port, 2222);
+	assert_int_equal(r.f.selinux, SVC_SELINUX_ENFORCING);
+	assert_true(r.f.ssh_ports_known);
+	assert_int_equal(r.f.nssh_ports, 1);
+	assert_int_equal(r.f.ssh_ports[0][0], 22);
+	assert_int_equal(r.w.status, STEP_FAIL);
+	if (!lines_have(&r.w.evidence, "SELinux is enforcing"))
+		fail_msg("expected SELinux's mode among the evidence");
+	run_end(&r);
+}
+
 /* ---- service ----------------------------------------------------------- */
 
 static void systemd_socket_activation_is_read(void **state)
@@ -1435,6 +1463,7 @@ int main(void)
 		cmocka_unit_test(no_firewall_tool_answering_skips),
 		cmocka_unit_test(systemd_socket_activation_is_read),
 		cmocka_unit_test(ubuntu_generated_socket_ports_are_told),
+		cmocka_unit_test(an_selinux_bind_denial_is_found),
 		cmocka_unit_test(a_failed_unit_says_how),
 		cmocka_unit_test(macos_remote_login_and_launchd_are_read),
 		cmocka_unit_test(macos_remote_login_off_is_not_running),

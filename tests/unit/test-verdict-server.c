@@ -489,6 +489,41 @@ static void a_socket_port_fix_follows_where_the_sockets_ports_come_from(void **s
 	server_facts_release(&f);
 }
 
+/* RHEL: Port 2222, SELinux enforcing, the bind denied: selinux_port, with
+ * the label as the fix; permissive SELinux is not the cause. */
+static void an_selinux_denied_port_is_its_own_cause(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	s_not_running(&f);
+	f.systemd = true;
+	f.unit = strdup("sshd.service");
+	f.cfg_ports[0] = 2222;
+	f.ncfg_ports = 1;
+	f.log_bind_denied_port = 2222;
+	f.log_bind_failed = strdup("error: Bind to port 2222 on 0.0.0.0 failed: Permission denied.");
+	f.selinux = SVC_SELINUX_ENFORCING;
+	f.ssh_ports_known = true;
+	f.ssh_ports[0][0] = f.ssh_ports[0][1] = 22;
+	f.nssh_ports = 1;
+	word(&f, &v);
+	assert_string_equal(v.cause, "selinux_port");
+	assert_string_equal(v.confidence, "certain");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command, "sudo semanage port -a -t ssh_port_t -p tcp 2222 && sudo systemctl restart sshd.service");
+	verdict_release(&v);
+	f.selinux = SVC_SELINUX_PERMISSIVE;
+	word(&f, &v);
+	if (strcmp(v.cause, "selinux_port") == 0)
+		fail_msg("expected no selinux_port when SELinux only reports");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
 static void a_ban_is_judged_for_the_client_given(void **state)
 {
 	struct server_facts f;
@@ -570,6 +605,7 @@ int main(void)
 		cmocka_unit_test(a_found_rule_gives_the_fix_command),
 		cmocka_unit_test(a_masked_unit_is_unmasked_before_it_is_started),
 		cmocka_unit_test(a_ban_is_judged_for_the_client_given),
+		cmocka_unit_test(an_selinux_denied_port_is_its_own_cause),
 		cmocka_unit_test(a_socket_port_fix_follows_where_the_sockets_ports_come_from),
 		cmocka_unit_test(an_sshguard_block_of_the_clients_network_is_a_ban),
 		cmocka_unit_test(prevention_warns_about_boot_root_and_passwords),

@@ -38,6 +38,7 @@ const struct os_ops os_linux_ops = {
 	.bans_read = os_fail2ban_read,
 	.no_tcp_wrappers = NULL,
 	.log_read = linux_log_read,
+	.mac_read = linux_selinux_read,
 	.neigh_next_hop = neigh_next_hop,
 	.neigh_lookup = neigh_lookup,
 	.neigh_retrans_ms = neigh_retrans_ms,

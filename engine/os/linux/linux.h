@@ -40,4 +40,7 @@ int neigh_parse_answer(const void *buf, size_t len, uint16_t *nud);
 /* Pure: what NUD_* bits mean for reachability. */
 enum neigh_state neigh_state_from_nud(uint16_t nud);
 
+/* linux-selinux.c */
+void linux_selinux_read(struct server_facts *f, bool ports, struct os_trace *t);
+
 #endif

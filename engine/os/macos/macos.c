@@ -58,6 +58,7 @@ const struct os_ops os_macos_ops = {
 	.bans_read = os_fail2ban_read,
 	.no_tcp_wrappers = "macOS's sshd has no TCP wrappers",
 	.log_read = macos_log_read,
+	.mac_read = NULL,        /* no SELinux; the application firewall is read with the firewalls */
 	.neigh_next_hop = macos_neigh_next_hop,
 	.neigh_lookup = macos_neigh_lookup,
 	.neigh_retrans_ms = macos_neigh_retrans_ms,
