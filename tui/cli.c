@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,27 +157,82 @@ static int parse_from(struct options *o, const char *arg, struct strbuf *err)
 	return rc != 0 || o->from.n == 0 ? -1 : 0;
 }
 
+enum { OPT_SIDE = 256, OPT_BATCH, OPT_JSON, OPT_NOCAP, OPT_REPLAY, OPT_SSHDCFG,
+       OPT_ASCII, OPT_NOCOLOR, OPT_FROM };
+
+static const struct option longopts[] = {
+	{"port", required_argument, NULL, 'p'},
+	{"side", required_argument, NULL, OPT_SIDE},
+	{"batch", no_argument, NULL, OPT_BATCH},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"interface", required_argument, NULL, 'i'},
+	{"no-capture", no_argument, NULL, OPT_NOCAP},
+	{"replay", required_argument, NULL, OPT_REPLAY},
+	{"sshd-config", required_argument, NULL, OPT_SSHDCFG},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"ascii", no_argument, NULL, OPT_ASCII},
+	{"no-color", no_argument, NULL, OPT_NOCOLOR},
+	{"no-colour", no_argument, NULL, OPT_NOCOLOR},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Whether v is the value getopt_long() returns for one of our options. */
+static bool is_option_value(int v)
+{
+	for (const struct option *lo = longopts; lo->name != NULL; lo++)
+		if (lo->val == v)
+			return true;
+	return false;
+}
+
+/* Says what is wrong with a long option getopt_long() refused: a value
+ * given to one that takes none, an abbreviation of several, or no such
+ * option. getopt's own optopt cannot tell "--help=x" from "-h". */
+static void bad_long_option(const char *arg, struct strbuf *err)
+{
+	const char *name = str_starts_with(arg, "--") ? arg + 2 : "", *eq = strchr(name, '=');
+	size_t n = eq ? (size_t)(eq - name) : strlen(name);
+	const struct option *hit = NULL;
+	struct strbuf all;
+	int nhits = 0;
+
+	strbuf_init(&all);
+	for (const struct option *lo = longopts; lo->name != NULL && n > 0; lo++) {
+		if (strncmp(lo->name, name, n) != 0)
+			continue;
+		if (strlen(lo->name) == n) {   /* an exact name wins over prefixes */
+			hit = lo;
+			nhits = 1;
+			break;
+		}
+		/* --no-color and --no-colour are one option */
+		if (hit == NULL || hit->val != lo->val) {
+			strbuf_addf(&all, "%s--%s", nhits ? ", " : "", lo->name);
+			nhits++;
+		}
+		if (hit == NULL)
+			hit = lo;
+	}
+	if (nhits > 1) {
+		char *q = quote_arg(arg);
+
+		strbuf_addf(err, "option %s is ambiguous: it may be %s", q, all.buf);
+		free(q);
+	} else if (hit != NULL && eq != NULL && hit->has_arg == no_argument) {
+		strbuf_addf(err, "option '--%s' takes no value", hit->name);
+	} else {
+		char *q = quote_arg(arg);
+
+		strbuf_addf(err, "unknown option %s", q);
+		free(q);
+	}
+	strbuf_release(&all);
+}
+
 int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 {
-	enum { OPT_SIDE = 256, OPT_BATCH, OPT_JSON, OPT_NOCAP, OPT_REPLAY, OPT_SSHDCFG,
-	       OPT_ASCII, OPT_NOCOLOR, OPT_FROM };
-	static const struct option longopts[] = {
-		{"port", required_argument, NULL, 'p'},
-		{"side", required_argument, NULL, OPT_SIDE},
-		{"batch", no_argument, NULL, OPT_BATCH},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"interface", required_argument, NULL, 'i'},
-		{"no-capture", no_argument, NULL, OPT_NOCAP},
-		{"replay", required_argument, NULL, OPT_REPLAY},
-		{"sshd-config", required_argument, NULL, OPT_SSHDCFG},
-		{"from", required_argument, NULL, OPT_FROM},
-		{"ascii", no_argument, NULL, OPT_ASCII},
-		{"no-color", no_argument, NULL, OPT_NOCOLOR},
-		{"no-colour", no_argument, NULL, OPT_NOCOLOR},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *port = NULL;
 	const char *nc = getenv("NO_COLOR");
 	int c;
@@ -256,16 +312,16 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 		case ':':
 			strbuf_addf(err, "option '%s' needs a value", argv[optind - 1]);
 			return -1;
-		default: {
-			char *q = quote_arg(argv[optind - 1]);
-
-			if (optopt && optopt < 256)
+		default:
+			/* a long option's error leaves 0 (unknown) or its own value in
+			 * optopt, and optind past it; a short one leaves its letter */
+			if (optopt == 0 || is_option_value(optopt))
+				bad_long_option(argv[optind - 1], err);
+			else if (optopt > 0 && optopt < 256 && isprint(optopt))
 				strbuf_addf(err, "unknown option '-%c'", optopt);
 			else
-				strbuf_addf(err, "unknown option %s", q);
-			free(q);
+				strbuf_addstr(err, "unknown option");
 			return -1;
-		}
 		}
 	}
 	if (argc - optind == 1) {
@@ -346,5 +402,6 @@ void options_engine_config(const struct options *o, const struct assets *a, stru
 		.replay_file = o->replay,
 		.sshd_config = o->sshd_config,
 		.from = o->from.n > 0 ? &o->from : NULL,
+		.run = o->run,
 	};
 }

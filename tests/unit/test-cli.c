@@ -347,6 +347,58 @@ static void an_unknown_short_option_is_an_error_naming_it(void **state)
 	parse_free(p);
 }
 
+static void help_with_a_value_says_it_takes_none(void **state)
+{
+	struct parse *p = PARSE("--help=x");
+
+	expect_error(p, "option '--help' takes no value");
+	parse_free(p);
+}
+
+static void an_abbreviated_option_with_a_value_it_takes_none_names_it_whole(void **state)
+{
+	struct parse *p = PARSE("--bat=yes", "example.com");
+
+	expect_error(p, "option '--batch' takes no value");
+	parse_free(p);
+}
+
+static void every_option_without_a_value_refuses_one(void **state)
+{
+	static const char *const names[] = {
+		"batch", "json", "no-capture", "ascii", "no-color", "no-colour", "version",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *arg = xasprintf("--%s=1", names[i]);
+		char *want = xasprintf("option '--%s' takes no value", names[i]);
+		struct parse *p = PARSE(arg, "example.com");
+
+		expect_error(p, want);
+		parse_free(p);
+		free(arg);
+		free(want);
+	}
+}
+
+static void an_ambiguous_abbreviation_names_the_options_it_may_be(void **state)
+{
+	struct parse *p = PARSE("--no", "example.com");
+
+	expect_error(p, "ambiguous");
+	expect_contains(p->err.buf, "--no-capture", "the error message");
+	expect_contains(p->err.buf, "--no-color", "the error message");
+	parse_free(p);
+}
+
+static void an_unknown_letter_after_a_long_option_is_named_as_the_letter(void **state)
+{
+	struct parse *p = PARSE("--batch", "-zq", "example.com");
+
+	expect_error(p, "unknown option '-z'");
+	parse_free(p);
+}
+
 static void dash_p_without_a_value_says_it_needs_one(void **state)
 {
 	struct parse *p = PARSE("example.com", "-p");
@@ -614,6 +666,11 @@ int main(void)
 		cmocka_unit_test(from_with_a_name_is_an_error_asking_for_the_address),
 		cmocka_unit_test(from_with_the_client_side_is_an_error),
 		cmocka_unit_test(an_unknown_short_option_is_an_error_naming_it),
+		cmocka_unit_test(help_with_a_value_says_it_takes_none),
+		cmocka_unit_test(an_abbreviated_option_with_a_value_it_takes_none_names_it_whole),
+		cmocka_unit_test(every_option_without_a_value_refuses_one),
+		cmocka_unit_test(an_ambiguous_abbreviation_names_the_options_it_may_be),
+		cmocka_unit_test(an_unknown_letter_after_a_long_option_is_named_as_the_letter),
 		cmocka_unit_test(dash_p_without_a_value_says_it_needs_one),
 		cmocka_unit_test(long_replay_without_a_value_says_it_needs_one),
 		cmocka_unit_test(port_0_is_an_error),
