@@ -51,7 +51,9 @@ void options_usage(FILE *out)
 "  -p, --port N           port (default 22, or the one in HOST:PORT)\n"
 "      --side SIDE        client, server or auto (default auto: server when\n"
 "                         there is no HOST)\n"
-"      --batch            no screen: walk the flow, print a text report\n"
+"      --batch            no screen: walk the flow, print a text report (the\n"
+"                         default when stdout is not a terminal: prompts only\n"
+"                         ever go to a terminal)\n"
 "      --json             like --batch, with a JSON report on stdout\n"
 "  -i, --interface IF     capture on IF (default: the route's interface)\n"
 "      --no-capture       do not open a packet capture\n"
@@ -65,7 +67,8 @@ void options_usage(FILE *out)
 "  -V, --version          the version\n"
 "\n"
 "exit status: 0 SSH answered; 1 a cause was found; 2 usage error;\n"
-"             3 the diagnosis could not run (the report says why)\n"
+"             3 the diagnosis could not run (the report says why), or the\n"
+"             report could not be written\n"
 "\n"
 "environment: SSH_DOCTOR_ASSETS=DIR reads the teaching text from DIR instead\n"
 "             of the built-in copy; NO_COLOR turns colours off.\n"
@@ -402,6 +405,5 @@ void options_engine_config(const struct options *o, const struct assets *a, stru
 		.replay_file = o->replay,
 		.sshd_config = o->sshd_config,
 		.from = o->from.n > 0 ? &o->from : NULL,
-		.run = o->run,
 	};
 }

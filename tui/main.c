@@ -1,4 +1,5 @@
 /* ssh-doctor: finds out why ssh cannot connect, and teaches each step. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,26 @@ static int text_width(void)
 	return 80;
 }
 
+/* Flushes and closes stdout, and says so on stderr when not all of it got
+ * there (a full disk, /dev/full, a closed pipe): a script must not take a
+ * cut report for a whole one. Returns status, or 3 after a write error. */
+static int stdout_close(int status)
+{
+	int err = 0;
+
+	if (fflush(stdout) != 0)
+		err = errno;
+	if (ferror(stdout) && err == 0)
+		err = EIO;
+	if (fclose(stdout) != 0 && err == 0)
+		err = errno;
+	if (err == 0)
+		return status;
+	fprintf(stderr, "ssh-doctor: cannot write to standard output: %s%s\n", strerror(err),
+		status == 0 || status == 1 ? " (the report is incomplete)" : "");
+	return 3;
+}
+
 /* Runs the flow with no screen and prints the report; returns the exit status. */
 static int run_batch(const struct options *o, const struct assets *a)
 {
@@ -34,11 +55,13 @@ static int run_batch(const struct options *o, const struct assets *a)
 	options_engine_config(o, a, &cfg);
 	e = engine_new(&cfg, &err);
 	if (e == NULL) {
-		if (o->face == FACE_JSON)
+		/* a --replay file that cannot be read is a usage error (2): no report */
+		status = o->replay ? 2 : 3;
+		if (o->face == FACE_JSON && status == 3)
 			report_write_json_failure(stdout, err.buf);
 		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
 		strbuf_release(&err);
-		return o->replay ? 2 : 3;
+		return status;
 	}
 	strbuf_release(&err);
 	engine_run_to_end(e);
@@ -46,7 +69,6 @@ static int run_batch(const struct options *o, const struct assets *a)
 		report_write_json(stdout, engine_report(e));
 	else
 		report_write_text(stdout, engine_report(e), text_width());
-	fflush(stdout);
 	status = report_exit_status(engine_report(e));
 	engine_free(e);
 	return status;
@@ -66,26 +88,30 @@ int main(int argc, char **argv)
 	if (options_parse(&o, argc, argv, &err) != 0) {
 		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
 		fprintf(stderr, "try 'ssh-doctor --help' for more information\n");
-		strbuf_release(&err);
-		options_release(&o);
-		return 2;
+		status = 2;
+		goto out;
 	}
 	if (o.help) {
 		options_usage(stdout);
-		options_release(&o);
-		return 0;
+		status = 0;
+		goto out;
 	}
 	if (o.version) {
 		printf("ssh-doctor %s\n", SSHD_VERSION);
-		options_release(&o);
-		return 0;
+		status = 0;
+		goto out;
 	}
+	/* prompts only ever go to a terminal: a report written to a file or a
+	 * pipe is the batch one, whoever could answer on stdin */
+	if (o.face == FACE_AUTO && !isatty(STDOUT_FILENO))
+		o.face = FACE_BATCH;
 	dir = getenv("SSH_DOCTOR_ASSETS");
 	if (assets_load(&a, dir && *dir ? dir : NULL, &err) != 0) {
+		if (o.face == FACE_JSON)
+			report_write_json_failure(stdout, err.buf);
 		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
-		strbuf_release(&err);
-		options_release(&o);
-		return 3;
+		status = 3;
+		goto out;
 	}
 	if (o.face != FACE_AUTO)
 		status = run_batch(&o, &a);
@@ -94,7 +120,8 @@ int main(int argc, char **argv)
 	else
 		status = linemode_run(&o, &a);
 	assets_release(&a);
+out:
 	strbuf_release(&err);
 	options_release(&o);
-	return status;
+	return stdout_close(status);
 }
