@@ -108,6 +108,7 @@ static void packet_keep(struct classify *c, uint64_t ts, enum classify_dir dir,
 	k->ts_us = ts;
 	k->dir = dir;
 	pkt_summary(p, k->line, sizeof(k->line));
+	k->pkt = *p;
 }
 
 static void syn_seen(struct classify *c, uint64_t ts, const struct pkt *p)

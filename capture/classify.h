@@ -87,6 +87,7 @@ struct classify_packet {
 	uint64_t ts_us;			/* capture time; see classify_packet_offset() */
 	enum classify_dir dir;
 	char line[CLASSIFY_LINE_MAX];	/* pkt_summary(): numbers and fixed names, printable */
+	struct pkt pkt;			/* the packet itself, decoded */
 };
 
 struct classify {

@@ -411,6 +411,10 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	e->rep.port = t->port;
 	e->rep.user = t->user ? printable(t->user, strlen(t->user), false) : NULL;
 	e->rep.platform = xstrdup(os_active()->platform());
+	if (cfg->run != NULL)
+		run_info_copy(&e->rep.run, cfg->run);
+	else
+		run_info_init(&e->rep.run, NULL);
 	strv_init(&e->rep.addresses);
 	if (e->rep.side == SIDE_SERVER) {
 		server_facts_setup(&e->sfacts, t, cfg->sshd_config);
@@ -532,6 +536,7 @@ void engine_free(struct engine *e)
 	for (size_t i = 0; i < e->rep.capture.npackets; i++)
 		free(e->rep.capture.packets[i].summary);
 	free(e->rep.capture.packets);
+	run_info_release(&e->rep.run);
 	client_facts_release(&e->facts);
 	server_facts_release(&e->sfacts);
 	target_release(&e->cfg.target);
@@ -678,6 +683,7 @@ void engine_dispatch(struct engine *e)
 
 	while (read(e->wake[0], buf, sizeof(buf)) > 0)
 		;
+	run_info_update(&e->rep.run);
 	if (e->wire != NULL) {
 		size_t before = e->rep.capture.npackets;
 		int step = capture_step(e);

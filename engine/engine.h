@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "engine/assets.h"
+#include "engine/run.h"
 #include "engine/target.h"
 #include "engine/util.h"
 
@@ -41,6 +42,29 @@ struct report_step {
 	char *wait_reason;          /* while running: what it waits for, or NULL */
 };
 
+#define REPORT_ADDR_MAX 46        /* a numeric IPv6 address with its NUL */
+
+/* TCP flag bits of report_packet.tcp_flags, as on the wire. */
+#define REPORT_TCP_FIN	0x01
+#define REPORT_TCP_SYN	0x02
+#define REPORT_TCP_RST	0x04
+#define REPORT_TCP_PSH	0x08
+#define REPORT_TCP_ACK	0x10
+#define REPORT_TCP_URG	0x20
+#define REPORT_TCP_ECE	0x40
+#define REPORT_TCP_CWR	0x80
+
+/* What an ICMP error quotes of the packet it is about, as far as it goes. */
+struct report_quoted {
+	bool present;               /* at least the whole IP header was quoted */
+	char src[REPORT_ADDR_MAX];  /* numeric */
+	char dst[REPORT_ADDR_MAX];
+	const char *protocol;       /* as report_packet.protocol */
+	bool has_ports;
+	uint16_t src_port, dst_port;
+	uint8_t ttl, tos;           /* as it had when the error was made */
+};
+
 /* One packet line of the capture pane. */
 struct report_packet {
 	int64_t t_us;               /* since the first SYN (negative before it) */
@@ -50,6 +74,23 @@ struct report_packet {
 				     * packet was captured; -1 before any */
 	uint64_t ts_us;             /* capture time: the capture's clock (a live one's is
 				     * the wall clock), in us */
+	/* the packet's own fields, from the capture's decoder, for a face to
+	 * show as it likes (summary is one such line) */
+	const char *protocol;       /* "tcp", "udp", "icmp", "icmpv6", "arp", "other";
+				     * static; NULL counts as "other" */
+	int ip_version;             /* 4 or 6; 0 for ARP */
+	char src[REPORT_ADDR_MAX];  /* numeric (for ARP the sender's and the asked-for
+				     * address); "" for none */
+	char dst[REPORT_ADDR_MAX];
+	bool has_ports;             /* TCP or UDP */
+	uint16_t src_port, dst_port;
+	bool has_tcp_flags;         /* a TCP header was decoded */
+	uint8_t tcp_flags;          /* REPORT_TCP_* */
+	uint8_t ttl, tos;           /* IPv4 TTL and TOS, IPv6 hop limit and traffic class */
+	bool is_icmp;               /* an ICMP or ICMPv6 header was decoded */
+	uint8_t icmp_type, icmp_code;
+	const char *icmp_name;      /* "port unreachable"...; static, or NULL */
+	struct report_quoted quoted;/* an ICMP error's original packet */
 };
 
 struct report_verdict {
@@ -99,6 +140,7 @@ struct report {
 	char *failure;              /* why, when failed */
 	char *symptom;              /* symptom id, or NULL */
 	char *symptom_text;
+	struct run_info run;        /* what ran; duration_ms as of the last dispatch */
 };
 
 enum engine_event_kind {
@@ -132,6 +174,7 @@ struct engine_config {
 	const char *sshd_config;    /* --sshd-config, or NULL */
 	const struct strv *from;    /* --from: the client addresses to judge for, or NULL */
 	int silence_floor_ms;       /* 0: the default */
+	const struct run_info *run; /* what ran, copied into the report; NULL: from now */
 };
 
 struct engine;

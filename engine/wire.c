@@ -438,6 +438,71 @@ static void copy_status(struct wire *w, struct report_capture *cap)
 	}
 }
 
+_Static_assert(REPORT_TCP_FIN == PKT_TCP_FIN && REPORT_TCP_SYN == PKT_TCP_SYN &&
+	       REPORT_TCP_RST == PKT_TCP_RST && REPORT_TCP_PSH == PKT_TCP_PSH &&
+	       REPORT_TCP_ACK == PKT_TCP_ACK && REPORT_TCP_URG == PKT_TCP_URG &&
+	       REPORT_TCP_ECE == PKT_TCP_ECE && REPORT_TCP_CWR == PKT_TCP_CWR,
+	       "the report's TCP flag bits are the wire's");
+
+static const char *proto_name(uint8_t proto, bool arp)
+{
+	if (arp)
+		return "arp";
+	switch (proto) {
+	case PKT_PROTO_TCP:
+		return "tcp";
+	case PKT_PROTO_UDP:
+		return "udp";
+	case PKT_PROTO_ICMP:
+		return "icmp";
+	case PKT_PROTO_ICMP6:
+		return "icmpv6";
+	}
+	return "other";
+}
+
+/* Copies the decoded packet's fields into the report's packet, so a face
+ * shows them without parsing the summary line. */
+static void packet_fields(struct report_packet *r, const struct pkt *p)
+{
+	bool l4 = p->has_l4 && !p->arp;
+
+	r->protocol = proto_name(p->proto, p->arp);
+	r->ip_version = p->arp ? 0 : p->ipver;
+	pkt_addr_format(p->arp ? &p->arp_spa : &p->src, r->src, sizeof(r->src));
+	pkt_addr_format(p->arp ? &p->arp_tpa : &p->dst, r->dst, sizeof(r->dst));
+	if ((p->arp ? p->arp_spa.family : p->src.family) == 0)
+		r->src[0] = '\0';
+	if ((p->arp ? p->arp_tpa.family : p->dst.family) == 0)
+		r->dst[0] = '\0';
+	r->has_ports = l4 && (p->proto == PKT_PROTO_TCP || p->proto == PKT_PROTO_UDP);
+	r->src_port = r->has_ports ? p->sport : 0;
+	r->dst_port = r->has_ports ? p->dport : 0;
+	r->has_tcp_flags = l4 && p->proto == PKT_PROTO_TCP;
+	r->tcp_flags = r->has_tcp_flags ? p->tcp_flags : 0;
+	r->ttl = p->arp ? 0 : p->ttl;
+	r->tos = p->arp ? 0 : p->tos;
+	r->is_icmp = l4 && (p->proto == PKT_PROTO_ICMP || p->proto == PKT_PROTO_ICMP6);
+	r->icmp_type = r->is_icmp ? p->icmp_type : 0;
+	r->icmp_code = r->is_icmp ? p->icmp_code : 0;
+	r->icmp_name = r->is_icmp ? pkt_icmp_name(p->proto == PKT_PROTO_ICMP6, p->icmp_type, p->icmp_code)
+				  : NULL;
+	memset(&r->quoted, 0, sizeof(r->quoted));
+	if (r->is_icmp && p->icmp_error && p->inner.present) {
+		const struct pkt_inner *in = &p->inner;
+
+		r->quoted.present = true;
+		pkt_addr_format(&in->src, r->quoted.src, sizeof(r->quoted.src));
+		pkt_addr_format(&in->dst, r->quoted.dst, sizeof(r->quoted.dst));
+		r->quoted.protocol = proto_name(in->proto, false);
+		r->quoted.has_ports = in->has_ports;
+		r->quoted.src_port = in->has_ports ? in->sport : 0;
+		r->quoted.dst_port = in->has_ports ? in->dport : 0;
+		r->quoted.ttl = in->ttl;
+		r->quoted.tos = in->tos;
+	}
+}
+
 static void append_packets(struct wire *w, struct report_capture *cap)
 {
 	if (w->cls == NULL)
@@ -452,6 +517,7 @@ static void append_packets(struct wire *w, struct report_capture *cap)
 		r->outbound = p->dir == CLASSIFY_OUT;
 		r->summary = xstrdup(p->line);
 		r->ts_us = p->ts_us;
+		packet_fields(r, &p->pkt);
 		r->step = -1;   /* the engine says which, by ts_us */
 	}
 	cap->packets_dropped = w->cls->packets_dropped;

@@ -17,11 +17,14 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # What building and running need.
 build_pkgs=(cmake make gcc pkg-config libncurses-dev libssh-dev libpcap-dev libjansson-dev)
 # What the tests need on top: unit tests, real sshd and firewalls between
-# network namespaces, terminal tests, the fuzzers and the benchmarks.
+# network namespaces, terminal tests, the fuzzers and the benchmarks; the
+# report's JSON Schema validator (python3-jsonschema), readelf for the
+# hardening check (binutils).
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev openssh-server openssh-client
            iptables nftables iproute2 tmux jq netcat-openbsd socat dnsmasq-base
            tcpdump nmap procps tcpd
-           systemd-container mmdebstrap util-linux)
+           systemd-container mmdebstrap util-linux
+           python3-jsonschema binutils)
 
 # Installs the packages of the list that are not installed yet.
 need() {

@@ -405,5 +405,6 @@ void options_engine_config(const struct options *o, const struct assets *a, stru
 		.replay_file = o->replay,
 		.sshd_config = o->sshd_config,
 		.from = o->from.n > 0 ? &o->from : NULL,
+		.run = o->run,
 	};
 }

@@ -23,6 +23,7 @@ struct options {
 	bool no_color;
 	bool help;
 	bool version;
+	const struct run_info *run; /* what ran, for the reports; set by the caller, or NULL */
 };
 
 void options_init(struct options *o);

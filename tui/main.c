@@ -58,7 +58,7 @@ static int run_batch(const struct options *o, const struct assets *a)
 		/* a --replay file that cannot be read is a usage error (2): no report */
 		status = o->replay ? 2 : 3;
 		if (o->face == FACE_JSON && status == 3)
-			report_write_json_failure(stdout, err.buf);
+			report_write_json_failure(stdout, err.buf, o->run);
 		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
 		strbuf_release(&err);
 		return status;
@@ -76,6 +76,7 @@ static int run_batch(const struct options *o, const struct assets *a)
 
 int main(int argc, char **argv)
 {
+	struct run_info run;
 	struct options o;
 	struct assets a;
 	struct strbuf err;
@@ -83,6 +84,8 @@ int main(int argc, char **argv)
 	int status;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* before getopt_long() reorders argv */
+	run_info_init(&run, argv);
 	options_init(&o);
 	strbuf_init(&err);
 	if (options_parse(&o, argc, argv, &err) != 0) {
@@ -91,6 +94,7 @@ int main(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
+	o.run = &run;
 	if (o.help) {
 		options_usage(stdout);
 		status = 0;
@@ -107,8 +111,9 @@ int main(int argc, char **argv)
 		o.face = FACE_BATCH;
 	dir = getenv("SSH_DOCTOR_ASSETS");
 	if (assets_load(&a, dir && *dir ? dir : NULL, &err) != 0) {
+		run_info_update(&run);
 		if (o.face == FACE_JSON)
-			report_write_json_failure(stdout, err.buf);
+			report_write_json_failure(stdout, err.buf, &run);
 		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
 		status = 3;
 		goto out;
@@ -123,5 +128,6 @@ int main(int argc, char **argv)
 out:
 	strbuf_release(&err);
 	options_release(&o);
+	run_info_release(&run);
 	return stdout_close(status);
 }

@@ -4,6 +4,8 @@
  * escaped once more here rather than dropped. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -78,6 +80,96 @@ static json_t *json_packet_step(const struct report *rep, int step)
 	return jstr(rep->steps[step].id);
 }
 
+/* Capture time in ISO 8601 UTC with microseconds. */
+static json_t *json_time_us(uint64_t ts_us)
+{
+	time_t sec = (time_t)(ts_us / 1000000);
+	struct tm tm;
+	char date[24], buf[40];
+
+	if (ts_us == 0 || gmtime_r(&sec, &tm) == NULL)
+		return json_null();
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, sizeof(buf), "%s.%06uZ", date, (unsigned)(ts_us % 1000000));
+	return json_string(buf);
+}
+
+/* A numeric address, or null for none. */
+static json_t *json_addr(const char *a)
+{
+	return a[0] != '\0' ? jstr(a) : json_null();
+}
+
+static json_t *json_port(bool has, uint16_t port)
+{
+	return has ? json_integer(port) : json_null();
+}
+
+/* ["SYN", "ACK"] for a TCP packet, null for any other. */
+static json_t *json_tcp_flags(const struct report_packet *p)
+{
+	static const char *const names[8] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
+	json_t *a;
+
+	if (!p->has_tcp_flags)
+		return json_null();
+	a = json_array();
+	for (int b = 0; b < 8; b++)
+		if (p->tcp_flags & (1u << b))
+			json_array_append_new(a, json_string(names[b]));
+	return a;
+}
+
+/* An ICMP/ICMPv6 packet's type and code, with the original packet an error
+ * quotes as far as the quote goes; null for any other packet. */
+static json_t *json_icmp(const struct report_packet *p)
+{
+	const struct report_quoted *q = &p->quoted;
+	json_t *o, *about = json_null();
+
+	if (!p->is_icmp)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "type", json_integer(p->icmp_type));
+	json_object_set_new(o, "code", json_integer(p->icmp_code));
+	json_object_set_new(o, "name", jstr(p->icmp_name));
+	if (q->present) {
+		about = json_object();
+		json_object_set_new(about, "src", json_addr(q->src));
+		json_object_set_new(about, "dst", json_addr(q->dst));
+		json_object_set_new(about, "protocol", jstr(q->protocol ? q->protocol : "other"));
+		json_object_set_new(about, "src_port", json_port(q->has_ports, q->src_port));
+		json_object_set_new(about, "dst_port", json_port(q->has_ports, q->dst_port));
+		json_object_set_new(about, "ttl", json_integer(q->ttl));
+		json_object_set_new(about, "tos", json_integer(q->tos));
+	}
+	json_object_set_new(o, "about", about);
+	return o;
+}
+
+static json_t *json_packet(const struct report *rep, const struct report_packet *p)
+{
+	bool ip = p->ip_version == 4 || p->ip_version == 6;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "t_ms", json_real((double)p->t_us / 1000.0));
+	json_object_set_new(o, "direction", jstr(p->outbound ? "out" : "in"));
+	json_object_set_new(o, "summary", jstr(p->summary));
+	json_object_set_new(o, "step", json_packet_step(rep, p->step));
+	json_object_set_new(o, "time", json_time_us(p->ts_us));
+	json_object_set_new(o, "protocol", jstr(p->protocol ? p->protocol : "other"));
+	json_object_set_new(o, "ip_version", ip ? json_integer(p->ip_version) : json_null());
+	json_object_set_new(o, "src", json_addr(p->src));
+	json_object_set_new(o, "dst", json_addr(p->dst));
+	json_object_set_new(o, "src_port", json_port(p->has_ports, p->src_port));
+	json_object_set_new(o, "dst_port", json_port(p->has_ports, p->dst_port));
+	json_object_set_new(o, "tcp_flags", json_tcp_flags(p));
+	json_object_set_new(o, "ttl", ip ? json_integer(p->ttl) : json_null());
+	json_object_set_new(o, "tos", ip ? json_integer(p->tos) : json_null());
+	json_object_set_new(o, "icmp", json_icmp(p));
+	return o;
+}
+
 static json_t *json_capture(const struct report *rep)
 {
 	const struct report_capture *c = &rep->capture;
@@ -90,15 +182,8 @@ static json_t *json_capture(const struct report *rep)
 	json_object_set_new(o, "outcome", jstr(c->outcome ? c->outcome : "none"));
 	if (c->outcome_text)
 		json_object_set_new(o, "outcome_text", jstr(c->outcome_text));
-	for (size_t i = 0; i < c->npackets; i++) {
-		json_t *p = json_object();
-
-		json_object_set_new(p, "t_ms", json_real((double)c->packets[i].t_us / 1000.0));
-		json_object_set_new(p, "direction", jstr(c->packets[i].outbound ? "out" : "in"));
-		json_object_set_new(p, "summary", jstr(c->packets[i].summary));
-		json_object_set_new(p, "step", json_packet_step(rep, c->packets[i].step));
-		json_array_append_new(pk, p);
-	}
+	for (size_t i = 0; i < c->npackets; i++)
+		json_array_append_new(pk, json_packet(rep, &c->packets[i]));
 	json_object_set_new(o, "packets", pk);
 	if (c->packets_dropped)
 		json_object_set_new(o, "packets_not_kept", json_integer((json_int_t)c->packets_dropped));
@@ -130,6 +215,40 @@ static json_t *json_verdict(const struct report *rep)
 	return o;
 }
 
+/* What ran: when, how long, where, with which command line and privileges. */
+static json_t *json_run(const struct run_info *r)
+{
+	json_t *o = json_object(), *os = json_object(), *priv = json_object();
+
+	json_object_set_new(o, "started", json_string(r->started));
+	json_object_set_new(o, "duration_ms", json_integer((json_int_t)r->duration_ms));
+	json_object_set_new(o, "host", jstr(r->host));
+	json_object_set_new(os, "id", jstr(r->os_id));
+	json_object_set_new(os, "version_id", jstr(r->os_version_id));
+	json_object_set_new(os, "pretty_name", jstr(r->os_pretty_name));
+	json_object_set_new(os, "kernel", jstr(r->kernel));
+	json_object_set_new(o, "os", os);
+	json_object_set_new(o, "argv", jstrv(&r->argv));
+	json_object_set_new(priv, "uid", json_integer((json_int_t)r->uid));
+	json_object_set_new(priv, "euid", json_integer((json_int_t)r->euid));
+	json_object_set_new(priv, "root", json_boolean(r->euid == 0));
+	json_object_set_new(priv, "cap_net_raw", json_boolean(r->cap_net_raw));
+	json_object_set_new(o, "privileges", priv);
+	return o;
+}
+
+/* The head every report starts with. */
+static json_t *json_head(const struct run_info *run)
+{
+	json_t *root = json_object();
+
+	json_object_set_new(root, "tool", json_string("ssh-doctor"));
+	json_object_set_new(root, "version", json_string(SSHD_VERSION));
+	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
+	json_object_set_new(root, "run", json_run(run));
+	return root;
+}
+
 static int dump(FILE *out, json_t *root)
 {
 	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
@@ -142,10 +261,8 @@ static int dump(FILE *out, json_t *root)
 
 int report_write_json(FILE *out, const struct report *rep)
 {
-	json_t *root = json_object(), *target = json_object();
+	json_t *root = json_head(&rep->run), *target = json_object();
 
-	json_object_set_new(root, "tool", json_string("ssh-doctor"));
-	json_object_set_new(root, "version", json_string(SSHD_VERSION));
 	json_object_set_new(root, "side", json_string(side_name(rep->side)));
 	json_object_set_new(target, "host", jstr(rep->host));
 	json_object_set_new(target, "port", json_integer(rep->port));
@@ -165,18 +282,24 @@ int report_write_json(FILE *out, const struct report *rep)
 	}
 	json_object_set_new(root, "steps", json_steps(rep));
 	json_object_set_new(root, "capture", json_capture(rep));
-	json_object_set_new(root, "verdict", json_verdict(rep));
+	/* an error and a verdict never go together: a diagnosis that could not
+	 * run has not judged anything */
+	json_object_set_new(root, "verdict", rep->failed ? json_null() : json_verdict(rep));
 	if (rep->failed)
 		json_object_set_new(root, "error", jstr(rep->failure));
 	return dump(out, root);
 }
 
-int report_write_json_failure(FILE *out, const char *why)
+int report_write_json_failure(FILE *out, const char *why, const struct run_info *run)
 {
-	json_t *root = json_object();
+	struct run_info now;
+	json_t *root;
 
-	json_object_set_new(root, "tool", json_string("ssh-doctor"));
-	json_object_set_new(root, "version", json_string(SSHD_VERSION));
+	if (run == NULL)
+		run_info_init(&now, NULL);
+	root = json_head(run ? run : &now);
+	if (run == NULL)
+		run_info_release(&now);
 	json_object_set_new(root, "steps", json_array());
 	json_object_set_new(root, "verdict", json_null());
 	json_object_set_new(root, "error", jstr(why));

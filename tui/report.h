@@ -13,10 +13,17 @@ void report_write_text(FILE *out, const struct report *rep, int width);
  * (or why the diagnosis could not run; nothing when there is neither). */
 void report_write_text_head(FILE *out, const struct report *rep, int width);
 void report_write_text_verdict(FILE *out, const struct report *rep, int width);
-/* Writes the JSON report (one object, then a newline). Returns 0 or -1. */
+/* The JSON report's "schema_version": doc/report.schema.json describes it.
+ * Fields are only ever added; a change that is not an addition raises it. */
+#define REPORT_SCHEMA_VERSION 1
+
+/* Writes the JSON report (one object, then a newline). Returns 0 or -1
+ * (jansson could not write; the stream's own errors show in ferror()). */
 int report_write_json(FILE *out, const struct report *rep);
-/* The JSON report of a diagnosis that could not start (exit status 3). */
-int report_write_json_failure(FILE *out, const char *why);
+/* The JSON report of a diagnosis that could not start (exit status 3): what
+ * ran (run; NULL: this process, from now), no steps, a null verdict, and
+ * why in "error". */
+int report_write_json_failure(FILE *out, const char *why, const struct run_info *run);
 
 /* The exit status of the design for a finished report. */
 int report_exit_status(const struct report *rep);

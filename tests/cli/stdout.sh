@@ -49,6 +49,25 @@ rc=$?
 [ "$rc" = 1 ] && [ -s "$tmp/out" ] && [ ! -s "$tmp/err" ] \
 	&& check ok "--json to a file: exit 1, a report, nothing on stderr" \
 	|| check fail "--json to a file: expected exit 1, a report and an empty stderr, got exit $rc, stderr: $(head -c 300 "$tmp/err")"
+expect_valid() {   # expect_valid WHAT: $tmp/out is one report valid against the schema
+	local out
+	if out=$(/usr/bin/python3 "$SSHD_SOURCE_DIR/tests/tools/validate-report.py" \
+			"$SSHD_SOURCE_DIR/doc/report.schema.json" "$tmp/out" 2>&1); then
+		check ok "$1: one report, valid against doc/report.schema.json"
+	else
+		check fail "$1: expected one report valid against doc/report.schema.json: $out"
+	fi
+}
+expect_valid "--json --replay"
+
+# Assets that cannot be read: the diagnosis cannot run (3), and the report
+# says why, with a null verdict.
+SSH_DOCTOR_ASSETS="$tmp/no-such-folder" timeout -k 5 20 "$doctor" --json 192.0.2.130 >"$tmp/out" 2>"$tmp/err" </dev/null
+rc=$?
+[ "$rc" = 3 ] && grep -q '"error"' "$tmp/out" && grep -q '"verdict": null' "$tmp/out" \
+	&& check ok "--json without assets: exit 3, a report with an error and a null verdict" \
+	|| check fail "--json without assets: expected exit 3 and a report with an error, got exit $rc and: $(head -c 300 "$tmp/out")"
+expect_valid "--json without assets"
 
 # expect_usage WANT ARGS... — exit 2, nothing on stdout, WANT on stderr.
 expect_usage() {

@@ -157,8 +157,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strv_init(&messages);
 	for (size_t i = 4; i < nfields; i++) {
 		if (fields[i][0] == '>' || fields[i][0] == '<') {
-			pk[npk] = (struct report_packet){(int64_t)i * 1000 - 3000, fields[i][0] == '>',
-							 fields[i] + 1, (int)(i % 3) - 1, i};
+			pk[npk] = (struct report_packet){.t_us = (int64_t)i * 1000 - 3000,
+							 .outbound = fields[i][0] == '>',
+							 .summary = fields[i] + 1,
+							 .step = (int)(i % 3) - 1, .ts_us = i};
 			npk++;
 		} else {
 			strv_push(&steps[0].evidence, fields[i]);

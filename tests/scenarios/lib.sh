@@ -513,9 +513,41 @@ run_doctor() {
     if [ "$SDT_RC" = 124 ] || [ "$SDT_RC" = 137 ]; then
         sdt_fail "ssh-doctor did not finish within 60 s"
     fi
-    if ! jq -e . "$SDT_REPORT" >/dev/null 2>&1; then
-        sdt_fail "stdout is not one JSON document"
-    fi
+    assert_report_contract
+}
+
+# assert_report_contract — the JSON contract of the last run: for exit
+# status 0, 1 and 3 stdout ($SDT_REPORT) holds exactly one JSON object, valid
+# against doc/report.schema.json (tests/tools/validate-report.py); for 2,
+# nothing. run_doctor and sys_doctor check every report they make with it.
+assert_report_contract() {
+    local out rc top
+    top=${SSHD_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    case "$SDT_RC" in
+    0|1|3)
+        out=$(/usr/bin/python3 "$top/tests/tools/validate-report.py" \
+            "$top/doc/report.schema.json" "$SDT_REPORT" 2>&1)
+        rc=$?
+        if [ "$rc" = 0 ]; then
+            sdt_pass "exit $SDT_RC: stdout is one report, valid against doc/report.schema.json"
+        elif [ "$rc" = 77 ]; then
+            sdt_fail "cannot validate the report: $out"
+        else
+            sdt_fail "exit $SDT_RC: stdout is not one report valid against doc/report.schema.json: $out"
+        fi
+        ;;
+    2)
+        if [ -s "$SDT_REPORT" ]; then
+            sdt_fail "exit 2 (usage error): expected nothing on stdout, got $(wc -c <"$SDT_REPORT") bytes"
+        else
+            sdt_pass "exit 2 (usage error): nothing on stdout"
+        fi
+        ;;
+    *)
+        sdt_fail "exit status $SDT_RC is none of the design's (0-3)"
+        ;;
+    esac
 }
 
 sdt_fail() {

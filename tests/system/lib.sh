@@ -174,7 +174,7 @@ sys_doctor() {
     SDT_MS=$(( (t1 - t0) / 1000000 ))
     sdt_log "ssh-doctor exited $SDT_RC after ${SDT_MS} ms"
     [ "$SDT_RC" = 124 ] || [ "$SDT_RC" = 137 ] && sdt_fail "ssh-doctor did not finish within 90 s"
-    jq -e . "$SDT_REPORT" >/dev/null 2>&1 || sdt_fail "stdout is not one JSON document"
+    assert_report_contract
     sys_state >"$SDT_TMP/state-after.txt"
     assert_server_report "${SYS_PORT:-22}"
 }

@@ -313,11 +313,15 @@ static void a_waiting_step_says_what_it_waits_for_and_the_time_left(void **state
 
 static void packet_lines_read_as_an_exchange(void **state)
 {
-	struct report_packet syn = {0, true, (char *)"SYN 192.0.2.10:40312 > 192.0.2.2:22", 0, 0};
-	struct report_packet rst = {120, false, (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.10:40312", 0, 0};
-	struct report_packet icmp = {300, false, (char *)"ICMP 3/13 administratively prohibited "
-				     "from 192.0.2.1 (about 192.0.2.10:40312 > 192.0.2.2:22)", 0, 0};
-	struct report_packet ping = {0, true, (char *)"ICMP echo request to 192.0.2.2 seq 1", 0, 0};
+	struct report_packet syn = {.t_us = 0, .outbound = true,
+		.summary = (char *)"SYN 192.0.2.10:40312 > 192.0.2.2:22", .step = 0, .ts_us = 0};
+	struct report_packet rst = {.t_us = 120, .outbound = false,
+		.summary = (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.10:40312", .step = 0, .ts_us = 0};
+	struct report_packet icmp = {.t_us = 300, .outbound = false,
+		.summary = (char *)"ICMP 3/13 administratively prohibited "
+				     "from 192.0.2.1 (about 192.0.2.10:40312 > 192.0.2.2:22)", .step = 0, .ts_us = 0};
+	struct report_packet ping = {.t_us = 0, .outbound = true,
+		.summary = (char *)"ICMP echo request to 192.0.2.2 seq 1", .step = 0, .ts_us = 0};
 	char buf[256];
 
 	(void)state;
@@ -337,11 +341,16 @@ static void packet_lines_read_as_an_exchange(void **state)
 static void a_step_has_the_packets_read_in_it_from_its_latest_run(void **state)
 {
 	struct report_packet p[] = {
-		{0, true, (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22", 3, 0},
-		{1, false, (char *)"ICMP echo reply from 192.0.2.2 seq 1", 2, 0},
-		{14, false, (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.1:40000", 3, 0},
-		{20, true, (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:22", 3, 0},
-		{30, false, (char *)"ARP who-has 192.0.2.1", -1, 0},
+		{.t_us = 0, .outbound = true,
+			.summary = (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22", .step = 3, .ts_us = 0},
+		{.t_us = 1, .outbound = false,
+			.summary = (char *)"ICMP echo reply from 192.0.2.2 seq 1", .step = 2, .ts_us = 0},
+		{.t_us = 14, .outbound = false,
+			.summary = (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.1:40000", .step = 3, .ts_us = 0},
+		{.t_us = 20, .outbound = true,
+			.summary = (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:22", .step = 3, .ts_us = 0},
+		{.t_us = 30, .outbound = false,
+			.summary = (char *)"ARP who-has 192.0.2.1", .step = -1, .ts_us = 0},
 	};
 	struct report rep;
 	struct report_packet *got;
@@ -367,8 +376,9 @@ static void a_step_has_the_packets_read_in_it_from_its_latest_run(void **state)
 
 static void a_clipped_packet_line_keeps_its_time(void **state)
 {
-	struct report_packet rst = {120, false, (char *)"RST,ACK [2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:22 "
-				    "> [2001:db8::10]:40312", 0, 0};
+	struct report_packet rst = {.t_us = 120, .outbound = false,
+		.summary = (char *)"RST,ACK [2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:22 "
+				    "> [2001:db8::10]:40312", .step = 0, .ts_us = 0};
 	char buf[256];
 	size_t n;
 
@@ -394,14 +404,21 @@ static void silence_is_a_line_of_its_own(void **state)
 static void a_syn_is_unanswered_when_nothing_came_back_from_its_port(void **state)
 {
 	struct report_packet p[] = {
-		{0, true, (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22", 0, 0},
-		{10, true, (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:2222", 0, 0},
-		{14, false, (char *)"RST,ACK 192.0.2.2:2222 > 192.0.2.1:40001", 0, 0},
-		{20, true, (char *)"SYN 192.0.2.1:40002 > 192.0.2.2:443", 0, 0},
-		{90, false, (char *)"ICMP 3/13 administratively prohibited from 192.0.2.254 "
-			    "(about 192.0.2.1:40002 > 192.0.2.2:443)", 0, 0},
-		{100, true, (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", 0, 0},
-		{200, true, (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", 0, 0},
+		{.t_us = 0, .outbound = true,
+			.summary = (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22", .step = 0, .ts_us = 0},
+		{.t_us = 10, .outbound = true,
+			.summary = (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:2222", .step = 0, .ts_us = 0},
+		{.t_us = 14, .outbound = false,
+			.summary = (char *)"RST,ACK 192.0.2.2:2222 > 192.0.2.1:40001", .step = 0, .ts_us = 0},
+		{.t_us = 20, .outbound = true,
+			.summary = (char *)"SYN 192.0.2.1:40002 > 192.0.2.2:443", .step = 0, .ts_us = 0},
+		{.t_us = 90, .outbound = false,
+			.summary = (char *)"ICMP 3/13 administratively prohibited from 192.0.2.254 "
+			    "(about 192.0.2.1:40002 > 192.0.2.2:443)", .step = 0, .ts_us = 0},
+		{.t_us = 100, .outbound = true,
+			.summary = (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", .step = 0, .ts_us = 0},
+		{.t_us = 200, .outbound = true,
+			.summary = (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", .step = 0, .ts_us = 0},
 	};
 	size_t n = sizeof(p) / sizeof(p[0]);
 

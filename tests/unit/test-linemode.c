@@ -176,8 +176,10 @@ static void test_running_step_has_no_meaning_yet(void **state)
 
 static void test_packet_is_one_line_with_its_time(void **state)
 {
-	struct report_packet in = {640, false, "RST,ACK 192.0.2.130:22 > 192.0.2.10:40312", 0, 0};
-	struct report_packet out = {0, true, "SYN 192.0.2.10:40312 > 192.0.2.130:22 with a long tail of words", 0, 0};
+	struct report_packet in = {.t_us = 640, .outbound = false,
+		.summary = "RST,ACK 192.0.2.130:22 > 192.0.2.10:40312", .step = 0, .ts_us = 0};
+	struct report_packet out = {.t_us = 0, .outbound = true,
+		.summary = "SYN 192.0.2.10:40312 > 192.0.2.130:22 with a long tail of words", .step = 0, .ts_us = 0};
 	struct strbuf sb;
 
 	(void)state;

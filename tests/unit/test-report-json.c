@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -106,6 +109,7 @@ static struct report *report_new(void)
 	strv_push(&v->alternatives, "firewall_reject");
 	strv_push(&v->alternatives_text, "A firewall rejects the connection");
 	strv_push(&v->evidence, "RST from the target itself");
+	run_info_init(&r->run, NULL);
 	return r;
 }
 
@@ -140,6 +144,7 @@ static void report_free(struct report *r)
 	free(r->platform);
 	free(r->failure);
 	strv_release(&r->addresses);
+	run_info_release(&r->run);
 	free(r);
 }
 
@@ -154,12 +159,77 @@ static void report_add_capture(struct report *r)
 	r->capture.outcome_text = xstrdup("The target answered our SYN with a reset.");
 	r->capture.npackets = 2;
 	r->capture.packets = xcalloc(2, sizeof(*r->capture.packets));
-	r->capture.packets[0] = (struct report_packet){0, true, xstrdup("SYN 192.0.2.1:40000 > 192.0.2.10:22"), 1, 0};
-	r->capture.packets[1] = (struct report_packet){310, false, xstrdup("RST,ACK 192.0.2.10:22 > 192.0.2.1:40000"), 1, 0};
+	r->capture.packets[0] = (struct report_packet){.t_us = 0, .outbound = true,
+		.summary = xstrdup("SYN 192.0.2.1:40000 > 192.0.2.10:22"), .step = 1, .ts_us = 0};
+	r->capture.packets[1] = (struct report_packet){.t_us = 310, .outbound = false,
+		.summary = xstrdup("RST,ACK 192.0.2.10:22 > 192.0.2.1:40000"), .step = 1, .ts_us = 0};
 	r->capture.received = 2;
+	for (int i = 0; i < 2; i++) {
+		struct report_packet *p = &r->capture.packets[i];
+
+		p->protocol = "tcp";
+		p->ip_version = 4;
+		snprintf(p->src, sizeof(p->src), "%s", i == 0 ? "192.0.2.1" : "192.0.2.10");
+		snprintf(p->dst, sizeof(p->dst), "%s", i == 0 ? "192.0.2.10" : "192.0.2.1");
+		p->has_ports = true;
+		p->src_port = i == 0 ? 40000 : 22;
+		p->dst_port = i == 0 ? 22 : 40000;
+		p->has_tcp_flags = true;
+		p->tcp_flags = i == 0 ? REPORT_TCP_SYN : REPORT_TCP_RST | REPORT_TCP_ACK;
+		p->ttl = i == 0 ? 64 : 62;
+		p->tos = i == 0 ? 0x48 : 0x48;
+		p->ts_us = 1000000000ull * 1000000ull + (uint64_t)p->t_us;
+	}
 }
 
-/* Writes rep as JSON into memory and parses it back; the caller decrefs. */
+/* Adds an ICMP error about the first SYN, from a router. */
+static void report_add_icmp(struct report *r)
+{
+	struct report_packet *p;
+
+	r->capture.packets = xrealloc(r->capture.packets, 3 * sizeof(*r->capture.packets));
+	p = &r->capture.packets[r->capture.npackets++];
+	*p = (struct report_packet){.t_us = 900, .outbound = false, .step = 1,
+		.summary = xstrdup("ICMP 3/13 administratively prohibited from 192.0.2.254"),
+		.protocol = "icmp", .ip_version = 4, .src = "192.0.2.254", .dst = "192.0.2.1",
+		.ttl = 254, .is_icmp = true, .icmp_type = 3, .icmp_code = 13,
+		.icmp_name = "administratively prohibited",
+		.quoted = {.present = true, .src = "192.0.2.1", .dst = "192.0.2.10", .protocol = "tcp",
+			   .has_ports = true, .src_port = 40000, .dst_port = 22, .ttl = 63, .tos = 0x48}};
+}
+
+extern char **environ;
+
+/* Expects text to be one report valid against doc/report.schema.json, as
+ * tests/tools/validate-report.py (python3-jsonschema) judges it; its lines
+ * say what is wrong. */
+static void expect_valid_report(const char *text, size_t len)
+{
+	char path[] = "/tmp/test-report-json.XXXXXX";
+	char *argv[] = {
+		(char *)"/usr/bin/python3", (char *)SSHD_SOURCE_DIR "/tests/tools/validate-report.py",
+		(char *)SSHD_SOURCE_DIR "/doc/report.schema.json", path, NULL,
+	};
+	int fd = mkstemp(path), st = 0;
+	pid_t pid;
+
+	expect_true(fd >= 0, "expected a temporary file for the validator");
+	expect_true(write(fd, text, len) == (ssize_t)len, "expected to write the report for the validator");
+	close(fd);
+	fflush(stdout);
+	expect_true(posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) == 0,
+		    "expected /usr/bin/python3 to start (Debian package python3)");
+	expect_true(waitpid(pid, &st, 0) == pid, "expected to wait for the validator");
+	unlink(path);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 77)
+		fail_msg("cannot validate the report: install python3-jsonschema");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("expected a report valid against doc/report.schema.json (the validator's lines are above):\n%.*s",
+			 (int)len, text);
+}
+
+/* Writes rep as JSON into memory, checks it against the schema, and parses
+ * it back; the caller decrefs. */
 static json_t *json_of(const struct report *rep, char **textp)
 {
 	char *text = NULL;
@@ -174,6 +244,7 @@ static json_t *json_of(const struct report *rep, char **textp)
 	fclose(f);
 	expect_true(rc == 0, "expected report_write_json to return 0, got %d", rc);
 	expect_true(len > 0 && text[len - 1] == '\n', "expected the JSON to end with a newline");
+	expect_valid_report(text, len);
 	root = json_loadb(text, len, 0, &jerr);
 	if (root == NULL)
 		fail_msg("expected valid JSON, got an error at line %d: %s\n%s", jerr.line, jerr.text, text);
@@ -343,6 +414,107 @@ static void each_packet_names_the_step_it_was_read_in(void **state)
 	json_decref(root);
 }
 
+static void a_tcp_packet_has_its_addresses_ports_flags_ttl_and_tos(void **state)
+{
+	struct report *rep = *state;
+	json_t *root, *p, *flags;
+
+	report_add_capture(rep);
+	root = json_of(rep, NULL);
+	p = json_array_get(json_object_get(json_object_get(root, "capture"), "packets"), 1);
+	expect_jstr(p, "protocol", "tcp");
+	expect_jstr(p, "src", "192.0.2.10");
+	expect_jstr(p, "dst", "192.0.2.1");
+	expect_true(json_integer_value(json_object_get(p, "ip_version")) == 4, "expected ip_version 4");
+	expect_true(json_integer_value(json_object_get(p, "src_port")) == 22, "expected src_port 22");
+	expect_true(json_integer_value(json_object_get(p, "dst_port")) == 40000, "expected dst_port 40000");
+	expect_true(json_integer_value(json_object_get(p, "ttl")) == 62, "expected ttl 62");
+	expect_true(json_integer_value(json_object_get(p, "tos")) == 0x48, "expected tos 72");
+	flags = json_object_get(p, "tcp_flags");
+	expect_true(json_is_array(flags) && json_array_size(flags) == 2 &&
+		    strcmp(json_string_value(json_array_get(flags, 0)), "RST") == 0 &&
+		    strcmp(json_string_value(json_array_get(flags, 1)), "ACK") == 0,
+		    "expected tcp_flags [\"RST\", \"ACK\"]");
+	expect_true(json_is_null(json_object_get(p, "icmp")), "expected icmp null for a TCP packet");
+	expect_jstr(p, "time", "2001-09-09T01:46:40.000310Z");
+	json_decref(root);
+}
+
+static void an_icmp_error_has_type_code_and_the_packet_it_is_about(void **state)
+{
+	struct report *rep = *state;
+	json_t *root, *p, *icmp, *about;
+
+	report_add_capture(rep);
+	report_add_icmp(rep);
+	root = json_of(rep, NULL);
+	p = json_array_get(json_object_get(json_object_get(root, "capture"), "packets"), 2);
+	expect_jstr(p, "protocol", "icmp");
+	expect_true(json_is_null(json_object_get(p, "src_port")), "expected src_port null for ICMP");
+	expect_true(json_is_null(json_object_get(p, "tcp_flags")), "expected tcp_flags null for ICMP");
+	icmp = json_object_get(p, "icmp");
+	expect_true(json_integer_value(json_object_get(icmp, "type")) == 3, "expected icmp.type 3");
+	expect_true(json_integer_value(json_object_get(icmp, "code")) == 13, "expected icmp.code 13");
+	expect_jstr(icmp, "name", "administratively prohibited");
+	about = json_object_get(icmp, "about");
+	expect_jstr(about, "dst", "192.0.2.10");
+	expect_true(json_integer_value(json_object_get(about, "dst_port")) == 22, "expected icmp.about.dst_port 22");
+	json_decref(root);
+}
+
+/* what ran */
+
+static void the_report_has_schema_version_1_and_what_ran(void **state)
+{
+	struct report *rep = *state;
+	char *argv[] = {(char *)"ssh-doctor", (char *)"--json", (char *)"example.com", NULL};
+	json_t *root, *run, *priv, *os;
+
+	run_info_release(&rep->run);
+	run_info_init(&rep->run, argv);
+	root = json_of(rep, NULL);
+	expect_true(json_integer_value(json_object_get(root, "schema_version")) == 1, "expected schema_version 1");
+	run = json_object_get(root, "run");
+	expect_true(json_is_object(run), "expected \"run\" to be an object");
+	expect_jtype(run, "started", JSON_STRING);
+	expect_true(json_string_value(json_object_get(run, "started"))[10] == 'T' &&
+		    strchr(json_string_value(json_object_get(run, "started")), 'Z') != NULL,
+		    "expected run.started in ISO 8601 UTC");
+	expect_jtype(run, "duration_ms", JSON_INTEGER);
+	expect_true(json_array_size(json_object_get(run, "argv")) == 3 &&
+		    strcmp(json_string_value(json_array_get(json_object_get(run, "argv"), 2)), "example.com") == 0,
+		    "expected run.argv as given");
+	priv = json_object_get(run, "privileges");
+	expect_true(json_integer_value(json_object_get(priv, "euid")) == (json_int_t)geteuid(),
+		    "expected run.privileges.euid to be this process's");
+	expect_true(json_is_boolean(json_object_get(priv, "cap_net_raw")), "expected run.privileges.cap_net_raw");
+	expect_true(json_is_boolean(json_object_get(priv, "root")), "expected run.privileges.root");
+	os = json_object_get(run, "os");
+	expect_true(json_is_object(os), "expected run.os");
+	json_decref(root);
+}
+
+static void os_release_values_are_read_unquoted(void **state)
+{
+	const char *text = "NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nID=debian\n"
+			   "PRETTY_NAME='Debian 12'\nX=\"a \\\"b\\\"\"\n";
+	char *v;
+
+	v = run_os_release_value(text, "ID");
+	expect_true(v && strcmp(v, "debian") == 0, "expected ID debian, got %s", v ? v : "(null)");
+	free(v);
+	v = run_os_release_value(text, "VERSION_ID");
+	expect_true(v && strcmp(v, "12") == 0, "expected VERSION_ID 12, got %s", v ? v : "(null)");
+	free(v);
+	v = run_os_release_value(text, "PRETTY_NAME");
+	expect_true(v && strcmp(v, "Debian 12") == 0, "expected PRETTY_NAME 'Debian 12', got %s", v ? v : "(null)");
+	free(v);
+	v = run_os_release_value(text, "X");
+	expect_true(v && strcmp(v, "a \"b\"") == 0, "expected X with its escapes undone, got %s", v ? v : "(null)");
+	free(v);
+	expect_true(run_os_release_value(text, "VERSION") == NULL, "expected no VERSION");
+}
+
 /* verdict */
 
 static void the_verdict_has_cause_confidence_summary_fix_and_alternatives(void **state)
@@ -383,6 +555,19 @@ static void a_failed_report_has_an_error(void **state)
 	rep->has_verdict = false;
 	root = json_of(rep, NULL);
 	expect_jstr(root, "error", "cannot resolve anything: no network");
+	json_decref(root);
+}
+
+static void an_error_comes_with_a_null_verdict_even_when_one_was_made(void **state)
+{
+	struct report *rep = *state;
+	json_t *root;
+
+	rep->failed = true;
+	rep->failure = xstrdup("the capture file holds no SYN to 192.0.2.10 port 22");
+	root = json_of(rep, NULL);
+	expect_jtype(root, "error", JSON_STRING);
+	expect_true(json_is_null(json_object_get(root, "verdict")), "expected \"verdict\": null with an error");
 	json_decref(root);
 }
 
@@ -561,9 +746,10 @@ static void the_failure_report_has_an_error(void **state)
 	json_error_t jerr;
 	json_t *root;
 
-	expect_true(report_write_json_failure(f, "cannot load assets: 'x' \x1b[1m") == 0,
+	expect_true(report_write_json_failure(f, "cannot load assets: 'x' \x1b[1m", NULL) == 0,
 		    "expected report_write_json_failure to return 0");
 	fclose(f);
+	expect_valid_report(text, len);
 	root = json_loadb(text, len, 0, &jerr);
 	if (root == NULL)
 		fail_msg("expected valid JSON, got: %s", jerr.text);
@@ -620,9 +806,14 @@ int main(void)
 		T(an_unavailable_capture_says_why),
 		T(an_available_capture_has_outcome_and_packets),
 		T(each_packet_names_the_step_it_was_read_in),
+		T(a_tcp_packet_has_its_addresses_ports_flags_ttl_and_tos),
+		T(an_icmp_error_has_type_code_and_the_packet_it_is_about),
+		T(the_report_has_schema_version_1_and_what_ran),
+		cmocka_unit_test(os_release_values_are_read_unquoted),
 		T(the_verdict_has_cause_confidence_summary_fix_and_alternatives),
 		T(no_verdict_is_json_null),
 		T(a_failed_report_has_an_error),
+		T(an_error_comes_with_a_null_verdict_even_when_one_was_made),
 		T(every_json_string_is_printable_utf8),
 		T(the_json_text_is_plain_ascii),
 		T(invalid_utf8_is_kept_escaped_not_dropped),

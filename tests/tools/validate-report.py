@@ -1,0 +1,53 @@
+#!/usr/bin/python3
+"""validate-report.py SCHEMA FILE... -- every FILE must hold exactly one
+ssh-doctor JSON report, valid against SCHEMA (doc/report.schema.json).
+
+Prints one line per problem, naming the file and the JSON path.
+Exit status: 0 all valid, 1 a file is not a valid report, 2 usage,
+77 python3-jsonschema is missing (Debian package python3-jsonschema).
+"""
+import json
+import sys
+
+try:
+    from jsonschema import Draft202012Validator
+except ImportError:
+    print("validate-report: cannot validate: no python3-jsonschema "
+          "(Debian package python3-jsonschema)", file=sys.stderr)
+    sys.exit(77)
+
+
+def path_of(error):
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
+                         for p in error.absolute_path)
+
+
+def main(argv):
+    if len(argv) < 3:
+        print("usage: validate-report.py SCHEMA FILE...", file=sys.stderr)
+        return 2
+    with open(argv[1], encoding="utf-8") as f:
+        schema = json.load(f)
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    bad = 0
+    for name in argv[2:]:
+        try:
+            with open(name, encoding="utf-8") as f:
+                text = f.read()
+            # json.loads refuses a second object or any text after the first
+            report = json.loads(text)
+        except (OSError, UnicodeDecodeError, ValueError) as e:
+            print(f"{name}: not one JSON document: {e}")
+            bad += 1
+            continue
+        errors = sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))
+        for e in errors[:20]:
+            print(f"{name}: {path_of(e)}: {e.message[:300]}")
+        if errors:
+            bad += 1
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
