@@ -40,6 +40,8 @@ void fw_result_init(struct fw_result *res)
 	res->deciding = -1;
 	res->blocking = -1;
 	strv_init(&res->notes);
+	strv_init(&res->only_sources);
+	strv_init(&res->blocked_sources);
 }
 
 void fw_result_release(struct fw_result *res)
@@ -48,6 +50,8 @@ void fw_result_release(struct fw_result *res)
 		fw_rule_release(&res->rules[i]);
 	free(res->rules);
 	strv_release(&res->notes);
+	strv_release(&res->only_sources);
+	strv_release(&res->blocked_sources);
 	res->rules = NULL;
 	res->nrules = res->rules_alloc = 0;
 }
@@ -94,6 +98,8 @@ const char *fw_source_name(enum fw_source src)
 	case FW_SRC_UFW:		return "ufw";
 	case FW_SRC_FIREWALLD:		return "firewalld";
 	case FW_SRC_SOCKETFILTERFW:	return "socketfilterfw";
+	case FW_SRC_IPTABLES_LEGACY:	return "iptables-legacy";
+	case FW_SRC_IP6TABLES_LEGACY:	return "ip6tables-legacy";
 	}
 	return "unknown";
 }
@@ -138,8 +144,14 @@ char *fw_fix_command(const struct fw_rule *r, enum fw_source src, int family, in
 	switch (src) {
 	case FW_SRC_IPTABLES:
 	case FW_SRC_IP6TABLES:
+	case FW_SRC_IPTABLES_LEGACY:
+	case FW_SRC_IP6TABLES_LEGACY:
 		if (src == FW_SRC_IP6TABLES)
 			tool = "ip6tables";
+		else if (src == FW_SRC_IPTABLES_LEGACY)
+			tool = "iptables-legacy";
+		else if (src == FW_SRC_IP6TABLES_LEGACY)
+			tool = "ip6tables-legacy";
 		if (chain == NULL)
 			return NULL;
 		/* iptables-save lists a rule as "-A CHAIN ...": the same words after
@@ -361,7 +373,9 @@ struct crule {
 	int family;		/* 0 both, 4, 6 */
 	enum iface_match iface;
 	bool excludes_new;	/* a conntrack state match without NEW */
-	bool conditional;
+	unsigned cond;		/* COND_*: what else its match depends on */
+	int src_type_remote;	/* -m addrtype --src-type: matches a remote client (1), not (0), -1 no such match */
+	int src_type_local;	/* the same for a client on this machine */
 	bool not_evaluated;
 	enum fw_action action;
 	char *reject_with;
@@ -396,6 +410,7 @@ static void crule_init(struct crule *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->proto = -1;
+	r->src_type_remote = r->src_type_local = -1;
 	strv_init(&r->saddrs);
 }
 
@@ -510,6 +525,56 @@ static void chain_set_policy(struct cchain *c, enum fw_action act, const char *r
 
 /* ---- evaluation ------------------------------------------------------- */
 
+/* Why a rule's match is not known for every client. */
+#define COND_PACKET	1u	/* interface, destination address, source port */
+#define COND_TIMING	2u	/* a rate limit, -m recent, a quota */
+#define COND_UNKNOWN	4u	/* a match the evaluator cannot look into */
+#define COND_SOURCE	8u	/* the client's address, which is not known */
+
+/* Base chains are ordered by hook, then priority: prerouting, then input. */
+#define FW_HOOK_INPUT	1000000L
+
+/* How many ways (matched, not matched) evaluation follows at most. */
+#define FW_MAX_PATHS	256
+/* Assumptions one way remembers; more make it unknown. */
+#define FW_MAX_ASSUME	32
+
+struct assume {
+	const struct crule *r;
+	bool matched;
+	unsigned why;
+};
+
+struct frame {
+	const struct cchain *ch;
+	size_t i;
+};
+
+/* One way through the rules: where it is, and what it assumed to get there. */
+struct path {
+	size_t base;			/* the base chain being walked */
+	struct frame st[FW_MAX_DEPTH];
+	int depth;
+	int accepted;			/* the rule that accepted in an earlier base chain */
+	bool undecided;			/* a base chain without policy fell through */
+	bool overflow;			/* too many assumptions */
+	const struct crule *forced;	/* the next rule is taken as matched (a fork) */
+	struct assume as[FW_MAX_ASSUME];
+	size_t nas;
+};
+
+enum way_end { END_OPEN, END_BLOCK, END_UNDECIDED };
+
+struct way {
+	enum way_end end;
+	int rule;			/* listed rule or policy that decided, or -1 */
+	unsigned why_matched;		/* COND_* of the assumptions taken as matched */
+	unsigned why_any;		/* COND_* of every assumption */
+	struct assume *as;		/* a copy */
+	size_t nas;
+	bool overflow;
+};
+
 struct evalctx {
 	const struct model *m;
 	struct fw_result *res;
@@ -517,23 +582,41 @@ struct evalctx {
 	int family;
 	bool client_lo;
 	size_t steps;
-	int some_open;		/* first conditional accept, or -1 */
+	const struct cchain **base;
+	size_t nbase;
+	size_t *offset;			/* per chain: the id of its first rule */
+	int *listed;			/* per rule id: index in res->rules, or -1 */
+	int *policy_listed;		/* per chain: index of its listed policy, or -1 */
+	signed char *decides;		/* per chain: 1 can decide, 0 cannot, -1 unknown, 2 busy */
+	struct path *pending;
+	size_t npending;
+	size_t nstarted;
+	bool truncated;
+	struct way *ways;
+	size_t nways;
 };
 
 enum match { M_NO, M_YES, M_COND, M_LOOPBACK };
 
-enum ev { EV_FALLTHROUGH, EV_RETURN, EV_TERMINAL };
-
-static enum match rule_match(struct evalctx *c, const struct crule *r)
+/* Whether r matches a new connection to the port from the client; *why
+ * says what an M_COND depends on. */
+static enum match rule_match(struct evalctx *c, const struct crule *r, unsigned *why)
 {
 	enum match m = M_YES;
 
+	*why = 0;
 	if (r->excludes_new)
 		return M_NO;
 	if (r->proto >= 0 && (r->proto == 6) == r->proto_neg)
 		return M_NO;
 	if (r->family != 0 && r->family != c->family)
 		return M_NO;
+	if (r->src_type_remote >= 0 || r->src_type_local >= 0) {
+		int ok = c->client_lo ? r->src_type_local : r->src_type_remote;
+
+		if (ok == 0)
+			return M_NO;
+	}
 	if (r->has_dport && !r->dport_unknown) {
 		bool in = false;
 
@@ -543,6 +626,7 @@ static enum match rule_match(struct evalctx *c, const struct crule *r)
 			return M_NO;
 	} else if (r->has_dport) {
 		m = M_COND;
+		*why |= COND_UNKNOWN;
 	}
 	if (r->nvmap > 0) {
 		bool in = false;
@@ -551,8 +635,10 @@ static enum match rule_match(struct evalctx *c, const struct crule *r)
 			in = c->res->port >= r->vmap[i].lo && c->res->port <= r->vmap[i].hi;
 		if (!in && !r->vmap_partial)
 			return M_NO;
-		if (!in)
+		if (!in) {
 			m = M_COND;
+			*why |= COND_UNKNOWN;
+		}
 	}
 	switch (r->iface) {
 	case IF_ANY:
@@ -567,11 +653,16 @@ static enum match rule_match(struct evalctx *c, const struct crule *r)
 		break;
 	case IF_OTHER:
 		m = M_COND;
+		*why |= COND_PACKET;
 		break;
 	}
 	if (r->saddrs.n > 0 || r->saddr_unknown) {
-		if (r->saddr_unknown || c->client == NULL) {
+		if (r->saddr_unknown) {
 			m = M_COND;
+			*why |= COND_UNKNOWN;
+		} else if (c->client == NULL) {
+			m = M_COND;
+			*why |= COND_SOURCE;
 		} else {
 			bool in = false;
 
@@ -581,18 +672,28 @@ static enum match rule_match(struct evalctx *c, const struct crule *r)
 				return M_NO;
 		}
 	}
-	if (r->conditional || r->not_evaluated)
+	if (r->cond != 0 || r->not_evaluated) {
 		m = M_COND;
+		*why |= r->cond | (r->not_evaluated ? COND_UNKNOWN : 0);
+	}
 	return m;
 }
 
+/* Lists r (once) and returns its index in the result. */
 static int list_rule(struct evalctx *c, const struct cchain *ch, const struct crule *r,
 		     enum fw_action act, const char *target, bool cond)
 {
 	struct fw_result *res = c->res;
-	int i = res_add_rule(res);
-	struct fw_rule *o = &res->rules[i];
+	struct fw_rule *o;
+	int i;
 
+	size_t id = c->offset[ch - c->m->v] + (size_t)(r - ch->rules);
+
+	if (c->listed[id] >= 0)
+		return c->listed[id];
+	i = res_add_rule(res);
+	o = &res->rules[i];
+	c->listed[id] = i;
 	o->table = ch->ptable ? xstrdup(ch->ptable) : NULL;
 	o->chain = xstrdup(ch->pname);
 	o->text = xstrdup(r->text);
@@ -606,6 +707,7 @@ static int list_rule(struct evalctx *c, const struct cchain *ch, const struct cr
 	o->loopback_only = r->iface == IF_LO;
 	o->conditional = cond;
 	o->not_evaluated = r->not_evaluated;
+	o->timing = (r->cond & COND_TIMING) != 0;
 	o->effect = action_effect(act, o->reject_with, c->family);
 	if (o->loopback_only && !c->client_lo)
 		o->effect = NULL;
@@ -615,9 +717,15 @@ static int list_rule(struct evalctx *c, const struct cchain *ch, const struct cr
 static int list_policy(struct evalctx *c, const struct cchain *ch)
 {
 	struct fw_result *res = c->res;
-	int i = res_add_rule(res);
-	struct fw_rule *o = &res->rules[i];
+	size_t ci = (size_t)(ch - c->m->v);
+	struct fw_rule *o;
+	int i;
 
+	if (c->policy_listed[ci] >= 0)
+		return c->policy_listed[ci];
+	i = res_add_rule(res);
+	o = &res->rules[i];
+	c->policy_listed[ci] = i;
 	o->table = ch->ptable ? xstrdup(ch->ptable) : NULL;
 	o->chain = xstrdup(ch->pname);
 	o->text = xstrdup(ch->policy_text ? ch->policy_text : fw_action_name(ch->policy));
@@ -628,53 +736,162 @@ static int list_policy(struct evalctx *c, const struct cchain *ch)
 	return i;
 }
 
-static enum ev eval_chain(struct evalctx *c, const struct cchain *ch, int depth, bool cond,
-			  int *term);
-
-/* Follows a jump or goto from ch; returns what the jumped-to chain reached. */
-static enum ev eval_jump(struct evalctx *c, const struct cchain *ch, const char *target,
-			 int depth, bool cond, int *term)
+/* Whether a jump into ch can change where evaluation ends: a terminal
+ * rule, a verdict map or an unknown target in it or in a chain it jumps to. */
+static bool chain_decides(struct evalctx *c, const struct cchain *ch, int depth)
 {
-	const struct cchain *to = model_find(c->m, ch->table, target);
+	size_t ci = (size_t)(ch - c->m->v);
+	bool d = false;
+
+	if (c->decides[ci] == 0 || c->decides[ci] == 1)
+		return c->decides[ci] == 1;
+	if (c->decides[ci] == 2 || depth >= FW_MAX_DEPTH)
+		return true;	/* a loop: follow it, the depth bound stops it */
+	c->decides[ci] = 2;
+	for (size_t i = 0; i < ch->n && !d; i++) {
+		const struct crule *r = &ch->rules[i];
+
+		if (r->excludes_new)
+			continue;
+		if (is_terminal(r->action) || r->nvmap > 0 || r->not_evaluated ||
+		    r->action == FW_ACT_OTHER)
+			d = true;
+		else if ((r->action == FW_ACT_JUMP || r->action == FW_ACT_GOTO) && r->target) {
+			const struct cchain *to = model_find(c->m, ch->table, r->target);
+
+			d = to == NULL || chain_decides(c, to, depth + 1);
+		}
+	}
+	c->decides[ci] = d ? 1 : 0;
+	return d;
+}
+
+static void path_assume(struct path *p, const struct crule *r, bool matched, unsigned why)
+{
+	if (p->nas == FW_MAX_ASSUME) {
+		p->overflow = true;
+		return;
+	}
+	p->as[p->nas++] = (struct assume){ .r = r, .matched = matched, .why = why };
+}
+
+/* Remembers the other way (r matched) to be followed later. */
+static void fork_matched(struct evalctx *c, const struct path *p, const struct crule *r,
+			 unsigned why, struct path *out_cur)
+{
+	if (c->nstarted + c->npending >= FW_MAX_PATHS) {
+		c->truncated = true;
+	} else {
+		struct path *q = &c->pending[c->npending++];
+
+		*q = *p;
+		q->st[q->depth - 1].i--;	/* back to r, taken as matched */
+		q->forced = r;
+		path_assume(q, r, true, why);
+	}
+	path_assume(out_cur, r, false, why);
+}
+
+static void way_end(struct evalctx *c, const struct path *p, enum way_end end, int rule)
+{
+	struct way *w;
+
+	c->ways = xrealloc(c->ways, (c->nways + 1) * sizeof(*c->ways));
+	w = &c->ways[c->nways++];
+	memset(w, 0, sizeof(*w));
+	w->end = end;
+	w->rule = rule;
+	w->overflow = p->overflow;
+	w->nas = p->nas;
+	w->as = xcalloc(p->nas + 1, sizeof(*w->as));
+	memcpy(w->as, p->as, p->nas * sizeof(*w->as));
+	for (size_t i = 0; i < p->nas; i++) {
+		w->why_any |= p->as[i].why;
+		if (p->as[i].matched)
+			w->why_matched |= p->as[i].why;
+	}
+}
+
+/* Enters ch from p (a jump or goto); false when it cannot. */
+static bool path_enter(struct evalctx *c, struct path *p, const char *table, const char *target,
+		       bool is_goto)
+{
+	const struct cchain *to = model_find(c->m, table, target);
 
 	if (to == NULL) {
 		char *s = xasprintf("chain '%s' is jumped to but not listed", target);
 
 		res_note(c->res, s);
 		free(s);
-		return EV_FALLTHROUGH;
+		return false;
 	}
-	if (depth + 1 >= FW_MAX_DEPTH) {
+	if (is_goto) {
+		/* a goto returns to the caller of the chain it leaves; from a
+		 * base chain, to its policy */
+		p->st[p->depth - 1] = (struct frame){ .ch = to, .i = 0 };
+		return true;
+	}
+	if (p->depth >= FW_MAX_DEPTH) {
 		res_note(c->res, "jumps nest too deep; the innermost chains were not evaluated");
-		return EV_FALLTHROUGH;
+		return false;
 	}
-	return eval_chain(c, to, depth + 1, cond, term);
+	p->st[p->depth++] = (struct frame){ .ch = to, .i = 0 };
+	return true;
 }
 
-/*
- * Walks one chain. cond is true inside a conditional jump: a terminal rule
- * there cannot decide for every client. Returns EV_TERMINAL with *term the
- * listed rule that ended evaluation, or how the chain was left.
- */
-static enum ev eval_chain(struct evalctx *c, const struct cchain *ch, int depth, bool cond,
-			  int *term)
+/* Follows one way to its end. */
+static void path_run(struct evalctx *c, struct path *p)
 {
-	for (size_t i = 0; i < ch->n; i++) {
-		const struct crule *r = &ch->rules[i];
-		enum fw_action act = r->action;
-		const char *target = r->target;
+	for (;;) {
+		struct frame *f;
+		const struct crule *r;
+		enum fw_action act;
+		const char *target;
 		enum match m;
-		bool rc;
+		unsigned why;
 		int idx;
-		enum ev e;
+		bool cond;
 
-		if (++c->steps > FW_MAX_STEPS) {
-			res_note(c->res, "too many rules to follow; evaluation stopped");
-			return EV_FALLTHROUGH;
+		if (p->depth == 0) {
+			if (p->base >= c->nbase) {
+				way_end(c, p, p->undecided && p->accepted < 0 ? END_UNDECIDED : END_OPEN,
+					p->accepted);
+				return;
+			}
+			p->st[p->depth++] = (struct frame){ .ch = c->base[p->base], .i = 0 };
 		}
-		m = rule_match(c, r);
+		f = &p->st[p->depth - 1];
+		if (f->i >= f->ch->n || ++c->steps > FW_MAX_STEPS) {
+			if (c->steps > FW_MAX_STEPS) {
+				res_note(c->res, "too many rules to follow; evaluation stopped");
+				p->overflow = true;
+				p->depth = 1;
+			}
+			if (--p->depth > 0)
+				continue;
+			/* the end of a base chain: its policy decides */
+			if (!c->base[p->base]->has_policy) {
+				p->undecided = true;
+			} else if (is_block(c->base[p->base]->policy)) {
+				way_end(c, p, END_BLOCK, list_policy(c, c->base[p->base]));
+				return;
+			}
+			p->base++;
+			continue;
+		}
+		r = &f->ch->rules[f->i++];
+		if (r == p->forced) {
+			p->forced = NULL;
+			m = M_YES;
+			cond = true;
+		} else {
+			m = rule_match(c, r, &why);
+			cond = m == M_COND;
+		}
 		if (m == M_NO)
 			continue;
+		act = r->action;
+		target = r->target;
 		for (size_t k = 0; k < r->nvmap; k++) {
 			if (c->res->port >= r->vmap[k].lo && c->res->port <= r->vmap[k].hi) {
 				act = r->vmap[k].action;
@@ -682,43 +899,59 @@ static enum ev eval_chain(struct evalctx *c, const struct cchain *ch, int depth,
 				break;
 			}
 		}
-		rc = cond || m == M_COND;
-		idx = list_rule(c, ch, r, act, target, rc);
+		for (size_t k = 0; k < p->nas && !cond; k++)
+			cond = p->as[k].matched;
+		idx = list_rule(c, f->ch, r, act, target, cond);
 		if (m == M_LOOPBACK)
 			continue;
+		if (act == FW_ACT_NONE || act == FW_ACT_OTHER || act == FW_ACT_RETURN) {
+			if (act == FW_ACT_OTHER && m == M_YES && target != NULL) {
+				char *s = xasprintf("'%s' (%s) was not followed", r->text, target);
+
+				res_note(c->res, s);
+				free(s);
+			}
+			if (act != FW_ACT_RETURN)
+				continue;
+		}
+		if ((act == FW_ACT_JUMP || act == FW_ACT_GOTO) && target == NULL)
+			continue;
+		if (m == M_COND) {
+			if (act == FW_ACT_JUMP) {
+				const struct cchain *to = model_find(c->m, f->ch->table, target);
+
+				if (to != NULL && !chain_decides(c, to, 0))
+					continue;	/* either way ends alike */
+			}
+			fork_matched(c, p, r, why, p);
+			continue;	/* this way: not matched */
+		}
 		switch (act) {
-		case FW_ACT_NONE:
-		case FW_ACT_OTHER:
-			break;
 		case FW_ACT_ACCEPT:
+			/* this base chain lets it through; the next one still runs */
+			if (p->accepted < 0)
+				p->accepted = idx;
+			p->depth = 0;
+			p->base++;
+			break;
 		case FW_ACT_DROP:
 		case FW_ACT_REJECT_ICMP:
 		case FW_ACT_REJECT_TCP_RESET:
 		case FW_ACT_REJECT:
-			if (!rc) {
-				*term = idx;
-				return EV_TERMINAL;
-			}
-			if (act == FW_ACT_ACCEPT && c->some_open < 0)
-				c->some_open = idx;
-			break;
+			way_end(c, p, END_BLOCK, idx);
+			return;
 		case FW_ACT_JUMP:
 		case FW_ACT_GOTO:
-			if (target == NULL)
-				break;
-			e = eval_jump(c, ch, target, depth, rc, term);
-			if (e == EV_TERMINAL)
-				return e;
-			if (act == FW_ACT_GOTO && !rc)
-				return EV_RETURN;
+			path_enter(c, p, f->ch->table, target, act == FW_ACT_GOTO);
 			break;
 		case FW_ACT_RETURN:
-			if (!rc)
-				return EV_RETURN;
+			f->i = f->ch->n;
+			break;
+		case FW_ACT_NONE:
+		case FW_ACT_OTHER:
 			break;
 		}
 	}
-	return EV_FALLTHROUGH;
 }
 
 static int chain_prio_cmp(const void *a, const void *b)
@@ -741,62 +974,214 @@ static void query_setup(struct fw_result *res, const struct fw_query *q)
 	res->family = fam ? fam : 4;
 }
 
+/* "198.51.100.0/24", "not 192.0.2.0/25", "192.0.2.1 or 192.0.2.2": the
+ * sources an assumption on r's source addresses names. */
+static char *sources_words(const struct crule *r)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	if (r->saddr_neg)
+		strbuf_addstr(&sb, "not ");
+	for (size_t i = 0; i < r->saddrs.n; i++) {
+		char *p = pdup(r->saddrs.v[i]);
+
+		strbuf_addf(&sb, "%s%s", i ? (r->saddr_neg ? " nor " : " or ") : "", p);
+		free(p);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The sources a way was taken for: its matched source assumptions. */
+static void way_sources(const struct way *w, struct strv *out)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < w->nas; i++) {
+		char *s;
+
+		if (!w->as[i].matched || !(w->as[i].why & COND_SOURCE) || w->as[i].r->saddrs.n == 0)
+			continue;
+		s = sources_words(w->as[i].r);
+		strbuf_addf(&sb, "%s%s", sb.len ? " within " : "", s);
+		free(s);
+	}
+	if (sb.len > 0 && !strv_contains(out, sb.buf))
+		strv_push(out, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* Notes the rules that could not be evaluated and could change the answer. */
+static void note_unknown(struct evalctx *c, const struct way *w)
+{
+	for (size_t i = 0; i < w->nas; i++) {
+		char *p, *s;
+
+		if (!w->as[i].matched || !(w->as[i].why & (COND_UNKNOWN | COND_PACKET)))
+			continue;
+		p = pdup(w->as[i].r->text);
+		s = xasprintf(w->as[i].why & COND_UNKNOWN ?
+			      "'%s' could change the answer, and the evaluator cannot tell what it matches" :
+			      "'%s' could change the answer for some interfaces or addresses", p);
+		res_note(c->res, s);
+		free(s);
+		free(p);
+	}
+	if (w->overflow)
+		res_note(c->res, "some ways through the rules were too long to follow");
+}
+
+/* Compares where the ways ended and sets the verdict. */
+static void ways_judge(struct evalctx *c)
+{
+	struct fw_result *res = c->res;
+	const struct way *b = &c->ways[0];
+	unsigned why = 0;
+	size_t ndiff = 0;
+	const struct way *first = NULL;
+
+	for (size_t i = 1; i < c->nways; i++) {
+		const struct way *w = &c->ways[i];
+
+		if (w->end == b->end && !w->overflow)
+			continue;
+		why |= w->why_matched | (w->overflow ? COND_UNKNOWN : 0);
+		if (first == NULL)
+			first = w;
+		ndiff++;
+	}
+	if (b->overflow)
+		why |= COND_UNKNOWN;
+	if (c->truncated) {
+		res_note(res, "the rules branch too often to follow every way; the answer is not certain");
+		why |= COND_UNKNOWN;
+		ndiff++;
+	}
+	if (ndiff == 0) {
+		switch (b->end) {
+		case END_BLOCK:
+			res->verdict = res->rules[b->rule].action == FW_ACT_DROP ?
+				       FW_VERDICT_DROPPED : FW_VERDICT_REJECTED;
+			res->deciding = b->rule;
+			break;
+		case END_OPEN:
+			res->verdict = FW_VERDICT_OPEN;
+			res->deciding = b->rule;
+			break;
+		case END_UNDECIDED:
+			res->verdict = FW_VERDICT_UNKNOWN;
+			break;
+		}
+		return;
+	}
+	for (size_t i = 1; i < c->nways; i++)
+		if (c->ways[i].end != b->end || c->ways[i].overflow)
+			note_unknown(c, &c->ways[i]);
+	note_unknown(c, b);
+	res->timing = (why & COND_TIMING) != 0;
+	if (b->end == END_BLOCK && !(why & COND_UNKNOWN)) {
+		bool all_open = true;
+
+		for (size_t i = 1; i < c->nways; i++)
+			if (c->ways[i].end == END_UNDECIDED)
+				all_open = false;
+		if (all_open && first != NULL && (why & (COND_SOURCE | COND_PACKET))) {
+			res->verdict = FW_VERDICT_OPEN_SOME;
+			res->deciding = first->rule;
+			res->blocking = b->rule;
+			if (!(why & COND_PACKET))
+				for (size_t i = 1; i < c->nways; i++)
+					if (c->ways[i].end == END_OPEN)
+						way_sources(&c->ways[i], &res->only_sources);
+			return;
+		}
+		if (all_open && why == COND_TIMING) {
+			/* open only when a rate limit lets it: blocked as a rule */
+			res->verdict = res->rules[b->rule].action == FW_ACT_DROP ?
+				       FW_VERDICT_DROPPED : FW_VERDICT_REJECTED;
+			res->deciding = b->rule;
+			return;
+		}
+	}
+	if (b->end == END_OPEN && !(why & (COND_UNKNOWN | COND_PACKET))) {
+		bool all_block = true;
+
+		for (size_t i = 1; i < c->nways; i++)
+			if (c->ways[i].end == END_UNDECIDED)
+				all_block = false;
+		if (all_block) {
+			res->verdict = FW_VERDICT_OPEN;
+			res->deciding = b->rule;
+			for (size_t i = 1; i < c->nways; i++)
+				if (c->ways[i].end == END_BLOCK && (c->ways[i].why_matched & COND_SOURCE))
+					way_sources(&c->ways[i], &res->blocked_sources);
+			if (res->timing)
+				for (size_t i = 1; i < c->nways; i++)
+					if (c->ways[i].end == END_BLOCK &&
+					    (c->ways[i].why_matched & COND_TIMING)) {
+						char *p = pdup(res->rules[c->ways[i].rule].text);
+						char *s = xasprintf("a source that connects too often is blocked "
+								    "(%s): that depends on timing", p);
+
+						res_note(res, s);
+						free(s);
+						free(p);
+						break;
+					}
+			return;
+		}
+	}
+	res->verdict = FW_VERDICT_UNKNOWN;
+	res->deciding = -1;
+}
+
 /*
- * Evaluates the base chains of m in priority order, and sets the verdict.
- * A chain without a policy that falls through leaves the verdict UNKNOWN.
+ * Evaluates the base chains of m in hook and priority order, every way a
+ * conditional rule can go, and sets the verdict.
  */
 static void model_evaluate(const struct model *m, const struct fw_query *q, struct fw_result *res)
 {
 	struct evalctx c = {
 		.m = m, .res = res, .client = q->client, .family = res->family,
-		.client_lo = addr_is_loopback(q->client), .some_open = -1,
+		.client_lo = addr_is_loopback(q->client),
 	};
-	const struct cchain **base = xcalloc(m->n + 1, sizeof(*base));
-	size_t nbase = 0;
-	int block = -1, open = -1;
-	bool undecided = false;
+	size_t total = 0;
 
-	for (size_t i = 0; i < m->n; i++)
+	c.base = xcalloc(m->n + 1, sizeof(*c.base));
+	c.offset = xcalloc(m->n + 1, sizeof(*c.offset));
+	c.policy_listed = xcalloc(m->n + 1, sizeof(*c.policy_listed));
+	c.decides = xcalloc(m->n + 1, sizeof(*c.decides));
+	for (size_t i = 0; i < m->n; i++) {
+		c.offset[i] = total;
+		total += m->v[i].n;
+		c.policy_listed[i] = -1;
+		c.decides[i] = -1;
 		if (m->v[i].base && (m->v[i].family == 0 || m->v[i].family == res->family))
-			base[nbase++] = &m->v[i];
-	qsort(base, nbase, sizeof(*base), chain_prio_cmp);
-
-	for (size_t i = 0; i < nbase && block < 0; i++) {
-		int term = -1;
-		enum ev e;
-
-		c.some_open = -1;
-		e = eval_chain(&c, base[i], 0, false, &term);
-		if (e == EV_TERMINAL) {
-			if (is_block(res->rules[term].action))
-				block = term;
-			else
-				open = term;
-			continue;
-		}
-		if (!base[i]->has_policy) {
-			undecided = true;
-			continue;
-		}
-		if (is_block(base[i]->policy))
-			block = list_policy(&c, base[i]);
+			c.base[c.nbase++] = &m->v[i];
 	}
-	free(base);
+	c.listed = xcalloc(total + 1, sizeof(*c.listed));
+	for (size_t i = 0; i < total; i++)
+		c.listed[i] = -1;
+	qsort(c.base, c.nbase, sizeof(*c.base), chain_prio_cmp);
+	c.pending = xcalloc(FW_MAX_PATHS, sizeof(*c.pending));
+	c.pending[c.npending++] = (struct path){ .accepted = -1 };
+	while (c.npending > 0) {
+		struct path p = c.pending[--c.npending];
 
-	if (block >= 0 && c.some_open >= 0) {
-		res->verdict = FW_VERDICT_OPEN_SOME;
-		res->deciding = c.some_open;
-		res->blocking = block;
-	} else if (block >= 0) {
-		res->verdict = res->rules[block].action == FW_ACT_DROP ?
-			       FW_VERDICT_DROPPED : FW_VERDICT_REJECTED;
-		res->deciding = block;
-	} else if (undecided && open < 0) {
-		res->verdict = FW_VERDICT_UNKNOWN;
-	} else {
-		res->verdict = FW_VERDICT_OPEN;
-		res->deciding = open;
+		c.nstarted++;
+		path_run(&c, &p);
 	}
+	ways_judge(&c);
+	for (size_t i = 0; i < c.nways; i++)
+		free(c.ways[i].as);
+	free(c.ways);
+	free(c.pending);
+	free(c.listed);
+	free(c.decides);
+	free(c.policy_listed);
+	free(c.offset);
+	free(c.base);
 }
 
 /* ---- text helpers ----------------------------------------------------- */
@@ -932,17 +1317,52 @@ static bool nonterminal_target(const char *t)
 	return false;
 }
 
+/* True when the comma list s names a or b (b may be NULL). */
+static bool types_have(const char *s, const char *a, const char *b)
+{
+	char *copy = xstrdup(s), *save = NULL;
+	bool found = false;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (strcasecmp(t, a) == 0 || (b != NULL && strcasecmp(t, b) == 0))
+			found = true;
+	free(copy);
+	return found;
+}
+
+/* Whether a SYN (the flag SYN alone) matches --tcp-flags MASK CMP: the
+ * flags of the packet within MASK must be exactly CMP. */
+static bool tcp_flags_match_syn(const char *mask, const char *cmp)
+{
+	char *copy = xstrdup(cmp), *save = NULL;
+	bool syn = false, other = false;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (strcasecmp(t, "SYN") == 0)
+			syn = true;
+		else if (strcasecmp(t, "ALL") == 0)
+			syn = other = true;
+		else if (strcasecmp(t, "NONE") != 0)
+			other = true;
+	}
+	free(copy);
+	if (other)
+		return false;
+	return syn == types_have(mask, "SYN", "ALL");
+}
+
 /* Fills r from the words of "-A CHAIN ..." (w[0] is "-A"); returns the chain name. */
 static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			    enum fw_source src)
 {
-	const char *chain = NULL;
+	const char *chain = NULL, *module = NULL;
 	const char *target = NULL, *reject_with = NULL;
 	bool neg = false, jump_goto = false;
 
 	for (size_t i = start; i < w->n; i++) {
 		const char *o = w->v[i];
 		const char *a = i + 1 < w->n ? w->v[i + 1] : NULL;
+		bool noarg = false;
 
 		if (strcmp(o, "!") == 0) {
 			neg = true;
@@ -969,7 +1389,7 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 		} else if (strcmp(o, "-d") == 0 || strcmp(o, "--destination") == 0 ||
 			   strcmp(o, "--dst") == 0) {
 			if (a != NULL && !addr_is_any(a))
-				r->conditional = true;
+				r->cond |= COND_PACKET;
 		} else if (strcmp(o, "-i") == 0 || strcmp(o, "--in-interface") == 0) {
 			if (a != NULL) {
 				if (strcmp(a, "lo") == 0)
@@ -986,7 +1406,7 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			}
 		} else if (strcmp(o, "--sport") == 0 || strcmp(o, "--source-port") == 0 ||
 			   strcmp(o, "--sports") == 0 || strcmp(o, "--source-ports") == 0) {
-			r->conditional = true;
+			r->cond |= COND_PACKET;
 		} else if (strcmp(o, "--state") == 0 || strcmp(o, "--ctstate") == 0) {
 			if (a != NULL && states_have_new(a) == neg)
 				r->excludes_new = true;
@@ -996,16 +1416,59 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 		} else if (strcmp(o, "-m") == 0 || strcmp(o, "--match") == 0) {
 			static const char *const harmless[] = {
 				"tcp", "udp", "multiport", "state", "conntrack", "comment",
-				"icmp", "icmp6", "addrtype",
+				"icmp", "icmp6", "addrtype", "recent",
 			};
 			bool known = false;
 
+			module = a;
 			for (size_t k = 0; a && k < sizeof(harmless) / sizeof(harmless[0]); k++)
 				known |= strcmp(a, harmless[k]) == 0;
 			if (a != NULL && strcmp(a, "set") == 0)
 				r->saddr_unknown = true;	/* an ipset: members not listed */
+			else if (a != NULL && (strcmp(a, "rt") == 0 || strcmp(a, "frag") == 0))
+				r->excludes_new = true;	/* a client's SYN has no routing or fragment header */
+			else if (a != NULL && (strcmp(a, "hl") == 0 || strcmp(a, "ttl") == 0))
+				r->cond |= COND_PACKET;	/* the hop limit the client's packet arrives with */
+			else if (a != NULL && (strcmp(a, "limit") == 0 || strcmp(a, "hashlimit") == 0 ||
+					       strcmp(a, "connlimit") == 0))
+				r->cond |= COND_TIMING;
 			else if (!known)
-				r->conditional = true;
+				r->cond |= COND_UNKNOWN;
+		} else if (strcmp(o, "--dst-type") == 0) {
+			/* the SYN goes to a local unicast address of this machine */
+			if (a != NULL && types_have(a, "LOCAL", "UNICAST") == neg)
+				r->excludes_new = true;
+		} else if (strcmp(o, "--src-type") == 0) {
+			/* a client elsewhere is UNICAST; one on this machine LOCAL too */
+			if (a != NULL) {
+				r->src_type_remote = types_have(a, "UNICAST", NULL) != neg;
+				r->src_type_local = types_have(a, "LOCAL", "UNICAST") != neg;
+			}
+		} else if (strcmp(o, "--limit-iface-in") == 0 || strcmp(o, "--limit-iface-out") == 0) {
+			noarg = true;
+		} else if (strcmp(o, "--rcheck") == 0 || strcmp(o, "--update") == 0) {
+			r->cond |= COND_TIMING;	/* -m recent: what this source did before */
+			noarg = true;
+		} else if (strcmp(o, "--set") == 0 || strcmp(o, "--remove") == 0 ||
+			   strcmp(o, "--rsource") == 0 || strcmp(o, "--rdest") == 0 ||
+			   strcmp(o, "--rttl") == 0 || strcmp(o, "--reap") == 0) {
+			noarg = true;	/* -m recent options without an argument */
+		} else if (strcmp(o, "--tcp-flags") == 0) {
+			const char *cmp = i + 2 < w->n ? w->v[i + 2] : NULL;
+
+			if (a != NULL && cmp != NULL && tcp_flags_match_syn(a, cmp) == neg)
+				r->excludes_new = true;
+			if (cmp != NULL)
+				i++;
+		} else if (strcmp(o, "--comment") == 0 || strcmp(o, "--name") == 0 ||
+			   strcmp(o, "--mask") == 0 || strcmp(o, "--seconds") == 0 ||
+			   strcmp(o, "--hitcount") == 0 || strcmp(o, "--limit") == 0 ||
+			   strcmp(o, "--limit-burst") == 0 || strcmp(o, "--icmp-type") == 0 ||
+			   strcmp(o, "--icmpv6-type") == 0 || (strncmp(o, "--hashlimit", 11) == 0) ||
+			   strncmp(o, "--rt-", 5) == 0 || strncmp(o, "--frag", 6) == 0 ||
+			   strncmp(o, "--hl-", 5) == 0 || strncmp(o, "--ttl-", 6) == 0 ||
+			   strncmp(o, "--connlimit", 11) == 0) {
+			/* options of matches whose meaning is settled above */
 		} else if (strcmp(o, "-j") == 0 || strcmp(o, "--jump") == 0) {
 			target = a;
 		} else if (strcmp(o, "-g") == 0 || strcmp(o, "--goto") == 0) {
@@ -1016,10 +1479,15 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 		} else if (strcmp(o, "-c") == 0 || strcmp(o, "--set-counters") == 0) {
 			i++;	/* -c PKTS BYTES */
 		} else {
+			/* an option of a match not read here: it may narrow the match
+			 * in ways the evaluator cannot see */
+			if (target == NULL && o[0] == '-' && strcmp(o, "-f") != 0 &&
+			    strcmp(o, "--fragment") != 0 && module != NULL)
+				r->cond |= COND_UNKNOWN;
 			neg = false;
 			continue;
 		}
-		if (a != NULL && o[0] == '-' && strcmp(o, "--syn") != 0)
+		if (a != NULL && o[0] == '-' && strcmp(o, "--syn") != 0 && !noarg)
 			i++;
 		neg = false;
 	}
@@ -1035,7 +1503,8 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 		r->action = FW_ACT_DROP;
 	} else if (strcmp(target, "REJECT") == 0) {
 		if (reject_with == NULL)
-			reject_with = src == FW_SRC_IP6TABLES ? "icmp6-port-unreachable" :
+			reject_with = src == FW_SRC_IP6TABLES || src == FW_SRC_IP6TABLES_LEGACY ?
+				      "icmp6-port-unreachable" :
 				      "icmp-port-unreachable";
 		if (strcmp(reject_with, "tcp-reset") == 0) {
 			r->action = FW_ACT_REJECT_TCP_RESET;
@@ -1060,13 +1529,38 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 	return chain;
 }
 
-/* Parses iptables-save text into m (table filter only); entry is the chain
- * evaluated first. Returns 0 or FW_ERR_FORMAT. */
-static int ipt_load(const char *buf, size_t len, enum fw_source src, const char *entry,
+/* The chains an incoming SYN meets in iptables' tables, in the kernel's
+ * order: the prerouting hook, then input, each by priority. */
+static const struct {
+	const char *table, *chain;
+	long prio;
+} ipt_hooks[] = {
+	{ "raw", "PREROUTING", -300 },
+	{ "mangle", "PREROUTING", -150 },
+	{ "nat", "PREROUTING", -100 },
+	{ "mangle", "INPUT", FW_HOOK_INPUT - 150 },
+	{ "filter", "INPUT", FW_HOOK_INPUT },
+	{ "security", "INPUT", FW_HOOK_INPUT + 50 },
+	{ "nat", "INPUT", FW_HOOK_INPUT + 100 },
+};
+
+static bool ipt_table_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(ipt_hooks) / sizeof(ipt_hooks[0]); i++)
+		if (strcmp(name, ipt_hooks[i].table) == 0)
+			return true;
+	return false;
+}
+
+/* Parses iptables-save text into m (the tables an incoming SYN meets);
+ * with input set, their entry chains are the base chains. Returns 0 or
+ * FW_ERR_FORMAT. */
+static int ipt_load(const char *buf, size_t len, enum fw_source src, bool input,
 		    struct model *m, struct fw_result *res)
 {
 	char *copy = str_from_buf(buf, len), *pos = copy, *line;
-	bool in_filter = false, seen = false, any_table = false;
+	char table[32] = "";
+	bool in_table = false, seen = false, any_table = false, filter = false;
 	int ret = 0;
 
 	while ((line = str_next_line(&pos)) != NULL) {
@@ -1075,12 +1569,15 @@ static int ipt_load(const char *buf, size_t len, enum fw_source src, const char 
 		if (*l == '\0' || *l == '#')
 			continue;
 		if (*l == '*') {
-			in_filter = strcmp(l + 1, "filter") == 0;
+			in_table = ipt_table_known(l + 1) && strlen(l + 1) < sizeof(table);
+			if (in_table)
+				snprintf(table, sizeof(table), "%s", l + 1);
+			filter |= strcmp(l + 1, "filter") == 0;
 			any_table = true;
 			continue;
 		}
 		if (strcmp(l, "COMMIT") == 0) {
-			in_filter = false;
+			in_table = false;
 			continue;
 		}
 		if (*l == ':') {
@@ -1091,7 +1588,7 @@ static int ipt_load(const char *buf, size_t len, enum fw_source src, const char 
 
 			while (*pol == ' ' || *pol == '\t')
 				pol++;
-			if (!any_table || nlen == 0 || !in_filter) {
+			if (!any_table || nlen == 0 || !in_table) {
 				free(name);
 				if (!any_table) {
 					ret = FW_ERR_FORMAT;
@@ -1099,7 +1596,7 @@ static int ipt_load(const char *buf, size_t len, enum fw_source src, const char 
 				}
 				continue;
 			}
-			c = model_chain(m, "filter", name);
+			c = model_chain(m, table, name);
 			if (builtin_chain(name) && str_starts_with(pol, "DROP"))
 				chain_set_policy(c, FW_ACT_DROP, NULL, l);
 			else if (builtin_chain(name) && str_starts_with(pol, "ACCEPT"))
@@ -1118,7 +1615,7 @@ static int ipt_load(const char *buf, size_t len, enum fw_source src, const char 
 				ret = FW_ERR_FORMAT;
 				goto out;
 			}
-			if (!in_filter)
+			if (!in_table)
 				continue;
 			strv_init(&w);
 			split_words(l, &w);
@@ -1132,7 +1629,7 @@ static int ipt_load(const char *buf, size_t len, enum fw_source src, const char 
 				if (start)
 					t = strstr(l, "-A") ? strstr(l, "-A") : l;
 				r.text = xstrdup(t);
-				chain_add_rule(model_chain(m, "filter", chain), &r);
+				chain_add_rule(model_chain(m, table, chain), &r);
 				seen = true;
 			}
 			crule_release(&r);
@@ -1151,12 +1648,16 @@ static int ipt_load(const char *buf, size_t len, enum fw_source src, const char 
 				goto out;
 			}
 	}
-	if (entry != NULL) {
-		struct cchain *e = model_find(m, "filter", entry);
+	if (input) {
+		for (size_t i = 0; i < sizeof(ipt_hooks) / sizeof(ipt_hooks[0]); i++) {
+			struct cchain *e = model_find(m, ipt_hooks[i].table, ipt_hooks[i].chain);
 
-		if (e != NULL)
-			e->base = true;
-		else
+			if (e != NULL) {
+				e->base = true;
+				e->prio = ipt_hooks[i].prio;
+			}
+		}
+		if (!filter)
 			res_note(res, "no filter table: nothing filters incoming connections here");
 	}
 out:
@@ -1174,13 +1675,14 @@ int fw_parse_iptables_save(const char *buf, size_t len, enum fw_source src,
 		return FW_ERR_ARG;
 	fw_result_reset(res);
 	if (buf == NULL || q == NULL ||
-	    (src != FW_SRC_IPTABLES && src != FW_SRC_IP6TABLES))
+	    (src != FW_SRC_IPTABLES && src != FW_SRC_IP6TABLES &&
+	     src != FW_SRC_IPTABLES_LEGACY && src != FW_SRC_IP6TABLES_LEGACY))
 		return FW_ERR_ARG;
 	res->source = src;
 	query_setup(res, q);
-	res->family = src == FW_SRC_IP6TABLES ? 6 : 4;
+	res->family = src == FW_SRC_IP6TABLES || src == FW_SRC_IP6TABLES_LEGACY ? 6 : 4;
 	model_init(&m, src);
-	ret = ipt_load(buf, len, src, "INPUT", &m, res);
+	ret = ipt_load(buf, len, src, true, &m, res);
 	if (ret == 0)
 		model_evaluate(&m, q, res);
 	model_release(&m);
@@ -1202,7 +1704,7 @@ int fw_parse_ufw_user_rules(const char *buf, size_t len, const struct fw_query *
 	res->source = FW_SRC_UFW;
 	query_setup(res, q);
 	model_init(&m, FW_SRC_UFW);
-	ret = ipt_load(buf, len, FW_SRC_IPTABLES, NULL, &m, res);
+	ret = ipt_load(buf, len, FW_SRC_IPTABLES, false, &m, res);
 	if (ret == 0) {
 		if ((e = model_find(&m, "filter", "ufw6-user-input")) != NULL)
 			res->family = 6;
@@ -1224,6 +1726,7 @@ int fw_parse_ufw_user_rules(const char *buf, size_t len, const struct fw_query *
 /* ---- nft -j list ruleset ---------------------------------------------- */
 
 struct nft {
+	const char *const *skip;	/* tables another reader evaluates */
 	json_t *list;		/* the "nftables" array */
 	struct model *m;
 	struct fw_result *res;
@@ -1247,6 +1750,22 @@ static int nft_family(const char *f)
 	if (strcmp(f, "inet") == 0)
 		return 0;
 	return -1;	/* arp, bridge, netdev: not on the input path of IP */
+}
+
+/* True when the table of o (a chain or rule) is left to another reader. */
+static bool nft_skipped(const struct nft *n, json_t *o)
+{
+	const char *fam = jstr(o, "family"), *tab = jstr(o, "table");
+	size_t fl;
+
+	if (n->skip == NULL || fam == NULL || tab == NULL)
+		return false;
+	fl = strlen(fam);
+	for (size_t i = 0; n->skip[i] != NULL; i++)
+		if (strncmp(n->skip[i], fam, fl) == 0 && n->skip[i][fl] == ' ' &&
+		    strcmp(n->skip[i] + fl + 1, tab) == 0)
+			return true;
+	return false;
 }
 
 /* The set named name in the table of rule (same family and table), or NULL. */
@@ -1574,14 +2093,14 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 	json_t *ct = json_object_get(left, "ct");
 
 	if (op != NULL && strcmp(op, "==") != 0 && strcmp(op, "!=") != 0 && strcmp(op, "in") != 0) {
-		r->conditional = true;	/* <, >, & masks */
+		r->cond |= COND_UNKNOWN;	/* <, >, & masks */
 		return;
 	}
 	if (json_is_object(pl)) {
 		const char *p = jstr(pl, "protocol"), *f = jstr(pl, "field");
 
 		if (p == NULL || f == NULL) {
-			r->conditional = true;
+			r->cond |= COND_UNKNOWN;
 		} else if (strcmp(f, "dport") == 0 &&
 			   (strcmp(p, "tcp") == 0 || strcmp(p, "th") == 0)) {
 			if (strcmp(p, "tcp") == 0 && r->proto < 0)
@@ -1594,7 +2113,7 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 			if (pr != 6 && pr != -1)
 				r->proto = pr;	/* a udp/sctp port: never TCP */
 			else
-				r->conditional = true;
+				r->cond |= COND_PACKET;
 		} else if ((strcmp(p, "ip") == 0 || strcmp(p, "ip6") == 0) &&
 			   strcmp(f, "saddr") == 0) {
 			r->family = strcmp(p, "ip") == 0 ? 4 : 6;
@@ -1606,13 +2125,13 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 
 			r->family = strcmp(p, "ip") == 0 ? 4 : 6;
 			if (pr == -2) {
-				r->conditional = true;
+				r->cond |= COND_UNKNOWN;
 			} else {
 				r->proto = pr;
 				r->proto_neg = neg;
 			}
 		} else {
-			r->conditional = true;
+			r->cond |= COND_UNKNOWN;
 		}
 	} else if (json_is_object(meta)) {
 		const char *k = jstr(meta, "key");
@@ -1621,7 +2140,7 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 			int pr = nft_proto_value(right);
 
 			if (pr == -2) {
-				r->conditional = true;
+				r->cond |= COND_UNKNOWN;
 			} else {
 				r->proto = pr;
 				r->proto_neg = neg;
@@ -1640,7 +2159,7 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 			else
 				r->iface = IF_OTHER;
 		} else {
-			r->conditional = true;
+			r->cond |= COND_UNKNOWN;
 		}
 	} else if (json_is_object(ct)) {
 		const char *k = jstr(ct, "key");
@@ -1649,10 +2168,10 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 			if (nft_states_have_new(right) == neg)
 				r->excludes_new = true;
 		} else {
-			r->conditional = true;
+			r->cond |= COND_UNKNOWN;
 		}
 	} else {
-		r->conditional = true;
+		r->cond |= COND_UNKNOWN;
 	}
 }
 
@@ -1758,11 +2277,10 @@ static void nft_rule(struct nft *n, json_t *rule)
 	json_t *expr = json_object_get(rule, "expr"), *st;
 	struct strbuf text, tk;
 	struct crule r;
-	bool xt_state = false;
 	size_t i;
 
 	if (fam == NULL || tab == NULL || chain == NULL || !json_is_array(expr) ||
-	    nft_family(fam) < 0)
+	    nft_family(fam) < 0 || nft_skipped(n, rule))
 		return;
 	crule_init(&r);
 	strbuf_init(&text);
@@ -1810,31 +2328,27 @@ static void nft_rule(struct nft *n, json_t *rule)
 					r.action = FW_ACT_OTHER;
 					r.target = xstrdup(name);
 				}
-			} else if (name && (strcmp(name, "conntrack") == 0 ||
-					    strcmp(name, "state") == 0)) {
-				xt_state = true;
 			} else if (name && strcmp(name, "multiport") == 0) {
 				r.has_dport = true;
 				r.dport_unknown = true;
-			} else if (name && (strcmp(name, "tcp") == 0 || strcmp(name, "comment") == 0)) {
+			} else if (name && strcmp(name, "comment") == 0) {
 				/* nothing that changes who matches */
+			} else if (name && (strcmp(name, "limit") == 0 || strcmp(name, "hashlimit") == 0 ||
+					    strcmp(name, "recent") == 0 || strcmp(name, "connlimit") == 0)) {
+				r.cond |= COND_TIMING;
 			} else {
-				r.conditional = true;
+				/* conntrack, addrtype...: nft -j hides what they match */
+				r.cond |= COND_UNKNOWN;
 			}
 		} else if (json_object_get(st, "limit") || json_object_get(st, "quota") ||
 			   json_object_get(st, "meter") || json_object_get(st, "synproxy")) {
-			r.conditional = true;
+			r.cond |= COND_TIMING;
 		} else if (json_object_get(st, "queue")) {
 			r.action = FW_ACT_OTHER;
 			free(r.target);
 			r.target = xstrdup("queue");
 		}
 	}
-	/* iptables-nft's "-m conntrack --ctstate RELATED,ESTABLISHED" shows only
-	 * as "xt match conntrack"; such a rule with no port or source is taken to
-	 * be the usual one for established connections. */
-	if (xt_state && !r.has_dport && r.saddrs.n == 0 && !r.saddr_unknown)
-		r.excludes_new = true;
 	r.text = strbuf_detach(&text, NULL);
 	strbuf_init(&tk);
 	strbuf_addf(&tk, "%s %s", fam, tab);
@@ -1866,16 +2380,22 @@ static void nft_chain(struct nft *n, json_t *ch)
 	struct strbuf tk;
 	struct cchain *c;
 
-	if (fam == NULL || tab == NULL || name == NULL || nft_family(fam) < 0)
+	if (fam == NULL || tab == NULL || name == NULL || nft_family(fam) < 0 || nft_skipped(n, ch))
 		return;
 	strbuf_init(&tk);
 	strbuf_addf(&tk, "%s %s", fam, tab);
 	c = model_chain(n->m, tk.buf, name);
 	strbuf_release(&tk);
 	c->family = nft_family(fam);
-	if (hook != NULL && strcmp(hook, "input") == 0 && (type == NULL || strcmp(type, "filter") == 0)) {
+	(void)type;	/* filter, nat and route chains all see the SYN */
+	if (hook != NULL && (strcmp(hook, "input") == 0 || strcmp(hook, "prerouting") == 0 ||
+			     (strcmp(hook, "ingress") == 0 && c->family == 0))) {
 		c->base = true;
 		c->prio = nft_prio(json_object_get(ch, "prio"));
+		if (strcmp(hook, "input") == 0)
+			c->prio += FW_HOOK_INPUT;
+		else if (strcmp(hook, "ingress") == 0)
+			c->prio -= FW_HOOK_INPUT;
 		c->has_policy = true;
 		c->policy = FW_ACT_ACCEPT;
 		if (policy != NULL && strcmp(policy, "drop") == 0)
@@ -1909,6 +2429,7 @@ int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,
 		goto out;
 	}
 	n.list = json_object_get(root, "nftables");
+	n.skip = q->skip_tables;
 	n.m = &m;
 	n.res = res;
 	json_array_foreach(n.list, i, it)
@@ -1990,7 +2511,7 @@ static void ufw_to(const char *to, struct crule *r, bool *v6)
 		} else if (ufw_port(t, r)) {
 			/* done */
 		} else if (strchr(t, '/') || addr_parse(t, strlen(t), &a)) {
-			r->conditional = true;	/* only to one of this host's addresses */
+			r->cond |= COND_PACKET;	/* only to one of this host's addresses */
 		} else if (strcmp(t, "OpenSSH") == 0) {
 			r->proto = 6;
 			crule_add_dport(r, 22, 22);
@@ -2013,11 +2534,11 @@ static void ufw_from(const char *from, struct crule *r, bool *v6)
 		else if (strcmp(t, "Anywhere") == 0)
 			;
 		else if (isdigit((unsigned char)t[0]) && !strchr(t, '.') && !strchr(t, ':'))
-			r->conditional = true;	/* a source port */
+			r->cond |= COND_PACKET;	/* a source port */
 		else if (strchr(t, '.') || strchr(t, ':'))
 			strv_push(&r->saddrs, t);
 		else
-			r->conditional = true;	/* a profile as the source */
+			r->cond |= COND_UNKNOWN;	/* a profile as the source */
 	}
 	free(copy);
 }
@@ -2236,7 +2757,7 @@ static bool fwd_rich(const char *line, struct crule *r, long *prio, struct fw_re
 		} else if (ctx == SRC && (kv(t, "ipset") || kv(t, "mac"))) {
 			r->saddr_unknown = true;
 		} else if (ctx == DST && kv(t, "address")) {
-			r->conditional = true;
+			r->cond |= COND_PACKET;
 		} else if (ctx == SVC && (v = kv(t, "name")) != NULL) {
 			if (!fwd_service_port(v, r)) {
 				r->has_dport = true;
@@ -2269,12 +2790,12 @@ static bool fwd_rich(const char *line, struct crule *r, long *prio, struct fw_re
 		} else if (strcmp(t, "mark") == 0) {
 			r->action = FW_ACT_NONE;
 		} else if (strcmp(t, "limit") == 0) {
-			r->conditional = true;
+			r->cond |= COND_TIMING;
 		} else if (strcmp(t, "icmp-block") == 0 || strcmp(t, "icmp-type") == 0 ||
 			   strcmp(t, "masquerade") == 0 || strcmp(t, "forward-port") == 0) {
 			ok = false;
 		} else if (strcmp(t, "source-port") == 0) {
-			r->conditional = true;
+			r->cond |= COND_PACKET;
 		}
 	}
 	strv_release(&w);
@@ -2645,4 +3166,261 @@ int fw_parse_socketfilterfw(const char *globalstate, size_t glen,
 				 "is allowed unless 'allow signed software' was turned off");
 	}
 	return 0;
+}
+
+/* ---- ufw's own rules -------------------------------------------------- */
+
+/* The words of an iptables rule as a sorted list of "option value" pairs,
+ * without what ufw's files and iptables-save write differently: the
+ * implied "-m tcp", -m recent's defaults, "/32" on one address. */
+static void ipt_canon(const char *rule, struct strv *out)
+{
+	struct strv w;
+
+	strv_init(&w);
+	split_words(rule, &w);
+	for (size_t i = 0; i < w.n; i++) {
+		const char *o = w.v[i], *a = i + 1 < w.n ? w.v[i + 1] : "";
+		bool neg = strcmp(o, "!") == 0;
+		char *pair, *slash;
+
+		if (neg) {
+			if (++i >= w.n)
+				break;
+			o = w.v[i];
+			a = i + 1 < w.n ? w.v[i + 1] : "";
+		}
+		if (o[0] != '-')
+			continue;
+		if (a[0] == '-' || a[0] == '!' || a[0] == '\0')
+			a = "";
+		else
+			i++;
+		if ((strcmp(o, "-m") == 0 && (strcmp(a, "tcp") == 0 || strcmp(a, "udp") == 0)) ||
+		    (strcmp(o, "--name") == 0 && strcmp(a, "DEFAULT") == 0) ||
+		    (strcmp(o, "--mask") == 0 && strcmp(a, "255.255.255.255") == 0) ||
+		    strcmp(o, "--rsource") == 0)
+			continue;
+		pair = xasprintf("%s%s %s", neg ? "! " : "", o, a);
+		if ((slash = strrchr(pair, '/')) != NULL &&
+		    (strcmp(slash, "/32") == 0 || strcmp(slash, "/128") == 0))
+			*slash = '\0';
+		strv_push_owned(out, pair);
+	}
+	strv_release(&w);
+	for (size_t i = 1; i < out->n; i++)
+		for (size_t j = i; j > 0 && strcmp(out->v[j - 1], out->v[j]) > 0; j--) {
+			char *t = out->v[j];
+
+			out->v[j] = out->v[j - 1];
+			out->v[j - 1] = t;
+		}
+}
+
+static bool strv_equal(const struct strv *a, const struct strv *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool tuple_any(const char *s)
+{
+	return strcmp(s, "0.0.0.0/0") == 0 || strcmp(s, "::/0") == 0 || strcmp(s, "any") == 0;
+}
+
+/* An application name of a tuple ("OpenSSH", "Apache%20Full") as ufw reads it. */
+static char *tuple_app(const char *s)
+{
+	struct strbuf sb;
+	bool space = false;
+
+	strbuf_init(&sb);
+	for (const char *p = s; *p; p++) {
+		if (strncmp(p, "%20", 3) == 0) {
+			strbuf_addch(&sb, ' ');
+			space = true;
+			p += 2;
+		} else {
+			strbuf_addch(&sb, *p);
+		}
+	}
+	if (space) {
+		char *q = xasprintf("'%s'", sb.buf);
+
+		strbuf_release(&sb);
+		return q;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* "### tuple ### deny tcp 22 0.0.0.0/0 any 0.0.0.0/0 in" as the ufw
+ * command that made it, after "sudo ufw delete". */
+static char *tuple_command(const char *tuple)
+{
+	struct strv t;
+	struct strbuf sb;
+	const char *action, *proto, *dport, *dst, *sport, *src, *dir, *dapp = "-", *sapp = "-";
+	const char *iface = NULL, *log = NULL;
+	char *act = NULL, *us, *ret = NULL;
+	size_t n;
+
+	strv_init(&t);
+	split_words(tuple, &t);
+	n = t.n;
+	while (n > 0 && strncmp(t.v[n - 1], "comment=", 8) == 0)
+		n--;
+	if (n != 7 && n != 9)
+		goto out;
+	action = t.v[0];
+	proto = t.v[1];
+	dport = t.v[2];
+	dst = t.v[3];
+	sport = t.v[4];
+	src = t.v[5];
+	if (n == 9) {
+		dapp = t.v[6];
+		sapp = t.v[7];
+	}
+	dir = t.v[n - 1];
+	if (strchr(action, ':') != NULL)
+		goto out;	/* route rules do not concern incoming connections */
+	act = xstrdup(action);
+	if ((us = strchr(act, '_')) != NULL) {
+		*us = '\0';
+		log = us + 1;	/* "log" or "log-all" */
+	}
+	if (strncmp(dir, "in_", 3) == 0)
+		iface = dir + 3;
+	else if (strcmp(dir, "in") != 0)
+		goto out;
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "sudo ufw delete %s", act);
+	if (iface == NULL && tuple_any(dst) && tuple_any(src) && strcmp(sport, "any") == 0 &&
+	    strcmp(sapp, "-") == 0) {
+		if (log)
+			strbuf_addf(&sb, " %s", log);
+		if (strcmp(dapp, "-") != 0) {
+			char *app = tuple_app(dapp);
+
+			strbuf_addf(&sb, " %s", app);
+			free(app);
+		} else if (strcmp(proto, "any") == 0) {
+			strbuf_addf(&sb, " %s", dport);
+		} else {
+			strbuf_addf(&sb, " %s/%s", dport, proto);
+		}
+	} else {
+		if (iface)
+			strbuf_addf(&sb, " in on %s", iface);
+		if (log)
+			strbuf_addf(&sb, " %s", log);
+		strbuf_addf(&sb, " from %s", tuple_any(src) ? "any" : src);
+		if (strcmp(sapp, "-") != 0) {
+			char *app = tuple_app(sapp);
+
+			strbuf_addf(&sb, " app %s", app);
+			free(app);
+		} else if (strcmp(sport, "any") != 0) {
+			strbuf_addf(&sb, " port %s", sport);
+		}
+		strbuf_addf(&sb, " to %s", tuple_any(dst) ? "any" : dst);
+		if (strcmp(dapp, "-") != 0) {
+			char *app = tuple_app(dapp);
+
+			strbuf_addf(&sb, " app %s", app);
+			free(app);
+		} else if (strcmp(dport, "any") != 0) {
+			strbuf_addf(&sb, " port %s", dport);
+		}
+		if (strcmp(proto, "any") != 0 && strcmp(dapp, "-") == 0 && strcmp(sapp, "-") == 0)
+			strbuf_addf(&sb, " proto %s", proto);
+	}
+	ret = strbuf_detach(&sb, NULL);
+out:
+	free(act);
+	strv_release(&t);
+	return ret;
+}
+
+bool fw_ufw_limits_sources(const char *user_rules, size_t len, int port)
+{
+	char *copy, *pos, *line;
+	bool found = false;
+
+	if (user_rules == NULL)
+		return false;
+	pos = copy = str_from_buf(user_rules, len);
+	while (!found && (line = str_next_line(&pos)) != NULL) {
+		char *l = str_trim(line);
+		struct strv t;
+
+		if (!str_starts_with(l, "### tuple ###"))
+			continue;
+		strv_init(&t);
+		split_words(l + 13, &t);
+		/* action proto dport dst sport src ...: an allow or limit from
+		 * some sources only, to this port or to every port */
+		if (t.n >= 7 && (str_starts_with(t.v[0], "allow") || str_starts_with(t.v[0], "limit")) &&
+		    !tuple_any(t.v[5])) {
+			struct crule r;
+
+			crule_init(&r);
+			if (strcmp(t.v[2], "any") == 0)
+				found = true;
+			else
+				add_port_list(&r, t.v[2]);
+			for (size_t i = 0; i < r.ndports && !found; i++)
+				found = port >= r.dports[i].lo && port <= r.dports[i].hi;
+			crule_release(&r);
+		}
+		strv_release(&t);
+	}
+	free(copy);
+	return found;
+}
+
+char *fw_ufw_delete_command(const char *user_rules, size_t len, const char *rule)
+{
+	char *copy, *pos, *line, *tuple = NULL, *ret = NULL;
+	struct strv want;
+
+	if (user_rules == NULL || rule == NULL)
+		return NULL;
+	strv_init(&want);
+	ipt_canon(rule, &want);
+	pos = copy = str_from_buf(user_rules, len);
+	while (ret == NULL && (line = str_next_line(&pos)) != NULL) {
+		char *l = str_trim(line);
+		struct strv got;
+
+		if (str_starts_with(l, "### tuple ###")) {
+			free(tuple);
+			tuple = xstrdup(str_trim(l + 13));
+			continue;
+		}
+		if (str_starts_with(l, "### ") || *l == '*' || strcmp(l, "COMMIT") == 0) {
+			free(tuple);
+			tuple = NULL;	/* a block without tuples: ufw's own chains */
+			continue;
+		}
+		if (tuple == NULL || !str_starts_with(l, "-A "))
+			continue;
+		strv_init(&got);
+		ipt_canon(l, &got);
+		if (strv_equal(&want, &got)) {
+			char *cmd = tuple_command(tuple);
+
+			ret = cmd ? printable(cmd, strlen(cmd), true) : NULL;
+			free(cmd);
+		}
+		strv_release(&got);
+	}
+	free(tuple);
+	free(copy);
+	strv_release(&want);
+	return ret;
 }

@@ -10,14 +10,23 @@
  * verdict they reach. Every string in a result is owned by the result, made
  * printable, and lives until fw_result_release().
  *
- * Evaluation follows the packet: first terminal match wins; iptables starts
- * at filter INPUT and follows jumps (-j CHAIN, -g CHAIN) into user chains up
- * to FW_MAX_DEPTH deep; nftables walks every base chain with hook input of
- * the packet's family in priority order (an accept ends one base chain, the
- * next still runs; a drop or reject is final). A rule whose match depends on
- * something other than the port and the client address (an unknown client,
- * an interface other than lo, a rate limit, an iptables extension nft cannot
- * show) is "conditional": it is listed but cannot decide alone.
+ * Evaluation follows a new TCP connection (a SYN to one of this machine's
+ * unicast addresses) through every table and hook it meets, in the kernel's
+ * order: prerouting (raw, mangle, nat), then input (mangle, filter,
+ * security, nat); for nftables every base chain of the packet's family on
+ * those hooks, by priority. An accept ends one base chain, the next still
+ * runs; a drop or reject is final. Jumps and gotos are followed up to
+ * FW_MAX_DEPTH deep, RETURN goes back to the caller.
+ *
+ * A rule whose match depends on more than the port and the client address
+ * (an unknown client, an interface, a destination address, a rate limit, a
+ * match the evaluator cannot look into) is "conditional": evaluation takes
+ * both ways, matched and not matched, and compares where they end. When they
+ * all end alike the answer is certain; when they differ only by source
+ * address the verdict is OPEN_SOME (only_sources) or OPEN (blocked_sources);
+ * only by timing, OPEN with timing set; otherwise UNKNOWN. A match that
+ * cannot be evaluated never matches everything, and never yields a certain
+ * answer for what it could change.
  */
 #ifndef SSHD_PARSE_FIREWALL_H
 #define SSHD_PARSE_FIREWALL_H
@@ -43,6 +52,8 @@ enum fw_source {
 	FW_SRC_UFW,
 	FW_SRC_FIREWALLD,
 	FW_SRC_SOCKETFILTERFW,
+	FW_SRC_IPTABLES_LEGACY,		/* iptables-legacy-save, beside the nft back end */
+	FW_SRC_IP6TABLES_LEGACY,
 };
 
 /* What a rule does to a packet it matches. */
@@ -82,6 +93,7 @@ struct fw_rule {
 	bool conditional;	/* its match depends on more than the port and the client */
 	bool not_evaluated;	/* the evaluator could not look inside it (verdict map) */
 	bool is_policy;		/* not a rule: the chain's policy (or ufw/zone default) */
+	bool timing;		/* its match depends on timing: a rate limit, -m recent */
 	/* What a client sees when this rule decides: "connection timed out",
 	 * "connection refused", "no route to host"...; NULL when non-terminal.
 	 * Static storage. */
@@ -103,6 +115,14 @@ struct fw_result {
 	/* OPEN_SOME only: the rule or policy that blocks the other sources; else -1. */
 	int blocking;
 	struct strv notes;	/* printable remarks: what was not evaluated, and why */
+	/* OPEN_SOME decided by source addresses alone: the sources that may
+	 * connect ("198.51.100.0/24", "not 192.0.2.0/25"); empty otherwise. */
+	struct strv only_sources;
+	/* OPEN: the sources that rules block while every other source gets in. */
+	struct strv blocked_sources;
+	/* Some source is blocked only past a rate limit or a -m recent count:
+	 * the answer depends on timing. */
+	bool timing;
 };
 
 /* What to evaluate. client may be NULL (any source); family is 4 or 6, or 0
@@ -111,6 +131,9 @@ struct fw_query {
 	uint16_t port;
 	const char *client;
 	int family;
+	/* nft only: tables ("ip filter", "ip6 raw") left out because another
+	 * reader (iptables-nft-save) sees them fully; NULL-terminated, or NULL. */
+	const char *const *skip_tables;
 };
 
 void fw_result_init(struct fw_result *res);
@@ -126,6 +149,21 @@ const char *fw_verdict_name(enum fw_verdict v);	/* "open", "dropped", ... */
  * rule inserted before it otherwise. Built from r's printable text; the
  * caller frees it. NULL when there is nothing to say (no rule, macOS). */
 char *fw_fix_command(const struct fw_rule *r, enum fw_source src, int family, int port);
+
+/*
+ * The ufw command that removes the ufw rule listed as rule (iptables-save
+ * text, "-A ufw-user-input -p tcp -m tcp --dport 22 -j DROP"), found through
+ * the "### tuple ###" line above the same rule in user_rules (the text of
+ * /etc/ufw/user.rules or user6.rules): "ufw delete deny 22/tcp", as the
+ * person typed the rule. NULL when the rule is not there or its tuple cannot
+ * be said as a command. The caller frees.
+ */
+char *fw_ufw_delete_command(const char *user_rules, size_t len, const char *rule);
+
+/* True when user_rules (user.rules or user6.rules) let port in from some
+ * sources only ("ufw allow from 198.51.100.0/24 to any port 22"): an
+ * allow-list whose intent "ufw allow 22/tcp" would undo. */
+bool fw_ufw_limits_sources(const char *user_rules, size_t len, int port);
 const char *fw_strerror(int err);
 
 /*
@@ -143,7 +181,11 @@ bool fw_addr_match(const char *spec, const char *addr);
  */
 
 /* iptables-save or ip6tables-save output (legacy or nft back end); src is
- * FW_SRC_IPTABLES or FW_SRC_IP6TABLES. Evaluates table filter, chain INPUT. */
+ * FW_SRC_IPTABLES, FW_SRC_IP6TABLES or their _LEGACY twins. Evaluates the
+ * chains a SYN meets: raw PREROUTING, mangle PREROUTING, nat PREROUTING,
+ * mangle INPUT, filter INPUT, security INPUT, nat INPUT. -m addrtype is
+ * evaluated (the destination is a local unicast address); -m limit,
+ * hashlimit, connlimit and recent (but --set) depend on timing. */
 int fw_parse_iptables_save(const char *buf, size_t len, enum fw_source src,
 			   const struct fw_query *q, struct fw_result *res);
 

@@ -3,6 +3,7 @@
  * second the query; the remaining bytes are the listing. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "engine/parse/parse-firewall.h"
 
@@ -48,6 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		fw_parse_ufw_user_rules(buf, len, &q, &res);
+		free(fw_ufw_delete_command(buf, len, "-A ufw-user-input -p tcp -m tcp --dport 22 -j DROP"));
+		fw_ufw_limits_sources(buf, len, q.port);
 		break;
 	case 6:
 		fw_zone_list_init(&zl);

@@ -23,13 +23,19 @@ static char *load(const char *name, size_t *len)
 	return fixture_load(rel, len);
 }
 
-enum kind { IPT, IP6T, NFT, UFW, UFW_RULES, FWD };
+enum kind { IPT, IP6T, NFT, UFW, UFW_RULES, FWD, IPT_LEGACY, NFT_BESIDE_IPT };
+
+/* The tables iptables-nft-save lists on a ufw system, left out of nft -j. */
+static const char *const ipt_tables[] = {
+	"ip filter", "ip raw", "ip mangle", "ip nat", "ip6 filter", "ip6 raw", "ip6 mangle", "ip6 nat", NULL,
+};
 
 /* Parses fixture name as kind for port (and client), into res. */
 static void run(enum kind k, const char *name, uint16_t port, const char *client, int family,
 		struct fw_result *res)
 {
-	struct fw_query q = { .port = port, .client = client, .family = family };
+	struct fw_query q = { .port = port, .client = client, .family = family,
+			      .skip_tables = k == NFT_BESIDE_IPT ? ipt_tables : NULL };
 	size_t len;
 	char *buf = load(name, &len);
 	int ret = -99;
@@ -42,6 +48,8 @@ static void run(enum kind k, const char *name, uint16_t port, const char *client
 	case UFW:	ret = fw_parse_ufw_status(buf, len, &q, res); break;
 	case UFW_RULES:	ret = fw_parse_ufw_user_rules(buf, len, &q, res); break;
 	case FWD:	ret = fw_parse_firewalld(buf, len, &q, res); break;
+	case IPT_LEGACY: ret = fw_parse_iptables_save(buf, len, FW_SRC_IPTABLES_LEGACY, &q, res); break;
+	case NFT_BESIDE_IPT: ret = fw_parse_nft_json(buf, len, &q, res); break;
 	}
 	free(buf);
 	if (ret != 0)
@@ -539,11 +547,12 @@ static void nft_iptables_nft_ruleset_notes_hidden_extensions(void **state)
 {
 	struct fw_result res;
 
+	/* "xt match conntrack" before an accept could let every SYN in: nft -j
+	 * does not show what it matches, so the answer is not certain */
 	run(NFT, "nft-iptables-nft.json", 22, NULL, 0, &res);
-	expect_verdict(&res, FW_VERDICT_OPEN_SOME);
-	expect_text(deciding(&res), "ip saddr 192.0.2.0/24");
-	expect_action(blocking(&res), FW_ACT_REJECT);
+	expect_verdict(&res, FW_VERDICT_UNKNOWN);
 	expect_note(&res, "iptables-save");
+	expect_note(&res, "xt match conntrack");
 	fw_result_release(&res);
 }
 
@@ -1017,6 +1026,317 @@ static void fix_without_a_rule_or_port_is_nothing(void **state)
 	assert_null(fw_fix_command(&r, FW_SRC_SOCKETFILTERFW, 4, 22));
 }
 
+/* ---- recorded in the system tier (Debian 12 and 13, ufw 0.36.2) ---- */
+
+struct sys_row {
+	const char *says;		/* the behaviour, as a sentence */
+	enum kind kind;
+	const char *fixture;
+	uint16_t port;
+	const char *client;
+	enum fw_verdict want;
+	const char *table;		/* of the deciding (or blocking) rule, or NULL */
+	const char *chain;
+	const char *text;		/* part of its text, or NULL */
+};
+
+static const struct sys_row sys_rows[] = {
+	{ "ufw allow 22/tcp opens 22 through ufw-not-local's addrtype RETURN",
+	  IPT, "sys-bookworm-ufw-allow.iptables-save.txt", 22, NULL, FW_VERDICT_OPEN,
+	  "filter", "ufw-user-input", "--dport 22 -j ACCEPT" },
+	{ "ufw allow 22/tcp opens 22 on Debian 13 too",
+	  IPT, "sys-trixie-ufw-allow.iptables-save.txt", 22, NULL, FW_VERDICT_OPEN,
+	  "filter", "ufw-user-input", "--dport 22 -j ACCEPT" },
+	{ "ufw allow 22/tcp opens 22 for IPv6 past the routing-header DROP",
+	  IP6T, "sys-bookworm-ufw-allow.ip6tables-save.txt", 22, NULL, FW_VERDICT_OPEN,
+	  "filter", "ufw6-user-input", "--dport 22 -j ACCEPT" },
+	{ "ufw allow 22/tcp opens 22 for IPv6 on Debian 13",
+	  IP6T, "sys-trixie-ufw-allow.ip6tables-save.txt", 22, NULL, FW_VERDICT_OPEN,
+	  "filter", "ufw6-user-input", NULL },
+	{ "ufw's default deny drops a port it was not told about",
+	  IPT, "sys-bookworm-ufw-allow.iptables-save.txt", 2222, NULL, FW_VERDICT_DROPPED,
+	  "filter", "INPUT", ":INPUT DROP" },
+	{ "a client from another machine is not taken for a local one",
+	  IPT, "sys-bookworm-ufw-allow.iptables-save.txt", 22, "203.0.113.9", FW_VERDICT_OPEN,
+	  "filter", "ufw-user-input", NULL },
+	{ "ufw limit ssh lets a first connection in",
+	  IPT, "sys-bookworm-ufw-limit.iptables-save.txt", 22, NULL, FW_VERDICT_OPEN,
+	  "filter", "ufw-user-limit-accept", "-j ACCEPT" },
+	{ "ufw limit ssh lets a first connection in on Debian 13",
+	  IPT, "sys-trixie-ufw-limit.iptables-save.txt", 22, NULL, FW_VERDICT_OPEN,
+	  "filter", "ufw-user-limit-accept", NULL },
+	{ "ufw deny 22/tcp drops 22 by ufw's user rule",
+	  IPT, "sys-bookworm-ufw-deny.iptables-save.txt", 22, NULL, FW_VERDICT_DROPPED,
+	  "filter", "ufw-user-input", "--dport 22 -j DROP" },
+	{ "ufw deny 22/tcp drops 22 for IPv6 too",
+	  IP6T, "sys-bookworm-ufw-deny.ip6tables-save.txt", 22, NULL, FW_VERDICT_DROPPED,
+	  "filter", "ufw6-user-input", "--dport 22 -j DROP" },
+	{ "ufw reject 22/tcp refuses with a reset",
+	  IPT, "sys-bookworm-ufw-reject.iptables-save.txt", 22, NULL, FW_VERDICT_REJECTED,
+	  "filter", "ufw-user-input", "--reject-with tcp-reset" },
+	{ "ufw allow from a subnet is open for that subnet only",
+	  IPT, "sys-bookworm-ufw-subnet.iptables-save.txt", 22, NULL, FW_VERDICT_OPEN_SOME,
+	  "filter", "INPUT", ":INPUT DROP" },
+	{ "a client inside the allowed subnet gets in",
+	  IPT, "sys-bookworm-ufw-subnet.iptables-save.txt", 22, "198.51.100.77", FW_VERDICT_OPEN,
+	  "filter", "ufw-user-input", "-s 198.51.100.0/24" },
+	{ "a client outside the allowed subnet is dropped, certain",
+	  IPT, "sys-bookworm-ufw-subnet.iptables-save.txt", 22, "192.0.2.1", FW_VERDICT_DROPPED,
+	  "filter", "INPUT", ":INPUT DROP" },
+	{ "an IPv4-only allow leaves IPv6 to the default deny",
+	  IP6T, "sys-bookworm-ufw-subnet.ip6tables-save.txt", 22, NULL, FW_VERDICT_DROPPED,
+	  "filter", "INPUT", ":INPUT DROP" },
+	{ "a DROP loaded with iptables-legacy is read from iptables-legacy-save",
+	  IPT_LEGACY, "sys-bookworm-legacy-drop.iptables-legacy-save.txt", 22, NULL, FW_VERDICT_DROPPED,
+	  "filter", "INPUT", "-A INPUT -p tcp -m tcp --dport 22 -j DROP" },
+	{ "a DROP in raw PREROUTING drops 22",
+	  IPT, "sys-bookworm-raw-drop.iptables-save.txt", 22, NULL, FW_VERDICT_DROPPED,
+	  "raw", "PREROUTING", "--dport 22 -j DROP" },
+	{ "a DROP in mangle INPUT drops 22",
+	  IPT, "sys-bookworm-mangle-drop.iptables-save.txt", 22, NULL, FW_VERDICT_DROPPED,
+	  "mangle", "INPUT", "--dport 22 -j DROP" },
+	{ "a DROP in mangle INPUT drops 22 on Debian 13",
+	  IPT, "sys-trixie-mangle-drop.iptables-save.txt", 22, NULL, FW_VERDICT_DROPPED,
+	  "mangle", "INPUT", NULL },
+	{ "a raw PREROUTING chain is an nft base chain on the prerouting hook",
+	  NFT, "sys-bookworm-raw-drop.nft.json", 22, NULL, FW_VERDICT_DROPPED,
+	  "ip raw", "PREROUTING", "tcp dport 22" },
+	{ "the raw table left to iptables-nft-save is not evaluated again from nft -j",
+	  NFT_BESIDE_IPT, "sys-bookworm-raw-drop.nft.json", 22, NULL, FW_VERDICT_OPEN,
+	  NULL, NULL, NULL },
+	{ "ufw's tables seen through nft -j hide addrtype: not certain, never dropped",
+	  NFT, "sys-bookworm-ufw-allow.nft.json", 22, NULL, FW_VERDICT_UNKNOWN,
+	  NULL, NULL, NULL },
+	{ "ufw's tables left to iptables-nft-save leave nft -j nothing to judge",
+	  NFT_BESIDE_IPT, "sys-bookworm-ufw-allow.nft.json", 22, NULL, FW_VERDICT_OPEN,
+	  NULL, NULL, NULL },
+	{ "ufw status of ufw allow 22/tcp opens 22",
+	  UFW, "sys-bookworm-ufw-allow.ufw-status.txt", 22, NULL, FW_VERDICT_OPEN,
+	  NULL, NULL, "22/tcp" },
+	{ "ufw status of an allow from a subnet is open for some",
+	  UFW, "sys-bookworm-ufw-subnet.ufw-status.txt", 22, NULL, FW_VERDICT_OPEN_SOME,
+	  NULL, NULL, NULL },
+};
+
+static void recorded_rule_sets_are_judged_as_the_kernel_does(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(sys_rows) / sizeof(sys_rows[0]); i++) {
+		const struct sys_row *row = &sys_rows[i];
+		struct fw_result res;
+		const struct fw_rule *r;
+
+		run(row->kind, row->fixture, row->port, row->client, 0, &res);
+		if (res.verdict != row->want)
+			fail_msg("%s: expected '%s', got '%s'", row->says, fw_verdict_name(row->want),
+				 fw_verdict_name(res.verdict));
+		if (row->table != NULL || row->chain != NULL || row->text != NULL) {
+			r = res.verdict == FW_VERDICT_OPEN_SOME ? blocking(&res) : deciding(&res);
+			if (row->table && (r->table == NULL || strcmp(r->table, row->table) != 0))
+				fail_msg("%s: expected table '%s', got '%s'", row->says, row->table,
+					 r->table ? r->table : "(none)");
+			if (row->chain && strcmp(r->chain, row->chain) != 0)
+				fail_msg("%s: expected chain '%s', got '%s'", row->says, row->chain, r->chain);
+			if (row->text && strstr(r->text, row->text) == NULL)
+				fail_msg("%s: expected rule text with '%s', got '%s'", row->says, row->text,
+					 r->text);
+		}
+		fw_result_release(&res);
+	}
+}
+
+static void subnet_allow_says_who_may_connect(void **state)
+{
+	struct fw_result res;
+
+	(void)state;
+	run(IPT, "sys-bookworm-ufw-subnet.iptables-save.txt", 22, NULL, 0, &res);
+	assert_int_equal(res.only_sources.n, 1);
+	assert_string_equal(res.only_sources.v[0], "198.51.100.0/24");
+	fw_result_release(&res);
+	run(UFW, "sys-bookworm-ufw-subnet.ufw-status.txt", 22, NULL, 0, &res);
+	assert_int_equal(res.only_sources.n, 1);
+	assert_string_equal(res.only_sources.v[0], "198.51.100.0/24");
+	fw_result_release(&res);
+}
+
+static void ufw_limit_says_it_depends_on_timing(void **state)
+{
+	struct fw_result res;
+
+	(void)state;
+	run(IPT, "sys-bookworm-ufw-limit.iptables-save.txt", 22, NULL, 0, &res);
+	assert_true(res.timing);
+	expect_note(&res, "depends on timing");
+	fw_result_release(&res);
+}
+
+/* Evaluates an iptables-save text given inline. */
+static void run_text(const char *s, uint16_t port, const char *client, struct fw_result *res)
+{
+	struct fw_query q = { .port = port, .client = client };
+
+	fw_result_init(res);
+	if (fw_parse_iptables_save(s, strlen(s), FW_SRC_IPTABLES, &q, res) != 0)
+		fail_msg("expected the inline rule set to parse");
+}
+
+struct eval_row {
+	const char *says;
+	const char *rules;
+	const char *client;
+	enum fw_verdict want;
+};
+
+#define T(body) "*filter\n:INPUT ACCEPT [0:0]\n:c - [0:0]\n" body "COMMIT\n"
+
+static const struct eval_row eval_rows[] = {
+	{ "a DROP for broadcast destinations does not drop a SYN to this machine",
+	  T("-A INPUT -m addrtype --dst-type BROADCAST -j DROP\n"), NULL, FW_VERDICT_OPEN },
+	{ "a DROP for anything but local destinations does not drop it either",
+	  T("-A INPUT -m addrtype ! --dst-type LOCAL -j DROP\n"), NULL, FW_VERDICT_OPEN },
+	{ "a REJECT of non-SYN packets does not refuse a new connection",
+	  T("-A INPUT -p tcp ! --syn -j REJECT\n"), NULL, FW_VERDICT_OPEN },
+	{ "--tcp-flags SYN,RST,ACK SYN matches a SYN",
+	  T("-A INPUT -p tcp --tcp-flags SYN,RST,ACK SYN --dport 22 -j DROP\n"), NULL, FW_VERDICT_DROPPED },
+	{ "--tcp-flags SYN,ACK ACK does not match a SYN",
+	  T("-A INPUT -p tcp --tcp-flags SYN,ACK ACK -j DROP\n"), NULL, FW_VERDICT_OPEN },
+	{ "a conditional RETURN is followed both ways",
+	  T("-A INPUT -j c\n-A c -s 192.0.2.0/24 -j RETURN\n-A c -j DROP\n"), NULL, FW_VERDICT_OPEN_SOME },
+	{ "a conditional RETURN returns for the client it matches",
+	  T("-A INPUT -j c\n-A c -s 192.0.2.0/24 -j RETURN\n-A c -j DROP\n"), "192.0.2.7", FW_VERDICT_OPEN },
+	{ "and falls through for one it does not",
+	  T("-A INPUT -j c\n-A c -s 192.0.2.0/24 -j RETURN\n-A c -j DROP\n"), "203.0.113.7", FW_VERDICT_DROPPED },
+	{ "a match the evaluator cannot read never drops everyone for certain",
+	  T("-A INPUT -p tcp --dport 22 -m owner --uid-owner 0 -j DROP\n"), NULL, FW_VERDICT_UNKNOWN },
+	{ "an unknown option of a known match makes the rule unknown, not universal",
+	  T("-A INPUT -p tcp -m conntrack --ctorigdstport 22 -j DROP\n"), NULL, FW_VERDICT_UNKNOWN },
+	{ "a match the evaluator cannot read never accepts everyone for certain",
+	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -m owner --uid-owner 0 -j ACCEPT\nCOMMIT\n", NULL,
+	  FW_VERDICT_UNKNOWN },
+	{ "-m recent --update before a REJECT depends on timing",
+	  T("-A INPUT -p tcp --dport 22 -m recent --update --seconds 30 --hitcount 6 -j REJECT\n"), NULL,
+	  FW_VERDICT_OPEN },
+	{ "-m limit before a DROP depends on timing",
+	  T("-A INPUT -p tcp --dport 22 -m limit --limit 3/min -j DROP\n"), NULL, FW_VERDICT_OPEN },
+	{ "a source-scoped DROP leaves the rest open",
+	  T("-A INPUT -s 192.0.2.0/25 -p tcp --dport 22 -j DROP\n"), NULL, FW_VERDICT_OPEN },
+	{ "a goto from the base chain ends at the base chain's policy",
+	  "*filter\n:INPUT DROP [0:0]\n:c - [0:0]\n-A INPUT -g c\n-A INPUT -j ACCEPT\n-A c -p udp -j ACCEPT\nCOMMIT\n",
+	  NULL, FW_VERDICT_DROPPED },
+	{ "a DROP in raw PREROUTING comes before an ACCEPT in filter INPUT",
+	  "*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 22 -j DROP\nCOMMIT\n"
+	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n", NULL, FW_VERDICT_DROPPED },
+	{ "a rule for packets with a routing header does not match a SYN",
+	  T("-A INPUT -m rt --rt-type 0 -j DROP\n"), NULL, FW_VERDICT_OPEN },
+};
+
+static void inline_rule_sets_follow_every_way(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(eval_rows) / sizeof(eval_rows[0]); i++) {
+		struct fw_result res;
+
+		run_text(eval_rows[i].rules, 22, eval_rows[i].client, &res);
+		if (res.verdict != eval_rows[i].want)
+			fail_msg("%s: expected '%s', got '%s'", eval_rows[i].says,
+				 fw_verdict_name(eval_rows[i].want), fw_verdict_name(res.verdict));
+		fw_result_release(&res);
+	}
+}
+
+static void source_scoped_drop_names_the_blocked_sources(void **state)
+{
+	struct fw_result res;
+
+	(void)state;
+	run_text(T("-A INPUT -s 192.0.2.0/25 -p tcp --dport 22 -j DROP\n"), 22, NULL, &res);
+	assert_int_equal(res.blocked_sources.n, 1);
+	assert_string_equal(res.blocked_sources.v[0], "192.0.2.0/25");
+	fw_result_release(&res);
+}
+
+struct ufw_row {
+	const char *says;
+	const char *fixture;
+	const char *rule;	/* as iptables-save lists it */
+	const char *want;	/* NULL: no command */
+};
+
+static const struct ufw_row ufw_rows[] = {
+	{ "ufw deny 22/tcp is undone by ufw delete deny 22/tcp",
+	  "sys-bookworm-ufw-deny.user.rules", "-A ufw-user-input -p tcp -m tcp --dport 22 -j DROP",
+	  "sudo ufw delete deny 22/tcp" },
+	{ "the IPv6 twin of the rule names the same command",
+	  "sys-bookworm-ufw-deny.user6.rules", "-A ufw6-user-input -p tcp -m tcp --dport 22 -j DROP",
+	  "sudo ufw delete deny 22/tcp" },
+	{ "ufw reject 22/tcp is undone by ufw delete reject 22/tcp",
+	  "sys-bookworm-ufw-reject.user.rules",
+	  "-A ufw-user-input -p tcp -m tcp --dport 22 -j REJECT --reject-with tcp-reset",
+	  "sudo ufw delete reject 22/tcp" },
+	{ "a rule from a subnet is said in ufw's long form",
+	  "sys-bookworm-ufw-subnet.user.rules",
+	  "-A ufw-user-input -s 198.51.100.0/24 -p tcp -m tcp --dport 22 -j ACCEPT",
+	  "sudo ufw delete allow from 198.51.100.0/24 to any port 22 proto tcp" },
+	{ "ufw limit's rules name ufw delete limit 22/tcp",
+	  "sys-bookworm-ufw-limit.user.rules",
+	  "-A ufw-user-input -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m recent --update "
+	  "--seconds 30 --hitcount 6 --name DEFAULT --mask 255.255.255.255 --rsource -j ufw-user-limit",
+	  "sudo ufw delete limit 22/tcp" },
+	{ "a rule ufw did not write has no ufw command",
+	  "sys-bookworm-ufw-deny.user.rules", "-A ufw-user-input -p tcp -m tcp --dport 23 -j DROP", NULL },
+};
+
+static void ufw_rules_are_deleted_with_ufw(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(ufw_rows) / sizeof(ufw_rows[0]); i++) {
+		size_t len;
+		char *buf = load(ufw_rows[i].fixture, &len);
+		char *got = fw_ufw_delete_command(buf, len, ufw_rows[i].rule);
+
+		if ((got == NULL) != (ufw_rows[i].want == NULL) ||
+		    (got != NULL && strcmp(got, ufw_rows[i].want) != 0))
+			fail_msg("%s: expected '%s', got '%s'", ufw_rows[i].says,
+				 ufw_rows[i].want ? ufw_rows[i].want : "(none)", got ? got : "(none)");
+		free(got);
+		free(buf);
+	}
+}
+
+static void ufw_allow_list_is_seen_in_user_rules(void **state)
+{
+	size_t len;
+	char *buf;
+
+	(void)state;
+	buf = load("sys-bookworm-ufw-subnet.user.rules", &len);
+	assert_true(fw_ufw_limits_sources(buf, len, 22));
+	assert_false(fw_ufw_limits_sources(buf, len, 80));
+	free(buf);
+	buf = load("sys-bookworm-ufw-allow.user.rules", &len);
+	assert_false(fw_ufw_limits_sources(buf, len, 22));
+	free(buf);
+}
+
+static void fix_of_a_legacy_rule_uses_iptables_legacy(void **state)
+{
+	struct fw_result res;
+	char *fix;
+
+	(void)state;
+	run(IPT_LEGACY, "sys-bookworm-legacy-drop.iptables-legacy-save.txt", 22, NULL, 0, &res);
+	fix = fw_fix_command(deciding(&res), res.source, res.family, 22);
+	assert_string_equal(fix, "sudo iptables-legacy -D INPUT -p tcp -m tcp --dport 22 -j DROP");
+	free(fix);
+	fw_result_release(&res);
+	run(IPT, "sys-bookworm-raw-drop.iptables-save.txt", 22, NULL, 0, &res);
+	fix = fw_fix_command(deciding(&res), res.source, res.family, 22);
+	assert_string_equal(fix, "sudo iptables -t raw -D PREROUTING -p tcp -m tcp --dport 22 -j DROP");
+	free(fix);
+	fw_result_release(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1095,6 +1415,14 @@ int main(void)
 		cmocka_unit_test(fix_inserts_an_nft_accept_in_the_same_chain),
 		cmocka_unit_test(fix_is_a_ufw_allow),
 		cmocka_unit_test(fix_without_a_rule_or_port_is_nothing),
+		cmocka_unit_test(recorded_rule_sets_are_judged_as_the_kernel_does),
+		cmocka_unit_test(subnet_allow_says_who_may_connect),
+		cmocka_unit_test(ufw_limit_says_it_depends_on_timing),
+		cmocka_unit_test(inline_rule_sets_follow_every_way),
+		cmocka_unit_test(source_scoped_drop_names_the_blocked_sources),
+		cmocka_unit_test(ufw_rules_are_deleted_with_ufw),
+		cmocka_unit_test(ufw_allow_list_is_seen_in_user_rules),
+		cmocka_unit_test(fix_of_a_legacy_rule_uses_iptables_legacy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
