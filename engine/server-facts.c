@@ -125,6 +125,7 @@ void server_facts_forget_firewall(struct server_facts *f)
 	drop(&f->fw_rule);
 	drop(&f->fw_effect);
 	drop(&f->fw_fix);
+	drop(&f->fw_who);
 	strv_release(&f->guard_banned);
 	server_facts_merge_bans(f);
 }

@@ -145,6 +145,7 @@ struct server_facts {
 	char *fw_rule;          /* "filter INPUT: -A INPUT ... -j DROP" */
 	char *fw_effect;        /* what a client sees */
 	char *fw_fix;           /* the command that lets the port through, or NULL */
+	char *fw_who;           /* "only 198.51.100.0/24 may connect to port 22", or NULL */
 	struct strv guard_banned;       /* sshguard's blocks, as the firewall lists them */
 
 	/* tcp_wrappers step */

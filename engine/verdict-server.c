@@ -363,6 +363,8 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			   f->fw_verdict == FW_VERDICT_DROPPED ? "drops" :
 			   f->fw_verdict == FW_VERDICT_REJECTED ? "rejects" : "blocks some sources on",
 			   f->port, f->fw_rule ? f->fw_rule : "its policy");
+		if (f->fw_who)
+			strv_pushf(&d->evidence, "%s", f->fw_who);
 		if (f->fw_effect)
 			strv_pushf(&d->evidence, "a client sees: %s", f->fw_effect);
 		if (bad != NULL)

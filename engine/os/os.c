@@ -149,6 +149,8 @@ int os_sshd_run(const struct strv *args, struct exec_result *r, struct os_trace 
 void os_fw_list_init(struct os_fw_list *l)
 {
 	memset(l, 0, sizeof(*l));
+	strbuf_init(&l->ufw_rules[0]);
+	strbuf_init(&l->ufw_rules[1]);
 }
 
 void os_fw_list_release(struct os_fw_list *l)
@@ -163,6 +165,8 @@ void os_fw_list_release(struct os_fw_list *l)
 		strv_release(&v->guard);
 	}
 	free(l->v);
+	strbuf_release(&l->ufw_rules[0]);
+	strbuf_release(&l->ufw_rules[1]);
 	os_fw_list_init(l);
 }
 

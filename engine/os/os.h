@@ -69,6 +69,11 @@ struct os_fw_view {
 struct os_fw_list {
 	struct os_fw_view *v;
 	size_t n, alloc;
+	/* ufw's own record of the rules it added (/etc/ufw/user.rules and
+	 * user6.rules), raw, when ufw is installed: a rule ufw made is
+	 * changed with ufw, and these say which command added it */
+	bool ufw_rules_read;
+	struct strbuf ufw_rules[2];     /* IPv4, IPv6 */
 };
 
 void os_fw_list_init(struct os_fw_list *l);

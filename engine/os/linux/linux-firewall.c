@@ -1,6 +1,11 @@
-/* Linux: the local firewalls, each asked for its rules: iptables (legacy or
- * nft back end, IPv4 and IPv6), nftables, ufw and firewalld; sshguard's
- * blocks are read from the iptables and nftables listings. */
+/* Linux: the local firewalls, each asked for its rules: iptables (both back
+ * ends, IPv4 and IPv6), nftables, ufw and firewalld; sshguard's blocks are
+ * read from the iptables and nftables listings. Each kernel table is judged
+ * once, from the reader that sees it fully: iptables-nft-save and
+ * iptables-legacy-save where they exist (with the nft back end,
+ * iptables-save only warns that legacy tables are present), nft -j for the
+ * tables iptables does not list (its matches are opaque there), and ufw
+ * status only when iptables' tables could not be read. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,31 +13,93 @@
 #include "engine/os/linux/linux.h"
 
 #define UFW_RULES "/etc/ufw/user.rules"
+#define UFW_RULES6 "/etc/ufw/user6.rules"
 
-static void read_iptables(const struct server_facts *f, struct os_fw_list *out, const char *tool,
-			  enum fw_source src, int family)
+/* The tables an iptables-nft-save listing shows fully, as nft names them
+ * ("ip filter"), for nft -j to leave out; a table iptables-nft cannot read
+ * ("Table `filter' is incompatible") stays with nft. */
+static void nft_tables_seen(const struct strbuf *out, const char *family, struct strv *skip)
+{
+	char *copy = str_from_buf(out->buf, out->len), *pos = copy, *line;
+
+	while ((line = str_next_line(&pos)) != NULL) {
+		char *l = str_trim(line);
+
+		if (*l == '*' && l[1] != '\0' && strstr(out->buf, "incompatible") == NULL)
+			strv_push_owned(skip, xasprintf("%s %s", family, l + 1));
+	}
+	free(copy);
+}
+
+static bool has_tables(const struct strbuf *out)
+{
+	for (size_t i = 0; i < out->len; i++)
+		if (out->buf[i] == '*' && (i == 0 || out->buf[i - 1] == '\n'))
+			return true;
+	return false;
+}
+
+/* One reader of iptables' tables; true when it ran. The tables it lists
+ * go to skip (family "ip" or "ip6") when they live in nf_tables. */
+static bool read_iptables(const struct server_facts *f, struct os_fw_list *out, const char *tool,
+			  enum fw_source src, struct strv *skip)
 {
 	static const char *const none[] = {NULL};
-	struct os_fw_view *v = os_fw_list_add(out, fw_source_name(src));
+	char path[256];
+	struct os_fw_view *v;
 	struct exec_result r;
+	int family = src == FW_SRC_IP6TABLES || src == FW_SRC_IP6TABLES_LEGACY ? 6 : 4;
 	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = family};
+	bool ran = false;
 
+	if (os_find(tool, path, sizeof(path)) != 0)
+		return false;
+	v = os_fw_list_add(out, fw_source_name(src));
 	exec_result_init(&r);
 	if (os_fw_run(v, tool, none, &r)) {
+		ran = true;
 		v->seen = true;
 		if (r.status != 0)
 			os_trace_note(&v->trace, "%s failed (exit status %d): needs root", tool, r.status);
+		else if (!has_tables(&r.out))
+			;	/* no table of this back end is loaded */
 		else if (fw_parse_iptables_save(r.out.buf, r.out.len, src, &q, os_fw_result_add(v)) != 0)
 			os_fw_result_drop(v);
+		if (r.status == 0 && skip != NULL &&
+		    (strstr(tool, "-nft") != NULL || strstr(r.out.buf ? r.out.buf : "", "nf_tables") != NULL))
+			nft_tables_seen(&r.out, family == 6 ? "ip6" : "ip", skip);
 		if (r.status == 0) {
 			v->guard_read = true;
 			svc_parse_sshguard_iptables(r.out.buf, r.out.len, &v->guard);
 		}
 	}
 	exec_result_release(&r);
+	return ran;
 }
 
-static void read_nft(const struct server_facts *f, struct os_fw_list *out)
+/* Both back ends of iptables, each from the reader that sees it fully. */
+static void read_iptables_all(const struct server_facts *f, struct os_fw_list *out, struct strv *skip)
+{
+	static const struct {
+		const char *nft, *legacy, *plain;
+		enum fw_source src, legacy_src;
+	} tools[2] = {
+		{"iptables-nft-save", "iptables-legacy-save", "iptables-save", FW_SRC_IPTABLES,
+		 FW_SRC_IPTABLES_LEGACY},
+		{"ip6tables-nft-save", "ip6tables-legacy-save", "ip6tables-save", FW_SRC_IP6TABLES,
+		 FW_SRC_IP6TABLES_LEGACY},
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		bool nft = read_iptables(f, out, tools[i].nft, tools[i].src, skip);
+		bool legacy = read_iptables(f, out, tools[i].legacy, tools[i].legacy_src, NULL);
+
+		if (!nft && !legacy)
+			read_iptables(f, out, tools[i].plain, tools[i].src, skip);
+	}
+}
+
+static void read_nft(const struct server_facts *f, struct os_fw_list *out, const struct strv *skip)
 {
 	static const char *const args[] = {"-j", "list", "ruleset", NULL};
 	struct os_fw_view *v = os_fw_list_add(out, "nftables");
@@ -42,7 +109,8 @@ static void read_nft(const struct server_facts *f, struct os_fw_list *out)
 	if (os_fw_run(v, "nft", args, &r)) {
 		v->seen = true;
 		for (int fam = 4; fam <= 6 && r.status == 0; fam += 2) {
-			struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = fam};
+			struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = fam,
+					     .skip_tables = (const char *const *)skip->v};
 
 			if (fw_parse_nft_json(r.out.buf, r.out.len, &q, os_fw_result_add(v)) != 0)
 				os_fw_result_drop(v);
@@ -73,26 +141,44 @@ static void read_ufw_rules(const struct server_facts *f, struct os_fw_list *out,
 	strbuf_release(&sb);
 }
 
-static void read_ufw(const struct server_facts *f, struct os_fw_list *out)
+/* ufw's rules live in iptables' tables: when those were read, ufw status
+ * only says whether ufw is on; it is judged itself only when they could
+ * not be read. */
+static void read_ufw(const struct server_facts *f, struct os_fw_list *out, bool tables_read)
 {
 	static const char *const args[] = {"status", "verbose", NULL};
-	struct os_fw_view *v = os_fw_list_add(out, "ufw");
+	char path[256];
+	struct os_fw_view *v;
 	struct exec_result r;
 	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = 4};
 	bool fallback = false;
 
+	if (os_find("ufw", path, sizeof(path)) != 0)
+		return;
+	v = os_fw_list_add(out, "ufw");
 	exec_result_init(&r);
 	if (os_fw_run(v, "ufw", args, &r)) {
 		v->seen = true;
-		if (r.status != 0 || fw_parse_ufw_status(r.out.buf, r.out.len, &q, os_fw_result_add(v)) != 0) {
+		if (r.status == 0 && fw_parse_ufw_status(r.out.buf, r.out.len, &q, os_fw_result_add(v)) == 0) {
+			if (tables_read) {
+				os_trace_note(&v->trace, "ufw is %s; its rules were judged from iptables' tables",
+					      v->res[v->nres - 1].active ? "active" : "inactive");
+				os_fw_result_drop(v);
+			}
+		} else {
 			if (r.status == 0)
 				os_fw_result_drop(v);
-			os_trace_note(&v->trace, "ufw status did not answer (exit status %d): reading its rules file",
-				      r.status);
-			fallback = true;
+			if (!tables_read) {
+				os_trace_note(&v->trace, "ufw status did not answer (exit status %d): reading its rules file",
+					      r.status);
+				fallback = true;
+			}
 		}
 	}
 	exec_result_release(&r);
+	/* the record of what ufw added: the fix for a ufw rule is ufw's own */
+	out->ufw_rules_read = os_read_file(UFW_RULES, 4 * 1024 * 1024, false, &out->ufw_rules[0]) == 0;
+	os_read_file(UFW_RULES6, 4 * 1024 * 1024, false, &out->ufw_rules[1]);
 	if (fallback)
 		read_ufw_rules(f, out, UFW_RULES);
 }
@@ -147,9 +233,16 @@ static void read_firewalld(const struct server_facts *f, struct os_fw_list *out)
 
 void linux_firewall_read(const struct server_facts *f, struct os_fw_list *out)
 {
-	read_iptables(f, out, "iptables-save", FW_SRC_IPTABLES, 4);
-	read_iptables(f, out, "ip6tables-save", FW_SRC_IP6TABLES, 6);
-	read_nft(f, out);
-	read_ufw(f, out);
+	struct strv skip;
+	bool tables_read = false;
+
+	strv_init(&skip);
+	read_iptables_all(f, out, &skip);
+	for (size_t i = 0; i < out->n; i++)
+		for (size_t k = 0; k < out->v[i].nres; k++)
+			tables_read = true;
+	read_nft(f, out, &skip);
+	read_ufw(f, out, tables_read);
 	read_firewalld(f, out);
+	strv_release(&skip);
 }
