@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint16_t ports[] = { 22, 2222, 23, 80, 1, 65535, 2205, 8080 };
 	struct fw_result res;
 	struct fw_zone_list zl;
-	struct fw_query q;
+	struct fw_query q = {0};
 	const char *buf;
 	size_t len;
 
