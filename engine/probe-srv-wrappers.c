@@ -3,6 +3,7 @@
  * wrapper refusal looks like "connection closed" to the client, never
  * "refused": the TCP connection is accepted first. */
 #include <arpa/inet.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,71 @@ static void sample_clients(const struct server_facts *f, const struct hosts_tabl
 	}
 }
 
+static bool group_exists(const char *name)
+{
+	return getgrnam(name) != NULL;
+}
+
+/* Judges one client and keeps the first refusal in f; true when it is let
+ * in. names: look its name up as libwrap would; given: it is a client of
+ * --from. */
+static bool judge_one(struct step_work *w, struct server_facts *f, const struct hosts_table *allow,
+		      const struct hosts_table *deny, const char *addr, bool names, bool given)
+{
+	struct hosts_client c = {.daemon = "sshd", .addr = addr, .group_exists = group_exists};
+	struct hosts_verdict v;
+	bool allowed = true;
+	char name[256] = "";
+	bool mismatch = false;
+	bool stand_in = strcmp(addr, ANY_CLIENT) == 0;
+
+	if (names) {
+		os_client_name(addr, name, sizeof(name), &mismatch);
+		c.name = name[0] ? name : NULL;
+		c.name_mismatch = mismatch;
+		step_evidence(w, "the client %s: %s%s%s", addr, name[0] ? "its name is " : "it has no name (libwrap calls it \"unknown\")",
+			      name, mismatch ? ", but that name does not lead back to it (libwrap calls it \"paranoid\")" : "");
+	}
+	hosts_verdict_init(&v);
+	if (hosts_access_evaluate(allow, deny, &c, read_cb, NULL, &v) == 0) {
+		allowed = v.allowed;
+		if (!v.allowed)
+			step_evidence(w, "%s %s is refused: %s", given ? "the client" : "a client from", addr,
+				      v.reason ? v.reason : "");
+		else if (given)
+			step_evidence(w, "the client %s is let in: %s", addr, v.reason ? v.reason : "");
+		if (stand_in && !v.allowed)
+			step_detail(w, "%s stands for any address elsewhere: it is judged, never contacted", ANY_CLIENT);
+		if (!v.allowed && !f->wrap_refuses) {
+			f->wrap_refuses = true;
+			f->wrap_client = xstrdup(stand_in ? "clients from elsewhere" : addr);
+			if (v.table && v.rule)
+				f->wrap_rule = xasprintf("%s line %u: %s", v.table->file, v.rule->line, v.rule->text);
+			else
+				f->wrap_rule = xstrdup(v.reason ? v.reason : "a hosts.allow/hosts.deny rule");
+		}
+	}
+	for (size_t k = 0; k < v.notes.n; k++)
+		step_detail(w, "%s: %s", addr, v.notes.v[k]);
+	hosts_verdict_release(&v);
+	return allowed;
+}
+
+/* What hosts.allow admits, for a sentence: "192.0.2.0/25 (line 3)". */
+static void describe_allowed(struct server_facts *f, const struct hosts_table *allow)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < allow->n && i < 3; i++)
+		strbuf_addf(&sb, "%s%s (line %u)", i ? ", " : "", allow->rules[i].clients, allow->rules[i].line);
+	if (allow->n > 3)
+		strbuf_addf(&sb, " and %zu more rule(s)", allow->n - 3);
+	if (sb.len > 0)
+		f->wrap_allowed = strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+}
+
 int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f)
 {
 	struct hosts_table allow, deny;
@@ -121,31 +187,48 @@ int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f)
 	step_evidence(w, "/etc/hosts.allow: %s; /etc/hosts.deny: %s (allow is read first, the first matching rule wins)",
 		      has_allow ? (allow.n ? "has rules" : "no rules") : "absent",
 		      has_deny ? (deny.n ? "has rules" : "no rules") : "absent");
-	sample_clients(f, has_deny ? &deny : NULL, &clients);
-	for (size_t i = 0; i < clients.n; i++) {
-		struct hosts_client c = {.daemon = "sshd", .addr = clients.v[i]};
-		struct hosts_verdict v;
+	if (f->from_addrs.n > 0) {
+		/* the clients of --from, with the name libwrap would find for
+		 * them when a rule needs one */
+		bool names = hosts_table_needs_names(has_allow ? &allow : NULL) ||
+			     hosts_table_needs_names(has_deny ? &deny : NULL);
 
-		hosts_verdict_init(&v);
-		if (hosts_access_evaluate(has_allow ? &allow : NULL, has_deny ? &deny : NULL, &c, read_cb, NULL, &v) == 0 &&
-		    !v.allowed) {
-			step_evidence(w, "a client from %s%s is refused: %s", clients.v[i],
-				      strcmp(clients.v[i], ANY_CLIENT) == 0 ? " (any address elsewhere)" : "",
-				      v.reason ? v.reason : "");
-			if (!f->wrap_refuses) {
-				f->wrap_refuses = true;
-				f->wrap_client = xstrdup(strcmp(clients.v[i], ANY_CLIENT) == 0 ? "every client" : clients.v[i]);
-				if (v.table && v.rule)
-					f->wrap_rule = xasprintf("%s line %u: %s", v.table->file, v.rule->line, v.rule->text);
-				else
-					f->wrap_rule = xstrdup(v.reason ? v.reason : "a hosts.allow/hosts.deny rule");
+		f->wrap_for_client = true;
+		for (size_t i = 0; i < f->from_addrs.n; i++)
+			judge_one(w, f, has_allow ? &allow : NULL, has_deny ? &deny : NULL, f->from_addrs.v[i], names,
+				  true);
+		/* the self-test comes from this machine's own addresses */
+		for (size_t i = 0; i < f->client_addrs.n && !f->wrap_refuses_self; i++) {
+			struct hosts_client c = {.daemon = "sshd", .addr = f->client_addrs.v[i],
+						 .group_exists = group_exists};
+			struct hosts_verdict v;
+
+			hosts_verdict_init(&v);
+			if (hosts_access_evaluate(has_allow ? &allow : NULL, has_deny ? &deny : NULL, &c, read_cb, NULL,
+						  &v) == 0 && !v.allowed) {
+				f->wrap_refuses_self = true;
+				step_evidence(w, "this machine's own address %s is refused (%s): the self-test cannot get through",
+					      f->client_addrs.v[i], v.reason ? v.reason : "");
 			}
+			hosts_verdict_release(&v);
 		}
-		for (size_t k = 0; k < v.notes.n; k++)
-			step_detail(w, "%s: %s", clients.v[i], v.notes.v[k]);
-		hosts_verdict_release(&v);
+	} else {
+		size_t refused = 0;
+
+		sample_clients(f, has_deny ? &deny : NULL, &clients);
+		for (size_t i = 0; i < clients.n; i++)
+			refused += !judge_one(w, f, has_allow ? &allow : NULL, has_deny ? &deny : NULL, clients.v[i],
+					      false, false);
+		/* nobody is let in from anywhere: whoever the client is */
+		f->wrap_refuses_all = refused == clients.n && clients.n > 0 && (!has_allow || allow.n == 0);
+		if (f->wrap_refuses && has_allow)
+			describe_allowed(f, &allow);
+		if (f->wrap_allowed)
+			step_evidence(w, "hosts.allow lets sshd's clients in from %s: a client from there gets in", f->wrap_allowed);
 	}
-	if (!f->wrap_refuses)
+	if (!f->wrap_refuses && f->wrap_for_client)
+		step_finish(w, STEP_PASS, "hosts.allow and hosts.deny let the client in (%s)", f->from_addrs.v[0]);
+	else if (!f->wrap_refuses)
 		step_finish(w, STEP_PASS, "hosts.allow and hosts.deny let sshd's clients in");
 	else if (f->libwrap == SRV_NO)
 		step_finish(w, STEP_WARN, "%s would refuse %s, but this sshd ignores hosts.allow and hosts.deny",

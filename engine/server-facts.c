@@ -137,6 +137,10 @@ void server_facts_forget_wrappers(struct server_facts *f)
 	f->wrap_refuses = false;
 	drop(&f->wrap_rule);
 	drop(&f->wrap_client);
+	f->wrap_for_client = false;
+	f->wrap_refuses_all = false;
+	f->wrap_refuses_self = false;
+	drop(&f->wrap_allowed);
 }
 
 void server_facts_forget_logs(struct server_facts *f)

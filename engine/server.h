@@ -154,6 +154,14 @@ struct server_facts {
 	bool wrap_refuses;              /* a rule refuses sshd for some clients */
 	char *wrap_rule;                /* "/etc/hosts.deny line 2: sshd: ALL" */
 	char *wrap_client;              /* a client it refuses */
+	bool wrap_refuses_self;         /* this machine's own addresses are refused: the
+					 * self-test cannot get through the wrappers */
+	bool wrap_refuses_all;          /* every source judged is refused, and hosts.allow
+					 * admits nobody: any client is */
+	bool wrap_for_client;           /* judged for the clients of --from: wrap_refuses
+					 * then says whether one of them is refused */
+	char *wrap_allowed;             /* what hosts.allow admits, when it is an
+					 * allow-list ("192.0.2.0/25 (line 3)"), or NULL */
 
 	/* logs step */
 	bool logs_checked;

@@ -373,8 +373,9 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		return;
 	}
 
-	/* 8. TCP wrappers */
-	if ((f->wrap_refuses && f->libwrap != SRV_NO) || f->test_log_wrap) {
+	/* 8. TCP wrappers: for the client when it is known (--from); else for
+	 * the sources we could think of, which may not include it */
+	if ((f->wrap_refuses && f->libwrap != SRV_NO) || (f->test_log_wrap && !f->wrap_for_client)) {
 		if (f->wrap_rule)
 			strv_pushf(&d->evidence, "%s refuses sshd%s%s", f->wrap_rule,
 				   f->wrap_client ? " for " : "", f->wrap_client ? f->wrap_client : "");
@@ -383,9 +384,16 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 				   f->sshd_path[0] ? f->sshd_path : "sshd");
 		if (f->test_log_wrap)
 			strv_push(&d->evidence, "during the self-test sshd logged \"refused connect from\": the wrappers refused it");
+		if (f->wrap_allowed)
+			strv_pushf(&d->evidence, "hosts.allow lets in %s", f->wrap_allowed);
 		if (bad != NULL)
 			test_words(bad, d);
-		verdict_decision_set(d, "tcp_wrappers", f->test_log_wrap || f->libwrap == SRV_YES ? "certain" : "likely");
+		if ((f->wrap_for_client && f->wrap_refuses) || f->wrap_refuses_all)
+			verdict_decision_set(d, "tcp_wrappers", f->libwrap == SRV_YES ? "certain" : "likely");
+		else {
+			strv_push(&d->unchecked, "whether hosts.allow and hosts.deny refuse the client's own address and name: give it with --from");
+			verdict_decision_set(d, "tcp_wrappers", "likely");
+		}
 		return;
 	}
 
@@ -443,6 +451,17 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 				strv_pushf(&d->evidence, "%s port %d answered \"%s\"", f->tests[i].addr, f->port,
 					   f->tests[i].banner_text ? f->tests[i].banner_text : "SSH-");
 		verdict_decision_set(d, "ok", "certain");
+		return;
+	}
+	/* the self-test came from this machine's own address, which the
+	 * wrappers refuse; the client they let in would get SSH */
+	if (bad != NULL && f->wrap_for_client && !f->wrap_refuses && (f->test_log_wrap || f->wrap_refuses_self) &&
+	    bad->tcp == TCP_ANSWERED && (bad->banner == BANNER_CLOSED || bad->banner == BANNER_RESET) &&
+	    sshd_listens_on(f, f->port)) {
+		strv_pushf(&d->evidence, "hosts.allow and hosts.deny let the client in (%s)", f->from_addrs.v[0]);
+		strv_pushf(&d->evidence, "they refuse this machine's own address, so the self-test was accepted and then closed before sshd said a word");
+		strv_push(&d->unchecked, "the SSH identification as the client would see it: the self-test could not get it from here");
+		verdict_decision_set(d, "ok", "likely");
 		return;
 	}
 	if (bad != NULL) {

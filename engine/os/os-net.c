@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,6 +93,41 @@ void os_route_iface(const struct sockaddr_storage *ss, const struct sockaddr_sto
 			snprintf(dev, len, "%s", i->ifa_name);
 	}
 	freeifaddrs(ifa);
+}
+
+void os_client_name(const char *addr, char *name, size_t len, bool *mismatch)
+{
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_STREAM};
+	struct addrinfo *ai = NULL, *fwd = NULL;
+	unsigned char want[16];
+	size_t wlen;
+
+	name[0] = '\0';
+	*mismatch = false;
+	if (getaddrinfo(addr, NULL, &hints, &ai) != 0 || ai == NULL)
+		return;
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, name, len, NULL, 0, NI_NAMEREQD) != 0) {
+		name[0] = '\0';
+		goto out;
+	}
+	wlen = ai->ai_family == AF_INET ? 4 : 16;
+	memcpy(want, ai->ai_family == AF_INET ? (void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
+		     : (void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, wlen);
+	hints.ai_flags = 0;
+	hints.ai_family = ai->ai_family;
+	*mismatch = true;
+	if (getaddrinfo(name, NULL, &hints, &fwd) == 0) {
+		for (struct addrinfo *p = fwd; p != NULL; p = p->ai_next) {
+			const void *got = p->ai_family == AF_INET ? (void *)&((struct sockaddr_in *)p->ai_addr)->sin_addr
+					  : (void *)&((struct sockaddr_in6 *)p->ai_addr)->sin6_addr;
+
+			if (p->ai_family == ai->ai_family && memcmp(got, want, wlen) == 0)
+				*mismatch = false;
+		}
+		freeaddrinfo(fwd);
+	}
+out:
+	freeaddrinfo(ai);
 }
 
 int os_host_is_local(const char *host)

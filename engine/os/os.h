@@ -232,6 +232,12 @@ int os_iface_of(const char *addr, char *ifname, size_t len);
  * when none) and whether target is an address of this machine. */
 void os_route_iface(const struct sockaddr_storage *src, const struct sockaddr_storage *target,
 		    char *dev, size_t len, bool *is_local);
+/* The name of the client at addr, as libwrap finds it when sshd accepts
+ * the connection: the reverse lookup, checked by a forward lookup of that
+ * name. Fills name (empty when the address has none) and *mismatch (the
+ * name does not lead back to addr: libwrap's PARANOID). Asks the system's
+ * resolver, as libwrap would. */
+void os_client_name(const char *addr, char *name, size_t len, bool *mismatch);
 /* Whether host names this machine, for --side auto: 1 yes, 0 no. Sends
  * nothing: a literal address, "localhost", this machine's host name, or a
  * name /etc/hosts gives one of this machine's addresses. */

@@ -742,6 +742,33 @@ static int table_judge(struct eval *e, const struct hosts_table *t, bool is_allo
 	return 0;
 }
 
+bool hosts_table_needs_names(const struct hosts_table *t)
+{
+	for (size_t i = 0; t != NULL && i < t->n; i++) {
+		char *copy = xstrdup(t->rules[i].clients), *save = NULL;
+		bool need = false;
+
+		for (char *tok = strtok_r(copy, " \t,", &save); tok && !need; tok = strtok_r(NULL, " \t,", &save)) {
+			const char *h = strchr(tok, '@') ? strchr(tok, '@') + 1 : tok;
+
+			if (strcasecmp(h, "ALL") == 0 || strcasecmp(h, "EXCEPT") == 0 || h[0] == '[')
+				continue;
+			if (h[0] == '/' || h[0] == '.' || strcasecmp(h, "KNOWN") == 0 ||
+			    strcasecmp(h, "UNKNOWN") == 0 || strcasecmp(h, "PARANOID") == 0 ||
+			    strcasecmp(h, "LOCAL") == 0)
+				need = true;
+			/* a name: letters where an address has none */
+			for (const char *p = h; *p && !need; p++)
+				if (isalpha((unsigned char)*p) && !isxdigit((unsigned char)*p))
+					need = true;
+		}
+		free(copy);
+		if (need)
+			return true;
+	}
+	return false;
+}
+
 int hosts_access_evaluate(const struct hosts_table *allow, const struct hosts_table *deny,
 			  const struct hosts_client *client, hosts_read_fn read_file, void *ctx,
 			  struct hosts_verdict *out)

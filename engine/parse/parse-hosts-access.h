@@ -121,6 +121,14 @@ void hosts_verdict_release(struct hosts_verdict *v);
  * (hosts_verdict_init'ed; released and refilled if used before). Returns
  * 0, or -1 when client->daemon or client->addr is missing.
  */
+/*
+ * True when a rule of t could need the client's host name: a name or
+ * domain pattern, KNOWN, UNKNOWN, PARANOID, LOCAL, or a pattern file (which
+ * may hold names). Without such a rule the name is never looked up, as in
+ * libwrap, which asks for it only when a pattern needs it.
+ */
+bool hosts_table_needs_names(const struct hosts_table *t);
+
 int hosts_access_evaluate(const struct hosts_table *allow, const struct hosts_table *deny,
 			  const struct hosts_client *client, hosts_read_fn read_file, void *ctx,
 			  struct hosts_verdict *out);

@@ -212,7 +212,29 @@ static void s_wrappers(struct server_facts *f)
 	f->wrap_refuses = true;
 	f->wrap_rule = strdup("/etc/hosts.deny line 2: sshd: ALL");
 	f->wrap_client = strdup("every client");
+	f->wrap_refuses_all = true;
 	add_test(f, "192.0.2.2", 22, TCP_ANSWERED, BANNER_CLOSED, NULL);
+}
+
+/* An allow-list: this machine's own address is refused, but the client may
+ * be among those hosts.allow admits; not known without --from. */
+static void s_wrappers_allow_list(struct server_facts *f)
+{
+	f->wrap_refuses = true;
+	f->wrap_rule = strdup("/etc/hosts.deny line 1: sshd: ALL");
+	f->wrap_client = strdup("192.0.2.2");
+	f->wrap_allowed = strdup("192.0.2.0/25 (line 1)");
+	add_test(f, "192.0.2.2", 22, TCP_ANSWERED, BANNER_CLOSED, NULL);
+}
+
+/* The same, judged for a client hosts.allow refuses (--from). */
+static void s_wrappers_for_client(struct server_facts *f)
+{
+	s_wrappers_allow_list(f);
+	strv_push(&f->from_addrs, "192.0.2.130");
+	f->wrap_for_client = true;
+	free(f->wrap_client);
+	f->wrap_client = strdup("192.0.2.130");
 }
 
 static void s_wrappers_ignored(struct server_facts *f)
@@ -282,6 +304,10 @@ static const struct row rows[] = {
 	{"a reject that spares lo decides even when the self-test passes", s_firewall_spares_lo,
 	 "local_firewall", "certain", "reject"},
 	{"hosts.deny refusing a libwrap sshd is tcp wrappers", s_wrappers, "tcp_wrappers", "certain", "hosts.deny"},
+	{"an allow-list refusing this machine is not certain for an unknown client", s_wrappers_allow_list,
+	 "tcp_wrappers", "likely", "hosts.allow lets in"},
+	{"an allow-list refusing the client given is certain", s_wrappers_for_client, "tcp_wrappers", "certain",
+	 "192.0.2.130"},
 	{"hosts.deny is no cause for an sshd without libwrap", s_wrappers_ignored, "ok", "certain", NULL},
 	{"Exceeded MaxStartups is the connection limit", s_maxstartups, "connection_limit", "certain", "MaxStartups"},
 	{"a ban that keeps this machine out too is a fail2ban ban", s_banned, "fail2ban_ban", "likely", "192.0.2.2"},
