@@ -420,6 +420,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 		server_facts_setup(&e->sfacts, t, cfg->sshd_config);
 		if (cfg->from != NULL)
 			strv_copy(&e->sfacts.from_addrs, cfg->from);
+		e->sfacts.watch_seconds = cfg->watch_seconds;
 		strv_copy(&e->rep.addresses, &e->sfacts.client_addrs);
 	}
 	verdict_init(&e->rep.verdict);

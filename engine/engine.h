@@ -173,6 +173,8 @@ struct engine_config {
 	const char *replay_file;    /* --replay, or NULL */
 	const char *sshd_config;    /* --sshd-config, or NULL */
 	const struct strv *from;    /* --from: the client addresses to judge for, or NULL */
+	int watch_seconds;          /* server side: how long to wait for a client's
+				     * attempt (the watch step); 0 skips it */
 	int silence_floor_ms;       /* 0: the default */
 	const struct run_info *run; /* what ran, copied into the report; NULL: from now */
 };

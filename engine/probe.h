@@ -105,6 +105,7 @@ int probe_srv_wrappers_run(struct step_work *w, struct server_facts *f);
 int probe_srv_logs_run(struct step_work *w, struct server_facts *f);
 int probe_srv_limits_run(struct step_work *w, struct server_facts *f);
 int probe_srv_selftest_run(struct step_work *w, struct server_facts *f);
+int probe_srv_watch_run(struct step_work *w, struct server_facts *f);
 
 /* Shared by the server probes (probe-srv-common.c). */
 /* Adds text (raw, made printable here) to w's details, one entry a line,

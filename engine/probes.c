@@ -22,6 +22,7 @@ static const struct probe_def probes[] = {
 	{"logs", SIDE_SERVER, NULL, probe_srv_logs_run},
 	{"limits", SIDE_SERVER, NULL, probe_srv_limits_run},
 	{"self_test", SIDE_SERVER, NULL, probe_srv_selftest_run},
+	{"watch", SIDE_SERVER, NULL, probe_srv_watch_run},
 };
 
 const struct probe_def *probe_find(const char *id)

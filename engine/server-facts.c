@@ -165,6 +165,19 @@ void server_facts_forget_limits(struct server_facts *f)
 	server_facts_merge_bans(f);
 }
 
+void server_facts_forget_watch(struct server_facts *f)
+{
+	f->watch_ran = false;
+	f->watch_waited_ms = 0;
+	f->nwatch = 0;
+	/* the sources it added are its own to take back */
+	for (; f->watch_added > 0 && f->from_addrs.n > 0; f->watch_added--) {
+		free(f->from_addrs.v[--f->from_addrs.n]);
+		f->from_addrs.v[f->from_addrs.n] = NULL;
+	}
+	f->watch_added = 0;
+}
+
 void server_facts_forget_selftest(struct server_facts *f)
 {
 	f->test_ran = false;
@@ -203,6 +216,7 @@ void server_facts_release(struct server_facts *f)
 	server_facts_forget_logs(f);
 	server_facts_forget_limits(f);
 	server_facts_forget_selftest(f);
+	server_facts_forget_watch(f);
 	strv_release(&f->banned);
 	server_facts_init(f);
 }

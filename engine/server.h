@@ -70,7 +70,9 @@ struct server_facts {
 	char *sshd_config;      /* --sshd-config, or NULL */
 	struct strv client_addrs;   /* the addresses clients use */
 	struct strv local_addrs;    /* every address of this machine, this namespace */
-	struct strv from_addrs;     /* --from: the clients to judge for (numeric), may be empty */
+	struct strv from_addrs;     /* --from: the clients to judge for (numeric), may be
+				     * empty; the watch step adds the sources it saw */
+	int watch_seconds;          /* how long the watch step waits; 0: it is skipped */
 	bool listen_no_diag;    /* skip sock_diag, read /proc/net/tcp (tests) */
 
 	/* package step */
@@ -137,6 +139,18 @@ struct server_facts {
 
 	/* socket_activation step: fills nothing, judges the service's and the
 	 * configuration's facts */
+
+	/* watch step: connection attempts from other machines while it waited */
+	bool watch_ran;
+	int watch_waited_ms;
+	size_t nwatch;
+	struct srv_watch_source {
+		char addr[48];
+		int syns;               /* SYNs that arrived from it */
+		enum wire_outcome answer; /* what this machine answered: synack,
+					 * rst, icmp, or silence (the kernel dropped it) */
+	} watch[SRV_MAX_TESTS];
+	size_t watch_added;         /* sources it added to from_addrs (the last ones) */
 
 	/* firewall step */
 	bool fw_checked;
@@ -214,6 +228,7 @@ void server_facts_forget_wrappers(struct server_facts *f);
 void server_facts_forget_logs(struct server_facts *f);
 void server_facts_forget_limits(struct server_facts *f);
 void server_facts_forget_selftest(struct server_facts *f);
+void server_facts_forget_watch(struct server_facts *f);
 /* Rebuilds banned from guard_banned and f2b_banned (in that order, each
  * address once). */
 void server_facts_merge_bans(struct server_facts *f);

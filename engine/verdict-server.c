@@ -356,6 +356,33 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		return;
 	}
 
+	/* 6b. the watch step: the client's attempts, as they arrived */
+	if (f->watch_ran && f->nwatch == 0) {
+		strv_pushf(&d->evidence, "for %d s no SYN from another machine reached port %d on any interface of this machine",
+			   f->watch_waited_ms / 1000, f->port);
+		strv_push(&d->unchecked, "that the client really tried while we watched");
+		strv_push(&d->unchecked, "anything in front of this machine: a cloud security group, a router, a network firewall, the DNS record the client uses");
+		verdict_decision_set(d, "upstream_block", "likely");
+		return;
+	}
+	for (size_t i = 0; i < f->nwatch; i++) {
+		const struct srv_watch_source *s = &f->watch[i];
+
+		if (s->answer != WIRE_SILENCE && s->answer != WIRE_ICMP &&
+		    !(s->answer == WIRE_RST && sshd_listens_on(f, f->port)))
+			continue;
+		strv_pushf(&d->evidence, "%s's SYNs arrived on port %d, and %s", s->addr, f->port,
+			   s->answer == WIRE_SILENCE ? "nothing answered: this machine's firewall dropped them"
+			   : s->answer == WIRE_ICMP ? "this machine answered with an ICMP error: a firewall rule rejects them"
+			   : "this machine answered with a RST although sshd listens: a rule rejects them with a reset");
+		if (f->fw_rule)
+			strv_pushf(&d->evidence, "%s: %s", f->fw_name ? f->fw_name : "the firewall", f->fw_rule);
+		if (f->fw_who)
+			strv_pushf(&d->evidence, "%s", f->fw_who);
+		verdict_decision_set(d, "local_firewall", "certain");
+		return;
+	}
+
 	/* 7. a local firewall rule */
 	if (f->fw_checked && (f->fw_verdict == FW_VERDICT_DROPPED || f->fw_verdict == FW_VERDICT_REJECTED ||
 			      f->fw_verdict == FW_VERDICT_OPEN_SOME)) {

@@ -18,6 +18,7 @@ void options_init(struct options *o)
 	memset(o, 0, sizeof(*o));
 	target_init(&o->target);
 	strv_init(&o->from);
+	o->watch = -1;
 	o->side = SIDE_AUTO;
 	o->face = FACE_AUTO;
 }
@@ -61,6 +62,9 @@ void options_usage(FILE *out)
 "      --sshd-config FILE server side: the sshd_config to examine\n"
 "      --from ADDR[,ADDR] server side: judge for the client at ADDR (its\n"
 "                         firewall rules, bans); several: a,b\n"
+"      --watch SECONDS    server side: wait up to SECONDS for the client's\n"
+"                         attempt (try ssh from it meanwhile) and judge for\n"
+"                         the sources seen; the wizard waits 60 s by itself\n"
 "      --ascii            ASCII line drawing only\n"
 "      --no-color         no colours (NO_COLOR is honoured too)\n"
 "  -h, --help             this text\n"
@@ -161,7 +165,7 @@ static int parse_from(struct options *o, const char *arg, struct strbuf *err)
 }
 
 enum { OPT_SIDE = 256, OPT_BATCH, OPT_JSON, OPT_NOCAP, OPT_REPLAY, OPT_SSHDCFG,
-       OPT_ASCII, OPT_NOCOLOR, OPT_FROM };
+       OPT_ASCII, OPT_NOCOLOR, OPT_FROM, OPT_WATCH };
 
 static const struct option longopts[] = {
 	{"port", required_argument, NULL, 'p'},
@@ -173,6 +177,7 @@ static const struct option longopts[] = {
 	{"replay", required_argument, NULL, OPT_REPLAY},
 	{"sshd-config", required_argument, NULL, OPT_SSHDCFG},
 	{"from", required_argument, NULL, OPT_FROM},
+	{"watch", required_argument, NULL, OPT_WATCH},
 	{"ascii", no_argument, NULL, OPT_ASCII},
 	{"no-color", no_argument, NULL, OPT_NOCOLOR},
 	{"no-colour", no_argument, NULL, OPT_NOCOLOR},
@@ -300,6 +305,20 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 			if (parse_from(o, optarg, err) != 0)
 				return -1;
 			break;
+		case OPT_WATCH: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (optarg[0] == '\0' || *end != '\0' || v < 0 || v > 3600) {
+				char *q = quote_arg(optarg);
+
+				strbuf_addf(err, "bad --watch %s: give the seconds to wait for the client's attempt, 0 to 3600", q);
+				free(q);
+				return -1;
+			}
+			o->watch = (int)v;
+			break;
+		}
 		case OPT_ASCII:
 			o->ascii = true;
 			break;
@@ -374,6 +393,10 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 			  ? SIDE_SERVER : SIDE_CLIENT;
 	if (o->sshd_config != NULL && check_sshd_config(o, err) != 0)
 		return -1;
+	if (o->watch >= 0 && o->side == SIDE_CLIENT) {
+		strbuf_addstr(err, "--watch waits on this machine, the SSH server, for a client's attempt: it does not go with the client side (give no HOST, or --side server)");
+		return -1;
+	}
 	if (o->from.n > 0 && o->side == SIDE_CLIENT) {
 		strbuf_addstr(err, "--from judges this machine as the SSH server for those clients: it does not go with the client side (give no HOST, or --side server)");
 		return -1;
@@ -405,6 +428,8 @@ void options_engine_config(const struct options *o, const struct assets *a, stru
 		.replay_file = o->replay,
 		.sshd_config = o->sshd_config,
 		.from = o->from.n > 0 ? &o->from : NULL,
+		/* a batch run waits only when asked to */
+		.watch_seconds = o->watch > 0 ? o->watch : 0,
 		.run = o->run,
 	};
 }

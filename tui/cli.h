@@ -19,6 +19,7 @@ struct options {
 	char *replay;
 	char *sshd_config;
 	struct strv from;       /* --from: client addresses, numeric */
+	int watch;              /* --watch SECONDS, or -1 when not given */
 	bool ascii;
 	bool no_color;
 	bool help;

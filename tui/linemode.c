@@ -648,6 +648,9 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 
 	strbuf_init(&err);
 	options_engine_config(o, a, &cfg);
+	/* at a console, as in the wizard: "try ssh now from the client" */
+	if (interactive && o->watch < 0 && o->from.n == 0)
+		cfg.watch_seconds = 60;
 	m.e = engine_new(&cfg, &err);
 	if (m.e == NULL) {
 		fprintf(stderr, "ssh-doctor: %s\n", err.buf);

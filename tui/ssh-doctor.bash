@@ -7,7 +7,7 @@ _ssh_doctor()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=""
 	local opts="--port --side --batch --json --interface --no-capture --replay
-		--sshd-config --from --ascii --no-color --help --version -p -i -h -V"
+		--sshd-config --from --watch --ascii --no-color --help --version -p -i -h -V"
 
 	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
@@ -25,7 +25,7 @@ _ssh_doctor()
 		mapfile -t COMPREPLY < <(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")
 		return 0
 		;;
-	-p | --port | --from)
+	-p | --port | --from | --watch)
 		return 0
 		;;
 	esac

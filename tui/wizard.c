@@ -172,6 +172,8 @@ static int wizard_start_engine(struct wizard *w, const struct target *t, enum si
 		.replay_file = w->opt->replay,
 		.sshd_config = w->opt->sshd_config,
 		.from = w->opt->from.n > 0 ? &w->opt->from : NULL,
+		/* at the console: "try ssh now from the client; I am watching" */
+		.watch_seconds = w->opt->watch >= 0 ? w->opt->watch : w->opt->from.n > 0 ? 0 : 60,
 	};
 	struct strbuf err;
 

@@ -313,7 +313,7 @@ static const char *const design_causes[] = {
 	"firewall_drop", "firewall_reject", "wrong_port", "not_ssh", "closed_by_server",
 	"sshd_not_installed", "sshd_not_running", "sshd_config_error", "listen_address",
 	"socket_activation_port", "port_in_use", "local_firewall", "tcp_wrappers",
-	"connection_limit", "fail2ban_ban", "selinux_port",
+	"connection_limit", "fail2ban_ban", "selinux_port", "upstream_block",
 };
 
 static int builtin_setup(void **state)

@@ -323,6 +323,25 @@ static void from_with_a_name_is_an_error_asking_for_the_address(void **state)
 	parse_free(p);
 }
 
+static void watch_takes_seconds_for_the_server_side(void **state)
+{
+	struct parse *p = PARSE("--watch", "30");
+
+	expect_ok(p);
+	expect_true(p->o.watch == 30, "expected 30 seconds");
+	expect_true(p->o.side == SIDE_SERVER, "expected the server side");
+	parse_free(p);
+	p = PARSE("--watch", "soon");
+	expect_error(p, "bad --watch");
+	parse_free(p);
+	p = PARSE("--watch", "3601");
+	expect_error(p, "0 to 3600");
+	parse_free(p);
+	p = PARSE("--side", "client", "--watch", "5", "example.com");
+	expect_error(p, "client side");
+	parse_free(p);
+}
+
 static void from_with_the_client_side_is_an_error(void **state)
 {
 	struct parse *p = PARSE("--side", "client", "--from", "192.0.2.10", "example.com");
@@ -665,6 +684,7 @@ int main(void)
 		cmocka_unit_test(from_keeps_each_client_address_once_in_numeric_form),
 		cmocka_unit_test(from_with_a_name_is_an_error_asking_for_the_address),
 		cmocka_unit_test(from_with_the_client_side_is_an_error),
+		cmocka_unit_test(watch_takes_seconds_for_the_server_side),
 		cmocka_unit_test(an_unknown_short_option_is_an_error_naming_it),
 		cmocka_unit_test(help_with_a_value_says_it_takes_none),
 		cmocka_unit_test(an_abbreviated_option_with_a_value_it_takes_none_names_it_whole),
