@@ -167,7 +167,10 @@ void os_fw_list_release(struct os_fw_list *l)
 	free(l->v);
 	strbuf_release(&l->ufw_rules[0]);
 	strbuf_release(&l->ufw_rules[1]);
-	os_fw_list_init(l);
+	/* empty, as os_fw_list_init leaves it, without allocating again */
+	l->v = NULL;
+	l->n = l->alloc = 0;
+	l->ufw_rules_read = false;
 }
 
 struct os_fw_view *os_fw_list_add(struct os_fw_list *l, const char *name)
