@@ -3,6 +3,7 @@
  * which needs neither root nor a running service; our own parser of
  * sshd_config with Include and Match when sshd cannot print them). Read with the -f, -p and -o of the running sshd, or
  * --sshd-config. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,89 @@ static struct sshd_config *read_config(struct step_work *w, struct server_facts 
 	return cfg;
 }
 
+/* One AllowUsers/DenyUsers word against a login: "USER" or "USER@HOST",
+ * HOST an address pattern, a CIDR prefix, or a host name pattern, as
+ * sshd(8) matches them. */
+static bool login_matches(const char *pat, const char *user, const char *addr, const char *name)
+{
+	const char *at = strchr(pat, '@');
+	char upart[256];
+
+	snprintf(upart, sizeof(upart), "%.*s", at ? (int)(at - pat) : (int)strlen(pat), pat);
+	if (fnmatch(upart, user, 0) != 0)
+		return false;
+	if (at == NULL)
+		return true;
+	at++;
+	if (strchr(at, '/') != NULL)
+		return fw_addr_match(at, addr);
+	return fnmatch(at, addr, 0) == 0 || (name && name[0] && fnmatch(at, name, FNM_CASEFOLD) == 0);
+}
+
+/* For the clients judged: would sshd let the login in once connected?
+ * sshd -T -C (or -G -C) applies the Match blocks for that connection;
+ * AllowUsers and DenyUsers then decide. A refusal is "Permission denied",
+ * not a connection failure: it is said, for the verdict to mention. */
+static void judge_logins(struct step_work *w, struct server_facts *f, const struct srv_proc *p)
+{
+	const char *user = f->login_user ? f->login_user : "root";
+
+	for (size_t i = 0; i < f->from_addrs.n && i < 3; i++) {
+		const char *addr = f->from_addrs.v[i];
+		char name[256], spec[600];
+		bool mismatch;
+		struct sshd_config *cfg = NULL;
+		const char *modes[] = {"-T", "-G"};
+
+		os_client_name(addr, name, sizeof(name), &mismatch);
+		snprintf(spec, sizeof(spec), "addr=%s,user=%s,host=%s,laddr=%s,lport=%d", addr, user,
+			 name[0] && !mismatch ? name : addr, f->client_addrs.n ? f->client_addrs.v[0] : "127.0.0.1",
+			 f->port);
+		for (size_t m = 0; m < 2 && cfg == NULL; m++) {
+			struct strv args;
+			struct exec_result r;
+
+			strv_init(&args);
+			exec_result_init(&r);
+			sshd_argv(f, p, modes[m], &args);
+			strv_push(&args, "-C");
+			strv_push(&args, spec);
+			if (run_args(w, &args, &r) == 0 && r.status == 0) {
+				cfg = sshd_config_new();
+				if (sshd_config_parse_dump(cfg, "sshd -T -C", r.out.buf, r.out.len) != 0) {
+					sshd_config_free(cfg);
+					cfg = NULL;
+				}
+			}
+			exec_result_release(&r);
+			strv_release(&args);
+		}
+		if (cfg == NULL) {
+			step_detail(w, "sshd could not say which Match blocks apply to %s from %s", user, addr);
+			continue;
+		}
+		{
+			const struct sshd_list *allow = &cfg->global.allow_users, *deny = &cfg->global.deny_users;
+			bool allowed = allow->v.n == 0;
+
+			for (size_t k = 0; k < allow->v.n && !allowed; k++)
+				allowed = login_matches(allow->v.v[k], user, addr, name);
+			for (size_t k = 0; k < deny->v.n; k++)
+				if (login_matches(deny->v.v[k], user, addr, name)) {
+					strv_pushf(&f->login_refusals, "DenyUsers %s refuses %s from %s", deny->v.v[k], user, addr);
+					allowed = true;	/* said already */
+				}
+			if (!allowed)
+				strv_pushf(&f->login_refusals, "AllowUsers does not let %s in from %s (it names %s%s)", user,
+					   addr, allow->v.v[0], allow->v.n > 1 ? " and more" : "");
+		}
+		sshd_config_free(cfg);
+	}
+	for (size_t i = 0; i < f->login_refusals.n; i++)
+		step_evidence(w, "%s: once connected, ssh says \"Permission denied\", not \"Connection refused\"",
+			      f->login_refusals.v[i]);
+}
+
 static bool is_wildcard(const char *host)
 {
 	return strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0 || host[0] == '\0';
@@ -304,6 +388,8 @@ int probe_srv_config_run(struct step_work *w, struct server_facts *f)
 	strbuf_release(&g_dump);
 	if (cfg != NULL)
 		take_values(w, f, cfg);
+	if (f->sshd_found && !f->config_error && f->from_addrs.n > 0)
+		judge_logins(w, f, f->sshd_config ? NULL : p);
 	/* our parser's own findings, when it had to stand in for sshd */
 	if (cfg != NULL && cfg->nproblems > 0 && !f->config_checked)
 		problem = xasprintf("%s line %u: %s", cfg->problems[0].at.file ? cfg->problems[0].at.file : "?",

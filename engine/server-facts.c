@@ -26,6 +26,7 @@ void server_facts_init(struct server_facts *f)
 	strv_init(&f->log_files);
 	strv_init(&f->unit_runtime_dirs);
 	strv_init(&f->socket_dropins);
+	strv_init(&f->login_refusals);
 	f->pkg_state = SVC_PKG_UNKNOWN;
 	f->unit_enabled = SRV_UNKNOWN;
 	f->password_auth = SRV_UNKNOWN;
@@ -93,6 +94,7 @@ void server_facts_forget_config(struct server_facts *f)
 	drop(&f->config_file);
 	f->config_checked = false;
 	drop(&f->config_runtime_dir);
+	strv_release(&f->login_refusals);
 	f->config_error = false;
 	drop(&f->config_message);
 	drop(&f->config_error_file);
@@ -203,6 +205,7 @@ void server_facts_merge_bans(struct server_facts *f)
 
 void server_facts_release(struct server_facts *f)
 {
+	free(f->login_user);
 	free(f->sshd_config);
 	strv_release(&f->client_addrs);
 	strv_release(&f->local_addrs);
@@ -257,6 +260,8 @@ void server_facts_setup(struct server_facts *f, const struct target *t, const ch
 	f->port_given = t->port_given;
 	free(f->sshd_config);
 	f->sshd_config = sshd_config ? xstrdup(sshd_config) : NULL;
+	free(f->login_user);
+	f->login_user = t->user ? xstrdup(t->user) : NULL;
 	strv_release(&f->local_addrs);
 	strv_release(&f->client_addrs);
 	os_local_addresses(&f->local_addrs);

@@ -68,6 +68,7 @@ struct server_facts {
 	int port;               /* -p, or 22 */
 	bool port_given;
 	char *sshd_config;      /* --sshd-config, or NULL */
+	char *login_user;       /* USER of USER@HOST, or NULL */
 	struct strv client_addrs;   /* the addresses clients use */
 	struct strv local_addrs;    /* every address of this machine, this namespace */
 	struct strv from_addrs;     /* --from: the clients to judge for (numeric), may be
@@ -128,6 +129,8 @@ struct server_facts {
 	struct strv cfg_listen_missing; /* ListenAddress addresses not on this machine */
 	char *permit_root_login;
 	enum srv_tristate password_auth;
+	struct strv login_refusals;     /* for the clients judged: "AllowUsers ... does not
+					 * let root in from 192.0.2.1" (Permission denied) */
 	struct sshd_maxstartups maxstartups;
 	bool maxstartups_known;
 

@@ -477,6 +477,9 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			if (f->tests[i].port == f->port && f->tests[i].banner == BANNER_SSH)
 				strv_pushf(&d->evidence, "%s port %d answered \"%s\"", f->tests[i].addr, f->port,
 					   f->tests[i].banner_text ? f->tests[i].banner_text : "SSH-");
+		for (size_t i = 0; i < f->login_refusals.n; i++)
+			strv_pushf(&d->evidence, "but once connected: %s, and ssh says \"Permission denied\"",
+				   f->login_refusals.v[i]);
 		verdict_decision_set(d, "ok", "certain");
 		return;
 	}
