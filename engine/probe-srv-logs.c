@@ -32,12 +32,19 @@ static bool notable(enum sshd_log_kind k)
 	}
 }
 
+static void drop_str(char **s)
+{
+	free(*s);
+	*s = NULL;
+}
+
 /* Shows what one source holds and keeps the findings in f. own: the running
  * sshd writes this source, so its lines are about this sshd. */
 static void take(struct step_work *w, struct server_facts *f, const char *source,
 		 const struct sshd_log *log, bool own)
 {
 	size_t shown = 0, first = log->n > 200 ? log->n - 200 : 0;
+	int bind_pid = 0;
 
 	step_evidence(w, "%s: %zu sshd line(s)", source, log->n);
 	for (size_t i = first; i < log->n; i++) {
@@ -49,10 +56,12 @@ static void take(struct step_work *w, struct server_facts *f, const char *source
 		switch (ev->kind) {
 		case SSHD_LOG_NO_BIND:
 			f->log_no_bind = true;
+			bind_pid = ev->pid;
 			break;
 		case SSHD_LOG_BIND_FAILED:
 			free(f->log_bind_failed);
 			f->log_bind_failed = xstrdup(ev->message);
+			bind_pid = ev->pid;
 			if (ev->detail && str_starts_with(ev->detail, "Permission denied") && ev->port > 0)
 				f->log_bind_denied_port = ev->port;
 			break;
@@ -60,6 +69,13 @@ static void take(struct step_work *w, struct server_facts *f, const char *source
 			/* it could bind that port after all (a later start) */
 			if (ev->port > 0 && ev->port == f->log_bind_denied_port)
 				f->log_bind_denied_port = 0;
+			/* an sshd started since: the failures of an earlier one
+			 * are history (the same process keeps its own: it may
+			 * bind some ports and not others) */
+			if (f->log_bind_failed && ev->pid > 0 && ev->pid != bind_pid) {
+				drop_str(&f->log_bind_failed);
+				f->log_no_bind = false;
+			}
 			break;
 		case SSHD_LOG_TCPWRAP_REFUSED:
 			f->log_wrap_refused++;

@@ -237,6 +237,10 @@ enum sshd_log_kind sshd_log_classify(const char *msg, struct sshd_log_event *ev)
 
 		ev->detail = c ? pdup(c + 1 + (c[1] == ' '), strlen(c + 1 + (c[1] == ' '))) : NULL;
 		ev->port = 0;
+		/* a warning sshd starts with anyway, not an error */
+		if (ev->detail && (str_starts_with(ev->detail, "Deprecated option") ||
+				   str_starts_with(ev->detail, "Unsupported option")))
+			return ev->kind = SSHD_LOG_OTHER;
 		return ev->kind = SSHD_LOG_CONFIG_ERROR;
 	}
 	if (str_starts_with(m, "Received signal ")) {
@@ -280,6 +284,11 @@ enum sshd_log_kind sshd_log_classify(const char *msg, struct sshd_log_event *ev)
 	if (str_starts_with(m, "Accepted ")) {
 		addr_after_from(m, ev);
 		return ev->kind = SSHD_LOG_ACCEPTED;
+	}
+	/* "fatal: ... [preauth]" ends one connection's process, not sshd */
+	if (is_fatal && strstr(m, "[preauth]") != NULL) {
+		addr_before_port(m, ev);
+		return ev->kind = SSHD_LOG_CLOSED_PREAUTH;
 	}
 	if (is_fatal) {
 		ev->detail = pdup(m, strlen(m));

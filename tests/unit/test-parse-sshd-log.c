@@ -132,6 +132,33 @@ static void test_maxstartups_drop_names_the_client(void **state)
 	free(detail);
 }
 
+/* One client's fatal ends its own connection, not sshd; a deprecated
+ * option is a warning sshd starts with. */
+static void test_preauth_fatal_and_deprecated_option_are_no_server_faults(void **state)
+{
+	static const struct {
+		const char *msg;
+		enum sshd_log_kind kind;
+	} rows[] = {
+		{"fatal: Timeout before authentication for 192.0.2.10 port 40312 [preauth]", SSHD_LOG_CLOSED_PREAUTH},
+		{"/etc/ssh/sshd_config line 12: Deprecated option UsePrivilegeSeparation", SSHD_LOG_OTHER},
+		{"/etc/ssh/sshd_config line 14: Bad configuration option: Prot", SSHD_LOG_CONFIG_ERROR},
+		{"fatal: Cannot bind any address.", SSHD_LOG_NO_BIND},
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *addr, *detail;
+		int port;
+		enum sshd_log_kind k = classify(rows[i].msg, &addr, &port, &detail);
+
+		free(addr);
+		free(detail);
+		if (k != rows[i].kind)
+			fail_msg("'%s': expected %s, got %s", rows[i].msg, sshd_log_kind_name(rows[i].kind),
+				 sshd_log_kind_name(k));
+	}
+}
+
 static void test_preauth_close_finds_the_address_before_port(void **state)
 {
 	char *addr, *detail;
@@ -334,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_wrappers_refusal_takes_the_address_in_parentheses),
 		cmocka_unit_test(test_maxstartups_drop_names_the_client),
 		cmocka_unit_test(test_preauth_close_finds_the_address_before_port),
+		cmocka_unit_test(test_preauth_fatal_and_deprecated_option_are_no_server_faults),
 		cmocka_unit_test(test_listening_and_signal),
 		cmocka_unit_test(test_journal_json_keeps_sshd_and_ssh_unit_lines),
 		cmocka_unit_test(test_journal_byte_array_message_is_made_printable),

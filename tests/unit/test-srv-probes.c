@@ -579,8 +579,12 @@ static void the_journal_says_why_sshd_stopped(void **state)
 		fail_msg("expected the journal among the sources");
 	if (!lines_have(&r.rp.calls, "-o json"))
 		fail_msg("expected journalctl -o json");
-	if (!r.f.log_bind_failed && !r.f.log_no_bind)
-		fail_msg("expected the journal fixture's bind failure to be kept");
+	/* pid 912 could not bind; pid 951 started later and listened: the
+	 * failure is shown, but it is history, not what holds sshd now */
+	if (!lines_have(&r.w.details, "Cannot bind any address"))
+		fail_msg("expected the journal's bind failure among the lines shown");
+	if (r.f.log_bind_failed || r.f.log_no_bind)
+		fail_msg("expected an earlier sshd's bind failure not to count once a later one listened");
 	run_end(&r);
 }
 
