@@ -3,7 +3,6 @@
  * which needs neither root nor a running service; our own parser of
  * sshd_config with Include and Match when sshd cannot print them). Read with the -f, -p and -o of the running sshd, or
  * --sshd-config. */
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,25 +212,6 @@ static struct sshd_config *read_config(struct step_work *w, struct server_facts 
 	return cfg;
 }
 
-/* One AllowUsers/DenyUsers word against a login: "USER" or "USER@HOST",
- * HOST an address pattern, a CIDR prefix, or a host name pattern, as
- * sshd(8) matches them. */
-static bool login_matches(const char *pat, const char *user, const char *addr, const char *name)
-{
-	const char *at = strchr(pat, '@');
-	char upart[256];
-
-	snprintf(upart, sizeof(upart), "%.*s", at ? (int)(at - pat) : (int)strlen(pat), pat);
-	if (fnmatch(upart, user, 0) != 0)
-		return false;
-	if (at == NULL)
-		return true;
-	at++;
-	if (strchr(at, '/') != NULL)
-		return fw_addr_match(at, addr);
-	return fnmatch(at, addr, 0) == 0 || (name && name[0] && fnmatch(at, name, FNM_CASEFOLD) == 0);
-}
-
 /* For the clients judged: would sshd let the login in once connected?
  * sshd -T -C (or -G -C) applies the Match blocks for that connection;
  * AllowUsers and DenyUsers then decide. A refusal is "Permission denied",
@@ -275,19 +255,14 @@ static void judge_logins(struct step_work *w, struct server_facts *f, const stru
 			continue;
 		}
 		{
-			const struct sshd_list *allow = &cfg->global.allow_users, *deny = &cfg->global.deny_users;
-			bool allowed = allow->v.n == 0;
+			char *reason = NULL;
 
-			for (size_t k = 0; k < allow->v.n && !allowed; k++)
-				allowed = login_matches(allow->v.v[k], user, addr, name);
-			for (size_t k = 0; k < deny->v.n; k++)
-				if (login_matches(deny->v.v[k], user, addr, name)) {
-					strv_pushf(&f->login_refusals, "DenyUsers %s refuses %s from %s", deny->v.v[k], user, addr);
-					allowed = true;	/* said already */
-				}
-			if (!allowed)
-				strv_pushf(&f->login_refusals, "AllowUsers does not let %s in from %s (it names %s%s)", user,
-					   addr, allow->v.v[0], allow->v.n > 1 ? " and more" : "");
+			/* groups unknown here: a group rule leaves it undetermined */
+			if (sshd_settings_user_allowed(&cfg->global, user, NULL, name[0] ? name : NULL, addr,
+						       &reason) == 0)
+				strv_pushf(&f->login_refusals, "sshd refuses the login of %s from %s: %s", user, addr,
+					   reason ? reason : "AllowUsers/DenyUsers");
+			free(reason);
 		}
 		sshd_config_free(cfg);
 	}
