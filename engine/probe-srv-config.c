@@ -156,13 +156,35 @@ out:
 	strv_release(&args);
 }
 
+/* The package's OpenSSH version ("1:9.2p1-2+deb12u10", "8.7p1-38.el9") as
+ * major * 100 + minor, or 0 when unknown. */
+static int openssh_version(const char *pkg)
+{
+	const char *p = pkg, *colon;
+	char *end;
+	long major, minor;
+
+	if (p == NULL)
+		return 0;
+	if ((colon = strchr(p, ':')) != NULL)
+		p = colon + 1;
+	major = strtol(p, &end, 10);
+	if (end == p || *end != '.')
+		return 0;
+	p = end + 1;
+	minor = strtol(p, &end, 10);
+	if (end == p || major < 1 || major > 99 || minor < 0 || minor > 99)
+		return 0;
+	return (int)(major * 100 + minor);
+}
+
 /* The effective configuration: sshd -T, else sshd -G (g_dump when it ran
  * already), else our parser. NULL when none. */
 static struct sshd_config *read_config(struct step_work *w, struct server_facts *f, const struct srv_proc *p,
 				       struct strbuf *g_dump)
 {
 	struct sshd_config *cfg = sshd_config_new();
-	struct sshd_config_io io = {io_read, io_glob, NULL};
+	struct sshd_config_io io = {io_read, io_glob, NULL, openssh_version(f->pkg_version)};
 	struct strbuf text;
 	int rc;
 
@@ -209,6 +231,8 @@ static struct sshd_config *read_config(struct step_work *w, struct server_facts 
 	for (size_t i = 0; i < cfg->nproblems && i < 10; i++)
 		step_evidence(w, "%s line %u: %s", cfg->problems[i].at.file ? cfg->problems[i].at.file : "?",
 			      cfg->problems[i].at.line, cfg->problems[i].message);
+	for (size_t i = 0; i < cfg->notes.n && i < 5; i++)
+		step_evidence(w, "%s", cfg->notes.v[i]);
 	return cfg;
 }
 

@@ -286,6 +286,7 @@ struct sshd_config *sshd_config_new(void)
 	struct sshd_config *cfg = xcalloc(1, sizeof(*cfg));
 
 	strv_init(&cfg->files);
+	strv_init(&cfg->notes);
 	settings_init(&cfg->global);
 	return cfg;
 }
@@ -303,6 +304,7 @@ void sshd_config_free(struct sshd_config *cfg)
 {
 	if (cfg == NULL)
 		return;
+	strv_release(&cfg->notes);
 	for (size_t i = 0; i < cfg->ndirs; i++) {
 		free(cfg->dirs[i].keyword);
 		strv_release(&cfg->dirs[i].args);
@@ -391,6 +393,55 @@ static enum kw keyword_lookup(const char *name, bool *global_only)
 	return KW_OTHER;
 }
 
+/* Every keyword sshd knows (OpenSSH 9 and 10, with Debian's, Ubuntu's and
+ * RHEL's additions), and those it still reads but ignores: anything else
+ * is "Bad configuration option" and sshd refuses to start. */
+static const char *const known_keywords[] = {
+	"acceptenv", "addressfamily", "allowagentforwarding", "allowgroups", "allowstreamlocalforwarding",
+	"allowtcpforwarding", "allowusers", "authenticationmethods", "authorizedkeyscommand",
+	"authorizedkeyscommanduser", "authorizedkeysfile", "authorizedprincipalscommand",
+	"authorizedprincipalscommanduser", "authorizedprincipalsfile", "banner", "casignaturealgorithms",
+	"challengeresponseauthentication", "channeltimeout", "chrootdirectory", "ciphers", "clientalivecountmax",
+	"clientaliveinterval", "compression", "debianbanner", "denygroups", "denyusers", "disableforwarding",
+	"exposeauthinfo", "fingerprinthash", "forcecommand", "gatewayports", "gssapiauthentication",
+	"gssapicleanupcredentials", "gssapienablek5users", "gssapikexalgorithms", "gssapikeyexchange",
+	"gssapistorecredentialsonrekey", "gssapistrictacceptorcheck", "hostbasedacceptedalgorithms",
+	"hostbasedacceptedkeytypes", "hostbasedauthentication", "hostbasedusesnamefrompacketonly",
+	"hostcertificate", "hostkey", "hostkeyagent", "hostkeyalgorithms", "ignorerhosts", "ignoreuserknownhosts",
+	"include", "ipqos", "kbdinteractiveauthentication", "kerberosauthentication", "kerberosgetafstoken",
+	"kerberosorlocalpasswd", "kerberosticketcleanup", "kerberosusekuserok", "kexalgorithms", "keepalive",
+	"listenaddress", "logingracetime", "loglevel", "logverbose", "macs", "match", "maxauthtries",
+	"maxsessions", "maxstartups", "modulifile", "passwordauthentication", "permitemptypasswords",
+	"permitlisten", "permitopen", "permitrootlogin", "permittty", "permittunnel", "permituserenvironment",
+	"permituserrc", "persourcemaxstartups", "persourcenetblocksize", "persourcepenalties",
+	"persourcepenaltyexemptlist", "pidfile", "port", "printlastlog", "printmotd", "pubkeyacceptedalgorithms",
+	"pubkeyacceptedkeytypes", "pubkeyauthentication", "pubkeyauthoptions", "rdomain", "refuseconnection",
+	"rekeylimit", "requiredrsasize", "revokedkeys", "securitykeyprovider", "setenv", "sshdauthpath",
+	"sshdsessionpath", "streamlocalbindmask", "streamlocalbindunlink", "strictmodes", "subsystem",
+	"syslogfacility", "tcpkeepalive", "trustedusercakeys", "unusedconnectiontimeout", "usedns", "usepam",
+	"versionaddendum", "x11displayoffset", "x11forwarding", "x11uselocalhost", "xauthlocation",
+	"pamservicename", "gssapiindicators",
+	NULL,
+};
+
+/* Read and ignored, with a warning ("Deprecated option", "Unsupported option"). */
+static const char *const ignored_keywords[] = {
+	"afstokenpassing", "authorizedkeysfile2", "checkmail", "dsaauthentication", "hostdsakey",
+	"keyregenerationinterval", "kerberostgtpassing", "pamauthenticationviakbdint", "protocol",
+	"reversemappingcheck", "rhostsauthentication", "rhostsrsaauthentication", "rsaauthentication",
+	"serverkeybits", "showpatchlevel", "skeyauthentication", "uselogin", "useprivilegeseparation",
+	"verifyreversemapping",
+	NULL,
+};
+
+static bool word_listed(const char *const *list, const char *w)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcasecmp(list[i], w) == 0)
+			return true;
+	return false;
+}
+
 /* ---- parse state ---- */
 
 struct parser {
@@ -401,6 +452,7 @@ struct parser {
 	int include_match;	/* the Match block around the current Include, -1 */
 	size_t nreads;		/* included files read, against fan-out */
 	bool capped;
+	struct strv subsystems;	/* Subsystem names defined outside Match */
 };
 
 static void problem_add(struct parser *ps, struct sshd_origin at, char *msg_owned)
@@ -528,6 +580,9 @@ static int port_parse(const char *s)
 	char *end;
 	long v;
 
+	/* sshd's a2port also takes a service name; the one people use */
+	if (strcasecmp(s, "ssh") == 0)
+		return 22;
 	if (*s < '0' || *s > '9')
 		return -1;
 	v = strtol(s, &end, 10);
@@ -583,7 +638,21 @@ static void match_begin(struct parser *ps, const struct sshd_directive *d)
 		problem_add(ps, d->at, xstrdup("'Match' needs at least one criterion"));
 	while (i < d->args.n) {
 		struct sshd_match_criterion *c = &m->crit[m->ncrit++];
+		const char *eq = strchr(d->args.v[i], '=');
 
+		/* sshd also takes "Match User=alice": the criterion and its
+		 * patterns in one word */
+		if (eq != NULL && eq != d->args.v[i] && eq[1] != '\0') {
+			c->name = xstrndup(d->args.v[i], (size_t)(eq - d->args.v[i]));
+			c->attr = match_attr_lookup(c->name);
+			c->patterns = xstrdup(eq + 1);
+			i++;
+			if (c->attr == SSHD_MATCH_UNKNOWN || c->attr == SSHD_MATCH_ALL)
+				problem_add(ps, d->at, xasprintf("unsupported Match attribute '%s'", c->name));
+			else if (c->attr == SSHD_MATCH_LOCALPORT && port_parse(c->patterns) < 0)
+				problem_add(ps, d->at, xasprintf("Match LocalPort '%s' is not a port number", c->patterns));
+			continue;
+		}
 		c->name = xstrdup(d->args.v[i]);
 		c->attr = match_attr_lookup(c->name);
 		i++;
@@ -668,7 +737,26 @@ static void settings_apply(struct sshd_settings *s, const struct sshd_directive 
 	if (d->args.n == 0)
 		return;
 	if ((f = settings_field(s, (int)kw)) != NULL) {
-		if (f->value == NULL) {
+		/* OpenSSH before 10.1 lets a later MaxStartups replace an
+		 * earlier one (sshd -T shows the last); every other keyword
+		 * keeps its first value */
+		if (f->value != NULL && kw == KW_MAXSTARTUPS && !s->first_maxstartups) {
+			/* sshd reads the new numbers over the old ones: "10"
+			 * after "3:50:20" gives 10:50:10 */
+			struct sshd_maxstartups old, nw;
+
+			if (sshd_maxstartups_parse(f->value, &old) == 0 &&
+			    sshd_maxstartups_parse(d->args.v[0], &nw) == 0) {
+				bool one = strchr(d->args.v[0], ':') == NULL;
+
+				free(f->value);
+				f->value = xasprintf("%d:%d:%d", nw.start, one ? old.rate : nw.rate, nw.full);
+			} else {
+				free(f->value);
+				f->value = xstrdup(d->args.v[0]);
+			}
+			f->at = d->at;
+		} else if (f->value == NULL) {
 			f->value = xstrdup(d->args.v[0]);
 			f->at = d->at;
 		}
@@ -935,6 +1023,18 @@ static void parse_line(struct parser *ps, const char *file, unsigned lineno, cha
 		}
 	}
 	kw = keyword_lookup(d->keyword, &global_only);
+	if (kw == KW_OTHER && word_listed(ignored_keywords, d->keyword))
+		strv_pushf(&cfg->notes, "%s line %u: deprecated option '%s': sshd ignores it", at.file ? at.file : "?",
+			   at.line, d->keyword);
+	else if (kw == KW_OTHER && !word_listed(known_keywords, d->keyword))
+		problem_add(ps, at, xasprintf("bad configuration option '%s': sshd knows no such keyword", d->keyword));
+	else if (strcasecmp(d->keyword, "subsystem") == 0 && d->args.n > 0 && ps->cur_match < 0) {
+		/* sshd: "Subsystem 'sftp' already defined." */
+		if (strv_contains(&ps->subsystems, d->args.v[0]))
+			problem_add(ps, at, xasprintf("Subsystem '%s' already defined", d->args.v[0]));
+		else
+			strv_push(&ps->subsystems, d->args.v[0]);
+	}
 	if (kw == KW_MATCH) {
 		d->match = -1;
 		cfg->ndirs++;
@@ -951,8 +1051,17 @@ static void parse_line(struct parser *ps, const char *file, unsigned lineno, cha
 		return;
 	}
 	if (global_only && ps->cur_match >= 0) {
-		problem_add(ps, at, xasprintf("directive '%s' is not allowed within a Match block", d->keyword));
-		return;
+		const struct sshd_match *m = &cfg->matches[ps->cur_match];
+
+		/* sshd -t lets it pass under "Match All" (a connection then
+		 * fails on it); under any other criterion it refuses */
+		if (!(m->ncrit == 1 && m->crit[0].attr == SSHD_MATCH_ALL)) {
+			problem_add(ps, at, xasprintf("directive '%s' is not allowed within a Match block", d->keyword));
+			return;
+		}
+		/* under "Match All" sshd reads it as a global line */
+		strv_pushf(&cfg->notes, "%s line %u: '%s' stands in a Match All block: sshd takes it as a global setting",
+			   at.file ? at.file : "?", at.line, d->keyword);
 	}
 	directive_check(ps, d, kw);
 	if (kw == KW_PORT)
@@ -1036,11 +1145,60 @@ static void listen_compute(struct sshd_config *cfg)
 	}
 }
 
+/* An address of the family AddressFamily leaves out: sshd cannot resolve
+ * it ("bad addr or host: 0.0.0.0 (Address family for hostname not
+ * supported)"), wherever in the file AddressFamily stands. */
+static void family_check(struct parser *ps)
+{
+	const struct sshd_config *cfg = ps->cfg;
+	const char *af = cfg->global.address_family.value;
+	unsigned char b[16];
+
+	if (af == NULL || strcasecmp(af, "any") == 0)
+		return;
+	for (size_t i = 0; i < cfg->nlisten_addrs; i++) {
+		const struct sshd_listen *la = &cfg->listen_addrs[i];
+		bool v4 = inet_pton(AF_INET, la->host, b) == 1, v6 = inet_pton(AF_INET6, la->host, b) == 1;
+
+		if ((v4 && strcasecmp(af, "inet6") == 0) || (v6 && strcasecmp(af, "inet") == 0))
+			problem_add(ps, la->at, xasprintf("bad addr or host: %s (AddressFamily %s leaves its family out)",
+							  la->host, af));
+	}
+}
+
+/* "Match All" applies to every connection: sshd -T reads it with the global
+ * settings (checked against sshd -T: tests/diff/). */
+static bool match_is_all(const struct sshd_config *cfg, int m)
+{
+	return m >= 0 && (size_t)m < cfg->nmatches && cfg->matches[m].ncrit == 1 &&
+	       cfg->matches[m].crit[0].attr == SSHD_MATCH_ALL &&
+	       (cfg->matches[m].within < 0 || match_is_all(cfg, cfg->matches[m].within));
+}
+
 static void global_compute(struct sshd_config *cfg)
 {
+	struct sshd_settings mo;
+	struct sshd_setting *f, *g;
+
 	for (size_t i = 0; i < cfg->ndirs; i++)
 		if (cfg->dirs[i].match < 0)
 			settings_apply(&cfg->global, &cfg->dirs[i]);
+	/* then the Match All blocks override, as any matching block does */
+	settings_init(&mo);
+	mo.first_maxstartups = cfg->global.first_maxstartups;
+	for (size_t i = 0; i < cfg->ndirs; i++)
+		if (cfg->dirs[i].match >= 0 && match_is_all(cfg, cfg->dirs[i].match))
+			settings_apply(&mo, &cfg->dirs[i]);
+	for (int i = 0; (f = settings_field(&mo, i)) != NULL; i++) {
+		if (f->value == NULL)
+			continue;
+		g = settings_field(&cfg->global, i);
+		free(g->value);
+		g->value = f->value;
+		g->at = f->at;
+		f->value = NULL;
+	}
+	sshd_settings_release(&mo);
 	settings_finish(&cfg->global);
 }
 
@@ -1051,9 +1209,13 @@ int sshd_config_parse(struct sshd_config *cfg, const char *path, const char *buf
 
 	if (cfg->files.n != 0 || cfg->ndirs != 0)
 		return -1;
+	cfg->global.first_maxstartups = io != NULL && io->openssh_version >= 1001;
+	strv_init(&ps.subsystems);
 	parse_buffer(&ps, path, buf, len, 0);
+	strv_release(&ps.subsystems);
 	global_compute(cfg);
 	listen_compute(cfg);
+	family_check(&ps);
 	return 0;
 }
 
@@ -1218,6 +1380,7 @@ void sshd_config_evaluate(const struct sshd_config *cfg, const struct sshd_conn 
 
 	settings_init(out);
 	settings_init(&mo);
+	out->first_maxstartups = mo.first_maxstartups = cfg->global.first_maxstartups;
 	for (size_t i = 0; i < cfg->nmatches; i++) {
 		int within = cfg->matches[i].within;
 

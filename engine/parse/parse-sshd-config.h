@@ -53,6 +53,9 @@ struct sshd_config_io {
 	sshd_read_fn read_file;
 	sshd_glob_fn glob;	/* may be NULL: patterns are then read as plain paths */
 	void *ctx;
+	/* the installed OpenSSH as major * 100 + minor (902 for 9.2), 0 when
+	 * unknown: a repeated MaxStartups keeps its last value before 10.1 */
+	int openssh_version;
 };
 
 /* Where something was written. file points into sshd_config.files. */
@@ -163,6 +166,8 @@ struct sshd_settings {
 	size_t napplied;
 	/* a criterion could not be judged (unknown user's groups, no host name) */
 	bool undetermined;
+	/* a repeated MaxStartups keeps its first value (OpenSSH 10.1 on) */
+	bool first_maxstartups;
 };
 
 /* Something sshd would refuse or warn about, or an Include that failed. */
@@ -188,6 +193,9 @@ struct sshd_config {
 	struct sshd_problem *problems;
 	size_t nproblems;
 	bool from_dump;			/* filled from `sshd -T` output */
+	/* what sshd -t lets pass but a connection that meets it does not:
+	 * a global-only keyword inside a Match block */
+	struct strv notes;
 };
 
 /* Returns a zeroed config; free with sshd_config_free (NULL-safe). */

@@ -51,7 +51,7 @@ static int vfs_glob(void *ctx, const char *pattern, struct strv *out)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vfs v = { { NULL }, { 0 } };
-	struct sshd_config_io io = { vfs_read, vfs_glob, &v };
+	struct sshd_config_io io = { vfs_read, vfs_glob, &v, (int)(size % 2) * 1001 };
 	const char *p = (const char *)data, *end = p + size;
 	struct sshd_config *cfg;
 	struct sshd_settings s;

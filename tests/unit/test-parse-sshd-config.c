@@ -1,5 +1,6 @@
 /* sshd_config / sshd -T / sshd -t parsers, against sshd's own recorded
  * answers where this machine could produce them. */
+#include <dirent.h>
 #include <errno.h>
 #include <glob.h>
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 
 #include "fixture.h"
 
+#include "engine/os/os.h"
 #include "engine/parse/parse-sshd-config.h"
 #include "engine/util.h"
 
@@ -62,7 +64,7 @@ static int root_glob(void *ctx, const char *pattern, struct strv *out)
 static struct sshd_config *parse_tree(const char *root_rel)
 {
 	static char root[1024];
-	struct sshd_config_io io = { root_read, root_glob, root };
+	struct sshd_config_io io = { root_read, root_glob, root, 0 };
 	struct sshd_config *cfg = sshd_config_new();
 	struct strbuf sb;
 
@@ -271,15 +273,22 @@ static void test_keywords_are_case_insensitive_and_equals_form(void **state)
 	sshd_config_free(cfg);
 }
 
-static void test_unknown_keywords_are_kept_not_errors(void **state)
+/* sshd refuses a keyword it does not know ("Bad configuration option"), and
+ * only warns about one it dropped (checked against sshd -t: tests/diff/). */
+static void test_unknown_keywords_are_errors_removed_ones_warnings(void **state)
 {
-	struct sshd_config *cfg = parse_text("FrobnicateLevel 11\nSubsystem sftp /usr/lib/openssh/sftp-server\n", NULL);
+	struct sshd_config *cfg = parse_text("FrobnicateLevel 11\nSubsystem sftp /usr/lib/openssh/sftp-server\n"
+					     "UsePrivilegeSeparation yes\n", NULL);
 	const struct sshd_directive *d = find_dir(cfg, "FrobnicateLevel");
 
 	assert_non_null(d);
 	assert_string_equal(d->args.v[0], "11");
 	assert_int_equal(d->at.line, 1);
-	assert_int_equal(cfg->nproblems, 0);
+	assert_int_equal(cfg->nproblems, 1);
+	assert_int_equal(cfg->problems[0].at.line, 1);
+	if (strstr(cfg->problems[0].message, "FrobnicateLevel") == NULL)
+		fail_msg("expected the problem to name the keyword, got '%s'", cfg->problems[0].message);
+	assert_int_equal(cfg->notes.n, 1);
 	sshd_config_free(cfg);
 }
 
@@ -431,7 +440,7 @@ static int vfs_read(void *ctx, const char *path, struct strbuf *out)
 static void test_include_loop_stops_at_the_depth_limit(void **state)
 {
 	struct vfs v = { { "/etc/ssh/loop.conf" }, { "Port 2200\nInclude loop.conf\n" } };
-	struct sshd_config_io io = { vfs_read, NULL, &v };
+	struct sshd_config_io io = { vfs_read, NULL, &v, 0 };
 	struct sshd_config *cfg = parse_text("Include /etc/ssh/loop.conf\n", &io);
 
 	expect_problem(cfg, "too many recursive configuration includes", 2);
@@ -443,7 +452,7 @@ static void test_include_loop_stops_at_the_depth_limit(void **state)
 static void test_unreadable_include_is_a_problem_with_its_line(void **state)
 {
 	struct vfs v = { { NULL }, { NULL } };
-	struct sshd_config_io io = { vfs_read, NULL, &v };
+	struct sshd_config_io io = { vfs_read, NULL, &v, 0 };
 	struct sshd_config *cfg = parse_text("Port 22\nInclude conf.d/extra.conf\n", &io);
 
 	expect_problem(cfg, "cannot read included file '/etc/ssh/conf.d/extra.conf': no such file", 2);
@@ -733,6 +742,84 @@ static void test_check_every_recorded_config_error_names_a_line(void **state)
 	}
 }
 
+/* ---- every disagreement with sshd ever found (tests/diff/) -------------- */
+
+static void dump_line(const char *dump, const char *key, char *out, size_t len)
+{
+	const char *p = dump;
+	size_t kl = strlen(key);
+
+	out[0] = '\0';
+	while (p && *p) {
+		if (strncmp(p, key, kl) == 0 && p[kl] == ' ') {
+			snprintf(out, len, "%.*s", (int)strcspn(p + kl + 1, "\n"), p + kl + 1);
+			return;
+		}
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+}
+
+static void every_disagreement_found_with_sshd_stays_fixed(void **state)
+{
+	char top[1024];
+	DIR *dir;
+	struct dirent *de;
+	size_t cases = 0;
+
+	(void)state;
+	snprintf(top, sizeof(top), "%s/server/sshd-config/diff", SSHD_FIXTURES);
+	dir = opendir(top);
+	assert_non_null(dir);
+	while ((de = readdir(dir)) != NULL) {
+		char path[1400];
+		struct strbuf conf, status, dump;
+		struct sshd_config_io io = { NULL, NULL, NULL, 902 };
+		struct sshd_config *cfg;
+		bool accepted;
+
+		if (strncmp(de->d_name, "seed", 4) != 0)
+			continue;
+		strbuf_init(&conf);
+		strbuf_init(&status);
+		strbuf_init(&dump);
+		snprintf(path, sizeof(path), "%s/%s/sshd_config", top, de->d_name);
+		assert_int_equal(os_read_file(path, 1 << 20, false, &conf), 0);
+		snprintf(path, sizeof(path), "%s/%s/sshd-t.status", top, de->d_name);
+		assert_int_equal(os_read_file(path, 64, false, &status), 0);
+		accepted = atoi(status.buf) == 0;
+		cfg = sshd_config_new();
+		sshd_config_parse(cfg, "/etc/ssh/sshd_config", conf.buf, conf.len, &io);
+		if (accepted != (cfg->nproblems == 0))
+			fail_msg("%s: sshd -t %s it, the parser %s%s", de->d_name, accepted ? "accepts" : "rejects",
+				 cfg->nproblems ? "rejects it: " : "accepts it", cfg->nproblems ? cfg->problems[0].message : "");
+		snprintf(path, sizeof(path), "%s/%s/sshd-T.txt", top, de->d_name);
+		if (accepted && os_read_file(path, 1 << 20, false, &dump) == 0) {
+			char ms[64], prl[64], mine[64];
+
+			dump_line(dump.buf, "maxstartups", ms, sizeof(ms));
+			snprintf(mine, sizeof(mine), "%d:%d:%d", cfg->global.max_startups_v.start,
+				 cfg->global.max_startups_v.rate, cfg->global.max_startups_v.full);
+			if (ms[0] && strcmp(ms, mine) != 0)
+				fail_msg("%s: sshd -T says MaxStartups %s, the parser %s", de->d_name, ms, mine);
+			dump_line(dump.buf, "permitrootlogin", prl, sizeof(prl));
+			if (prl[0] && cfg->global.permit_root_login.value &&
+			    strcmp(prl, cfg->global.permit_root_login.value) != 0 &&
+			    !(strstr(prl, "password") && strstr(cfg->global.permit_root_login.value, "password")))
+				fail_msg("%s: sshd -T says PermitRootLogin %s, the parser %s", de->d_name, prl,
+					 cfg->global.permit_root_login.value);
+		}
+		sshd_config_free(cfg);
+		strbuf_release(&conf);
+		strbuf_release(&status);
+		strbuf_release(&dump);
+		cases++;
+	}
+	closedir(dir);
+	if (cases == 0)
+		fail_msg("expected regression cases in %s", top);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -744,7 +831,7 @@ int main(void)
 		cmocka_unit_test(test_allow_users_accumulate_over_lines),
 		cmocka_unit_test(test_quotes_equals_and_comments),
 		cmocka_unit_test(test_keywords_are_case_insensitive_and_equals_form),
-		cmocka_unit_test(test_unknown_keywords_are_kept_not_errors),
+		cmocka_unit_test(test_unknown_keywords_are_errors_removed_ones_warnings),
 		cmocka_unit_test(test_match_blocks_are_recorded_with_criteria),
 		cmocka_unit_test(test_match_user_and_address_agrees_with_sshd),
 		cmocka_unit_test(test_negated_address_in_match_agrees_with_sshd),
@@ -768,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_check_no_hostkeys),
 		cmocka_unit_test(test_check_match_and_include_messages),
 		cmocka_unit_test(test_check_every_recorded_config_error_names_a_line),
+		cmocka_unit_test(every_disagreement_found_with_sshd_stays_fixed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
