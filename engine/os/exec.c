@@ -58,8 +58,10 @@ int exec_find(const char *name, char *path, size_t pathlen)
 	return -1;
 }
 
-/* In the child, between fork and exec: async-signal-safe calls only. */
-static void child_exec(const char *const argv[], int outfd, int errfd, int reportfd)
+/* In the child, between fork and exec: async-signal-safe calls only.
+ * A daemon (exec_spawn) gets a session of its own, anything else a process
+ * group, so that either can be stopped whole by its id. */
+static void child_exec_as(const char *const argv[], int outfd, int errfd, int reportfd, bool session)
 {
 	static char *const envp[] = {
 		"LC_ALL=C", "LANG=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
@@ -68,7 +70,10 @@ static void child_exec(const char *const argv[], int outfd, int errfd, int repor
 	sigset_t none;
 	int devnull, e;
 
-	setpgid(0, 0);
+	if (session)
+		setsid();
+	else
+		setpgid(0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < NSIG; s++)
@@ -84,6 +89,11 @@ fail:
 	e = errno;
 	(void)!write(reportfd, &e, sizeof(e));
 	_exit(127);
+}
+
+static void child_exec(const char *const argv[], int outfd, int errfd, int reportfd)
+{
+	child_exec_as(argv, outfd, errfd, reportfd, false);
 }
 
 /* Reads what fd has into sb, up to cap; returns 0 at end of file. */
@@ -219,4 +229,78 @@ out:
 			close(rep[i]);
 	}
 	return rc;
+}
+
+int exec_spawn(const char *const argv[], int out_fd, pid_t *pid_out)
+{
+	int rep[2] = {-1, -1}, e = 0, rc = 0;
+	sigset_t all, old;
+	pid_t pid;
+
+	*pid_out = -1;
+	if (argv == NULL || argv[0] == NULL || argv[0][0] != '/')
+		return -EINVAL;
+	if (pipe2(rep, O_CLOEXEC) != 0)
+		return -errno;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0)
+		child_exec_as(argv, out_fd, out_fd, rep[1], true);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(rep[1]);
+	if (pid < 0) {
+		rc = -errno;
+	} else if (read(rep[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+		/* execve failed: the child is gone already, or about to be */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		rc = -e;
+	} else {
+		*pid_out = pid;
+	}
+	close(rep[0]);
+	return rc;
+}
+
+int exec_interactive(const char *const argv[], const char *const envp[], int *status)
+{
+	sigset_t all, old;
+	pid_t pid;
+	int st = 0;
+
+	*status = -1;
+	if (argv == NULL || argv[0] == NULL || argv[0][0] != '/')
+		return -EINVAL;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		for (int s = 1; s < NSIG; s++)
+			if (s != SIGKILL && s != SIGSTOP)
+				signal(s, SIG_DFL);
+		syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
+		execve(argv[0], (char *const *)argv, (char *const *)envp);
+		_exit(127);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0)
+		return -errno;
+	/* the person's shell: Ctrl-C is for it, not for us */
+	{
+		struct sigaction ign = {.sa_handler = SIG_IGN}, oint, oquit;
+
+		sigaction(SIGINT, &ign, &oint);
+		sigaction(SIGQUIT, &ign, &oquit);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+	}
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+	return 0;
 }

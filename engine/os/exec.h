@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "engine/util.h"
 
@@ -35,6 +36,23 @@ void exec_result_release(struct exec_result *r);
  */
 int exec_run(const char *const argv[], int timeout_ms, size_t max_output,
 	     struct exec_result *r);
+
+/*
+ * Starts argv (argv[0] an absolute path) as a daemon: a session and process
+ * group of its own (so its group id is its pid), stdin from /dev/null,
+ * stdout and stderr to out_fd, the same clean environment as exec_run.
+ * Returns 0 with *pid set, or a negative errno when it could not start.
+ * The caller stops it (kill(-pid, ...)) and reaps it.
+ */
+int exec_spawn(const char *const argv[], int out_fd, pid_t *pid);
+
+/*
+ * Runs argv on the caller's terminal (stdin, stdout and stderr inherited)
+ * with envp, and waits for it: a shell for a person. Ctrl-C and Ctrl-\ go
+ * to the program, not to the caller, while it runs. Returns 0 with *status
+ * (exit status, or -signal), or a negative errno.
+ */
+int exec_interactive(const char *const argv[], const char *const envp[], int *status);
 
 /* Finds name in the usual system folders (sbin first); fills path and
  * returns 0, or -1 when it is not installed. No PATH is consulted. */
