@@ -1,6 +1,7 @@
 # Turns every file below SRC into a C array in OUT, so one binary carries
 # the whole flow and its teaching text. Run as: cmake -DSRC=.. -DOUT=.. -P embed.cmake
-file(GLOB_RECURSE files RELATIVE ${SRC} ${SRC}/*.step ${SRC}/*.cause ${SRC}/*.flow ${SRC}/*.txt)
+file(GLOB_RECURSE files RELATIVE ${SRC} ${SRC}/*.step ${SRC}/*.cause ${SRC}/*.flow ${SRC}/*.txt
+     ${SRC}/*.scenario ${SRC}/*.choices)
 list(SORT files)
 set(body "/* generated from assets/ by assets/embed.cmake: do not edit */\n#include <stddef.h>\n#include \"engine/assets.h\"\n\n")
 set(table "")

@@ -203,6 +203,32 @@ static int assets_add(struct assets *a, const char *name, const char *data,
 			flow_parse(&a->replay_flow, data);
 		return 0;
 	}
+	if (strcmp(dot, ".choices") == 0) {
+		if (strcmp(base, "client.choices") == 0)
+			flow_parse(&a->lab_client_choices, data);
+		else if (strcmp(base, "server.choices") == 0)
+			flow_parse(&a->lab_server_choices, data);
+		return 0;
+	}
+	if (strcmp(base, "map.txt") == 0) {
+		free(a->lab_map);
+		a->lab_map = xstrndup(data, len);
+		return 0;
+	}
+	if (strcmp(dot, ".scenario") == 0) {
+		struct lab_scenario sc;
+
+		if (lab_scenario_parse(&sc, name, data, len, err) != 0)
+			return -1;
+		if (assets_scenario(a, sc.id) != NULL) {
+			strbuf_addf(err, "%s: another scenario has the id '%s' already", name, sc.id);
+			lab_scenario_release(&sc);
+			return -1;
+		}
+		a->scenarios = xrealloc(a->scenarios, (a->nscenarios + 1) * sizeof(*a->scenarios));
+		a->scenarios[a->nscenarios++] = sc;
+		return 0;
+	}
 	if (strcmp(base, "glossary.txt") == 0) {
 		/* "term: text" lines; a term may hold spaces */
 		struct strv lines;
@@ -275,6 +301,41 @@ static int assets_add_dir(struct assets *a, const char *dir, const char *rel,
 	return rc;
 }
 
+static int scenario_cmp(const void *x, const void *y)
+{
+	const struct lab_scenario *a = x, *b = y;
+
+	return a->level != b->level ? a->level - b->level : strcmp(a->id, b->id);
+}
+
+/* Every cause a scenario or a choice list names has its words. */
+static int assets_check_lab(struct assets *a, struct strbuf *err)
+{
+	const struct strv *lists[] = {&a->lab_client_choices, &a->lab_server_choices};
+
+	for (size_t i = 0; i < a->nscenarios; i++) {
+		const struct lab_scenario *sc = &a->scenarios[i];
+		const char *ids[] = {sc->cause, sc->expect_client, sc->expect_server};
+
+		for (size_t k = 0; k < 3; k++)
+			if (assets_cause(a, ids[k]) == NULL) {
+				strbuf_addf(err, "%s: names the cause '%s', but no .cause file has that id",
+					    sc->file, ids[k]);
+				return -1;
+			}
+	}
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->n; i++)
+			if (assets_cause(a, lists[l]->v[i]) == NULL) {
+				strbuf_addf(err, "lab/%s.choices names the cause '%s', but no .cause file has that id",
+					    l == 0 ? "client" : "server", lists[l]->v[i]);
+				return -1;
+			}
+	if (a->nscenarios > 1)
+		qsort(a->scenarios, a->nscenarios, sizeof(*a->scenarios), scenario_cmp);
+	return 0;
+}
+
 static int assets_check(struct assets *a, struct strbuf *err)
 {
 	const struct strv *flows[] = {&a->client_flow, &a->server_flow, &a->replay_flow};
@@ -291,7 +352,7 @@ static int assets_check(struct assets *a, struct strbuf *err)
 					    names[f], flows[f]->v[i]);
 				return -1;
 			}
-	return 0;
+	return assets_check_lab(a, err);
 }
 
 int assets_load(struct assets *a, const char *dir, struct strbuf *err)
@@ -303,6 +364,8 @@ int assets_load(struct assets *a, const char *dir, struct strbuf *err)
 	strv_init(&a->server_flow);
 	strv_init(&a->replay_flow);
 	strv_init(&a->glossary);
+	strv_init(&a->lab_client_choices);
+	strv_init(&a->lab_server_choices);
 	if (dir != NULL) {
 		a->origin = xstrdup(dir);
 		rc = assets_add_dir(a, dir, "", 0, err);
@@ -330,6 +393,12 @@ void assets_release(struct assets *a)
 	strv_release(&a->server_flow);
 	strv_release(&a->replay_flow);
 	strv_release(&a->glossary);
+	for (size_t i = 0; i < a->nscenarios; i++)
+		lab_scenario_release(&a->scenarios[i]);
+	free(a->scenarios);
+	strv_release(&a->lab_client_choices);
+	strv_release(&a->lab_server_choices);
+	free(a->lab_map);
 	free(a->origin);
 	memset(a, 0, sizeof(*a));
 }
@@ -353,6 +422,14 @@ const struct asset_doc *assets_step(const struct assets *a, const char *id)
 const struct asset_doc *assets_cause(const struct assets *a, const char *id)
 {
 	return find_doc(a->causes, a->ncauses, id);
+}
+
+const struct lab_scenario *assets_scenario(const struct assets *a, const char *id)
+{
+	for (size_t i = 0; i < a->nscenarios; i++)
+		if (strcmp(a->scenarios[i].id, id) == 0)
+			return &a->scenarios[i];
+	return NULL;
 }
 
 char *assets_expand(const char *text, const struct asset_var *vars, size_t nvars)

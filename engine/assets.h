@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 
+#include "engine/parse/parse-scenario.h"
 #include "engine/util.h"
 
 struct asset_file {
@@ -66,19 +67,27 @@ struct assets {
 	struct strv server_flow;
 	struct strv replay_flow;   /* --replay: judged from a capture file alone */
 	struct strv glossary;      /* "term: text" entries from glossary.txt */
+	struct lab_scenario *scenarios; /* lab/NAME.scenario, sorted by level, then id */
+	size_t nscenarios;
+	struct strv lab_client_choices; /* lab/client.choices: causes a learner may guess */
+	struct strv lab_server_choices; /* lab/server.choices */
+	char *lab_map;             /* lab/map.txt: the flow on one screen, or NULL */
 	char *origin;              /* "built in" or the override folder */
 };
 
 /*
  * Loads the built-in assets, or those of dir when it is not NULL (then every
  * file must be there). Returns 0, or -1 with a specific message in err
- * naming the file and line. A loaded set is checked: every flow id has a step.
+ * naming the file and line. A loaded set is checked: every flow id has a step;
+ * every cause a scenario or a choice list names has a .cause file.
  */
 int assets_load(struct assets *a, const char *dir, struct strbuf *err);
 void assets_release(struct assets *a);
 
 const struct asset_doc *assets_step(const struct assets *a, const char *id);
 const struct asset_doc *assets_cause(const struct assets *a, const char *id);
+/* The scenario with that id, or NULL. */
+const struct lab_scenario *assets_scenario(const struct assets *a, const char *id);
 
 /* A name/value pair for assets_expand. */
 struct asset_var {

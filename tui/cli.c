@@ -30,6 +30,8 @@ void options_release(struct options *o)
 	free(o->replay);
 	free(o->sshd_config);
 	strv_release(&o->from);
+	free(o->practice_name);
+	free(o->practice_cleanup);
 	options_init(o);
 }
 
@@ -65,6 +67,11 @@ void options_usage(FILE *out)
 "      --watch SECONDS    server side: wait up to SECONDS for the client's\n"
 "                         attempt (try ssh from it meanwhile) and judge for\n"
 "                         the sources seen; the wizard waits 60 s by itself\n"
+"      --practice [NAME|list|all]\n"
+"                         the practice lab (root): a staged fault in a sandbox\n"
+"                         of network namespaces, diagnosed with the wizard;\n"
+"                         list: the scenarios; NAME --batch: a transcript;\n"
+"                         all --json: every scenario, a self-check\n"
 "      --ascii            ASCII line drawing only\n"
 "      --no-color         no colours (NO_COLOR is honoured too)\n"
 "  -h, --help             this text\n"
@@ -165,7 +172,8 @@ static int parse_from(struct options *o, const char *arg, struct strbuf *err)
 }
 
 enum { OPT_SIDE = 256, OPT_BATCH, OPT_JSON, OPT_NOCAP, OPT_REPLAY, OPT_SSHDCFG,
-       OPT_ASCII, OPT_NOCOLOR, OPT_FROM, OPT_WATCH };
+       OPT_ASCII, OPT_NOCOLOR, OPT_FROM, OPT_WATCH,
+       OPT_PRACTICE, OPT_PRACTICE_CLEANUP };
 
 static const struct option longopts[] = {
 	{"port", required_argument, NULL, 'p'},
@@ -178,6 +186,8 @@ static const struct option longopts[] = {
 	{"sshd-config", required_argument, NULL, OPT_SSHDCFG},
 	{"from", required_argument, NULL, OPT_FROM},
 	{"watch", required_argument, NULL, OPT_WATCH},
+	{"practice", optional_argument, NULL, OPT_PRACTICE},
+	{"practice-cleanup", required_argument, NULL, OPT_PRACTICE_CLEANUP},
 	{"ascii", no_argument, NULL, OPT_ASCII},
 	{"no-color", no_argument, NULL, OPT_NOCOLOR},
 	{"no-colour", no_argument, NULL, OPT_NOCOLOR},
@@ -319,6 +329,15 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 			o->watch = (int)v;
 			break;
 		}
+		case OPT_PRACTICE:
+			o->practice = true;
+			free(o->practice_name);
+			o->practice_name = optarg ? xstrdup(optarg) : NULL;
+			break;
+		case OPT_PRACTICE_CLEANUP:
+			free(o->practice_cleanup);
+			o->practice_cleanup = xstrdup(optarg);
+			return 0;
 		case OPT_ASCII:
 			o->ascii = true;
 			break;
@@ -345,6 +364,20 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 				strbuf_addstr(err, "unknown option");
 			return -1;
 		}
+	}
+	if (o->practice) {
+		/* --practice NAME: the name is the one word after it */
+		if (argc - optind > 1 || (argc - optind == 1 && o->practice_name != NULL)) {
+			strbuf_addstr(err, "--practice takes one scenario name (see 'ssh-doctor --practice list'), and no host");
+			return -1;
+		}
+		if (argc - optind == 1)
+			o->practice_name = xstrdup(argv[optind]);
+		if (o->replay || o->sshd_config || o->from.n > 0 || port != NULL || o->side != SIDE_AUTO) {
+			strbuf_addstr(err, "--practice builds its own client and server: it takes no --port, --side, --from, --replay or --sshd-config");
+			return -1;
+		}
+		return 0;
 	}
 	if (argc - optind == 1) {
 		if (set_target(o, argv[optind], err) != 0)

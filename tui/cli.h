@@ -10,6 +10,8 @@
 
 enum face { FACE_AUTO, FACE_BATCH, FACE_JSON };
 
+struct wizard_lab;
+
 struct options {
 	struct target target;
 	enum side side;
@@ -25,6 +27,10 @@ struct options {
 	bool help;
 	bool version;
 	const struct run_info *run; /* what ran, for the reports; set by the caller, or NULL */
+	bool practice;          /* --practice: the practice lab */
+	char *practice_name;    /* its NAME, "list", "all", or NULL for the menu */
+	char *practice_cleanup; /* --practice-cleanup PREFIX (a crashed lab's hand-over) */
+	struct wizard_lab *lab; /* a walk of the lab, set by the lab (not an option) */
 };
 
 void options_init(struct options *o);

@@ -13,11 +13,14 @@
 #include "tui/linemode.h"
 #include "tui/report.h"
 #include "tui/save.h"
+#include "tui/wizard.h"
 
 #define PROMPT_KEYS "Enter: next step, b back, r run again, d details, ? help, s save, q quit"
 #define VERDICT_KEYS "Enter or q: finish, b back, d details, ? help, s save"
 
 struct linemode {
+	struct wizard_lab *lab;  /* the practice lab's question, or NULL */
+	bool guessed;
 	const struct assets *a;
 	struct engine *e;
 	const struct report *rep;
@@ -563,6 +566,63 @@ static void lm_run_step(struct linemode *m, size_t i, bool again)
 }
 
 /* Walks the flow; returns when it ended or the person quit. */
+/* The practice lab: the learner names the cause before the verdict, and
+ * is told whether the evidence agrees. */
+static void lm_guess(struct linemode *m)
+{
+	struct wizard_lab *lab = m->lab;
+	const struct strv *c = lab->choices;
+	struct strbuf sb;
+	const char *line = NULL;
+	int pick = -1;
+
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "\nBefore the verdict: what do you think the cause is?\n");
+	for (size_t i = 0; i < c->n && i < 26; i++) {
+		const struct asset_doc *d = assets_cause(m->a, c->v[i]);
+
+		strbuf_addf(&sb, "  %c) %s\n", 'a' + (int)i, d ? asset_doc_get(d, "title") : c->v[i]);
+	}
+	lm_put(m, &sb);
+	while (pick < 0 && !m->quit) {
+		char k;
+
+		if (!m->interactive && m->typed_next >= m->typed.n)
+			break;
+		lm_prompt(m, "your answer (a letter; q quits):");
+		if ((line = lm_next_line(m)) == NULL)
+			break;
+		k = (char)tolower((unsigned char)line[0]);
+		if (k == 'q' && line[1] == '\0')
+			m->quit = true;
+		else if (k >= 'a' && k < 'a' + (int)c->n && (line[1] == '\0' || line[1] == ' '))
+			pick = k - 'a';
+		else
+			lm_say(m, 0, "type the letter of a cause, then Enter");
+	}
+	m->guessed = true;
+	strbuf_reset(&sb);
+	if (pick >= 0) {
+		const struct asset_doc *g = assets_cause(m->a, c->v[pick]);
+		const struct asset_doc *f = assets_cause(m->a, m->rep->verdict.cause);
+
+		snprintf(lab->guess, sizeof(lab->guess), "%s", c->v[pick]);
+		snprintf(lab->found, sizeof(lab->found), "%s", m->rep->verdict.cause);
+		lab->right = strcmp(lab->guess, lab->found) == 0 ||
+			     (lab->staged && strcmp(lab->guess, lab->staged) == 0);
+		if (lab->right)
+			strbuf_addf(&sb, "\n[ OK ] You said: %s. Right.\n", g ? asset_doc_get(g, "title") : lab->guess);
+		else
+			strbuf_addf(&sb, "\n[FAIL] You said: %s. The evidence says: %s.\n",
+				    g ? asset_doc_get(g, "title") : lab->guess,
+				    f ? asset_doc_get(f, "title") : lab->found);
+		for (size_t i = 0; i < m->rep->verdict.evidence.n && i < 4; i++)
+			strbuf_addf(&sb, "  - %s\n", m->rep->verdict.evidence.v[i]);
+		lm_put(m, &sb);
+	}
+	strbuf_release(&sb);
+}
+
 static void lm_flow(struct linemode *m)
 {
 	size_t n = m->rep->nsteps, cur = 0;
@@ -580,6 +640,10 @@ static void lm_flow(struct linemode *m)
 				break;
 			k = lm_ask(m, PROMPT_KEYS);
 		} else {
+			if (m->lab && !m->guessed && m->rep->has_verdict && !m->rep->failed)
+				lm_guess(m);
+			if (m->quit)
+				break;
 			lm_report_part(m, false);
 			m->verdict_shown = true;
 			k = lm_ask(m, VERDICT_KEYS);
@@ -639,6 +703,7 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 {
 	struct engine_config cfg;
 	struct linemode m = {
+		.lab = o->lab,
 		.a = a, .out = out, .in_fd = in_fd,
 		.interactive = interactive, .fixed_width = width,
 	};

@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "tui/cli.h"
 #include "tui/linemode.h"
+#include "tui/practice.h"
 #include "tui/report.h"
 #include "tui/wizard.h"
 
@@ -100,6 +101,10 @@ int main(int argc, char **argv)
 		status = 0;
 		goto out;
 	}
+	if (o.practice_cleanup) {
+		status = practice_cleanup(o.practice_cleanup);
+		goto out;
+	}
 	if (o.version) {
 		printf("ssh-doctor %s\n", SSHD_VERSION);
 		status = 0;
@@ -118,7 +123,9 @@ int main(int argc, char **argv)
 		status = 3;
 		goto out;
 	}
-	if (o.face != FACE_AUTO)
+	if (o.practice)
+		status = practice_main(&o, &a);
+	else if (o.face != FACE_AUTO)
 		status = run_batch(&o, &a);
 	else if (wizard_possible())   /* terminals on both ends, with cursor addressing */
 		status = wizard_run(&o, &a);

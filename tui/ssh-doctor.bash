@@ -7,7 +7,7 @@ _ssh_doctor()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=""
 	local opts="--port --side --batch --json --interface --no-capture --replay
-		--sshd-config --from --watch --ascii --no-color --help --version -p -i -h -V"
+		--sshd-config --from --watch --practice --ascii --no-color --help --version -p -i -h -V"
 
 	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
@@ -23,6 +23,11 @@ _ssh_doctor()
 		;;
 	-i | --interface)
 		mapfile -t COMPREPLY < <(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")
+		return 0
+		;;
+	--practice)
+		mapfile -t COMPREPLY < <(compgen -W "list all $(ssh-doctor --practice list 2>/dev/null |
+			awk '/^  [a-z]/ { print $1 }')" -- "$cur")
 		return 0
 		;;
 	-p | --port | --from | --watch)

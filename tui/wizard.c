@@ -18,7 +18,7 @@
 #include "tui/wizard-term.h"
 #include "tui/wizard.h"
 
-enum view { V_START, V_STEPS, V_DETAILS, V_VERDICT, V_HELP };
+enum view { V_START, V_STEPS, V_DETAILS, V_VERDICT, V_HELP, V_GUESS, V_MAP };
 
 /* Panes to redraw at the next paint. */
 enum {
@@ -74,6 +74,8 @@ struct wizard {
 	char start_error[300];
 
 	bool verdict_shown;         /* the verdict screen was seen */
+	int guess_at;               /* the practice lab: the choice the cursor is on */
+	bool guessed;               /* ... and one was picked */
 	bool want_verdict;          /* Enter came before the verdict was ready */
 	bool quit;
 	int signal_status;          /* 128+N when a signal ended the wizard */
@@ -335,9 +337,17 @@ static const char *keys_text(const struct wizard *w)
 	case V_DETAILS:
 		return "arrows, PgUp/PgDn (Space, u) scroll  d or b back  ? help  q quit";
 	case V_VERDICT:
+		if (w->opt->lab && w->opt->lab->console_key)
+			return "arrows scroll  b steps  d details  g the server's console  ? help  q quit";
 		return "arrows, PgUp/PgDn (Space, u) scroll  b steps  d details  s save  ? help  q quit";
 	case V_HELP:
+		if (w->assets->lab_map)
+			return "arrows, PgUp/PgDn (Space, u) scroll  m map  ? or b back  q quit";
 		return "arrows, PgUp/PgDn (Space, u) scroll  ? or b back  q quit";
+	case V_GUESS:
+		return "a letter, or arrows and Enter: your answer  b steps  ? help  q quit";
+	case V_MAP:
+		return "m or b back  q quit";
 	}
 	return "q quit";
 }
@@ -589,6 +599,59 @@ static void build_start(struct wizard *w, int width)
 	}
 }
 
+/* The letters of the choices: none that moves, goes back or quits. */
+static const char guess_letters[] = "acdefghilmnoprstvwxyz";
+
+/* The practice lab: which cause does the learner think it is? */
+static void build_guess(struct wizard *w, int width)
+{
+	const struct wizard_lab *lab = w->opt->lab;
+
+	lines_wrap(&w->text, LK_HEADING, "", "Before the verdict: what do you think the cause is?", width);
+	lines_wrap(&w->text, LK_TEXT, "", "Every step has run. Pick the cause the evidence points to "
+		   "(b goes back to the steps to look again).", width);
+	lines_add(&w->text, LK_TEXT, "");
+	for (size_t i = 0; i < lab->choices->n && i < sizeof(guess_letters) - 1; i++) {
+		const struct asset_doc *d = assets_cause(w->assets, lab->choices->v[i]);
+		char line[200];
+
+		snprintf(line, sizeof(line), "%s %c) %s", (int)i == w->guess_at ? ">" : " ",
+			 guess_letters[i], d ? asset_doc_get(d, "title") : lab->choices->v[i]);
+		lines_add(&w->text, (int)i == w->guess_at ? LK_COMMAND : LK_TEXT, line);
+	}
+}
+
+static void build_map(struct wizard *w)
+{
+	char *copy = xstrdup(w->assets->lab_map), *pos = copy, *l;
+
+	while ((l = str_next_line(&pos)) != NULL)
+		lines_add(&w->text, LK_TEXT, l);
+	free(copy);
+}
+
+/* The practice lab: the guess against the verdict, and what decides. */
+static void build_guess_result(struct wizard *w, int width)
+{
+	const struct wizard_lab *lab = w->opt->lab;
+	const struct asset_doc *g = assets_cause(w->assets, lab->guess);
+	const struct asset_doc *f = assets_cause(w->assets, lab->found);
+	char buf[400];
+
+	if (lab->right)
+		snprintf(buf, sizeof(buf), "[ OK ] You said: %s. Right.", g ? asset_doc_get(g, "title") : lab->guess);
+	else
+		snprintf(buf, sizeof(buf), "[FAIL] You said: %s. The evidence says: %s.",
+			 g ? asset_doc_get(g, "title") : lab->guess, f ? asset_doc_get(f, "title") : lab->found);
+	lines_wrap(&w->text, lab->right ? LK_OK : LK_FAIL, "", buf, width);
+	if (w->rep->verdict.evidence.n > 0) {
+		lines_wrap(&w->text, LK_TEXT, "", "What decides it:", width);
+		for (size_t i = 0; i < w->rep->verdict.evidence.n && i < 4; i++)
+			lines_wrap(&w->text, LK_TEXT, "  - ", w->rep->verdict.evidence.v[i], width);
+	}
+	lines_add(&w->text, LK_TEXT, "");
+}
+
 static void build_body(struct wizard *w, int width)
 {
 	lines_reset(&w->text);
@@ -604,6 +667,8 @@ static void build_body(struct wizard *w, int width)
 		const struct asset_doc *d = w->rep->has_verdict
 			? assets_cause(w->assets, w->rep->verdict.cause) : NULL;
 
+		if (w->opt->lab && w->guessed)
+			build_guess_result(w, width);
 		layout_verdict(&w->text, w->rep, d ? asset_doc_get(d, "title") : NULL, width);
 		if (!diagnosis_complete(w) && !w->rep->failed)
 			lines_wrap(&w->text, LK_RUN, "", "[ .. ] a step is still running: this "
@@ -612,6 +677,17 @@ static void build_body(struct wizard *w, int width)
 	}
 	case V_HELP:
 		layout_help(&w->text, &w->assets->glossary, width);
+		if (w->assets->lab_map) {
+			lines_add(&w->text, LK_TEXT, "");
+			lines_wrap(&w->text, LK_TEXT, "", "m shows a map of the whole flow on one "
+				   "screen: which answer leads to which cause.", width);
+		}
+		break;
+	case V_GUESS:
+		build_guess(w, width);
+		break;
+	case V_MAP:
+		build_map(w);
 		break;
 	case V_STEPS:
 		break;
@@ -679,8 +755,13 @@ static void make_windows(struct wizard *w)
 
 static void set_view(struct wizard *w, enum view v)
 {
-	bool relayout = (v == V_STEPS) != (w->view == V_STEPS);
+	bool relayout;
 
+	/* the practice lab asks for the learner's answer first */
+	if (v == V_VERDICT && w->opt->lab && !w->guessed && w->rep && !w->rep->failed &&
+	    w->opt->lab->choices && w->opt->lab->choices->n > 0)
+		v = V_GUESS;
+	relayout = (v == V_STEPS) != (w->view == V_STEPS);
 	w->view = v;
 	w->scroll = 0;
 	if (v == V_VERDICT)
@@ -966,6 +1047,42 @@ static void start_key(struct wizard *w, int ch)
 	w->dirty |= D_BODY | D_KEYS;
 }
 
+/* The practice lab's question: a letter picks at once; arrows move the
+ * cursor and Enter picks. The verdict shows next, with the answer judged. */
+static void guess_key(struct wizard *w, int ch)
+{
+	struct wizard_lab *lab = w->opt->lab;
+	int n = (int)(lab->choices->n < sizeof(guess_letters) - 1 ? lab->choices->n : sizeof(guess_letters) - 1);
+	int pick = -1;
+	const char *at = ch > 0 && ch < 128 ? strchr(guess_letters, ch) : NULL;
+
+	if (ch == KEY_UP || ch == 'k' || ch == KEY_DOWN || ch == 'j') {
+		w->guess_at = (w->guess_at + (ch == KEY_UP || ch == 'k' ? n - 1 : 1)) % n;
+		w->dirty |= D_BODY;
+		return;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+		pick = w->guess_at;
+	else if (at != NULL && at - guess_letters < n)
+		pick = (int)(at - guess_letters);
+	else if (ch == 'b' || ch == 'B' || ch == KEY_LEFT) {
+		set_view(w, V_STEPS);
+		return;
+	} else if (ch == '?') {
+		w->help_from = V_GUESS;
+		set_view(w, V_HELP);
+		return;
+	}
+	if (pick < 0)
+		return;
+	snprintf(lab->guess, sizeof(lab->guess), "%s", lab->choices->v[pick]);
+	snprintf(lab->found, sizeof(lab->found), "%s", w->rep->verdict.cause ? w->rep->verdict.cause : "");
+	lab->right = strcmp(lab->guess, lab->found) == 0 ||
+		     (lab->staged && strcmp(lab->guess, lab->staged) == 0);
+	w->guessed = true;
+	set_view(w, V_VERDICT);
+}
+
 static void handle_key(struct wizard *w, int ch)
 {
 	if (w->message[0]) {
@@ -998,6 +1115,10 @@ static void handle_key(struct wizard *w, int ch)
 		w->quit = true;
 		return;
 	}
+	if (w->view == V_GUESS) {
+		guess_key(w, ch);
+		return;
+	}
 	if (key_scroll(w, ch))
 		return;
 	switch (w->view) {
@@ -1026,6 +1147,12 @@ static void handle_key(struct wizard *w, int ch)
 					w->stale[j] = w->rep->steps[j].status != STEP_PENDING;
 			}
 			break;
+		case 'g': case 'G':
+			if (w->opt->lab && w->opt->lab->console_key) {
+				w->opt->lab->go_console = true;
+				w->quit = true;
+			}
+			break;
 		case 'w': case 'W':
 			/* to what we check and why, and back to the top */
 			w->scroll = w->scroll > 0 || w->teach_at >= w->text.n ? 0 : (int)w->teach_at;
@@ -1051,8 +1178,17 @@ static void handle_key(struct wizard *w, int ch)
 			set_view(w, V_HELP);
 		}
 		break;
+	case V_GUESS:
+		break;
+	case V_MAP:
+		if (ch == 'm' || ch == 'M' || ch == 'b' || ch == 'B' || ch == 27 || ch == KEY_LEFT)
+			set_view(w, V_HELP);
+		break;
 	case V_VERDICT:
-		if (ch == 'b' || ch == 'B' || ch == 27 || ch == KEY_LEFT)
+		if ((ch == 'g' || ch == 'G') && w->opt->lab && w->opt->lab->console_key) {
+			w->opt->lab->go_console = true;
+			w->quit = true;
+		} else if (ch == 'b' || ch == 'B' || ch == 27 || ch == KEY_LEFT)
 			set_view(w, V_STEPS);
 		else if (ch == 'd' || ch == 'D')
 			set_view(w, V_DETAILS);
@@ -1066,6 +1202,8 @@ static void handle_key(struct wizard *w, int ch)
 	case V_HELP:
 		if (ch == '?' || ch == 'b' || ch == 'B' || ch == 27 || ch == KEY_LEFT)
 			set_view(w, w->help_from);
+		else if ((ch == 'm' || ch == 'M') && w->assets->lab_map)
+			set_view(w, V_MAP);
 		break;
 	case V_START:
 		break;

@@ -9,6 +9,22 @@
 #include "engine/assets.h"
 #include "tui/cli.h"
 
+/* The practice lab's part in a walk (tui/practice.c): before the verdict
+ * shows, the learner picks the cause they think it is; the verdict screen
+ * then says whether it was right, with the evidence that decides. A key
+ * leaves the walk for the server's console. */
+struct wizard_lab {
+	const char *title;            /* the scenario's, for the header */
+	const struct strv *choices;   /* cause ids the learner may pick */
+	const char *staged;           /* the staged cause: a right answer too */
+	bool console_key;             /* 'g' leaves to go to the server's console */
+	/* filled by the walk */
+	char guess[48];               /* the id picked, "" for none */
+	char found[48];               /* the verdict's cause */
+	bool right;
+	bool go_console;
+};
+
 /* Whether the wizard can run here: stdin and stdout are terminals and TERM
  * names a terminal with cursor addressing. */
 bool wizard_possible(void);
