@@ -640,7 +640,7 @@ static void lm_flow(struct linemode *m)
 				break;
 			k = lm_ask(m, PROMPT_KEYS);
 		} else {
-			if (m->lab && !m->guessed && m->rep->has_verdict && !m->rep->failed)
+			if (m->lab && m->lab->choices && !m->guessed && m->rep->has_verdict && !m->rep->failed)
 				lm_guess(m);
 			if (m->quit)
 				break;

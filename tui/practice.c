@@ -48,6 +48,7 @@ struct diag {
 				     * FACE_AUTO: the wizard or the line mode */
 	const char *json_path;
 	const struct lab_scenario *sc;
+	bool no_question;           /* answered already: the walk asks no more */
 	int result_fd;              /* where the walk's answer goes, or -1 */
 };
 
@@ -77,7 +78,8 @@ static int diag_child(void *ctx)
 	}
 	memset(&lab, 0, sizeof(lab));
 	lab.title = d->sc->title;
-	lab.choices = d->host == LAB_CLIENT ? &d->a->lab_client_choices : &d->a->lab_server_choices;
+	lab.choices = d->no_question ? NULL : d->host == LAB_CLIENT ? &d->a->lab_client_choices
+		      : &d->a->lab_server_choices;
 	lab.staged = d->sc->cause;
 	lab.console_key = d->host == LAB_CLIENT;
 	if (d->face == FACE_AUTO) {
@@ -455,6 +457,37 @@ static void screen_end(struct screen *s)
 	}
 }
 
+/* Paragraphs (split by a blank line) are wrapped; one whose lines start
+ * with four spaces (a command and what it printed) is kept as it is. */
+static void page_lines(struct lines *ls, const char *text, int width)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *end = strstr(p, "\n\n");
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char *para = xstrndup(p, n);
+
+		if (ls->n > 0)
+			lines_add(ls, LK_TEXT, "");
+		if (str_starts_with(para, "    ")) {
+			char *pos = para, *l;
+
+			while ((l = str_next_line(&pos)) != NULL) {
+				if ((int)strlen(l) > width)
+					l[width] = '\0';
+				lines_add(ls, LK_TEXT, l);
+			}
+		} else {
+			lines_wrap(ls, LK_TEXT, "", para, width);
+		}
+		free(para);
+		p += n;
+		while (*p == '\n')
+			p++;
+	}
+}
+
 /* Draws a page: a title bar, text, the key line. Or prints it. */
 static void page(struct screen *s, const char *title, const char *text, const char *keys)
 {
@@ -462,7 +495,7 @@ static void page(struct screen *s, const char *title, const char *text, const ch
 	int width = s->curses ? COLS - 2 : 78;
 
 	lines_init(&ls);
-	lines_wrap(&ls, LK_TEXT, "", text, width > 20 ? width : 20);
+	page_lines(&ls, text, width > 20 ? width : 20);
 	if (!s->curses) {
 		printf("\n== %s ==\n", title);
 		for (size_t i = 0; i < ls.n; i++)
@@ -554,7 +587,7 @@ static const struct lab_scenario *menu(struct screen *s, const struct assets *a)
 			erase();
 			attron(A_REVERSE);
 			mvhline(0, 0, ' ', COLS);
-			mvaddnstr(0, 1, "ssh-doctor practice lab: pick a scenario (root; nothing on this machine changes)", COLS - 2);
+			mvaddnstr(0, 1, "ssh-doctor practice lab: pick a scenario", COLS - 2);
 			attroff(A_REVERSE);
 			for (size_t i = 0; i < n; i++) {
 				char line[80];
@@ -674,11 +707,12 @@ static enum after walk_scenario(struct screen *s, const struct options *o, const
 				    client.right ? "right" : "not what the evidence says");
 		else
 			strbuf_addstr(&text, "[SKIP] You left the client's walk before naming a cause.\n");
+		strbuf_addstr(&text, "\n");
 		if (server.valid && server.guess[0])
-			strbuf_addf(&text, "%s At the server's console you said: %s (%s).\n",
+			strbuf_addf(&text, "%s At the server's console you said: %s (%s).\n\n",
 				    server.right ? "[ OK ]" : "[FAIL]", cause_title(a, server.guess),
 				    server.right ? "right" : "not what the evidence says");
-		strbuf_addf(&text, "\nThe cause: %s\n\n%s\n", cause_title(a, sc->cause), sc->explain ? sc->explain : "");
+		strbuf_addf(&text, "The cause: %s\n\n%s\n", cause_title(a, sc->cause), sc->explain ? sc->explain : "");
 		strbuf_addstr(&text, "\nAt the console you may fix it by hand (x opens a shell on the server), then "
 			      "g or c runs the diagnosis again and shows whether SSH answers now.");
 		page(s, title, text.buf, "g server console  c client again  x shell  h hints  n next  m menu  q quit");
@@ -689,15 +723,17 @@ static enum after walk_scenario(struct screen *s, const struct options *o, const
 					 .host = ch == 'g' || ch == 'G' ? LAB_SERVER : LAB_CLIENT};
 			struct walk_result r;
 
+			/* a walk again (after a fix, say) asks no more: it shows */
+			d.no_question = d.host == LAB_SERVER ? server.valid && server.guess[0]
+							     : client.valid && client.guess[0];
 			screen_pause(s);
 			diagnose(sb, &d, &r);
 			check_signal(sb);
-			if (d.host == LAB_SERVER)
-				server = r;
-			else if (r.valid && r.guess[0])
-				client = r;
+			if (r.valid && r.guess[0])
+				*(d.host == LAB_SERVER ? &server : &client) = r;
 			if (r.go_console) {
 				d.host = LAB_SERVER;
+				d.no_question = server.valid && server.guess[0];
 				diagnose(sb, &d, &server);
 				check_signal(sb);
 			}

@@ -1365,7 +1365,8 @@ int wizard_run(const struct options *o, const struct assets *a)
 	setup_colors(&w);
 	setup_speed(&w);
 
-	if (o->target.host == NULL && o->target.symptom == SYMPTOM_NONE) {
+	/* the practice lab knows where it is: no start screen */
+	if (o->target.host == NULL && o->target.symptom == SYMPTOM_NONE && o->lab == NULL) {
 		w.view = V_START;
 		w.start_focus_field = w.start_side == SIDE_CLIENT;
 	} else if (wizard_start_engine(&w, &o->target, o->side) != 0) {
