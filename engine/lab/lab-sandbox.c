@@ -130,11 +130,14 @@ static void state_add(struct lab_sandbox *sb, const char *fmt, ...)
 
 void lab_sandbox_init(struct lab_sandbox *sb)
 {
+	char prefix[sizeof(sb->prefix)];
+
 	memset(sb, 0, sizeof(*sb));
-	snprintf(sb->prefix, sizeof(sb->prefix), "sdl%ld", (long)getpid());
+	snprintf(prefix, sizeof(prefix), "sdl%ld", (long)getpid());
+	memcpy(sb->prefix, prefix, sizeof(prefix));
 	for (int h = 0; h < LAB_NHOSTS; h++)
-		snprintf(sb->ns[h], sizeof(sb->ns[h]), "%s%s", sb->prefix, role_letter[h]);
-	snprintf(sb->dir, sizeof(sb->dir), "%s/%s", LAB_RUN_DIR, sb->prefix);
+		snprintf(sb->ns[h], sizeof(sb->ns[h]), "%s%s", prefix, role_letter[h]);
+	snprintf(sb->dir, sizeof(sb->dir), "%s/%s", LAB_RUN_DIR, prefix);
 	sb->state_fd = -1;
 }
 
