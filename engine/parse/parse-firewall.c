@@ -11,7 +11,8 @@
 
 #include "engine/parse/parse-firewall.h"
 
-/* Stops evaluation of pathological rule sets (chains jumping to each other). */
+/* Stops evaluation of pathological rule sets (chains jumping to each
+ * other): a way may take this many steps, or four per rule listed if more. */
 #define FW_MAX_STEPS 10000
 
 #define EFFECT_TIMEOUT	"connection timed out"
@@ -49,6 +50,8 @@ void fw_result_release(struct fw_result *res)
 	for (size_t i = 0; i < res->nrules; i++)
 		fw_rule_release(&res->rules[i]);
 	free(res->rules);
+	free(res->client);
+	res->client = NULL;
 	strv_release(&res->notes);
 	strv_release(&res->only_sources);
 	strv_release(&res->blocked_sources);
@@ -377,6 +380,7 @@ struct crule {
 	int src_type_remote;	/* -m addrtype --src-type: matches a remote client (1), not (0), -1 no such match */
 	int src_type_local;	/* the same for a client on this machine */
 	bool not_evaluated;
+	long handle;		/* nft's handle of the rule, 0 when not known */
 	enum fw_action action;
 	char *reject_with;
 	char *target;
@@ -404,6 +408,10 @@ struct model {
 	enum fw_source src;
 	struct cchain *v;
 	size_t n, alloc;
+	/* an open-addressing index of v by table and name: slot holds index+1,
+	 * 0 is empty; hcap is a power of two, at least twice n */
+	size_t *slot;
+	size_t hcap;
 };
 
 static void crule_init(struct crule *r)
@@ -460,19 +468,48 @@ static void model_release(struct model *m)
 		free(c->policy_text);
 	}
 	free(m->v);
+	free(m->slot);
 	m->v = NULL;
-	m->n = m->alloc = 0;
+	m->slot = NULL;
+	m->n = m->alloc = m->hcap = 0;
+}
+
+/* FNV-1a over the table and the name: chains are looked up at every jump,
+ * and kube-proxy-sized rule sets hold thousands of them. */
+static size_t chain_hash(const char *table, const char *name)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const char *p = table ? table : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ 0xffu) * 1099511628211ULL;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static bool chain_is(const struct cchain *c, const char *table, const char *name)
+{
+	return strcmp(c->name, name) == 0 &&
+	       ((c->table == NULL && table == NULL) || (c->table && table && strcmp(c->table, table) == 0));
+}
+
+static void model_index(struct model *m, size_t i)
+{
+	size_t k = chain_hash(m->v[i].table, m->v[i].name) & (m->hcap - 1);
+
+	while (m->slot[k] != 0)
+		k = (k + 1) & (m->hcap - 1);
+	m->slot[k] = i + 1;
 }
 
 static struct cchain *model_find(const struct model *m, const char *table, const char *name)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		const char *t = m->v[i].table;
-
-		if (strcmp(m->v[i].name, name) == 0 &&
-		    ((t == NULL && table == NULL) || (t && table && strcmp(t, table) == 0)))
-			return &m->v[i];
-	}
+	if (m->hcap == 0)
+		return NULL;
+	for (size_t k = chain_hash(table, name) & (m->hcap - 1); m->slot[k] != 0; k = (k + 1) & (m->hcap - 1))
+		if (chain_is(&m->v[m->slot[k] - 1], table, name))
+			return &m->v[m->slot[k] - 1];
 	return NULL;
 }
 
@@ -493,6 +530,15 @@ static struct cchain *model_chain(struct model *m, const char *table, const char
 	c->name = xstrdup(name);
 	c->ptable = pdup(table);
 	c->pname = pdup(name);
+	if (2 * m->n > m->hcap) {
+		m->hcap = m->hcap ? m->hcap * 2 : 16;
+		free(m->slot);
+		m->slot = xcalloc(m->hcap, sizeof(*m->slot));
+		for (size_t i = 0; i < m->n; i++)
+			model_index(m, i);
+	} else {
+		model_index(m, m->n - 1);
+	}
 	return c;
 }
 
@@ -581,7 +627,7 @@ struct evalctx {
 	const char *client;
 	int family;
 	bool client_lo;
-	size_t steps;
+	size_t steps, max_steps;
 	const struct cchain **base;
 	size_t nbase;
 	size_t *offset;			/* per chain: the id of its first rule */
@@ -708,6 +754,8 @@ static int list_rule(struct evalctx *c, const struct cchain *ch, const struct cr
 	o->conditional = cond;
 	o->not_evaluated = r->not_evaluated;
 	o->timing = (r->cond & COND_TIMING) != 0;
+	o->position = (int)(r - ch->rules) + 1;
+	o->handle = r->handle;
 	o->effect = action_effect(act, o->reject_with, c->family);
 	if (o->loopback_only && !c->client_lo)
 		o->effect = NULL;
@@ -861,8 +909,8 @@ static void path_run(struct evalctx *c, struct path *p)
 			p->st[p->depth++] = (struct frame){ .ch = c->base[p->base], .i = 0 };
 		}
 		f = &p->st[p->depth - 1];
-		if (f->i >= f->ch->n || ++c->steps > FW_MAX_STEPS) {
-			if (c->steps > FW_MAX_STEPS) {
+		if (f->i >= f->ch->n || ++c->steps > c->max_steps) {
+			if (c->steps > c->max_steps) {
 				res_note(c->res, "too many rules to follow; evaluation stopped");
 				p->overflow = true;
 				p->depth = 1;
@@ -972,6 +1020,8 @@ static void query_setup(struct fw_result *res, const struct fw_query *q)
 	if (fam != 4 && fam != 6)
 		fam = addr_family(q->client);
 	res->family = fam ? fam : 4;
+	free(res->client);
+	res->client = pdup(q->client);
 }
 
 /* "198.51.100.0/24", "not 192.0.2.0/25", "192.0.2.1 or 192.0.2.2": the
@@ -1160,6 +1210,7 @@ static void model_evaluate(const struct model *m, const struct fw_query *q, stru
 		if (m->v[i].base && (m->v[i].family == 0 || m->v[i].family == res->family))
 			c.base[c.nbase++] = &m->v[i];
 	}
+	c.max_steps = total * 4 > FW_MAX_STEPS ? total * 4 : FW_MAX_STEPS;
 	c.listed = xcalloc(total + 1, sizeof(*c.listed));
 	for (size_t i = 0; i < total; i++)
 		c.listed[i] = -1;
@@ -1665,28 +1716,49 @@ out:
 	return ret;
 }
 
-int fw_parse_iptables_save(const char *buf, size_t len, enum fw_source src,
-			   const struct fw_query *q, struct fw_result *res)
+/* Gives res[1..nq-1] what reading the listing noted in res[0], then
+ * evaluates m for each query. */
+static void model_evaluate_each(const struct model *m, const struct fw_query *q, size_t nq,
+				struct fw_result *res)
+{
+	for (size_t i = 1; i < nq; i++)
+		for (size_t k = 0; k < res[0].notes.n; k++)
+			res_note(&res[i], res[0].notes.v[k]);
+	for (size_t i = 0; i < nq; i++)
+		model_evaluate(m, &q[i], &res[i]);
+}
+
+int fw_parse_iptables_save_each(const char *buf, size_t len, enum fw_source src,
+				const struct fw_query *q, size_t nq, struct fw_result *res)
 {
 	struct model m;
 	int ret;
 
-	if (res == NULL)
+	if (res == NULL || nq == 0)
 		return FW_ERR_ARG;
-	fw_result_reset(res);
+	for (size_t i = 0; i < nq; i++)
+		fw_result_reset(&res[i]);
 	if (buf == NULL || q == NULL ||
 	    (src != FW_SRC_IPTABLES && src != FW_SRC_IP6TABLES &&
 	     src != FW_SRC_IPTABLES_LEGACY && src != FW_SRC_IP6TABLES_LEGACY))
 		return FW_ERR_ARG;
-	res->source = src;
-	query_setup(res, q);
-	res->family = src == FW_SRC_IP6TABLES || src == FW_SRC_IP6TABLES_LEGACY ? 6 : 4;
+	for (size_t i = 0; i < nq; i++) {
+		res[i].source = src;
+		query_setup(&res[i], &q[i]);
+		res[i].family = src == FW_SRC_IP6TABLES || src == FW_SRC_IP6TABLES_LEGACY ? 6 : 4;
+	}
 	model_init(&m, src);
-	ret = ipt_load(buf, len, src, true, &m, res);
+	ret = ipt_load(buf, len, src, true, &m, &res[0]);
 	if (ret == 0)
-		model_evaluate(&m, q, res);
+		model_evaluate_each(&m, q, nq, res);
 	model_release(&m);
 	return ret;
+}
+
+int fw_parse_iptables_save(const char *buf, size_t len, enum fw_source src,
+			   const struct fw_query *q, struct fw_result *res)
+{
+	return fw_parse_iptables_save_each(buf, len, src, q, 1, res);
 }
 
 int fw_parse_ufw_user_rules(const char *buf, size_t len, const struct fw_query *q,
@@ -2350,6 +2422,8 @@ static void nft_rule(struct nft *n, json_t *rule)
 		}
 	}
 	r.text = strbuf_detach(&text, NULL);
+	if (json_is_integer(json_object_get(rule, "handle")))
+		r.handle = (long)json_integer_value(json_object_get(rule, "handle"));
 	strbuf_init(&tk);
 	strbuf_addf(&tk, "%s %s", fam, tab);
 	chain_add_rule(model_chain(n->m, tk.buf, chain), &r);
@@ -2405,8 +2479,8 @@ static void nft_chain(struct nft *n, json_t *ch)
 	}
 }
 
-int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,
-		      struct fw_result *res)
+int fw_parse_nft_json_each(const char *buf, size_t len, const struct fw_query *q, size_t nq,
+			   struct fw_result *res)
 {
 	json_t *root = NULL, *it;
 	json_error_t err;
@@ -2415,13 +2489,16 @@ int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,
 	size_t i;
 	int ret = 0;
 
-	if (res == NULL)
+	if (res == NULL || nq == 0)
 		return FW_ERR_ARG;
-	fw_result_reset(res);
+	for (size_t k = 0; k < nq; k++)
+		fw_result_reset(&res[k]);
 	if (buf == NULL || q == NULL)
 		return FW_ERR_ARG;
-	res->source = FW_SRC_NFTABLES;
-	query_setup(res, q);
+	for (size_t k = 0; k < nq; k++) {
+		res[k].source = FW_SRC_NFTABLES;
+		query_setup(&res[k], &q[k]);
+	}
 	model_init(&m, FW_SRC_NFTABLES);
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (!json_is_object(root) || !json_is_array(json_object_get(root, "nftables"))) {
@@ -2438,11 +2515,17 @@ int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,
 	json_array_foreach(n.list, i, it)
 		if (json_is_object(json_object_get(it, "rule")))
 			nft_rule(&n, json_object_get(it, "rule"));
-	model_evaluate(&m, q, res);
+	model_evaluate_each(&m, q, nq, res);
 out:
 	model_release(&m);
 	json_decref(root);
 	return ret;
+}
+
+int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,
+		      struct fw_result *res)
+{
+	return fw_parse_nft_json_each(buf, len, q, 1, res);
 }
 
 /* ---- ufw status ------------------------------------------------------- */

@@ -94,6 +94,11 @@ struct fw_rule {
 	bool not_evaluated;	/* the evaluator could not look inside it (verdict map) */
 	bool is_policy;		/* not a rule: the chain's policy (or ufw/zone default) */
 	bool timing;		/* its match depends on timing: a rate limit, -m recent */
+	/* Where it stands in its chain, for a rule inserted before it: its
+	 * 1-based number in the chain (iptables -I CHAIN N), 0 for a policy;
+	 * and its nft handle (nft -j lists it), 0 when not known. */
+	int position;
+	long handle;
 	/* What a client sees when this rule decides: "connection timed out",
 	 * "connection refused", "no route to host"...; NULL when non-terminal.
 	 * Static storage. */
@@ -105,6 +110,7 @@ struct fw_result {
 	bool active;		/* false: the firewall is off (ufw inactive, ...) */
 	uint16_t port;
 	int family;		/* 4 or 6: the family that was evaluated */
+	char *client;		/* the client address evaluated for, printable; NULL: any source */
 	struct fw_rule *rules;	/* the rules met, in evaluation order */
 	size_t nrules;
 	size_t rules_alloc;	/* private: allocated length of rules */
@@ -189,11 +195,20 @@ bool fw_addr_match(const char *spec, const char *addr);
 int fw_parse_iptables_save(const char *buf, size_t len, enum fw_source src,
 			   const struct fw_query *q, struct fw_result *res);
 
+/* The same for nq queries at once: the listing is read once and res[i]
+ * (each fw_result_init'ed) answers q[i]. Returns what the single call
+ * returns; on an error every res[i] is reset. */
+int fw_parse_iptables_save_each(const char *buf, size_t len, enum fw_source src,
+				const struct fw_query *q, size_t nq, struct fw_result *res);
+
 /* `nft -j list ruleset`. Named sets are resolved (sshguard's attackers set
  * drops the client it holds); verdict maps on tcp dport and ct state are
  * looked into, others are listed as not evaluated. An empty ruleset is open. */
 int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,
 		      struct fw_result *res);
+/* The same for nq queries at once (skip_tables is taken from q[0]). */
+int fw_parse_nft_json_each(const char *buf, size_t len, const struct fw_query *q, size_t nq,
+			   struct fw_result *res);
 
 /* `ufw status verbose`: "Status: inactive" gives active=false and OPEN; the
  * "Default: deny (incoming)" policy ends the list. App profile OpenSSH is

@@ -1181,6 +1181,77 @@ static void run_text(const char *s, uint16_t port, const char *client, struct fw
 		fail_msg("expected the inline rule set to parse");
 }
 
+/* One listing read once answers each client for itself. */
+static void each_query_is_answered_for_its_client(void **state)
+{
+	static const char s[] = "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
+				"-A INPUT -s 192.0.2.0/26 -p tcp --dport 22 -j DROP\n"
+				"-A INPUT -s 192.0.2.0/25 -p tcp --dport 22 -j ACCEPT\nCOMMIT\n";
+	const struct fw_query q[3] = {
+		{ .port = 22 }, { .port = 22, .client = "192.0.2.100" }, { .port = 22, .client = "192.0.2.1" },
+	};
+	struct fw_result res[3];
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++)
+		fw_result_init(&res[i]);
+	assert_int_equal(fw_parse_iptables_save_each(s, strlen(s), FW_SRC_IPTABLES, q, 3, res), 0);
+	assert_null(res[0].client);
+	assert_int_equal(res[0].verdict, FW_VERDICT_OPEN_SOME);
+	assert_string_equal(res[1].client, "192.0.2.100");
+	assert_int_equal(res[1].verdict, FW_VERDICT_OPEN);
+	assert_string_equal(res[2].client, "192.0.2.1");
+	assert_int_equal(res[2].verdict, FW_VERDICT_DROPPED);
+	/* the DROP is the chain's second rule: an accept goes before it with -I INPUT 2 */
+	assert_int_equal(res[2].rules[res[2].deciding].position, 2);
+	for (size_t i = 0; i < 3; i++)
+		fw_result_release(&res[i]);
+}
+
+/* nft -j gives each rule's handle, which names where to insert before it. */
+static void nft_rules_keep_their_handle(void **state)
+{
+	static const char s[] =
+		"{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"filter\", \"handle\": 1}},"
+		"{\"chain\": {\"family\": \"inet\", \"table\": \"filter\", \"name\": \"input\", \"handle\": 1,"
+		" \"type\": \"filter\", \"hook\": \"input\", \"prio\": 0, \"policy\": \"accept\"}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"filter\", \"chain\": \"input\", \"handle\": 7,"
+		" \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}},"
+		" \"right\": 22}}, {\"drop\": null}]}}]}";
+	struct fw_query q = { .port = 22, .client = "2001:db8::1" };
+	struct fw_result res;
+
+	(void)state;
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_nft_json(s, strlen(s), &q, &res), 0);
+	assert_int_equal(res.family, 6);
+	assert_int_equal(res.verdict, FW_VERDICT_DROPPED);
+	assert_int_equal(res.rules[res.deciding].handle, 7);
+	fw_result_release(&res);
+}
+
+/* Thousands of chains are found by name at every jump. */
+static void many_chains_are_followed(void **state)
+{
+	struct strbuf sb;
+	struct fw_query q = { .port = 22, .client = "192.0.2.9" };
+	struct fw_result res;
+
+	(void)state;
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "*filter\n:INPUT ACCEPT [0:0]\n");
+	for (int i = 0; i < 3000; i++)
+		strbuf_addf(&sb, ":c%d - [0:0]\n", i);
+	for (int i = 0; i < 3000; i++)
+		strbuf_addf(&sb, "-A INPUT -s 198.51.100.%d/32 -j c%d\n-A c%d -j RETURN\n", i % 250, i, i);
+	strbuf_addstr(&sb, "-A INPUT -s 192.0.2.9/32 -p tcp --dport 22 -j REJECT --reject-with tcp-reset\nCOMMIT\n");
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_iptables_save(sb.buf, sb.len, FW_SRC_IPTABLES, &q, &res), 0);
+	assert_int_equal(res.verdict, FW_VERDICT_REJECTED);
+	fw_result_release(&res);
+	strbuf_release(&sb);
+}
+
 struct eval_row {
 	const char *says;
 	const char *rules;
@@ -1423,6 +1494,9 @@ int main(void)
 		cmocka_unit_test(ufw_rules_are_deleted_with_ufw),
 		cmocka_unit_test(ufw_allow_list_is_seen_in_user_rules),
 		cmocka_unit_test(fix_of_a_legacy_rule_uses_iptables_legacy),
+		cmocka_unit_test(each_query_is_answered_for_its_client),
+		cmocka_unit_test(nft_rules_keep_their_handle),
+		cmocka_unit_test(many_chains_are_followed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
