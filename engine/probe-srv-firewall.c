@@ -1,8 +1,9 @@
 /* The local firewalls, as the OS layer reads them (iptables, nftables, ufw
  * and firewalld on Linux; the application firewall on macOS), each judged
- * for a new connection to the port from any source. The worst finding is
- * kept, with the rule that decides (table, chain, rule text) and what a
- * client sees. */
+ * for a new connection to the port from any source and, with --from, from
+ * each client judged. The worst finding is kept, with the rule that decides
+ * (table, chain, rule text) and what a client sees; per client, the fix
+ * that lets that client in and keeps everyone else where they were. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,121 @@ static char *fix_for(const struct os_fw_list *views, const struct fw_result *res
 	return fw_fix_command(r, res->source, res->family, port);
 }
 
+/* True when r blocks by source and its sources hold client: a rule aimed
+ * at the client (a ban), which the fix removes. */
+static bool aimed_at(const struct fw_rule *r, const char *client)
+{
+	if (r->is_policy || r->sources.n == 0 || r->sources_negated)
+		return false;
+	for (size_t i = 0; i < r->sources.n; i++)
+		if (fw_addr_match(r->sources.v[i], client))
+			return true;
+	return false;
+}
+
+/* firewalld's zone of an nft chain (filter_IN_public_allow: public), or NULL. */
+static char *firewalld_zone_of(const char *chain)
+{
+	char zone[64];
+
+	if (chain == NULL || strncmp(chain, "filter_IN_", 10) != 0)
+		return NULL;
+	snprintf(zone, sizeof(zone), "%s", chain + 10);
+	for (const char *suffix[] = {"_pre", "_log", "_deny", "_allow", "_post", NULL}, **p = suffix; *p; p++) {
+		size_t zl = strlen(zone), sl = strlen(*p);
+
+		if (zl > sl && strcmp(zone + zl - sl, *p) == 0)
+			zone[zl - sl] = '\0';
+	}
+	return zone[0] ? xstrdup(zone) : NULL;
+}
+
+/* The command that lets client in past r, the rule or policy that blocks
+ * it, and keeps the restriction r stands for: a rule aimed at the client
+ * is removed (as fix_for says); otherwise the client's own address is
+ * let in, by the tool that owns the rules, before r. *note says what is
+ * left to do (the rules to be saved for the next boot). NULL when no
+ * command keeps the intent. */
+static char *fix_for_client(const struct os_fw_list *views, const struct fw_result *res, const struct fw_rule *r,
+			    const char *client, int port, char **note)
+{
+	bool ipt = res->source == FW_SRC_IPTABLES || res->source == FW_SRC_IP6TABLES ||
+		   res->source == FW_SRC_IPTABLES_LEGACY || res->source == FW_SRC_IP6TABLES_LEGACY;
+	bool v6 = strchr(client, ':') != NULL;
+	char *zone = NULL, *cmd = NULL;
+
+	*note = NULL;
+	if (r == NULL || port <= 0 || port > 65535)
+		return NULL;
+	if (res->source == FW_SRC_FIREWALLD && aimed_at(r, client) && r->text && strchr(r->text, '\'') == NULL &&
+	    str_starts_with(r->text, "rule "))
+		return xasprintf("sudo firewall-cmd --permanent%s%s --remove-rich-rule='%s' && sudo firewall-cmd --reload",
+				 r->chain ? " --zone=" : "", r->chain ? r->chain : "", r->text);
+	if (aimed_at(r, client))
+		return fix_for(views, res, r, port);
+	if (ipt && ufw_owns(res))
+		/* ufw's rules come before its default policy; a deny rule of its
+		 * own is passed by a rule put before every other */
+		return xasprintf("sudo ufw %s from %s to any port %d proto tcp",
+				 r->is_policy || r->chain == NULL ||
+				 (strncmp(r->chain, "ufw-user-", 9) != 0 && strncmp(r->chain, "ufw6-user-", 10) != 0) ?
+				 "allow" : "prepend allow", client, port);
+	if (res->source == FW_SRC_FIREWALLD ||
+	    (res->source == FW_SRC_NFTABLES && r->table && strcmp(r->table, "inet firewalld") == 0)) {
+		zone = res->source == FW_SRC_FIREWALLD ? (r->chain ? xstrdup(r->chain) : NULL) : firewalld_zone_of(r->chain);
+		if (zone == NULL && views->fwd_zone != NULL)
+			zone = xstrdup(views->fwd_zone);
+		if (port == 22)
+			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule family=\"%s\" source address=\"%s\" service name=\"ssh\" accept' && sudo firewall-cmd --reload",
+					zone ? " --zone=" : "", zone ? zone : "", v6 ? "ipv6" : "ipv4", client);
+		else
+			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule family=\"%s\" source address=\"%s\" port port=\"%d\" protocol=\"tcp\" accept' && sudo firewall-cmd --reload",
+					zone ? " --zone=" : "", zone ? zone : "", v6 ? "ipv6" : "ipv4", client, port);
+		free(zone);
+		return cmd;
+	}
+	if (ipt) {
+		const char *tool = res->source == FW_SRC_IPTABLES ? "iptables" :
+				   res->source == FW_SRC_IP6TABLES ? "ip6tables" :
+				   res->source == FW_SRC_IPTABLES_LEGACY ? "iptables-legacy" : "ip6tables-legacy";
+		bool other = r->table && *r->table && strcmp(r->table, "filter") != 0;
+
+		if (r->chain == NULL)
+			return NULL;
+		/* before the rule that blocks, in the chain where the SYN meets
+		 * it; a policy is met after the chain's last rule */
+		cmd = r->is_policy || r->position <= 0 ?
+		      xasprintf("sudo %s%s%s -A %s -s %s -p tcp --dport %d -j ACCEPT", tool, other ? " -t " : "",
+				other ? r->table : "", r->chain, client, port) :
+		      xasprintf("sudo %s%s%s -I %s %d -s %s -p tcp --dport %d -j ACCEPT", tool, other ? " -t " : "",
+				other ? r->table : "", r->chain, r->position, client, port);
+		if (views->ipt_save != NULL && strstr(tool, "legacy") == NULL) {
+			char *both = xasprintf("%s && sudo %s", cmd, views->ipt_save);
+
+			free(cmd);
+			return both;
+		}
+		*note = xstrdup("the rule lasts until the next boot: save it where this system restores its firewall "
+				"rules from at boot (on Debian, install iptables-persistent and run netfilter-persistent save)");
+		return cmd;
+	}
+	if (res->source == FW_SRC_NFTABLES && r->table && r->chain) {
+		if (!r->is_policy && r->handle > 0)
+			cmd = xasprintf("sudo nft insert rule %s %s position %ld %s saddr %s tcp dport %d accept", r->table,
+					r->chain, r->handle, v6 ? "ip6" : "ip", client, port);
+		else if (r->is_policy)
+			cmd = xasprintf("sudo nft add rule %s %s %s saddr %s tcp dport %d accept", r->table, r->chain,
+					v6 ? "ip6" : "ip", client, port);
+		else
+			cmd = xasprintf("sudo nft insert rule %s %s %s saddr %s tcp dport %d accept", r->table, r->chain,
+					v6 ? "ip6" : "ip", client, port);
+		*note = xstrdup("the rule lasts until the next boot: add it to the rule set this system loads at boot "
+				"(/etc/nftables.conf on Debian)");
+		return cmd;
+	}
+	return NULL;
+}
+
 /* "198.51.100.0/24", "192.0.2.0/25 and 203.0.113.7": a list for a sentence. */
 static char *words_list(const struct strv *v)
 {
@@ -132,11 +248,16 @@ static void judge(struct step_work *w, struct server_facts *f, const struct os_f
 		char *list = words_list(&res->blocked_sources);
 
 		step_evidence(w, "%s: port %d is blocked for %s; other sources get in", name, f->port, list);
-		free(list);
+		if (f->fw_blocked_some == NULL)
+			f->fw_blocked_some = list;
+		else
+			free(list);
 	}
-	if (res->active && res->timing)
+	if (res->active && res->timing) {
 		step_evidence(w, "%s: a rate limit blocks a source that connects too often: it depends on timing",
 			      name);
+		f->fw_timing = true;
+	}
 	for (size_t i = 0; i < res->notes.n && i < 3; i++)
 		step_detail(w, "%s: %s", name, res->notes.v[i]);
 	if (res->active && (!f->fw_checked || rank(res->verdict) > rank(f->fw_verdict))) {
@@ -158,6 +279,100 @@ static void judge(struct step_work *w, struct server_facts *f, const struct os_f
 	free(text);
 }
 
+/* How bad res is for its client: a block decided by the rules alone, one
+ * that depends on timing, an answer the rules do not give, open past a
+ * rate limit, open. */
+static int client_rank(const struct fw_result *res)
+{
+	switch (res->verdict) {
+	case FW_VERDICT_DROPPED:
+	case FW_VERDICT_REJECTED:
+		return res->timing ? 3 : 4;
+	case FW_VERDICT_UNKNOWN:
+	case FW_VERDICT_OPEN_SOME:
+		return 2;
+	case FW_VERDICT_OPEN:
+		return res->timing ? 1 : 0;
+	}
+	return 2;
+}
+
+static int kept_rank(const struct srv_fw_client *c)
+{
+	switch (c->verdict) {
+	case FW_VERDICT_DROPPED:
+	case FW_VERDICT_REJECTED:
+		return c->timing ? 3 : 4;
+	case FW_VERDICT_UNKNOWN:
+	case FW_VERDICT_OPEN_SOME:
+		return 2;
+	case FW_VERDICT_OPEN:
+		return c->timing ? 1 : 0;
+	}
+	return 2;
+}
+
+/* Says what res, judged for one client, found, and keeps it for that client
+ * when it is worse than what is kept. any is the same firewall's answer for
+ * any source of the family (its allow-list), or NULL. */
+static void judge_client(struct step_work *w, struct server_facts *f, const struct os_fw_list *views,
+			 const struct fw_result *res, const struct fw_result *any, const char *name)
+{
+	struct srv_fw_client *c = NULL;
+	const struct fw_rule *r = NULL;
+	int rank = client_rank(res);
+
+	for (size_t i = 0; i < f->nfw_clients && c == NULL; i++)
+		if (strcmp(f->fw_clients[i].addr, res->client) == 0)
+			c = &f->fw_clients[i];
+	if (c == NULL || !res->active)
+		return;
+	if (res->deciding >= 0 && (size_t)res->deciding < res->nrules)
+		r = &res->rules[res->deciding];
+	if (res->verdict == FW_VERDICT_DROPPED || res->verdict == FW_VERDICT_REJECTED)
+		step_evidence(w, "%s (IPv%d) for %s: port %d is %s%s, by %s%s%s: %s", name, res->family, c->addr,
+			      f->port, fw_verdict_name(res->verdict), res->timing ? " when it connects too often" : "",
+			      r && r->table ? r->table : "", r && r->table ? " " : "", r && r->chain ? r->chain : "",
+			      r && r->text ? r->text : "its policy");
+	else if (res->verdict == FW_VERDICT_OPEN)
+		step_evidence(w, "%s (IPv%d) for %s: port %d is open%s", name, res->family, c->addr, f->port,
+			      res->timing ? ", unless it connects too often (a rate limit)" : "");
+	else
+		step_evidence(w, "%s (IPv%d) for %s: the rules alone do not say whether port %d is open", name,
+			      res->family, c->addr, f->port);
+	if (res->verdict == FW_VERDICT_OPEN && any != NULL && any->only_sources.n > 0 && c->allowed == NULL)
+		c->allowed = words_list(&any->only_sources);
+	if (c->checked && rank < kept_rank(c))
+		return;
+	/* of two equal blocks, firewalld's own listing names the rich rule */
+	if (c->checked && rank == kept_rank(c) &&
+	    !(rank >= 3 && res->source == FW_SRC_FIREWALLD && c->name && strcmp(c->name, "nftables") == 0))
+		return;
+	c->checked = true;
+	c->verdict = res->verdict == FW_VERDICT_OPEN_SOME ? FW_VERDICT_UNKNOWN : res->verdict;
+	c->timing = res->timing;
+	free(c->name);
+	free(c->rule);
+	free(c->effect);
+	free(c->fix);
+	free(c->fix_note);
+	free(c->unsure);
+	c->name = xstrdup(name);
+	c->rule = NULL;
+	c->effect = NULL;
+	c->fix = NULL;
+	c->fix_note = NULL;
+	c->unsure = NULL;
+	if (rank >= 3 && r != NULL) {
+		c->rule = xasprintf("%s%s%s: %s", r->table ? r->table : "", r->table ? " " : "",
+				    r->chain ? r->chain : "", r->text ? r->text : "");
+		c->effect = r->effect ? xstrdup(r->effect) : NULL;
+		c->fix = fix_for_client(views, res, r, c->addr, f->port, &c->fix_note);
+	}
+	if (rank == 2)
+		c->unsure = xstrdup(res->notes.n > 0 ? res->notes.v[0] : "the rules depend on more than the client's address and the port");
+}
+
 /* sshguard's blocks, as a firewall listing shows them, go to the bans. */
 static void take_sshguard(struct step_work *w, struct server_facts *f, const struct strv *entries)
 {
@@ -173,21 +388,71 @@ static void take_sshguard(struct step_work *w, struct server_facts *f, const str
 		step_evidence(w, "sshguard blocks %zu address(es), the first %s", added, entries->v[0]);
 }
 
+/* The step's line with --from: what the worst-off client meets, as the
+ * verdict will say it. */
+static void finish_for_clients(struct step_work *w, const struct server_facts *f)
+{
+	const struct srv_fw_client *worst = NULL;
+
+	for (size_t i = 0; i < f->nfw_clients; i++)
+		if (f->fw_clients[i].checked && (worst == NULL || kept_rank(&f->fw_clients[i]) > kept_rank(worst)))
+			worst = &f->fw_clients[i];
+	if (worst == NULL) {
+		step_finish(w, STEP_WARN, "no firewall could be judged for %s", f->fw_clients[0].addr);
+		return;
+	}
+	switch (kept_rank(worst)) {
+	case 4:
+	case 3:
+		step_finish(w, STEP_FAIL, "%s %s port %d for %s%s: %s", worst->name,
+			    worst->verdict == FW_VERDICT_DROPPED ? "drops" : "rejects", f->port, worst->addr,
+			    worst->timing ? " when it connects too often" : "", worst->rule ? worst->rule : "its policy");
+		return;
+	case 2:
+		step_finish(w, STEP_WARN, "the rules alone do not say whether %s may connect to port %d (see details)",
+			    worst->addr, f->port);
+		return;
+	default:
+		break;
+	}
+	if (worst->allowed)
+		step_finish(w, STEP_PASS, "no local firewall rule blocks %s on port %d: %s is among the sources allowed: %s",
+			    worst->addr, f->port, worst->addr, worst->allowed);
+	else
+		step_finish(w, STEP_PASS, "no local firewall rule blocks %s on port %d%s", worst->addr, f->port,
+			    worst->timing ? ", unless it connects too often (a rate limit)" : "");
+}
+
 int probe_srv_firewall_run(struct step_work *w, struct server_facts *f)
 {
 	struct os_fw_list views;
 	bool seen = false;
 
 	server_facts_forget_firewall(f);
+	for (size_t i = 0; i < f->from_addrs.n && f->nfw_clients < OS_FW_MAX_CLIENTS; i++) {
+		f->fw_clients = xrealloc(f->fw_clients, (f->nfw_clients + 1) * sizeof(*f->fw_clients));
+		memset(&f->fw_clients[f->nfw_clients], 0, sizeof(*f->fw_clients));
+		f->fw_clients[f->nfw_clients].verdict = FW_VERDICT_UNKNOWN;
+		f->fw_clients[f->nfw_clients++].addr = xstrdup(f->from_addrs.v[i]);
+	}
 	os_fw_list_init(&views);
 	os_active()->firewall_read(f, &views);
 	for (size_t i = 0; i < views.n; i++) {
 		struct os_fw_view *v = &views.v[i];
+		const struct fw_result *any[2] = {NULL, NULL};
 
 		srv_trace_show(w, &v->trace);
 		seen |= v->seen;
-		for (size_t k = 0; k < v->nres; k++)
-			judge(w, f, &views, &v->res[k], v->name);
+		for (size_t k = 0; k < v->nres; k++) {
+			const struct fw_result *res = &v->res[k];
+
+			if (res->client == NULL) {
+				any[res->family == 6] = res;
+				judge(w, f, &views, res, v->name);
+			} else {
+				judge_client(w, f, &views, res, any[res->family == 6], v->name);
+			}
+		}
 		if (v->guard_read)
 			take_sshguard(w, f, &v->guard);
 	}
@@ -198,6 +463,10 @@ int probe_srv_firewall_run(struct step_work *w, struct server_facts *f)
 	}
 	if (!f->fw_checked) {
 		step_finish(w, STEP_WARN, "the firewall rules could not be read");
+		return 0;
+	}
+	if (f->nfw_clients > 0) {
+		finish_for_clients(w, f);
 		return 0;
 	}
 	switch (f->fw_verdict) {

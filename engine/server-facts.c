@@ -128,6 +128,23 @@ void server_facts_forget_firewall(struct server_facts *f)
 	drop(&f->fw_effect);
 	drop(&f->fw_fix);
 	drop(&f->fw_who);
+	drop(&f->fw_blocked_some);
+	f->fw_timing = false;
+	for (size_t i = 0; i < f->nfw_clients; i++) {
+		struct srv_fw_client *c = &f->fw_clients[i];
+
+		free(c->addr);
+		free(c->name);
+		free(c->rule);
+		free(c->effect);
+		free(c->fix);
+		free(c->fix_note);
+		free(c->allowed);
+		free(c->unsure);
+	}
+	free(f->fw_clients);
+	f->fw_clients = NULL;
+	f->nfw_clients = 0;
 	strv_release(&f->guard_banned);
 	server_facts_merge_bans(f);
 }

@@ -60,6 +60,21 @@ struct srv_test {
 
 enum srv_tristate { SRV_UNKNOWN = -1, SRV_NO = 0, SRV_YES = 1 };
 
+/* What the local firewalls do to one client judged (--from). */
+struct srv_fw_client {
+	char *addr;             /* as given */
+	bool checked;           /* some firewall judged it */
+	enum fw_verdict verdict;/* the worst found: DROPPED or REJECTED, UNKNOWN, OPEN */
+	bool timing;            /* the answer depends on timing (a rate limit, -m recent) */
+	char *name;             /* the firewall that decides, or NULL */
+	char *rule;             /* "filter INPUT: -A INPUT -s 192.0.2.0/25 ... -j DROP", or NULL */
+	char *effect;           /* what the client sees, or NULL */
+	char *fix;              /* lets this client in and keeps the rest out, or NULL */
+	char *fix_note;         /* what the fix leaves to do (save the rules), or NULL */
+	char *allowed;          /* the sources an allow-list admits, the client among them, or NULL */
+	char *unsure;           /* UNKNOWN: what the rules could not decide, or NULL */
+};
+
 /* Each group below is filled by one step (named in its heading) and only by
  * it; the step forgets its group first (server_facts_forget_*), so a step
  * run again ("r") finds what a first run in the same situation finds. */
@@ -163,6 +178,11 @@ struct server_facts {
 	char *fw_effect;        /* what a client sees */
 	char *fw_fix;           /* the command that lets the port through, or NULL */
 	char *fw_who;           /* "only 198.51.100.0/24 may connect to port 22", or NULL */
+	char *fw_blocked_some;  /* "192.0.2.0/25": sources blocked while others get in, or NULL */
+	bool fw_timing;         /* a rate limit blocks a source that connects too often */
+	/* one per --from address judged, in order (at most OS_FW_MAX_CLIENTS) */
+	struct srv_fw_client *fw_clients;
+	size_t nfw_clients;
 	struct strv guard_banned;       /* sshguard's blocks, as the firewall lists them */
 
 	/* tcp_wrappers step */

@@ -182,6 +182,52 @@ static bool judge_bans_for_clients(const struct server_facts *f, struct verdict_
 	return false;
 }
 
+/* The client judged that a firewall blocks (by its rules alone first, then
+ * past a rate limit), or NULL. */
+static const struct srv_fw_client *fw_blocked_client(const struct server_facts *f)
+{
+	const struct srv_fw_client *timed = NULL;
+
+	for (size_t i = 0; i < f->nfw_clients; i++) {
+		const struct srv_fw_client *c = &f->fw_clients[i];
+
+		if (!c->checked || (c->verdict != FW_VERDICT_DROPPED && c->verdict != FW_VERDICT_REJECTED))
+			continue;
+		if (!c->timing)
+			return c;
+		if (timed == NULL)
+			timed = c;
+	}
+	return timed;
+}
+
+/* Whether the firewall's answer for the client is not known for certain:
+ * without --from, some sources are blocked (or rate limited) and others
+ * not; with it, a client's answer the rules do not give alone. */
+static bool fw_doubt(const struct server_facts *f)
+{
+	if (!f->fw_checked)
+		return false;
+	if (f->nfw_clients == 0)
+		return f->fw_blocked_some != NULL || f->fw_timing;
+	for (size_t i = 0; i < f->nfw_clients; i++)
+		if (f->fw_clients[i].checked && f->fw_clients[i].verdict == FW_VERDICT_UNKNOWN)
+			return true;
+	return false;
+}
+
+/* "192.0.2.1 is among the sources allowed: 192.0.2.0/25", for each client
+ * an allow-list admits. */
+static void fw_admits_words(const struct server_facts *f, struct verdict_decision *d)
+{
+	for (size_t i = 0; i < f->nfw_clients; i++)
+		if (f->fw_clients[i].checked && f->fw_clients[i].verdict == FW_VERDICT_OPEN && f->fw_clients[i].allowed)
+			strv_pushf(&d->evidence, "%s is among the sources allowed: %s", f->fw_clients[i].addr,
+				   f->fw_clients[i].allowed);
+	if (f->nfw_clients == 0 && f->fw_blocked_some != NULL)
+		strv_pushf(&d->evidence, "the firewall blocks %s; other sources get in", f->fw_blocked_some);
+}
+
 void verdict_decide_server(const struct server_facts *f, struct verdict_decision *d,
 			   struct strv *prevention)
 {
@@ -383,8 +429,31 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		return;
 	}
 
-	/* 7. a local firewall rule */
-	if (f->fw_checked && (f->fw_verdict == FW_VERDICT_DROPPED || f->fw_verdict == FW_VERDICT_REJECTED ||
+	/* 7. a local firewall rule: for the clients judged, or for any source */
+	if (f->fw_checked && f->nfw_clients > 0) {
+		const struct srv_fw_client *c = fw_blocked_client(f);
+
+		if (c != NULL) {
+			strv_pushf(&d->evidence, "%s %s port %d for %s, the client%s: %s", c->name ? c->name : "the firewall",
+				   c->verdict == FW_VERDICT_DROPPED ? "drops" : "rejects", f->port, c->addr,
+				   c->timing ? ", when it connects too often" : "", c->rule ? c->rule : "its policy");
+			if (c->effect)
+				strv_pushf(&d->evidence, "the client sees: %s", c->effect);
+			if (f->fw_who)
+				strv_pushf(&d->evidence, "%s", f->fw_who);
+			if (c->timing)
+				strv_push(&d->unchecked, "whether the client connects often enough to meet the rate limit");
+			if (bad != NULL)
+				test_words(bad, d);
+			verdict_decision_set(d, "local_firewall", c->timing ? "likely" : "certain");
+			return;
+		}
+		for (size_t i = 0; i < f->nfw_clients; i++)
+			if (f->fw_clients[i].checked && f->fw_clients[i].verdict == FW_VERDICT_UNKNOWN)
+				strv_pushf(&d->unchecked, "whether %s lets %s in: %s",
+					   f->fw_clients[i].name ? f->fw_clients[i].name : "the firewall",
+					   f->fw_clients[i].addr, f->fw_clients[i].unsure ? f->fw_clients[i].unsure : "");
+	} else if (f->fw_checked && (f->fw_verdict == FW_VERDICT_DROPPED || f->fw_verdict == FW_VERDICT_REJECTED ||
 			      f->fw_verdict == FW_VERDICT_OPEN_SOME)) {
 		strv_pushf(&d->evidence, "%s %s port %d: %s", f->fw_name ? f->fw_name : "the firewall",
 			   f->fw_verdict == FW_VERDICT_DROPPED ? "drops" :
@@ -396,8 +465,12 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 			strv_pushf(&d->evidence, "a client sees: %s", f->fw_effect);
 		if (bad != NULL)
 			test_words(bad, d);
+		if (f->fw_verdict == FW_VERDICT_OPEN_SOME)
+			strv_push(&d->unchecked, "which address the client connects from: give --from");
 		verdict_decision_set(d, "local_firewall", f->fw_verdict == FW_VERDICT_OPEN_SOME ? "likely" : "certain");
 		return;
+	} else if (f->fw_checked && (f->fw_blocked_some != NULL || f->fw_timing)) {
+		strv_push(&d->unchecked, "which address the client connects from: give --from");
 	}
 
 	/* 8. TCP wrappers: for the client when it is known (--from); else for
@@ -480,7 +553,11 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		for (size_t i = 0; i < f->login_refusals.n; i++)
 			strv_pushf(&d->evidence, "but once connected: %s, and ssh says \"Permission denied\"",
 				   f->login_refusals.v[i]);
-		verdict_decision_set(d, "ok", "certain");
+		fw_admits_words(f, d);
+		/* the self-test came from here: a firewall that blocks some
+		 * sources, or whose answer for the client is not known, may
+		 * still stop the client */
+		verdict_decision_set(d, "ok", fw_doubt(f) ? "likely" : "certain");
 		return;
 	}
 	/* the self-test came from this machine's own address, which the
@@ -572,7 +649,15 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	vars[10] = (struct asset_var){"start_command", start};
 	verdict_word(&d, vars, 11, t, a, platform, v);
 	/* the rule that was found says better than the cause's generic command */
-	if (strcmp(d.cause, "local_firewall") == 0 && f->fw_fix != NULL) {
+	if (strcmp(d.cause, "local_firewall") == 0 && f->nfw_clients > 0 && fw_blocked_client(f) != NULL) {
+		const struct srv_fw_client *c = fw_blocked_client(f);
+
+		/* only a command that lets this client in, and keeps the rest */
+		free(v->fix_command);
+		v->fix_command = c->fix ? xstrdup(c->fix) : NULL;
+		if (c->fix_note)
+			strv_push(&prevention, c->fix_note);
+	} else if (strcmp(d.cause, "local_firewall") == 0 && f->fw_fix != NULL) {
 		free(v->fix_command);
 		v->fix_command = xstrdup(f->fw_fix);
 	}

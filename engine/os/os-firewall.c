@@ -27,17 +27,53 @@ bool os_fw_run(struct os_fw_view *v, const char *name, const char *const args[],
 	return true;
 }
 
+struct fw_result *os_fw_result_add_n(struct os_fw_view *v, size_t n)
+{
+	struct fw_result *res;
+
+	if (v->nres + n > v->res_alloc) {
+		v->res_alloc = v->nres + n + 4;
+		v->res = xrealloc(v->res, v->res_alloc * sizeof(*v->res));
+	}
+	res = &v->res[v->nres];
+	for (size_t i = 0; i < n; i++)
+		fw_result_init(&res[i]);
+	v->nres += n;
+	return res;
+}
+
 struct fw_result *os_fw_result_add(struct os_fw_view *v)
 {
-	struct fw_result *res = &v->res[v->nres++];
+	return os_fw_result_add_n(v, 1);
+}
 
-	fw_result_init(res);
-	return res;
+void os_fw_result_drop_n(struct os_fw_view *v, size_t n)
+{
+	for (size_t i = 0; i < n && v->nres > 0; i++)
+		fw_result_release(&v->res[--v->nres]);
 }
 
 void os_fw_result_drop(struct os_fw_view *v)
 {
-	fw_result_release(&v->res[--v->nres]);
+	os_fw_result_drop_n(v, 1);
+}
+
+size_t os_fw_queries(const struct server_facts *f, int family, const char *const *skip,
+		     struct fw_query *q, size_t max)
+{
+	size_t n = 0;
+
+	if (max == 0)
+		return 0;
+	q[n++] = (struct fw_query){.port = (uint16_t)f->port, .family = family, .skip_tables = skip};
+	for (size_t i = 0; i < f->from_addrs.n && n < max; i++) {
+		const char *a = f->from_addrs.v[i];
+
+		if ((strchr(a, ':') != NULL ? 6 : 4) == family)
+			q[n++] = (struct fw_query){.port = (uint16_t)f->port, .client = a, .family = family,
+						   .skip_tables = skip};
+	}
+	return n;
 }
 
 void os_fail2ban_read(struct server_facts *f, struct os_trace *t)

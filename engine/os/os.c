@@ -162,9 +162,12 @@ void os_fw_list_release(struct os_fw_list *l)
 		os_trace_release(&v->trace);
 		for (size_t k = 0; k < v->nres; k++)
 			fw_result_release(&v->res[k]);
+		free(v->res);
 		strv_release(&v->guard);
 	}
 	free(l->v);
+	free(l->ipt_save);
+	free(l->fwd_zone);
 	strbuf_release(&l->ufw_rules[0]);
 	strbuf_release(&l->ufw_rules[1]);
 	/* empty, as os_fw_list_init leaves it, without allocating again */

@@ -54,14 +54,16 @@ void os_trace_text(struct os_trace *t, const char *prefix, const char *text, siz
 
 /* ---- one firewall front end's view, and one log source ------------------ */
 
-/* What one firewall tool said: its trace (shown first), up to two judged
- * rule sets (IPv4, IPv6), and sshguard's blocks found in its listing. */
+/* What one firewall tool said: its trace (shown first), its rule sets
+ * judged per family, first for any source, then for each client judged
+ * (--from; fw_result.client names it), and sshguard's blocks found in its
+ * listing. */
 struct os_fw_view {
 	char *name;             /* "iptables", "nftables", "ufw", "ufw (/etc/ufw/user.rules)", ... */
 	bool seen;              /* the tool is there and ran */
 	struct os_trace trace;
-	struct fw_result res[2];
-	size_t nres;
+	struct fw_result *res;
+	size_t nres, res_alloc;
 	bool guard_read;        /* its listing was searched for sshguard's blocks */
 	struct strv guard;      /* sshguard's blocked addresses, as listed */
 };
@@ -74,7 +76,20 @@ struct os_fw_list {
 	 * changed with ufw, and these say which command added it */
 	bool ufw_rules_read;
 	struct strbuf ufw_rules[2];     /* IPv4, IPv6 */
+	/* how this system keeps iptables' rules over a reboot: "netfilter-persistent
+	 * save" when that is installed, else NULL (not known) */
+	char *ipt_save;
+	char *fwd_zone;         /* firewalld's zone judged (from its listing), or NULL */
 };
+
+/* At most this many clients (--from) are judged by the firewalls. */
+#define OS_FW_MAX_CLIENTS 16
+
+/* The questions a firewall view answers for family (4 or 6): q[0] for any
+ * source, then one per client of that family in f->from_addrs; skip goes
+ * into each. Fills at most max and returns how many. */
+size_t os_fw_queries(const struct server_facts *f, int family, const char *const *skip,
+		     struct fw_query *q, size_t max);
 
 void os_fw_list_init(struct os_fw_list *l);
 void os_fw_list_release(struct os_fw_list *l);
@@ -251,6 +266,10 @@ bool os_fw_run(struct os_fw_view *v, const char *name, const char *const args[],
  * back the last one (its rules could not be read). */
 struct fw_result *os_fw_result_add(struct os_fw_view *v);
 void os_fw_result_drop(struct os_fw_view *v);
+/* n rule sets at once, contiguous (for fw_parse_*_each); valid until the
+ * next add. os_fw_result_drop_n takes back the last n. */
+struct fw_result *os_fw_result_add_n(struct os_fw_view *v, size_t n);
+void os_fw_result_drop_n(struct os_fw_view *v, size_t n);
 
 /* Appends the source label: the last 256 KiB of the file path, read as
  * syslog lines, or as sshd's own bare lines of process pid when own (its

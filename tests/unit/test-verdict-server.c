@@ -270,6 +270,65 @@ static void s_busy_but_answering(struct server_facts *f)
 	f->unauth_conns = 40;
 }
 
+/* One client judged (--from) and what the firewalls do to it. */
+static struct srv_fw_client *add_fw_client(struct server_facts *f, const char *addr, enum fw_verdict v)
+{
+	struct srv_fw_client *c;
+
+	strv_push(&f->from_addrs, addr);
+	f->fw_clients = realloc(f->fw_clients, (f->nfw_clients + 1) * sizeof(*f->fw_clients));
+	c = &f->fw_clients[f->nfw_clients++];
+	memset(c, 0, sizeof(*c));
+	c->addr = strdup(addr);
+	c->checked = true;
+	c->verdict = v;
+	c->name = strdup("iptables");
+	return c;
+}
+
+static void s_fw_client_dropped(struct server_facts *f)
+{
+	struct srv_fw_client *c;
+
+	s_ok(f);
+	c = add_fw_client(f, "192.0.2.1", FW_VERDICT_DROPPED);
+	c->rule = strdup("filter INPUT: -A INPUT -s 192.0.2.0/25 -p tcp -m tcp --dport 22 -j DROP");
+	c->effect = strdup("connection timed out");
+}
+
+static void s_fw_client_rate_limited(struct server_facts *f)
+{
+	s_fw_client_dropped(f);
+	f->fw_clients[0].timing = true;
+}
+
+static void s_fw_client_admitted(struct server_facts *f)
+{
+	s_ok(f);
+	add_fw_client(f, "192.0.2.200", FW_VERDICT_OPEN)->allowed = strdup("192.0.2.128/25");
+	f->fw_verdict = FW_VERDICT_OPEN_SOME;	/* for any source: an allow-list */
+}
+
+static void s_fw_client_undecided(struct server_facts *f)
+{
+	s_ok(f);
+	add_fw_client(f, "192.0.2.1", FW_VERDICT_UNKNOWN)->unsure = strdup("'-A INPUT -m set --match-set x src -j DROP' could change the answer");
+}
+
+static void s_fw_some_blocked_no_client(struct server_facts *f)
+{
+	s_ok(f);
+	f->fw_blocked_some = strdup("192.0.2.0/25");
+}
+
+static void s_fw_allow_list_no_client(struct server_facts *f)
+{
+	s_ok(f);
+	f->fw_verdict = FW_VERDICT_OPEN_SOME;
+	f->fw_name = strdup("iptables");
+	f->fw_who = strdup("only 192.0.2.128/25 may connect to port 22");
+}
+
 struct row {
 	const char *name;
 	void (*setup)(struct server_facts *f);
@@ -313,6 +372,18 @@ static const struct row rows[] = {
 	{"a ban that keeps this machine out too is a fail2ban ban", s_banned, "fail2ban_ban", "likely", "192.0.2.2"},
 	{"bans of other addresses do not outrank an sshd that answers", s_banned_others, "ok", "certain", NULL},
 	{"many connections do not outrank an sshd that answers", s_busy_but_answering, "ok", "certain", NULL},
+	{"a drop that catches the client judged is a local firewall, certain, for that client",
+	 s_fw_client_dropped, "local_firewall", "certain", "for 192.0.2.1, the client"},
+	{"a block only past a rate limit is a local firewall, not certain", s_fw_client_rate_limited,
+	 "local_firewall", "likely", "too often"},
+	{"an allow-list that admits the client is no cause, and says so", s_fw_client_admitted, "ok", "certain",
+	 "192.0.2.200 is among the sources allowed: 192.0.2.128/25"},
+	{"a rule the evaluator cannot decide for the client leaves ok uncertain", s_fw_client_undecided, "ok",
+	 "likely", NULL},
+	{"a drop for some sources, without knowing the client, leaves ok uncertain", s_fw_some_blocked_no_client,
+	 "ok", "likely", "192.0.2.0/25"},
+	{"an allow-list, without knowing the client, is a likely local firewall", s_fw_allow_list_no_client,
+	 "local_firewall", "likely", "only 192.0.2.128/25"},
 };
 
 static bool evidence_has(const struct verdict_decision *d, const char *word)
@@ -348,6 +419,34 @@ static void rows_decide_as_expected(void **state)
 		verdict_decision_release(&d);
 		server_facts_release(&f);
 	}
+}
+
+/* What verdict.unchecked must hold for a row's facts. */
+static void unchecked_has(void (*setup)(struct server_facts *), const char *word)
+{
+	struct server_facts f;
+	struct verdict_decision d;
+	bool found = false;
+
+	server_facts_init(&f);
+	healthy(&f);
+	setup(&f);
+	verdict_decision_init(&d);
+	verdict_decide_server(&f, &d, NULL);
+	for (size_t i = 0; i < d.unchecked.n; i++)
+		found |= strstr(d.unchecked.v[i], word) != NULL;
+	if (!found)
+		fail_msg("expected verdict.unchecked to say \"%s\" (%zu item(s))", word, d.unchecked.n);
+	verdict_decision_release(&d);
+	server_facts_release(&f);
+}
+
+static void what_the_firewall_leaves_open_is_unchecked(void **state)
+{
+	(void)state;
+	unchecked_has(s_fw_client_undecided, "whether iptables lets 192.0.2.1 in");
+	unchecked_has(s_fw_some_blocked_no_client, "give --from");
+	unchecked_has(s_fw_allow_list_no_client, "give --from");
 }
 
 static void prevention_warns_about_boot_root_and_passwords(void **state)
@@ -458,6 +557,27 @@ static void without_systemd_the_fix_starts_sshd_by_hand(void **state)
 	word(&f, &v);
 	if (v.fix_command == NULL || strcmp(v.fix_command, "sudo systemctl enable --now ssh.service") != 0)
 		fail_msg("expected systemctl enable --now with systemd, got %s", v.fix_command ? v.fix_command : "none");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
+/* The fix for a client an allow-list keeps out is that client's own. */
+static void the_fix_for_a_client_is_its_own(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	s_fw_client_dropped(&f);
+	f.fw_clients[0].fix = strdup("sudo iptables -A INPUT -s 192.0.2.1 -p tcp --dport 22 -j ACCEPT");
+	f.fw_clients[0].fix_note = strdup("the rule lasts until the next boot");
+	f.fw_fix = strdup("sudo iptables -I INPUT -p tcp --dport 22 -j ACCEPT");
+	word(&f, &v);
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command, "sudo iptables -A INPUT -s 192.0.2.1 -p tcp --dport 22 -j ACCEPT");
+	assert_true(v.prevention.n > 0 && strstr(v.prevention.v[v.prevention.n - 1], "next boot") != NULL);
 	verdict_release(&v);
 	server_facts_release(&f);
 }
@@ -628,7 +748,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rows_decide_as_expected),
+		cmocka_unit_test(what_the_firewall_leaves_open_is_unchecked),
 		cmocka_unit_test(a_found_rule_gives_the_fix_command),
+		cmocka_unit_test(the_fix_for_a_client_is_its_own),
 		cmocka_unit_test(a_masked_unit_is_unmasked_before_it_is_started),
 		cmocka_unit_test(a_ban_is_judged_for_the_client_given),
 		cmocka_unit_test(an_selinux_denied_port_is_its_own_cause),

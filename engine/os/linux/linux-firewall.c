@@ -49,7 +49,8 @@ static bool read_iptables(const struct server_facts *f, struct os_fw_list *out, 
 	struct os_fw_view *v;
 	struct exec_result r;
 	int family = src == FW_SRC_IP6TABLES || src == FW_SRC_IP6TABLES_LEGACY ? 6 : 4;
-	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = family};
+	struct fw_query q[1 + OS_FW_MAX_CLIENTS];
+	size_t nq = os_fw_queries(f, family, NULL, q, 1 + OS_FW_MAX_CLIENTS);
 	bool ran = false;
 
 	if (os_find(tool, path, sizeof(path)) != 0)
@@ -63,8 +64,9 @@ static bool read_iptables(const struct server_facts *f, struct os_fw_list *out, 
 			os_trace_note(&v->trace, "%s failed (exit status %d): needs root", tool, r.status);
 		else if (!has_tables(&r.out))
 			;	/* no table of this back end is loaded */
-		else if (fw_parse_iptables_save(r.out.buf, r.out.len, src, &q, os_fw_result_add(v)) != 0)
-			os_fw_result_drop(v);
+		else if (fw_parse_iptables_save_each(r.out.buf, r.out.len, src, q, nq,
+						     os_fw_result_add_n(v, nq)) != 0)
+			os_fw_result_drop_n(v, nq);
 		if (r.status == 0 && skip != NULL &&
 		    (strstr(tool, "-nft") != NULL || strstr(r.out.buf ? r.out.buf : "", "nf_tables") != NULL))
 			nft_tables_seen(&r.out, family == 6 ? "ip6" : "ip", skip);
@@ -109,11 +111,11 @@ static void read_nft(const struct server_facts *f, struct os_fw_list *out, const
 	if (os_fw_run(v, "nft", args, &r)) {
 		v->seen = true;
 		for (int fam = 4; fam <= 6 && r.status == 0; fam += 2) {
-			struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = fam,
-					     .skip_tables = (const char *const *)skip->v};
+			struct fw_query q[1 + OS_FW_MAX_CLIENTS];
+			size_t nq = os_fw_queries(f, fam, (const char *const *)skip->v, q, 1 + OS_FW_MAX_CLIENTS);
 
-			if (fw_parse_nft_json(r.out.buf, r.out.len, &q, os_fw_result_add(v)) != 0)
-				os_fw_result_drop(v);
+			if (fw_parse_nft_json_each(r.out.buf, r.out.len, q, nq, os_fw_result_add_n(v, nq)) != 0)
+				os_fw_result_drop_n(v, nq);
 		}
 		if (r.status != 0) {
 			os_trace_note(&v->trace, "nft failed (exit status %d): needs root", r.status);
@@ -130,14 +132,16 @@ static void read_ufw_rules(const struct server_facts *f, struct os_fw_list *out,
 {
 	struct os_fw_view *v = os_fw_list_add(out, "ufw (" UFW_RULES ")");
 	struct strbuf sb;
-	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = 4};
+	struct fw_query q[1 + OS_FW_MAX_CLIENTS];
+	size_t nq = os_fw_queries(f, 4, NULL, q, 1 + OS_FW_MAX_CLIENTS);
 	int rc;
 
 	strbuf_init(&sb);
 	if ((rc = os_read_file(path, 4 * 1024 * 1024, false, &sb)) != 0)
 		os_trace_note(&v->trace, "ufw: cannot read %s either: %s", path, strerror(-rc));
-	else if (fw_parse_ufw_user_rules(sb.buf, sb.len, &q, os_fw_result_add(v)) != 0)
-		os_fw_result_drop(v);
+	for (size_t i = 0; rc == 0 && i < nq; i++)
+		if (fw_parse_ufw_user_rules(sb.buf, sb.len, &q[i], os_fw_result_add(v)) != 0)
+			os_fw_result_drop(v);
 	strbuf_release(&sb);
 }
 
@@ -150,7 +154,8 @@ static void read_ufw(const struct server_facts *f, struct os_fw_list *out, bool 
 	char path[256];
 	struct os_fw_view *v;
 	struct exec_result r;
-	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = 4};
+	struct fw_query q[1 + OS_FW_MAX_CLIENTS];
+	size_t nq = os_fw_queries(f, 4, NULL, q, 1 + OS_FW_MAX_CLIENTS);
 	bool fallback = false;
 
 	if (os_find("ufw", path, sizeof(path)) != 0)
@@ -159,12 +164,15 @@ static void read_ufw(const struct server_facts *f, struct os_fw_list *out, bool 
 	exec_result_init(&r);
 	if (os_fw_run(v, "ufw", args, &r)) {
 		v->seen = true;
-		if (r.status == 0 && fw_parse_ufw_status(r.out.buf, r.out.len, &q, os_fw_result_add(v)) == 0) {
+		if (r.status == 0 && fw_parse_ufw_status(r.out.buf, r.out.len, &q[0], os_fw_result_add(v)) == 0) {
 			if (tables_read) {
 				os_trace_note(&v->trace, "ufw is %s; its rules were judged from iptables' tables",
 					      v->res[v->nres - 1].active ? "active" : "inactive");
 				os_fw_result_drop(v);
 			}
+			for (size_t i = 1; !tables_read && i < nq; i++)
+				if (fw_parse_ufw_status(r.out.buf, r.out.len, &q[i], os_fw_result_add(v)) != 0)
+					os_fw_result_drop(v);
 		} else {
 			if (r.status == 0)
 				os_fw_result_drop(v);
@@ -183,60 +191,84 @@ static void read_ufw(const struct server_facts *f, struct os_fw_list *out, bool 
 		read_ufw_rules(f, out, UFW_RULES);
 }
 
-/* The zone that takes connections to addr: firewalld's zone of its
- * interface, or NULL for the default zone. The caller frees. */
-static char *firewalld_zone(struct os_fw_view *v, const char *addr)
+/* The zones firewalld has active (empty when it does not answer), and the
+ * interface that holds addr. */
+static void firewalld_zones(struct os_fw_view *v, const char *addr, struct fw_zone_list *zl,
+			    char *iface, size_t len)
 {
 	static const char *const args[] = {"--get-active-zones", NULL};
 	struct exec_result r;
-	struct fw_zone_list zl;
-	char iface[64] = "";
-	char *zone = NULL;
 
 	exec_result_init(&r);
-	fw_zone_list_init(&zl);
+	iface[0] = '\0';
 	if (addr != NULL)
-		os_iface_of(addr, iface, sizeof(iface));
-	if (os_fw_run(v, "firewall-cmd", args, &r) && r.status == 0 &&
-	    fw_parse_firewalld_zones(r.out.buf, r.out.len, &zl) == 0) {
-		const char *z = fw_zone_list_pick(&zl, NULL, iface[0] ? iface : NULL);
+		os_iface_of(addr, iface, len);
+	if (os_fw_run(v, "firewall-cmd", args, &r) && r.status == 0)
+		fw_parse_firewalld_zones(r.out.buf, r.out.len, zl);
+	exec_result_release(&r);
+}
 
-		if (z != NULL) {
-			zone = xstrdup(z);
-			os_trace_note(&v->trace, "firewalld: %s (%s) is in zone %s", addr, iface, zone);
+/* The zone firewalld puts a connection from client (NULL: any) in: a zone
+ * holding its source, else the zone of the interface, else the default
+ * zone (NULL). The listing of that zone is judged for the client. */
+static void firewalld_judge(struct os_fw_view *v, struct os_fw_list *out, const struct fw_zone_list *zl,
+			    const char *iface, const struct fw_query *q)
+{
+	const char *zone = fw_zone_list_pick(zl, q->client, iface[0] ? iface : NULL);
+	char *zarg = zone ? xasprintf("--zone=%s", zone) : NULL;
+	const char *const args[] = {"--list-all", zarg, NULL};
+	struct exec_result r;
+
+	if (zone != NULL)
+		os_trace_note(&v->trace, "firewalld: %s%s%s is in zone %s", q->client ? q->client : "the port",
+			      iface[0] ? " on " : "", iface, zone);
+	exec_result_init(&r);
+	if (os_fw_run(v, "firewall-cmd", args, &r)) {
+		v->seen = true;
+		if (fw_parse_firewalld(r.out.buf, r.out.len, q, os_fw_result_add(v)) != 0) {
+			os_fw_result_drop(v);
+		} else if (out->fwd_zone == NULL && v->res[v->nres - 1].active) {
+			const struct fw_result *res = &v->res[v->nres - 1];
+
+			/* the zone its listing names, the default one included */
+			for (size_t i = 0; i < res->nrules && out->fwd_zone == NULL; i++)
+				if (res->rules[i].chain)
+					out->fwd_zone = xstrdup(res->rules[i].chain);
+			if (out->fwd_zone == NULL && zone != NULL)
+				out->fwd_zone = xstrdup(zone);
 		}
 	}
-	fw_zone_list_release(&zl);
 	exec_result_release(&r);
-	return zone;
+	free(zarg);
 }
 
 static void read_firewalld(const struct server_facts *f, struct os_fw_list *out)
 {
 	struct os_fw_view *v = os_fw_list_add(out, "firewalld");
-	char *zone = firewalld_zone(v, f->client_addrs.n ? f->client_addrs.v[0] : NULL);
-	char *zarg = zone ? xasprintf("--zone=%s", zone) : NULL;
-	const char *const args[] = {"--list-all", zarg, NULL};
-	struct exec_result r;
-	struct fw_query q = {.port = (uint16_t)f->port, .client = NULL, .family = 4};
+	struct fw_query q[1 + OS_FW_MAX_CLIENTS];
+	size_t nq = os_fw_queries(f, 4, NULL, q, 1 + OS_FW_MAX_CLIENTS);
+	struct fw_zone_list zl;
+	char iface[64];
 
-	exec_result_init(&r);
-	if (os_fw_run(v, "firewall-cmd", args, &r)) {
-		v->seen = true;
-		if (fw_parse_firewalld(r.out.buf, r.out.len, &q, os_fw_result_add(v)) != 0)
-			os_fw_result_drop(v);
+	fw_zone_list_init(&zl);
+	firewalld_zones(v, f->client_addrs.n ? f->client_addrs.v[0] : NULL, &zl, iface, sizeof(iface));
+	for (size_t i = 0; i < nq; i++) {
+		firewalld_judge(v, out, &zl, iface, &q[i]);
+		if (!v->seen)
+			break;
 	}
-	exec_result_release(&r);
-	free(zarg);
-	free(zone);
+	fw_zone_list_release(&zl);
 }
 
 void linux_firewall_read(const struct server_facts *f, struct os_fw_list *out)
 {
 	struct strv skip;
+	char path[256];
 	bool tables_read = false;
 
 	strv_init(&skip);
+	if (os_find("netfilter-persistent", path, sizeof(path)) == 0)
+		out->ipt_save = xstrdup("netfilter-persistent save");
 	read_iptables_all(f, out, &skip);
 	for (size_t i = 0; i < out->n; i++)
 		for (size_t k = 0; k < out->v[i].nres; k++)
