@@ -1215,6 +1215,21 @@ static void model_evaluate(const struct model *m, const struct fw_query *q, stru
 	for (size_t i = 0; i < total; i++)
 		c.listed[i] = -1;
 	qsort(c.base, c.nbase, sizeof(*c.base), chain_prio_cmp);
+	/* nf_tables runs base chains of one priority on one hook in the
+	 * reverse of the order they were registered: the one listed last first */
+	for (size_t i = 0; m->src == FW_SRC_NFTABLES && i < c.nbase;) {
+		size_t j = i + 1;
+
+		while (j < c.nbase && c.base[j]->prio == c.base[i]->prio)
+			j++;
+		for (size_t lo = i, hi = j - 1; lo < hi; lo++, hi--) {
+			const struct cchain *t = c.base[lo];
+
+			c.base[lo] = c.base[hi];
+			c.base[hi] = t;
+		}
+		i = j;
+	}
 	c.pending = xcalloc(FW_MAX_PATHS, sizeof(*c.pending));
 	c.pending[c.npending++] = (struct path){ .accepted = -1 };
 	while (c.npending > 0) {

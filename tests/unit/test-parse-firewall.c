@@ -1230,6 +1230,31 @@ static void nft_rules_keep_their_handle(void **state)
 	fw_result_release(&res);
 }
 
+/* Of two base chains at one priority, nf_tables runs the later one first. */
+static void equal_priorities_run_the_later_chain_first(void **state)
+{
+	static const char s[] =
+		"{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"t\", \"handle\": 1}},"
+		"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"b0\", \"handle\": 1,"
+		" \"type\": \"filter\", \"hook\": \"input\", \"prio\": 0, \"policy\": \"accept\"}},"
+		"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"b1\", \"handle\": 2,"
+		" \"type\": \"filter\", \"hook\": \"input\", \"prio\": 0, \"policy\": \"accept\"}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"b0\", \"handle\": 3,"
+		" \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}},"
+		" \"right\": 22}}, {\"reject\": {\"type\": \"tcp reset\"}}]}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"b1\", \"handle\": 4,"
+		" \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}},"
+		" \"right\": 22}}, {\"drop\": null}]}}]}";
+	struct fw_query q = { .port = 22, .client = "192.0.2.1" };
+	struct fw_result res;
+
+	(void)state;
+	fw_result_init(&res);
+	assert_int_equal(fw_parse_nft_json(s, strlen(s), &q, &res), 0);
+	assert_int_equal(res.verdict, FW_VERDICT_DROPPED);
+	fw_result_release(&res);
+}
+
 /* Thousands of chains are found by name at every jump. */
 static void many_chains_are_followed(void **state)
 {
@@ -1497,6 +1522,7 @@ int main(void)
 		cmocka_unit_test(each_query_is_answered_for_its_client),
 		cmocka_unit_test(nft_rules_keep_their_handle),
 		cmocka_unit_test(many_chains_are_followed),
+		cmocka_unit_test(equal_priorities_run_the_later_chain_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
