@@ -210,7 +210,7 @@ static void ipt_ruleset(struct strbuf *sb, int fam, bool ipset)
 	for (uint32_t n = 2 + rnd(7), i = 0; i < n; i++)
 		ipt_rule(sb, "INPUT", fam, P_FILTER_INPUT, 0, ipset);
 	for (int u = 1; u <= 3; u++) {
-		char name[8];
+		char name[16];
 
 		snprintf(name, sizeof(name), "u%d", u);
 		for (uint32_t n = rnd(5), i = 0; i < n; i++)
