@@ -411,6 +411,10 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		verdict_decision_set(d, "upstream_block", "likely");
 		return;
 	}
+	/* a ban of the client is a firewall rule too, one a ban tool made: it
+	 * is named as the ban, with the unban as the fix */
+	if (f->from_addrs.n > 0 && judge_bans_for_clients(f, d))
+		return;
 	for (size_t i = 0; i < f->nwatch; i++) {
 		const struct srv_watch_source *s = &f->watch[i];
 
@@ -522,9 +526,6 @@ void verdict_decide_server(const struct server_facts *f, struct verdict_decision
 		verdict_decision_set(d, "connection_limit", f->test_log_maxstartups ? "certain" : "likely");
 		return;
 	}
-	/* a ban of the client judged is the cause, whatever this machine sees */
-	if (f->from_addrs.n > 0 && judge_bans_for_clients(f, d))
-		return;
 	/* bans are routine on a server facing the Internet: without knowing the
 	 * client, a cause only when sshd did not answer this machine either
 	 * (sshguard blocks it too) */
