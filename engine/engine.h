@@ -93,12 +93,26 @@ struct report_packet {
 	struct report_quoted quoted;/* an ICMP error's original packet */
 };
 
+/* One labelled way to apply a fix, for one platform of the machine it runs
+ * on, when that platform is not known. */
+struct fix_variant {
+	char *platform;             /* "debian", "rhel", "linux", "macos" */
+	char *label;                /* "on a Debian or Ubuntu server" */
+	char *command;
+};
+
 struct report_verdict {
 	char *cause;                /* a stable id of the design's table */
 	char *confidence;           /* "certain", "likely", "possible" */
 	char *summary;
 	char *fix;
 	char *fix_command;          /* the command to try first, or NULL */
+	char *fix_on;               /* the machine the fix runs on: "client", "server",
+				     * "network" (a router, a cloud firewall) */
+	char *fix_platform;         /* the platform fix_command was chosen for, or NULL */
+	struct fix_variant *fix_variants; /* when fix_platform is not known: each
+				     * platform's command, labelled */
+	size_t nfix_variants;
 	struct strv alternatives;   /* cause ids the evidence does not rule out */
 	struct strv alternatives_text; /* one sentence each, same order */
 	struct strv evidence;       /* the facts it rests on */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/parse/parse-ssh-ident.h"
 #include "engine/verdict.h"
 
 void verdict_decision_init(struct verdict_decision *d)
@@ -366,6 +367,14 @@ void verdict_release(struct report_verdict *v)
 	free(v->summary);
 	free(v->fix);
 	free(v->fix_command);
+	free(v->fix_on);
+	free(v->fix_platform);
+	for (size_t i = 0; i < v->nfix_variants; i++) {
+		free(v->fix_variants[i].platform);
+		free(v->fix_variants[i].label);
+		free(v->fix_variants[i].command);
+	}
+	free(v->fix_variants);
 	free(v->symptom_match);
 	strv_release(&v->alternatives);
 	strv_release(&v->alternatives_text);
@@ -420,6 +429,70 @@ static char *paragraph(const char *text)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* The platforms a fix may be written for, in the order variants are listed. */
+static const char *const fix_platforms[] = {"debian", "rhel", "linux", "macos"};
+
+/* The asset's value of key for platform p exactly, or for the platform p
+ * is a kind of (Ubuntu is a Debian), or NULL. */
+static const char *get_exact(const struct asset_doc *doc, const char *key, const char *p)
+{
+	char k[96];
+	const char *s;
+
+	snprintf(k, sizeof(k), "%s.%s", key, p);
+	if ((s = asset_doc_get(doc, k)) != NULL)
+		return s;
+	if (strcmp(p, "ubuntu") == 0)
+		return get_exact(doc, key, "debian");
+	return NULL;
+}
+
+/* Chooses the fix command: for the platform of the machine the fix runs
+ * on when it is known, else every platform's, labelled. A fix for the
+ * server is never chosen from this machine's own system. */
+static void word_fix_command(const struct verdict_decision *d, const struct asset_doc *doc,
+			     const struct asset_var *vars, size_t nvars, const char *platform,
+			     struct report_verdict *v)
+{
+	const char *side = d->client_side ? "client" : "server";
+	const char *on = asset_doc_get_for(doc, "fix_on", side);
+	const char *always = asset_doc_get_for(doc, "fix_variants", side);
+	const char *p = NULL, *s = NULL;
+
+	if (on == NULL || (strcmp(on, "client") != 0 && strcmp(on, "network") != 0))
+		on = "server";
+	v->fix_on = xstrdup(on);
+	if (strcmp(on, side) == 0)
+		p = platform;
+	else if (strcmp(on, "server") == 0)
+		p = d->server_platform;
+	if (always != NULL && strcmp(always, "always") == 0)
+		p = NULL;
+	else if (p != NULL && (s = get_exact(doc, "fix_command", p)) == NULL)
+		s = asset_doc_get(doc, "fix_command");
+	if (s != NULL) {
+		v->fix_command = assets_expand(s, vars, nvars);
+		v->fix_platform = p ? xstrdup(p) : NULL;
+		return;
+	}
+	for (size_t i = 0; i < sizeof(fix_platforms) / sizeof(fix_platforms[0]); i++) {
+		const char *cmd = get_exact(doc, "fix_command", fix_platforms[i]);
+		const char *label = get_exact(doc, "fix_label", fix_platforms[i]);
+		struct fix_variant *fv;
+
+		if (cmd == NULL)
+			continue;
+		v->fix_variants = xrealloc(v->fix_variants, (v->nfix_variants + 1) * sizeof(*v->fix_variants));
+		fv = &v->fix_variants[v->nfix_variants++];
+		fv->platform = xstrdup(fix_platforms[i]);
+		fv->label = label ? assets_expand(label, vars, nvars) : xasprintf("on %s", fix_platforms[i]);
+		fv->command = assets_expand(cmd, vars, nvars);
+	}
+	/* a command that is the same everywhere */
+	if (v->nfix_variants == 0 && (s = asset_doc_get(doc, "fix_command")) != NULL)
+		v->fix_command = assets_expand(s, vars, nvars);
+}
+
 void verdict_word(const struct verdict_decision *d, const struct asset_var *vars, size_t nvars,
 		  const struct target *t, const struct assets *a, const char *platform,
 		  struct report_verdict *v)
@@ -440,8 +513,7 @@ void verdict_word(const struct verdict_decision *d, const struct asset_var *vars
 			v->fix = paragraph(tmp);
 			free(tmp);
 		}
-		if ((s = asset_doc_get_for(doc, "fix_command", platform)) != NULL)
-			v->fix_command = assets_expand(s, vars, nvars);
+		word_fix_command(d, doc, vars, nvars, platform, v);
 		if ((s = asset_doc_get(doc, "prevention")) != NULL) {
 			tmp = assets_expand(s, vars, nvars);
 			push_lines(&v->prevention, tmp);
@@ -452,6 +524,8 @@ void verdict_word(const struct verdict_decision *d, const struct asset_var *vars
 		v->summary = xasprintf("cause: %s", d->cause);
 	if (v->fix == NULL)
 		v->fix = xstrdup("");
+	if (v->fix_on == NULL)
+		v->fix_on = xstrdup(d->client_side ? "client" : "server");
 	strv_copy(&v->evidence, &d->evidence);
 	strv_copy(&v->unchecked, &d->unchecked);
 	for (size_t i = 0; i < d->alternatives.n; i++) {
@@ -474,6 +548,23 @@ void verdict_word(const struct verdict_decision *d, const struct asset_var *vars
 	}
 }
 
+const char *verdict_server_platform(const struct client_facts *f)
+{
+	const char *p;
+
+	for (size_t i = 0; i < f->naddrs; i++)
+		if (f->addrs[i].banner == BANNER_SSH &&
+		    (p = platform_from_ssh_ident(f->addrs[i].banner_text)) != NULL)
+			return p;
+	if ((p = platform_from_ssh_ident(f->ssh_banner)) != NULL)
+		return p;
+	for (size_t i = 0; i < f->nalt; i++)
+		if (f->alt[i].banner == BANNER_SSH &&
+		    (p = platform_from_ssh_ident(f->alt[i].banner_text)) != NULL)
+			return p;
+	return NULL;
+}
+
 void verdict_client(const struct client_facts *f, const struct target *t,
 		    const struct assets *a, const char *platform, struct report_verdict *v)
 {
@@ -484,6 +575,8 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 
 	verdict_decision_init(&d);
 	verdict_decide_client(f, t->port, &d);
+	d.client_side = true;
+	d.server_platform = verdict_server_platform(f);
 	if (d.addr_index >= 0 && (size_t)d.addr_index < f->naddrs)
 		addr = &f->addrs[d.addr_index];
 

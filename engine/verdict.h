@@ -17,6 +17,10 @@ struct verdict_decision {
 	struct strv evidence;       /* the facts it rests on, as sentences */
 	struct strv alternatives;   /* cause ids not ruled out */
 	struct strv unchecked;      /* what could change the answer and was not checked */
+	/* client side: the server's platform as its identification showed,
+	 * or NULL; verdict_word chooses the server's fixes from it */
+	bool client_side;
+	const char *server_platform;
 };
 
 void verdict_decision_init(struct verdict_decision *d);
@@ -28,6 +32,10 @@ void verdict_decision_alt(struct verdict_decision *d, const char *cause);
 
 /* The client rules. Pure: reads only f and port. */
 void verdict_decide_client(const struct client_facts *f, int port, struct verdict_decision *d);
+
+/* The server's platform as any SSH identification it sent (on the port,
+ * in the handshake, on another port) shows it, or NULL. A static string. */
+const char *verdict_server_platform(const struct client_facts *f);
 
 /* True when ssh's pasted symptom is what this cause produces. */
 bool verdict_symptom_matches(const char *cause, enum symptom s);
@@ -51,7 +59,10 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 		    const struct assets *a, const char *platform, struct report_verdict *v);
 
 /* Words decision d into v (verdict_init'ed) from the cause's asset, with
- * vars filled into its text, and compares it with t's pasted symptom. */
+ * vars filled into its text, and compares it with t's pasted symptom.
+ * platform is this machine's; a fix for another machine (the asset's
+ * fix_on) is chosen from d->server_platform, or given per platform,
+ * labelled, when that is unknown. */
 void verdict_word(const struct verdict_decision *d, const struct asset_var *vars, size_t nvars,
 		  const struct target *t, const struct assets *a, const char *platform,
 		  struct report_verdict *v);

@@ -702,12 +702,18 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 		lines_wrap(ls, LK_TEXT, "  ", v->symptom_match, width);
 	lines_add(ls, LK_TEXT, "");
 	items(ls, "The evidence", &v->evidence, width);
-	if ((v->fix && v->fix[0]) || v->fix_command) {
-		lines_add(ls, LK_HEADING, "The fix");
+	if ((v->fix && v->fix[0]) || v->fix_command || v->nfix_variants) {
+		snprintf(buf, sizeof(buf), "The fix, %s", layout_fix_where(rep));
+		lines_add(ls, LK_HEADING, buf);
 		if (v->fix && v->fix[0])
 			lines_wrap(ls, LK_TEXT, "  ", v->fix, width);
 		if (v->fix_command)
 			lines_wrap(ls, LK_COMMAND, "  $ ", v->fix_command, width);
+		for (size_t i = 0; i < v->nfix_variants; i++) {
+			snprintf(buf, sizeof(buf), "%s:", v->fix_variants[i].label);
+			lines_wrap(ls, LK_TEXT, "  ", buf, width);
+			lines_wrap(ls, LK_COMMAND, "  $ ", v->fix_variants[i].command, width);
+		}
 		lines_add(ls, LK_TEXT, "");
 	}
 	if (v->alternatives.n) {
@@ -721,6 +727,17 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 		lines_add(ls, LK_TEXT, "");
 	}
 	items(ls, "To prevent it", &v->prevention, width);
+}
+
+const char *layout_fix_where(const struct report *rep)
+{
+	const char *on = rep->verdict.fix_on ? rep->verdict.fix_on : "server";
+
+	if (strcmp(on, "network") == 0)
+		return "on the network: a router or firewall between the two machines";
+	if (strcmp(on, side_name(rep->side)) == 0)
+		return "on this machine";
+	return strcmp(on, "server") == 0 ? "on the server" : "on the client";
 }
 
 void layout_help(struct lines *ls, const struct strv *glossary, int width)

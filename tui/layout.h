@@ -139,6 +139,11 @@ size_t layout_step_panel(struct lines *ls, const struct report_step *s, enum pan
 void layout_verdict(struct lines *ls, const struct report *rep, const char *cause_title,
 		    int width);
 
+/* Where the verdict's fix is done, as seen from the machine the report was
+ * made on: "on this machine", "on the server", "on the client", or "on
+ * the network ...". A static string. */
+const char *layout_fix_where(const struct report *rep);
+
 /* The help screen: the keys, then the glossary ("term: text" entries). */
 void layout_help(struct lines *ls, const struct strv *glossary, int width);
 

@@ -197,7 +197,7 @@ static json_t *json_capture(const struct report *rep)
 static json_t *json_verdict(const struct report *rep)
 {
 	const struct report_verdict *v = &rep->verdict;
-	json_t *o;
+	json_t *o, *variants;
 
 	if (!rep->has_verdict)
 		return json_null();
@@ -207,6 +207,18 @@ static json_t *json_verdict(const struct report *rep)
 	json_object_set_new(o, "summary", jstr(v->summary));
 	json_object_set_new(o, "fix", jstr(v->fix));
 	json_object_set_new(o, "fix_command", jstr(v->fix_command));
+	json_object_set_new(o, "fix_on", jstr(v->fix_on ? v->fix_on : "server"));
+	json_object_set_new(o, "fix_platform", jstr(v->fix_platform));
+	variants = json_array();
+	for (size_t i = 0; i < v->nfix_variants; i++) {
+		json_t *fv = json_object();
+
+		json_object_set_new(fv, "platform", jstr(v->fix_variants[i].platform));
+		json_object_set_new(fv, "label", jstr(v->fix_variants[i].label));
+		json_object_set_new(fv, "command", jstr(v->fix_variants[i].command));
+		json_array_append_new(variants, fv);
+	}
+	json_object_set_new(o, "fix_variants", variants);
 	json_object_set_new(o, "alternatives", jstrv(&v->alternatives));
 	json_object_set_new(o, "evidence", jstrv(&v->evidence));
 	json_object_set_new(o, "prevention", jstrv(&v->prevention));

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/layout.h"
 #include "tui/report.h"
 
 void wrap_text(struct strbuf *sb, const char *text, int indent, int width)
@@ -153,10 +154,19 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width)
 		for (size_t i = 0; i < v->unchecked.n; i++)
 			para(out, "- ", v->unchecked.v[i], 4, width);
 	}
+	if ((v->fix && v->fix[0]) || v->fix_command || v->nfix_variants)
+		fprintf(out, "  the fix, %s:\n", layout_fix_where(rep));
 	if (v->fix && v->fix[0])
 		para(out, "fix: ", v->fix, 2, width);
 	if (v->fix_command)
 		fprintf(out, "    $ %s\n", v->fix_command);
+	for (size_t i = 0; i < v->nfix_variants; i++) {
+		char *line = xasprintf("%s:", v->fix_variants[i].label);
+
+		para(out, "", line, 4, width);
+		fprintf(out, "    $ %s\n", v->fix_variants[i].command);
+		free(line);
+	}
 	if (v->alternatives.n) {
 		fputs("  not ruled out:\n", out);
 		for (size_t i = 0; i < v->alternatives.n; i++) {

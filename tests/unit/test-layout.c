@@ -555,7 +555,14 @@ static void the_verdict_names_cause_evidence_fix_and_what_is_not_ruled_out(void 
 	rep.verdict.confidence = (char *)"likely";
 	rep.verdict.summary = (char *)"SYNs to 192.0.2.2 port 22 got no answer at all.";
 	rep.verdict.fix = (char *)"Allow the port in the firewall.";
-	rep.verdict.fix_command = (char *)"sudo ufw allow 22/tcp";
+	rep.verdict.fix_command = NULL;
+	rep.verdict.fix_on = (char *)"server";
+	rep.verdict.fix_variants = (struct fix_variant[]){
+		{(char *)"debian", (char *)"if the server uses ufw", (char *)"sudo ufw allow 22/tcp"},
+		{(char *)"rhel", (char *)"if it uses firewalld", (char *)"sudo firewall-cmd --add-port=22/tcp"},
+	};
+	rep.verdict.nfix_variants = 2;
+	rep.side = SIDE_CLIENT;
 	strv_init(&rep.verdict.evidence);
 	strv_init(&rep.verdict.alternatives);
 	strv_init(&rep.verdict.alternatives_text);
@@ -570,8 +577,10 @@ static void the_verdict_names_cause_evidence_fix_and_what_is_not_ruled_out(void 
 	expect_str(ls.v[0], "[FAIL] A firewall drops the packets", "the cause in plain words");
 	expect_contains(all, "cause: firewall_drop, likely", "the id and confidence");
 	expect_contains(all, "The evidence\n  - 3 SYNs left", "evidence");
-	expect_contains(all, "The fix\n  Allow the port in the firewall.\n  $ sudo ufw allow 22/tcp",
-			"fix and command");
+	expect_contains(all, "The fix, on the server\n  Allow the port in the firewall.\n"
+			"  if the server uses ufw:\n  $ sudo ufw allow 22/tcp\n"
+			"  if it uses firewalld:\n  $ sudo firewall-cmd --add-port=22/tcp",
+			"the machine the fix runs on, and each variant labelled");
 	expect_contains(all, "Not ruled out\n  - host_unreachable: The host is down", "alternatives");
 	expect_contains(all, "To prevent it\n  - Allow only", "prevention");
 	free(all);

@@ -253,6 +253,164 @@ static void the_worded_verdict_fills_in_the_port_and_the_fix(void **state)
 	strbuf_release(&err);
 }
 
+/* Words the verdict for facts f on port as the client on client_platform
+ * would, into v. */
+static void word_client(struct client_facts *f, int port, const char *client_platform,
+			struct report_verdict *v)
+{
+	static struct assets a;
+	static bool loaded;
+	struct strbuf err;
+	struct target t;
+
+	strbuf_init(&err);
+	if (!loaded) {
+		assert_int_equal(assets_load(&a, NULL, &err), 0);
+		loaded = true;
+	}
+	target_init(&t);
+	t.host = xstrdup("srv.test");
+	t.port = port;
+	verdict_init(v);
+	verdict_client(f, &t, &a, client_platform, v);
+	target_release(&t);
+	strbuf_release(&err);
+}
+
+/* The variant for platform in v, or NULL. */
+static const char *variant(const struct report_verdict *v, const char *platform)
+{
+	for (size_t i = 0; i < v->nfix_variants; i++)
+		if (strcmp(v->fix_variants[i].platform, platform) == 0)
+			return v->fix_variants[i].command;
+	return NULL;
+}
+
+/* A closed port on a server that showed itself with alt_banner on another
+ * port (NULL: nothing). */
+static void closed_port_facts(struct client_facts *f, const char *alt_banner)
+{
+	facts_from_row(f, &rows[3]);   /* a RST from the host's own stack */
+	if (alt_banner != NULL) {
+		f->nalt = 1;
+		f->alt[0].port = 2222;
+		f->alt[0].tcp = TCP_ANSWERED;
+		f->alt[0].banner = BANNER_SSH;
+		f->alt[0].banner_text = xstrdup(alt_banner);
+	}
+}
+
+static void a_server_fix_is_never_chosen_from_the_clients_own_system(void **state)
+{
+	static const char *const clients[] = {"debian", "rhel", "linux", "macos"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
+		struct client_facts f;
+		struct report_verdict v;
+
+		closed_port_facts(&f, NULL);
+		word_client(&f, 22, clients[i], &v);
+		assert_string_equal(v.cause, "port_closed");
+		assert_string_equal(v.fix_on, "server");
+		if (v.fix_command != NULL)
+			fail_msg("a client on %s with a server that showed nothing: expected no single fix command, got \"%s\"",
+				 clients[i], v.fix_command);
+		assert_null(v.fix_platform);
+		assert_string_equal(variant(&v, "debian"), "sudo systemctl enable --now ssh");
+		assert_string_equal(variant(&v, "rhel"), "sudo systemctl enable --now sshd");
+		assert_string_equal(variant(&v, "macos"), "sudo systemsetup -setremotelogin on");
+		for (size_t k = 0; k < v.nfix_variants; k++)
+			if (strstr(v.fix_variants[k].label, "server") == NULL &&
+			    strstr(v.fix_variants[k].label, "Mac") == NULL)
+				fail_msg("variant label \"%s\" does not say which machine", v.fix_variants[k].label);
+		verdict_release(&v);
+		client_facts_release(&f);
+	}
+}
+
+static void the_servers_identification_chooses_its_fix(void **state)
+{
+	static const struct {
+		const char *banner;
+		const char *platform;
+		const char *command;
+	} cases[] = {
+		{"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", "debian", "sudo systemctl enable --now ssh"},
+		{"SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13", "ubuntu", "sudo systemctl enable --now ssh"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct client_facts f;
+		struct report_verdict v;
+
+		/* the same server judged from a Fedora client and from a Mac */
+		for (int c = 0; c < 2; c++) {
+			closed_port_facts(&f, cases[i].banner);
+			f.alt_ssh_port = 0;
+			word_client(&f, 22, c ? "macos" : "rhel", &v);
+			assert_string_equal(v.cause, "port_closed");
+			if (v.fix_command == NULL || strcmp(v.fix_command, cases[i].command) != 0)
+				fail_msg("server \"%s\": expected \"%s\", got \"%s\"", cases[i].banner,
+					 cases[i].command, v.fix_command ? v.fix_command : "(none)");
+			assert_string_equal(v.fix_platform, cases[i].platform);
+			assert_int_equal(v.nfix_variants, 0);
+			verdict_release(&v);
+			client_facts_release(&f);
+		}
+	}
+}
+
+static void a_firewall_fix_names_each_tool_and_opens_the_asked_port(void **state)
+{
+	struct client_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	/* silence from a host that answers ping, port 8022, a Debian server */
+	closed_port_facts(&f, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3");
+	f.addrs[0].tcp = TCP_NO_ANSWER;
+	f.addrs[0].wire = WIRE_SILENCE;
+	f.addrs[0].rst_by = RST_BY_UNKNOWN;
+	word_client(&f, 8022, "debian", &v);
+	assert_string_equal(v.cause, "firewall_drop");
+	assert_string_equal(v.fix_on, "server");
+	/* no packet tells which tool owns the rule: never one ufw command */
+	assert_null(v.fix_command);
+	assert_string_equal(variant(&v, "rhel"),
+			    "sudo firewall-cmd --permanent --add-port=8022/tcp && sudo firewall-cmd --reload");
+	assert_string_equal(variant(&v, "debian"), "sudo ufw allow 8022/tcp");
+	assert_string_equal(variant(&v, "linux"), "sudo iptables -I INPUT -p tcp --dport 8022 -j ACCEPT");
+	for (size_t k = 0; k < v.nfix_variants; k++)
+		if (strstr(v.fix_variants[k].label, "if the server uses") == NULL &&
+		    strstr(v.fix_variants[k].label, "if the server has") == NULL &&
+		    strstr(v.fix_variants[k].label, "if the server is") == NULL)
+			fail_msg("variant label \"%s\" does not name the server's tool", v.fix_variants[k].label);
+	verdict_release(&v);
+	client_facts_release(&f);
+}
+
+static void every_fix_says_which_machine_it_runs_on(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct client_facts f;
+		struct report_verdict v;
+
+		facts_from_row(&f, &rows[i]);
+		word_client(&f, 22, "macos", &v);
+		if (v.fix_on == NULL || (strcmp(v.fix_on, "client") != 0 && strcmp(v.fix_on, "server") != 0 &&
+					 strcmp(v.fix_on, "network") != 0))
+			fail_msg("rule \"%s\": the fix does not say where it runs", rows[i].name);
+		/* a Mac client is never told to turn on Remote Login on itself */
+		if (v.fix_command && strstr(v.fix_command, "setremotelogin"))
+			fail_msg("rule \"%s\": a Mac client is told to turn on its own Remote Login", rows[i].name);
+		verdict_release(&v);
+		client_facts_release(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +420,10 @@ int main(void)
 		cmocka_unit_test(a_neighbour_that_never_answered_is_host_unreachable_naming_it),
 		cmocka_unit_test(pasted_symptoms_match_the_causes_that_produce_them),
 		cmocka_unit_test(the_worded_verdict_fills_in_the_port_and_the_fix),
+		cmocka_unit_test(a_server_fix_is_never_chosen_from_the_clients_own_system),
+		cmocka_unit_test(the_servers_identification_chooses_its_fix),
+		cmocka_unit_test(a_firewall_fix_names_each_tool_and_opens_the_asked_port),
+		cmocka_unit_test(every_fix_says_which_machine_it_runs_on),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
