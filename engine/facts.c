@@ -37,6 +37,8 @@ void client_facts_forget_addrs(struct client_facts *f)
 	for (size_t i = 0; i < FACTS_MAX_ADDRS; i++) {
 		free(f->addrs[i].banner_text);
 		free(f->addrs[i].wire_note);
+		free(f->addrs[i].own_rule);
+		free(f->addrs[i].own_rule_fix);
 	}
 	memset(f->addrs, 0, sizeof(f->addrs));
 	for (size_t i = 0; i < FACTS_MAX_ADDRS; i++)
@@ -102,6 +104,9 @@ void client_facts_forget_tcp(struct client_facts *f, bool take_link)
 		a->rst_by = RST_BY_UNKNOWN;
 		a->rst_hops_short = 0;
 		drop(&a->wire_note);
+		a->syn_unseen = false;
+		drop(&a->own_rule);
+		drop(&a->own_rule_fix);
 		if (!take_link)
 			forget_link(a);
 	}

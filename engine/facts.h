@@ -99,6 +99,14 @@ struct addr_facts {
 	enum rst_maker rst_by;
 	int rst_hops_short;            /* hops closer than the target, for RST_BY_PATH */
 	char *wire_note;               /* one sentence from the capture, or NULL */
+	/* TCP step: this machine's own outbound firewall. syn_unseen: the
+	 * capture saw the host answer our other packets but none of our SYNs
+	 * to the port leave; own_rule: this machine's rule that stops them
+	 * (read when they did not leave or connect() said EPERM), and the
+	 * command that removes it; NULL when none was found */
+	bool syn_unseen;
+	char *own_rule;
+	char *own_rule_fix;
 	/* ping step, then the TCP step: the link layer toward the next hop,
 	 * when the neighbour table was read. The TCP step that follows a ping
 	 * run carries on what ping saw (client_facts.ping_first_us); run

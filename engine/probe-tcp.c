@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/conn.h"
+#include "engine/parse/parse-fw-output.h"
 #include "engine/parse/parse-neigh.h"
 #include "engine/probe.h"
 
@@ -174,6 +175,41 @@ static const char *result_sentence(enum tcp_result r)
 	return "failed";
 }
 
+/* Reads this machine's own outbound rules for the one that keeps our SYNs
+ * to a's port from leaving, into a's facts and the step's evidence. */
+static void own_rule_read(struct step_work *w, struct addr_facts *a, int port)
+{
+	int family = a->sa.ss_family == AF_INET6 ? 6 : 4;
+	struct fw_out_rule r;
+	struct os_trace tr;
+	struct strbuf out;
+	int found;
+
+	strbuf_init(&out);
+	os_trace_init(&tr);
+	if (os_fw_own_rules(family, &out, &tr) != 0) {
+		step_evidence(w, "  this machine's own firewall rules could not be read (it needs root)");
+		goto out;
+	}
+	found = fw_out_find(out.buf ? out.buf : "", out.len, a->text, port, &r);
+	if (found == 1) {
+		a->own_rule = xstrdup(r.text);
+		a->own_rule_fix = fw_out_fix_command(&r, family, a->text, port);
+		step_evidence(w, "  this machine's own rule%s keeps them in: %s",
+			      r.conditional ? " (it also matches on more than the address and port)" : "",
+			      r.is_policy ? "the OUTPUT chain's policy is DROP" : r.text);
+		fw_out_rule_release(&r);
+	} else if (found == 0) {
+		step_evidence(w, "  no rule in this machine's iptables OUTPUT chain stops port %d (nftables or endpoint software may)",
+			      port);
+	}
+out:
+	for (size_t i = 0; i < tr.n; i++)
+		step_detail(w, "%s", tr.v[i].text);
+	os_trace_release(&tr);
+	strbuf_release(&out);
+}
+
 /* True when the ping step already saw address i's next hop stay silent on
  * the link for longer than the kernel waits for one neighbour answer, and
  * the table still says so: a SYN would only wait behind ARP/NDP. */
@@ -300,6 +336,9 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 				step_evidence(w, "  the wire: %s", a->wire_note);
 			continue;
 		}
+		/* the capture sees what leaves after this machine's own firewall */
+		a->syn_unseen = a->tcp == TCP_NO_ANSWER && a->wire == WIRE_NONE && c[k].syns > 0 &&
+				!s->icmp_ended[i] && engine_capture_host_answered(w->e, a);
 		if (a->tcp == TCP_ANSWERED)
 			answered++;
 		if (s->icmp_ended[i])
@@ -317,6 +356,11 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 				      a->neigh_unanswered_ms, a->neigh == NEIGH_FAILED ? "FAILED" : "INCOMPLETE");
 		if (a->wire_note)
 			step_evidence(w, "  the wire: %s", a->wire_note);
+		if (a->syn_unseen)
+			step_evidence(w, "  the capture saw none of our SYNs to port %d leave this machine, though %s answered our other packets",
+				      t->port, a->text);
+		if (a->syn_unseen || a->tcp == TCP_FORBIDDEN)
+			own_rule_read(w, a, t->port);
 	}
 	for (size_t i = nalt_start; i < n && f->nalt < FACTS_MAX_ALT_PORTS; i++) {
 		struct alt_port_facts *ap = &f->alt[f->nalt++];
@@ -341,6 +385,12 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 			    f->naddrs == 1 ? f->addrs[0].text : "every address");
 	else if (answered > 0)
 		step_finish(w, STEP_WARN, "port %d answers on %zu of %zu addresses", t->port, answered, f->naddrs);
+	else if (f->addrs[0].syn_unseen)
+		step_finish(w, STEP_FAIL, "port %d: our SYNs never left this machine", t->port);
+	else if (f->addrs[0].tcp != TCP_ANSWERED && f->addrs[0].wire == WIRE_ICMP)
+		step_finish(w, STEP_FAIL, "port %d: refused by an ICMP error from %s (type %d, code %d)", t->port,
+			    f->addrs[0].icmp_from[0] ? f->addrs[0].icmp_from : "the path",
+			    f->addrs[0].icmp_type, f->addrs[0].icmp_code);
 	else
 		step_finish(w, STEP_FAIL, "port %d: %s", t->port, tcp_result_word(f->addrs[0].tcp));
 	return 0;

@@ -60,6 +60,9 @@ void engine_capture_expect(struct engine *e, const struct client_facts *f);
 /* True when the capture saw an ICMP error about the SYN from local port
  * sport to a's address (see wire_icmp_about). */
 bool engine_capture_icmp(struct engine *e, const struct addr_facts *a, int sport);
+/* True when the capture saw a's host answer this machine on anything
+ * (ping, another port): our packets to it do pass the capture. */
+bool engine_capture_host_answered(struct engine *e, const struct addr_facts *a);
 /* Waits up to ms for the capture to have classified every attempt it was
  * told to expect; then copies what it saw into f. */
 void engine_capture_collect(struct engine *e, struct client_facts *f, int ms);

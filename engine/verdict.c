@@ -242,6 +242,15 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 		decide(d, "firewall_reject", "certain");
 		return;
 	}
+	/* the capture sees what leaves after this machine's own rules */
+	if (a->syn_unseen) {
+		strv_pushf(&d->evidence, "none of our SYNs to %s port %d left this machine, though the capture saw %s answer our other packets",
+			   a->text, port, a->text);
+		if (a->own_rule)
+			strv_pushf(&d->evidence, "this machine's own firewall rule stops them: %s", a->own_rule);
+		decide(d, "local_firewall", "certain");
+		return;
+	}
 	switch (a->tcp) {
 	case TCP_ANSWERED:
 		decide_answered(f, a, port, d);
@@ -294,6 +303,8 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 	case TCP_FORBIDDEN:
 		strv_pushf(&d->evidence, "this machine refused to send the SYN to %s port %d: its own firewall forbids it",
 			   a->text, port);
+		if (a->own_rule)
+			strv_pushf(&d->evidence, "this machine's own firewall rule stops it: %s", a->own_rule);
 		decide(d, "local_firewall", "certain");
 		break;
 	case TCP_OTHER:
@@ -601,5 +612,10 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 	vars[8] = (struct asset_var){"silence_ms", NULL};
 
 	verdict_word(&d, vars, 9, t, a, platform, v);
+	/* the client's own rule, named: the command that removes it */
+	if (strcmp(d.cause, "local_firewall") == 0 && addr && addr->own_rule_fix) {
+		free(v->fix_command);
+		v->fix_command = xstrdup(addr->own_rule_fix);
+	}
 	verdict_decision_release(&d);
 }

@@ -254,6 +254,21 @@ bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport)
 	return seen;
 }
 
+bool wire_host_answered(struct wire *w, const struct addr_facts *a)
+{
+	const struct classify_host *h;
+	struct pkt_addr dst;
+	bool seen;
+
+	if (pkt_addr_from_sockaddr(&dst, &a->sa, a->salen) != 0)
+		return false;
+	pthread_mutex_lock(&w->lock);
+	h = w->cls != NULL ? classify_host_get(w->cls, &dst) : NULL;
+	seen = h != NULL && (h->echo || h->synack || h->other_rst);
+	pthread_mutex_unlock(&w->lock);
+	return seen;
+}
+
 /* True when every attempt whose socket saw an answer has it classified. */
 static bool all_answers_seen(const struct wire *w, const struct client_facts *f)
 {

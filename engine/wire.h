@@ -34,6 +34,10 @@ void wire_expect(struct wire *w, const struct client_facts *f);
  * socket may never be told: Linux keeps some as soft errors while it
  * retries). */
 bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport);
+/* Worker thread: true when the capture saw a's host answer this machine
+ * (an echo reply, a SYN-ACK or RST on another port): what we sent it does
+ * pass the capture. */
+bool wire_host_answered(struct wire *w, const struct addr_facts *a);
 /* Worker thread: wait up to ms for every attempt to be classified, then copy
  * what the wire says into f's addresses. */
 void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *quit,

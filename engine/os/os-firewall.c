@@ -42,6 +42,27 @@ struct fw_result *os_fw_result_add_n(struct os_fw_view *v, size_t n)
 	return res;
 }
 
+int os_fw_own_rules(int family, struct strbuf *out, struct os_trace *t)
+{
+	const char *tool = family == 6 ? "ip6tables-save" : "iptables-save";
+	char path[256];
+	const char *argv[] = {path, "-t", "filter", NULL};
+	struct exec_result r;
+	int ret = -1;
+
+	if (os_find(tool, path, sizeof(path)) != 0) {
+		os_trace_note(t, "%s: not installed", tool);
+		return -1;
+	}
+	exec_result_init(&r);
+	if (os_run(t, argv, FW_MS, &r, 200) == 0 && !r.timed_out && r.status == 0) {
+		strbuf_add(out, r.out.buf, r.out.len);
+		ret = 0;
+	}
+	exec_result_release(&r);
+	return ret;
+}
+
 struct fw_result *os_fw_result_add(struct os_fw_view *v)
 {
 	return os_fw_result_add_n(v, 1);

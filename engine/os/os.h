@@ -262,6 +262,11 @@ int os_host_is_local(const char *host);
  * exec_result_init'ed by the caller): false, with a note when it could not
  * run, when the tool is not installed or did not answer in time. */
 bool os_fw_run(struct os_fw_view *v, const char *name, const char *const args[], struct exec_result *r);
+/* This machine's own iptables rules for family 4 or 6 (iptables-save or
+ * ip6tables-save) appended to out, the command recorded in t: for the rule
+ * that keeps the client's own SYNs from leaving. 0, or -1 when the tool is
+ * not here (macOS), did not run, or failed (not root). */
+int os_fw_own_rules(int family, struct strbuf *out, struct os_trace *t);
 /* The next of v's rule sets, fw_result_init'ed; os_fw_result_drop takes
  * back the last one (its rules could not be read). */
 struct fw_result *os_fw_result_add(struct os_fw_view *v);

@@ -75,6 +75,8 @@ static const struct row rows[] = {
 	 "connection_limit", "certain", NULL},
 	{"a SYN this machine refuses to send is its own firewall", DNS_OK, TCP_FORBIDDEN, 0, 0, 0, 0, false,
 	 "local_firewall", "certain", NULL},
+	{"SYNs the capture never saw leave, from a host that answers, are this machine's own firewall", DNS_OK, TCP_NO_ANSWER, 0, WIRE_NONE, 0, 0, true,
+	 "local_firewall", "certain", NULL},
 };
 
 static void facts_from_row(struct client_facts *f, const struct row *r)
@@ -94,6 +96,8 @@ static void facts_from_row(struct client_facts *f, const struct row *r)
 	f->addrs[0].banner = r->banner;
 	f->addrs[0].wire = r->wire;
 	f->addrs[0].rst_by = r->rst_by;
+	/* a live capture that saw nothing of a SYN that got no answer */
+	f->addrs[0].syn_unseen = r->tcp == TCP_NO_ANSWER && r->wire == WIRE_NONE;
 	if (r->wire == WIRE_ICMP) {
 		f->addrs[0].icmp_type = 3;
 		f->addrs[0].icmp_code = 13;
@@ -391,6 +395,28 @@ static void a_firewall_fix_names_each_tool_and_opens_the_asked_port(void **state
 	client_facts_release(&f);
 }
 
+static void the_clients_own_rule_is_named_and_removed_on_the_client(void **state)
+{
+	struct client_facts f;
+	struct report_verdict v;
+	bool named = false;
+
+	(void)state;
+	facts_from_row(&f, &rows[sizeof(rows) / sizeof(rows[0]) - 1]);
+	f.addrs[0].own_rule = xstrdup("-A OUTPUT -p tcp -m tcp --dport 22 -j DROP");
+	f.addrs[0].own_rule_fix = xstrdup("sudo iptables -D OUTPUT -p tcp -m tcp --dport 22 -j DROP");
+	word_client(&f, 22, "debian", &v);
+	assert_string_equal(v.cause, "local_firewall");
+	assert_string_equal(v.fix_on, "client");
+	assert_string_equal(v.fix_command, "sudo iptables -D OUTPUT -p tcp -m tcp --dport 22 -j DROP");
+	for (size_t i = 0; i < v.evidence.n; i++)
+		named = named || strstr(v.evidence.v[i], "-A OUTPUT -p tcp -m tcp --dport 22 -j DROP") != NULL;
+	if (!named)
+		fail_msg("expected the evidence to name the client's own rule");
+	verdict_release(&v);
+	client_facts_release(&f);
+}
+
 static void every_fix_says_which_machine_it_runs_on(void **state)
 {
 	(void)state;
@@ -424,6 +450,7 @@ int main(void)
 		cmocka_unit_test(the_servers_identification_chooses_its_fix),
 		cmocka_unit_test(a_firewall_fix_names_each_tool_and_opens_the_asked_port),
 		cmocka_unit_test(every_fix_says_which_machine_it_runs_on),
+		cmocka_unit_test(the_clients_own_rule_is_named_and_removed_on_the_client),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
