@@ -367,12 +367,14 @@ static void *worker_main(void *arg)
 
 /* ---- the face's side --------------------------------------------------- */
 
-static char *expand_command(struct engine *e, const struct asset_doc *doc)
+/* The step's command for a person to type, filled in; {addr} is the
+ * target's first address once it is known (addr), the host until then. */
+static char *expand_command(struct engine *e, const struct asset_doc *doc, const char *addr)
 {
 	const struct target *t = &e->cfg.target;
 	const char *tmpl = asset_doc_get_for(doc, "command", e->rep.platform);
 	char port[16], userhost[512];
-	struct asset_var vars[4];
+	struct asset_var vars[5];
 
 	if (tmpl == NULL)
 		return NULL;
@@ -383,7 +385,8 @@ static char *expand_command(struct engine *e, const struct asset_doc *doc)
 	vars[1] = (struct asset_var){"port", port};
 	vars[2] = (struct asset_var){"user", t->user ? t->user : "$USER"};
 	vars[3] = (struct asset_var){"userhost", userhost};
-	return assets_expand(tmpl, vars, 4);
+	vars[4] = (struct asset_var){"addr", addr ? addr : t->host ? t->host : "localhost"};
+	return assets_expand(tmpl, vars, 5);
 }
 
 struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
@@ -457,7 +460,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 		s->id = asset_doc_get(doc, "id");
 		s->title = asset_doc_get(doc, "title");
 		s->text = doc;
-		s->command = expand_command(e, doc);
+		s->command = expand_command(e, doc, NULL);
 		strv_init(&s->evidence);
 		strv_init(&s->details);
 		e->probes[i] = probe_find(s->id);
@@ -722,6 +725,12 @@ void engine_dispatch(struct engine *e)
 			strv_release(&e->rep.addresses);
 			e->rep.addresses = p->addresses;
 			strv_init(&p->addresses);
+			/* a command that needs the address gets the one now known */
+			for (size_t k = 0; k < e->rep.nsteps && e->rep.addresses.n; k++) {
+				free(e->rep.steps[k].command);
+				e->rep.steps[k].command = expand_command(e, e->rep.steps[k].text,
+									 e->rep.addresses.v[0]);
+			}
 			break;
 		case EV_VERDICT:
 			verdict_release(&e->rep.verdict);

@@ -104,6 +104,7 @@ struct fix_variant {
 struct report_verdict {
 	char *cause;                /* a stable id of the design's table */
 	char *confidence;           /* "certain", "likely", "possible" */
+	char *title;                /* the cause in a few words, as worded for this case */
 	char *summary;
 	char *fix;
 	char *fix_command;          /* the command to try first, or NULL */

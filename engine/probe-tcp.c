@@ -400,6 +400,7 @@ int probe_altport_run(struct step_work *w, struct client_facts *f)
 {
 	const struct target *t = engine_target(w->e);
 	bool main_ssh = false;
+	size_t silent = 0;
 
 	for (size_t i = 0; i < f->naddrs; i++)
 		main_ssh = main_ssh || f->addrs[i].banner == BANNER_SSH;
@@ -419,19 +420,28 @@ int probe_altport_run(struct step_work *w, struct client_facts *f)
 		step_evidence(w, "port %d answers: %s%s%s", ap->port, banner_result_word(ap->banner),
 			      ap->banner_text ? ": " : "", ap->banner_text ? ap->banner_text : "");
 	}
+	/* the status says whether this check found a problem: SSH moved is
+	 * the problem; no port answering at all means it could not look */
 	if (f->alt_ssh_port > 0) {
-		step_finish(w, STEP_WARN, "an SSH server answers on port %d, not on %d", f->alt_ssh_port, t->port);
+		step_finish(w, STEP_FAIL, "an SSH server answers on port %d, not on %d", f->alt_ssh_port, t->port);
 		return 0;
 	}
 	{
 		struct strbuf ports;
 
 		strbuf_init(&ports);
-		for (size_t i = 0; i < f->nalt; i++)
+		for (size_t i = 0; i < f->nalt; i++) {
 			strbuf_addf(&ports, "%s%d", i ? ", " : "", f->alt[i].port);
+			silent += f->alt[i].tcp == TCP_NO_ANSWER || f->alt[i].tcp == TCP_HOST_UNREACH ||
+				  f->alt[i].tcp == TCP_NET_UNREACH;
+		}
 		step_evidence(w, "tried: %s", ports.buf);
 		strbuf_release(&ports);
 	}
-	step_finish(w, STEP_PASS, "no SSH server on the usual other ports either");
+	if (silent == f->nalt) {
+		step_finish(w, STEP_WARN, "no other port answered at all, not even with a refusal: whether SSH listens elsewhere cannot be seen from here");
+		return 0;
+	}
+	step_finish(w, STEP_PASS, "SSH was not moved to one of the usual other ports: none of them has an SSH server");
 	return 0;
 }

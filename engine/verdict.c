@@ -163,6 +163,18 @@ static void decide_refused(const struct client_facts *f, const struct addr_facts
 	alt(d, "firewall_reject");
 }
 
+/* True when nothing at all answered from a: no echo, and no answer, not
+ * even a refusal, on any other port. */
+static bool nothing_answers(const struct client_facts *f, const struct addr_facts *a)
+{
+	if (f->ping_answered || f->nalt == 0)
+		return false;
+	for (size_t i = 0; i < f->nalt; i++)
+		if (f->alt[i].tcp != TCP_NO_ANSWER)
+			return false;
+	return a->tcp == TCP_NO_ANSWER;
+}
+
 static void decide_silent(const struct client_facts *f, const struct addr_facts *a,
 			  int port, struct verdict_decision *d)
 {
@@ -185,6 +197,11 @@ static void decide_silent(const struct client_facts *f, const struct addr_facts 
 		strv_push(&d->evidence, "the host does not answer ping either: it may be down, or a firewall drops everything");
 	decide(d, "firewall_drop", "possible");
 	alt(d, "host_unreachable");
+	if (nothing_answers(f, a)) {
+		strv_pushf(&d->evidence, "none of the %zu other ports we tried on %s answered either, not even with a refusal",
+			   f->nalt, a->text);
+		d->wording = "silent_host";
+	}
 }
 
 void verdict_decide_client(const struct client_facts *f, int port, struct verdict_decision *d)
@@ -375,6 +392,7 @@ void verdict_release(struct report_verdict *v)
 {
 	free(v->cause);
 	free(v->confidence);
+	free(v->title);
 	free(v->summary);
 	free(v->fix);
 	free(v->fix_command);
@@ -416,7 +434,9 @@ static void push_lines(struct strv *sv, const char *text)
 	}
 }
 
-/* Joins the lines of a section into one paragraph per blank-line break. */
+/* Joins the lines of a section into one paragraph per blank-line break; a
+ * line indented by four spaces (a file's lines to copy as they are) keeps
+ * its line break and its indent. */
 static char *paragraph(const char *text)
 {
 	struct strbuf sb;
@@ -425,6 +445,11 @@ static char *paragraph(const char *text)
 	strbuf_init(&sb);
 	while (p && *p) {
 		if (*p == '\n') {
+			if (strncmp(p + 1, "    ", 4) == 0) {
+				strbuf_addch(&sb, '\n');
+				p++;
+				continue;
+			}
 			if (p[1] == '\n') {
 				strbuf_addstr(&sb, "\n\n");
 				while (*p == '\n')
@@ -468,6 +493,7 @@ static void word_fix_command(const struct verdict_decision *d, const struct asse
 	const char *side = d->client_side ? "client" : "server";
 	const char *on = asset_doc_get_for(doc, "fix_on", side);
 	const char *always = asset_doc_get_for(doc, "fix_variants", side);
+	const char *none = d->wording ? get_exact(doc, "fix_commands", d->wording) : NULL;
 	const char *p = NULL, *s = NULL;
 
 	if (on == NULL || (strcmp(on, "client") != 0 && strcmp(on, "network") != 0))
@@ -477,6 +503,9 @@ static void word_fix_command(const struct verdict_decision *d, const struct asse
 		p = platform;
 	else if (strcmp(on, "server") == 0)
 		p = d->server_platform;
+	/* a wording whose fix is words only: nothing to type from here */
+	if (none != NULL && strcmp(none, "none") == 0)
+		return;
 	if (always != NULL && strcmp(always, "always") == 0)
 		p = NULL;
 	else if (p != NULL && (s = get_exact(doc, "fix_command", p)) == NULL)
@@ -517,9 +546,11 @@ void verdict_word(const struct verdict_decision *d, const struct asset_var *vars
 	if (doc != NULL) {
 		char *tmp;
 
-		if ((s = asset_doc_get(doc, "summary")) != NULL)
+		if ((s = asset_doc_get_for(doc, "title", d->wording)) != NULL)
+			v->title = xstrdup(s);
+		if ((s = asset_doc_get_for(doc, "summary", d->wording)) != NULL)
 			v->summary = assets_expand(s, vars, nvars);
-		if ((s = asset_doc_get(doc, "fix")) != NULL) {
+		if ((s = asset_doc_get_for(doc, "fix", d->wording)) != NULL) {
 			tmp = assets_expand(s, vars, nvars);
 			v->fix = paragraph(tmp);
 			free(tmp);

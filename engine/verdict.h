@@ -21,6 +21,10 @@ struct verdict_decision {
 	 * or NULL; verdict_word chooses the server's fixes from it */
 	bool client_side;
 	const char *server_platform;
+	/* a wording of the cause for a case its usual words would misstate
+	 * ("silent_host"): the asset's title, summary, fix and fix commands
+	 * with that suffix are used where they exist; NULL: the usual */
+	const char *wording;
 };
 
 void verdict_decision_init(struct verdict_decision *d);

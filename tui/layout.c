@@ -210,6 +210,7 @@ void lines_wrap(struct lines *ls, enum line_kind kind, const char *lead, const c
 	int indent = layout_width(lead);
 	struct strbuf line;
 	const char *p = text;
+	bool fresh = false;     /* right after a kept indent: no space before the word */
 	int col;
 
 	if (width < indent + 8)
@@ -227,7 +228,8 @@ void lines_wrap(struct lines *ls, enum line_kind kind, const char *lead, const c
 		/* text from assets/ is broken into lines by its author: a single
 		 * line break is a space, a blank line a new paragraph, and a line
 		 * starting "- " a new item */
-		if (*p == '\n' && p[1] != '\n' && p[1] != '\0' && strncmp(p + 1, "- ", 2) != 0) {
+		if (*p == '\n' && p[1] != '\n' && p[1] != '\0' && strncmp(p + 1, "- ", 2) != 0 &&
+		    strncmp(p + 1, "    ", 4) != 0) {
 			p++;
 			continue;
 		}
@@ -245,6 +247,15 @@ void lines_wrap(struct lines *ls, enum line_kind kind, const char *lead, const c
 			strbuf_reset(&line);
 			strbuf_addf(&line, "%*s", indent, "");
 			col = indent;
+			/* an indented line (a file's lines to copy) keeps its indent */
+			if (strncmp(p, "    ", 4) == 0) {
+				size_t k = strspn(p, " ");
+
+				strbuf_addf(&line, "%*s", (int)k, "");
+				col += (int)k;
+				p += k;
+				fresh = true;
+			}
 			continue;
 		}
 		w = p;
@@ -252,7 +263,9 @@ void lines_wrap(struct lines *ls, enum line_kind kind, const char *lead, const c
 			p++;
 		n = (size_t)(p - w);
 		wc = width_n(w, n);
-		if (col > indent && col + 1 + wc > width) {
+		if (fresh) {
+			fresh = false;
+		} else if (col > indent && col + 1 + wc > width) {
 			lines_add(ls, kind, line.buf);
 			strbuf_reset(&line);
 			strbuf_addf(&line, "%*s", indent, "");

@@ -204,6 +204,7 @@ static json_t *json_verdict(const struct report *rep)
 	o = json_object();
 	json_object_set_new(o, "cause", jstr(v->cause));
 	json_object_set_new(o, "confidence", jstr(v->confidence));
+	json_object_set_new(o, "title", jstr(v->title));
 	json_object_set_new(o, "summary", jstr(v->summary));
 	json_object_set_new(o, "fix", jstr(v->fix));
 	json_object_set_new(o, "fix_command", jstr(v->fix_command));

@@ -9,6 +9,7 @@ void wrap_text(struct strbuf *sb, const char *text, int indent, int width)
 {
 	int col = indent;
 	const char *p = text;
+	bool fresh = false;     /* right after a kept indent: no space before the word */
 
 	while (*p) {
 		const char *w = p;
@@ -19,6 +20,15 @@ void wrap_text(struct strbuf *sb, const char *text, int indent, int width)
 			strbuf_addf(sb, "%*s", indent, "");
 			col = indent;
 			p++;
+			/* an indented line (a file's lines to copy) keeps its indent */
+			if (strncmp(p, "    ", 4) == 0) {
+				size_t k = strspn(p, " ");
+
+				strbuf_addf(sb, "%*s", (int)k, "");
+				col += (int)k;
+				p += k;
+				fresh = true;
+			}
 			continue;
 		}
 		while (*p == ' ')
@@ -29,7 +39,9 @@ void wrap_text(struct strbuf *sb, const char *text, int indent, int width)
 		n = (size_t)(p - w);
 		if (n == 0)
 			continue;
-		if (col > indent && col + 1 + (int)n > width) {
+		if (fresh) {
+			fresh = false;
+		} else if (col > indent && col + 1 + (int)n > width) {
 			strbuf_addf(sb, "\n%*s", indent, "");
 			col = indent;
 		} else if (col > indent) {
@@ -132,6 +144,8 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width)
 	if (!rep->has_verdict)
 		return;
 	fprintf(out, "VERDICT: %s (%s)\n", v->cause, v->confidence);
+	if (v->title)
+		para(out, "", v->title, 2, width);
 	para(out, "", v->summary, 2, width);
 	if (v->symptom_match)
 		para(out, "", v->symptom_match, 2, width);
@@ -154,18 +168,22 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width)
 		for (size_t i = 0; i < v->unchecked.n; i++)
 			para(out, "- ", v->unchecked.v[i], 4, width);
 	}
-	if ((v->fix && v->fix[0]) || v->fix_command || v->nfix_variants)
-		fprintf(out, "  the fix, %s:\n", layout_fix_where(rep));
-	if (v->fix && v->fix[0])
-		para(out, "fix: ", v->fix, 2, width);
+	if ((v->fix && v->fix[0]) || v->fix_command || v->nfix_variants) {
+		char *lead = xasprintf("fix (%s): ", layout_fix_where(rep));
+
+		para(out, lead, v->fix && v->fix[0] ? v->fix : "", 2, width);
+		free(lead);
+	}
 	if (v->fix_command)
 		fprintf(out, "    $ %s\n", v->fix_command);
+	/* each on one line, labelled by a shell comment: still typed as is */
 	for (size_t i = 0; i < v->nfix_variants; i++) {
-		char *line = xasprintf("%s:", v->fix_variants[i].label);
+		const struct fix_variant *fv = &v->fix_variants[i];
 
-		para(out, "", line, 4, width);
-		fprintf(out, "    $ %s\n", v->fix_variants[i].command);
-		free(line);
+		if (10 + (int)(strlen(fv->command) + strlen(fv->label)) <= width)
+			fprintf(out, "    $ %s  # %s\n", fv->command, fv->label);
+		else
+			fprintf(out, "    # %s\n    $ %s\n", fv->label, fv->command);
 	}
 	if (v->alternatives.n) {
 		fputs("  not ruled out:\n", out);

@@ -669,7 +669,8 @@ static void build_body(struct wizard *w, int width)
 
 		if (w->opt->lab && w->guessed)
 			build_guess_result(w, width);
-		layout_verdict(&w->text, w->rep, d ? asset_doc_get(d, "title") : NULL, width);
+		layout_verdict(&w->text, w->rep, w->rep->verdict.title ? w->rep->verdict.title
+			       : d ? asset_doc_get(d, "title") : NULL, width);
 		if (!diagnosis_complete(w) && !w->rep->failed)
 			lines_wrap(&w->text, LK_RUN, "", "[ .. ] a step is still running: this "
 				   "verdict may change", width);

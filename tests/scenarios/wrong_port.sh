@@ -19,4 +19,16 @@ assert_exit 1
 assert_json '((.verdict.summary // "") + " " + (.verdict.fix // "")) | test("\\b2222\\b")' \
     'verdict summary or fix names port 2222'
 assert_outcome_if_captured rst
+assert_json '.steps[] | select(.id == "other_ports") | .status == "fail"' \
+    'other ports: the check that found SSH moved says [FAIL]'
+# The ~/.ssh/config lines the fix gives, copied as they are, make ssh use
+# port 2222 for that host (ssh -G prints the configuration ssh would use).
+jq -r '.verdict.fix' "$SDT_REPORT" | sed -n '/^Host /,/^    Port /p' >"$SDT_TMP/ssh_config"
+SDT_CHECKS=$((SDT_CHECKS + 1))
+if [ "$(wc -l <"$SDT_TMP/ssh_config")" = 2 ] &&
+    ssh -G -F "$SDT_TMP/ssh_config" "$SRV_ADDR" 2>/dev/null | grep -qx 'port 2222'; then
+    sdt_pass "the fix's ~/.ssh/config lines, as given, make 'ssh -G $SRV_ADDR' say port 2222"
+else
+    sdt_fail "the fix's ~/.ssh/config lines do not give port 2222: $(tr '\n' '|' <"$SDT_TMP/ssh_config")"
+fi
 sdt_finish

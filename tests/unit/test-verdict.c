@@ -417,6 +417,40 @@ static void the_clients_own_rule_is_named_and_removed_on_the_client(void **state
 	client_facts_release(&f);
 }
 
+static void a_host_that_answers_nothing_at_all_is_worded_as_such(void **state)
+{
+	struct client_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	facts_from_row(&f, &rows[9]);   /* silence, no ping */
+	f.nalt = 2;
+	f.alt[0].port = 2222;
+	f.alt[0].tcp = TCP_NO_ANSWER;
+	f.alt[1].port = 443;
+	f.alt[1].tcp = TCP_NO_ANSWER;
+	word_client(&f, 22, "debian", &v);
+	assert_string_equal(v.cause, "firewall_drop");
+	assert_string_equal(v.confidence, "possible");
+	assert_string_equal(v.title, "Nothing answers at all");
+	if (strstr(v.fix, "console") == NULL)
+		fail_msg("expected the fix to say to look from the console, got \"%s\"", v.fix);
+	assert_null(v.fix_command);
+	assert_int_equal(v.nfix_variants, 0);
+	verdict_release(&v);
+	client_facts_release(&f);
+
+	/* one other port that refuses shows the host is up: the usual words */
+	facts_from_row(&f, &rows[9]);
+	f.nalt = 1;
+	f.alt[0].port = 2222;
+	f.alt[0].tcp = TCP_REFUSED;
+	word_client(&f, 22, "debian", &v);
+	assert_string_equal(v.title, "A firewall drops the connection");
+	verdict_release(&v);
+	client_facts_release(&f);
+}
+
 static void every_fix_says_which_machine_it_runs_on(void **state)
 {
 	(void)state;
@@ -450,6 +484,7 @@ int main(void)
 		cmocka_unit_test(the_servers_identification_chooses_its_fix),
 		cmocka_unit_test(a_firewall_fix_names_each_tool_and_opens_the_asked_port),
 		cmocka_unit_test(every_fix_says_which_machine_it_runs_on),
+		cmocka_unit_test(a_host_that_answers_nothing_at_all_is_worded_as_such),
 		cmocka_unit_test(the_clients_own_rule_is_named_and_removed_on_the_client),
 	};
 
