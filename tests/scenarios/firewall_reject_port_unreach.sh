@@ -24,4 +24,8 @@ assert_client_report 22
 assert_cause firewall_reject
 assert_exit 1
 assert_outcome_if_captured icmp
+if [ "$(sdt_jq '.capture.available')" = true ]; then
+    assert_json '.steps[] | select(.id == "tcp_connect") | .summary | test("ICMP error") and (test("no answer") | not)' \
+        'the TCP step says the ICMP error the capture saw, not "no answer"'
+fi
 sdt_finish
