@@ -283,12 +283,128 @@ static int feed_neigh(struct classify *c, uint64_t ts, const struct pkt *p)
 	return 0;
 }
 
+static bool own_has(const uint16_t *v, size_t n, uint16_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/* Whether p is about a target address and comes from one of our own
+ * connections: 1 ours (or not tied to a connection: ARP, NDP), 0 about a
+ * target but not known as ours, -1 not about a target at all. */
+static int own_packet(struct classify *c, const struct pkt *p)
+{
+	const struct pkt_inner *in = &p->inner;
+	bool to, from;
+
+	if (p->arp || p->nd || !p->has_l4)
+		return 1;
+	to = host_find(c, &p->dst) != NULL;
+	from = host_find(c, &p->src) != NULL;
+	if (p->proto == PKT_PROTO_TCP) {
+		if (!to && !from)
+			return -1;
+		/* on loopback both ends are the target: either port may be ours */
+		return (to && own_has(c->own_ports, c->nown_ports, p->sport)) ||
+		       (from && own_has(c->own_ports, c->nown_ports, p->dport)) ? 1 : 0;
+	}
+	if (p->proto != PKT_PROTO_ICMP && p->proto != PKT_PROTO_ICMP6)
+		return -1;
+	if (p->icmp_echo) {
+		if (!to && !from)
+			return -1;
+		return own_has(c->own_echo, c->nown_echo, p->icmp_id) ? 1 : 0;
+	}
+	if (!p->icmp_error || !in->present || host_find(c, &in->dst) == NULL)
+		return -1;
+	if (in->proto == PKT_PROTO_TCP && in->has_ports)
+		return own_has(c->own_ports, c->nown_ports, in->sport) ? 1 : 0;
+	/* an error about an echo request quotes its id */
+	if (in->has_icmp && (in->icmp_type == 8 || in->icmp_type == 128))
+		return own_has(c->own_echo, c->nown_echo, in->icmp_id) ? 1 : 0;
+	return 0;
+}
+
+/* Keeps p until its port or id is named; the oldest goes when full. */
+static void hold(struct classify *c, uint64_t ts, const struct pkt *p)
+{
+	if (c->nheld == CLASSIFY_MAX_HELD) {
+		memmove(&c->held[0], &c->held[1], (CLASSIFY_MAX_HELD - 1) * sizeof(c->held[0]));
+		c->nheld--;
+		c->foreign++;
+	}
+	c->held[c->nheld].ts_us = ts;
+	c->held[c->nheld].pkt = *p;
+	c->nheld++;
+}
+
+static int feed_one(struct classify *c, uint64_t ts_us, const struct pkt *p);
+
+/* Feeds, in order, the held packets that are now known to be ours. */
+static void release_held(struct classify *c)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < c->nheld; i++) {
+		if (own_packet(c, &c->held[i].pkt) == 1) {
+			struct classify_held h = c->held[i];
+
+			feed_one(c, h.ts_us, &h.pkt);
+			continue;
+		}
+		if (k != i)
+			c->held[k] = c->held[i];
+		k++;
+	}
+	c->nheld = k;
+}
+
+void classify_own_only(struct classify *c)
+{
+	if (c != NULL)
+		c->own_only = true;
+}
+
+static int own_add(struct classify *c, uint16_t *v, size_t *n, uint16_t x)
+{
+	if (c == NULL)
+		return -1;
+	if (own_has(v, *n, x))
+		return 0;
+	if (*n >= CLASSIFY_MAX_OWN)
+		return -1;
+	v[(*n)++] = x;
+	release_held(c);
+	return 0;
+}
+
+int classify_own_port(struct classify *c, uint16_t port)
+{
+	return c == NULL ? -1 : own_add(c, c->own_ports, &c->nown_ports, port);
+}
+
+int classify_own_echo(struct classify *c, uint16_t id)
+{
+	return c == NULL ? -1 : own_add(c, c->own_echo, &c->nown_echo, id);
+}
+
 int classify_feed(struct classify *c, uint64_t ts_us, const struct pkt *p)
+{
+	if (c == NULL || p == NULL)
+		return 0;
+	if (c->own_only && own_packet(c, p) == 0) {
+		hold(c, ts_us, p);
+		return 0;
+	}
+	return feed_one(c, ts_us, p);
+}
+
+static int feed_one(struct classify *c, uint64_t ts_us, const struct pkt *p)
 {
 	int r = 0;
 
-	if (c == NULL || p == NULL)
-		return 0;
 	if (p->arp || p->nd) {
 		r = feed_neigh(c, ts_us, p);
 	} else if ((p->ipver == 4 || p->ipver == 6) && p->has_l4) {

@@ -16,6 +16,8 @@
 #define CLASSIFY_MAX_ATTEMPTS	64	/* connection attempts kept (all ports) */
 #define CLASSIFY_MAX_PACKETS	256	/* packets kept for the report */
 #define CLASSIFY_LINE_MAX	224	/* one summary line, with its NUL: two IPv6 quotes fit */
+#define CLASSIFY_MAX_OWN	128	/* own source ports, and own echo ids, kept */
+#define CLASSIFY_MAX_HELD	128	/* packets held until their port is known */
 
 /* What came back to a SYN; ids are stable strings for reports. */
 enum classify_outcome {
@@ -90,8 +92,27 @@ struct classify_packet {
 	struct pkt pkt;			/* the packet itself, decoded */
 };
 
+/* A packet about a target address from a connection not known to be ours
+ * yet (its SYN may be captured before the probe names its source port). */
+struct classify_held {
+	uint64_t ts_us;
+	struct pkt pkt;
+};
+
 struct classify {
 	uint16_t port;			/* the target port */
+	/* own: keep only the packets of our own connections (their source
+	 * ports), our own echoes (their ids), the errors quoting them, and
+	 * the link's questions for the target; off: every packet about the
+	 * target (a replayed file, whose source ports nobody told us) */
+	bool own_only;
+	size_t nown_ports, nown_echo;
+	uint16_t own_ports[CLASSIFY_MAX_OWN];
+	uint16_t own_echo[CLASSIFY_MAX_OWN];
+	size_t nheld;
+	struct classify_held held[CLASSIFY_MAX_HELD];
+	unsigned foreign;		/* packets of other programs' connections left out
+					 * (counted when they leave the held list) */
 	size_t naddrs;
 	struct pkt_addr addrs[CLASSIFY_MAX_ADDRS];
 
@@ -116,6 +137,23 @@ struct classify {
 struct classify *classify_new(const struct pkt_addr *addrs, size_t naddrs, uint16_t port);
 /* NULL-safe. */
 void classify_free(struct classify *c);
+
+/*
+ * Keeps, from now on, only the packets of the connections named with
+ * classify_own_port() and classify_own_echo(): the SYNs from those source
+ * ports, the answers to them, ICMP errors quoting them, echo requests and
+ * replies with those ids, and ARP/NDP about a target address. Packets about
+ * a target address from other source ports or ids are held (the last
+ * CLASSIFY_MAX_HELD of them) and fed when their port or id is named later;
+ * the rest of them never count. Another program's connections to the same
+ * address, or another run's, stay out of the attempts and the packet list.
+ */
+void classify_own_only(struct classify *c);
+/* Names one of our source ports (TCP); feeds the held packets that belong
+ * to it, in the order they came. 0, or -1 when the list is full. */
+int classify_own_port(struct classify *c, uint16_t port);
+/* Names one of our ICMP echo ids; the same for pings. */
+int classify_own_echo(struct classify *c, uint16_t id);
 
 /*
  * Feeds one decoded packet captured at ts_us (microseconds, any epoch, the

@@ -153,6 +153,21 @@ static int syn_send(const struct conn *c, int *err, bool *connected, int *port)
 		else
 			setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &c->tos, sizeof(c->tos));
 	}
+	/* the source port is chosen now, so the capture knows it before the
+	 * SYN leaves */
+	if (c->on_port != NULL) {
+		struct sockaddr_storage any;
+
+		memset(&any, 0, sizeof(any));
+		any.ss_family = (sa_family_t)fam;
+		if (bind(fd, (struct sockaddr *)&any, fam == AF_INET ? sizeof(struct sockaddr_in)
+				: sizeof(struct sockaddr_in6)) == 0 &&
+		    getsockname(fd, (struct sockaddr *)&local, &ll) == 0)
+			c->on_port(c->port_ctx, ntohs(local.ss_family == AF_INET
+					? ((struct sockaddr_in *)&local)->sin_port
+					: ((struct sockaddr_in6 *)&local)->sin6_port));
+		ll = sizeof(local);
+	}
 	if (connect(fd, (struct sockaddr *)&c->sa, c->salen) == 0)
 		*connected = true;
 	else if (errno != EINPROGRESS)

@@ -11,6 +11,7 @@
 
 #include "engine/engine.h"
 #include "engine/os/os.h"
+#include "engine/conn.h"
 #include "engine/probe.h"
 #include "engine/verdict.h"
 #include "engine/wire.h"
@@ -252,6 +253,31 @@ int engine_capture_replay(struct engine *e, struct client_facts *f, int ms)
 	return e->wire != NULL ? wire_replay(e->wire, f, ms, &e->quit, &e->lock) : -1;
 }
 
+void engine_capture_own_port(struct engine *e, int port)
+{
+	if (e != NULL && e->wire != NULL && port > 0 && port < 65536)
+		wire_own_port(e->wire, (uint16_t)port);
+}
+
+void engine_capture_own_echo(struct engine *e, int id)
+{
+	if (e != NULL && e->wire != NULL && id >= 0 && id < 65536)
+		wire_own_echo(e->wire, (uint16_t)id);
+}
+
+static void conn_port_seen(void *ctx, int port)
+{
+	engine_capture_own_port(ctx, port);
+}
+
+void engine_conn_watch(struct engine *e, struct conn *c, size_t n)
+{
+	for (size_t i = 0; e != NULL && i < n; i++) {
+		c[i].on_port = conn_port_seen;
+		c[i].port_ctx = e;
+	}
+}
+
 bool engine_capture_icmp(struct engine *e, const struct addr_facts *a, int sport)
 {
 	return e->wire != NULL && wire_icmp_about(e->wire, a, sport);
@@ -482,6 +508,10 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 			}
 		} else {
 			e->rep.capture.interface = xstrdup(wire_interface(e->wire));
+			/* a client's report holds its own connections' packets, not
+			 * those of another program (or run) talking to the host */
+			if (e->rep.side == SIDE_CLIENT)
+				wire_own_only(e->wire);
 		}
 		strbuf_release(&why);
 	} else {

@@ -36,6 +36,7 @@ int probe_banner_run(struct step_work *w, struct client_facts *f)
 		return 0;
 	}
 	step_wait(w, BANNER_MS, "waiting for the server to speak first");
+	engine_conn_watch(w->e, c, n);
 	conn_run(c, n, f->silence_ms > 0 ? f->silence_ms : 3000, BANNER_MS, &cancel, NULL, NULL);
 	for (size_t k = 0; k < n; k++) {
 		struct addr_facts *a = &f->addrs[map[k]];

@@ -71,6 +71,27 @@ static int ping_open(int family, bool *raw, const char **why)
 	return fd;
 }
 
+/* Tells the capture which echo id is ours: the one we write on a raw
+ * socket, the socket's own (bound now) on a ping socket, which rewrites it. */
+static void ping_own_id(struct step_work *w, struct addr_facts *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	if (a->ping.raw) {
+		engine_capture_own_echo(w->e, a->ping.id);
+		return;
+	}
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = a->sa.ss_family;
+	if (bind(a->ping.fd, (struct sockaddr *)&ss, a->sa.ss_family == AF_INET
+		 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) == 0 &&
+	    getsockname(a->ping.fd, (struct sockaddr *)&ss, &sl) == 0)
+		engine_capture_own_echo(w->e, ntohs(ss.ss_family == AF_INET
+					? ((struct sockaddr_in *)&ss)->sin_port
+					: ((struct sockaddr_in6 *)&ss)->sin6_port));
+}
+
 static void ping_send(struct addr_facts *a)
 {
 	struct ping_wait *pw = &a->ping;
@@ -250,6 +271,7 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 			continue;
 		a->ping = (struct ping_wait){.open = true, .fd = fd, .raw = raw,
 					     .id = (uint16_t)(getpid() ^ (int)k)};
+		ping_own_id(w, a);
 		p[n] = (struct pinger){.a = a, .ttl = -1};
 		if (os_active()->neigh_next_hop(&a->sa, &p[n].hop) == 0) {
 			snprintf(a->neigh_hop, sizeof(a->neigh_hop), "%s", p[n].hop.text);

@@ -1,11 +1,14 @@
 /* The SSH handshake through libssh: identification, key exchange, host key
  * fingerprint (never trusted or stored; no user configuration read) and the
  * authentication methods offered for the user. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
@@ -67,6 +70,21 @@ static char *local_user(void)
 	return xstrdup("root");
 }
 
+/* libssh opens its own socket: its port is told once it is known (the
+ * capture holds the packets until then). */
+static void probe_ssh_own_port(struct step_work *w, ssh_session s)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	socket_t fd = ssh_get_fd(s);
+
+	if (fd >= 0 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
+		engine_capture_own_port(w->e, ntohs(ss.ss_family == AF_INET
+					? ((struct sockaddr_in *)&ss)->sin_port
+					: ((struct sockaddr_in6 *)&ss)->sin6_port));
+}
+
 int probe_ssh_run(struct step_work *w, struct client_facts *f)
 {
 	const struct target *t = engine_target(w->e);
@@ -112,6 +130,7 @@ int probe_ssh_run(struct step_work *w, struct client_facts *f)
 	ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
 
 	rc = ssh_connect(s);
+	probe_ssh_own_port(w, s);
 	if (rc != SSH_OK) {
 		const char *e = ssh_get_error(s);
 

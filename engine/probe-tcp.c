@@ -303,6 +303,7 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 		step_evidence(w, "%s", why.buf);
 		strbuf_release(&why);
 		step_wait(w, f->silence_ms, "waiting for the SYN to be answered");
+		engine_conn_watch(w->e, c, n);
 		conn_run_ticked(c, n, f->silence_ms, BANNER_MS, &cancel, on_started, on_tick, s);
 	}
 	for (size_t i = 0; i < f->naddrs; i++) {

@@ -53,10 +53,18 @@ const struct target *engine_target(struct engine *e);
 /* Publishes the resolved addresses to the face. */
 void engine_publish_addresses(struct engine *e, const struct client_facts *f);
 
+struct conn;
+
 /* The capture, seen from a probe. All safe from the worker thread. */
 bool engine_capture_live(struct engine *e);
 /* Asks the capture to watch connection attempts from these local ports. */
 void engine_capture_expect(struct engine *e, const struct client_facts *f);
+/* Tells the capture that local port port (TCP) or echo id id is one of this
+ * run's own: only their packets go into its report and its judgement. */
+void engine_capture_own_port(struct engine *e, int port);
+void engine_capture_own_echo(struct engine *e, int id);
+/* Sets c[0..n) to tell the capture their source ports before each SYN. */
+void engine_conn_watch(struct engine *e, struct conn *c, size_t n);
 /* True when the capture saw an ICMP error about the SYN from local port
  * sport to a's address (see wire_icmp_about). */
 bool engine_capture_icmp(struct engine *e, const struct addr_facts *a, int sport);

@@ -29,6 +29,10 @@ struct wire {
 	char reason[CAPTURE_ERRBUF_SIZE];
 	bool status_changed;          /* the face must copy the status */
 	size_t reported;              /* packets already handed to the report */
+	bool own_only;                /* keep to our own connections */
+	/* every port and echo id named, for a classifier made again */
+	uint16_t own_ports[CLASSIFY_MAX_OWN], own_echo[CLASSIFY_MAX_OWN];
+	size_t nown_ports, nown_echo;
 };
 
 static void ignore_packet(void *ctx, uint64_t ts_us, int dlt, const uint8_t *data, size_t caplen)
@@ -158,6 +162,54 @@ static void replay_restart(struct wire *w)
 		snprintf(w->reason, sizeof(w->reason), "%s", err[0] ? err : capture_strerror(rc));
 }
 
+void wire_own_only(struct wire *w)
+{
+	if (w != NULL && !w->replay)
+		w->own_only = true;
+}
+
+/* With w->lock held: a classifier for addrs that knows our own ports. */
+static struct classify *classifier_make(struct wire *w, const struct pkt_addr *addrs, size_t n)
+{
+	struct classify *c = classify_new(addrs, n, w->port);
+
+	if (c != NULL && w->own_only) {
+		classify_own_only(c);
+		for (size_t i = 0; i < w->nown_ports; i++)
+			classify_own_port(c, w->own_ports[i]);
+		for (size_t i = 0; i < w->nown_echo; i++)
+			classify_own_echo(c, w->own_echo[i]);
+	}
+	return c;
+}
+
+static void own_add(uint16_t *v, size_t *n, uint16_t x)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (v[i] == x)
+			return;
+	if (*n < CLASSIFY_MAX_OWN)
+		v[(*n)++] = x;
+}
+
+void wire_own_port(struct wire *w, uint16_t port)
+{
+	pthread_mutex_lock(&w->lock);
+	own_add(w->own_ports, &w->nown_ports, port);
+	if (w->cls != NULL)
+		classify_own_port(w->cls, port);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void wire_own_echo(struct wire *w, uint16_t id)
+{
+	pthread_mutex_lock(&w->lock);
+	own_add(w->own_echo, &w->nown_echo, id);
+	if (w->cls != NULL)
+		classify_own_echo(w->cls, id);
+	pthread_mutex_unlock(&w->lock);
+}
+
 void wire_open(struct wire *w, const struct client_facts *f)
 {
 	struct pkt_addr addrs[CLASSIFY_MAX_ADDRS];
@@ -186,7 +238,7 @@ void wire_open(struct wire *w, const struct client_facts *f)
 		return;
 	}
 	classify_free(w->cls);
-	w->cls = classify_new(addrs, n, w->port);
+	w->cls = classifier_make(w, addrs, n);
 	w->reported = 0;
 	capture_free(w->cap);
 	w->cap = NULL;
@@ -215,8 +267,14 @@ void wire_expect(struct wire *w, const struct client_facts *f)
 	if (w->cls == NULL) {
 		pthread_mutex_unlock(&w->lock);
 		wire_open(w, f);
-		return;
+		pthread_mutex_lock(&w->lock);
 	}
+	for (size_t i = 0; i < f->naddrs; i++)
+		if (f->addrs[i].local_port > 0) {
+			own_add(w->own_ports, &w->nown_ports, (uint16_t)f->addrs[i].local_port);
+			if (w->cls != NULL)
+				classify_own_port(w->cls, (uint16_t)f->addrs[i].local_port);
+		}
 	pthread_mutex_unlock(&w->lock);
 }
 

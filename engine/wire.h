@@ -27,6 +27,12 @@ int wire_fd(struct wire *w);
  * addresses again keep what the file said; other addresses read it again
  * from its start. */
 void wire_open(struct wire *w, const struct client_facts *f);
+/* Keeps the report and the judgement to this run's own connections (the
+ * client side, live): see classify_own_only(). Before wire_open(). */
+void wire_own_only(struct wire *w);
+/* Any thread: one of this run's source ports, or echo ids. */
+void wire_own_port(struct wire *w, uint16_t port);
+void wire_own_echo(struct wire *w, uint16_t id);
 /* Worker thread: watch the attempts whose local ports are in f. */
 void wire_expect(struct wire *w, const struct client_facts *f);
 /* Worker thread: true when the capture has seen an ICMP error quoting our

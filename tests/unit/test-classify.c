@@ -540,6 +540,56 @@ static void test_ndp_for_the_target_is_counted(void **state)
 	classify_free(c);
 }
 
+/* Two runs against one address: each keeps only its own source ports. */
+static void test_own_only_keeps_out_another_runs_connection(void **state)
+{
+	struct classify *c = target_new(AF_INET);
+	struct pb_tcp mine = { PB_CLIENT4, PB_TARGET4, 40001, PB_PORT, PKT_TCP_SYN, PB_TOS, 64, 1, 0 };
+	struct pb_tcp theirs = { PB_CLIENT4, PB_TARGET4, 40002, PB_PORT, PKT_TCP_SYN, PB_TOS, 64, 1, 0 };
+	struct pb_tcp their_rst = { PB_TARGET4, PB_CLIENT4, PB_PORT, 40002, PKT_TCP_RST | PKT_TCP_ACK, PB_TOS, 61, 0, 2 };
+	struct pb_tcp my_rst = { PB_TARGET4, PB_CLIENT4, PB_PORT, 40001, PKT_TCP_RST | PKT_TCP_ACK, PB_TOS, 61, 0, 2 };
+	uint8_t syn[PB_MAX], ip[PB_MAX];
+	size_t n;
+
+	(void)state;
+	classify_own_only(c);
+	assert_int_equal(classify_own_port(c, 40001), 0);
+	feed_tcp(c, 1000, &mine);
+	feed_tcp(c, 1100, &theirs);
+	feed_tcp(c, 1200, &their_rst);
+	/* a router's error about their SYN */
+	n = pb_ip_tcp(syn, &theirs);
+	n = pb_ip_icmp(ip, PB_ROUTER4, PB_CLIENT4, 254, 3, 13, 0, syn, 28);
+	assert_int_equal(classify_feed_raw(c, 1300, PKT_DLT_RAW, ip, n), 0);
+	feed_tcp(c, 1400, &my_rst);
+	assert_int_equal(c->nattempts, 1);
+	assert_int_equal(c->attempts[0].sport, 40001);
+	assert_int_equal(c->npackets, 2);
+	for (size_t i = 0; i < c->npackets; i++)
+		assert_true(c->packets[i].pkt.sport == 40001 || c->packets[i].pkt.dport == 40001);
+	classify_free(c);
+}
+
+/* A SYN captured before its port was named is kept once it is. */
+static void test_own_only_holds_a_packet_until_its_port_is_named(void **state)
+{
+	struct classify *c = target_new(AF_INET);
+	struct pb_tcp syn = { PB_CLIENT4, PB_TARGET4, 40003, PB_PORT, PKT_TCP_SYN, PB_TOS, 64, 1, 0 };
+	struct pb_tcp synack = { PB_TARGET4, PB_CLIENT4, PB_PORT, 40003, PKT_TCP_SYN | PKT_TCP_ACK, 0, 61, 9, 2 };
+
+	(void)state;
+	classify_own_only(c);
+	feed_tcp(c, 1000, &syn);
+	feed_tcp(c, 1100, &synack);
+	assert_int_equal(c->npackets, 0);
+	assert_int_equal(c->nheld, 2);
+	assert_int_equal(classify_own_port(c, 40003), 0);
+	assert_int_equal(c->nheld, 0);
+	assert_int_equal(c->npackets, 2);
+	assert_int_equal(classify_result(c), CLASSIFY_SYNACK);
+	classify_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +621,8 @@ int main(void)
 		cmocka_unit_test(test_classifier_keeps_at_most_max_addresses),
 		cmocka_unit_test(test_unanswered_arp_for_the_target_is_counted),
 		cmocka_unit_test(test_ndp_for_the_target_is_counted),
+		cmocka_unit_test(test_own_only_keeps_out_another_runs_connection),
+		cmocka_unit_test(test_own_only_holds_a_packet_until_its_port_is_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
