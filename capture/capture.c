@@ -398,8 +398,8 @@ void capture_perm_hint(const char *ifname, const char *exe, char *buf, size_t le
 			exe = "/path/to/ssh-doctor";
 		}
 	}
-	err_set(buf, len, "cannot capture on '%s': needs CAP_NET_RAW and CAP_NET_ADMIN "
-		"(try: sudo %s, or once: sudo setcap cap_net_raw,cap_net_admin+eip %s)",
+	err_set(buf, len, "cannot capture on '%s': needs CAP_NET_RAW "
+		"(try: sudo %s, or once: sudo setcap cap_net_raw+ep %s)",
 		ifname != NULL ? ifname : "any", exe, exe);
 }
 

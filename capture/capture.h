@@ -21,7 +21,7 @@
 enum capture_error {
 	CAPTURE_OK = 0,
 	CAPTURE_ERR_ARG = -1,		/* NULL or impossible arguments */
-	CAPTURE_ERR_PERM = -2,		/* no CAP_NET_RAW / CAP_NET_ADMIN */
+	CAPTURE_ERR_PERM = -2,		/* no CAP_NET_RAW */
 	CAPTURE_ERR_NO_DEVICE = -3,	/* no such interface */
 	CAPTURE_ERR_IFACE_DOWN = -4,
 	CAPTURE_ERR_NO_ROUTE = -5,	/* the kernel has no route to the target */
@@ -164,8 +164,8 @@ int capture_stats(struct capture *c, struct capture_stats *st);
 void capture_free(struct capture *c);
 
 /* Writes the sentence for a capture refused for lack of privilege: run with
- * sudo, or give the executable at exe (NULL: /proc/self/exe) the
- * capabilities with setcap. Used by capture_open_live(); public for tests. */
+ * sudo, or give the executable at exe (NULL: /proc/self/exe) CAP_NET_RAW, the
+ * one capability a capture needs, with setcap. Used by capture_open_live(); public for tests. */
 void capture_perm_hint(const char *ifname, const char *exe, char *buf, size_t len);
 
 #endif
