@@ -9,10 +9,12 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/conn.h"
 #include "engine/parse/parse-neigh.h"
 #include "engine/probe.h"
 
@@ -69,6 +71,15 @@ static int ping_open(int family, bool *raw, const char **why)
 	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on));
 	return fd;
+}
+
+/* An echo id of its own for every socket: several targets (a fleet) ping
+ * from one process at once, and a raw socket sees every reply. */
+static uint16_t ping_next_id(void)
+{
+	static atomic_uint next;
+
+	return (uint16_t)((unsigned)getpid() * 7919u + atomic_fetch_add(&next, 1));
 }
 
 /* Tells the capture which echo id is ours: the one we write on a raw
@@ -149,8 +160,11 @@ static bool ping_receive(struct addr_facts *a, uint32_t *rtt_us, int *ttl_out)
 		}
 		if (len < 8 || icmp[0] != want)
 			goto next;
-		/* ping sockets rewrite the id; raw sockets see every reply */
+		/* ping sockets rewrite the id; raw sockets see every reply, those
+		 * of other runs in this process too */
 		if (pw->raw && (uint16_t)(icmp[4] << 8 | icmp[5]) != pw->id)
+			goto next;
+		if (!sockaddr_same_ip((const struct sockaddr *)&from, (const struct sockaddr *)&a->sa))
 			goto next;
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
 			if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
@@ -270,7 +284,7 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 		if (fd < 0)
 			continue;
 		a->ping = (struct ping_wait){.open = true, .fd = fd, .raw = raw,
-					     .id = (uint16_t)(getpid() ^ (int)k)};
+					     .id = ping_next_id()};
 		ping_own_id(w, a);
 		p[n] = (struct pinger){.a = a, .ttl = -1};
 		if (os_active()->neigh_next_hop(&a->sa, &p[n].hop) == 0) {
