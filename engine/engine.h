@@ -179,6 +179,8 @@ struct engine_event {
 typedef void (*engine_event_fn)(void *ctx, const struct engine_event *ev,
 				const struct report *rep);
 
+struct wire_hub;
+
 struct engine_config {
 	struct target target;       /* copied */
 	enum side side;
@@ -192,6 +194,9 @@ struct engine_config {
 				     * attempt (the watch step); 0 skips it */
 	int silence_floor_ms;       /* 0: the default */
 	const struct run_info *run; /* what ran, copied into the report; NULL: from now */
+	struct wire_hub *hub;       /* one capture shared by several engines (a fleet), or
+				     * NULL: the engine opens its own. Must outlive it;
+				     * the face pumps it (wire_hub_pump) */
 };
 
 struct engine;

@@ -110,21 +110,29 @@ static bool have_cap_net_raw(void)
 	return geteuid() == 0;
 }
 
-void run_info_init(struct run_info *r, char *const *argv)
+void run_info_restart(struct run_info *r)
 {
 	struct timespec ts;
 	struct tm tm;
-	struct utsname u;
-	char host[256], date[24];
+	char date[24];
 
-	memset(r, 0, sizeof(*r));
-	strv_init(&r->argv);
 	r->started_ms = now_ms();
+	r->duration_ms = 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(r->started, sizeof(r->started), "%s.%03uZ", date,
 		 (unsigned)(ts.tv_nsec / 1000000) % 1000u);
+}
+
+void run_info_init(struct run_info *r, char *const *argv)
+{
+	struct utsname u;
+	char host[256];
+
+	memset(r, 0, sizeof(*r));
+	strv_init(&r->argv);
+	run_info_restart(r);
 	if (gethostname(host, sizeof(host)) == 0) {
 		host[sizeof(host) - 1] = '\0';
 		r->host = printable_or_null(host);

@@ -31,6 +31,9 @@ struct run_info {
 void run_info_init(struct run_info *r, char *const *argv);
 /* Copies src into dst (a deep copy; release both). */
 void run_info_copy(struct run_info *dst, const struct run_info *src);
+/* Sets the start to now (one target of a fleet starts later than the
+ * process), duration_ms to 0. */
+void run_info_restart(struct run_info *r);
 /* Sets duration_ms to the time since the start. */
 void run_info_update(struct run_info *r);
 void run_info_release(struct run_info *r);

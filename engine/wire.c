@@ -30,6 +30,8 @@ struct wire {
 	bool status_changed;          /* the face must copy the status */
 	size_t reported;              /* packets already handed to the report */
 	bool own_only;                /* keep to our own connections */
+	struct wire_hub *hub;         /* a shared capture, or NULL: our own */
+	struct wire *hub_next;
 	/* every port and echo id named, for a classifier made again */
 	uint16_t own_ports[CLASSIFY_MAX_OWN], own_echo[CLASSIFY_MAX_OWN];
 	size_t nown_ports, nown_echo;
@@ -37,6 +39,129 @@ struct wire {
 
 static void ignore_packet(void *ctx, uint64_t ts_us, int dlt, const uint8_t *data, size_t caplen)
 {
+}
+
+struct wire_hub {
+	struct capture *cap;
+	pthread_mutex_t lock;         /* guards the list of wires */
+	struct wire *wires;
+	char iface[IF_NAMESIZE + 1];
+};
+
+struct wire_hub *wire_hub_new(const char *ifname, const uint16_t *ports, size_t nports,
+			      struct strbuf *why)
+{
+	char err[CAPTURE_ERRBUF_SIZE] = "";
+	struct strbuf f;
+	struct capture *cap = NULL;
+	struct wire_hub *h;
+	int rc;
+
+	rc = capture_check_live(ifname != NULL ? ifname : "any", err, sizeof(err));
+	if (rc == 0)
+		rc = capture_open_live(ifname != NULL ? ifname : "any", NULL, 0,
+				       nports > 0 ? ports[0] : 22, &cap, err, sizeof(err));
+	if (rc != 0) {
+		strbuf_addstr(why, err[0] ? err : capture_strerror(rc));
+		return NULL;
+	}
+	/* the flags SYN, RST (and FIN) of every connection, every packet of the
+	 * target ports, ICMP errors and echoes, ARP and NDP: each wire keeps
+	 * what is its own */
+	strbuf_init(&f);
+	strbuf_addstr(&f, "(ip and tcp and (tcp[13] & 7 != 0");
+	for (size_t i = 0; i < nports; i++)
+		strbuf_addf(&f, " or port %u", ports[i]);
+	strbuf_addstr(&f, ")) or (ip6 and tcp and (ip6[53] & 7 != 0");
+	for (size_t i = 0; i < nports; i++)
+		strbuf_addf(&f, " or port %u", ports[i]);
+	strbuf_addstr(&f, ")) or icmp or icmp6 or arp");
+	rc = capture_set_filter(cap, f.buf, err, sizeof(err));
+	strbuf_release(&f);
+	if (rc != 0) {
+		strbuf_addstr(why, err[0] ? err : capture_strerror(rc));
+		capture_free(cap);
+		return NULL;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->cap = cap;
+	pthread_mutex_init(&h->lock, NULL);
+	snprintf(h->iface, sizeof(h->iface), "%s", capture_iface(cap) ? capture_iface(cap) : "any");
+	return h;
+}
+
+void wire_hub_free(struct wire_hub *h)
+{
+	if (h == NULL)
+		return;
+	capture_free(h->cap);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+int wire_hub_fd(const struct wire_hub *h)
+{
+	return h != NULL ? capture_fd(h->cap) : -1;
+}
+
+const char *wire_hub_interface(const struct wire_hub *h)
+{
+	return h->iface;
+}
+
+static void hub_packet(void *ctx, uint64_t ts_us, int dlt, const uint8_t *data, size_t caplen)
+{
+	struct wire_hub *h = ctx;
+	struct pkt p;
+
+	if (pkt_decode(dlt, data, caplen, &p) != PKT_OK)
+		return;
+	for (struct wire *w = h->wires; w != NULL; w = w->hub_next) {
+		pthread_mutex_lock(&w->lock);
+		if (w->cls != NULL)
+			classify_feed(w->cls, ts_us, &p);
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
+void wire_hub_pump(struct wire_hub *h)
+{
+	int guard = 64;
+
+	if (h == NULL)
+		return;
+	pthread_mutex_lock(&h->lock);
+	while (guard-- > 0 && capture_dispatch(h->cap, hub_packet, h) > 0)
+		;
+	for (struct wire *w = h->wires; w != NULL; w = w->hub_next) {
+		pthread_mutex_lock(&w->lock);
+		pthread_cond_broadcast(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void hub_attach(struct wire_hub *h, struct wire *w)
+{
+	pthread_mutex_lock(&h->lock);
+	w->hub = h;
+	w->hub_next = h->wires;
+	h->wires = w;
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void hub_detach(struct wire *w)
+{
+	struct wire_hub *h = w->hub;
+
+	pthread_mutex_lock(&h->lock);
+	for (struct wire **pp = &h->wires; *pp != NULL; pp = &(*pp)->hub_next)
+		if (*pp == w) {
+			*pp = w->hub_next;
+			break;
+		}
+	pthread_mutex_unlock(&h->lock);
+	w->hub = NULL;
 }
 
 struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
@@ -68,6 +193,9 @@ struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
 			strbuf_addstr(why, err[0] ? err : capture_strerror(rc));
 			return NULL;
 		}
+	} else if (cfg->hub != NULL) {
+		/* the fleet's capture is open already */
+		rc = 0;
 	} else {
 		/* find out now whether capturing is allowed, before any probe
 		 * runs, without opening a capture just to close it again */
@@ -87,6 +215,10 @@ struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
 	w->cap = probe;
 	if (w->ifname)
 		snprintf(w->iface, sizeof(w->iface), "%s", w->ifname);
+	if (cfg->hub != NULL && !w->replay) {
+		snprintf(w->iface, sizeof(w->iface), "%s", wire_hub_interface(cfg->hub));
+		hub_attach(cfg->hub, w);
+	}
 	return w;
 }
 
@@ -94,6 +226,8 @@ void wire_free(struct wire *w)
 {
 	if (w == NULL)
 		return;
+	if (w->hub != NULL)
+		hub_detach(w);
 	capture_free(w->cap);
 	classify_free(w->cls);
 	free(w->ifname);
@@ -240,6 +374,12 @@ void wire_open(struct wire *w, const struct client_facts *f)
 	classify_free(w->cls);
 	w->cls = classifier_make(w, addrs, n);
 	w->reported = 0;
+	if (w->hub != NULL) {
+		/* the shared capture feeds the new classifier from now on */
+		w->status_changed = true;
+		pthread_mutex_unlock(&w->lock);
+		return;
+	}
 	capture_free(w->cap);
 	w->cap = NULL;
 	pthread_mutex_unlock(&w->lock);
@@ -600,8 +740,11 @@ void wire_pump(struct wire *w, struct report_capture *cap)
 {
 	pthread_mutex_lock(&w->lock);
 	copy_status(w, cap);
-	/* a replayed file is read only once the addresses are known */
-	if (w->cap != NULL && w->cls != NULL) {
+	if (w->hub != NULL) {
+		/* wire_hub_pump() fed the classifier already */
+		append_packets(w, cap);
+	} else if (w->cap != NULL && w->cls != NULL) {
+		/* a replayed file is read only once the addresses are known */
 		int guard = 64;
 
 		int rc = 0;

@@ -55,6 +55,26 @@ void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *qu
 int wire_replay(struct wire *w, struct client_facts *f, int ms, const bool *quit,
 		pthread_mutex_t *quit_lock);
 
+/*
+ * One live capture for many engines at once (a fleet): opened once, before
+ * any target is known, on ifname (NULL: "any"), filtered to what can answer
+ * a SYN on any of ports (SYNs, RSTs, the ports' own traffic, ICMP errors and
+ * echoes, ARP and NDP). Each engine made with engine_config.hub attaches a
+ * wire to it, and every packet is decoded once and offered to every attached
+ * wire, whose classifier keeps its own connections' packets only (see
+ * classify_own_only()). NULL on failure with the reason in why.
+ */
+struct wire_hub *wire_hub_new(const char *ifname, const uint16_t *ports, size_t nports,
+			      struct strbuf *why);
+/* NULL-safe; every wire must be gone first. */
+void wire_hub_free(struct wire_hub *h);
+/* The fd to poll, -1 when none. */
+int wire_hub_fd(const struct wire_hub *h);
+/* The interface it captures on; lives as long as h. */
+const char *wire_hub_interface(const struct wire_hub *h);
+/* Face thread: reads what is ready and offers it to every attached wire. */
+void wire_hub_pump(struct wire_hub *h);
+
 /* The last capture error message; lives as long as w. */
 const char *wire_error(struct wire *w);
 

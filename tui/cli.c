@@ -19,6 +19,7 @@ void options_init(struct options *o)
 	target_init(&o->target);
 	strv_init(&o->from);
 	o->watch = -1;
+	fleet_list_init(&o->targets);
 	o->side = SIDE_AUTO;
 	o->face = FACE_AUTO;
 }
@@ -32,6 +33,7 @@ void options_release(struct options *o)
 	strv_release(&o->from);
 	free(o->practice_name);
 	free(o->practice_cleanup);
+	fleet_list_release(&o->targets);
 	options_init(o);
 }
 
@@ -39,6 +41,7 @@ void options_usage(FILE *out)
 {
 	fputs(
 "usage: ssh-doctor [OPTIONS] [[USER@]HOST[:PORT]]\n"
+"       ssh-doctor [OPTIONS] --targets FILE | HOST HOST...\n"
 "\n"
 "Finds out why ssh cannot connect (\"Connection refused\", \"timed out\",\n"
 "\"No route to host\", \"Connection closed\"), explains each step, and says how\n"
@@ -72,6 +75,13 @@ void options_usage(FILE *out)
 "                         of network namespaces, diagnosed with the wizard;\n"
 "                         list: the scenarios; NAME --batch: a transcript;\n"
 "                         all --json: every scenario, a self-check\n"
+"      --targets FILE     many targets, one [user@]host[:port] (or pasted ssh\n"
+"                         error line) per line, - for standard input; '#'\n"
+"                         starts a comment. Several HOST arguments are a fleet\n"
+"                         too. A fleet is always batch: a table, or with\n"
+"                         --json one JSON object per line (JSON Lines)\n"
+"  -j, --jobs N           targets diagnosed at once (default 16, at most what\n"
+"                         the open-file limit allows)\n"
 "      --ascii            ASCII line drawing only\n"
 "      --no-color         no colours (NO_COLOR is honoured too)\n"
 "  -h, --help             this text\n"
@@ -79,7 +89,8 @@ void options_usage(FILE *out)
 "\n"
 "exit status: 0 SSH answered; 1 a cause was found; 2 usage error;\n"
 "             3 the diagnosis could not run (the report says why), or the\n"
-"             report could not be written\n"
+"             report could not be written; with several targets, the\n"
+"             highest of them all\n"
 "\n"
 "environment: SSH_DOCTOR_ASSETS=DIR reads the teaching text from DIR instead\n"
 "             of the built-in copy; NO_COLOR turns colours off.\n"
@@ -173,7 +184,7 @@ static int parse_from(struct options *o, const char *arg, struct strbuf *err)
 
 enum { OPT_SIDE = 256, OPT_BATCH, OPT_JSON, OPT_NOCAP, OPT_REPLAY, OPT_SSHDCFG,
        OPT_ASCII, OPT_NOCOLOR, OPT_FROM, OPT_WATCH,
-       OPT_PRACTICE, OPT_PRACTICE_CLEANUP };
+       OPT_PRACTICE, OPT_PRACTICE_CLEANUP, OPT_TARGETS };
 
 static const struct option longopts[] = {
 	{"port", required_argument, NULL, 'p'},
@@ -188,6 +199,8 @@ static const struct option longopts[] = {
 	{"watch", required_argument, NULL, OPT_WATCH},
 	{"practice", optional_argument, NULL, OPT_PRACTICE},
 	{"practice-cleanup", required_argument, NULL, OPT_PRACTICE_CLEANUP},
+	{"targets", required_argument, NULL, OPT_TARGETS},
+	{"jobs", required_argument, NULL, 'j'},
 	{"ascii", no_argument, NULL, OPT_ASCII},
 	{"no-color", no_argument, NULL, OPT_NOCOLOR},
 	{"no-colour", no_argument, NULL, OPT_NOCOLOR},
@@ -249,9 +262,35 @@ static void bad_long_option(const char *arg, struct strbuf *err)
 	strbuf_release(&all);
 }
 
+/* A fleet is a batch run of the client side: what cannot go with it. */
+static int fleet_check(struct options *o, const char *port, struct strbuf *err)
+{
+	const char *bad = o->side == SIDE_SERVER ? "--side server"
+			: o->replay ? "--replay" : o->sshd_config ? "--sshd-config"
+			: o->from.n > 0 ? "--from" : NULL;
+
+	if (bad != NULL) {
+		strbuf_addf(err, "%s examines one machine: it does not go with several targets", bad);
+		return -1;
+	}
+	if (port != NULL && fleet_list_set_port(&o->targets, port) != 0) {
+		char *q = quote_arg(port);
+
+		strbuf_addf(err, "bad port %s: %s", q, target_strerror(TARGET_BAD_PORT));
+		free(q);
+		return -1;
+	}
+	/* each target is diagnosed from here, as a client; several targets
+	 * imply batch (no wizard, no prompts) */
+	o->side = SIDE_CLIENT;
+	if (o->face == FACE_AUTO)
+		o->face = FACE_BATCH;
+	return 0;
+}
+
 int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 {
-	const char *port = NULL;
+	const char *port = NULL, *targets_file = NULL;
 	const char *nc = getenv("NO_COLOR");
 	int c;
 
@@ -261,7 +300,7 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 	/* 0, not 1: also forget where an earlier call stopped inside its argv */
 	optind = 0;
 	/* the leading ':' tells a missing value (':') from an unknown option ('?') */
-	while ((c = getopt_long(argc, argv, ":p:i:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:i:j:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			port = optarg;
@@ -338,6 +377,25 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 			free(o->practice_cleanup);
 			o->practice_cleanup = xstrdup(optarg);
 			return 0;
+		case OPT_TARGETS:
+			targets_file = optarg;
+			break;
+		case 'j': {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || v < 1 || v > FLEET_JOBS_MAX) {
+				char *q = quote_arg(optarg);
+
+				strbuf_addf(err, "bad --jobs %s: give a number from 1 to %d", q, FLEET_JOBS_MAX);
+				free(q);
+				return -1;
+			}
+			o->jobs = (int)v;
+			break;
+		}
 		case OPT_ASCII:
 			o->ascii = true;
 			break;
@@ -393,17 +451,37 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 		if (line.len > TARGET_MAX_ARG || (!str_starts_with(line.buf, "ssh:") &&
 		    !str_starts_with(line.buf, "kex_exchange_identification:") &&
 		    !str_starts_with(line.buf, "Connection "))) {
-			char *q = quote_arg(argv[optind + 1]);
-
-			strbuf_addf(err, "one target only, but also got %s (quote a pasted ssh error line)", q);
-			free(q);
+			/* several hosts: a fleet */
 			strbuf_release(&line);
-			return -1;
+			o->fleet = true;
+			for (int i = optind; i < argc; i++)
+				if (fleet_list_add(&o->targets, argv[i], 0, err) != 0)
+					return -1;
+		} else {
+			rc = set_target(o, line.buf, err);
+			strbuf_release(&line);
+			if (rc != 0)
+				return -1;
 		}
-		rc = set_target(o, line.buf, err);
-		strbuf_release(&line);
-		if (rc != 0)
+	}
+	if (targets_file != NULL) {
+		/* HOST arguments come first, then the file's lines */
+		if (!o->fleet && o->target.host != NULL) {
+			o->fleet = true;
+			if (fleet_list_add(&o->targets, argv[optind], 0, err) != 0)
+				return -1;
+			target_release(&o->target);
+			target_init(&o->target);
+		}
+		o->fleet = true;
+		if (fleet_list_read(&o->targets, targets_file, err) != 0)
 			return -1;
+	}
+	if (o->fleet)
+		return fleet_check(o, port, err);
+	if (o->jobs > 0) {
+		strbuf_addstr(err, "--jobs goes with several targets (--targets FILE, or several HOST arguments)");
+		return -1;
 	}
 	if (port != NULL) {
 		int rc = target_set_port(&o->target, port);

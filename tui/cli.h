@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "engine/target.h"
 #include "engine/util.h"
+#include "tui/targets.h"
 
 enum face { FACE_AUTO, FACE_BATCH, FACE_JSON };
 
@@ -31,7 +32,15 @@ struct options {
 	char *practice_name;    /* its NAME, "list", "all", or NULL for the menu */
 	char *practice_cleanup; /* --practice-cleanup PREFIX (a crashed lab's hand-over) */
 	struct wizard_lab *lab; /* a walk of the lab, set by the lab (not an option) */
+	/* a fleet: --targets FILE, or several HOST arguments (then target is
+	 * unused and the side is the client's) */
+	bool fleet;
+	struct fleet_list targets;
+	int jobs;                   /* -j N; 0: the default (FLEET_JOBS_DEFAULT) */
 };
+
+#define FLEET_JOBS_DEFAULT 16
+#define FLEET_JOBS_MAX 1024
 
 void options_init(struct options *o);
 void options_release(struct options *o);

@@ -10,6 +10,7 @@
 #include "engine/assets.h"
 #include "engine/engine.h"
 #include "tui/cli.h"
+#include "tui/fleet.h"
 #include "tui/linemode.h"
 #include "tui/practice.h"
 #include "tui/report.h"
@@ -125,6 +126,8 @@ int main(int argc, char **argv)
 	}
 	if (o.practice)
 		status = practice_main(&o, &a);
+	else if (o.fleet)   /* several targets: always batch, never the wizard */
+		status = fleet_run(&o, &a);
 	else if (o.face != FACE_AUTO)
 		status = run_batch(&o, &a);
 	else if (wizard_possible())   /* terminals on both ends, with cursor addressing */

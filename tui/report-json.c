@@ -262,9 +262,9 @@ static json_t *json_head(const struct run_info *run)
 	return root;
 }
 
-static int dump(FILE *out, json_t *root)
+static int dump_flags(FILE *out, json_t *root, size_t flags)
 {
-	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	int rc = json_dumpf(root, out, flags | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 
 	json_decref(root);
 	if (rc == 0)
@@ -272,7 +272,12 @@ static int dump(FILE *out, json_t *root)
 	return rc == 0 ? 0 : -1;
 }
 
-int report_write_json(FILE *out, const struct report *rep)
+static int dump(FILE *out, json_t *root)
+{
+	return dump_flags(out, root, JSON_INDENT(2));
+}
+
+static json_t *json_report(const struct report *rep)
 {
 	json_t *root = json_head(&rep->run), *target = json_object();
 
@@ -300,7 +305,24 @@ int report_write_json(FILE *out, const struct report *rep)
 	json_object_set_new(root, "verdict", rep->failed ? json_null() : json_verdict(rep));
 	if (rep->failed)
 		json_object_set_new(root, "error", jstr(rep->failure));
-	return dump(out, root);
+	return root;
+}
+
+int report_write_json(FILE *out, const struct report *rep)
+{
+	return dump(out, json_report(rep));
+}
+
+int report_write_json_line(FILE *out, const struct report *rep, const struct report_fleet *fl)
+{
+	json_t *root = json_report(rep), *f = json_object();
+
+	json_object_set_new(f, "index", json_integer(fl->index));
+	json_object_set_new(f, "of", json_integer(fl->of));
+	json_object_set_new(f, "line", fl->line > 0 ? json_integer(fl->line) : json_null());
+	json_object_set_new(f, "given", jstr(fl->given));
+	json_object_set_new(root, "fleet", f);
+	return dump_flags(out, root, JSON_COMPACT);
 }
 
 int report_write_json_failure(FILE *out, const char *why, const struct run_info *run)

@@ -20,6 +20,15 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width);
 /* Writes the JSON report (one object, then a newline). Returns 0 or -1
  * (jansson could not write; the stream's own errors show in ferror()). */
 int report_write_json(FILE *out, const struct report *rep);
+/* Where one report of a fleet run stands among the targets. */
+struct report_fleet {
+	int index;                  /* 1-based, in the order the targets were given */
+	int of;                     /* how many targets the run has */
+	int line;                   /* the line of --targets FILE, 0 for a HOST argument */
+	const char *given;          /* the target as written, printable */
+};
+/* The same report on one line, with its "fleet" object (JSON Lines). */
+int report_write_json_line(FILE *out, const struct report *rep, const struct report_fleet *fl);
 /* The JSON report of a diagnosis that could not start (exit status 3): what
  * ran (run; NULL: this process, from now), no steps, a null verdict, and
  * why in "error". */

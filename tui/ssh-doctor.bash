@@ -1,5 +1,5 @@
 # bash completion for ssh-doctor: its options, the values of --side, files
-# for --replay and --sshd-config, interfaces for -i, hosts for the target.
+# for --replay, --sshd-config and --targets, interfaces for -i, hosts for the target.
 # Installed to the bash-completion folder; works without bash-completion's
 # helpers too.
 
@@ -7,7 +7,8 @@ _ssh_doctor()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=""
 	local opts="--port --side --batch --json --interface --no-capture --replay
-		--sshd-config --from --watch --practice --ascii --no-color --help --version -p -i -h -V"
+		--sshd-config --from --watch --practice --targets --jobs --ascii --no-color --help
+		--version -p -i -j -h -V"
 
 	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
@@ -16,7 +17,7 @@ _ssh_doctor()
 		mapfile -t COMPREPLY < <(compgen -W "client server auto" -- "$cur")
 		return 0
 		;;
-	--replay | --sshd-config)
+	--replay | --sshd-config | --targets)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		compopt -o filenames 2>/dev/null
 		return 0
@@ -30,7 +31,7 @@ _ssh_doctor()
 			awk '/^  [a-z]/ { print $1 }')" -- "$cur")
 		return 0
 		;;
-	-p | --port | --from | --watch)
+	-p | --port | --from | --watch | -j | --jobs)
 		return 0
 		;;
 	esac

@@ -305,6 +305,62 @@ topo_routed() {
     sdt_wait_link
 }
 
+# topo_fleet K — a lab for many targets at once, K of each client cause.
+# The client has one link per server namespace, each in its own /26:
+#   SA 192.0.2.0/26    sshd on port 22 (ok)
+#   SB 192.0.2.64/26   sshd on port 2222 only (wrong_port)
+#   SC 192.0.2.128/26  nothing listens; by port: 22 closed (port_closed),
+#                      23 iptables DROP (firewall_drop), 24 REJECT with ICMP
+#                      port unreachable (firewall_reject), 25 REJECT with
+#                      tcp-reset (firewall_reject); addresses nobody has
+#                      (host_unreachable)
+#   SD 192.0.2.192/26  an SMTP greeting on port 22 (not_ssh)
+# K is at most 25. Writes the targets, one "ADDR:PORT EXPECTED-CAUSE" per
+# line, to $SDT_TMP/fleet.expected, and sets CLI.
+topo_fleet() {
+    local k=$1 i role base addr sub dev
+    [ "$k" -ge 1 ] && [ "$k" -le 25 ] || sdt_die "topo_fleet: K must be 1 to 25"
+    sdt_ns_add c
+    CLI="${SDT_P}c"
+    : >"$SDT_TMP/fleet.expected"
+    for role in a b c d; do
+        sdt_ns_add "s$role"
+        case "$role" in a) sub=0 ;; b) sub=64 ;; c) sub=128 ;; d) sub=192 ;; esac
+        dev="${SDT_P}s$role"
+        ip link add "${SDT_P}c$role" netns "$CLI" type veth peer name "$dev" netns "${SDT_P}s$role" \
+            || sdt_die "veth client-s$role"
+        ip -n "$CLI" addr add "192.0.2.$((sub + 1))/26" dev "${SDT_P}c$role" || sdt_die "client address s$role"
+        ip -n "$CLI" link set "${SDT_P}c$role" up || sdt_die "client link s$role"
+        ip -n "${SDT_P}s$role" link set "$dev" up || sdt_die "link s$role"
+        for ((i = 0; i < k; i++)); do
+            addr="192.0.2.$((sub + 2 + i))"
+            ip -n "${SDT_P}s$role" addr add "$addr/26" dev "$dev" || sdt_die "address $addr"
+            case "$role" in
+            a) echo "$addr:22 ok" ;;
+            b) echo "$addr:22 wrong_port" ;;
+            c) echo "$addr:22 port_closed"; echo "$addr:23 firewall_drop"
+               echo "$addr:24 firewall_reject"; echo "$addr:25 firewall_reject"
+               echo "192.0.2.$((sub + 40 + i)):22 host_unreachable" ;;
+            d) echo "$addr:22 not_ssh" ;;
+            esac >>"$SDT_TMP/fleet.expected"
+        done
+    done
+    local sc="${SDT_P}sc"
+    sdt_in "$sc" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000 \
+        || sdt_die "icmp rate limit"
+    sdt_in "$sc" iptables -w 10 -A INPUT -p tcp --dport 23 -j DROP || sdt_die "iptables DROP"
+    sdt_in "$sc" iptables -w 10 -A INPUT -p tcp --dport 24 -j REJECT --reject-with icmp-port-unreachable \
+        || sdt_die "iptables REJECT icmp"
+    sdt_in "$sc" iptables -w 10 -A INPUT -p tcp --dport 25 -j REJECT --reject-with tcp-reset \
+        || sdt_die "iptables REJECT tcp-reset"
+    SSHD_CONFIG=""
+    sshd_start "${SDT_P}sa" 22
+    SSHD_CONFIG=""
+    sshd_start "${SDT_P}sb" 2222
+    listen_greeting "${SDT_P}sd" 22 '220 mail.test ESMTP test-smtpd ready\r\n'
+    sdt_wait_link
+}
+
 # veth links come up asynchronously; wait (bounded) until every interface of
 # our namespaces has left "tentative"/down state so the first probe is sent.
 sdt_wait_link() {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "tui/cli.h"
+#include "tui/fleet.h"
 #include "engine/util.h"
 
 #define expect_str(got, want, what) do { \
@@ -473,12 +474,104 @@ static void a_bad_port_in_the_target_is_an_error(void **state)
 
 /* several words and pasted lines */
 
-static void two_targets_are_an_error_naming_the_second(void **state)
+static void two_targets_are_a_fleet_of_the_client_side_in_batch(void **state)
 {
-	struct parse *p = PARSE("a.example.com", "b.example.com");
+	struct parse *p = PARSE("a.example.com", "root@b.example.com:2222");
 
-	expect_error(p, "b.example.com");
+	expect_ok(p);
+	expect_true(p->o.fleet, "expected two HOST arguments to make a fleet");
+	expect_true(p->o.targets.n == 2, "expected 2 targets, got %zu", p->o.targets.n);
+	expect_str(p->o.targets.v[1].t.host, "b.example.com", "the second target's host");
+	expect_true(p->o.targets.v[1].t.port == 2222, "expected port 2222, got %d", p->o.targets.v[1].t.port);
+	expect_true(p->o.targets.v[0].line == 0, "an argument has no line number");
+	expect_true(p->o.side == SIDE_CLIENT, "expected the client side for a fleet");
+	expect_true(p->o.face == FACE_BATCH, "expected several targets to imply batch");
 	parse_free(p);
+}
+
+static void a_bad_second_target_is_an_error_naming_it(void **state)
+{
+	struct parse *p = PARSE("a.example.com", "b..example.com");
+
+	expect_error(p, "b..example.com");
+	parse_free(p);
+}
+
+static void the_port_option_is_the_port_of_fleet_targets_naming_none(void **state)
+{
+	struct parse *p = PARSE("-p", "2200", "a.example.com", "b.example.com:23", "--json");
+
+	expect_ok(p);
+	expect_true(p->o.targets.v[0].t.port == 2200, "expected -p on a target without a port, got %d",
+		    p->o.targets.v[0].t.port);
+	expect_true(p->o.targets.v[1].t.port == 23, "expected the target's own port, got %d",
+		    p->o.targets.v[1].t.port);
+	expect_true(p->o.face == FACE_JSON, "--json stays JSON with several targets");
+	parse_free(p);
+}
+
+static void jobs_must_be_a_number_from_one(void **state)
+{
+	struct parse *p = PARSE("-j", "0", "a.example.com", "b.example.com");
+
+	expect_error(p, "bad --jobs '0'");
+	parse_free(p);
+	p = PARSE("--jobs", "32", "a.example.com", "b.example.com");
+	expect_ok(p);
+	expect_true(p->o.jobs == 32, "expected 32 jobs, got %d", p->o.jobs);
+	parse_free(p);
+}
+
+static void the_server_side_does_not_go_with_a_fleet(void **state)
+{
+	struct parse *p = PARSE("--side", "server", "a.example.com", "b.example.com");
+
+	expect_error(p, "--side server examines one machine");
+	parse_free(p);
+}
+
+/* --targets FILE: each line, its number, comments and blank lines */
+static void a_targets_text_keeps_line_numbers_and_skips_comments(void **state)
+{
+	static const char text[] = "# hosts\r\n\n  web1.example.com\r\n\t# off: web2\nadmin@192.0.2.7:2222\n"
+				   "ssh: connect to host db.example.com port 22: Connection timed out";
+	struct fleet_list l;
+	struct strbuf err;
+
+	fleet_list_init(&l);
+	strbuf_init(&err);
+	expect_true(fleet_list_parse(&l, text, sizeof(text) - 1, &err) == 0, "parse failed: %s", err.buf);
+	expect_true(l.n == 3, "expected 3 targets, got %zu", l.n);
+	expect_true(l.v[0].line == 3 && l.v[1].line == 5 && l.v[2].line == 6,
+		    "expected lines 3, 5, 6, got %d, %d, %d", l.v[0].line, l.v[1].line, l.v[2].line);
+	expect_str(l.v[0].given, "web1.example.com", "the first target as given");
+	expect_str(l.v[1].t.user, "admin", "the second target's user");
+	expect_str(l.v[2].t.host, "db.example.com", "the pasted line's host");
+	expect_true(l.v[2].t.symptom == SYMPTOM_TIMED_OUT, "expected the pasted line's symptom");
+	fleet_list_release(&l);
+	strbuf_release(&err);
+}
+
+static void a_bad_targets_line_is_named_by_its_number(void **state)
+{
+	static const char text[] = "a.example.com\n\nb.example.com:0\nc.example.com\n";
+	struct fleet_list l;
+	struct strbuf err;
+
+	fleet_list_init(&l);
+	strbuf_init(&err);
+	expect_true(fleet_list_parse(&l, text, sizeof(text) - 1, &err) == -1, "expected line 3 to be refused");
+	expect_contains(err.buf, "--targets line 3: bad target 'b.example.com:0'", "the error");
+	fleet_list_release(&l);
+	strbuf_release(&err);
+}
+
+static void the_jobs_are_bounded_by_the_open_file_limit(void **state)
+{
+	expect_true(fleet_jobs(0, 65536) == FLEET_JOBS_DEFAULT, "expected the default with room");
+	expect_true(fleet_jobs(32, 1024) == (1024 - FLEET_FDS_SPARE) / FLEET_FDS_PER_JOB,
+		    "expected 32 lowered to what 1024 descriptors allow, got %d", fleet_jobs(32, 1024));
+	expect_true(fleet_jobs(8, 50) == 1, "expected at least one job, got %d", fleet_jobs(8, 50));
 }
 
 static void an_unquoted_pasted_refused_line_is_one_target(void **state)
@@ -697,7 +790,14 @@ int main(void)
 		cmocka_unit_test(port_70000_is_an_error),
 		cmocka_unit_test(a_port_of_letters_is_an_error),
 		cmocka_unit_test(a_bad_port_in_the_target_is_an_error),
-		cmocka_unit_test(two_targets_are_an_error_naming_the_second),
+		cmocka_unit_test(two_targets_are_a_fleet_of_the_client_side_in_batch),
+		cmocka_unit_test(a_bad_second_target_is_an_error_naming_it),
+		cmocka_unit_test(the_port_option_is_the_port_of_fleet_targets_naming_none),
+		cmocka_unit_test(jobs_must_be_a_number_from_one),
+		cmocka_unit_test(the_server_side_does_not_go_with_a_fleet),
+		cmocka_unit_test(a_targets_text_keeps_line_numbers_and_skips_comments),
+		cmocka_unit_test(a_bad_targets_line_is_named_by_its_number),
+		cmocka_unit_test(the_jobs_are_bounded_by_the_open_file_limit),
 		cmocka_unit_test(an_unquoted_pasted_refused_line_is_one_target),
 		cmocka_unit_test(an_unquoted_pasted_line_with_options_first_is_one_target),
 		cmocka_unit_test(a_quoted_line_that_names_no_host_asks_for_the_host),
