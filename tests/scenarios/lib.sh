@@ -353,9 +353,14 @@ topo_fleet() {
         || sdt_die "iptables REJECT icmp"
     sdt_in "$sc" iptables -w 10 -A INPUT -p tcp --dport 25 -j REJECT --reject-with tcp-reset \
         || sdt_die "iptables REJECT tcp-reset"
+    # many clients at once: no random refusal of unauthenticated connections
     SSHD_CONFIG=""
+    sshd_setup "${SDT_P}sa"
+    echo 'MaxStartups 1000' >>"$SSHD_CONFIG"
     sshd_start "${SDT_P}sa" 22
     SSHD_CONFIG=""
+    sshd_setup "${SDT_P}sb"
+    echo 'MaxStartups 1000' >>"$SSHD_CONFIG"
     sshd_start "${SDT_P}sb" 2222
     listen_greeting "${SDT_P}sd" 22 '220 mail.test ESMTP test-smtpd ready\r\n'
     sdt_wait_link
@@ -454,7 +459,8 @@ sshd_start() {
 listen_greeting() {
     local ns=$1 port=$2 text=$3
     printf "$text" >"$SDT_TMP/greeting-$port.txt"
-    sdt_bg "greeting-$port" "$ns" socat -T 20 "TCP-LISTEN:$port,reuseaddr,fork" \
+    # a backlog for many clients at once (socat's own is 5)
+    sdt_bg "greeting-$port" "$ns" socat -T 20 "TCP-LISTEN:$port,reuseaddr,fork,backlog=128" \
         "SYSTEM:cat $SDT_TMP/greeting-$port.txt; sleep 15"
     sdt_wait_listen "$ns" "$port" "$SDT_LAST_PID"
 }
