@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Turns every file below SRC into a C array in OUT, so one binary carries
 # the whole flow and its teaching text. Run as: cmake -DSRC=.. -DOUT=.. -P embed.cmake
 file(GLOB_RECURSE files RELATIVE ${SRC} ${SRC}/*.step ${SRC}/*.cause ${SRC}/*.flow ${SRC}/*.txt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libpcap live and file captures. The handle is non-blocking so its fd can
  * sit in the caller's poll() next to the keyboard. */
 #include <errno.h>

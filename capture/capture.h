@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libpcap: a live, non-blocking capture on the interface that routes to the
  * target, filtered to what answers a SYN, or the packets of a pcap/pcapng
  * file for replay. Hands raw packets to a callback; decoding and judging

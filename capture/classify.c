@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Connection-attempt classifier: our SYNs are keyed by the target address,
  * our source port and the target port, so answers and ICMP errors (which
  * quote our SYN) find the attempt they belong to. */

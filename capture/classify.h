@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Judges what came back to our SYNs to one target (its addresses and one
  * port): a SYN-ACK, a RST, an ICMP error, or silence. Fed decoded packets
  * with their timestamps; pure, no I/O. It also keeps what the target says

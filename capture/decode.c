@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Packet decoder: every read is preceded by a bounds check, every field is
  * copied out with byte reads, nothing is cast onto the packet. */
 #include <arpa/inet.h>

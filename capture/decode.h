@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A packet decoder that is safe on any bytes: link layer, IPv4/IPv6, TCP,
  * UDP, ICMP and ICMPv6, the original packet quoted in an ICMP error, and
  * the neighbour questions (ARP, NDP) asked before a first packet can leave.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Loading and parsing the flow and teaching text of assets/. */
 #include <ctype.h>
 #include <dirent.h>

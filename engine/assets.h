@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The flow and the teaching text, kept in assets/ as plain text a person who
  * knows SSH but not C can edit, built into the binary, and optionally read
  * from an override folder (SSH_DOCTOR_ASSETS) without a rebuild.

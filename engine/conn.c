@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TCP connection attempts and first words, many at once, never blocking. */
 #include <arpa/inet.h>
 #include <errno.h>

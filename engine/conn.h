@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A set of TCP connection attempts run together in one poll() loop: each
  * connects with its own deadline and, when asked, reads what the server says
  * first. Used by the TCP, banner and other-ports steps. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine: a worker thread walks the flow; the face's thread applies
  * what it publishes to the report inside engine_dispatch(). */
 #include <errno.h>

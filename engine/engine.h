@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine: walks the flow of steps for one target, runs the probes off the
  * face's thread, and tells the face what happened through events. A face
  * reads the report only on its own thread, between engine_dispatch() calls,

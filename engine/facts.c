@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The facts probes gather, and their words for reports. */
 #include <stdlib.h>
 #include <string.h>

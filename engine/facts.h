@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the probes found, as data the verdict rules read. Filled on the
  * engine's worker thread; the verdict is a pure function of these facts, so
  * it can be tested from tables of evidence. */

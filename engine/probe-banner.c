@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What does the server say first? An SSH server speaks first, with a line
  * that starts "SSH-"; anything else, or silence, or a close, is a finding. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Name resolution: every address, where it came from, and the difference
  * between "no such name" and "no DNS server answered". */
 #include <arpa/inet.h>

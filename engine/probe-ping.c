@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ICMP echo: is the host up at all, and how far (round-trip time, TTL)?
  * Senders rate-limit and firewalls drop ICMP: one answer is enough, and no
  * answer proves nothing on its own. */

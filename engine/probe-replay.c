@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --replay: judge HOST[:PORT] from the packets of a capture file alone,
  * sending nothing: for a recorded case shown to a class, or a capture taken
  * elsewhere with tcpdump. */

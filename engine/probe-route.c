@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Is there a route to each address, and from which of our addresses would we
  * send? A UDP connect() asks the kernel without sending a packet. */
 #include <arpa/inet.h>

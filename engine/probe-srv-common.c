@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the server probes share: showing what the OS layer ran and saw. */
 #include "engine/probe.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sshd's configuration: does sshd accept it (`sshd -t`, the file and line of
  * an error), and what it says (`sshd -T`, or `sshd -G` from OpenSSH 9.3 on,
  * which needs neither root nor a running service; our own parser of

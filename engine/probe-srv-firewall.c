@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The local firewalls, as the OS layer reads them (iptables, nftables, ufw
  * and firewalld on Linux; the application firewall on macOS), each judged
  * for a new connection to the port from any source and, with --from, from

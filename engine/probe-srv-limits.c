@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Limits and bans: how many connections wait at sshd's port against
  * MaxStartups (past its first number sshd starts dropping new ones with
  * "Exceeded MaxStartups"), and which addresses fail2ban holds banned. */

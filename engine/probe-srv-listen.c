@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Who listens on which address and port, in this network namespace, and
  * which of them is sshd: the OS layer lists the listening sockets with
  * their owners (sock_diag or /proc/net/tcp on Linux, lsof on macOS); this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sshd's log: the lines that say why nobody can connect (bind failures,
  * "Cannot bind any address", fatal errors, wrapper refusals, MaxStartups
  * drops), from every source the OS layer reads (the journal, auth.log,

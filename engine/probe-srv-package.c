@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Is an OpenSSH server installed? The package manager's word, and whether an
  * sshd program is there at all (a server built from source has no package). */
 #include "engine/probe.h"

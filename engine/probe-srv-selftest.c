@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The self-test: this machine connects to its own sshd on each address
  * clients use, reads what answers, and collects the sshd log lines that
  * appeared meanwhile, so the person sees the attempt arrive and what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Is sshd running? The service manager's word (systemd, an init's own
  * files, launchd's Remote Login) and the sshd processes of this network
  * namespace, as the OS layer finds them; judged here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Socket activation: when systemd's ssh.socket is active, systemd listens
  * and starts sshd per connection; the socket's ListenStream decides the
  * port and sshd_config's Port is ignored. Say so when they disagree, and

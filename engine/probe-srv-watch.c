@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* "Try ssh now from the client; I am watching": the seed guides' "follow
  * the log while you try from the client", done for the person. A capture
  * on every interface watches the port for SYNs from other machines, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TCP wrappers: do hosts.allow and hosts.deny refuse sshd, and does this
  * sshd honour them at all (is libwrap among its ELF dependencies)? A
  * wrapper refusal looks like "connection closed" to the client, never

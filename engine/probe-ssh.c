@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SSH handshake through libssh: identification, key exchange, host key
  * fingerprint (never trusted or stored; no user configuration read) and the
  * authentication methods offered for the user. */

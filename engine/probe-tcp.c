@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TCP to the port, for every address separately (ssh itself reports only
  * the last address's error), and, at the same time, SSH on other ports. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the engine hands a probe, and what a probe may call. Private to
  * engine/: faces see only engine.h. Every function here runs on the worker
  * thread. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The table of step kinds: an asset's step id to the probe that runs it. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What ran: the start, the machine, the system, the command line and the
  * privileges, for the reports. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What ran: when, for how long, on which machine and system, with which
  * command line and privileges. Recorded once at the start of a run, for the
  * reports (the JSON report's "run"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server facts' lifecycle: what was asked, and each step's group
  * forgotten before the step fills it again. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the server-side probes found about this machine as an SSH server, as
  * data the server verdict reads (verdict_decide_server is a pure function of
  * these facts). Filled on the engine's worker thread, one step after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The target: what to diagnose, from one command-line argument. A pure
  * parser over a string, so the unit tests and the fuzz target can drive it. */
 #include <arpa/inet.h>

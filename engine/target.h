@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the person asked us to diagnose: parsed from the command line's
  * [[USER@]HOST[:PORT]], an ssh:// URL, a bracketed IPv6 literal, or the very
  * error line ssh printed, pasted whole. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers shared by engine/ and tui/. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers shared by engine/ and tui/: growable buffers, string lists,
  * and making outside bytes printable. capture/ does not use this file. */
 #ifndef SSHD_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server verdict: this machine examined as the SSH server. The rules
  * follow the order a person at the console would check things in, and the
  * first that explains why clients cannot connect decides. */

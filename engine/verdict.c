@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The verdict rules, in one place, and their wording from assets/. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The verdict: one cause id from the design's table, decided from the facts
  * by rules kept in one place, with the words for it taken from assets/. */
 #ifndef SSHD_VERDICT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine's side of the capture: capture/ opened for the target once its
  * addresses are known, packets classified on the face's thread, and what the
  * wire said handed to the TCP probe on the worker thread. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine's side of the capture: opens capture/ for the target, tells it
  * which connection attempts to watch, pumps packets on the face's thread and
  * hands the classification to the probes on the worker thread. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Builds ssh-doctor, installing the Debian packages it needs when they are
 # missing, and then either starts it or runs the whole test suite.
 #

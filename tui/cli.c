@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The command line: ssh-doctor [OPTIONS] [[USER@]HOST[:PORT]]. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The command line of the design, parsed into options. */
 #ifndef SSHD_CLI_H
 #define SSHD_CLI_H

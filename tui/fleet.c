@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A fleet run: a short loop over the engine's seam, as the batch face's,
  * with up to N engines at once and one capture the engines share. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fleet face: many targets, a few at once, through the engine's seam,
  * one shared capture; JSON Lines or a table. */
 #ifndef SSHD_FLEET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The wizard's layout and text on plain buffers (see layout.h). */
 #include <stdio.h>
 #include <stdlib.h>

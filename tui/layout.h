@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The wizard's layout and text, computed on plain buffers: where each pane
  * goes for a w x h terminal, text wrapped and clipped to a width, and the
  * one-line forms of a step and of a packet. No curses here, so the unit

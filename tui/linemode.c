@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The line mode: each step printed as text when it starts and when it ends,
  * packets one line each as they arrive, a prompt between steps. It never
  * moves the cursor and never changes the terminal's modes, so there is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The line mode: the wizard's flow as plain text, one step after another,
  * for terminals that cannot address the cursor (TERM=dumb, unknown ones),
  * for output that is not a terminal, and for slow serial lines. It asks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ssh-doctor: finds out why ssh cannot connect, and teaches each step. */
 #include <errno.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The practice lab's face (see practice.h). The sandbox is built and
  * removed by this process; each diagnosis runs in a child process that
  * entered the client's or the server's namespace (engine/lab/), where the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The practice lab's face (--practice): the menu of scenarios, the story,
  * ssh's own error line, the walk with the wizard (or the line mode) where
  * the learner guesses the cause, the server's console, and the teacher's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON report of the design (jansson). Every string in the report was
  * made printable by the engine; a string that still holds a control
  * character (other than a line break) or bytes that are not UTF-8 is

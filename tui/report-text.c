@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The text report: step by step, then the verdict. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The report faces: a readable text report and the JSON report of the
  * design. Both read only the engine's report. */
 #ifndef SSHD_REPORT_H

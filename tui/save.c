@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Saving the report: temporary file beside the target, fsync, then a name
  * that never silently replaces what is there. */
 #include <ctype.h>

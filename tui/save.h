@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Saving the engine's report to a file, as text or as the design's JSON.
  * The file appears whole or not at all (written beside it, then renamed),
  * and an existing file is never replaced unless the caller says so. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for ssh-doctor: its options, the values of --side, files
 # for --replay, --sshd-config and --targets, interfaces for -i, hosts for the target.
 # Installed to the bash-completion folder; works without bash-completion's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --targets FILE and several HOST arguments: the list of a fleet run. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The targets of a fleet run: --targets FILE (one per line) and several
  * HOST arguments, parsed before anything runs. */
 #ifndef SSHD_TARGETS_H

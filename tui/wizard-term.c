@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The wizard's hold on the terminal (see wizard-term.h). Signal handlers
  * use only async-signal-safe calls: write, tcsetattr, dup2, sigaction,
  * raise. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The wizard's hold on the terminal: the signals that must put it back
  * (q, Ctrl-C, SIGTERM, SIGHUP, and a crash), and stderr kept off the
  * screen while curses owns it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The full-screen wizard (see wizard.h). One poll() waits on the keyboard,
  * the engine's fds (the capture's among them), the signal pipe and the
  * stderr pipe; painting is rate-limited by the line speed and only the

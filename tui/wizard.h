@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The full-screen wizard: walks the flow one step at a time with ncursesw,
  * shows each step's teaching text, the packets as they come, the details,
  * the verdict and help. Works at 80x24 on a vt100 at 9600 baud. */

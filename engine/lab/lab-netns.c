@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Entering a sandbox namespace, running our own code there in a child
  * process, and the signals that end the lab. */
 #include <dirent.h>

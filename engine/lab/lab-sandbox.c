@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Building, staging and removing a practice-lab sandbox (see lab.h). */
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The practice lab's sandbox: a client, a router and a server as network
  * namespaces (192.0.2.0/24 and 2001:db8::/32, no default route), a real
  * sshd on the server with its own /etc/ssh through /etc/netns/NAME/, and

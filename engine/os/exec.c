@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one spawner: fork and execve with a fixed argv, never a shell. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one place that runs external programs: an absolute path, a fixed argv,
  * no shell, stdin from /dev/null, a clean environment with LC_ALL=C, a
  * deadline after which the process group is killed, and a cap on output. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Files as the OS layer reads them: bounded, regular files only, never
  * blocking on a FIFO. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What every firewall reader shares: running one tool into a view, and
  * fail2ban's bans (fail2ban-client is the same wherever it runs). */
 #include <stdio.h>

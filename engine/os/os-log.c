@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A log file as a source of sshd's lines, the same on every platform. */
 #include <errno.h>
 #include <string.h>

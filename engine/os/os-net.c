@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* This machine's addresses and interfaces, as getifaddrs() lists them
  * (the same call on Linux and macOS). */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which table is active, the trace a call fills, and the spawner seen from
  * the OS layer: every program an os call runs goes through os_run. */
 #include <stdarg.h>

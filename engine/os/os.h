@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the system says, one interface per concern: processes and service
  * manager, package manager, listeners, firewalls and bans, sshd's log,
  * route and neighbours. Each platform is a const table of these functions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /etc/hosts and /etc/resolv.conf, read as text. */
 #include <stdlib.h>
 #include <ctype.h>

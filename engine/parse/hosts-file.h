@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Looking a name up in a hosts file, to say where an address came from. */
 #ifndef SSHD_HOSTS_FILE_H
 #define SSHD_HOSTS_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Numeric addresses as text, compared as addresses, and whether a name
  * given on the command line names this machine. Pure. */
 #include <arpa/inet.h>

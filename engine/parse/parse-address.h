@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Numeric addresses as text, compared as addresses (192.0.2.1 and
  * ::ffff:192.0.2.1 are one), and whether a name names this machine. Pure:
  * the caller reads /etc/hosts and the local addresses (engine/os/). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* DT_NEEDED from ELF bytes, without trusting a single offset. */
 #include <stdint.h>
 #include <string.h>

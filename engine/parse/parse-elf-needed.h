@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lists the DT_NEEDED libraries of an ELF file: used to tell whether this
  * sshd was linked with libwrap, and so whether hosts.allow/hosts.deny can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parsers of firewall listings, and the evaluation of a port against them. */
 #include <arpa/inet.h>
 #include <ctype.h>

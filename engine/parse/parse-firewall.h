@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Parsers of firewall listings: iptables-save / ip6tables-save, `nft -j list
  * ruleset`, `ufw status verbose` and /etc/ufw/user.rules, `firewall-cmd

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* This machine's own outbound rules, from iptables-save text. Pure. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* This machine's own outbound rules, from an iptables-save listing: the
  * rule that stops a SYN to one address and port from leaving (the client's
  * own firewall, seen from the client). The inbound evaluator is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hosts.allow / hosts.deny, following libwrap's hosts_access.c and options.c. */
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TCP wrappers: /etc/hosts.allow and /etc/hosts.deny, read and judged the
  * way libwrap's hosts_access() does (hosts_access(5), hosts_options(5), as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a neighbour table's state means for reachability. Pure. */
 #include "engine/parse/parse-neigh.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the state of the next hop's neighbour entry (ARP for IPv4, NDP for
  * IPv6) means. An absent host on the link never answers; the kernel gives
  * up only after several probes (about 3 s), but its table says

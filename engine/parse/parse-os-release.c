@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which kind of Linux system this is, from its os-release file. Pure. */
 #include <string.h>
 

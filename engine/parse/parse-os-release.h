@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which kind of Linux system this is, for the commands a person would
  * type: read from an os-release file (the OS layer reads the file). */
 #ifndef SSHD_PARSE_OS_RELEASE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/net/tcp and /proc/net/tcp6: the sockets the kernel has, as text. */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Parser for Linux /proc/net/tcp and /proc/net/tcp6: who listens where.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parsing a practice-lab scenario file (see parse-scenario.h). */
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A practice-lab scenario (assets/lab/NAME.scenario): a story, the fault
  * to stage, the cause it stages and what each side is expected to find.
  * Pure: no I/O, no globals; the sandbox carries the staging out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parsers of service, package, ban and process listings. */
 #include <ctype.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Parsers of what the server side asks about the SSH service: systemctl
  * show, dpkg-query and rpm -q, macOS systemsetup / launchctl / lsof,

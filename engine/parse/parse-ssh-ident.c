@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server's platform from its SSH identification string. Pure. */
 #include <string.h>
 #include <strings.h>

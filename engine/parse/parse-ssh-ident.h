@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which system a server runs, as far as its SSH identification string
  * tells: the platform a fix for that server is written for. */
 #ifndef SSHD_PARSE_SSH_IDENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sshd's command line, as /proc/PID/cmdline or ps gives it: the options
  * that say where its configuration, port and log are. Pure. */
 #include <stdlib.h>

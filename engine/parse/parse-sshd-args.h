@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sshd's own command line: the options that say where its configuration,
  * port and log are. Pure. */
 #ifndef SSHD_PARSE_SSHD_ARGS_H

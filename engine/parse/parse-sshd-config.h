@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sshd_config, `sshd -T` and `sshd -t` as data.
  *

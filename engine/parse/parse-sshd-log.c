@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sshd's log lines, from the journal, syslog files and macOS's log. */
 #include <ctype.h>
 #include <jansson.h>

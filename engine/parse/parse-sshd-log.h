@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sshd's log lines that matter to "why can nobody connect": bind failures,
  * what it listens on, TCP wrappers refusals, MaxStartups drops, fatal

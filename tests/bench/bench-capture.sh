@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # bench-capture.sh — does the capture keep up, and keep out what is not ours,
 # while unrelated traffic floods the interface it listens on?
 #

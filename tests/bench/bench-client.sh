@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # bench-client.sh — how long ssh-doctor takes to reach a client-side verdict,
 # next to nmap and nc probing the same port.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # bench-fleet.sh — ssh-doctor on 200 targets at once, next to nmap scanning
 # the same ones, in one run.
 #

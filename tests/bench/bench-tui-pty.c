@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench-tui-pty: runs a program on a pseudo-terminal of a given size, types
  * Enter each time its output has been quiet for a while, and q once a
  * marker text shows; counts every byte the program writes to the terminal,

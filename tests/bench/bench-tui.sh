@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # bench-tui.sh — what ssh-doctor's terminal face costs on a slow line: the
 # bytes it writes to an 80x24 terminal with TERM=vt100 for the first paint,
 # each step change and each packet line, the seconds each takes at 9600 baud

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The bash completion (tui/ssh-doctor.bash): sourced in a bash, it
 # registers itself for ssh-doctor, completes the options and the values
 # of --side. Every option --help names is offered.

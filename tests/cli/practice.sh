@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The practice lab from a script's side, without root and without building
 # anything: --practice list prints the scenarios by level; a broken scenario
 # file in an SSH_DOCTOR_ASSETS folder is refused with its file and line,

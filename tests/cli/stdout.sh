@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The command line seen from a script: what goes to stdout, what to stderr,
 # and the exit status, when stdout cannot be written or an option is given
 # a value it does not take. The diagnoses replay a pcap fixture, so nothing

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --targets FILE and several HOST arguments, as a script meets them: a bad
 # line is named with its number and nothing runs (exit 2, nothing on
 # stdout); comments and blank lines are skipped; what cannot go with a fleet

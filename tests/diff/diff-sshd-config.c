@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Differential test of the fallback sshd_config parser against the
  * installed sshd itself.

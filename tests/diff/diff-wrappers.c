@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Differential test of the TCP wrappers evaluator against libwrap itself.
  *

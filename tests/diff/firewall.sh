@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Differential test diff.firewall: the firewall evaluator against the
 # kernel, on generated iptables and nft rule sets (tests/diff/diff-firewall.c).
 # One pair of namespaces serves every rule set: the server (192.0.2.2,

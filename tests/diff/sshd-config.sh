@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Differential test diff.sshd_config: the fallback sshd_config parser
 # against the installed sshd (`sshd -t`, `sshd -T`) on generated
 # configurations (tests/diff/diff-sshd-config.c). Nothing is sent anywhere:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Differential test diff.wrappers: the TCP wrappers evaluator against
 # Debian's tcpdmatch (libwrap's hosts_access) on generated hosts.allow and
 # hosts.deny files (tests/diff/diff-wrappers.c). It runs in a network

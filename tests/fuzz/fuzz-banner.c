@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz the judge of what a server said first (an SSH identification, a
  * MaxStartups refusal, another protocol, nothing), and the platform read
  * from an identification. */

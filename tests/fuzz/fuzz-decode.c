@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target for capture/decode.c and capture/classify.c: the first byte
  * picks the link type (an index in pb_fuzz_dlts), the rest is the packet.
  * Every input is decoded, summarised, and fed to a classifier watching the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz the ELF reader that lists an sshd binary's DT_NEEDED libraries. */
 #include <stdint.h>
 #include <stdlib.h>

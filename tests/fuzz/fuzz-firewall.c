@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target for the firewall parsers: the first byte picks the parser
  * (iptables-save, nft -j, ufw status, firewall-cmd, and the rest), the
  * second the query; the remaining bytes are the listing. */

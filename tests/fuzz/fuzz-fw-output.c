@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz the reader of this machine's own OUTPUT rules (iptables-save text). */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz hosts.allow/hosts.deny parsing and judging. The input is split at
  * NUL bytes: hosts.allow, hosts.deny, then the text every "/path" pattern
  * file reads as. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Feeds arbitrary bytes to the wizard's pure layout functions, as step
  * titles, summaries, commands, teaching text, evidence and packet
  * summaries, at every screen size (0x0 and tiny ones too), and checks what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz the /proc/net/tcp{,6} parser in both byte orders and families, then
  * look for listeners in what it kept. */
 #include <stdint.h>

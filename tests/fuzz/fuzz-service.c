@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target for the service parsers: the first byte picks the parser,
  * the rest is the command output. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz the reader of a running sshd's command line (/proc/PID/cmdline: NUL
  * separated arguments, or the title sshd rewrites it to). */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz the sshd_config, sshd -T and sshd -t parsers. The input is split at
  * NUL bytes: the first part is /etc/ssh/sshd_config, the next ones are the
  * files a small virtual /etc/ssh holds, reachable by Include and globs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz the sshd log parsers: journalctl -o json, syslog and macOS lines, any
  * mix of them, and the lines an sshd writes itself (-e or -E). */
 #include <stdint.h>

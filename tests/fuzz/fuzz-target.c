@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Feeds arbitrary bytes to target_parse and target_set_port and checks what
  * a caller relies on: a refusal leaves the target alone, an acceptance
  * gives a port in range and text with no control bytes. */

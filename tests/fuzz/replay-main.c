@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Replays a fuzz target's seed corpus when libFuzzer is not available, so
  * every build at least runs the targets over their seeds. */
 #include <dirent.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A short libFuzzer run over a copy of the seed corpus: fuzz.NAME in ctest.
 # usage: run-short.sh FUZZER SEEDDIR SECONDS
 set -eu

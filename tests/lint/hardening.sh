@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hardening.sh — reads the built binary and checks that the hardening the
 # build asked for took: a position-independent executable (ELF type DYN),
 # RELRO made read-only after start (GNU_RELRO) with every symbol bound at

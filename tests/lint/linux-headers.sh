@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # <linux/*.h> headers appear only where Linux is the subject: engine/os/linux/
 # (the Linux table) and capture/ (libpcap and rtnetlink). Everything else in
 # engine/, tui/ and tests/ is portable C. A unit test may include them only

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # manpage.sh — the man page as the build installs it: the title line holds
 # this build's version and a date, FILES names what the server side reads,
 # SEE ALSO the manuals of the tools it reads them with, and groff renders it

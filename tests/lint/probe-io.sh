@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Probes judge and teach; the OS layer (engine/os/) runs programs and reads
 # the system. No engine/probe-*.c may call the spawner (exec_run, exec_find),
 # open a folder (opendir), name a /proc path, or branch on the platform

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario closed_by_server: port 22 accepts the connection and closes it at
 # once, before any byte (as a crashing sshd or a refusing wrapper does).
 # Expected: verdict closed_by_server, exit 1, outcome synack.

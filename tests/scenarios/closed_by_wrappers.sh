@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario closed_by_wrappers: a real sshd whose TCP wrappers refuse everyone
 # ("sshd: ALL" in the server's own /etc/hosts.deny). Debian's sshd is linked
 # with libwrap; libwrap's refusal sends no byte, waits 5 s (clean_exit's

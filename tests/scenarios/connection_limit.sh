@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario connection_limit: a real sshd with "MaxStartups 1"; the client
 # holds one unauthenticated connection open, so sshd refuses every further
 # one. OpenSSH (checked with 9.2) writes "Exceeded MaxStartups\r\n" to the

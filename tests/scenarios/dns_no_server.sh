@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario dns_no_server: the client's resolv.conf names 192.0.2.53, an
 # address on its link that nobody has: no DNS answer ever comes. The name is
 # not in the client's /etc/hosts.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario dns_nxdomain: the client's resolver asks a DNS server in the
 # server namespace (dnsmasq, local for .test), which answers NXDOMAIN for
 # ghost.test. The name is not in the client's /etc/hosts.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario firewall_drop: sshd runs on port 22, but the server's iptables
 # drops every SYN to it; nothing at all comes back.
 # Expected: verdict firewall_drop, exit 1, outcome silence — and an answer in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario firewall_reject: sshd runs on port 22, but an nftables rule on the
 # server answers SYNs to it with ICMP "administratively prohibited".
 # Expected: verdict firewall_reject, exit 1, outcome icmp.

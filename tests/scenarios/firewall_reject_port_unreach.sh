@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario firewall_reject_port_unreach: sshd runs on port 22, but an iptables
 # rule on the server answers SYNs to it with ICMP port unreachable (the
 # default of -j REJECT). Linux TCP itself never sends that for TCP.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario firewall_reject_tcp_reset: sshd runs on port 22, but an iptables
 # rule on the server answers SYNs to it with a RST of its own making. From the
 # client this looks like a closed port, except for the TOS byte: the rule's

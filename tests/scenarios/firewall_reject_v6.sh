@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario firewall_reject_v6: sshd runs on port 22, but an ip6tables rule on
 # the server answers SYNs over IPv6 with ICMPv6 "administratively prohibited"
 # (destination unreachable, code 1).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario fleet: one run, several targets, one of each client cause the lab
 # makes (topo_fleet): ok, wrong_port, port_closed, firewall_drop,
 # firewall_reject (ICMP and tcp-reset), host_unreachable, not_ssh.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario host_unreachable: the target 192.0.2.99 is on the client's link,
 # but no host has it: ARP gets no answer and connect() fails with "No route
 # to host" (EHOSTUNREACH) after about 3 s; ssh-doctor reads the kernel's

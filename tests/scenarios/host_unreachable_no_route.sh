@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario host_unreachable_no_route: the client has routes for its own /26
 # and the server's /26 only; the target 192.0.2.70 is in neither, so connect()
 # fails at once with "Network is unreachable" and nothing is sent.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario host_unreachable_routed: the target 192.0.2.150 sits behind a
 # router, on the router's server-side subnet, but no host has it; the router's
 # ARP fails and it answers the client's SYN with ICMP host unreachable.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # lib-practice.sh — what the practice_* scenarios share (sourced after
 # lib.sh): a snapshot of the host (its rule sets and /etc) to compare after

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # lib.sh — shared harness for the ssh-doctor scenario tests.
 #

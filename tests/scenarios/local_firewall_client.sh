@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario local_firewall_client: the client's own outbound rule drops its
 # SYNs to port 22 (iptables -A OUTPUT ... -j DROP on the client); the server
 # is fine. The SYNs never leave the client.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario middlebox_reset: sshd runs on the server, but the router between
 # client and server resets every connection to port 22 (iptables FORWARD
 # REJECT --reject-with tcp-reset). The RST claims to come from the server,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario not_ssh: port 22 accepts connections, but what answers is a mail
 # server greeting ("220 ... ESMTP"), not an SSH identification string.
 # Expected: verdict not_ssh, exit 1, outcome synack, the greeting quoted.

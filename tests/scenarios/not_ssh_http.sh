@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario not_ssh_http: a web server on port 22. It says nothing first; it
 # answers the client's first line (an SSH client sends its identification
 # string at once, RFC 4253 4.2) with "HTTP/1.0 400 Bad Request" and closes.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario ok: a real OpenSSH sshd listens on port 22 of the server.
 # Expected: verdict ok, exit 0; the SYN was answered by a SYN-ACK.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22)

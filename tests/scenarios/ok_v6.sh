@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario ok_v6: as ok, over IPv6: a real sshd answers on [2001:db8::2]:22.
 # Expected: verdict ok, exit 0, outcome synack.
 #   CLI 2001:db8::1 ==== SRV 2001:db8::2 (sshd :22)

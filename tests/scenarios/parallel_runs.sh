@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario parallel_runs: four ssh-doctor runs at once against one address.
 # Each report must hold only the packets of its own connections: its SYNs'
 # source ports, the answers to them, the ICMP errors quoting them (and the

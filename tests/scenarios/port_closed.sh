@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario port_closed: the server is up but nothing listens on port 22, so
 # its own TCP stack answers the SYN with a RST.
 # Expected: verdict port_closed, exit 1, outcome rst.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario port_closed_noping: nothing listens on port 22, and the server's
 # firewall drops ping (ICMP echo requests), as many hosts do. A host that
 # ignores ping is not down: the RST to our SYN proves it is up.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario port_closed_v6: as port_closed, over IPv6: nothing listens on
 # [2001:db8::2]:22 and the host answers the SYN with a RST.
 # Expected: verdict port_closed, exit 1, outcome rst.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The practice lab's self-check: `ssh-doctor --practice all --json` stages
 # every scenario of assets/lab/ in a sandbox of network namespaces,
 # diagnoses it from the client and from the server's console, and removes

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The practice lab removes what it made, and only that: after a normal
 # exit, after SIGTERM in the middle of a walk (exit 143), and after SIGKILL
 # (the sandbox stays until the next start, which removes it and says so).

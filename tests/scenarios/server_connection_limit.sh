@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_connection_limit: sshd runs with "MaxStartups 1" and a
 # client on the link holds one unauthenticated connection open, so sshd
 # refuses every further one: it writes "Exceeded MaxStartups\r\n" and closes

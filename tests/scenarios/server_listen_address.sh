@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_listen_address: sshd runs, but "ListenAddress 127.0.0.1"
 # keeps it on loopback, so a client on the link reaching 192.0.2.2:22 gets
 # "Connection refused" while ssh to localhost works.

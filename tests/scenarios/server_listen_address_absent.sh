@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_listen_address_absent: "ListenAddress 192.0.2.77" names an
 # address this server does not have, so sshd cannot bind it ("Bind to port
 # 22 on 192.0.2.77 failed: Cannot assign requested address.", "Cannot bind

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_listen_address_v6only: "ListenAddress ::" alone. sshd opens
 # its IPv6 sockets v6-only (IPV6_V6ONLY), so [::]:22 takes IPv6 clients only
 # and every IPv4 client gets "Connection refused", though `ss -tln` shows a

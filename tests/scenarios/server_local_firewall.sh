@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_local_firewall: sshd runs on port 22, but the server's own
 # iptables drops every TCP packet to port 22 (filter INPUT, "-p tcp --dport
 # 22 -j DROP"; on Debian 12 iptables is the nf_tables back end, so the rule

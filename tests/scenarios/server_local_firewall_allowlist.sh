@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_local_firewall_allowlist: an allow-list. iptables' INPUT
 # policy is DROP; lo is accepted, and port 22 only from 192.0.2.128/25. The
 # client has two addresses: 192.0.2.200 (inside, gets in) and 192.0.2.1

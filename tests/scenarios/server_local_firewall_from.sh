@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_local_firewall_from: a DROP for some sources only
 # (iptables "-A INPUT -s 192.0.2.0/25 -p tcp --dport 22 -j DROP"). The
 # client at 192.0.2.1 is inside the dropped range and times out; a second

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_local_firewall_nft: sshd runs on port 22; the server's own
 # nftables (table inet filter, chain input) accepts everything on lo, then
 # rejects TCP to port 22 with ICMP administratively prohibited. The server

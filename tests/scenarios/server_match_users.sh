@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_match_users: sshd answers, but a Match block for the
 # client's network denies the login: "Match Address 192.0.2.0/25" with
 # "DenyUsers root". That is "Permission denied" after connecting, never

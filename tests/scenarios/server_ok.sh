@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_ok: ssh-doctor on the server itself (--side server), where a
 # real OpenSSH sshd listens on port 22 of every address with a valid
 # configuration, nothing filters, nothing wraps.

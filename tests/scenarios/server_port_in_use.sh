@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_port_in_use: another program (socat, one dual-stack socket
 # on [::]:22 that takes IPv4 too) holds port 22, so sshd cannot bind either
 # family ("Bind to port 22 on 0.0.0.0 failed: Address already in use.",

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_port_in_use_v4: another program (socat) holds 0.0.0.0:22
 # only. sshd starts anyway: its IPv4 bind fails ("Bind to port 22 on 0.0.0.0
 # failed: Address already in use.") but it listens on [::]:22 (v6-only), so

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_sshd_config_error: /etc/ssh/sshd_config has a misspelt
 # keyword ("Portt 2222") on line 12, so sshd -t rejects the file and sshd
 # refuses to start; nothing listens.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_sshd_config_error_value: a known keyword with a value sshd
 # does not take ("PermitRootLogin maybe" on line 12). sshd -t says so in its
 # other form, "/etc/ssh/sshd_config line 12: unsupported option "maybe"."

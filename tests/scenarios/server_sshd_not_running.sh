@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_sshd_not_running: OpenSSH is installed and its configuration
 # is valid (sshd -t exits 0), but no sshd runs in the server's network
 # namespace, so nothing listens and clients get "Connection refused".

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_tcp_wrappers: sshd runs on port 22, and the server's own
 # /etc/hosts.deny says "sshd: ALL" (line 2). Whether that refuses anyone
 # depends on the sshd binary: OpenSSH dropped TCP wrappers in 6.7, but

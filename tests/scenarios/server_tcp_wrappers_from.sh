@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_tcp_wrappers_from: TCP wrappers judged for the client.
 # The server's hosts.allow lets sshd's clients in by name ("sshd: .test"),
 # hosts.deny refuses the rest ("sshd: ALL"). The client 192.0.2.1 is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_tcp_wrappers_other_daemon: hosts.deny refuses everyone, but
 # only for other daemons ("in.telnetd: ALL", "vsftpd: ALL EXCEPT LOCAL"), and
 # hosts.allow names sshd for the test net; sshd (linked with libwrap on

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_watch_drop: a DROP for one source only (the client's
 # address) in the server's INPUT chain. Without knowing the client the
 # firewall step cannot blame it for certain; with the watch step the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_watch_ok: nothing is wrong; the client's attempt arrives
 # and is answered. Expected: ok, judged for the client seen.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd :22)

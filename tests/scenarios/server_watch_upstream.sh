@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_watch_upstream: the client's SYNs never reach the server:
 # the router between them drops them (as a cloud security group would).
 # ssh-doctor on the server, told to watch (--watch), sees no attempt from

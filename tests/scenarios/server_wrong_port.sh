@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario server_wrong_port: sshd runs and works, but on port 2222
 # ("Port 2222" in sshd_config); the person asks about port 22, where nothing
 # listens and clients get "Connection refused".

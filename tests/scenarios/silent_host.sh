@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario silent_host: nothing answers at all from the server: not ping,
 # not port 22, not any other port (its firewall drops everything, as it
 # would look if it were switched off behind a silent router).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Terminal test: TERM=dumb (no cursor addressing) gets the line mode. A
 # refused target (nothing listens on the server's port 22) is walked to its
 # verdict with Enter in an 80x24 tmux pane.

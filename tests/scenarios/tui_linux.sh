@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Terminal test: the full-screen wizard at 80x24 with TERM=linux walks a
 # refused target (nothing listens on the server's port 22) to its verdict.
 # Expected: a screen listing the steps with their status in words, the RST

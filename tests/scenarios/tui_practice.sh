@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Terminal test of the practice lab: a learner's walk at 80x24 with
 # TERM=vt100. The menu, a scenario's story with ssh's own error line, the
 # client's flow in the wizard, a wrong guess (told so, with the evidence),

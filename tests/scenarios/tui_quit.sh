@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Terminal test: q at every step of the full-screen wizard (TERM=xterm-256color,
 # 80x24) on a refused target, and SIGTERM in the middle of a run.
 # Expected: exit 3 before the verdict shows, 1 on it (port_closed), 143 after

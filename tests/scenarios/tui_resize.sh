@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Terminal test: the full-screen wizard (xterm-256color) resized in the middle
 # of walking a refused target: 80x24, then 100x30, then back to 80x24.
 # Expected: after growing, the screen uses the new width; after shrinking,

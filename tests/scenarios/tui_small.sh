@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Terminal test: the full-screen wizard in a 40x12 terminal (xterm-256color),
 # smaller than the 80x24 it needs.
 # Expected: it says the size it needs and how to set it on a serial line

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Terminal test: `ssh-doctor HOST > out.txt` typed at a terminal. Prompts
 # only ever go to a terminal: with stdout a file, ssh-doctor runs as
 # --batch although stdin is a terminal that could answer.

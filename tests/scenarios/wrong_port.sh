@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scenario wrong_port: sshd listens on port 2222 only; the client asks for
 # 22 and gets a RST there. The report must find SSH on 2222 and say so.
 # Expected: verdict wrong_port, exit 1, outcome rst, 2222 in summary or fix.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test fail2ban_ban: fail2ban's sshd jail (journal back end, as on a
 # system without rsyslog) holds a real ban of the client's address; the
 # server itself still gets in. Judged for that client (--from 192.0.2.1):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test firewalld_drop_zone: the server's interface is put in
 # firewalld's drop zone: every SYN is dropped. Expected: local_firewall,
 # certain, fix by firewall-cmd.

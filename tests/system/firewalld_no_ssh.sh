@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test firewalld_no_ssh: firewalld running, the ssh service removed
 # from the default zone. Expected: local_firewall, certain, and the fix is
 # firewall-cmd's, permanent: --add-service=ssh, then --reload.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test firewalld_rich: the ssh service removed, a rich rule lets
 # 198.51.100.0/24 in; our client 192.0.2.1 is outside it. The server side must
 # name the source allowed, not be certain without knowing the client, and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test healthy: a stock Debian server as it boots, ssh.service
 # enabled and running, no firewall. Expected: ok, certain, exit 0; a client
 # on the link gets the server's identification.

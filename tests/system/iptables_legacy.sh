@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test iptables_legacy: a DROP for port 22 loaded with iptables-legacy
 # while the nft back end is the default: `iptables-save` only warns that
 # legacy tables exist. Expected: local_firewall, certain, the rule named and

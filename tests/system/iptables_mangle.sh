@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test iptables_mangle: a DROP for port 22 in the mangle table's INPUT
 # chain. Expected: local_firewall, certain, the rule removed from mangle.
 # suites: bookworm trixie

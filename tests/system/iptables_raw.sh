@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test iptables_raw: a DROP for port 22 in the raw table's PREROUTING
 # chain, which an incoming SYN meets before filter INPUT. Expected:
 # local_firewall, certain, the rule removed from the raw table.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # lib.sh — harness of the system tier (ctest "system.NAME.SUITE").
 #

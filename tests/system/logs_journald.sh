@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test logs_journald: no rsyslog (journald only, as a stock Debian 12
 # install): a bind failure of sshd is read from the journal. sshd_config
 # names ListenAddress 192.0.2.77, not an address of this machine.

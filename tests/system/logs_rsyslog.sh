@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test logs_rsyslog: rsyslog running and writing /var/log/auth.log; a
 # bind failure of sshd reaches auth.log. Expected: listen_address, and the
 # logs step reads auth.log.

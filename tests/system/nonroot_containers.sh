@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test nonroot_containers: a machine that runs containers, examined by
 # a user who is not root. ssh.service is stopped; an sshd still runs, but in
 # another network namespace (a container's). That user cannot read which

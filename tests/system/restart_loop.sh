@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test restart_loop: a bad line in sshd_config, then a restart: the
 # unit fails (ExecStartPre runs sshd -t). The logs step must see systemd's own
 # lines about the unit (logged with UNIT=ssh.service, not _SYSTEMD_UNIT).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test service_disabled: ssh.service stopped and disabled at boot
 # ("refused after a reboot"). Expected: sshd_not_running, certain, and a fix
 # that also enables it: systemctl enable --now ssh.

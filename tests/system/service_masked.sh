@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test service_masked: `systemctl mask --now ssh`. A masked unit
 # cannot be started or enabled until it is unmasked, so the fix must unmask
 # it first.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test service_stopped: `systemctl stop ssh` on a stock server. Under
 # systemd /run/sshd is ssh.service's RuntimeDirectory and is gone while it is
 # stopped, so `sshd -t` fails on it: that is normal and is not a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test socket_and_service: ssh.socket active on 2222 (ListenStream
 # override) and ssh.service running too, as after `systemctl start ssh.socket
 # ssh.service`. Started with the socket active, Debian's sshd takes the

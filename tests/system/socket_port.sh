@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test socket_port: socket activation with ssh.socket's ListenStream
 # overridden to 2222 while sshd_config says Port 22, ssh.service stopped.
 # sshd -t fails on the missing /run/sshd (ssh.service's RuntimeDirectory):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test sshguard_block: sshguard running with its nftables back end
 # holds a block of the client's address (put into its set as sshguard does).
 # Judged for that client: fail2ban_ban (the id covers sshguard), certain,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tree.sh SUITE — prints the path of a ready Debian SUITE tree for the system
 # tier, building it first when the cache has none for this package list.
 #

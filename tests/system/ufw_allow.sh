@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test ufw_allow: ufw enabled with `ufw allow 22/tcp` (Ubuntu's way).
 # Every client gets in. Expected: ok, certain, exit 0; the firewall step
 # passes.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test ufw_deny: `ufw deny 22/tcp`. Expected: local_firewall, certain,
 # and the fix is ufw's own (`ufw delete deny 22/tcp`): a rule changed behind
 # ufw's back with iptables comes back at the next `ufw reload`.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test ufw_limit: `ufw limit ssh`: new connections are allowed, at
 # most 6 in 30 s per source. Expected: ok (a first connection gets in), the
 # firewall step saying the limit depends on timing.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test ufw_moved_port: sshd moved to Port 2222, ufw allows 2222 only,
 # the client tries 22. Expected: wrong_port, naming 2222.
 # suites: bookworm trixie

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test ufw_reject: `ufw reject 22/tcp`: clients are refused at once
 # (a RST from the rule). Expected: local_firewall, certain, fix
 # `ufw delete reject 22/tcp`.

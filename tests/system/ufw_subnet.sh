@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # System test ufw_subnet: ufw lets SSH in only from 198.51.100.0/24; the
 # default policy drops the rest, our client (192.0.2.1) among them. Without
 # knowing the client, the server side must say who may connect and must not

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """validate-report.py SCHEMA FILE... -- every FILE must hold exactly one
 ssh-doctor JSON report, valid against SCHEMA (doc/report.schema.json).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading the recorded fixtures under tests/fixtures/ in a unit test.
  * Include after <cmocka.h>: a fixture that cannot be read fails the test. */
 #ifndef SSHD_TEST_FIXTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* assets: the parser of .step and .cause text, the {name} expansion, the
  * built-in set (every step and every cause the design names, complete), and
  * an override folder. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capture/capture.c on files: pcap and pcapng files written by this very
  * program (pcap_open_dead + pcap_dump) for every link type and outcome are
  * replayed through capture_open_file, capture_dispatch and the classifier;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capture_filter_build() judged by libpcap itself: the filter text is
  * compiled (pcap_open_dead, raw IP) and run on packets built here with
  * pcap_offline_filter, the same code the kernel runs. Packets with IPv6

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capture/capture.c live: the route lookup, the BPF filter text, and a live
  * capture on loopback. With the privilege it watches real SYNs to
  * 127.0.0.1 and ::1 (never any other address) get a SYN-ACK or a RST;

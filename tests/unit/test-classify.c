@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capture/classify.c: outcomes of SYN attempts, ICMP matching by the quoted
  * packet, the TTL (middlebox) and TOS (reject rule) rules, the packet list. */
 #include <setjmp.h>

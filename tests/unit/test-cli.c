@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli: the command line of the design, parsed into options: every option,
  * every refusal with a message that names its subject, and ssh error lines
  * pasted with or without quotes. */

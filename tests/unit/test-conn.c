@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* conn: what a server said first, what a connect() errno means, real
  * connection attempts against listeners this test opens on 127.0.0.1, and
  * the client facts each step forgets before it runs again.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capture/decode.c: every link type, VLAN tags, IPv4 options and fragments,
  * IPv6 extension headers, ICMP quotes, summaries, and any truncation. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exec: the one spawner. Runs small system programs for real: output,
  * status, errors, deadline, output cap, clean environment, stdin, and the
  * hook tests use to replace it. (A shell appears here only to make a status

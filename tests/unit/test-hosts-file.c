@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hosts-file: where an address came from (/etc/hosts) and which DNS servers
  * the system asks (/etc/resolv.conf), read from text. */
 #include <stdarg.h>

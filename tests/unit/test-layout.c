@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* layout: the wizard's panes for a terminal size, text wrapped and clipped
  * to a width, and the one-line forms of steps and packets, all checked on
  * plain buffers without a terminal. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The line mode: the keys a typed line names, the text of a step and of a
  * packet line on buffers, and whole runs of the flow (a replayed capture
  * file, a literal loopback address) with answers fed through a pipe. */

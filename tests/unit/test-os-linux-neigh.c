@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* neigh: reading the kernel's answers about its neighbour table (built here
  * byte by byte), what the NUD states mean, when an unanswered neighbour is
  * conclusive, and the next hop toward 127.0.0.1 (nothing is sent). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* DT_NEEDED from ELF bytes: a committed tiny binary, a hand-built ELF32
  * big-endian image, damaged copies, and this machine's sshd when present. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests of the firewall parsers over recorded and hand-written listings. */
 #include <setjmp.h>
 #include <stdarg.h>

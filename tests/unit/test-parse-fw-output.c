@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* parse-fw-output: the rule in this machine's own OUTPUT chain that keeps a
  * SYN to one address and port from leaving, read from iptables-save. */
 #include <setjmp.h>

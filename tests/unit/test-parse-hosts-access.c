@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hosts.allow / hosts.deny, judged as libwrap judges them. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/net/tcp{,6} parser, on recorded tables. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests of the service, package, ban and /proc parsers over fixtures. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sshd_config / sshd -T / sshd -t parsers, against sshd's own recorded
  * answers where this machine could produce them. */
 #include <dirent.h>

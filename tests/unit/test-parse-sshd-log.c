@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sshd log lines from the journal, syslog files and macOS's log. */
 #include <errno.h>
 #include <setjmp.h>

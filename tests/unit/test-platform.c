@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* platform: which commands a person would type, decided from the text of
  * /etc/os-release as each distribution ships it. */
 #include <stdarg.h>

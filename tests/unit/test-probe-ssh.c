@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SSH step and libssh's logging: after a handshake, what libssh logs
  * on the thread that ran it never reaches stderr (the terminal behind the
  * wizard): the step's callback stays installed and drops it. (libssh

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The report faces: the JSON report of the design (written, then read back
  * with jansson), the exit status, and the words of the text report. The
  * report is built by hand, with hostile strings in it, so every field the

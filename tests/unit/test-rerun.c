@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A step run again ("r" in the wizard and the line mode): the engine runs
  * one step's probe a second time on the facts of the first. Whole flows
  * are run the way a face does (engine_run, poll, engine_dispatch), then

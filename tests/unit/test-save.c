@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Saving the report: the bytes are the text or JSON report, an existing file
  * is never replaced without the overwrite flag, nothing half-written or
  * temporary stays behind, and errors say which file and what to do. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server probes' logic, with the spawner replaced by recorded outputs
  * (exec_set_hook): what each probe concludes from what the tools said,
  * through the Linux table or, picked with os_set_active, the macOS one.

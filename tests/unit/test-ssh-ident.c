@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ssh-ident: the server's platform from the identification string it sent,
  * as each system's OpenSSH writes it. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* target_parse and friends: every accepted form, every pasted ssh line,
  * every refused input, and that a refused input leaves the target alone. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util: growable buffers, string lists, and printable(), which stands
  * between every byte from outside and the screen. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server verdict rules, from tables of facts: a healthy machine, then
  * one thing changed per row, and the cause the rules must reach. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The verdict rules, from tables of evidence: given these facts, this cause. */
 #include <setjmp.h>
 #include <stdarg.h>

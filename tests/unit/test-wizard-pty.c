@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wizard on a pseudo-terminal: a replayed capture (nothing is sent, no root
  * needed) walked to its verdict, the exit status of the design for q before
  * and after it and for SIGTERM, the message of a terminal below 80x24, the

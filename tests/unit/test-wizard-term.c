@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wizard-term: what keeps the wizard's screen its own: stderr collected
  * (printable, line by line) while curses draws, then given back; SIGTERM
  * and SIGHUP reported through a pipe the poll loop watches; no wizard

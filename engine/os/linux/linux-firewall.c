@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux: the local firewalls, each asked for its rules: iptables (both back
  * ends, IPv4 and IPv6), nftables, ufw and firewalld; sshguard's blocks are
  * read from the iptables and nftables listings. Each kernel table is judged

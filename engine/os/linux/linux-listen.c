@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux: who listens on which address and port, in this network
  * namespace: the kernel's sock_diag netlink answer (it also says whether an
  * IPv6 socket refuses IPv4), /proc/net/tcp and tcp6 when netlink is not

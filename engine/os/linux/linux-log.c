@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux: sshd's lines in the journal when journald runs, in
  * /var/log/auth.log (Debian) and /var/log/secure (RHEL), and in the file
  * the running sshd writes itself (its -E file, or its standard error when

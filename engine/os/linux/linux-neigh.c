@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux: the route toward an address and the kernel's neighbour table,
  * over rtnetlink: one request, one answer. Nothing is sent. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux: is the OpenSSH server package installed? dpkg's word on Debian
  * and its derivatives, rpm's on the RHEL family. */
 #include <stdlib.h>

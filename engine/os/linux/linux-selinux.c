@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SELinux, as far as it decides where sshd may listen: its mode (getenforce,
  * else /sys/fs/selinux/enforce) and the ports labelled ssh_port_t
  * (semanage port -l, slow: only asked for when it matters). RHEL, Fedora

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux: is sshd running? systemd's word when systemd is PID 1 and
  * reachable; in any case the sshd processes themselves, from /proc, kept
  * only when they run in this network namespace (a container's or a test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Linux table: systemd or another init, dpkg or rpm, sock_diag and
  * /proc, iptables/nftables/ufw/firewalld, the journal and syslog files,
  * rtnetlink. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Linux table's functions, one file per concern (linux-*.c), and the
  * pure readers of the kernel's netlink answers, which the unit tests drive
  * with built messages. Private to engine/os/linux/ and its tests. */

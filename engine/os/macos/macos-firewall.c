@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* macOS: the application firewall, four questions to socketfilterfw. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* macOS: lsof names the listeners and their owners at once. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* macOS: the unified log's last hour of sshd, in syslog style, and
  * /var/log/system.log. */
 #include "engine/os/macos/macos.h"

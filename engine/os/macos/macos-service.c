@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* macOS: Remote Login is sshd's switch; launchd holds its port. */
 #include <stdlib.h>
 #include <string.h>

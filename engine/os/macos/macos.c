@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The macOS table: Remote Login (systemsetup, launchd), the built-in
  * OpenSSH, lsof, the application firewall, the unified log. No macOS build
  * has been run: this table is compiled into the Linux unit tests and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The macOS table's functions, one file per concern (macos-*.c). Compiled
  * into the Linux test build too and tested there from recorded outputs;
  * private to engine/os/macos/. */
