@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The practice lab removes what it made, and only that: after a normal
-# exit, after SIGTERM in the middle of a walk (exit 143), and after SIGKILL
+# exit, after SIGTERM in the middle of a walk (exit 143), after Ctrl-C and a
+# crash (SIGSEGV), and after SIGKILL
 # (the sandbox stays until the next start, which removes it and says so).
 # Two sandboxes at once do not collide. Each time: no namespace, /etc/netns
 # entry, state folder or process of the sandbox remains, and the host's
@@ -40,6 +41,24 @@ wait "$pid"
 SDT_RC=$?
 assert_exit 143
 assert_sandbox_gone "$pid"
+
+# 2b. Ctrl-C (SIGINT) and a crash (SIGSEGV) in the middle of a walk: the
+# sandbox goes too (a crash hands it to a fresh copy of the program)
+for sig in INT SEGV; do
+    lab tcp_wrappers --batch >"$SDT_TMP/sig-$sig.txt" 2>&1 &
+    pid=$!
+    practice_wait_staged "$pid" || sdt_fail "the sandbox of pid $pid was not staged within 20 s"
+    for ((i = 0; i < 100; i++)); do grep -q '=== From the client' "$SDT_TMP/sig-$sig.txt" && break; sleep 0.1; done
+    sleep 0.3
+    kill -"$sig" "$pid"
+    wait "$pid" 2>/dev/null
+    # a crash's hand-over runs on after the crashed process is gone
+    for ((i = 0; i < 100; i++)); do
+        ip netns list | grep -q "^sdl${pid}[crs]" || break
+        sleep 0.1
+    done
+    assert_sandbox_gone "$pid"
+done
 
 # 3. SIGKILL: the sandbox stays; the next start removes it, and says so
 lab connection_limit --batch >"$SDT_TMP/kill.txt" 2>&1 &
