@@ -3,14 +3,19 @@
  * removed by this process; each diagnosis runs in a child process that
  * entered the client's or the server's namespace (engine/lab/), where the
  * normal faces (wizard, line mode, reports) walk the normal flow. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,9 +78,13 @@ static int diag_child(void *ctx)
 			target_parse(&co.target, d->sc->target);
 		co.side = SIDE_CLIENT;
 	} else {
-		/* at the console, judging for the client the learner uses */
+		/* at the console, judging for the client the learner uses,
+		 * or watching for its attempt when the scenario says so */
 		co.side = SIDE_SERVER;
-		strv_push(&co.from, LAB_CLIENT_ADDR);
+		if (d->sc->watch > 0)
+			co.watch = d->sc->watch;
+		else
+			strv_push(&co.from, LAB_CLIENT_ADDR);
 	}
 	memset(&lab, 0, sizeof(lab));
 	lab.title = d->sc->title;
@@ -123,9 +132,42 @@ static int diag_child(void *ctx)
 
 /* Runs a diagnosis of host's side in its namespace; a walk's answer goes
  * to *res when res is not NULL. */
+/* While the server's console watches: the client tries to connect, once a
+ * second, as the learner would. A child process in the client's namespace;
+ * the caller ends it by its pid. */
+static pid_t client_tries(const struct lab_sandbox *sb, int seconds)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid < 0 ? 0 : pid;
+	{
+		struct strbuf err;
+		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(22)};
+
+		strbuf_init(&err);
+		if (lab_netns_enter(sb->ns[LAB_CLIENT], true, &err) != 0)
+			_exit(1);
+		inet_pton(AF_INET, LAB_SERVER_ADDR, &sa.sin_addr);
+		for (int i = 0; i < seconds; i++) {
+			int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+
+			sleep(1);
+			if (fd < 0)
+				continue;
+			(void)!connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+			poll(&pfd, 1, 900);
+			close(fd);
+		}
+		_exit(0);
+	}
+}
+
 static int diagnose(const struct lab_sandbox *sb, struct diag *d, struct walk_result *res)
 {
 	int p[2] = {-1, -1}, rc;
+	pid_t tries = 0;
 
 	d->result_fd = -1;
 	if (res != NULL) {
@@ -133,7 +175,13 @@ static int diagnose(const struct lab_sandbox *sb, struct diag *d, struct walk_re
 		if (pipe2(p, O_CLOEXEC) == 0)
 			d->result_fd = p[1];
 	}
+	if (d->host == LAB_SERVER && d->sc->watch > 0)
+		tries = client_tries(sb, d->sc->watch);
 	rc = lab_run_in(sb, d->host, diag_child, d);
+	if (tries > 0) {
+		kill(tries, SIGKILL);
+		waitpid(tries, NULL, 0);
+	}
 	if (p[1] >= 0) {
 		close(p[1]);
 		if (read(p[0], res, sizeof(*res)) != (ssize_t)sizeof(*res))

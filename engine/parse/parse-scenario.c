@@ -244,7 +244,7 @@ int lab_scenario_parse(struct lab_scenario *sc, const char *name, const char *te
 		       struct strbuf *err)
 {
 	struct asset_doc d;
-	const char *level;
+	const char *level, *watch;
 	int rc = -1;
 
 	memset(sc, 0, sizeof(*sc));
@@ -280,6 +280,17 @@ int lab_scenario_parse(struct lab_scenario *sc, const char *name, const char *te
 		goto out;
 	}
 	sc->level = level[0] - '0';
+	if ((watch = asset_doc_get(&d, "watch")) != NULL) {
+		char *end;
+		long v = strtol(watch, &end, 10);
+
+		if (*end != '\0' || v < 1 || v > 60) {
+			strbuf_addf(err, "%s: 'watch:' is the seconds the server's console waits for the client's attempt, 1 to 60",
+				    name);
+			goto out;
+		}
+		sc->watch = (int)v;
+	}
 	if (sc->target == NULL)
 		sc->target = xstrdup("lab-server");
 	if (strspn(sc->target, "abcdefghijklmnopqrstuvwxyz0123456789.-") != strlen(sc->target)) {

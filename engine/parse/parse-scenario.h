@@ -11,6 +11,8 @@
  *     cause: wrong_port
  *     expect.client: wrong_port
  *     expect.server: wrong_port
+ *     watch: 8              (optional: the server's console watches for the
+ *                            client's attempt instead of knowing its address)
  *
  * then sections [story], [stage], [hints], [explain]. [stage] holds one
  * directive a line, "HOST.WHAT: ARGS", HOST one of client, router, server:
@@ -66,6 +68,10 @@ struct lab_scenario {
 	char *expect_server;
 	char *expect_note;      /* why a side sees something else, or NULL */
 	char *target;           /* what the learner types after ssh (lab-server) */
+	int watch;              /* "watch: N": the server's console watches N s for
+				 * the client's attempt (the lab makes the client
+				 * try meanwhile) instead of judging for its known
+				 * address; 0 when not given */
 	char *story, *hints, *explain;   /* sections; NULL when absent */
 	struct lab_op *ops;
 	size_t nops;
