@@ -466,6 +466,7 @@ static void screen_start(struct screen *s)
 	if (!s->curses)
 		return;
 	setlocale(LC_CTYPE, "");
+	term_guard_save();
 	s->scr = newterm(NULL, stdout, stdin);
 	if (s->scr == NULL) {
 		s->curses = false;
@@ -478,6 +479,9 @@ static void screen_start(struct screen *s)
 	curs_set(0);
 	set_escdelay(100);
 	timeout(200);
+	/* a crash on the lab's own pages gives the terminal back first */
+	term_guard_prepare();
+	lab_set_crash_hook(term_guard_restore);
 }
 
 static void screen_pause(struct screen *s)
@@ -497,6 +501,7 @@ static void screen_resume(struct screen *s)
 
 static void screen_end(struct screen *s)
 {
+	lab_set_crash_hook(NULL);
 	if (s->curses && s->scr) {
 		erase();
 		refresh();
@@ -906,6 +911,8 @@ int practice_main(const struct options *o, const struct assets *a)
 
 int practice_cleanup(const char *prefix)
 {
+	/* a crashed lab may have held the terminal in full-screen mode */
+	wizard_term_give_back();
 	return lab_reap_prefix(prefix) == 0 ? 0 : 3;
 }
 

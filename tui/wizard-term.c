@@ -100,16 +100,26 @@ static void on_quit(int sig)
 	errno = saved;
 }
 
-void term_guard_arm(void)
+void term_guard_prepare(void)
 {
-	struct sigaction sa;
-
-	got_signal = 0;
 	leave_len = 0;
 	add_cap("sgr0");
 	add_cap("rmkx");
 	add_cap("cnorm");
 	add_cap("rmcup");
+}
+
+void term_guard_restore(void)
+{
+	restore_now();
+}
+
+void term_guard_arm(void)
+{
+	struct sigaction sa;
+
+	got_signal = 0;
+	term_guard_prepare();
 	if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		sig_pipe[0] = sig_pipe[1] = -1;
 	memset(&sa, 0, sizeof(sa));
@@ -239,4 +249,28 @@ void term_stderr_restore(struct strv *out)
 		err_read = -1;
 	}
 	strbuf_release(&err_partial);
+}
+
+void wizard_term_give_back(void)
+{
+	struct termios t;
+	int err;
+
+	if (isatty(STDOUT_FILENO) && setupterm(NULL, STDOUT_FILENO, &err) == OK) {
+		const char *caps[] = {"sgr0", "cnorm", "rmcup"};
+
+		for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+			char *s = tigetstr(caps[i]);
+
+			if (s != NULL && s != (char *)-1)
+				putp(s);
+		}
+		fflush(stdout);
+	}
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &t) == 0) {
+		t.c_lflag |= ICANON | ECHO | ECHOE | ECHOK | ISIG | IEXTEN;
+		t.c_iflag |= ICRNL;
+		t.c_oflag |= OPOST | ONLCR;
+		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	}
 }

@@ -23,6 +23,13 @@ void term_guard_save(void);
  * before (a sanitizer's report, or death by the same signal). */
 void term_guard_arm(void);
 
+/* After curses started, for a face with signal handlers of its own:
+ * remembers how to leave full-screen mode from a signal handler, and
+ * nothing more. term_guard_restore() then puts the terminal back as
+ * term_guard_save() found it; async-signal-safe. */
+void term_guard_prepare(void);
+void term_guard_restore(void);
+
 /* Puts the earlier handlers back (after endwin). */
 void term_guard_disarm(void);
 
@@ -39,5 +46,10 @@ void term_stderr_drain(struct strv *out);
 /* Collects what is left (an unfinished last line too), gives stderr back
  * and closes the pipe; call after endwin. */
 void term_stderr_restore(struct strv *out);
+
+/* For a process that takes over from one that crashed while it held the
+ * terminal in full-screen mode: the normal screen, a visible cursor, line
+ * editing and echo, as a shell wants them. Does nothing without a terminal. */
+void wizard_term_give_back(void);
 
 #endif

@@ -79,11 +79,20 @@ static void on_quit(int sig)
 
 /* A crash: hand the sandbox to a fresh copy of ourselves, which removes it
  * (execve is async-signal-safe; the pid stays, the mess does not). */
+static void (*crash_hook)(void);
+
+void lab_set_crash_hook(void (*fn)(void))
+{
+	crash_hook = fn;
+}
+
 static void on_crash(int sig)
 {
 	char *const argv[] = {self_exe, "--practice-cleanup", crash_prefix, NULL};
 	char *const envp[] = {"LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 
+	if (crash_hook != NULL)
+		crash_hook();
 	if (crash_prefix[0] != '\0' && self_exe[0] != '\0')
 		execve(self_exe, argv, envp);
 	signal(sig, SIG_DFL);

@@ -114,6 +114,9 @@ int lab_shell(const struct lab_sandbox *sb, enum lab_host host);
  * down, then lab_signal_exit()); a crash hands the sandbox to a fresh
  * process that removes it. */
 void lab_signals_arm(const struct lab_sandbox *sb);
+/* A function the crash handler calls first (async-signal-safe only: it
+ * puts the terminal back); NULL for none. */
+void lab_set_crash_hook(void (*fn)(void));
 int lab_interrupted(void);       /* the signal that came, or 0 */
 void lab_signal_exit(int sig);   /* dies by sig, as the shell expects */
 
