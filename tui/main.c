@@ -26,6 +26,16 @@ static int text_width(void)
 	return 80;
 }
 
+/* The errno of the first failed write to stdout, taken right after the
+ * write (stdio keeps only the error flag; a later call may change errno). */
+static int stdout_errno;
+
+static void stdout_note_error(void)
+{
+	if (ferror(stdout) && stdout_errno == 0)
+		stdout_errno = errno != 0 ? errno : EIO;
+}
+
 /* Flushes and closes stdout, and says so on stderr when not all of it got
  * there (a full disk, /dev/full, a closed pipe): a script must not take a
  * cut report for a whole one. Returns status, or 3 after a write error. */
@@ -36,7 +46,7 @@ static int stdout_close(int status)
 	if (fflush(stdout) != 0)
 		err = errno;
 	if (ferror(stdout) && err == 0)
-		err = EIO;
+		err = stdout_errno != 0 ? stdout_errno : EIO;
 	if (fclose(stdout) != 0 && err == 0)
 		err = errno;
 	if (err == 0)
@@ -68,10 +78,12 @@ static int run_batch(const struct options *o, const struct assets *a)
 	}
 	strbuf_release(&err);
 	engine_run_to_end(e);
+	errno = 0;
 	if (o->face == FACE_JSON)
 		report_write_json(stdout, engine_report(e));
 	else
 		report_write_text(stdout, engine_report(e), text_width());
+	stdout_note_error();
 	status = report_exit_status(engine_report(e));
 	engine_free(e);
 	return status;

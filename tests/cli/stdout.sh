@@ -39,6 +39,9 @@ expect_write_error() {
 }
 
 expect_write_error "--json" --json --replay "$pcap" 192.0.2.130:22
+# a report longer than stdio's buffer fails in the middle, not at the end
+expect_write_error "--json (a report over 4 KiB)" --json --replay \
+	"$SSHD_SOURCE_DIR/tests/fixtures/pcap/rule-rst-en10mb.pcap" 192.0.2.130:22
 expect_write_error "--batch" --batch --replay "$pcap" 192.0.2.130:22
 expect_write_error "no face option (stdout not a terminal)" --replay "$pcap" 192.0.2.130:22
 expect_write_error "--help" --help
