@@ -74,3 +74,19 @@ practice_wait_staged() {
     done
     return 1
 }
+
+# practice_tmux_start TERM — an 80x24 tmux pane with a clean interactive
+# shell on the host (the lab builds its own namespaces) and that TERM; its
+# output is kept in $SDT_TMP/raw.out, and the shell is ready on return.
+practice_tmux_start() {
+    local term=$1
+    printf 'set enable-bracketed-paste off\n' >"$SDT_TMP/inputrc"
+    tui_tmux new-session -d -s tui -x 80 -y 24 \
+        "exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$SDT_TMP INPUTRC=$SDT_TMP/inputrc TERM=$term PS1='$TUI_PROMPT' bash --norc --noprofile -i" \
+        || sdt_die "tmux new-session"
+    tui_tmux pipe-pane -t tui -o "cat >>$SDT_TMP/raw.out"
+    SDT_PIDS+=("$(tui_tmux display-message -p -t tui '#{pid}')")
+    tui_tmux set-option -t tui status off >/dev/null
+    TUI_TERM=$term
+    tui_wait '^tui-ready\$' 5 || sdt_die "the shell in the tmux pane did not start"
+}

@@ -11,15 +11,7 @@ sdt_begin sshd ssh ssh-keygen iptables
 tui_begin
 sdt_need_doctor
 
-printf 'set enable-bracketed-paste off\n' >"$SDT_TMP/inputrc"
-tui_tmux new-session -d -s tui -x 80 -y 24 \
-    "exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$SDT_TMP INPUTRC=$SDT_TMP/inputrc TERM=vt100 PS1='$TUI_PROMPT' bash --norc --noprofile -i" \
-    || sdt_die "tmux new-session"
-tui_tmux pipe-pane -t tui -o "cat >>$SDT_TMP/raw.out"
-SDT_PIDS+=("$(tui_tmux display-message -p -t tui '#{pid}')")
-tui_tmux set-option -t tui status off >/dev/null
-TUI_TERM=vt100
-tui_wait '^tui-ready\$' 5 || sdt_die "the shell in the tmux pane did not start"
+practice_tmux_start vt100
 
 tui_run --practice
 tui_wait 'pick a scenario' 15 || sdt_fail "the menu did not show"
