@@ -58,7 +58,8 @@ struct wire_hub *wire_hub_new(const char *ifname, const uint16_t *ports, size_t 
 	struct wire_hub *h;
 	int rc;
 
-	rc = capture_check_live(ifname != NULL ? ifname : "any", err, sizeof(err));
+	/* "any" is no interface's name: only a given one is checked */
+	rc = capture_check_live(ifname, err, sizeof(err));
 	if (rc == 0)
 		rc = capture_open_live(ifname != NULL ? ifname : "any", NULL, 0,
 				       nports > 0 ? ports[0] : 22, &cap, err, sizeof(err));
