@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "capture/privilege.h"
 #include "engine/engine.h"
 #include "engine/os/os.h"
 #include "engine/conn.h"
@@ -57,6 +59,9 @@ struct engine {
 	const struct probe_def **probes;  /* per step, NULL when unknown */
 
 	struct wire *wire;                /* the capture, or NULL */
+	int icmp_own[2];                  /* raw ICMP, ICMPv6 sockets it opened, or -1 */
+	bool drop_pending;                /* the worker gives up the privileges once its
+					   * capture is open (least_privilege) */
 };
 
 static void pending_free(struct pending *p)
@@ -214,6 +219,19 @@ const struct target *engine_target(struct engine *e)
 	return &e->cfg.target;
 }
 
+/* Worker thread: the capture is open (or could not be), nothing
+ * privileged is left to open: give up the privileges. */
+static void drop_privileges(struct engine *e)
+{
+	char err[256] = "";
+
+	if (!e->drop_pending)
+		return;
+	e->drop_pending = false;
+	if (privilege_drop(err, sizeof(err)) != 0)
+		engine_fail(e, err);
+}
+
 void engine_publish_addresses(struct engine *e, const struct client_facts *f)
 {
 	struct pending *p = pending_new(EV_TARGET, -1);
@@ -223,6 +241,16 @@ void engine_publish_addresses(struct engine *e, const struct client_facts *f)
 	post(e, p);
 	if (e->wire != NULL)
 		wire_open(e->wire, f);
+	drop_privileges(e);
+}
+
+int engine_icmp_fd(struct engine *e, int family)
+{
+	int k = family == AF_INET ? 0 : family == AF_INET6 ? 1 : -1;
+
+	if (e == NULL || k < 0)
+		return -1;
+	return e->cfg.icmp_given ? e->cfg.icmp_fds[k] : e->icmp_own[k];
 }
 
 bool engine_capture_live(struct engine *e)
@@ -324,6 +352,10 @@ static void run_step(struct engine *e, int i)
 
 	strv_init(&w.evidence);
 	strv_init(&w.details);
+	/* the name step opens the capture; a run past it without one (no
+	 * address) has nothing privileged left to open either */
+	if (e->drop_pending && strcmp(w.id, "dns") != 0)
+		drop_privileges(e);
 	step_mark(e, i);
 	p = pending_new(EV_STEP_STARTED, i);
 	p->step.status = STEP_RUNNING;
@@ -377,6 +409,7 @@ static void *worker_main(void *arg)
 
 		for (int i = from; i <= to && !engine_cancelled(e); i++)
 			run_step(e, i);
+		drop_privileges(e);
 		if (!engine_cancelled(e))
 			run_verdict(e);
 
@@ -421,6 +454,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	struct engine *e = xcalloc(1, sizeof(*e));
 	const struct strv *flow;
 	const struct target *t = &cfg->target;
+	bool least;
 
 	e->cfg = *cfg;
 	target_init(&e->cfg.target);
@@ -434,6 +468,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
 	e->wake[0] = e->wake[1] = -1;
+	e->icmp_own[0] = e->icmp_own[1] = -1;
 	e->capture_step = -1;
 	client_facts_init(&e->facts);
 	server_facts_init(&e->sfacts);
@@ -520,11 +555,34 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	}
 	e->facts.capture_available = e->rep.capture.available;
 
+	least = cfg->least_privilege && e->rep.side == SIDE_CLIENT && cfg->replay_file == NULL;
+	if (least) {
+		privilege_plan();
+		/* the ping step's raw sockets are opened now, on this thread */
+		if (!cfg->icmp_given) {
+			e->icmp_own[0] = engine_icmp_socket(AF_INET);
+			e->icmp_own[1] = engine_icmp_socket(AF_INET6);
+		}
+		/* an own live capture opens on the worker once the address is
+		 * known; otherwise nothing privileged is left to open */
+		e->drop_pending = e->wire != NULL && wire_is_live(e->wire) && cfg->hub == NULL;
+		if (!e->drop_pending) {
+			char why[256] = "";
+
+			if (privilege_drop(why, sizeof(why)) != 0) {
+				strbuf_addstr(err, why);
+				goto fail;
+			}
+		}
+	}
 	if (pthread_create(&e->thread, NULL, worker_main, e) != 0) {
 		strbuf_addstr(err, "cannot start the engine's worker thread");
 		goto fail;
 	}
 	e->thread_started = true;
+	/* the worker has what it needs: this thread needs none */
+	if (least)
+		privilege_drop_thread();
 	return e;
 fail:
 	engine_free(e);
@@ -549,6 +607,9 @@ void engine_free(struct engine *e)
 		pending_free(p);
 	}
 	wire_free(e->wire);
+	for (int k = 0; k < 2; k++)
+		if (e->icmp_own[k] >= 0)
+			close(e->icmp_own[k]);
 	for (size_t i = 0; i < e->rep.nsteps; i++) {
 		struct report_step *s = &e->rep.steps[i];
 

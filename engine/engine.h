@@ -198,9 +198,21 @@ struct engine_config {
 	struct wire_hub *hub;       /* one capture shared by several engines (a fleet), or
 				     * NULL: the engine opens its own. Must outlive it;
 				     * the face pumps it (wire_hub_pump) */
+	bool least_privilege;       /* client side: once the capture and the raw
+				     * sockets are open, give up every capability
+				     * and the root user (capture/privilege.h) */
+	bool icmp_given;            /* icmp_fds are the caller's (a fleet's, opened
+				     * before it gave up its privileges) */
+	int icmp_fds[2];            /* raw ICMP, ICMPv6 sockets for the ping step,
+				     * -1 for none; must outlive the engine */
 };
 
 struct engine;
+
+/* A raw socket of family (AF_INET, AF_INET6) for the ping step, opened now
+ * while the privilege is there, or -1: when unprivileged ping sockets are
+ * allowed (the step opens its own then) or no raw socket can be had. */
+int engine_icmp_socket(int family);
 
 /* Makes an engine for one diagnosis; NULL on failure with err set. */
 struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err);

@@ -26,7 +26,7 @@ void client_facts_close_echoes(struct client_facts *f)
 	for (size_t i = 0; i < FACTS_MAX_ADDRS; i++) {
 		struct ping_wait *pw = &f->addrs[i].ping;
 
-		if (pw->open)
+		if (pw->open && !pw->shared)
 			close(pw->fd);
 		*pw = (struct ping_wait){.fd = -1};
 	}

@@ -63,6 +63,11 @@ struct ping_wait {
 	bool open;                     /* fd is ours to read, then close */
 	int fd;
 	bool raw;                      /* a raw socket: replies carry the IPv4 header */
+	bool shared;                   /* the engine's raw socket, shared by the
+					* addresses: read for all, never closed here */
+	bool replied;                  /* a reply was read (for this address) */
+	uint32_t reply_rtt_us;
+	int reply_ttl;
 	uint16_t id;
 	int sent;
 	uint64_t sent_us[FACTS_PING_COUNT];

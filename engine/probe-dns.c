@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/privilege.h"
 #include "engine/parse/hosts-file.h"
 #include "engine/probe.h"
 
@@ -49,8 +50,12 @@ static void *lookup_main(void *arg)
 	struct lookup *l = arg;
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
 	struct addrinfo *res = NULL;
-	int rc = getaddrinfo(l->host, NULL, &hints, &res);
-	int err = errno;
+	int rc, err;
+
+	/* the lookup needs no privilege, and may outlast the step */
+	privilege_drop_thread();
+	rc = getaddrinfo(l->host, NULL, &hints, &res);
+	err = errno;
 
 	pthread_mutex_lock(&l->lock);
 	l->rc = rc;

@@ -52,13 +52,38 @@ static uint16_t icmp_checksum(const void *data, size_t len)
 	return htons((uint16_t)~sum);
 }
 
-/* Opens an unprivileged ping socket, or a raw one; -1 with *why set. */
-static int ping_open(int family, bool *raw, const char **why)
+int engine_icmp_socket(int family)
+{
+	int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6, on = 1;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+
+	if (fd >= 0) {
+		/* ping sockets are allowed: the step opens its own, unprivileged */
+		close(fd);
+		return -1;
+	}
+	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (fd < 0)
+		return -1;
+	if (family == AF_INET)
+		setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
+	else
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on));
+	return fd;
+}
+
+/* The engine's raw socket opened before the privileges were given up, else
+ * an unprivileged ping socket, or a raw one; -1 with *why set. */
+static int ping_open(struct step_work *w, int family, bool *raw, bool *shared, const char **why)
 {
 	int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto), on = 1;
+	int fd = engine_icmp_fd(w->e, family), on = 1;
 
-	*raw = false;
+	*shared = fd >= 0;
+	*raw = fd >= 0;
+	if (fd >= 0)
+		return fd;
+	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (fd < 0) {
 		fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 		*raw = fd >= 0;
@@ -72,6 +97,21 @@ static int ping_open(int family, bool *raw, const char **why)
 	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on));
 	return fd;
+}
+
+/* The address of f whose echo a reply on fd with this id from this source
+ * answers, or NULL. */
+static struct addr_facts *ping_owner(struct client_facts *f, int fd, uint16_t id,
+				     const struct sockaddr_storage *from)
+{
+	for (size_t i = 0; i < f->naddrs; i++) {
+		struct addr_facts *b = &f->addrs[i];
+
+		if (b->ping.open && b->ping.fd == fd && b->ping.id == id &&
+		    sockaddr_same_ip((const struct sockaddr *)from, (const struct sockaddr *)&b->sa))
+			return b;
+	}
+	return NULL;
 }
 
 /* An echo id of its own for every socket: several targets (a fleet) ping
@@ -129,9 +169,10 @@ static void ping_send(struct addr_facts *a)
 	(void)sendto(pw->fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&a->sa, a->salen);
 }
 
-/* Reads what a's socket holds; true on the first reply to one of our
- * requests, with its round trip and TTL. */
-static bool ping_receive(struct addr_facts *a, uint32_t *rtt_us, int *ttl_out)
+/* Reads what a's socket holds; true on the first reply to one of a's
+ * requests, with its round trip and TTL. A shared socket's replies to the
+ * other addresses of f are kept for them. */
+static bool ping_receive(struct client_facts *f, struct addr_facts *a, uint32_t *rtt_us, int *ttl_out)
 {
 	struct ping_wait *pw = &a->ping;
 	uint8_t buf[1500];
@@ -141,13 +182,13 @@ static bool ping_receive(struct addr_facts *a, uint32_t *rtt_us, int *ttl_out)
 	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
 			    .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	ssize_t n;
-	bool got = false;
 
 	while ((n = recvmsg(pw->fd, &mh, 0)) > 0) {
 		const uint8_t *icmp = buf;
 		size_t len = (size_t)n, hl = 0;
 		int ttl = -1, want = a->sa.ss_family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY;
-		uint16_t seq;
+		struct addr_facts *b = a;
+		uint16_t seq, id;
 
 		if (pw->raw && a->sa.ss_family == AF_INET) {
 			if (len < 20)
@@ -161,32 +202,41 @@ static bool ping_receive(struct addr_facts *a, uint32_t *rtt_us, int *ttl_out)
 		}
 		if (len < 8 || icmp[0] != want)
 			goto next;
+		id = (uint16_t)(icmp[4] << 8 | icmp[5]);
 		/* ping sockets rewrite the id; raw sockets see every reply, those
 		 * of other runs in this process too */
-		if (pw->raw && (uint16_t)(icmp[4] << 8 | icmp[5]) != pw->id)
+		if (pw->shared) {
+			b = ping_owner(f, pw->fd, id, &from);
+			if (b == NULL)
+				goto next;
+		} else if ((pw->raw && id != pw->id) ||
+			   !sockaddr_same_ip((const struct sockaddr *)&from, (const struct sockaddr *)&a->sa)) {
 			goto next;
-		if (!sockaddr_same_ip((const struct sockaddr *)&from, (const struct sockaddr *)&a->sa))
-			goto next;
+		}
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
 			if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
 			    (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT))
 				memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
 		seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
-		if (seq >= 1 && seq <= pw->sent && !got) {
-			got = true;
-			*rtt_us = (uint32_t)(now_us() - pw->sent_us[seq - 1]);
-			*ttl_out = ttl;
+		if (seq >= 1 && seq <= b->ping.sent && !b->ping.replied) {
+			b->ping.replied = true;
+			b->ping.reply_rtt_us = (uint32_t)(now_us() - b->ping.sent_us[seq - 1]);
+			b->ping.reply_ttl = ttl;
 		}
 next:
 		mh.msg_namelen = sizeof(from);
 		mh.msg_controllen = sizeof(cbuf);
 	}
-	return got;
+	if (!pw->replied)
+		return false;
+	*rtt_us = pw->reply_rtt_us;
+	*ttl_out = pw->reply_ttl;
+	return true;
 }
 
 static void ping_close(struct addr_facts *a)
 {
-	if (a->ping.open)
+	if (a->ping.open && !a->ping.shared)
 		close(a->ping.fd);
 	a->ping.open = false;
 	a->ping.fd = -1;
@@ -218,7 +268,7 @@ int probe_ping_late(struct step_work *w, struct client_facts *f)
 		if (a->ping.sent > 0 && a->ping.sent < FACTS_PING_COUNT &&
 		    now_us() >= a->ping.sent_us[0] + (uint64_t)a->ping.sent * PING_INTERVAL_MS * 1000)
 			ping_send(a);
-		if (!ping_receive(a, &rtt, &ttl))
+		if (!ping_receive(f, a, &rtt, &ttl))
 			continue;
 		ping_close(a);
 		ping_answered(f, rtt, ttl);
@@ -272,7 +322,7 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 	}
 	for (size_t k = 0; k < f->naddrs; k++) {
 		struct addr_facts *a = &f->addrs[k];
-		bool raw;
+		bool raw, shared;
 		int fd;
 
 		if (!a->route_ok) {
@@ -281,10 +331,10 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 			noroute++;
 			continue;
 		}
-		fd = ping_open(a->sa.ss_family, &raw, &why);
+		fd = ping_open(w, a->sa.ss_family, &raw, &shared, &why);
 		if (fd < 0)
 			continue;
-		a->ping = (struct ping_wait){.open = true, .fd = fd, .raw = raw,
+		a->ping = (struct ping_wait){.open = true, .fd = fd, .raw = raw, .shared = shared,
 					     .id = ping_next_id()};
 		ping_own_id(w, a);
 		p[n] = (struct pinger){.a = a, .ttl = -1};
@@ -327,7 +377,7 @@ int probe_ping_run(struct step_work *w, struct client_facts *f)
 		poll(fds, (nfds_t)n, until - now < 20 ? (int)(until - now) : 20);
 		for (size_t i = 0; i < n; i++) {
 			if (p[i].answered || !(fds[i].revents & POLLIN) ||
-			    !ping_receive(p[i].a, &p[i].rtt_us, &p[i].ttl))
+			    !ping_receive(f, p[i].a, &p[i].rtt_us, &p[i].ttl))
 				continue;
 			p[i].answered = true;
 			/* one answer is enough: the others get a short grace */

@@ -64,6 +64,10 @@ void engine_capture_expect(struct engine *e, const struct client_facts *f);
  * run's own: only their packets go into its report and its judgement. */
 void engine_capture_own_port(struct engine *e, int port);
 void engine_capture_own_echo(struct engine *e, int id);
+/* The raw ICMP socket of family opened for the ping step before the
+ * privileges were given up (shared by the step's addresses, never closed
+ * by it), or -1: the step opens its own. */
+int engine_icmp_fd(struct engine *e, int family);
 /* Sets c[0..n) to tell the capture their source ports before each SYN. */
 void engine_conn_watch(struct engine *e, struct conn *c, size_t n);
 /* True when the capture saw an ICMP error about the SYN from local port

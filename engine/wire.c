@@ -373,6 +373,16 @@ void wire_open(struct wire *w, const struct client_facts *f)
 		pthread_mutex_unlock(&w->lock);
 		return;
 	}
+	if (w->hub == NULL && w->cap != NULL && watching(w, addrs, n)) {
+		/* the same addresses again (a step run again): the capture open
+		 * stays, as it may not be opened again once the privileges are
+		 * given up; a new classifier starts from now */
+		classify_free(w->cls);
+		w->cls = classifier_make(w, addrs, n);
+		w->reported = 0;
+		pthread_mutex_unlock(&w->lock);
+		return;
+	}
 	classify_free(w->cls);
 	w->cls = classifier_make(w, addrs, n);
 	w->reported = 0;

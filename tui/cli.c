@@ -93,6 +93,13 @@ void options_usage(FILE *out)
 "             report could not be written; with several targets, the\n"
 "             highest of them all\n"
 "\n"
+"privileges: the client side needs CAP_NET_RAW and nothing more, to capture\n"
+"             and ping: run it with sudo, or once: setcap cap_net_raw+ep on\n"
+"             the program. It gives up every capability once its capture\n"
+"             and raw sockets are open, and, started as root, the root user\n"
+"             too (for SUDO_UID, else nobody). The server side keeps root,\n"
+"             which it needs to read firewalls and logs.\n"
+"\n"
 "environment: SSH_DOCTOR_ASSETS=DIR reads the teaching text from DIR instead\n"
 "             of the built-in copy; NO_COLOR turns colours off.\n"
 "\n"
@@ -543,5 +550,9 @@ void options_engine_config(const struct options *o, const struct assets *a, stru
 		/* a batch run waits only when asked to */
 		.watch_seconds = o->watch > 0 ? o->watch : 0,
 		.run = o->run,
+		/* the client side gives up its privileges once it holds what
+		 * needed them; the practice lab does not */
+		.least_privilege = !o->practice,
+		.icmp_fds = {-1, -1},
 	};
 }

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include "capture/privilege.h"
 #include "engine/engine.h"
 #include "engine/wire.h"
 #include "tui/fleet.h"
@@ -119,7 +121,7 @@ static int finish(const struct options *o, struct slot *s, struct row *rows, int
 /* Starts target i in slot s; false when its engine cannot be made (the
  * row says why). */
 static bool start(const struct options *o, const struct assets *a, struct wire_hub *hub,
-		  struct slot *s, size_t i, struct row *rows)
+		  const int *icmp, struct slot *s, size_t i, struct row *rows)
 {
 	struct engine_config cfg;
 	struct run_info run;
@@ -129,6 +131,10 @@ static bool start(const struct options *o, const struct assets *a, struct wire_h
 	cfg.target = o->targets.v[i].t;
 	cfg.side = SIDE_CLIENT;
 	cfg.hub = hub;
+	/* the slot's raw ICMP sockets, opened before the privileges went */
+	cfg.icmp_given = true;
+	cfg.icmp_fds[0] = icmp[0];
+	cfg.icmp_fds[1] = icmp[1];
 	if (o->run != NULL)
 		run_info_copy(&run, o->run);
 	else
@@ -162,6 +168,7 @@ int fleet_run(const struct options *o, const struct assets *a)
 	struct row *rows = xcalloc(n, sizeof(*rows));
 	struct slot *slots;
 	struct pollfd *fds;
+	int *icmp;
 
 	if (o->jobs > jobs)
 		fprintf(stderr, "ssh-doctor: --jobs %d lowered to %d: the open-file limit is %lu (ulimit -n)\n",
@@ -177,6 +184,25 @@ int fleet_run(const struct options *o, const struct assets *a)
 		strbuf_init(&why);
 		hub = hub_open(o, &why);
 		strbuf_release(&why);
+	}
+	/* every privileged open happens now, on this thread, before any
+	 * engine's thread starts: the capture above, a raw ICMP socket pair
+	 * per slot (when ping sockets are not allowed); then the capabilities
+	 * and the root user go for every thread to come */
+	icmp = xcalloc(2 * (size_t)jobs, sizeof(*icmp));
+	for (int k = 0; k < jobs; k++) {
+		icmp[2 * k] = engine_icmp_socket(AF_INET);
+		icmp[2 * k + 1] = engine_icmp_socket(AF_INET6);
+	}
+	{
+		char err[256] = "";
+
+		privilege_plan();
+		if (privilege_drop(err, sizeof(err)) != 0) {
+			fprintf(stderr, "ssh-doctor: %s\n", err);
+			worst = 3;
+			next = n;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		int w = (int)strlen(o->targets.v[i].given);
@@ -194,7 +220,7 @@ int fleet_run(const struct options *o, const struct assets *a)
 		for (int k = 0; k < jobs && next < n; k++) {
 			if (slots[k].e != NULL)
 				continue;
-			if (start(o, a, hub, &slots[k], next, rows))
+			if (start(o, a, hub, icmp + 2 * k, &slots[k], next, rows))
 				running++;
 			else if (rows[next].status > worst)
 				worst = rows[next].status;
@@ -263,6 +289,10 @@ int fleet_run(const struct options *o, const struct assets *a)
 	free(rows);
 	free(slots);
 	free(fds);
+	for (int k = 0; k < 2 * jobs; k++)
+		if (icmp[k] >= 0)
+			close(icmp[k]);
+	free(icmp);
 	wire_hub_free(hub);
 	return worst;
 }

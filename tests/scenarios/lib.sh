@@ -82,7 +82,8 @@ sdt_pkg_of() {
         nmap)                  echo nmap ;;
         getent|ldd)            echo libc-bin ;;
         timeout|date|mktemp)   echo coreutils ;;
-        setsid)                echo util-linux ;;
+        setsid|setpriv)        echo util-linux ;;
+        setcap)                echo libcap2-bin ;;
         *)                     echo "?" ;;
     esac
 }
