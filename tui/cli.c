@@ -552,7 +552,7 @@ void options_engine_config(const struct options *o, const struct assets *a, stru
 		.run = o->run,
 		/* the client side gives up its privileges once it holds what
 		 * needed them; the practice lab does not */
-		.least_privilege = !o->practice,
+		.least_privilege = !o->practice && !o->keep_privileges,
 		.icmp_fds = {-1, -1},
 	};
 }

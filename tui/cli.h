@@ -30,6 +30,8 @@ struct options {
 	bool version;
 	const struct run_info *run; /* what ran, for the reports; set by the caller, or NULL */
 	bool practice;          /* --practice: the practice lab */
+	bool keep_privileges;   /* no option sets it: a face run inside a test's own
+				 * process must not give up the test's privileges */
 	char *practice_name;    /* its NAME, "list", "all", or NULL for the menu */
 	char *practice_cleanup; /* --practice-cleanup PREFIX (a crashed lab's hand-over) */
 	struct wizard_lab *lab; /* a walk of the lab, set by the lab (not an option) */

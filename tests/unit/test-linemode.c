@@ -248,6 +248,8 @@ static void parse_args(struct run_fixture *f, int argc, const char *const *args)
 	if (options_parse(&f->o, argc, argv, &err) != 0)
 		fail_msg("expected the options to parse: %s", err.buf);
 	strbuf_release(&err);
+	/* the walk runs in this process: it must not become nobody */
+	f->o.keep_privileges = true;
 }
 
 /* Runs the line mode with answers as its input (NULL: not interactive);

@@ -702,6 +702,8 @@ static int linemode_with(const struct assets *a, int argc, const char *const *ar
 	if (options_parse(&o, argc, argv, &err) != 0)
 		fail_msg("expected the options to parse: %s", err.buf);
 	strbuf_release(&err);
+	/* the walk runs in this process: it must not become nobody */
+	o.keep_privileges = true;
 	out = open_memstream(&text, &len);
 	assert_non_null(out);
 	if (answers) {
