@@ -123,6 +123,7 @@ void client_facts_forget_banner(struct client_facts *f)
 {
 	for (size_t i = 0; i < f->naddrs; i++) {
 		f->addrs[i].banner = BANNER_NOT_TRIED;
+		f->addrs[i].banner_tcp = TCP_NOT_TRIED;
 		drop(&f->addrs[i].banner_text);
 	}
 }

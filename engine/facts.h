@@ -127,6 +127,9 @@ struct addr_facts {
 	/* banner step */
 	enum banner_result banner;
 	char *banner_text;             /* printable first line, or NULL */
+	enum tcp_result banner_tcp;    /* how the step's own connection went
+					* (TCP_NOT_TRIED: the step did not run,
+					* as in a replay) */
 };
 
 struct alt_port_facts {

@@ -12,6 +12,10 @@
  * client's name up before it says or refuses anything. */
 #define BANNER_MS 6000
 #define HELLO_MS 1000
+/* The TCP step saw the port accept: a busy machine (a fleet, many targets
+ * at once) may take longer than that step's round-trip deadline to connect
+ * again, and a connection that fails here leaves no identification read. */
+#define BANNER_CONNECT_MIN_MS 3000
 #define HELLO "SSH-2.0-ssh_doctor_" SSHD_VERSION "\r\n"
 
 int probe_banner_run(struct step_work *w, struct client_facts *f)
@@ -38,11 +42,13 @@ int probe_banner_run(struct step_work *w, struct client_facts *f)
 	}
 	step_wait(w, BANNER_MS, "waiting for the server to speak first");
 	engine_conn_watch(w->e, c, n);
-	conn_run(c, n, f->silence_ms > 0 ? f->silence_ms : 3000, BANNER_MS, &cancel, NULL, NULL);
+	conn_run(c, n, f->silence_ms > BANNER_CONNECT_MIN_MS ? f->silence_ms : BANNER_CONNECT_MIN_MS,
+		 BANNER_MS, &cancel, NULL, NULL);
 	for (size_t k = 0; k < n; k++) {
 		struct addr_facts *a = &f->addrs[map[k]];
 
 		a->banner = c[k].tcp == TCP_ANSWERED ? c[k].banner : BANNER_NOT_TRIED;
+		a->banner_tcp = c[k].tcp;
 		a->banner_text = c[k].banner_text;
 		c[k].banner_text = NULL;
 		if (c[k].tcp != TCP_ANSWERED) {

@@ -104,6 +104,34 @@ static void decide_answered(const struct client_facts *f, const struct addr_fact
 		}
 		return;
 	case BANNER_NOT_TRIED:
+		if (a->banner_tcp != TCP_NOT_TRIED) {
+			/* ok only when an identification was read: the port
+			 * accepted once, and the banner step's own connection
+			 * failed; what it met is what the port does now */
+			strv_pushf(&d->evidence, "%s port %d accepted the TCP step's connection, but the next one %s: no SSH identification was read",
+				   a->text, port, tcp_result_word(a->banner_tcp));
+			strv_push(&d->unchecked, "what the server says: no connection read its first words");
+			switch (a->banner_tcp) {
+			case TCP_REFUSED:
+				decide(d, "port_closed", "possible");
+				break;
+			case TCP_NO_ANSWER:
+				decide(d, "firewall_drop", "possible");
+				break;
+			case TCP_HOST_UNREACH:
+			case TCP_NET_UNREACH:
+				decide(d, "host_unreachable", "possible");
+				break;
+			case TCP_FORBIDDEN:
+				decide(d, "local_firewall", "possible");
+				break;
+			default:
+				decide(d, "closed_by_server", "possible");
+				break;
+			}
+			alt(d, "connection_limit");
+			return;
+		}
 		/* a replayed capture shows the SYN-ACK but not what was said */
 		strv_pushf(&d->evidence, "%s port %d accepted the connection (SYN-ACK); what the server then said is not known",
 			   a->text, port);

@@ -172,6 +172,49 @@ static void the_address_that_answered_tcp_decides_over_the_first(void **state)
 	verdict_decision_release(&d);
 }
 
+/* ok needs an identification read: a port that accepted the TCP step's
+ * connection and then failed the banner step's own is judged by the later
+ * attempt, never ok; a replay (the banner step never ran) may still be. */
+static void ok_only_when_an_identification_was_read(void **state)
+{
+	static const struct {
+		enum tcp_result banner_tcp;
+		const char *cause;
+	} cases[] = {
+		{TCP_NO_ANSWER, "firewall_drop"},
+		{TCP_REFUSED, "port_closed"},
+		{TCP_HOST_UNREACH, "host_unreachable"},
+		{TCP_OTHER, "closed_by_server"},
+		{TCP_NOT_TRIED, "ok"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct client_facts f;
+		struct verdict_decision d;
+
+		client_facts_init(&f);
+		f.dns = DNS_OK;
+		f.naddrs = 1;
+		snprintf(f.addrs[0].text, sizeof(f.addrs[0].text), "192.0.2.2");
+		f.addrs[0].tcp = TCP_ANSWERED;
+		f.addrs[0].wire = WIRE_SYNACK;
+		f.addrs[0].banner = BANNER_NOT_TRIED;
+		f.addrs[0].banner_tcp = cases[i].banner_tcp;
+		verdict_decision_init(&d);
+		verdict_decide_client(&f, 22, &d);
+		if (strcmp(d.cause, cases[i].cause) != 0)
+			fail_msg("banner step's connection %s: expected %s, got %s",
+				 tcp_result_word(cases[i].banner_tcp), cases[i].cause, d.cause);
+		if (cases[i].banner_tcp != TCP_NOT_TRIED &&
+		    (strcmp(d.confidence, "possible") != 0 || d.unchecked.n == 0))
+			fail_msg("banner step's connection %s: expected a possible cause with what was not checked",
+				 tcp_result_word(cases[i].banner_tcp));
+		verdict_decision_release(&d);
+		client_facts_release(&f);
+	}
+}
+
 /* The neighbour table's word on an absent host on the link. */
 static void decide_unanswered_neighbour(enum neigh_state ns, struct verdict_decision *d)
 {
@@ -478,6 +521,7 @@ int main(void)
 		cmocka_unit_test(every_row_reaches_its_cause),
 		cmocka_unit_test(any_address_answering_ssh_makes_it_ok),
 		cmocka_unit_test(the_address_that_answered_tcp_decides_over_the_first),
+		cmocka_unit_test(ok_only_when_an_identification_was_read),
 		cmocka_unit_test(a_neighbour_that_never_answered_is_host_unreachable_naming_it),
 		cmocka_unit_test(pasted_symptoms_match_the_causes_that_produce_them),
 		cmocka_unit_test(the_worded_verdict_fills_in_the_port_and_the_fix),
