@@ -219,6 +219,55 @@ const struct target *engine_target(struct engine *e)
 	return &e->cfg.target;
 }
 
+/* This machine's own iptables rules, read once before the privileges go
+ * (the tools need root) for the TCP step's look at an outbound rule. */
+static struct {
+	pthread_mutex_t lock;
+	bool taken;
+	int rc[2];
+	struct strbuf out[2];
+	struct os_trace tr[2];
+} own_rules = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+void engine_own_rules_take(void)
+{
+	pthread_mutex_lock(&own_rules.lock);
+	/* without root the tools refuse: nothing to keep, the step says so */
+	if (!own_rules.taken && geteuid() == 0) {
+		for (int k = 0; k < 2; k++) {
+			strbuf_init(&own_rules.out[k]);
+			os_trace_init(&own_rules.tr[k]);
+			own_rules.rc[k] = os_fw_own_rules(k == 0 ? 4 : 6, &own_rules.out[k], &own_rules.tr[k]);
+		}
+		own_rules.taken = true;
+	}
+	pthread_mutex_unlock(&own_rules.lock);
+}
+
+int engine_own_rules(int family, struct strbuf *out, struct os_trace *t)
+{
+	int k = family == 6 ? 1 : 0, rc;
+
+	pthread_mutex_lock(&own_rules.lock);
+	if (!own_rules.taken) {
+		pthread_mutex_unlock(&own_rules.lock);
+		return os_fw_own_rules(family, out, t);
+	}
+	strbuf_add(out, own_rules.out[k].buf ? own_rules.out[k].buf : "", own_rules.out[k].len);
+	for (size_t i = 0; i < own_rules.tr[k].n; i++) {
+		const struct os_trace_line *l = &own_rules.tr[k].v[i];
+
+		if (l->kind == OS_TRACE_NOTE)
+			os_trace_note(t, "%s", l->text);
+		else
+			os_trace_detail(t, "%s", l->text);
+	}
+	os_trace_note(t, "(read when the run started, before it gave up root)");
+	rc = own_rules.rc[k];
+	pthread_mutex_unlock(&own_rules.lock);
+	return rc;
+}
+
 /* Worker thread: the capture is open (or could not be), nothing
  * privileged is left to open: give up the privileges. */
 static void drop_privileges(struct engine *e)
@@ -228,6 +277,7 @@ static void drop_privileges(struct engine *e)
 	if (!e->drop_pending)
 		return;
 	e->drop_pending = false;
+	engine_own_rules_take();
 	if (privilege_drop(err, sizeof(err)) != 0)
 		engine_fail(e, err);
 }
@@ -569,6 +619,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 		if (!e->drop_pending) {
 			char why[256] = "";
 
+			engine_own_rules_take();
 			if (privilege_drop(why, sizeof(why)) != 0) {
 				strbuf_addstr(err, why);
 				goto fail;

@@ -214,6 +214,11 @@ struct engine;
  * allowed (the step opens its own then) or no raw socket can be had. */
 int engine_icmp_socket(int family);
 
+/* Reads this machine's own iptables rules once, for every engine of the
+ * process, while root can (before the privileges go): a client run's
+ * outbound rule is found after it gave up root. Nothing without root. */
+void engine_own_rules_take(void);
+
 /* Makes an engine for one diagnosis; NULL on failure with err set. */
 struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err);
 /* Stops what runs (waiting for the probes' own deadlines) and frees. NULL-safe. */

@@ -188,7 +188,7 @@ static void own_rule_read(struct step_work *w, struct addr_facts *a, int port)
 
 	strbuf_init(&out);
 	os_trace_init(&tr);
-	if (os_fw_own_rules(family, &out, &tr) != 0) {
+	if (engine_own_rules(family, &out, &tr) != 0) {
 		step_evidence(w, "  this machine's own firewall rules could not be read (it needs root)");
 		goto out;
 	}

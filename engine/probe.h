@@ -68,6 +68,10 @@ void engine_capture_own_echo(struct engine *e, int id);
  * privileges were given up (shared by the step's addresses, never closed
  * by it), or -1: the step opens its own. */
 int engine_icmp_fd(struct engine *e, int family);
+/* This machine's own iptables rules for family 4 or 6, as os_fw_own_rules()
+ * gives them (into out, the commands into t): as read once before the
+ * privileges were given up (engine_own_rules_take), or read now. */
+int engine_own_rules(int family, struct strbuf *out, struct os_trace *t);
 /* Sets c[0..n) to tell the capture their source ports before each SYN. */
 void engine_conn_watch(struct engine *e, struct conn *c, size_t n);
 /* True when the capture saw an ICMP error about the SYN from local port

@@ -198,6 +198,7 @@ int fleet_run(const struct options *o, const struct assets *a)
 		char err[256] = "";
 
 		privilege_plan();
+		engine_own_rules_take();
 		if (privilege_drop(err, sizeof(err)) != 0) {
 			fprintf(stderr, "ssh-doctor: %s\n", err);
 			worst = 3;
