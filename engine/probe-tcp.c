@@ -13,6 +13,9 @@
 #include "engine/probe.h"
 
 #define BANNER_MS 1500
+/* How long an answer the socket had may still be missing from the capture
+ * once it was read up to the socket's answer (dropped, or never on the wire) */
+#define CAPTURE_LATE_MS 100
 
 /* Ports where people often move SSH. */
 static const int alt_ports[] = {22, 2222, 2200, 222, 22222, 8022, 2022, 10022, 443};
@@ -326,8 +329,9 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 	}
 	probe_ping_late(w, f);
 	probe_ping_close(f);
-	/* the socket knows the answer before the capture is read: wait for it */
-	engine_capture_collect(w->e, f, 300);
+	/* the capture is read up to now first (it holds every answer a
+	 * socket was told of); the bound is for an answer it never got */
+	engine_capture_collect(w->e, f, CAPTURE_LATE_MS);
 
 	for (size_t i = 0; i < f->naddrs; i++) {
 		struct addr_facts *a = &f->addrs[i];

@@ -446,6 +446,31 @@ static const struct classify_attempt *find_attempt(const struct classify *c, con
 	return NULL;
 }
 
+static void on_packet(void *ctx, uint64_t ts_us, int dlt, const uint8_t *data, size_t caplen);
+
+/* With w->lock held, live: reads everything the capture holds now, on the
+ * calling (worker) thread, without waiting for the face thread's pump. A
+ * packet reaches the capture before the socket it answers is told (the
+ * kernel hands it to packet sockets first), so once the socket knows, one
+ * read finds it. The lock is let go meanwhile for a shared capture, whose
+ * pump takes every attached wire's lock. */
+static void wire_drain(struct wire *w)
+{
+	int guard = 64;
+
+	if (w->replay)
+		return;
+	if (w->hub != NULL) {
+		pthread_mutex_unlock(&w->lock);
+		wire_hub_pump(w->hub);
+		pthread_mutex_lock(&w->lock);
+		return;
+	}
+	while (w->cap != NULL && w->cls != NULL && guard-- > 0 &&
+	       capture_dispatch(w->cap, on_packet, w) > 0)
+		;
+}
+
 bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport)
 {
 	struct pkt_addr dst;
@@ -454,6 +479,8 @@ bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport)
 	if (sport <= 0 || pkt_addr_from_sockaddr(&dst, &a->sa, a->salen) != 0)
 		return false;
 	pthread_mutex_lock(&w->lock);
+	/* asked while the attempt waits: the capture read up to now */
+	wire_drain(w);
 	for (size_t i = 0; w->cls != NULL && i < w->cls->nattempts && !seen; i++) {
 		const struct classify_attempt *t = &w->cls->attempts[i];
 
@@ -627,6 +654,10 @@ void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *qu
 	uint64_t until = now_ms() + (uint64_t)(ms > 0 ? ms : 0);
 
 	pthread_mutex_lock(&w->lock);
+	/* the sockets have their answers: the capture has them too, read it
+	 * up to now before judging; the wait below is only for what the
+	 * capture lost or never carried */
+	wire_drain(w);
 	while (w->cls != NULL && (!all_answers_seen(w, f) || rst_reference_missing(w, f))) {
 		if (!wire_wait(w, until, quit, quit_lock)) {
 			if (now_ms() >= until)
@@ -634,6 +665,7 @@ void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *qu
 			pthread_mutex_unlock(&w->lock);
 			return;
 		}
+		wire_drain(w);
 	}
 	if (w->cls != NULL)
 		for (size_t i = 0; i < f->naddrs; i++)
