@@ -4,7 +4,6 @@
  * authentication methods offered for the user. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,20 +18,24 @@
 
 #define SSH_TIMEOUT_S 5
 
-/* libssh's log callback is process-wide (or per thread, as libssh is
- * built): one handshake at a time owns it, and its lines go to the step's
- * details, never to the terminal. The callback stays installed after the
- * handshake, since without one libssh logs to stderr (the terminal behind
- * the wizard), and libssh refuses a NULL one anyway; outside a handshake
- * the userdata is NULL and what libssh logs is dropped. */
-static pthread_mutex_t ssh_log_lock = PTHREAD_MUTEX_INITIALIZER;
+/* libssh's log callback is process-wide or per thread, as libssh is built,
+ * and libssh calls it on the thread that drives the session: the step it
+ * belongs to is this thread's own (ssh_log_step), so handshakes of several
+ * targets (a fleet) run at once, each session on its worker's thread, and
+ * each line goes to its own step's details, never to the terminal. The
+ * callback stays installed after the handshake, since without one libssh
+ * logs to stderr (the terminal behind the wizard), and libssh refuses a
+ * NULL one anyway; outside a handshake ssh_log_step is NULL and what
+ * libssh logs is dropped. */
+static _Thread_local struct step_work *ssh_log_step;
 
 static void ssh_log_to_step(int priority, const char *function, const char *buffer, void *userdata)
 {
-	struct step_work *w = userdata;
+	struct step_work *w = ssh_log_step;
 
 	(void)priority;
 	(void)function;
+	(void)userdata;
 	if (w != NULL && buffer != NULL) {
 		char *p = printable(buffer, strnlen(buffer, 512), true);
 
@@ -113,8 +116,7 @@ int probe_ssh_run(struct step_work *w, struct client_facts *f)
 	f->ssh_tried = true;
 	step_wait(w, SSH_TIMEOUT_S * 1000, "speaking SSH: key exchange");
 
-	pthread_mutex_lock(&ssh_log_lock);
-	ssh_set_log_userdata(w);
+	ssh_log_step = w;
 	ssh_set_log_callback(ssh_log_to_step);
 	s = ssh_new();
 	if (s == NULL) {
@@ -186,9 +188,8 @@ out:
 		ssh_disconnect(s);
 		ssh_free(s);
 	}
-	/* the callback stays: with no userdata it drops what comes later */
-	ssh_set_log_userdata(NULL);
-	pthread_mutex_unlock(&ssh_log_lock);
+	/* the callback stays: with no step it drops what comes later */
+	ssh_log_step = NULL;
 	free(user);
 	return 0;
 }
