@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/os/os.h"
 #include "engine/parse/parse-address.h"
@@ -276,6 +277,7 @@ void server_facts_setup(struct server_facts *f, const struct target *t, const ch
 {
 	f->port = t->port > 0 ? t->port : SSHD_DEFAULT_PORT;
 	f->port_given = t->port_given;
+	f->not_root = geteuid() != 0;
 	free(f->sshd_config);
 	f->sshd_config = sshd_config ? xstrdup(sshd_config) : NULL;
 	free(f->login_user);

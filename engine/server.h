@@ -83,6 +83,9 @@ struct server_facts {
 	/* what was asked: server_facts_setup, kept for the whole diagnosis */
 	int port;               /* -p, or 22 */
 	bool port_given;
+	bool not_root;          /* the run is not root: firewalls, other users'
+				 * sockets and processes, sshd -t's host keys and
+				 * some logs are closed to it */
 	char *sshd_config;      /* --sshd-config, or NULL */
 	char *login_user;       /* USER of USER@HOST, or NULL */
 	struct strv client_addrs;   /* the addresses clients use */

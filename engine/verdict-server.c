@@ -229,8 +229,39 @@ static void fw_admits_words(const struct server_facts *f, struct verdict_decisio
 		strv_pushf(&d->evidence, "the firewall blocks %s; other sources get in", f->fw_blocked_some);
 }
 
+/* What only root may read, when this run is not root: said once, among what
+ * was not checked, with how to read it; each step said what it met. */
+static void unchecked_without_root(const struct server_facts *f, struct verdict_decision *d)
+{
+	struct strbuf sb;
+
+	if (!f->not_root)
+		return;
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "what only root may read, and this run is not root: the firewall rules (nft, iptables and ip6tables list them to root only)");
+	if (!f->config_checked)
+		strbuf_addstr(&sb, ", sshd -t's check of the configuration (it reads the host keys)");
+	if (f->nrunning_hidden > 0)
+		strbuf_addf(&sb, ", which network %zu sshd process%s serve%s (hidden from this user)",
+			    f->nrunning_hidden, f->nrunning_hidden == 1 ? "" : "es",
+			    f->nrunning_hidden == 1 ? "s" : "");
+	strbuf_addstr(&sb, ", the owners of other users' listening sockets, and sshd's log where it is readable by root (and adm or systemd-journal) only: run it again with sudo");
+	strv_push(&d->unchecked, sb.buf);
+	strbuf_release(&sb);
+}
+
+static void decide_server_rules(const struct server_facts *f, struct verdict_decision *d,
+				struct strv *prevention);
+
 void verdict_decide_server(const struct server_facts *f, struct verdict_decision *d,
 			   struct strv *prevention)
+{
+	decide_server_rules(f, d, prevention);
+	unchecked_without_root(f, d);
+}
+
+static void decide_server_rules(const struct server_facts *f, struct verdict_decision *d,
+				struct strv *prevention)
 {
 	const struct srv_listener *taker = port_taker(f, f->port);
 	const struct srv_test *bad;

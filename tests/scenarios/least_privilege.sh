@@ -9,6 +9,8 @@
 #   - a copy of the binary with `setcap cap_net_raw+ep`, run as nobody:
 #     it captures (capture.available true), and then holds no capability;
 #   - a fleet (--targets -), started as root: the same, and the causes right.
+# The server side keeps root (it names the firewall rule, which only root
+# may list); run as nobody, it says what only root may read.
 #   CLI 192.0.2.1, 2001:db8::1 ==== SRV 192.0.2.2, 2001:db8::2 (sshd :22;
 #   iptables drops IPv4 to :22, IPv6 passes)
 . "$(dirname "$0")/lib.sh" || exit 1
@@ -123,5 +125,21 @@ else
     sdt_fail "fleet: expected $SRV_ADDR:22 firewall_drop, [$SRV_ADDR6]:22 ok (captured), exit 1; got $got exit $DOC_RC"
 fi
 assert_unprivileged fleet 65534
+
+# 4. the server side keeps root: it reads the firewall (root only) and
+# names the DROP rule; run as nobody it says what only root may read
+SDT_REPORT=$SDT_TMP/server.json
+sdt_in "$SRV" timeout -k 5 60 "$SSH_DOCTOR" --json --side server >"$SDT_REPORT" 2>"$SDT_TMP/server.err" </dev/null
+SDT_RC=$?
+assert_report_contract
+assert_cause local_firewall
+SDT_REPORT=$SDT_TMP/server-nobody.json
+sdt_in "$SRV" setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent \
+    timeout -k 5 60 "$SSH_DOCTOR" --json --side server >"$SDT_REPORT" 2>"$SDT_TMP/server-nobody.err" </dev/null
+SDT_RC=$?
+assert_report_contract
+assert_json '.run.privileges.root == false' 'the server side as nobody: not root'
+assert_json '[.verdict.unchecked[]] | any(test("this run is not root: the firewall rules"))' \
+    'the server side as nobody says what only root may read'
 
 sdt_finish

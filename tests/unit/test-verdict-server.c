@@ -442,6 +442,38 @@ static void unchecked_has(void (*setup)(struct server_facts *), const char *word
 	server_facts_release(&f);
 }
 
+static void s_not_root(struct server_facts *f)
+{
+	s_ok(f);
+	f->not_root = true;
+	f->config_checked = false;
+	f->nrunning_hidden = 2;
+}
+
+/* Without root the server side says what it could not read, and how to. */
+static void what_only_root_may_read_is_unchecked_without_root(void **state)
+{
+	struct server_facts f;
+	struct verdict_decision d;
+
+	(void)state;
+	unchecked_has(s_not_root, "this run is not root: the firewall rules");
+	unchecked_has(s_not_root, "sshd -t's check");
+	unchecked_has(s_not_root, "which network 2 sshd processes serve");
+	unchecked_has(s_not_root, "run it again with sudo");
+	/* as root, nothing of the kind */
+	server_facts_init(&f);
+	healthy(&f);
+	s_ok(&f);
+	verdict_decision_init(&d);
+	verdict_decide_server(&f, &d, NULL);
+	for (size_t i = 0; i < d.unchecked.n; i++)
+		if (strstr(d.unchecked.v[i], "not root") != NULL)
+			fail_msg("expected nothing about root in a root run's unchecked list: %s", d.unchecked.v[i]);
+	verdict_decision_release(&d);
+	server_facts_release(&f);
+}
+
 static void what_the_firewall_leaves_open_is_unchecked(void **state)
 {
 	(void)state;
@@ -750,6 +782,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rows_decide_as_expected),
 		cmocka_unit_test(what_the_firewall_leaves_open_is_unchecked),
+		cmocka_unit_test(what_only_root_may_read_is_unchecked_without_root),
 		cmocka_unit_test(a_found_rule_gives_the_fix_command),
 		cmocka_unit_test(the_fix_for_a_client_is_its_own),
 		cmocka_unit_test(a_masked_unit_is_unmasked_before_it_is_started),
