@@ -177,6 +177,10 @@ static int wizard_start_engine(struct wizard *w, const struct target *t, enum si
 		.from = w->opt->from.n > 0 ? &w->opt->from : NULL,
 		/* at the console: "try ssh now from the client; I am watching" */
 		.watch_seconds = w->opt->watch >= 0 ? w->opt->watch : w->opt->from.n > 0 ? 0 : 60,
+		/* the client side gives up its privileges once its capture and
+		 * raw sockets are open (one diagnosis per wizard) */
+		.least_privilege = !w->opt->practice && !w->opt->keep_privileges,
+		.icmp_fds = {-1, -1},
 	};
 	struct strbuf err;
 

@@ -8,13 +8,15 @@
 #     user sudo names in SUDO_UID/SUDO_GID);
 #   - a copy of the binary with `setcap cap_net_raw+ep`, run as nobody:
 #     it captures (capture.available true), and then holds no capability;
-#   - a fleet (--targets -), started as root: the same, and the causes right.
+#   - a fleet (--targets -), started as root: the same, and the causes right;
+#   - the wizard (in tmux), started as root: the same at its verdict.
 # The server side keeps root (it names the firewall rule, which only root
 # may list); run as nobody, it says what only root may read.
 #   CLI 192.0.2.1, 2001:db8::1 ==== SRV 192.0.2.2, 2001:db8::2 (sshd :22;
 #   iptables drops IPv4 to :22, IPv6 passes)
 . "$(dirname "$0")/lib.sh" || exit 1
-sdt_begin sshd ssh-keygen iptables jq setcap setpriv
+sdt_begin sshd ssh-keygen iptables jq setcap setpriv ps
+tui_begin
 
 topo_direct
 sshd_start "$SRV" 22
@@ -142,4 +144,20 @@ assert_json '.run.privileges.root == false' 'the server side as nobody: not root
 assert_json '[.verdict.unchecked[]] | any(test("this run is not root: the firewall rules"))' \
     'the server side as nobody says what only root may read'
 
-sdt_finish
+# 5. the wizard (in tmux), started as root: at its verdict, the same
+tui_start 80 24 xterm-256color "$CLI"
+tui_run "$SRV_ADDR"
+tui_walk 'A firewall drops the connection' 60 || sdt_fail "the wizard's verdict firewall_drop did not show within 60 s"
+pid=$(tui_doctor_pid)
+for t in /proc/"$pid"/task/*; do
+    grep -E '^(Uid|Gid|CapEff|CapPrm):' "$t/status" 2>/dev/null | tr '\t' ' '
+    echo
+done >"$SDT_TMP/wizard.status"
+sdt_log "wizard: at its verdict:"
+sed 's/^/    /' "$SDT_TMP/wizard.status"
+assert_unprivileged wizard 65534
+tui_keys q
+tui_exit 15
+assert_tui_exit 1 "after q on the verdict firewall_drop"
+assert_restored
+tui_finish
