@@ -21,7 +21,8 @@
 #                                                    at once: the same pairs)
 # and prints the wall times, their ratio, and how many targets each named a
 # cause for (ssh-doctor: a verdict, and how many match the lab; nmap names a
-# port state only: open, closed or filtered).
+# port state only: open, closed or filtered), and how many of ssh-doctor's
+# reports came from its one shared capture.
 #
 # This is not a test: it always exits 0 once it ran (77 when it cannot run;
 # under CI=true it fails instead, as the scenarios do).
@@ -109,6 +110,10 @@ printf '%-12s %10s  %-28s %s\n' ssh-doctor "$(fmt_ms "$DOC_MS")" "$doc_named of 
 printf '%-12s %10s  %-28s %s\n' nmap "$(fmt_ms "$NMAP_MS")" "0 of $N" \
     "a port state for $nmap_named of $N (open/closed/filtered)"
 echo "ratio ssh-doctor / nmap: $ratio"
+# one capture for the whole run: each report says where its packets came from
+shared=$(jq -r 'select(.capture.available == true and .capture.interface == "any") | .fleet.given' \
+    "$SDT_TMP/doctor.jsonl" | wc -l)
+echo "ssh-doctor reports from the run's one capture (on 'any'): $shared of $N"
 echo
 printf '%-18s %6s  %-34s %s\n' "lab's cause" targets "ssh-doctor said" "nmap said"
 for expect in $(cut -d' ' -f1 "$SDT_TMP/rows" | sort -u); do
