@@ -200,6 +200,9 @@ int fleet_run(const struct options *o, const struct assets *a)
 		privilege_plan();
 		engine_own_rules_take();
 		if (privilege_drop(err, sizeof(err)) != 0) {
+			/* no target runs with privileges it should not keep */
+			if (o->face == FACE_JSON)
+				report_write_json_failure(stdout, err, o->run);
 			fprintf(stderr, "ssh-doctor: %s\n", err);
 			worst = 3;
 			next = n;
