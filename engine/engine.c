@@ -508,7 +508,8 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 				goto fail;
 			}
 		} else {
-			e->rep.capture.interface = xstrdup(wire_interface(e->wire));
+			if (wire_interface(e->wire))
+				e->rep.capture.interface = xstrdup(wire_interface(e->wire));
 			/* a client's report holds its own connections' packets, not
 			 * those of another program (or run) talking to the host */
 			if (e->rep.side == SIDE_CLIENT)

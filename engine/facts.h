@@ -199,5 +199,8 @@ void client_facts_close_echoes(struct client_facts *f);
 const char *tcp_result_word(enum tcp_result r);
 const char *banner_result_word(enum banner_result b);
 const char *wire_outcome_word(enum wire_outcome w);
+/* What came back, in words for a sentence ("a reset (RST): refused"); the
+ * id of wire_outcome_word() is for the report's fields only. */
+const char *wire_outcome_text(enum wire_outcome w);
 
 #endif

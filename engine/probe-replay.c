@@ -76,7 +76,7 @@ int probe_replay_run(struct step_work *w, struct client_facts *f)
 	step_evidence(w, "ssh would have seen: %s", tcp_result_word(a->tcp));
 	f->silence_ms = 0;
 	step_finish(w, a->tcp == TCP_ANSWERED ? STEP_PASS : STEP_FAIL,
-		    "the capture shows what came back to the SYN to %s port %d: %s", a->text, t->port,
-		    wire_outcome_word(a->wire));
+		    "in the capture, the SYN to %s port %d got %s", a->text, t->port,
+		    wire_outcome_text(a->wire));
 	return 0;
 }

@@ -118,8 +118,8 @@ static void watch_collect(struct watch *wt, struct server_facts *f)
 			const struct addr_facts *a = &wt->cf.addrs[i];
 
 			f->tests[wt->map[i]].wire = a->wire;
-			step_evidence(wt->w, "the capture: the SYN to %s port %d was answered by %s%s%s", a->text,
-				      f->port, wire_outcome_word(a->wire), a->wire_note ? ": " : "",
+			step_evidence(wt->w, "in the capture, the SYN to %s port %d got %s%s%s", a->text,
+				      f->port, wire_outcome_text(a->wire), a->wire_note ? ": " : "",
 				      a->wire_note ? a->wire_note : "");
 		}
 	}

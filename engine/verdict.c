@@ -117,12 +117,19 @@ static void decide_answered(const struct client_facts *f, const struct addr_fact
 	decide(d, "not_ssh", "possible");
 }
 
+/* ICMP for IPv4, ICMPv6 for IPv6: their types and codes differ (3/3 and
+ * 1/4 are both "port unreachable"), and the glossary explains each. */
+static const char *icmp_label(const struct addr_facts *a)
+{
+	return a->sa.ss_family == AF_INET6 ? "ICMPv6" : "ICMP";
+}
+
 static void decide_refused(const struct client_facts *f, const struct addr_facts *a,
 			   int port, struct verdict_decision *d)
 {
 	if (a->wire == WIRE_ICMP)
-		strv_pushf(&d->evidence, "the SYN to %s port %d was answered by ICMP %d/%d from %s",
-			   a->text, port, a->icmp_type, a->icmp_code, a->icmp_from[0] ? a->icmp_from : "?");
+		strv_pushf(&d->evidence, "the SYN to %s port %d was answered by %s %d/%d from %s",
+			   a->text, port, icmp_label(a), a->icmp_type, a->icmp_code, a->icmp_from[0] ? a->icmp_from : "?");
 	else if (a->wire == WIRE_RST)
 		strv_pushf(&d->evidence, "the SYN to %s port %d was answered by a TCP reset (RST)", a->text, port);
 	else
@@ -283,9 +290,9 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 	case TCP_NET_UNREACH:
 		/* Linux reports "administratively prohibited" as EHOSTUNREACH */
 		if (a->wire == WIRE_ICMP && icmp_is_prohibited(a)) {
-			strv_pushf(&d->evidence, "%s answered our SYN to %s port %d with ICMP %d/%d (administratively prohibited): a firewall rule",
+			strv_pushf(&d->evidence, "%s answered our SYN to %s port %d with %s %d/%d (administratively prohibited): a firewall rule",
 				   a->icmp_from[0] ? a->icmp_from : "a firewall", a->text, port,
-				   a->icmp_type, a->icmp_code);
+				   icmp_label(a), a->icmp_type, a->icmp_code);
 			if (a->wire_note)
 				strv_push(&d->evidence, a->wire_note);
 			decide(d, "firewall_reject", "certain");
@@ -299,8 +306,8 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 			break;
 		}
 		if (a->wire == WIRE_ICMP && a->icmp_from[0])
-			strv_pushf(&d->evidence, "%s sent ICMP %d/%d: %s cannot be reached", a->icmp_from,
-				   a->icmp_type, a->icmp_code, a->text);
+			strv_pushf(&d->evidence, "%s sent %s %d/%d: %s cannot be reached", a->icmp_from,
+				   icmp_label(a), a->icmp_type, a->icmp_code, a->text);
 		else if (a->tcp == TCP_NET_UNREACH)
 			strv_pushf(&d->evidence, "there is no route to %s from this machine", a->text);
 		else if (a->neigh == NEIGH_INCOMPLETE || a->neigh == NEIGH_FAILED)
@@ -627,7 +634,7 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 	snprintf(altport, sizeof(altport), "%d", f->alt_ssh_port);
 	snprintf(hops, sizeof(hops), "%d", addr ? addr->rst_hops_short : 0);
 	if (addr && addr->wire == WIRE_ICMP)
-		snprintf(icmp, sizeof(icmp), "ICMP %d/%d from %s", addr->icmp_type, addr->icmp_code,
+		snprintf(icmp, sizeof(icmp), "%s %d/%d from %s", icmp_label(addr), addr->icmp_type, addr->icmp_code,
 			 addr->icmp_from);
 	else
 		snprintf(icmp, sizeof(icmp), "an ICMP error");

@@ -245,9 +245,9 @@ bool wire_is_live(const struct wire *w)
 
 const char *wire_interface(const struct wire *w)
 {
-	if (w->replay)
-		return "(replay)";
-	return w->iface[0] ? w->iface : "(the route's, once the address is known)";
+	if (w->replay || !w->iface[0])
+		return NULL;
+	return w->iface;
 }
 
 int wire_fd(struct wire *w)
@@ -561,7 +561,7 @@ static void fill_addr(const struct wire *w, struct addr_facts *a)
 		pkt_addr_format(&t->icmp_from, from, sizeof(from));
 		snprintf(a->icmp_from, sizeof(a->icmp_from), "%s", from);
 		a->icmp_from_target = pkt_addr_equal(&t->icmp_from, &t->dst);
-		a->wire_note = xasprintf("ICMP%s %u/%u %s from %s%s", t->icmp_v6 ? "6" : "", t->icmp_type,
+		a->wire_note = xasprintf("ICMP%s %u/%u %s from %s%s", t->icmp_v6 ? "v6" : "", t->icmp_type,
 					 t->icmp_code, pkt_icmp_name(t->icmp_v6, t->icmp_type, t->icmp_code),
 					 from, a->icmp_from_target ? " (the host itself)" : " (a router on the path)");
 		break;
@@ -644,7 +644,7 @@ static void copy_status(struct wire *w, struct report_capture *cap)
 		return;
 	w->status_changed = false;
 	free(cap->interface);
-	cap->interface = xstrdup(wire_interface(w));
+	cap->interface = wire_interface(w) ? xstrdup(wire_interface(w)) : NULL;
 	if (w->failed) {
 		cap->available = false;
 		free(cap->reason);

@@ -19,6 +19,8 @@ struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why);
 void wire_free(struct wire *w);
 
 bool wire_is_live(const struct wire *w);
+/* The interface captured on, or NULL while none is chosen (before the route
+ * is known) and in a replay; a string of w. */
 const char *wire_interface(const struct wire *w);
 /* The selectable fd, or -1 while none is open. */
 int wire_fd(struct wire *w);

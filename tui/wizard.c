@@ -489,8 +489,10 @@ static void draw_capture(struct wizard *w)
 	int64_t last_out = -1;
 	bool have_out = false;
 
-	if (cap->available)
-		snprintf(title, sizeof(title), "Packets on %s", cap->interface ? cap->interface : "?");
+	if (cap->available && cap->interface)
+		snprintf(title, sizeof(title), "Packets on %s", cap->interface);
+	else if (cap->available)
+		snprintf(title, sizeof(title), "Packets");
 	else
 		snprintf(title, sizeof(title), "Packets: no capture");
 	more[0] = '\0';
