@@ -358,11 +358,11 @@ static const struct {
 	{"firewall_drop", {SYMPTOM_TIMED_OUT}},
 	{"firewall_reject", {SYMPTOM_REFUSED, SYMPTOM_NO_ROUTE}},
 	{"wrong_port", {SYMPTOM_REFUSED, SYMPTOM_TIMED_OUT}},
-	{"not_ssh", {SYMPTOM_CLOSED}},
-	{"closed_by_server", {SYMPTOM_CLOSED}},
-	{"connection_limit", {SYMPTOM_CLOSED}},
+	{"not_ssh", {SYMPTOM_CLOSED, SYMPTOM_RESET}},
+	{"closed_by_server", {SYMPTOM_CLOSED, SYMPTOM_RESET}},
+	{"connection_limit", {SYMPTOM_CLOSED, SYMPTOM_RESET}},
 	{"local_firewall", {SYMPTOM_REFUSED, SYMPTOM_TIMED_OUT}},
-	{"tcp_wrappers", {SYMPTOM_CLOSED}},
+	{"tcp_wrappers", {SYMPTOM_CLOSED, SYMPTOM_RESET}},
 	{"fail2ban_ban", {SYMPTOM_TIMED_OUT, SYMPTOM_REFUSED}},
 	{"sshd_not_running", {SYMPTOM_REFUSED}},
 	{"sshd_not_installed", {SYMPTOM_REFUSED}},
@@ -370,7 +370,7 @@ static const struct {
 	{"listen_address", {SYMPTOM_REFUSED}},
 	{"socket_activation_port", {SYMPTOM_REFUSED}},
 	{"selinux_port", {SYMPTOM_REFUSED}},
-	{"port_in_use", {SYMPTOM_REFUSED, SYMPTOM_CLOSED}},
+	{"port_in_use", {SYMPTOM_REFUSED, SYMPTOM_CLOSED, SYMPTOM_RESET}},
 };
 
 bool verdict_symptom_matches(const char *cause, enum symptom s)

@@ -587,8 +587,8 @@ static void build_start(struct wizard *w, int width)
 		snprintf(buf, sizeof(buf), "[FAIL] %s", target_strerror(rc));
 		lines_wrap(&w->text, LK_FAIL, "  ", buf, width);
 	} else if (t.host == NULL) {
-		lines_wrap(&w->text, LK_WARN, "  ", "[WARN] this line names no host: type the host "
-			   "you tried instead", width);
+		snprintf(buf, sizeof(buf), "[WARN] %s", target_host_hint(&t));
+		lines_wrap(&w->text, LK_WARN, "  ", buf, width);
 	} else {
 		snprintf(buf, sizeof(buf), "[ OK ] host %s%s%s, port %d%s%s", t.user ? t.user : "",
 			 t.user ? "@" : "", t.host, t.port, t.symptom != SYMPTOM_NONE ? "; ssh said: " : "",
