@@ -249,6 +249,11 @@ bool engine_replaying(struct engine *e)
 	return e->cfg.replay_file != NULL;
 }
 
+const char *engine_replay_file(struct engine *e)
+{
+	return e->cfg.replay_file;
+}
+
 int engine_capture_replay(struct engine *e, struct client_facts *f, int ms)
 {
 	return e->wire != NULL ? wire_replay(e->wire, f, ms, &e->quit, &e->lock) : -1;

@@ -151,6 +151,10 @@ struct client_facts {
 	uint32_t ping_rtt_us;
 	int ping_ttl;
 
+	/* replay step: the file's last packet was cut short (the whole
+	 * packets before it were read) */
+	bool replay_cut;
+
 	/* TCP step (the replay step sets 0) */
 	int silence_ms;                /* the deadline chosen for "no answer" */
 

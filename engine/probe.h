@@ -80,6 +80,8 @@ void engine_capture_collect(struct engine *e, struct client_facts *f, int ms);
 void engine_fail(struct engine *e, const char *why);
 /* True when the diagnosis reads a capture file and must send nothing. */
 bool engine_replaying(struct engine *e);
+/* The capture file a replay reads (as given), or NULL; lives as long as e. */
+const char *engine_replay_file(struct engine *e);
 /* Waits up to ms until the whole capture file has been read, then fills f's
  * addresses from it; 0, or -1 when the file could not be read to its end. */
 int engine_capture_replay(struct engine *e, struct client_facts *f, int ms);

@@ -17,6 +17,7 @@
 struct wire {
 	bool file_done;               /* replay: the whole file was read */
 	bool file_error;
+	bool file_cut;                /* replay: its last packet is cut short */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	char *ifname;                 /* -i, or NULL for the route's */
@@ -173,13 +174,17 @@ struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
 	int rc;
 
 	if (cfg->replay_file != NULL) {
-		/* read it through once: a file cut short is a usage error, found now */
+		/* read it through once: a file that cannot be read is a usage
+		 * error, found now; one whose last packet is cut short is read
+		 * up to that packet, as tcpdump does */
 		rc = capture_open_file(cfg->replay_file, &probe, err, sizeof(err));
 		while (rc == 0 && !capture_at_end(probe)) {
 			int n = capture_dispatch(probe, ignore_packet, NULL);
 
+			if (n == CAPTURE_ERR_FILE_TRUNCATED)
+				break;
 			if (n < 0) {
-				snprintf(err, sizeof(err), "%s", capture_last_error(probe));
+				snprintf(err, sizeof(err), "'%s': %s", cfg->replay_file, capture_last_error(probe));
 				rc = n;
 			} else if (n == 0 && !capture_at_end(probe)) {
 				snprintf(err, sizeof(err), "'%s' could not be read to its end", cfg->replay_file);
@@ -293,6 +298,7 @@ static void replay_restart(struct wire *w)
 	w->cap = rc == 0 ? cap : NULL;
 	w->file_done = rc != 0;
 	w->file_error = rc != 0;
+	w->file_cut = false;
 	if (rc != 0)
 		snprintf(w->reason, sizeof(w->reason), "%s", err[0] ? err : capture_strerror(rc));
 }
@@ -734,6 +740,7 @@ static void append_packets(struct wire *w, struct report_capture *cap)
 		packet_fields(r, &p->pkt);
 		r->step = -1;   /* the engine says which, by ts_us */
 	}
+	w->cls->packets_handed = w->reported;
 	cap->packets_dropped = w->cls->packets_dropped;
 }
 
@@ -755,9 +762,11 @@ void wire_pump(struct wire *w, struct report_capture *cap)
 			;
 		if (w->replay && (rc < 0 || capture_at_end(w->cap))) {
 			w->file_done = true;
-			if (rc < 0) {
+			if (rc == CAPTURE_ERR_FILE_TRUNCATED) {
+				w->file_cut = true;
+			} else if (rc < 0) {
 				w->file_error = true;
-				snprintf(w->reason, sizeof(w->reason), "%s", capture_last_error(w->cap));
+				snprintf(w->reason, sizeof(w->reason), "'%s': %s", w->file, capture_last_error(w->cap));
 			}
 		}
 		append_packets(w, cap);
@@ -846,6 +855,7 @@ int wire_replay(struct wire *w, struct client_facts *f, int ms, const bool *quit
 			f->addrs[i].local_port = 0;
 			fill_addr(w, &f->addrs[i]);
 		}
+	f->replay_cut = w->file_cut;
 	pthread_mutex_unlock(&w->lock);
 	return rc;
 }

@@ -54,7 +54,9 @@ void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *qu
 
 /* Worker thread, --replay: waits up to ms until the face thread has read
  * the whole file, then fills f's addresses from what it held, matching any
- * attempt to each address. 0, or -1 when the file ended badly or too late. */
+ * attempt to each address, and sets f->replay_cut when the file's last
+ * packet was cut short (not an error: the whole packets before it count).
+ * 0, or -1 when the file could not be read or not in time. */
 int wire_replay(struct wire *w, struct client_facts *f, int ms, const bool *quit,
 		pthread_mutex_t *quit_lock);
 
