@@ -289,6 +289,11 @@ bool engine_capture_icmp(struct engine *e, const struct addr_facts *a, int sport
 	return e->wire != NULL && wire_icmp_about(e->wire, a, sport);
 }
 
+bool engine_capture_host_unreachable(struct engine *e, const struct addr_facts *a)
+{
+	return e->wire != NULL && wire_is_live(e->wire) && wire_host_unreachable(e->wire, a);
+}
+
 bool engine_capture_host_answered(struct engine *e, const struct addr_facts *a)
 {
 	return e->wire != NULL && wire_is_live(e->wire) && wire_host_answered(e->wire, a);

@@ -69,6 +69,9 @@ void engine_conn_watch(struct engine *e, struct conn *c, size_t n);
 /* True when the capture saw an ICMP error about the SYN from local port
  * sport to a's address (see wire_icmp_about). */
 bool engine_capture_icmp(struct engine *e, const struct addr_facts *a, int sport);
+/* True when the capture saw a router say a's host cannot be reached, about
+ * any of our SYNs to it (see wire_host_unreachable). */
+bool engine_capture_host_unreachable(struct engine *e, const struct addr_facts *a);
 /* True when the capture saw a's host answer this machine on anything
  * (ping, another port): our packets to it do pass the capture. */
 bool engine_capture_host_answered(struct engine *e, const struct addr_facts *a);

@@ -459,6 +459,32 @@ bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport)
 	return seen;
 }
 
+/* Host-wide ICMP errors: the router could not deliver to the address at all. */
+static bool icmp_host_wide(bool v6, uint8_t type, uint8_t code)
+{
+	if (v6)
+		return type == 1 && (code == 0 || code == 3);
+	return type == 3 && (code == 0 || code == 1 || code == 6 || code == 7);
+}
+
+bool wire_host_unreachable(struct wire *w, const struct addr_facts *a)
+{
+	struct pkt_addr dst;
+	bool seen = false;
+
+	if (pkt_addr_from_sockaddr(&dst, &a->sa, a->salen) != 0)
+		return false;
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; w->cls != NULL && i < w->cls->nattempts && !seen; i++) {
+		const struct classify_attempt *t = &w->cls->attempts[i];
+
+		seen = t->icmp && icmp_host_wide(t->icmp_v6, t->icmp_type, t->icmp_code) &&
+		       pkt_addr_equal(&t->dst, &dst);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return seen;
+}
+
 bool wire_host_answered(struct wire *w, const struct addr_facts *a)
 {
 	const struct classify_host *h;

@@ -43,6 +43,12 @@ void wire_expect(struct wire *w, const struct client_facts *f);
  * socket may never be told: Linux keeps some as soft errors while it
  * retries). */
 bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport);
+/* Worker thread: true when the capture has seen a router say a's host
+ * cannot be reached (ICMP host or network unreachable, ICMPv6 no route or
+ * address unreachable) about any of our SYNs to it, whatever the port: it
+ * holds for every port of that host. Not "administratively prohibited",
+ * which a rule sends for one port. */
+bool wire_host_unreachable(struct wire *w, const struct addr_facts *a);
 /* Worker thread: true when the capture saw a's host answer this machine
  * (an echo reply, a SYN-ACK or RST on another port): what we sent it does
  * pass the capture. */
