@@ -31,7 +31,7 @@ ALLOWED_SNAKE = {
     "ip_forward", "rp_filter", "nf_conntrack", "ip_tables", "nf_tables",
     "x_tables", "hosts_access", "pam_unix", "pam_systemd", "ssh_host",
     "sshd_config.d", "ssh_config.d", "ssh_host_ed25519_key",
-    "ssh_host_rsa_key", "ssh_host_ecdsa_key", "tcp_wrappers",
+    "ssh_host_rsa_key", "ssh_host_ecdsa_key", "ssh_port_t",
 }
 
 # Words of the report's enums that must not stand for words in a sentence.
@@ -90,7 +90,8 @@ def cause_ids(source_dir):
 
 
 # What follows "X said:" is what a program or server said, quoted as is.
-SAID = re.compile(r"\b(?:said|says|answered|printed|logged):\s.*$")
+# So is a command after "try:" (an error message saying what to type).
+SAID = re.compile(r"\b(?:said|says|answered|printed|logged|try):\s.*$")
 
 
 def unquoted(text):
