@@ -96,14 +96,34 @@ static struct classify_attempt *attempt_find(struct classify *c, const struct pk
 	return NULL;
 }
 
+/* A packet of a connection to the target port (or an ICMP error quoting
+ * one), or of no connection at all (a ping, ARP): what the verdict rests on. */
+static bool packet_about_target_port(const struct classify *c, const struct pkt *p)
+{
+	if (p->icmp_error)
+		return !p->inner.has_ports || p->inner.dport == c->port;
+	if (p->proto == PKT_PROTO_TCP)
+		return p->dport == c->port || p->sport == c->port;
+	return true;
+}
+
 static void packet_keep(struct classify *c, uint64_t ts, enum classify_dir dir,
 			const struct pkt *p)
 {
 	struct classify_packet *k;
 
 	if (c->npackets >= CLASSIFY_MAX_PACKETS) {
+		size_t i = c->packets_handed;
+
+		/* a full list gives up its oldest packet to another port for
+		 * one about the target port (a scan in a replayed file) */
+		while (i < c->npackets && packet_about_target_port(c, &c->packets[i].pkt))
+			i++;
 		c->packets_dropped++;
-		return;
+		if (i == c->npackets || !packet_about_target_port(c, p))
+			return;
+		memmove(&c->packets[i], &c->packets[i + 1], (c->npackets - i - 1) * sizeof(c->packets[0]));
+		c->npackets--;
 	}
 	k = &c->packets[c->npackets++];
 	k->ts_us = ts;
@@ -112,16 +132,36 @@ static void packet_keep(struct classify *c, uint64_t ts, enum classify_dir dir,
 	k->pkt = *p;
 }
 
+/* A full table makes room for an attempt to the target port by giving up
+ * the oldest attempt to another port: a scan in a capture file must not
+ * hide the one attempt the verdict is about. NULL when every kept attempt
+ * is to the target port. */
+static struct classify_attempt *attempt_evict_other(struct classify *c)
+{
+	for (size_t i = 0; i < c->nattempts; i++) {
+		if (c->attempts[i].dport == c->port)
+			continue;
+		memmove(&c->attempts[i], &c->attempts[i + 1],
+			(c->nattempts - i - 1) * sizeof(c->attempts[0]));
+		c->nattempts--;
+		c->attempts_dropped++;
+		return &c->attempts[c->nattempts++];
+	}
+	return NULL;
+}
+
 static void syn_seen(struct classify *c, uint64_t ts, const struct pkt *p)
 {
 	struct classify_attempt *a = attempt_find(c, &p->dst, p->sport, p->dport);
 
 	if (a == NULL) {
-		if (c->nattempts >= CLASSIFY_MAX_ATTEMPTS) {
+		if (c->nattempts >= CLASSIFY_MAX_ATTEMPTS &&
+		    (p->dport != c->port || (a = attempt_evict_other(c)) == NULL)) {
 			c->attempts_dropped++;
 			return;
 		}
-		a = &c->attempts[c->nattempts++];
+		if (a == NULL)
+			a = &c->attempts[c->nattempts++];
 		memset(a, 0, sizeof(*a));
 		a->src = p->src;
 		a->dst = p->dst;

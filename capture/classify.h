@@ -126,6 +126,10 @@ struct classify {
 	size_t npackets;
 	struct classify_packet packets[CLASSIFY_MAX_PACKETS];
 	unsigned packets_dropped;	/* relevant packets past CLASSIFY_MAX_PACKETS */
+	/* packets[0..packets_handed) were taken by the caller and stay where
+	 * they are; a full list gives up the oldest packet after them that
+	 * is about another port for one about the target port */
+	size_t packets_handed;
 	unsigned ignored;		/* packets fed that were not about the target */
 	unsigned undecodable;		/* classify_feed_raw() packets pkt_decode() refused */
 };

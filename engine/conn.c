@@ -416,9 +416,13 @@ void conn_run_ticked(struct conn *c, size_t n, int connect_ms, int banner_ms,
 
 			if (!fds[k].revents || x->done)
 				continue;
-			if (x->tcp == TCP_NOT_TRIED)
+			if (x->tcp == TCP_NOT_TRIED) {
 				conn_settle(x, which[k]);
-			else if (which[k] == 0)
+				/* an attempt that just failed may end others
+				 * (a host a router cannot reach): tick now */
+				if (x->tcp != TCP_NOT_TRIED && x->tcp != TCP_ANSWERED)
+					next_tick = 0;
+			} else if (which[k] == 0)
 				conn_read(x);
 		}
 	}

@@ -327,6 +327,11 @@ bool engine_replaying(struct engine *e)
 	return e->cfg.replay_file != NULL;
 }
 
+const char *engine_replay_file(struct engine *e)
+{
+	return e->cfg.replay_file;
+}
+
 int engine_capture_replay(struct engine *e, struct client_facts *f, int ms)
 {
 	return e->wire != NULL ? wire_replay(e->wire, f, ms, &e->quit, &e->lock) : -1;
@@ -360,6 +365,11 @@ void engine_conn_watch(struct engine *e, struct conn *c, size_t n)
 bool engine_capture_icmp(struct engine *e, const struct addr_facts *a, int sport)
 {
 	return e->wire != NULL && wire_icmp_about(e->wire, a, sport);
+}
+
+bool engine_capture_host_unreachable(struct engine *e, const struct addr_facts *a)
+{
+	return e->wire != NULL && wire_is_live(e->wire) && wire_host_unreachable(e->wire, a);
 }
 
 bool engine_capture_host_answered(struct engine *e, const struct addr_facts *a)
@@ -593,7 +603,8 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 				goto fail;
 			}
 		} else {
-			e->rep.capture.interface = xstrdup(wire_interface(e->wire));
+			if (wire_interface(e->wire))
+				e->rep.capture.interface = xstrdup(wire_interface(e->wire));
 			/* a client's report holds its own connections' packets, not
 			 * those of another program (or run) talking to the host */
 			if (e->rep.side == SIDE_CLIENT)

@@ -176,6 +176,18 @@ const char *banner_result_word(enum banner_result b)
 	return "unknown";
 }
 
+const char *wire_outcome_text(enum wire_outcome w)
+{
+	switch (w) {
+	case WIRE_NONE: return "nothing the capture could see";
+	case WIRE_SYNACK: return "a SYN-ACK: something listens and accepts";
+	case WIRE_RST: return "a reset (RST): the connection is refused";
+	case WIRE_ICMP: return "an ICMP error";
+	case WIRE_SILENCE: return "nothing at all: no answer";
+	}
+	return "nothing the capture could see";
+}
+
 const char *wire_outcome_word(enum wire_outcome w)
 {
 	switch (w) {

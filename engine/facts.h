@@ -159,6 +159,10 @@ struct client_facts {
 	uint32_t ping_rtt_us;
 	int ping_ttl;
 
+	/* replay step: the file's last packet was cut short (the whole
+	 * packets before it were read) */
+	bool replay_cut;
+
 	/* TCP step (the replay step sets 0) */
 	int silence_ms;                /* the deadline chosen for "no answer" */
 
@@ -207,5 +211,8 @@ void client_facts_close_echoes(struct client_facts *f);
 const char *tcp_result_word(enum tcp_result r);
 const char *banner_result_word(enum banner_result b);
 const char *wire_outcome_word(enum wire_outcome w);
+/* What came back, in words for a sentence ("a reset (RST): refused"); the
+ * id of wire_outcome_word() is for the report's fields only. */
+const char *wire_outcome_text(enum wire_outcome w);
 
 #endif

@@ -18,6 +18,30 @@
 #define BANNER_CONNECT_MIN_MS 3000
 #define HELLO "SSH-2.0-ssh_doctor_" SSHD_VERSION "\r\n"
 
+/* Says what stood in SSH's place: a server that closes before its
+ * identification is an SSH server refusing (the verdict's closed_by_server),
+ * not "not an SSH server". */
+static void finish_no_ssh(struct step_work *w, int port, enum banner_result b)
+{
+	switch (b) {
+	case BANNER_CLOSED:
+		step_finish(w, STEP_FAIL, "port %d accepts the connection, then closes it before any SSH identification", port);
+		break;
+	case BANNER_RESET:
+		step_finish(w, STEP_FAIL, "port %d accepts the connection, then resets it before any SSH identification", port);
+		break;
+	case BANNER_MAXSTARTUPS:
+		step_finish(w, STEP_FAIL, "sshd on port %d refuses new connections: \"Exceeded MaxStartups\"", port);
+		break;
+	case BANNER_SILENT:
+		step_finish(w, STEP_FAIL, "what answers on port %d says nothing: no SSH identification came", port);
+		break;
+	default:
+		step_finish(w, STEP_FAIL, "what answers on port %d is not an SSH server", port);
+		break;
+	}
+}
+
 int probe_banner_run(struct step_work *w, struct client_facts *f)
 {
 	const struct target *t = engine_target(w->e);
@@ -91,7 +115,6 @@ int probe_banner_run(struct step_work *w, struct client_facts *f)
 	else if (ssh > 0)
 		step_finish(w, STEP_WARN, "SSH answers on %zu of %zu addresses", ssh, n);
 	else
-		step_finish(w, STEP_FAIL, "what answers on port %d is not an SSH server (%s)", t->port,
-			    banner_result_word(f->addrs[map[0]].banner));
+		finish_no_ssh(w, t->port, f->addrs[map[0]].banner);
 	return 0;
 }

@@ -34,11 +34,26 @@ static enum tcp_result tcp_from_wire(const struct addr_facts *a)
 	return TCP_REFUSED;
 }
 
+/* What ssh prints for that result, so the file is tied to the symptom. */
+static const char *ssh_would_say(enum tcp_result r)
+{
+	switch (r) {
+	case TCP_ANSWERED: return "ssh would have connected (and then read the server's identification)";
+	case TCP_REFUSED: return "ssh would have said \"Connection refused\"";
+	case TCP_NO_ANSWER: return "ssh would have said \"Connection timed out\"";
+	case TCP_HOST_UNREACH: return "ssh would have said \"No route to host\"";
+	case TCP_NET_UNREACH: return "ssh would have said \"Network is unreachable\"";
+	default: return "ssh would have failed to connect";
+	}
+}
+
 int probe_replay_run(struct step_work *w, struct client_facts *f)
 {
 	const struct target *t = engine_target(w->e);
+	const char *file = engine_replay_file(w->e);
 	struct conn tmp;
 	struct addr_facts *a;
+	char *why;
 
 	memset(&tmp, 0, sizeof(tmp));
 	if (t->host == NULL || conn_set_address(&tmp, t->host, t->port) != 0) {
@@ -60,23 +75,34 @@ int probe_replay_run(struct step_work *w, struct client_facts *f)
 	engine_publish_addresses(w->e, f);
 
 	step_wait(w, REPLAY_DEADLINE_MS, "reading the capture file");
+	f->replay_cut = false;
 	if (engine_capture_replay(w->e, f, REPLAY_DEADLINE_MS) != 0) {
-		step_finish(w, STEP_ERROR, "the capture file could not be read to its end");
-		engine_fail(w->e, "the capture file could not be read to its end (is it truncated?)");
+		step_finish(w, STEP_ERROR, "'%s' could not be read", file);
+		why = xasprintf("'%s' could not be read in %d s: check that it is a whole pcap or pcapng file",
+				file, REPLAY_DEADLINE_MS / 1000);
+		engine_fail(w->e, why);
+		free(why);
 		return -1;
 	}
+	if (f->replay_cut)
+		step_evidence(w, "'%s': its last packet is cut short (the capture was stopped while it wrote); "
+			      "the whole packets before it were read, as tcpdump reads them", file);
 	a->tcp = tcp_from_wire(a);
 	if (a->tcp == TCP_NOT_TRIED) {
-		step_finish(w, STEP_FAIL, "the file holds no SYN to %s port %d", a->text, t->port);
-		engine_fail(w->e, "the capture holds no connection attempt to the target: check the address and the port (-p)");
+		/* no attempt: nothing to judge, so no cause either (exit 3) */
+		step_finish(w, STEP_ERROR, "'%s' holds no SYN to %s port %d", file, a->text, t->port);
+		why = xasprintf("'%s' holds no connection attempt to %s port %d: check the address and the port (-p)",
+				file, a->text, t->port);
+		engine_fail(w->e, why);
+		free(why);
 		return 0;
 	}
 	if (a->wire_note)
 		step_evidence(w, "%s", a->wire_note);
-	step_evidence(w, "ssh would have seen: %s", tcp_result_word(a->tcp));
+	step_evidence(w, "%s", ssh_would_say(a->tcp));
 	f->silence_ms = 0;
 	step_finish(w, a->tcp == TCP_ANSWERED ? STEP_PASS : STEP_FAIL,
-		    "the capture shows what came back to the SYN to %s port %d: %s", a->text, t->port,
-		    wire_outcome_word(a->wire));
+		    "in the capture, the SYN to %s port %d got %s", a->text, t->port,
+		    wire_outcome_text(a->wire));
 	return 0;
 }

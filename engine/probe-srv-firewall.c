@@ -232,7 +232,7 @@ static void judge(struct step_work *w, struct server_facts *f, const struct os_f
 		step_evidence(w, "%s: not active", name);
 	else
 		step_evidence(w, "%s (IPv%d): port %d is %s%s%s", name, res->family, f->port,
-			      fw_verdict_name(res->verdict), text ? ", by " : "", text ? text : "");
+			      fw_verdict_text(res->verdict), text ? ", by " : "", text ? text : "");
 	if (res->active && res->only_sources.n > 0) {
 		char *list = words_list(&res->only_sources);
 		char *who = xasprintf("only %s may connect to port %d", list, f->port);
@@ -332,7 +332,7 @@ static void judge_client(struct step_work *w, struct server_facts *f, const stru
 		r = &res->rules[res->deciding];
 	if (res->verdict == FW_VERDICT_DROPPED || res->verdict == FW_VERDICT_REJECTED)
 		step_evidence(w, "%s (IPv%d) for %s: port %d is %s%s, by %s%s%s: %s", name, res->family, c->addr,
-			      f->port, fw_verdict_name(res->verdict), res->timing ? " when it connects too often" : "",
+			      f->port, fw_verdict_text(res->verdict), res->timing ? " when it connects too often" : "",
 			      r && r->table ? r->table : "", r && r->table ? " " : "", r && r->chain ? r->chain : "",
 			      r && r->text ? r->text : "its policy");
 	else if (res->verdict == FW_VERDICT_OPEN)

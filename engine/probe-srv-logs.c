@@ -94,7 +94,7 @@ static void take(struct step_work *w, struct server_facts *f, const char *source
 		if (!notable(ev->kind))
 			continue;
 		shown++;
-		step_evidence(w, "%s: %s (%s)", source, ev->message, sshd_log_kind_name(ev->kind));
+		step_evidence(w, "%s: %s (%s)", source, ev->message, sshd_log_kind_text(ev->kind));
 	}
 }
 

@@ -12,7 +12,7 @@ int probe_srv_package_run(struct step_work *w, struct server_facts *f)
 	os_active()->package_read(f, &t);
 	srv_trace_show(w, &t);
 	if (f->pkg_checked)
-		step_evidence(w, "%s: openssh-server is %s%s%s", f->pkg_tool, svc_pkg_state_name(f->pkg_state),
+		step_evidence(w, "%s: openssh-server is %s%s%s", f->pkg_tool, svc_pkg_state_text(f->pkg_state),
 			      f->pkg_version ? ", version " : "", f->pkg_version ? f->pkg_version : "");
 	if (f->sshd_found)
 		step_evidence(w, "the sshd program is %s", f->sshd_path);
@@ -23,7 +23,7 @@ int probe_srv_package_run(struct step_work *w, struct server_facts *f)
 		step_finish(w, STEP_PASS, "an OpenSSH server is installed%s%s%s",
 			    f->pkg_version ? " (" : "", f->pkg_version ? f->pkg_version : "", f->pkg_version ? ")" : "");
 	else if (f->sshd_found)
-		step_finish(w, STEP_WARN, "sshd is there, but its package is %s", svc_pkg_state_name(f->pkg_state));
+		step_finish(w, STEP_WARN, "sshd is there, but its package is %s", svc_pkg_state_text(f->pkg_state));
 	else if (f->pkg_state == SVC_PKG_INSTALLED)
 		step_finish(w, STEP_WARN, "the package says installed, but no sshd program was found");
 	else

@@ -118,12 +118,36 @@ static void watch_collect(struct watch *wt, struct server_facts *f)
 			const struct addr_facts *a = &wt->cf.addrs[i];
 
 			f->tests[wt->map[i]].wire = a->wire;
-			step_evidence(wt->w, "the capture: the SYN to %s port %d was answered by %s%s%s", a->text,
-				      f->port, wire_outcome_word(a->wire), a->wire_note ? ": " : "",
-				      a->wire_note ? a->wire_note : "");
+			if (a->wire_note)
+				step_evidence(wt->w, "in the capture, the SYN to %s port %d: %s", a->text,
+					      f->port, a->wire_note);
+			else
+				step_evidence(wt->w, "in the capture, the SYN to %s port %d got %s", a->text,
+					      f->port, wire_outcome_text(a->wire));
 		}
 	}
 	client_facts_release(&wt->cf);
+}
+
+/* True when every test of the asked port was accepted, then closed before a
+ * word, and TCP wrappers refuse this machine's own address while they let
+ * the client (--from) in: the self-test cannot stand for the client. */
+static bool refused_as_self(const struct server_facts *f)
+{
+	size_t closed = 0;
+
+	if (!f->wrap_for_client || f->wrap_refuses || !(f->test_log_wrap || f->wrap_refuses_self))
+		return false;
+	for (size_t k = 0; k < f->ntests; k++) {
+		const struct srv_test *t = &f->tests[k];
+
+		if (t->port != f->port)
+			continue;
+		if (t->tcp != TCP_ANSWERED || (t->banner != BANNER_CLOSED && t->banner != BANNER_RESET))
+			return false;
+		closed++;
+	}
+	return closed > 0;
 }
 
 int probe_srv_selftest_run(struct step_work *w, struct server_facts *f)
@@ -188,6 +212,10 @@ int probe_srv_selftest_run(struct step_work *w, struct server_facts *f)
 		step_finish(w, STEP_PASS, "sshd answers on port %d on every address clients use", f->port);
 	else if (ok > 0)
 		step_finish(w, STEP_WARN, "sshd answers on port %d on %zu of %zu addresses", f->port, ok, asked);
+	else if (refused_as_self(f))
+		/* not the client's fate: the verdict judges the client */
+		step_finish(w, STEP_WARN, "sshd takes the connection on port %d, but TCP wrappers close it for this machine's own address, not for the client",
+			    f->port);
 	else
 		step_finish(w, STEP_FAIL, "no SSH answer on port %d from this machine itself", f->port);
 	return 0;

@@ -126,6 +126,14 @@ static void on_tick(void *arg)
 		int k = s->conn_of[i];
 		struct conn *x = k >= 0 ? &s->c[k] : NULL;
 
+		/* a router said the host cannot be reached: that holds for
+		 * the other ports' attempts too, whose own errors it may
+		 * have rate-limited away; waiting for them adds nothing */
+		if (x != NULL && x->done && (x->tcp == TCP_HOST_UNREACH || x->tcp == TCP_NET_UNREACH) &&
+		    engine_capture_host_unreachable(s->e, &s->f->addrs[i])) {
+			end_unreachable(s, i);
+			continue;
+		}
 		if (x == NULL || x->done || x->tcp != TCP_NOT_TRIED)
 			continue;
 		if (neigh_gave_up(s, i)) {
@@ -393,8 +401,11 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 		step_finish(w, STEP_WARN, "port %d answers on %zu of %zu addresses", t->port, answered, f->naddrs);
 	else if (f->addrs[0].syn_unseen)
 		step_finish(w, STEP_FAIL, "port %d: our SYNs never left this machine", t->port);
+	else if (f->addrs[0].tcp != TCP_ANSWERED && f->addrs[0].wire == WIRE_ICMP && f->addrs[0].wire_note)
+		/* what the error said: "refused" is only one of them */
+		step_finish(w, STEP_FAIL, "port %d: an ICMP error came back: %s", t->port, f->addrs[0].wire_note);
 	else if (f->addrs[0].tcp != TCP_ANSWERED && f->addrs[0].wire == WIRE_ICMP)
-		step_finish(w, STEP_FAIL, "port %d: refused by an ICMP error from %s (type %d, code %d)", t->port,
+		step_finish(w, STEP_FAIL, "port %d: an ICMP error came back from %s (type %d, code %d)", t->port,
 			    f->addrs[0].icmp_from[0] ? f->addrs[0].icmp_from : "the path",
 			    f->addrs[0].icmp_type, f->addrs[0].icmp_code);
 	else

@@ -77,6 +77,9 @@ void engine_conn_watch(struct engine *e, struct conn *c, size_t n);
 /* True when the capture saw an ICMP error about the SYN from local port
  * sport to a's address (see wire_icmp_about). */
 bool engine_capture_icmp(struct engine *e, const struct addr_facts *a, int sport);
+/* True when the capture saw a router say a's host cannot be reached, about
+ * any of our SYNs to it (see wire_host_unreachable). */
+bool engine_capture_host_unreachable(struct engine *e, const struct addr_facts *a);
 /* True when the capture saw a's host answer this machine on anything
  * (ping, another port): our packets to it do pass the capture. */
 bool engine_capture_host_answered(struct engine *e, const struct addr_facts *a);
@@ -88,6 +91,8 @@ void engine_capture_collect(struct engine *e, struct client_facts *f, int ms);
 void engine_fail(struct engine *e, const char *why);
 /* True when the diagnosis reads a capture file and must send nothing. */
 bool engine_replaying(struct engine *e);
+/* The capture file a replay reads (as given), or NULL; lives as long as e. */
+const char *engine_replay_file(struct engine *e);
 /* Waits up to ms until the whole capture file has been read, then fills f's
  * addresses from it; 0, or -1 when the file could not be read to its end. */
 int engine_capture_replay(struct engine *e, struct client_facts *f, int ms);

@@ -3,6 +3,7 @@
  * parser over a string, so the unit tests and the fuzz target can drive it. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -355,12 +356,12 @@ static int line_resolve(const char *p, struct target *out)
 /* "Connection closed by H port P" or "Connection reset by H port P"; ssh
  * says "UNKNOWN port 65535" when it had no peer address (a ProxyCommand),
  * which names no host. */
-static int line_closed_by(const char *p, struct target *out)
+static int line_closed_by(const char *p, enum symptom s, struct target *out)
 {
 	char host[TARGET_MAX_ARG + 1];
 	int err;
 
-	out->symptom = SYMPTOM_CLOSED;
+	out->symptom = s;
 	if (strcmp(p, "remote host") == 0)
 		return TARGET_OK;
 	if (!take_until(&p, " ", host, sizeof(host)))
@@ -377,8 +378,60 @@ static int line_closed_by(const char *p, struct target *out)
 	return line_host(host, out);
 }
 
+static int parse_line(char *line, struct target *out);
+static bool looks_like_line(const char *s);
+
+/* The identification lines ssh prints first name no host; the line it
+ * prints next ("Connection reset by H port P") does. Either that line or a
+ * host may follow on the same argument (a paste whose line break became a
+ * space, or the host typed after the quoted line). */
+static int line_kex(char *p, struct target *out)
+{
+	static const struct {
+		const char *words;
+		enum symptom symptom;
+	} kex[] = {
+		{ "Connection closed by remote host", SYMPTOM_CLOSED },
+		{ "read: Connection reset by peer", SYMPTOM_RESET },
+		{ "Connection reset by peer", SYMPTOM_RESET },
+	};
+
+	for (size_t i = 0; i < sizeof(kex) / sizeof(kex[0]); i++) {
+		size_t n = strlen(kex[i].words);
+		char rest[TARGET_MAX_ARG + 1];
+		struct target next;
+		int err;
+
+		if (strncmp(p, kex[i].words, n) != 0 || (p[n] != '\0' && p[n] != ' '))
+			continue;
+		out->symptom = kex[i].symptom;
+		p += n;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return TARGET_OK;
+		/* parse on a copy: the parsers cut their buffer, the caller
+		 * quotes the whole line afterwards */
+		snprintf(rest, sizeof(rest), "%s", p);
+		target_init(&next);
+		err = str_starts_with(rest, "Connection ") ? parse_line(rest, &next) : parse_user_host(rest, &next);
+		if (err == TARGET_OK && next.host == NULL)
+			err = TARGET_UNKNOWN_LINE;
+		if (err == TARGET_OK) {
+			out->user = next.user;
+			out->host = next.host;
+			out->port = next.port;
+			out->port_given = next.port_given;
+			next.user = next.host = NULL;
+		}
+		target_release(&next);
+		return err;
+	}
+	return TARGET_UNKNOWN_LINE;
+}
+
 /* One of ssh's error lines, pasted whole (already trimmed). */
-static int parse_line(const char *line, struct target *out)
+static int parse_line(char *line, struct target *out)
 {
 	const char *p = line;
 
@@ -388,16 +441,56 @@ static int parse_line(const char *line, struct target *out)
 		return line_resolve(p, out);
 	/* kex_ since OpenSSH 8.3, ssh_ before */
 	if (eat(&p, "kex_exchange_identification: ") ||
-	    eat(&p, "ssh_exchange_identification: ")) {
-		if (strcmp(p, "Connection closed by remote host") != 0 &&
-		    strcmp(p, "read: Connection reset by peer") != 0)
-			return TARGET_UNKNOWN_LINE;
-		out->symptom = SYMPTOM_CLOSED;
-		return TARGET_OK;
-	}
-	if (eat(&p, "Connection closed by ") || eat(&p, "Connection reset by "))
-		return line_closed_by(p, out);
+	    eat(&p, "ssh_exchange_identification: "))
+		return line_kex(line + (p - line), out);
+	if (eat(&p, "Connection closed by "))
+		return line_closed_by(p, SYMPTOM_CLOSED, out);
+	if (eat(&p, "Connection reset by "))
+		return line_closed_by(p, SYMPTOM_RESET, out);
 	return TARGET_UNKNOWN_LINE;
+}
+
+/* Several lines pasted as one argument: each must be an ssh error line;
+ * the first that names a host gives host and port, the first line's
+ * symptom wins, and the text keeps every line, joined by " / ". */
+static int parse_lines(char *s, struct target *out)
+{
+	struct strbuf text;
+	char *line = s, *nl;
+	int err = TARGET_OK;
+
+	strbuf_init(&text);
+	for (; line != NULL && err == TARGET_OK; line = nl) {
+		struct target one;
+		char *end;
+
+		nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl++ = '\0';
+		end = line + strlen(line);
+		while (*line != '\0' && is_edge_space(*line))
+			line++;
+		while (end > line && is_edge_space(end[-1]))
+			end--;
+		*end = '\0';
+		if (*line == '\0')
+			continue;
+		target_init(&one);
+		if (!looks_like_line(line))
+			err = TARGET_UNKNOWN_LINE;
+		else if ((err = parse_line(line, &one)) == TARGET_OK) {
+			strbuf_addf(&text, "%s", text.len ? " / " : "");
+			strbuf_add_printable(&text, line, strlen(line), true);
+			target_merge(out, &one);
+		}
+		target_release(&one);
+	}
+	if (err == TARGET_OK) {
+		free(out->symptom_text);
+		out->symptom_text = strbuf_detach(&text, NULL);
+	}
+	strbuf_release(&text);
+	return err;
 }
 
 /* The pasted line as reports may show it. This is printable() from util.h,
@@ -451,6 +544,7 @@ int target_parse(struct target *t, const char *arg)
 		return TARGET_TOO_LONG;
 	memcpy(buf, arg, len);
 	buf[len] = '\0';
+	target_init(&out);
 
 	s = buf;
 	end = buf + len;
@@ -459,12 +553,24 @@ int target_parse(struct target *t, const char *arg)
 	while (end > s && is_edge_space(end[-1]))
 		end--;
 	*end = '\0';
+	if (strchr(s, '\n') != NULL && looks_like_line(s)) {
+		/* lines pasted together: a line break is allowed between them */
+		for (char *c = s; *c; c++)
+			if (*c == '\r' && c[1] == '\n')
+				*c = ' ';
+		for (char *seg = s, *nl; seg != NULL; seg = nl ? nl + 1 : NULL) {
+			nl = strchr(seg, '\n');
+			if (!all_printable(seg, nl ? (size_t)(nl - seg) : strlen(seg)))
+				return TARGET_CONTROL_CHARS;
+		}
+		err = parse_lines(s, &out);
+		goto done;
+	}
 	if (!all_printable(s, (size_t)(end - s)))
 		return TARGET_CONTROL_CHARS;
 	if (*s == '\0')
 		return TARGET_EMPTY_HOST;
 
-	target_init(&out);
 	if (strncasecmp(s, "ssh://", 6) == 0) {
 		err = parse_url(s, &out);
 	} else if (has_scheme(s)) {
@@ -476,6 +582,7 @@ int target_parse(struct target *t, const char *arg)
 	} else {
 		err = parse_user_host(s, &out);
 	}
+done:
 	if (err != TARGET_OK) {
 		target_release(&out);
 		return err;
@@ -546,6 +653,24 @@ const char *target_strerror(int err)
 	}
 }
 
+const char *target_host_hint(const struct target *t)
+{
+	if (t->host != NULL)
+		return NULL;
+	switch (t->symptom) {
+	case SYMPTOM_RESET:
+		return "that ssh error line names no host: paste the next line ssh printed too, "
+		       "\"Connection reset by HOST port PORT\", or give the host after the line in quotes: "
+		       "ssh-doctor 'kex_exchange_identification: read: Connection reset by peer' HOST";
+	case SYMPTOM_CLOSED:
+		return "that ssh error line names no host: paste the next line ssh printed too, "
+		       "\"Connection closed by HOST port PORT\", or give the host after the line in quotes: "
+		       "ssh-doctor 'kex_exchange_identification: Connection closed by remote host' HOST";
+	default:
+		return "that ssh error line names no host: give the host too, e.g. ssh-doctor HOST";
+	}
+}
+
 const char *symptom_id(enum symptom s)
 {
 	switch (s) {
@@ -563,6 +688,8 @@ const char *symptom_id(enum symptom s)
 		return "resolve";
 	case SYMPTOM_CLOSED:
 		return "closed";
+	case SYMPTOM_RESET:
+		return "reset";
 	}
 	return "none";
 }
@@ -584,6 +711,8 @@ const char *symptom_words(enum symptom s)
 		return "Could not resolve hostname";
 	case SYMPTOM_CLOSED:
 		return "Connection closed by remote host";
+	case SYMPTOM_RESET:
+		return "Connection reset";
 	}
 	return "";
 }

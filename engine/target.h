@@ -16,7 +16,9 @@ enum symptom {
 	SYMPTOM_NET_UNREACHABLE,   /* "Network is unreachable" */
 	SYMPTOM_RESOLVE,           /* "Could not resolve hostname H: ..." */
 	SYMPTOM_CLOSED,            /* "kex_exchange_identification: Connection closed by remote host",
-	                            * "Connection closed by H port P", "Connection reset by peer" */
+	                            * "Connection closed by H port P" */
+	SYMPTOM_RESET,             /* "kex_exchange_identification: read: Connection reset by peer",
+	                            * "Connection reset by H port P" */
 };
 
 struct target {
@@ -71,7 +73,11 @@ void target_release(struct target *t);
  * "kex_exchange_identification: Connection closed by remote host" (or
  * "read: Connection reset by peer", or "Connection closed by UNKNOWN port
  * 65535") names no host, leaving host NULL: the caller then takes the host
- * from another argument, for instance with target_merge().
+ * from another argument, for instance with target_merge(). Such a line may
+ * be followed, in the same argument, by the line ssh prints next
+ * ("Connection reset by H port P"), after a line break or a space, or by a
+ * host; several lines must each be an ssh error line, and symptom_text
+ * then holds them all, joined by " / ".
  */
 int target_parse(struct target *t, const char *arg);
 
@@ -89,6 +95,14 @@ void target_merge(struct target *dst, const struct target *src);
 /* One lowercase sentence for an error code that says what is wrong and what
  * is accepted, e.g. "port must be a number from 1 to 65535"; static. */
 const char *target_strerror(int err);
+
+/*
+ * For a pasted line that names no host (t->host NULL, a symptom set): one
+ * sentence saying which line to paste with it, or how to give the host,
+ * e.g. paste the next line ssh printed, "Connection reset by HOST port 22",
+ * too. Returns a static string; NULL when t names its host.
+ */
+const char *target_host_hint(const struct target *t);
 
 /* "refused", "timed_out", ... for reports; "none" for SYMPTOM_NONE. */
 const char *symptom_id(enum symptom s);

@@ -282,7 +282,7 @@ static void decide_server_rules(const struct server_facts *f, struct verdict_dec
 	if (!f->sshd_found && f->pkg_state != SVC_PKG_INSTALLED && !running) {
 		strv_pushf(&d->evidence, "no sshd program on this machine%s%s",
 			   f->pkg_tool ? "; the package manager says openssh-server is " : "",
-			   f->pkg_tool ? svc_pkg_state_name(f->pkg_state) : "");
+			   f->pkg_tool ? svc_pkg_state_text(f->pkg_state) : "");
 		verdict_decision_set(d, "sshd_not_installed", f->pkg_state == SVC_PKG_NOT_INSTALLED ||
 		       f->pkg_state == SVC_PKG_CONFIG_FILES ? "certain" : "likely");
 		return;

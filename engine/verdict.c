@@ -145,12 +145,19 @@ static void decide_answered(const struct client_facts *f, const struct addr_fact
 	decide(d, "not_ssh", "possible");
 }
 
+/* ICMP for IPv4, ICMPv6 for IPv6: their types and codes differ (3/3 and
+ * 1/4 are both "port unreachable"), and the glossary explains each. */
+static const char *icmp_label(const struct addr_facts *a)
+{
+	return a->sa.ss_family == AF_INET6 ? "ICMPv6" : "ICMP";
+}
+
 static void decide_refused(const struct client_facts *f, const struct addr_facts *a,
 			   int port, struct verdict_decision *d)
 {
 	if (a->wire == WIRE_ICMP)
-		strv_pushf(&d->evidence, "the SYN to %s port %d was answered by ICMP %d/%d from %s",
-			   a->text, port, a->icmp_type, a->icmp_code, a->icmp_from[0] ? a->icmp_from : "?");
+		strv_pushf(&d->evidence, "the SYN to %s port %d was answered by %s %d/%d from %s",
+			   a->text, port, icmp_label(a), a->icmp_type, a->icmp_code, a->icmp_from[0] ? a->icmp_from : "?");
 	else if (a->wire == WIRE_RST)
 		strv_pushf(&d->evidence, "the SYN to %s port %d was answered by a TCP reset (RST)", a->text, port);
 	else
@@ -311,9 +318,9 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 	case TCP_NET_UNREACH:
 		/* Linux reports "administratively prohibited" as EHOSTUNREACH */
 		if (a->wire == WIRE_ICMP && icmp_is_prohibited(a)) {
-			strv_pushf(&d->evidence, "%s answered our SYN to %s port %d with ICMP %d/%d (administratively prohibited): a firewall rule",
+			strv_pushf(&d->evidence, "%s answered our SYN to %s port %d with %s %d/%d (administratively prohibited): a firewall rule",
 				   a->icmp_from[0] ? a->icmp_from : "a firewall", a->text, port,
-				   a->icmp_type, a->icmp_code);
+				   icmp_label(a), a->icmp_type, a->icmp_code);
 			if (a->wire_note)
 				strv_push(&d->evidence, a->wire_note);
 			decide(d, "firewall_reject", "certain");
@@ -327,8 +334,8 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 			break;
 		}
 		if (a->wire == WIRE_ICMP && a->icmp_from[0])
-			strv_pushf(&d->evidence, "%s sent ICMP %d/%d: %s cannot be reached", a->icmp_from,
-				   a->icmp_type, a->icmp_code, a->text);
+			strv_pushf(&d->evidence, "%s sent %s %d/%d: %s cannot be reached", a->icmp_from,
+				   icmp_label(a), a->icmp_type, a->icmp_code, a->text);
 		else if (a->tcp == TCP_NET_UNREACH)
 			strv_pushf(&d->evidence, "there is no route to %s from this machine", a->text);
 		else if (a->neigh == NEIGH_INCOMPLETE || a->neigh == NEIGH_FAILED)
@@ -379,11 +386,11 @@ static const struct {
 	{"firewall_drop", {SYMPTOM_TIMED_OUT}},
 	{"firewall_reject", {SYMPTOM_REFUSED, SYMPTOM_NO_ROUTE}},
 	{"wrong_port", {SYMPTOM_REFUSED, SYMPTOM_TIMED_OUT}},
-	{"not_ssh", {SYMPTOM_CLOSED}},
-	{"closed_by_server", {SYMPTOM_CLOSED}},
-	{"connection_limit", {SYMPTOM_CLOSED}},
+	{"not_ssh", {SYMPTOM_CLOSED, SYMPTOM_RESET}},
+	{"closed_by_server", {SYMPTOM_CLOSED, SYMPTOM_RESET}},
+	{"connection_limit", {SYMPTOM_CLOSED, SYMPTOM_RESET}},
 	{"local_firewall", {SYMPTOM_REFUSED, SYMPTOM_TIMED_OUT}},
-	{"tcp_wrappers", {SYMPTOM_CLOSED}},
+	{"tcp_wrappers", {SYMPTOM_CLOSED, SYMPTOM_RESET}},
 	{"fail2ban_ban", {SYMPTOM_TIMED_OUT, SYMPTOM_REFUSED}},
 	{"sshd_not_running", {SYMPTOM_REFUSED}},
 	{"sshd_not_installed", {SYMPTOM_REFUSED}},
@@ -391,7 +398,7 @@ static const struct {
 	{"listen_address", {SYMPTOM_REFUSED}},
 	{"socket_activation_port", {SYMPTOM_REFUSED}},
 	{"selinux_port", {SYMPTOM_REFUSED}},
-	{"port_in_use", {SYMPTOM_REFUSED, SYMPTOM_CLOSED}},
+	{"port_in_use", {SYMPTOM_REFUSED, SYMPTOM_CLOSED, SYMPTOM_RESET}},
 };
 
 bool verdict_symptom_matches(const char *cause, enum symptom s)
@@ -655,7 +662,7 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 	snprintf(altport, sizeof(altport), "%d", f->alt_ssh_port);
 	snprintf(hops, sizeof(hops), "%d", addr ? addr->rst_hops_short : 0);
 	if (addr && addr->wire == WIRE_ICMP)
-		snprintf(icmp, sizeof(icmp), "ICMP %d/%d from %s", addr->icmp_type, addr->icmp_code,
+		snprintf(icmp, sizeof(icmp), "%s %d/%d from %s", icmp_label(addr), addr->icmp_type, addr->icmp_code,
 			 addr->icmp_from);
 	else
 		snprintf(icmp, sizeof(icmp), "an ICMP error");

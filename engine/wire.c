@@ -17,6 +17,7 @@
 struct wire {
 	bool file_done;               /* replay: the whole file was read */
 	bool file_error;
+	bool file_cut;                /* replay: its last packet is cut short */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	char *ifname;                 /* -i, or NULL for the route's */
@@ -174,13 +175,17 @@ struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why)
 	int rc;
 
 	if (cfg->replay_file != NULL) {
-		/* read it through once: a file cut short is a usage error, found now */
+		/* read it through once: a file that cannot be read is a usage
+		 * error, found now; one whose last packet is cut short is read
+		 * up to that packet, as tcpdump does */
 		rc = capture_open_file(cfg->replay_file, &probe, err, sizeof(err));
 		while (rc == 0 && !capture_at_end(probe)) {
 			int n = capture_dispatch(probe, ignore_packet, NULL);
 
+			if (n == CAPTURE_ERR_FILE_TRUNCATED)
+				break;
 			if (n < 0) {
-				snprintf(err, sizeof(err), "%s", capture_last_error(probe));
+				snprintf(err, sizeof(err), "'%s': %s", cfg->replay_file, capture_last_error(probe));
 				rc = n;
 			} else if (n == 0 && !capture_at_end(probe)) {
 				snprintf(err, sizeof(err), "'%s' could not be read to its end", cfg->replay_file);
@@ -246,9 +251,9 @@ bool wire_is_live(const struct wire *w)
 
 const char *wire_interface(const struct wire *w)
 {
-	if (w->replay)
-		return "(replay)";
-	return w->iface[0] ? w->iface : "(the route's, once the address is known)";
+	if (w->replay || !w->iface[0])
+		return NULL;
+	return w->iface;
 }
 
 int wire_fd(struct wire *w)
@@ -294,6 +299,7 @@ static void replay_restart(struct wire *w)
 	w->cap = rc == 0 ? cap : NULL;
 	w->file_done = rc != 0;
 	w->file_error = rc != 0;
+	w->file_cut = false;
 	if (rc != 0)
 		snprintf(w->reason, sizeof(w->reason), "%s", err[0] ? err : capture_strerror(rc));
 }
@@ -491,6 +497,32 @@ bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport)
 	return seen;
 }
 
+/* Host-wide ICMP errors: the router could not deliver to the address at all. */
+static bool icmp_host_wide(bool v6, uint8_t type, uint8_t code)
+{
+	if (v6)
+		return type == 1 && (code == 0 || code == 3);
+	return type == 3 && (code == 0 || code == 1 || code == 6 || code == 7);
+}
+
+bool wire_host_unreachable(struct wire *w, const struct addr_facts *a)
+{
+	struct pkt_addr dst;
+	bool seen = false;
+
+	if (pkt_addr_from_sockaddr(&dst, &a->sa, a->salen) != 0)
+		return false;
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; w->cls != NULL && i < w->cls->nattempts && !seen; i++) {
+		const struct classify_attempt *t = &w->cls->attempts[i];
+
+		seen = t->icmp && icmp_host_wide(t->icmp_v6, t->icmp_type, t->icmp_code) &&
+		       pkt_addr_equal(&t->dst, &dst);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return seen;
+}
+
 bool wire_host_answered(struct wire *w, const struct addr_facts *a)
 {
 	const struct classify_host *h;
@@ -599,7 +631,7 @@ static void fill_addr(const struct wire *w, struct addr_facts *a)
 		pkt_addr_format(&t->icmp_from, from, sizeof(from));
 		snprintf(a->icmp_from, sizeof(a->icmp_from), "%s", from);
 		a->icmp_from_target = pkt_addr_equal(&t->icmp_from, &t->dst);
-		a->wire_note = xasprintf("ICMP%s %u/%u %s from %s%s", t->icmp_v6 ? "6" : "", t->icmp_type,
+		a->wire_note = xasprintf("ICMP%s %u/%u %s from %s%s", t->icmp_v6 ? "v6" : "", t->icmp_type,
 					 t->icmp_code, pkt_icmp_name(t->icmp_v6, t->icmp_type, t->icmp_code),
 					 from, a->icmp_from_target ? " (the host itself)" : " (a router on the path)");
 		break;
@@ -687,7 +719,7 @@ static void copy_status(struct wire *w, struct report_capture *cap)
 		return;
 	w->status_changed = false;
 	free(cap->interface);
-	cap->interface = xstrdup(wire_interface(w));
+	cap->interface = wire_interface(w) ? xstrdup(wire_interface(w)) : NULL;
 	if (w->failed) {
 		cap->available = false;
 		free(cap->reason);
@@ -777,6 +809,7 @@ static void append_packets(struct wire *w, struct report_capture *cap)
 		packet_fields(r, &p->pkt);
 		r->step = -1;   /* the engine says which, by ts_us */
 	}
+	w->cls->packets_handed = w->reported;
 	cap->packets_dropped = w->cls->packets_dropped;
 }
 
@@ -798,9 +831,11 @@ void wire_pump(struct wire *w, struct report_capture *cap)
 			;
 		if (w->replay && (rc < 0 || capture_at_end(w->cap))) {
 			w->file_done = true;
-			if (rc < 0) {
+			if (rc == CAPTURE_ERR_FILE_TRUNCATED) {
+				w->file_cut = true;
+			} else if (rc < 0) {
 				w->file_error = true;
-				snprintf(w->reason, sizeof(w->reason), "%s", capture_last_error(w->cap));
+				snprintf(w->reason, sizeof(w->reason), "'%s': %s", w->file, capture_last_error(w->cap));
 			}
 		}
 		append_packets(w, cap);
@@ -889,6 +924,7 @@ int wire_replay(struct wire *w, struct client_facts *f, int ms, const bool *quit
 			f->addrs[i].local_port = 0;
 			fill_addr(w, &f->addrs[i]);
 		}
+	f->replay_cut = w->file_cut;
 	pthread_mutex_unlock(&w->lock);
 	return rc;
 }

@@ -19,6 +19,8 @@ struct wire *wire_new(const struct engine_config *cfg, struct strbuf *why);
 void wire_free(struct wire *w);
 
 bool wire_is_live(const struct wire *w);
+/* The interface captured on, or NULL while none is chosen (before the route
+ * is known) and in a replay; a string of w. */
 const char *wire_interface(const struct wire *w);
 /* The selectable fd, or -1 while none is open. */
 int wire_fd(struct wire *w);
@@ -41,6 +43,12 @@ void wire_expect(struct wire *w, const struct client_facts *f);
  * socket may never be told: Linux keeps some as soft errors while it
  * retries). */
 bool wire_icmp_about(struct wire *w, const struct addr_facts *a, int sport);
+/* Worker thread: true when the capture has seen a router say a's host
+ * cannot be reached (ICMP host or network unreachable, ICMPv6 no route or
+ * address unreachable) about any of our SYNs to it, whatever the port: it
+ * holds for every port of that host. Not "administratively prohibited",
+ * which a rule sends for one port. */
+bool wire_host_unreachable(struct wire *w, const struct addr_facts *a);
 /* Worker thread: true when the capture saw a's host answer this machine
  * (an echo reply, a SYN-ACK or RST on another port): what we sent it does
  * pass the capture. */
@@ -52,7 +60,9 @@ void wire_collect(struct wire *w, struct client_facts *f, int ms, const bool *qu
 
 /* Worker thread, --replay: waits up to ms until the face thread has read
  * the whole file, then fills f's addresses from what it held, matching any
- * attempt to each address. 0, or -1 when the file ended badly or too late. */
+ * attempt to each address, and sets f->replay_cut when the file's last
+ * packet was cut short (not an error: the whole packets before it count).
+ * 0, or -1 when the file could not be read or not in time. */
 int wire_replay(struct wire *w, struct client_facts *f, int ms, const bool *quit,
 		pthread_mutex_t *quit_lock);
 

@@ -503,7 +503,7 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 		}
 	}
 	if (o->target.host == NULL && o->target.symptom != SYMPTOM_NONE && o->side != SIDE_SERVER) {
-		strbuf_addstr(err, "that ssh error line names no host: give the host too, e.g. ssh-doctor HOST");
+		strbuf_addstr(err, target_host_hint(&o->target));
 		return -1;
 	}
 	/* auto: the server side when the host is this machine */

@@ -707,7 +707,7 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 	snprintf(buf, sizeof(buf), "%s %s", strcmp(v->cause, "ok") == 0 ? "[ OK ]" : "[FAIL]",
 		 cause_title ? cause_title : v->cause);
 	lines_wrap(ls, strcmp(v->cause, "ok") == 0 ? LK_OK : LK_FAIL, "", buf, width);
-	snprintf(buf, sizeof(buf), "cause: %s, %s", v->cause, v->confidence ? v->confidence : "?");
+	snprintf(buf, sizeof(buf), "how sure: %s", v->confidence ? v->confidence : "not said");
 	lines_wrap(ls, LK_TEXT, "  ", buf, width);
 	lines_add(ls, LK_TEXT, "");
 	if (v->summary)
@@ -735,8 +735,8 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 		for (size_t i = 0; i < v->alternatives.n; i++) {
 			const char *text = i < v->alternatives_text.n ? v->alternatives_text.v[i] : "";
 
-			snprintf(buf, sizeof(buf), "%s: %s", v->alternatives.v[i], text);
-			lines_wrap(ls, LK_TEXT, "  - ", buf, width);
+			/* the cause's title says it in words; its id only when there is none */
+			lines_wrap(ls, LK_TEXT, "  - ", text[0] ? text : v->alternatives.v[i], width);
 		}
 		lines_add(ls, LK_TEXT, "");
 	}
@@ -825,8 +825,7 @@ void layout_details(struct lines *ls, const struct report *rep, int i, size_t fi
 	snprintf(buf, sizeof(buf), "%s %s", step_status_tag(s->status), s->title ? s->title : s->id);
 	lines_wrap(ls, layout_status_kind(s->status), "", buf, width);
 	if (s->status != STEP_PENDING && s->status != STEP_RUNNING) {
-		snprintf(buf, sizeof(buf), "step %s, took %llu ms", s->id,
-			 (unsigned long long)s->duration_ms);
+		snprintf(buf, sizeof(buf), "took %llu ms", (unsigned long long)s->duration_ms);
 		lines_wrap(ls, LK_TEXT, "  ", buf, width);
 	}
 	list_section(ls, "Evidence", &s->evidence, "  - ", width);

@@ -476,7 +476,9 @@ static void lm_details(struct linemode *m, size_t i)
 	}
 	strbuf_addstr(&sb, "Capture: ");
 	if (c->available) {
-		strbuf_addf(&sb, "on %s, %zu packets", c->interface ? c->interface : "?", c->npackets);
+		if (c->interface)
+			strbuf_addf(&sb, "on %s, ", c->interface);
+		strbuf_addf(&sb, "%zu packets", c->npackets);
 		if (c->packets_dropped)
 			strbuf_addf(&sb, " (%zu more not kept)", c->packets_dropped);
 		strbuf_addch(&sb, '\n');

@@ -91,8 +91,8 @@ void report_write_text_head(FILE *out, const struct report *rep, int width)
 	}
 	if (rep->symptom_text)
 		fprintf(out, "ssh said: %s\n", rep->symptom_text);
-	if (rep->capture.available)
-		fprintf(out, "capture: on %s\n", rep->capture.interface ? rep->capture.interface : "?");
+	if (rep->capture.available && rep->capture.interface)
+		fprintf(out, "capture: on %s\n", rep->capture.interface);
 	else if (rep->capture.reason)
 		para(out, "capture: off: ", rep->capture.reason, 0, width);
 }
@@ -189,10 +189,9 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width)
 	if (v->alternatives.n) {
 		fputs("  not ruled out:\n", out);
 		for (size_t i = 0; i < v->alternatives.n; i++) {
-			char *line = xasprintf("%s: %s", v->alternatives.v[i], v->alternatives_text.v[i]);
+			const char *text = v->alternatives_text.v[i];
 
-			para(out, "- ", line, 4, width);
-			free(line);
+			para(out, "- ", text && text[0] ? text : v->alternatives.v[i], 4, width);
 		}
 	}
 	if (v->prevention.n) {

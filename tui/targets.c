@@ -49,7 +49,8 @@ int fleet_list_add(struct fleet_list *l, const char *arg, int line, struct strbu
 		if (rc == TARGET_EMPTY_HOST && ft.t.symptom == SYMPTOM_NONE)
 			strbuf_addf(err, "bad target '%s%s': %s", q, n > 60 ? "..." : "", target_strerror(rc));
 		else if (rc == TARGET_EMPTY_HOST)
-			strbuf_addf(err, "'%s%s' names no host: write the host on the line, e.g. user@host:22", q, n > 60 ? "..." : "");
+			strbuf_addf(err, "'%s%s' names no host: write the host after it on the same line, e.g. user@host:22, or the line ssh printed next instead (\"Connection %s by HOST port PORT\")",
+				    q, n > 60 ? "..." : "", ft.t.symptom == SYMPTOM_RESET ? "reset" : "closed");
 		else
 			strbuf_addf(err, "bad target '%s%s': %s", q, n > 60 ? "..." : "", target_strerror(rc));
 		free(q);

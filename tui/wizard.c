@@ -13,6 +13,7 @@
 #include <curses.h>
 
 #include "engine/engine.h"
+#include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/report.h"
 #include "tui/save.h"
@@ -493,8 +494,10 @@ static void draw_capture(struct wizard *w)
 	int64_t last_out = -1;
 	bool have_out = false;
 
-	if (cap->available)
-		snprintf(title, sizeof(title), "Packets on %s", cap->interface ? cap->interface : "?");
+	if (cap->available && cap->interface)
+		snprintf(title, sizeof(title), "Packets on %s", cap->interface);
+	else if (cap->available)
+		snprintf(title, sizeof(title), "Packets");
 	else
 		snprintf(title, sizeof(title), "Packets: no capture");
 	more[0] = '\0';
@@ -589,8 +592,8 @@ static void build_start(struct wizard *w, int width)
 		snprintf(buf, sizeof(buf), "[FAIL] %s", target_strerror(rc));
 		lines_wrap(&w->text, LK_FAIL, "  ", buf, width);
 	} else if (t.host == NULL) {
-		lines_wrap(&w->text, LK_WARN, "  ", "[WARN] this line names no host: type the host "
-			   "you tried instead", width);
+		snprintf(buf, sizeof(buf), "[WARN] %s", target_host_hint(&t));
+		lines_wrap(&w->text, LK_WARN, "  ", buf, width);
 	} else {
 		snprintf(buf, sizeof(buf), "[ OK ] host %s%s%s, port %d%s%s", t.user ? t.user : "",
 			 t.user ? "@" : "", t.host, t.port, t.symptom != SYMPTOM_NONE ? "; ssh said: " : "",
@@ -1089,6 +1092,43 @@ static void guess_key(struct wizard *w, int ch)
 	set_view(w, V_VERDICT);
 }
 
+/*
+ * After an ESC from getch(): the key of the escape sequence that follows
+ * (PgDn as a vt100 entry does not know it, say), waiting at most
+ * KEYS_ESC_WAIT_MS for its bytes; 27 for an ESC alone, with any bytes read
+ * after it given back to getch() to be keys of their own.
+ */
+static int read_escape(void)
+{
+	int seq[8], key = 0;
+	size_t n = 0;
+	uint64_t until = now_ms() + KEYS_ESC_WAIT_MS;
+
+	while (n < sizeof(seq) / sizeof(seq[0])) {
+		int ch = getch();
+		enum keys_decode d;
+
+		if (ch == ERR) {
+			uint64_t now = now_ms();
+			struct pollfd in = {.fd = STDIN_FILENO, .events = POLLIN};
+
+			if (now >= until || poll(&in, 1, (int)(until - now)) <= 0)
+				break;
+			continue;
+		}
+		seq[n++] = ch;
+		d = keys_decode_esc(seq, n, &key);
+		if (d == KEYS_DONE)
+			return key != 0 ? key : ERR;
+		if (d == KEYS_NONE)
+			break;
+	}
+	/* ungetch() is a stack: the last byte goes back first */
+	while (n > 0)
+		ungetch(seq[--n]);
+	return 27;
+}
+
 static void handle_key(struct wizard *w, int ch)
 {
 	if (w->message[0]) {
@@ -1319,8 +1359,12 @@ static void run_loop(struct wizard *w)
 			 * start and resize); stdscr is never drawn on, and refreshing it
 			 * would blank the screen and cost a whole repaint */
 			untouchwin(stdscr);
-			while ((ch = getch()) != ERR && !w->quit)
+			while ((ch = getch()) != ERR && !w->quit) {
+				/* a sequence of a key nobody uses here (Delete) is dropped */
+				if (ch == 27 && (ch = read_escape()) == ERR)
+					continue;
 				handle_key(w, ch);
+			}
 			if (rc > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
 				w->quit = true;   /* the terminal went away */
 		}

@@ -125,6 +125,18 @@ const char *fw_action_name(enum fw_action act)
 	return "unknown";
 }
 
+const char *fw_verdict_text(enum fw_verdict v)
+{
+	switch (v) {
+	case FW_VERDICT_UNKNOWN:	return "in a state the rules do not decide";
+	case FW_VERDICT_OPEN:		return "open";
+	case FW_VERDICT_DROPPED:	return "dropped";
+	case FW_VERDICT_REJECTED:	return "rejected";
+	case FW_VERDICT_OPEN_SOME:	return "open to some sources only";
+	}
+	return "in a state the rules do not decide";
+}
+
 const char *fw_verdict_name(enum fw_verdict v)
 {
 	switch (v) {

@@ -149,6 +149,8 @@ void fw_result_release(struct fw_result *res);
 const char *fw_source_name(enum fw_source src);	/* "iptables", "nftables", ... */
 const char *fw_action_name(enum fw_action act);	/* "accept", "drop", "reject-icmp", ... */
 const char *fw_verdict_name(enum fw_verdict v);	/* "open", "dropped", ... */
+/* The same in words for a sentence ("open to some sources only"). */
+const char *fw_verdict_text(enum fw_verdict v);
 
 /* The command that lets new connections to port through, for the rule (or
  * policy) r that blocks it, found by the firewall src for family (4 or 6):

@@ -359,6 +359,18 @@ void svc_package_release(struct svc_package *p)
 	svc_package_init(p);
 }
 
+const char *svc_pkg_state_text(enum svc_pkg_state s)
+{
+	switch (s) {
+	case SVC_PKG_UNKNOWN:		return "in a state the package manager did not say";
+	case SVC_PKG_INSTALLED:		return "installed";
+	case SVC_PKG_NOT_INSTALLED:	return "not installed";
+	case SVC_PKG_CONFIG_FILES:	return "removed, only its configuration files are left";
+	case SVC_PKG_BROKEN:		return "half installed (broken)";
+	}
+	return "in a state the package manager did not say";
+}
+
 const char *svc_pkg_state_name(enum svc_pkg_state s)
 {
 	switch (s) {

@@ -113,6 +113,8 @@ struct svc_package {
 void svc_package_init(struct svc_package *p);
 void svc_package_release(struct svc_package *p);
 const char *svc_pkg_state_name(enum svc_pkg_state s);	/* "installed", ... */
+/* The same in words for a sentence ("not installed"); a static string. */
+const char *svc_pkg_state_text(enum svc_pkg_state s);
 /*
  * `dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' PACKAGE`:
  * out is its stdout, err its stderr (either may be NULL). The line for

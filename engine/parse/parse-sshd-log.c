@@ -68,6 +68,36 @@ const char *sshd_log_kind_name(enum sshd_log_kind kind)
 	return names[kind];
 }
 
+const char *sshd_log_kind_text(enum sshd_log_kind kind)
+{
+	static const char *const texts[SSHD_LOG_KIND_COUNT] = {
+		[SSHD_LOG_OTHER] = "a message",
+		[SSHD_LOG_LISTENING] = "sshd listens",
+		[SSHD_LOG_BIND_FAILED] = "sshd could not take its address and port",
+		[SSHD_LOG_NO_BIND] = "sshd has no address to listen on",
+		[SSHD_LOG_TCPWRAP_REFUSED] = "refused by TCP wrappers",
+		[SSHD_LOG_MAXSTARTUPS] = "too many connections not yet logged in (MaxStartups)",
+		[SSHD_LOG_CONFIG_ERROR] = "an error in the configuration",
+		[SSHD_LOG_PRIVSEP_DIR] = "sshd's privilege separation folder is missing",
+		[SSHD_LOG_NO_HOSTKEYS] = "sshd has no host key",
+		[SSHD_LOG_FATAL] = "sshd stopped on an error",
+		[SSHD_LOG_ERROR] = "an error",
+		[SSHD_LOG_TERMINATED] = "sshd was stopped",
+		[SSHD_LOG_CONNECTION] = "a connection came in",
+		[SSHD_LOG_CLOSED_PREAUTH] = "a connection closed before logging in",
+		[SSHD_LOG_USER_NOT_ALLOWED] = "a user not allowed to log in",
+		[SSHD_LOG_AUTH_FAILED] = "a failed login",
+		[SSHD_LOG_TOO_MANY_AUTH] = "too many failed logins",
+		[SSHD_LOG_ACCEPTED] = "a login",
+		[SSHD_LOG_SERVICE_FAILED] = "the service failed",
+		[SSHD_LOG_SERVICE] = "the service manager",
+	};
+
+	if ((unsigned)kind >= SSHD_LOG_KIND_COUNT || texts[kind] == NULL)
+		return "a message";
+	return texts[kind];
+}
+
 const struct sshd_log_event *sshd_log_last(const struct sshd_log *log, enum sshd_log_kind kind)
 {
 	for (size_t i = log->n; i > 0; i--)

@@ -94,6 +94,9 @@ enum sshd_log_kind sshd_log_classify(const char *msg, struct sshd_log_event *ev)
 
 /* A stable lowercase name for a kind ("bind_failed"...); static storage. */
 const char *sshd_log_kind_name(enum sshd_log_kind kind);
+/* What a kind means, in words for a person ("sshd could not take its
+ * address and port"); a static string. */
+const char *sshd_log_kind_text(enum sshd_log_kind kind);
 
 /* The last event of a kind, or NULL; points into log. */
 const struct sshd_log_event *sshd_log_last(const struct sshd_log *log, enum sshd_log_kind kind);

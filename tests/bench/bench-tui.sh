@@ -80,7 +80,7 @@ echo "terminal: 80x24, TERM=$TERM_UNDER_TEST, $BAUD baud; target $SRV_ADDR port 
 echo
 sdt_in "$CLI" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$SDT_TMP" TERM="$TERM_UNDER_TEST" \
     timeout -k 5 150 "$SDT_TMP/bench-tui-pty" -c 80 -r 24 -b "$BAUD" -Q 800 -g 5 -t 120 \
-        -m 'VERDICT: ' -m 'nothing listens on port 22' -S 'cause: port_closed' -o "$SDT_TMP/raw.out" \
+        -m 'VERDICT: ' -m 'nothing listens on port 22' -S 'how sure: certain' -o "$SDT_TMP/raw.out" \
         -- "$SSH_DOCTOR" "$SRV_ADDR" \
     || sdt_log "bench-tui-pty exited $?"
 exit 0

@@ -45,7 +45,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (t.port < 1 || t.port > 65535 || !clean(t.host) || !clean(t.user) ||
 		    !clean(t.symptom_text))
 			abort();
-		if (t.host == NULL && t.symptom != SYMPTOM_CLOSED)
+		/* only the identification lines name no host, and then the
+		 * person is told which line to paste */
+		if (t.host == NULL && ((t.symptom != SYMPTOM_CLOSED && t.symptom != SYMPTOM_RESET) ||
+				       target_host_hint(&t) == NULL))
 			abort();
 		if ((t.symptom == SYMPTOM_NONE) != (t.symptom_text == NULL))
 			abort();

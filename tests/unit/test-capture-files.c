@@ -223,6 +223,38 @@ static int write_truncated(const char *path)
 	return truncate(path, st.st_size - 30);
 }
 
+#define SCAN_PORTS	150	/* more attempts than classify keeps, more packets too */
+
+/* A port scan of the target, every port refused, and only then our SYN to
+ * port 22, refused by the host itself: the attempt the verdict is about
+ * comes after CLASSIFY_MAX_ATTEMPTS others and CLASSIFY_MAX_PACKETS packets. */
+static int write_scan(const char *path)
+{
+	size_t max = 2 * SCAN_PORTS + 2;
+	struct pb_frame *f = calloc(max, sizeof(*f));
+	struct pb_ctx c = { f, 0, max, PKT_DLT_EN10MB, 0 };
+	uint64_t t0 = 1000000000ull * 1000000ull;
+	struct pb_tcp syn = { PB_CLIENT4, PB_TARGET4, 0, 0, PKT_TCP_SYN, PB_TOS, 64, 1000, 0 };
+	struct pb_tcp rst = { PB_TARGET4, PB_CLIENT4, 0, 0, PKT_TCP_RST | PKT_TCP_ACK, PB_TOS, 61, 0, 1001 };
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	for (unsigned i = 0; i < SCAN_PORTS; i++) {
+		syn.sport = rst.dport = (uint16_t)(50000 + i);
+		syn.dport = rst.sport = (uint16_t)(1000 + i);
+		pb_emit_tcp(&c, t0 + i * 1000, true, &syn);
+		pb_emit_tcp(&c, t0 + i * 1000 + 300, false, &rst);
+	}
+	syn.sport = rst.dport = PB_SPORT;
+	syn.dport = rst.sport = PB_PORT;
+	pb_emit_tcp(&c, t0 + 2000000, true, &syn);
+	pb_emit_tcp(&c, t0 + 2000640, false, &rst);
+	rc = write_pcap(path, PKT_DLT_EN10MB, f, c.n);
+	free(f);
+	return rc;
+}
+
 static int write_all_fixtures(const char *dir)
 {
 	static const char text[] = "this is a text file, not a packet capture\n";
@@ -233,6 +265,9 @@ static int write_all_fixtures(const char *dir)
 			return -1;
 	path_in(path, sizeof(path), dir, "truncated.pcap");
 	if (write_truncated(path) != 0)
+		return -1;
+	path_in(path, sizeof(path), dir, "scan-en10mb.pcap");
+	if (write_scan(path) != 0)
 		return -1;
 	path_in(path, sizeof(path), dir, "not-a-capture.pcap");
 	return write_bytes(path, text, sizeof(text) - 1);
@@ -618,6 +653,27 @@ static void test_committed_fixtures_give_their_outcomes(void **state)
 	capture_free(cap);
 }
 
+static void test_a_scan_does_not_hide_the_attempt_to_the_target_port(void **state)
+{
+	char path[512];
+	struct replay r;
+	int last;
+	bool kept = false;
+
+	path_in(path, sizeof(path), SSHD_FIXTURES "/pcap", "scan-en10mb.pcap");
+	assert_int_equal(replay_file(path, AF_INET, &r, &last), CAPTURE_OK);
+	if (classify_result(r.c) != CLASSIFY_RST)
+		fail_msg("expected the SYN to port 22 after a scan of %d ports to be judged rst, got %s",
+			 SCAN_PORTS, classify_outcome_id(classify_result(r.c)));
+	if (r.c->attempts_dropped == 0 || r.c->packets_dropped == 0)
+		fail_msg("expected the scan to overflow the attempts and the packets kept");
+	for (size_t i = 0; i < r.c->npackets; i++)
+		kept |= r.c->packets[i].pkt.proto == PKT_PROTO_TCP && r.c->packets[i].pkt.sport == PB_PORT;
+	if (!kept)
+		fail_msg("expected the target's RST from port 22 among the packets kept");
+	classify_free(r.c);
+}
+
 static void test_error_codes_have_their_own_messages(void **state)
 {
 	for (int e = CAPTURE_ERR_NOMEM; e <= CAPTURE_ERR_ARG; e++)
@@ -643,6 +699,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_target_filter_applies_to_a_file),
 		cmocka_unit_test(test_committed_fixtures_give_their_outcomes),
 		cmocka_unit_test(test_error_codes_have_their_own_messages),
+		cmocka_unit_test(test_a_scan_does_not_hide_the_attempt_to_the_target_port),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--write") == 0)

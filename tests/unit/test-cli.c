@@ -608,7 +608,19 @@ static void a_quoted_line_that_names_no_host_asks_for_the_host(void **state)
 	struct parse *p = PARSE("kex_exchange_identification: Connection closed by remote host");
 
 	expect_error(p, "host");
-	expect_contains(p->err.buf, "ssh-doctor HOST", "the error message");
+	expect_contains(p->err.buf, "paste the next line ssh printed too, \"Connection closed by HOST port PORT\"",
+			"the error message");
+	parse_free(p);
+}
+
+static void a_quoted_reset_line_takes_the_host_after_it(void **state)
+{
+	struct parse *p = PARSE("kex_exchange_identification: read: Connection reset by peer", "192.0.2.130");
+
+	expect_ok(p);
+	expect_str(p->o.target.host, "192.0.2.130", "host given after the line");
+	expect_true(p->o.target.symptom == SYMPTOM_RESET, "expected the reset symptom, got %s",
+		    symptom_id(p->o.target.symptom));
 	parse_free(p);
 }
 
@@ -802,6 +814,7 @@ int main(void)
 		cmocka_unit_test(an_unquoted_pasted_refused_line_is_one_target),
 		cmocka_unit_test(an_unquoted_pasted_line_with_options_first_is_one_target),
 		cmocka_unit_test(a_quoted_line_that_names_no_host_asks_for_the_host),
+		cmocka_unit_test(a_quoted_reset_line_takes_the_host_after_it),
 		cmocka_unit_test(an_unquoted_line_that_names_no_host_asks_for_the_host),
 		cmocka_unit_test(replay_without_a_host_is_an_error),
 		cmocka_unit_test(replay_with_a_host_keeps_the_file),

@@ -310,7 +310,7 @@ static void test_keys_between_steps_are_answered(void **state)
 	expect_contains(text, "Enter: next step, b back, r run again, d details, ? help, s save, q quit",
 			"the prompt");
 	expect_contains(text, "Details of \"What came back", "the answer to d");
-	expect_contains(text, "Capture: on", "the answer to d");
+	expect_contains(text, "Capture: 2 packets", "the answer to d");
 	expect_contains(text, "RST: a reset", "the answer to ? (the glossary)");
 	expect_contains(text, "unknown key", "the answer to x");
 	expect_contains(text, "this is the first step", "the answer to b on the first step");

@@ -131,17 +131,33 @@ static const struct accept_case accept_cases[] = {
 	  "ssh_exchange_identification: Connection closed by remote host\n",
 	  NULL, NULL, 22, false, SYMPTOM_CLOSED,
 	  "ssh_exchange_identification: Connection closed by remote host" },
-	{ "a kex 'reset by peer' line gives closed and no host",
+	{ "a kex 'reset by peer' line gives reset and no host",
 	  "kex_exchange_identification: read: Connection reset by peer",
-	  NULL, NULL, 22, false, SYMPTOM_CLOSED,
+	  NULL, NULL, 22, false, SYMPTOM_RESET,
 	  "kex_exchange_identification: read: Connection reset by peer" },
+	{ "a kex 'reset by peer' line with the next line pasted gives its host and port",
+	  "kex_exchange_identification: read: Connection reset by peer\nConnection reset by 192.0.2.130 port 2222\n",
+	  NULL, "192.0.2.130", 2222, true, SYMPTOM_RESET,
+	  "kex_exchange_identification: read: Connection reset by peer / Connection reset by 192.0.2.130 port 2222" },
+	{ "two lines pasted from a terminal that ends lines with CR LF",
+	  "kex_exchange_identification: Connection closed by remote host\r\nConnection closed by 192.0.2.130 port 22",
+	  NULL, "192.0.2.130", 22, true, SYMPTOM_CLOSED,
+	  "kex_exchange_identification: Connection closed by remote host / Connection closed by 192.0.2.130 port 22" },
+	{ "a kex line whose line break became a space still takes the next line",
+	  "kex_exchange_identification: read: Connection reset by peer Connection reset by 192.0.2.130 port 22",
+	  NULL, "192.0.2.130", 22, true, SYMPTOM_RESET,
+	  "kex_exchange_identification: read: Connection reset by peer Connection reset by 192.0.2.130 port 22" },
+	{ "a kex line followed by a host (the host typed after the quoted line)",
+	  "kex_exchange_identification: read: Connection reset by peer alice@srv:2200",
+	  "alice", "srv", 2200, true, SYMPTOM_RESET,
+	  "kex_exchange_identification: read: Connection reset by peer alice@srv:2200" },
 	{ "a 'closed by H port P' line gives host, port and closed",
 	  "Connection closed by 192.0.2.2 port 22",
 	  NULL, "192.0.2.2", 22, true, SYMPTOM_CLOSED,
 	  "Connection closed by 192.0.2.2 port 22" },
-	{ "a 'reset by H port P' line gives host, port and closed",
+	{ "a 'reset by H port P' line gives host, port and reset, not closed",
 	  "Connection reset by 192.0.2.2 port 2222",
-	  NULL, "192.0.2.2", 2222, true, SYMPTOM_CLOSED,
+	  NULL, "192.0.2.2", 2222, true, SYMPTOM_RESET,
 	  "Connection reset by 192.0.2.2 port 2222" },
 	{ "a 'closed by' line with a bare ipv6 host gives the address",
 	  "Connection closed by " V6 " port 22",
@@ -281,6 +297,16 @@ static const struct refuse_case refuse_cases[] = {
 	  "ssh: Could not resolve hostname a;b: Name or service not known", TARGET_BAD_HOST },
 	{ "a 'reset by' line with a bad host is refused",
 	  "Connection reset by a$b port 22", TARGET_BAD_HOST },
+	{ "a kex line followed by a line that is no ssh error is refused",
+	  "kex_exchange_identification: read: Connection reset by peer\nhello there", TARGET_UNKNOWN_LINE },
+	{ "a kex line followed by a next line with a bad host is refused",
+	  "kex_exchange_identification: read: Connection reset by peer\nConnection reset by a$b port 22", TARGET_BAD_HOST },
+	{ "a control byte inside one of several pasted lines is refused",
+	  "kex_exchange_identification: read: Connection reset by peer\nConnection reset by 192.0.2.2\x1b port 22",
+	  TARGET_CONTROL_CHARS },
+	{ "two hosts on two lines are not a pasted error", "srv\nother", TARGET_CONTROL_CHARS },
+	{ "a kex line followed by something that is no host is refused",
+	  "kex_exchange_identification: read: Connection reset by peer a;b", TARGET_BAD_HOST },
 };
 
 static const char *show(const char *s)
@@ -550,9 +576,9 @@ static void test_merge_takes_a_symptom_the_destination_lacks(void **state)
 	assert_int_equal(target_parse(&dst, "srv"), TARGET_OK);
 	assert_int_equal(target_parse(&src, "Connection reset by 192.0.2.2 port 22"), TARGET_OK);
 	target_merge(&dst, &src);
-	if (!str_same(dst.host, "srv") || dst.symptom != SYMPTOM_CLOSED ||
+	if (!str_same(dst.host, "srv") || dst.symptom != SYMPTOM_RESET ||
 	    !str_same(dst.symptom_text, "Connection reset by 192.0.2.2 port 22") || dst.port != 22)
-		fail_msg("expected host srv with the closed symptom and its text, got %s:%d %s",
+		fail_msg("expected host srv with the reset symptom and its text, got %s:%d %s",
 			 show(dst.host), dst.port, symptom_id(dst.symptom));
 	target_release(&dst);
 	target_release(&src);
@@ -596,6 +622,27 @@ static void test_every_error_has_its_own_lowercase_sentence(void **state)
 			 target_strerror(TARGET_BAD_PORT));
 }
 
+static void test_a_line_without_host_says_which_line_to_paste(void **state)
+{
+	struct target t;
+	const char *hint;
+
+	target_init(&t);
+	assert_int_equal(target_parse(&t, "kex_exchange_identification: read: Connection reset by peer"), TARGET_OK);
+	hint = target_host_hint(&t);
+	if (hint == NULL || strstr(hint, "\"Connection reset by HOST port PORT\"") == NULL)
+		fail_msg("expected the hint to name the next line, \"Connection reset by HOST port PORT\", got %s",
+			 show(hint));
+	assert_int_equal(target_parse(&t, "kex_exchange_identification: Connection closed by remote host"), TARGET_OK);
+	hint = target_host_hint(&t);
+	if (hint == NULL || strstr(hint, "\"Connection closed by HOST port PORT\"") == NULL)
+		fail_msg("expected the hint to name \"Connection closed by HOST port PORT\", got %s", show(hint));
+	assert_int_equal(target_parse(&t, "Connection reset by 192.0.2.2 port 22"), TARGET_OK);
+	if (target_host_hint(&t) != NULL)
+		fail_msg("expected no hint for a line that names its host, got %s", target_host_hint(&t));
+	target_release(&t);
+}
+
 static void test_symptom_ids_and_words(void **state)
 {
 	static const struct {
@@ -609,6 +656,7 @@ static void test_symptom_ids_and_words(void **state)
 		{ SYMPTOM_NET_UNREACHABLE, "net_unreachable", "Network is unreachable" },
 		{ SYMPTOM_RESOLVE, "resolve", "Could not resolve hostname" },
 		{ SYMPTOM_CLOSED, "closed", "Connection closed by remote host" },
+		{ SYMPTOM_RESET, "reset", "Connection reset" },
 	};
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -640,6 +688,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_release_twice_is_safe),
 	cmocka_unit_test(test_every_error_has_its_own_lowercase_sentence),
 	cmocka_unit_test(test_symptom_ids_and_words),
+	cmocka_unit_test(test_a_line_without_host_says_which_line_to_paste),
 };
 
 int main(void)

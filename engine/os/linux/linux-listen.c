@@ -274,7 +274,7 @@ int linux_listeners_read(struct server_facts *f, struct os_trace *t, const char 
 		rc6 = linux_diag_tcp(AF_INET6, 1u << PROC_NET_TCP_LISTEN, &l);
 	}
 	if (rc4 == 0 || rc6 == 0) {
-		f->listen_source = xstrdup("the kernel (sock_diag)");
+		f->listen_source = xstrdup("the kernel's table of sockets");
 	} else {
 		os_trace_note(t, "the kernel's sock_diag did not answer (%s): reading /proc/net/tcp instead",
 			      strerror(-rc4));
