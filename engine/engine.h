@@ -35,6 +35,11 @@ struct report_step {
 	enum step_status status;
 	char *summary;              /* one printable sentence of what we saw */
 	char *command;              /* what a person would type, filled in */
+	char *what, *why, *reading; /* the teaching text for this platform, {host},
+				     * {addr}... filled in; NULL when the step has
+				     * none. The faces draw these, never the asset */
+	bool stale;                 /* ran before another step ran again (the walk,
+				     * walk.h): shown as from before the rerun */
 	struct strv evidence;       /* printable lines */
 	struct strv details;        /* raw evidence for the details view, printable */
 	uint64_t started_ms;        /* monotonic; 0 before it started */

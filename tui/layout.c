@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/walk.h"
 #include "tui/layout.h"
 
 /* room for a packet summary (capture/ keeps them under 224 bytes) */
@@ -368,7 +369,10 @@ void layout_step_line(char *buf, size_t n, const struct report_step *s, int widt
 		else
 			snprintf(tail, sizeof(tail), "running");
 	} else if (s->summary) {
-		snprintf(tail, sizeof(tail), "%s", s->summary);
+		snprintf(tail, sizeof(tail), "%s%s%s", s->stale ? WALK_STALE_WORDS : "",
+			 s->stale ? " " : "", s->summary);
+	} else if (s->stale) {
+		snprintf(tail, sizeof(tail), "%s", WALK_STALE_WORDS);
 	}
 	if (tail[0] && width - 7 - title_w - 1 > 3)
 		snprintf(line, sizeof(line), "%s %-*s %s", step_status_tag(s->status),
@@ -522,14 +526,6 @@ void layout_silence_line(char *buf, size_t n, uint64_t ms, int width)
 	layout_clip(buf, n, line, width);
 }
 
-/* A section of a step's text, with {host} ... filled in; NULL when absent. */
-static char *section(const struct report_step *s, const char *name,
-		     const struct asset_var *vars, size_t nvars)
-{
-	const char *t = s->text ? asset_doc_get(s->text, name) : NULL;
-
-	return t ? assets_expand(t, vars, nvars) : NULL;
-}
 
 /* Adds a heading, the wrapped text under it, and a blank line. */
 static void block(struct lines *ls, const char *heading, const char *text, int width)
@@ -556,26 +552,28 @@ static void panel_result(struct lines *ls, const struct report_step *s, int widt
 		snprintf(buf, sizeof(buf), "%s not run yet", step_status_tag(s->status));
 		lines_add(ls, LK_TEXT, buf);
 	} else {
+		char *text = xasprintf("%s%s%s", s->stale ? WALK_STALE_WORDS : "",
+				       s->stale && s->summary ? " " : "", s->summary ? s->summary : "");
+
 		snprintf(buf, sizeof(buf), "%s ", step_status_tag(s->status));
-		lines_wrap(ls, layout_status_kind(s->status), buf, s->summary ? s->summary : "",
-			   width);
+		lines_wrap(ls, layout_status_kind(s->status), buf, text, width);
+		free(text);
+		if (s->stale)
+			lines_wrap(ls, LK_TEXT, "  ", "Another step ran again after this one and "
+				   "what it found may have changed: r runs this step again.", width);
 	}
 }
 
 /* "What we check" and "Why it matters"; returns the index of their first
  * line (ls->n when the step has neither). */
-static size_t panel_teaching(struct lines *ls, const struct report_step *s, int width,
-			     const struct asset_var *vars, size_t nvars)
+static size_t panel_teaching(struct lines *ls, const struct report_step *s, int width)
 {
 	size_t at = ls->n;
-	char *t;
 
-	if ((t = section(s, "what", vars, nvars)) != NULL)
-		block(ls, "What we check", t, width);
-	free(t);
-	if ((t = section(s, "why", vars, nvars)) != NULL)
-		block(ls, "Why it matters", t, width);
-	free(t);
+	if (s->what != NULL)
+		block(ls, "What we check", s->what, width);
+	if (s->why != NULL)
+		block(ls, "Why it matters", s->why, width);
 	return at;
 }
 
@@ -592,14 +590,13 @@ static void panel_command(struct lines *ls, const struct report_step *s, int wid
 /* The full panel: the result, the teaching, the command, what we saw with
  * the summary again, what it means. */
 static size_t panel_full(struct lines *ls, const struct report_step *s, int width, uint64_t now,
-			 bool fine, const struct asset_var *vars, size_t nvars)
+			 bool fine)
 {
 	size_t teach;
-	char *t;
 
 	panel_result(ls, s, width, now, fine);
 	lines_add(ls, LK_TEXT, "");
-	teach = panel_teaching(ls, s, width, vars, nvars);
+	teach = panel_teaching(ls, s, width);
 	panel_command(ls, s, width, true);
 	lines_add(ls, LK_HEADING, "What we saw");
 	if (s->status == STEP_PENDING) {
@@ -613,9 +610,8 @@ static size_t panel_full(struct lines *ls, const struct report_step *s, int widt
 			lines_wrap(ls, LK_TEXT, "  ", "still running...", width);
 	}
 	lines_add(ls, LK_TEXT, "");
-	if ((t = section(s, "reading", vars, nvars)) != NULL)
-		block(ls, "What it means", t, width);
-	free(t);
+	if (s->reading != NULL)
+		block(ls, "What it means", s->reading, width);
 	return teach;
 }
 
@@ -626,18 +622,14 @@ static bool wants_reading(enum step_status st)
 }
 
 /* "What it means" as a heading and its text; nothing when the step has none. */
-static void panel_reading(struct lines *ls, const struct report_step *s, int width,
-			  const struct asset_var *vars, size_t nvars, bool blank)
+static void panel_reading(struct lines *ls, const struct report_step *s, int width, bool blank)
 {
-	char *t = section(s, "reading", vars, nvars);
-
-	if (t == NULL)
+	if (s->reading == NULL)
 		return;
 	lines_add(ls, LK_HEADING, "What it means");
-	lines_wrap(ls, LK_TEXT, "  ", t, width);
+	lines_wrap(ls, LK_TEXT, "  ", s->reading, width);
 	if (blank)
 		lines_add(ls, LK_TEXT, "");
-	free(t);
 }
 
 /* The brief panel of a slow line: the command, what we saw (the result
@@ -647,7 +639,7 @@ static void panel_reading(struct lines *ls, const struct report_step *s, int wid
  * headings keep their rows from one step to the next, so a step change
  * sends little more than the lines that differ. */
 static size_t panel_brief(struct lines *ls, const struct report_step *s, int width, uint64_t now,
-			  bool fine, const struct asset_var *vars, size_t nvars)
+			  bool fine)
 {
 	bool read_now = wants_reading(s->status);
 	size_t more;
@@ -659,22 +651,21 @@ static size_t panel_brief(struct lines *ls, const struct report_step *s, int wid
 		for (size_t i = 0; i < s->evidence.n; i++)
 			lines_wrap(ls, LK_TEXT, "  - ", s->evidence.v[i], width);
 	if (read_now)
-		panel_reading(ls, s, width, vars, nvars, false);
+		panel_reading(ls, s, width, false);
 	lines_add(ls, LK_TEXT, "");
 	more = ls->n;
 	if (!read_now)
-		panel_reading(ls, s, width, vars, nvars, true);
-	panel_teaching(ls, s, width, vars, nvars);
+		panel_reading(ls, s, width, true);
+	panel_teaching(ls, s, width);
 	return more;
 }
 
 size_t layout_step_panel(struct lines *ls, const struct report_step *s, enum panel_view view,
-			 int width, uint64_t now, bool fine, const struct asset_var *vars,
-			 size_t nvars)
+			 int width, uint64_t now, bool fine)
 {
 	if (view == PANEL_BRIEF)
-		return panel_brief(ls, s, width, now, fine, vars, nvars);
-	return panel_full(ls, s, width, now, fine, vars, nvars);
+		return panel_brief(ls, s, width, now, fine);
+	return panel_full(ls, s, width, now, fine);
 }
 
 /* A heading, "- " items and a blank line; nothing when there are none. */
@@ -692,7 +683,7 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 		    int width)
 {
 	const struct report_verdict *v = &rep->verdict;
-	char buf[512];
+	char buf[512], *note;
 
 	if (rep->failed) {
 		lines_wrap(ls, LK_FAIL, "", "The diagnosis could not run", width);
@@ -710,6 +701,11 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 	snprintf(buf, sizeof(buf), "cause: %s, %s", v->cause, v->confidence ? v->confidence : "?");
 	lines_wrap(ls, LK_TEXT, "  ", buf, width);
 	lines_add(ls, LK_TEXT, "");
+	if ((note = walk_stale_note(rep)) != NULL) {
+		lines_wrap(ls, LK_WARN, "  ", note, width);
+		lines_add(ls, LK_TEXT, "");
+		free(note);
+	}
 	if (v->summary)
 		lines_wrap(ls, LK_TEXT, "  ", v->summary, width);
 	if (v->symptom_match)

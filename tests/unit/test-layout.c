@@ -445,7 +445,8 @@ static void a_syn_is_unanswered_when_nothing_came_back_from_its_port(void **stat
 /* ---- panels and views --------------------------------------------------- */
 
 /* The TCP step as the panels show it: its text parsed into doc, its
- * command, one line of evidence. Release with panel_step_release(). */
+ * command and teaching text as the engine fills them in, one line of
+ * evidence. Release with panel_step_release(). */
 static struct report_step panel_step(struct asset_doc *doc)
 {
 	static const char text[] =
@@ -461,6 +462,9 @@ static struct report_step panel_step(struct asset_doc *doc)
 	strbuf_release(&err);
 	s.text = doc;
 	s.command = (char *)"nc -zv 192.0.2.2 22";
+	s.what = (char *)"We send a SYN to port 22.";
+	s.why = (char *)"This is where ssh's error comes from.";
+	s.reading = (char *)"Refused: nothing listens.";
 	strv_init(&s.evidence);
 	strv_push(&s.evidence, "192.0.2.2 port 22: refused after 0.2 ms");
 	return s;
@@ -476,13 +480,12 @@ static void the_panel_teaches_what_why_command_saw_and_meaning(void **state)
 {
 	struct asset_doc doc;
 	struct report_step s = panel_step(&doc);
-	struct asset_var vars[] = {{"host", "192.0.2.2"}, {"port", "22"}};
 	struct lines ls;
 	char *all;
 
 	(void)state;
 	lines_init(&ls);
-	layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true, vars, 2);
+	layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true);
 	all = joined(&ls);
 	expect_str(ls.v[0], "[FAIL] port 22: refused", "the result first");
 	expect_contains(all, "What we check\n  We send a SYN to port 22.", "what, filled in");
@@ -501,13 +504,12 @@ static void the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failur
 {
 	struct asset_doc doc;
 	struct report_step s = panel_step(&doc);
-	struct asset_var vars[] = {{"host", "192.0.2.2"}, {"port", "22"}};
 	struct lines ls;
 	size_t at;
 
 	(void)state;
 	lines_init(&ls);
-	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true, vars, 2);
+	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true);
 	if (ls.n < 9)
 		fail_msg("expected at least 9 lines in the brief panel, got %zu", ls.n);
 	expect_str(ls.v[0], "You would type", "the command's heading first");
@@ -527,7 +529,7 @@ static void the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failur
 	/* a pass needs no reading at once: what it means starts the rest */
 	s.status = STEP_PASS;
 	lines_init(&ls);
-	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true, vars, 2);
+	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true);
 	expect_str(ls.v[3], "[ OK ] port 22: refused", "the result");
 	expect_str(ls.v[5], "", "the brief view ends after the evidence");
 	expect_int((int)at, 6, "the rest starts right after it");
@@ -537,7 +539,7 @@ static void the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failur
 
 	/* the full view says where its teaching starts */
 	lines_init(&ls);
-	at = layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true, vars, 2);
+	at = layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true);
 	expect_str(ls.v[at], "What we check", "the full view's teaching");
 	lines_release(&ls);
 	panel_step_release(&s, &doc);
