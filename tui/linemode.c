@@ -568,7 +568,7 @@ static void lm_say_stale(struct linemode *m, size_t before)
 	if (n == 0 || n == before)
 		return;
 	strbuf_init(&sb);
-	strbuf_addstr(&sb, "\nNow from before the rerun " WALK_STALE_WORDS ":\n");
+	strbuf_addstr(&sb, "\nThese results are from before the rerun and may have changed since:\n");
 	for (size_t i = 0; i < m->rep->nsteps; i++) {
 		const struct report_step *s = &m->rep->steps[i];
 
