@@ -143,6 +143,15 @@ const char *side_name(enum side s)
 
 /* ---- what probes call (worker thread) ---------------------------------- */
 
+enum side side_resolve(enum side asked, const char *host, bool replay)
+{
+	if (replay)
+		return SIDE_CLIENT;
+	if (asked != SIDE_AUTO)
+		return asked;
+	return host == NULL || os_host_is_local(host) == 1 ? SIDE_SERVER : SIDE_CLIENT;
+}
+
 void step_finish(struct step_work *w, enum step_status st, const char *fmt, ...)
 {
 	struct strbuf sb;
@@ -533,10 +542,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	client_facts_init(&e->facts);
 	server_facts_init(&e->sfacts);
 
-	e->rep.side = cfg->side == SIDE_SERVER ? SIDE_SERVER : SIDE_CLIENT;
-	/* auto: the server side when the host is this machine */
-	if (cfg->side == SIDE_AUTO && cfg->replay_file == NULL)
-		e->rep.side = t->host == NULL || os_host_is_local(t->host) == 1 ? SIDE_SERVER : SIDE_CLIENT;
+	e->rep.side = side_resolve(cfg->side, t->host, cfg->replay_file != NULL);
 	e->rep.host = t->host ? printable(t->host, strlen(t->host), false) : NULL;
 	e->rep.port = t->port;
 	e->rep.user = t->user ? printable(t->user, strlen(t->user), false) : NULL;
