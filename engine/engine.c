@@ -16,6 +16,7 @@
 #include "engine/os/os.h"
 #include "engine/conn.h"
 #include "engine/probe.h"
+#include "engine/target-vars.h"
 #include "engine/verdict.h"
 #include "engine/walk.h"
 #include "engine/wire.h"
@@ -497,24 +498,16 @@ static void step_fill_text(struct engine *e, struct report_step *s, const char *
 {
 	static const char *const keys[] = {"command", "what", "why", "reading"};
 	char **dst[] = {&s->command, &s->what, &s->why, &s->reading};
-	const struct target *t = &e->cfg.target;
-	char port[16], userhost[512];
-	struct asset_var vars[5];
+	struct target_vars tv;
+	/* without a host (the server side), the address clients use, as the verdict says */
+	size_t nv = target_vars_fill(&tv, &e->cfg.target, e->cfg.target.port, addr, addr);
 
-	snprintf(port, sizeof(port), "%d", t->port);
-	snprintf(userhost, sizeof(userhost), "%s%s%s", t->user ? t->user : "",
-		 t->user ? "@" : "", t->host ? t->host : "localhost");
-	vars[0] = (struct asset_var){"host", t->host ? t->host : "localhost"};
-	vars[1] = (struct asset_var){"port", port};
-	vars[2] = (struct asset_var){"user", t->user ? t->user : "$USER"};
-	vars[3] = (struct asset_var){"userhost", userhost};
-	vars[4] = (struct asset_var){"addr", addr ? addr : t->host ? t->host : "localhost"};
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		const char *tmpl = s->text ? asset_doc_get_for(s->text, keys[k], e->rep.platform) : NULL;
 
 		free(*dst[k]);
 		/* an empty section is no section; an empty command stays one */
-		*dst[k] = tmpl && (k == 0 || *tmpl) ? assets_expand(tmpl, vars, 5) : NULL;
+		*dst[k] = tmpl && (k == 0 || *tmpl) ? assets_expand(tmpl, tv.v, nv) : NULL;
 	}
 }
 
@@ -588,7 +581,8 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 		s->id = asset_doc_get(doc, "id");
 		s->title = asset_doc_get(doc, "title");
 		s->text = doc;
-		step_fill_text(e, s, NULL);
+		/* the server side: its own first address, as the verdict's {addr} */
+		step_fill_text(e, s, e->rep.addresses.n ? e->rep.addresses.v[0] : NULL);
 		strv_init(&s->evidence);
 		strv_init(&s->details);
 		e->probes[i] = probe_find(s->id);
