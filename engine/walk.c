@@ -100,9 +100,9 @@ char *walk_stale_note(const struct report *rep)
 		k++;
 		strbuf_addf(&sb, "%s%zu", k == 1 ? "" : k == n ? " and " : ", ", i + 1);
 	}
-	strbuf_addf(&sb, " ran before another step ran again: %s results are marked "
+	strbuf_addf(&sb, " ran before another step ran again: %s marked "
 		    WALK_STALE_WORDS " and may have changed since. This verdict rests on the "
 		    "latest results; go back with b and run a step again with r to check it.",
-		    n == 1 ? "its" : "their");
+		    n == 1 ? "its result is" : "their results are");
 	return strbuf_detach(&sb, NULL);
 }
