@@ -104,6 +104,8 @@ static int diag_child(void *arg)
 	}
 	o.no_capture = true;
 	options_engine_config(&o, d->a, &cfg);
+	/* as the lab's own diagnoses: the report is written where root writes */
+	cfg.least_privilege = false;
 	strbuf_init(&err);
 	e = engine_new(&cfg, &err);
 	if (e == NULL) {
