@@ -16,7 +16,9 @@
 #include "engine/os/os.h"
 #include "engine/conn.h"
 #include "engine/probe.h"
+#include "engine/target-vars.h"
 #include "engine/verdict.h"
+#include "engine/walk.h"
 #include "engine/wire.h"
 
 /* A change the worker hands to the face's thread. */
@@ -62,6 +64,8 @@ struct engine {
 	int icmp_own[2];                  /* raw ICMP, ICMPv6 sockets it opened, or -1 */
 	bool drop_pending;                /* the worker gives up the privileges once its
 					   * capture is open (least_privilege) */
+
+	struct walk walk;                 /* the face's walk through the steps (walk.h) */
 };
 
 static void pending_free(struct pending *p)
@@ -139,6 +143,15 @@ const char *side_name(enum side s)
 }
 
 /* ---- what probes call (worker thread) ---------------------------------- */
+
+enum side side_resolve(enum side asked, const char *host, bool replay)
+{
+	if (replay)
+		return SIDE_CLIENT;
+	if (asked != SIDE_AUTO)
+		return asked;
+	return host == NULL || os_host_is_local(host) == 1 ? SIDE_SERVER : SIDE_CLIENT;
+}
 
 void step_finish(struct step_work *w, enum step_status st, const char *fmt, ...)
 {
@@ -487,26 +500,25 @@ static void *worker_main(void *arg)
 
 /* ---- the face's side --------------------------------------------------- */
 
-/* The step's command for a person to type, filled in; {addr} is the
- * target's first address once it is known (addr), the host until then. */
-static char *expand_command(struct engine *e, const struct asset_doc *doc, const char *addr)
+/* Fills in step s's command for a person to type and its teaching text,
+ * for this platform: the one place where {host}, {port}, {addr}... of a
+ * step are expanded. {addr} is the target's first address once it is
+ * known (addr), the host until then. */
+static void step_fill_text(struct engine *e, struct report_step *s, const char *addr)
 {
-	const struct target *t = &e->cfg.target;
-	const char *tmpl = asset_doc_get_for(doc, "command", e->rep.platform);
-	char port[16], userhost[512];
-	struct asset_var vars[5];
+	static const char *const keys[] = {"command", "what", "why", "reading"};
+	char **dst[] = {&s->command, &s->what, &s->why, &s->reading};
+	struct target_vars tv;
+	/* without a host (the server side), the address clients use, as the verdict says */
+	size_t nv = target_vars_fill(&tv, &e->cfg.target, e->cfg.target.port, addr, addr);
 
-	if (tmpl == NULL)
-		return NULL;
-	snprintf(port, sizeof(port), "%d", t->port);
-	snprintf(userhost, sizeof(userhost), "%s%s%s", t->user ? t->user : "",
-		 t->user ? "@" : "", t->host ? t->host : "localhost");
-	vars[0] = (struct asset_var){"host", t->host ? t->host : "localhost"};
-	vars[1] = (struct asset_var){"port", port};
-	vars[2] = (struct asset_var){"user", t->user ? t->user : "$USER"};
-	vars[3] = (struct asset_var){"userhost", userhost};
-	vars[4] = (struct asset_var){"addr", addr ? addr : t->host ? t->host : "localhost"};
-	return assets_expand(tmpl, vars, 5);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *tmpl = s->text ? asset_doc_get_for(s->text, keys[k], e->rep.platform) : NULL;
+
+		free(*dst[k]);
+		/* an empty section is no section; an empty command stays one */
+		*dst[k] = tmpl && (k == 0 || *tmpl) ? assets_expand(tmpl, tv.v, nv) : NULL;
+	}
 }
 
 struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
@@ -533,10 +545,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 	client_facts_init(&e->facts);
 	server_facts_init(&e->sfacts);
 
-	e->rep.side = cfg->side == SIDE_SERVER ? SIDE_SERVER : SIDE_CLIENT;
-	/* auto: the server side when the host is this machine */
-	if (cfg->side == SIDE_AUTO && cfg->replay_file == NULL)
-		e->rep.side = t->host == NULL || os_host_is_local(t->host) == 1 ? SIDE_SERVER : SIDE_CLIENT;
+	e->rep.side = side_resolve(cfg->side, t->host, cfg->replay_file != NULL);
 	e->rep.host = t->host ? printable(t->host, strlen(t->host), false) : NULL;
 	e->rep.port = t->port;
 	e->rep.user = t->user ? printable(t->user, strlen(t->user), false) : NULL;
@@ -582,11 +591,14 @@ struct engine *engine_new(const struct engine_config *cfg, struct strbuf *err)
 		s->id = asset_doc_get(doc, "id");
 		s->title = asset_doc_get(doc, "title");
 		s->text = doc;
-		s->command = expand_command(e, doc, NULL);
+		/* the server side: its own first address, as the verdict's {addr} */
+		step_fill_text(e, s, e->rep.addresses.n ? e->rep.addresses.v[0] : NULL);
 		strv_init(&s->evidence);
 		strv_init(&s->details);
 		e->probes[i] = probe_find(s->id);
 	}
+
+	walk_init(&e->walk, e->rep.nsteps);
 
 	/* the server side captures its self-test */
 	if (!cfg->no_capture) {
@@ -677,11 +689,15 @@ void engine_free(struct engine *e)
 
 		free(s->summary);
 		free(s->command);
+		free(s->what);
+		free(s->why);
+		free(s->reading);
 		free(s->wait_reason);
 		strv_release(&s->evidence);
 		strv_release(&s->details);
 	}
 	free(e->rep.steps);
+	walk_release(&e->walk);
 	free(e->marks);
 	free(e->probes);
 	free(e->rep.host);
@@ -868,8 +884,11 @@ void engine_dispatch(struct engine *e)
 		list = p->next;
 		switch (p->ev.kind) {
 		case EV_STEP_STARTED:
+			apply_step(&e->rep.steps[i], p);
+			break;
 		case EV_STEP_FINISHED:
 			apply_step(&e->rep.steps[i], p);
+			walk_step_finished(&e->walk, &e->rep, i);
 			break;
 		case EV_EVIDENCE:
 			strv_push_owned(&e->rep.steps[i].evidence, p->line);
@@ -879,12 +898,9 @@ void engine_dispatch(struct engine *e)
 			strv_release(&e->rep.addresses);
 			e->rep.addresses = p->addresses;
 			strv_init(&p->addresses);
-			/* a command that needs the address gets the one now known */
-			for (size_t k = 0; k < e->rep.nsteps && e->rep.addresses.n; k++) {
-				free(e->rep.steps[k].command);
-				e->rep.steps[k].command = expand_command(e, e->rep.steps[k].text,
-									 e->rep.addresses.v[0]);
-			}
+			/* a text that needs the address gets the one now known */
+			for (size_t k = 0; k < e->rep.nsteps && e->rep.addresses.n; k++)
+				step_fill_text(e, &e->rep.steps[k], e->rep.addresses.v[0]);
 			break;
 		case EV_VERDICT:
 			verdict_release(&e->rep.verdict);
@@ -931,4 +947,73 @@ void engine_run_to_end(struct engine *e)
 		poll(fds, (nfds_t)n, engine_timeout(e));
 		engine_dispatch(e);
 	}
+}
+
+/* ---- the walk (walk.h) -------------------------------------------------- */
+
+static bool step_has_run(const struct report_step *s)
+{
+	return s->status != STEP_PENDING && s->status != STEP_RUNNING;
+}
+
+void engine_walk_start(struct engine *e)
+{
+	e->walk.cur = 0;
+	walk_step_runs(&e->walk, &e->rep, 0);
+	engine_run(e, 0, 0);
+}
+
+int engine_walk_cur(const struct engine *e)
+{
+	return e->walk.cur;
+}
+
+enum walk_outcome engine_walk_next(struct engine *e)
+{
+	struct walk *w = &e->walk;
+
+	if (e->rep.failed)
+		return WALK_FAILED;
+	if (!step_has_run(&e->rep.steps[w->cur]))
+		return WALK_STILL_RUNNING;
+	if ((size_t)w->cur + 1 < e->rep.nsteps) {
+		w->cur++;
+		if (!walk_runs_when_reached(&e->rep, w->cur))
+			return WALK_SHOWN;
+		/* the engine may still be judging the step before: it takes
+		 * this request once it has */
+		walk_step_runs(w, &e->rep, w->cur);
+		engine_run(e, w->cur, w->cur);
+		return WALK_RUNS;
+	}
+	return engine_walk_complete(e) ? WALK_VERDICT : WALK_VERDICT_PENDING;
+}
+
+enum walk_outcome engine_walk_back(struct engine *e)
+{
+	if (e->walk.cur == 0)
+		return WALK_FIRST;
+	e->walk.cur--;
+	return WALK_SHOWN;
+}
+
+enum walk_outcome engine_walk_rerun(struct engine *e)
+{
+	if (e->rep.nsteps == 0)
+		return WALK_NOT_A_STEP;
+	if (engine_busy(e))
+		return WALK_BUSY;
+	walk_mark_rerun(&e->walk, &e->rep, e->walk.cur);
+	engine_run(e, e->walk.cur, e->walk.cur);
+	return WALK_RUNS;
+}
+
+bool engine_walk_complete(const struct engine *e)
+{
+	if (engine_busy(e) || !e->rep.has_verdict)
+		return false;
+	for (size_t i = 0; i < e->rep.nsteps; i++)
+		if (!step_has_run(&e->rep.steps[i]) || (i < e->walk.n && e->walk.must_run[i]))
+			return false;
+	return true;
 }

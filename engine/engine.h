@@ -35,6 +35,11 @@ struct report_step {
 	enum step_status status;
 	char *summary;              /* one printable sentence of what we saw */
 	char *command;              /* what a person would type, filled in */
+	char *what, *why, *reading; /* the teaching text for this platform, {host},
+				     * {addr}... filled in; NULL when the step has
+				     * none. The faces draw these, never the asset */
+	bool stale;                 /* ran before another step ran again (the walk,
+				     * walk.h): shown as from before the rerun */
 	struct strv evidence;       /* printable lines */
 	struct strv details;        /* raw evidence for the details view, printable */
 	uint64_t started_ms;        /* monotonic; 0 before it started */
@@ -91,6 +96,10 @@ struct report_packet {
 	bool is_icmp;               /* an ICMP or ICMPv6 header was decoded */
 	uint8_t icmp_type, icmp_code;
 	const char *icmp_name;      /* "port unreachable"...; static, or NULL */
+	bool icmp_echo;             /* an echo request or reply: echo_seq is valid */
+	uint16_t echo_seq;
+	uint32_t next_mtu;          /* fragmentation needed / packet too big, or 0 */
+	bool nd;                    /* an ICMPv6 neighbour solicitation or advertisement */
 	struct report_quoted quoted;/* an ICMP error's original packet */
 };
 
@@ -252,5 +261,10 @@ void engine_run_to_end(struct engine *e);
 const char *step_status_word(enum step_status s);   /* "pass", "fail", ... */
 const char *step_status_tag(enum step_status s);    /* "[ OK ]", "[FAIL]" ... */
 const char *side_name(enum side s);
+/* The side to diagnose: the one asked for, except that a replayed capture
+ * is always judged from the client's side; auto is the server side when
+ * host is this machine (or NULL), else the client's. The one place that
+ * decides it: the command line and the engine both ask here. */
+enum side side_resolve(enum side asked, const char *host, bool replay);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "engine/parse/parse-address.h"
 #include "engine/parse/parse-firewall.h"
+#include "engine/target-vars.h"
 #include "engine/verdict.h"
 
 static bool sshd_listens(const struct server_facts *f)
@@ -637,12 +638,13 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 {
 	struct verdict_decision d;
 	struct strv prevention;
-	char port[16], altport[16], line[16], userhost[600];
-	const char *host = t->host ? t->host : (f->client_addrs.n ? f->client_addrs.v[0] : "localhost");
+	char altport[16], line[16];
+	struct target_vars tv;
+	size_t nv;
 	const char *who = "a program";
 	char whobuf[96];
 	char start[600];
-	struct asset_var vars[11];
+	struct asset_var vars[TARGET_NVARS + 6];
 	const struct srv_listener *taker = port_taker(f, f->port);
 
 	verdict_decision_init(&d);
@@ -652,20 +654,16 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 		listener_words(taker, whobuf, sizeof(whobuf));
 		who = whobuf;
 	}
-	snprintf(port, sizeof(port), "%d", f->port);
 	snprintf(altport, sizeof(altport), "%d", sshd_other_port(f));
 	snprintf(line, sizeof(line), "%u", f->config_error_line);
-	snprintf(userhost, sizeof(userhost), "%s%s%s", t->user ? t->user : "", t->user ? "@" : "", host);
-	vars[0] = (struct asset_var){"host", host};
-	vars[1] = (struct asset_var){"port", port};
-	vars[2] = (struct asset_var){"addr", f->client_addrs.n ? f->client_addrs.v[0] : host};
-	vars[3] = (struct asset_var){"alt_port", altport};
-	vars[4] = (struct asset_var){"user", t->user ? t->user : "$USER"};
-	vars[5] = (struct asset_var){"userhost", userhost};
-	vars[6] = (struct asset_var){"config_file", f->config_file ? f->config_file : "/etc/ssh/sshd_config"};
-	vars[7] = (struct asset_var){"config_line", line};
-	vars[8] = (struct asset_var){"program", who};
-	vars[9] = (struct asset_var){"unit", f->unit ? f->unit : "ssh"};
+	nv = target_vars_fill(&tv, t, f->port, f->client_addrs.n ? f->client_addrs.v[0] : NULL,
+			      f->client_addrs.n ? f->client_addrs.v[0] : NULL);
+	memcpy(vars, tv.v, sizeof(tv.v));
+	vars[nv++] = (struct asset_var){"alt_port", altport};
+	vars[nv++] = (struct asset_var){"config_file", f->config_file ? f->config_file : "/etc/ssh/sshd_config"};
+	vars[nv++] = (struct asset_var){"config_line", line};
+	vars[nv++] = (struct asset_var){"program", who};
+	vars[nv++] = (struct asset_var){"unit", f->unit ? f->unit : "ssh"};
 	/* how to start sshd here: through systemd, or by hand without it */
 	if (f->systemd && f->unit_masked)
 		snprintf(start, sizeof(start), "sudo systemctl unmask %s && sudo systemctl enable --now %s",
@@ -679,8 +677,8 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 		snprintf(start, sizeof(start), "sudo %s -f %s", f->sshd_path, f->config_file);
 	else
 		snprintf(start, sizeof(start), "sudo %s", f->sshd_path);
-	vars[10] = (struct asset_var){"start_command", start};
-	verdict_word(&d, vars, 11, t, a, platform, v);
+	vars[nv++] = (struct asset_var){"start_command", start};
+	verdict_word(&d, vars, nv, t, a, platform, v);
 	/* the rule that was found says better than the cause's generic command */
 	if (strcmp(d.cause, "local_firewall") == 0 && f->nfw_clients > 0 && fw_blocked_client(f) != NULL) {
 		const struct srv_fw_client *c = fw_blocked_client(f);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/parse/parse-ssh-ident.h"
+#include "engine/target-vars.h"
 #include "engine/verdict.h"
 
 void verdict_decision_init(struct verdict_decision *d)
@@ -648,8 +649,10 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 {
 	struct verdict_decision d;
 	const struct addr_facts *addr = NULL;
-	char port[16], altport[16], icmp[160], hops[16], userhost[600];
-	struct asset_var vars[9];
+	char altport[16], icmp[160], hops[16];
+	struct target_vars tv;
+	struct asset_var vars[TARGET_NVARS + 4];
+	size_t nv;
 
 	verdict_decision_init(&d);
 	verdict_decide_client(f, t->port, &d);
@@ -658,7 +661,6 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 	if (d.addr_index >= 0 && (size_t)d.addr_index < f->naddrs)
 		addr = &f->addrs[d.addr_index];
 
-	snprintf(port, sizeof(port), "%d", t->port);
 	snprintf(altport, sizeof(altport), "%d", f->alt_ssh_port);
 	snprintf(hops, sizeof(hops), "%d", addr ? addr->rst_hops_short : 0);
 	if (addr && addr->wire == WIRE_ICMP)
@@ -666,19 +668,14 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 			 addr->icmp_from);
 	else
 		snprintf(icmp, sizeof(icmp), "an ICMP error");
-	snprintf(userhost, sizeof(userhost), "%s%s%s", t->user ? t->user : "", t->user ? "@" : "",
-		 t->host ? t->host : "localhost");
-	vars[0] = (struct asset_var){"host", t->host ? t->host : "localhost"};
-	vars[1] = (struct asset_var){"port", port};
-	vars[2] = (struct asset_var){"addr", addr ? addr->text : (t->host ? t->host : "")};
-	vars[3] = (struct asset_var){"alt_port", altport};
-	vars[4] = (struct asset_var){"icmp", icmp};
-	vars[5] = (struct asset_var){"hops", hops};
-	vars[6] = (struct asset_var){"user", t->user ? t->user : "$USER"};
-	vars[7] = (struct asset_var){"userhost", userhost};
-	vars[8] = (struct asset_var){"silence_ms", NULL};
+	nv = target_vars_fill(&tv, t, t->port, NULL, addr ? addr->text : NULL);
+	memcpy(vars, tv.v, sizeof(tv.v));
+	vars[nv++] = (struct asset_var){"alt_port", altport};
+	vars[nv++] = (struct asset_var){"icmp", icmp};
+	vars[nv++] = (struct asset_var){"hops", hops};
+	vars[nv++] = (struct asset_var){"silence_ms", NULL};
 
-	verdict_word(&d, vars, 9, t, a, platform, v);
+	verdict_word(&d, vars, nv, t, a, platform, v);
 	/* the client's own rule, named: the command that removes it */
 	if (strcmp(d.cause, "local_firewall") == 0 && addr && addr->own_rule_fix) {
 		free(v->fix_command);

@@ -776,6 +776,10 @@ static void packet_fields(struct report_packet *r, const struct pkt *p)
 	r->icmp_code = r->is_icmp ? p->icmp_code : 0;
 	r->icmp_name = r->is_icmp ? pkt_icmp_name(p->proto == PKT_PROTO_ICMP6, p->icmp_type, p->icmp_code)
 				  : NULL;
+	r->icmp_echo = r->is_icmp && p->icmp_echo;
+	r->echo_seq = r->icmp_echo ? p->icmp_seq : 0;
+	r->next_mtu = r->is_icmp ? p->icmp_mtu : 0;
+	r->nd = r->is_icmp && p->nd;
 	memset(&r->quoted, 0, sizeof(r->quoted));
 	if (r->is_icmp && p->icmp_error && p->inner.present) {
 		const struct pkt_inner *in = &p->inner;

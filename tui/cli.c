@@ -506,10 +506,7 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 		strbuf_addstr(err, target_host_hint(&o->target));
 		return -1;
 	}
-	/* auto: the server side when the host is this machine */
-	if (o->side == SIDE_AUTO)
-		o->side = o->target.host == NULL || os_host_is_local(o->target.host) == 1
-			  ? SIDE_SERVER : SIDE_CLIENT;
+	o->side = side_resolve(o->side, o->target.host, o->replay != NULL);
 	if (o->sshd_config != NULL && check_sshd_config(o, err) != 0)
 		return -1;
 	if (o->watch >= 0 && o->side == SIDE_CLIENT) {
@@ -531,7 +528,6 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 			strbuf_addstr(err, "--replay judges an address, not a name (the capture holds addresses): give the target's IP address");
 			return -1;
 		}
-		o->side = SIDE_CLIENT;
 	}
 	return 0;
 }

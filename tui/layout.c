@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/walk.h"
 #include "tui/layout.h"
 
 /* room for a packet summary (capture/ keeps them under 224 bytes) */
@@ -368,7 +369,10 @@ void layout_step_line(char *buf, size_t n, const struct report_step *s, int widt
 		else
 			snprintf(tail, sizeof(tail), "running");
 	} else if (s->summary) {
-		snprintf(tail, sizeof(tail), "%s", s->summary);
+		snprintf(tail, sizeof(tail), "%s%s%s", s->stale ? WALK_STALE_WORDS : "",
+			 s->stale ? " " : "", s->summary);
+	} else if (s->stale) {
+		snprintf(tail, sizeof(tail), "%s", WALK_STALE_WORDS);
 	}
 	if (tail[0] && width - 7 - title_w - 1 > 3)
 		snprintf(line, sizeof(line), "%s %-*s %s", step_status_tag(s->status),
@@ -407,37 +411,93 @@ static void span_text(char *buf, size_t n, int64_t us)
 		snprintf(buf, n, "%.1f s", (double)us / 1e6);
 }
 
+/* "192.0.2.2:22", "[2001:db8::2]:22", or the address alone. */
+static void endpoint(char *buf, size_t n, const char *addr, bool has_port, uint16_t port)
+{
+	if (!has_port)
+		snprintf(buf, n, "%s", addr);
+	else if (strchr(addr, ':') != NULL)
+		snprintf(buf, n, "[%s]:%u", addr, port);
+	else
+		snprintf(buf, n, "%s:%u", addr, port);
+}
+
+/* "SYN", "RST,ACK" ... in the capture's order; "TCP" with no flag set. */
+static void tcp_flags_word(char *buf, size_t n, uint8_t flags)
+{
+	static const struct {
+		uint8_t bit;
+		const char *name;
+	} names[] = {
+		{REPORT_TCP_SYN, "SYN"}, {REPORT_TCP_FIN, "FIN"}, {REPORT_TCP_RST, "RST"},
+		{REPORT_TCP_PSH, "PSH"}, {REPORT_TCP_ACK, "ACK"}, {REPORT_TCP_URG, "URG"},
+		{REPORT_TCP_ECE, "ECE"}, {REPORT_TCP_CWR, "CWR"},
+	};
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit)
+			strbuf_addf(&sb, "%s%s", sb.len ? "," : "", names[i].name);
+	snprintf(buf, n, "%s", sb.len ? sb.buf : "TCP");
+	strbuf_release(&sb);
+}
+
+/* The packet as the pane shows it, from its decoded fields: the far end
+ * only, the direction as an arrow. What the fields do not describe (ARP,
+ * neighbour discovery, fragments) is the decoder's own line. */
+static void packet_text(char *line, size_t n, const struct report_packet *p)
+{
+	const char *icmp = p->ip_version == 6 ? "ICMP6" : "ICMP";
+	char ep[PACKET_LINE_MAX], kind[48];
+
+	if (p->has_ports) {
+		if (p->has_tcp_flags)
+			tcp_flags_word(kind, sizeof(kind), p->tcp_flags);
+		else
+			snprintf(kind, sizeof(kind), "UDP");
+		if (p->outbound) {
+			endpoint(ep, sizeof(ep), p->dst, true, p->dst_port);
+			snprintf(line, n, "%s > %s", kind, ep);
+		} else {
+			endpoint(ep, sizeof(ep), p->src, true, p->src_port);
+			snprintf(line, n, "< %s from %s", kind, ep);
+		}
+	} else if (p->is_icmp && p->icmp_echo && p->icmp_name != NULL) {
+		bool request = p->icmp_type == (p->ip_version == 6 ? 128 : 8);
+
+		snprintf(line, n, "%s%s %s %s %s seq %u", p->outbound ? "" : "< ", icmp, p->icmp_name,
+			 p->outbound ? ">" : "from", request ? p->dst : p->src, p->echo_seq);
+	} else if (p->is_icmp && !p->nd) {
+		/* an error: who sent it and why; the packet it quotes belongs to
+		 * the details view */
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		strbuf_addf(&sb, "%s%s %u/%u ", p->outbound ? "" : "< ", icmp, p->icmp_type, p->icmp_code);
+		if (p->icmp_name != NULL)
+			strbuf_addf(&sb, "%s ", p->icmp_name);
+		strbuf_addf(&sb, "from %s", p->src);
+		if (p->next_mtu != 0)
+			strbuf_addf(&sb, " mtu %u", (unsigned)p->next_mtu);
+		if (p->outbound)
+			strbuf_addstr(&sb, " >");
+		snprintf(line, n, "%s", sb.buf);
+		strbuf_release(&sb);
+	} else if (p->outbound) {
+		snprintf(line, n, "%s >", p->summary ? p->summary : "");
+	} else {
+		snprintf(line, n, "< %s", p->summary ? p->summary : "");
+	}
+}
+
 void layout_packet_line(char *buf, size_t n, const struct report_packet *p, int64_t rtt_us,
 			int width)
 {
-	char sum[PACKET_LINE_MAX], line[2 * PACKET_LINE_MAX], when[32], *cut;
-	const char *s = p->summary ? p->summary : "";
-	const char *sp, *arrow, *to;
+	char line[2 * PACKET_LINE_MAX], when[32];
 	int main_w;
 
-	snprintf(sum, sizeof(sum), "%s", s);
-	/* the quoted packet of an ICMP error belongs to the details view */
-	if ((cut = strstr(sum, " (about ")) != NULL)
-		*cut = '\0';
-	sp = strchr(sum, ' ');
-	arrow = strstr(sum, " > ");
-	if (sp != NULL && arrow != NULL && arrow > sp && strncmp(sum, "ICMP", 4) != 0) {
-		/* "FLAGS SRC > DST": name the far end only */
-		int kind_len = (int)(sp - sum);
-
-		if (p->outbound)
-			snprintf(line, sizeof(line), "%.*s > %s", kind_len, sum, arrow + 3);
-		else
-			snprintf(line, sizeof(line), "< %.*s from %.*s", kind_len, sum,
-				 (int)(arrow - sp - 1), sp + 1);
-	} else if (p->outbound) {
-		if ((to = strstr(sum, " to ")) != NULL)
-			snprintf(line, sizeof(line), "%.*s > %s", (int)(to - sum), sum, to + 4);
-		else
-			snprintf(line, sizeof(line), "%s >", sum);
-	} else {
-		snprintf(line, sizeof(line), "< %s", sum);
-	}
+	packet_text(line, sizeof(line), p);
 	when[0] = '\0';
 	if (!p->outbound && rtt_us >= 0)
 		span_text(when, sizeof(when), rtt_us);
@@ -459,56 +519,44 @@ void layout_packet_line(char *buf, size_t n, const struct report_packet *p, int6
 	}
 }
 
-/* The destination of a "FLAGS SRC > DST" summary into buf ("" when the
- * summary is not of that form). */
-static void summary_dst(const char *sum, char *buf, size_t n)
+/* Whether p is a first SYN we sent (not a SYN-ACK). */
+static bool is_our_syn(const struct report_packet *p)
 {
-	const char *a = sum ? strstr(sum, " > ") : NULL;
-	size_t len;
-
-	buf[0] = '\0';
-	if (a == NULL || strchr(a + 3, ' ') != NULL)
-		return;
-	len = strlen(a + 3);
-	if (len < n) {
-		memcpy(buf, a + 3, len);
-		buf[len] = '\0';
-	}
+	return p->outbound && p->has_tcp_flags &&
+	       (p->tcp_flags & (REPORT_TCP_SYN | REPORT_TCP_ACK)) == REPORT_TCP_SYN;
 }
 
-/* Whether pkts[k] is an outbound SYN to dst. */
-static bool syn_to(const struct report_packet *p, const char *dst)
+/* Whether pkts[k] is an outbound SYN to the same address and port as syn. */
+static bool syn_to(const struct report_packet *p, const struct report_packet *syn)
 {
-	char d[PACKET_LINE_MAX];
+	return is_our_syn(p) && p->dst_port == syn->dst_port && strcmp(p->dst, syn->dst) == 0;
+}
 
-	if (!p->outbound || p->summary == NULL || strncmp(p->summary, "SYN ", 4) != 0)
+/* Whether p came back from syn's destination: from its address and port,
+ * or an ICMP error quoting a packet to it. */
+static bool answers(const struct report_packet *p, const struct report_packet *syn)
+{
+	if (p->outbound)
 		return false;
-	summary_dst(p->summary, d, sizeof(d));
-	return strcmp(d, dst) == 0;
+	if (p->has_ports && p->src_port == syn->dst_port && strcmp(p->src, syn->dst) == 0)
+		return true;
+	return p->is_icmp && p->quoted.present && p->quoted.has_ports &&
+	       p->quoted.dst_port == syn->dst_port && strcmp(p->quoted.dst, syn->dst) == 0;
 }
 
 bool layout_syn_unanswered(const struct report_packet *pkts, size_t first, size_t i, size_t end)
 {
-	char dst[PACKET_LINE_MAX], want[PACKET_LINE_MAX + 8], quote[PACKET_LINE_MAX + 8];
-	const char *sum = pkts[i].summary;
+	const struct report_packet *syn = &pkts[i];
 
-	if (!pkts[i].outbound || sum == NULL || strncmp(sum, "SYN ", 4) != 0)
-		return false;
-	summary_dst(sum, dst, sizeof(dst));
-	if (dst[0] == '\0')
+	if (!is_our_syn(syn) || syn->dst[0] == '\0')
 		return false;
 	/* the line goes under the first try; the retries speak for it */
 	for (size_t k = first; k < i; k++)
-		if (syn_to(&pkts[k], dst))
+		if (syn_to(&pkts[k], syn))
 			return false;
-	snprintf(want, sizeof(want), " %s > ", dst);
-	snprintf(quote, sizeof(quote), " > %s)", dst);
-	for (size_t k = i + 1; k < end; k++) {
-		const char *t = pkts[k].summary ? pkts[k].summary : "";
-
-		if (!pkts[k].outbound && (strstr(t, want) != NULL || strstr(t, quote) != NULL))
+	for (size_t k = i + 1; k < end; k++)
+		if (answers(&pkts[k], syn))
 			return false;
-	}
 	return true;
 }
 
@@ -522,14 +570,6 @@ void layout_silence_line(char *buf, size_t n, uint64_t ms, int width)
 	layout_clip(buf, n, line, width);
 }
 
-/* A section of a step's text, with {host} ... filled in; NULL when absent. */
-static char *section(const struct report_step *s, const char *name,
-		     const struct asset_var *vars, size_t nvars)
-{
-	const char *t = s->text ? asset_doc_get(s->text, name) : NULL;
-
-	return t ? assets_expand(t, vars, nvars) : NULL;
-}
 
 /* Adds a heading, the wrapped text under it, and a blank line. */
 static void block(struct lines *ls, const char *heading, const char *text, int width)
@@ -556,26 +596,28 @@ static void panel_result(struct lines *ls, const struct report_step *s, int widt
 		snprintf(buf, sizeof(buf), "%s not run yet", step_status_tag(s->status));
 		lines_add(ls, LK_TEXT, buf);
 	} else {
+		char *text = xasprintf("%s%s%s", s->stale ? WALK_STALE_WORDS : "",
+				       s->stale && s->summary ? " " : "", s->summary ? s->summary : "");
+
 		snprintf(buf, sizeof(buf), "%s ", step_status_tag(s->status));
-		lines_wrap(ls, layout_status_kind(s->status), buf, s->summary ? s->summary : "",
-			   width);
+		lines_wrap(ls, layout_status_kind(s->status), buf, text, width);
+		free(text);
+		if (s->stale)
+			lines_wrap(ls, LK_TEXT, "  ", "Another step ran again after this one and "
+				   "what it found may have changed: r runs this step again.", width);
 	}
 }
 
 /* "What we check" and "Why it matters"; returns the index of their first
  * line (ls->n when the step has neither). */
-static size_t panel_teaching(struct lines *ls, const struct report_step *s, int width,
-			     const struct asset_var *vars, size_t nvars)
+static size_t panel_teaching(struct lines *ls, const struct report_step *s, int width)
 {
 	size_t at = ls->n;
-	char *t;
 
-	if ((t = section(s, "what", vars, nvars)) != NULL)
-		block(ls, "What we check", t, width);
-	free(t);
-	if ((t = section(s, "why", vars, nvars)) != NULL)
-		block(ls, "Why it matters", t, width);
-	free(t);
+	if (s->what != NULL)
+		block(ls, "What we check", s->what, width);
+	if (s->why != NULL)
+		block(ls, "Why it matters", s->why, width);
 	return at;
 }
 
@@ -592,14 +634,13 @@ static void panel_command(struct lines *ls, const struct report_step *s, int wid
 /* The full panel: the result, the teaching, the command, what we saw with
  * the summary again, what it means. */
 static size_t panel_full(struct lines *ls, const struct report_step *s, int width, uint64_t now,
-			 bool fine, const struct asset_var *vars, size_t nvars)
+			 bool fine)
 {
 	size_t teach;
-	char *t;
 
 	panel_result(ls, s, width, now, fine);
 	lines_add(ls, LK_TEXT, "");
-	teach = panel_teaching(ls, s, width, vars, nvars);
+	teach = panel_teaching(ls, s, width);
 	panel_command(ls, s, width, true);
 	lines_add(ls, LK_HEADING, "What we saw");
 	if (s->status == STEP_PENDING) {
@@ -613,9 +654,8 @@ static size_t panel_full(struct lines *ls, const struct report_step *s, int widt
 			lines_wrap(ls, LK_TEXT, "  ", "still running...", width);
 	}
 	lines_add(ls, LK_TEXT, "");
-	if ((t = section(s, "reading", vars, nvars)) != NULL)
-		block(ls, "What it means", t, width);
-	free(t);
+	if (s->reading != NULL)
+		block(ls, "What it means", s->reading, width);
 	return teach;
 }
 
@@ -626,18 +666,14 @@ static bool wants_reading(enum step_status st)
 }
 
 /* "What it means" as a heading and its text; nothing when the step has none. */
-static void panel_reading(struct lines *ls, const struct report_step *s, int width,
-			  const struct asset_var *vars, size_t nvars, bool blank)
+static void panel_reading(struct lines *ls, const struct report_step *s, int width, bool blank)
 {
-	char *t = section(s, "reading", vars, nvars);
-
-	if (t == NULL)
+	if (s->reading == NULL)
 		return;
 	lines_add(ls, LK_HEADING, "What it means");
-	lines_wrap(ls, LK_TEXT, "  ", t, width);
+	lines_wrap(ls, LK_TEXT, "  ", s->reading, width);
 	if (blank)
 		lines_add(ls, LK_TEXT, "");
-	free(t);
 }
 
 /* The brief panel of a slow line: the command, what we saw (the result
@@ -647,7 +683,7 @@ static void panel_reading(struct lines *ls, const struct report_step *s, int wid
  * headings keep their rows from one step to the next, so a step change
  * sends little more than the lines that differ. */
 static size_t panel_brief(struct lines *ls, const struct report_step *s, int width, uint64_t now,
-			  bool fine, const struct asset_var *vars, size_t nvars)
+			  bool fine)
 {
 	bool read_now = wants_reading(s->status);
 	size_t more;
@@ -659,22 +695,21 @@ static size_t panel_brief(struct lines *ls, const struct report_step *s, int wid
 		for (size_t i = 0; i < s->evidence.n; i++)
 			lines_wrap(ls, LK_TEXT, "  - ", s->evidence.v[i], width);
 	if (read_now)
-		panel_reading(ls, s, width, vars, nvars, false);
+		panel_reading(ls, s, width, false);
 	lines_add(ls, LK_TEXT, "");
 	more = ls->n;
 	if (!read_now)
-		panel_reading(ls, s, width, vars, nvars, true);
-	panel_teaching(ls, s, width, vars, nvars);
+		panel_reading(ls, s, width, true);
+	panel_teaching(ls, s, width);
 	return more;
 }
 
 size_t layout_step_panel(struct lines *ls, const struct report_step *s, enum panel_view view,
-			 int width, uint64_t now, bool fine, const struct asset_var *vars,
-			 size_t nvars)
+			 int width, uint64_t now, bool fine)
 {
 	if (view == PANEL_BRIEF)
-		return panel_brief(ls, s, width, now, fine, vars, nvars);
-	return panel_full(ls, s, width, now, fine, vars, nvars);
+		return panel_brief(ls, s, width, now, fine);
+	return panel_full(ls, s, width, now, fine);
 }
 
 /* A heading, "- " items and a blank line; nothing when there are none. */
@@ -692,7 +727,7 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 		    int width)
 {
 	const struct report_verdict *v = &rep->verdict;
-	char buf[512];
+	char buf[512], *note;
 
 	if (rep->failed) {
 		lines_wrap(ls, LK_FAIL, "", "The diagnosis could not run", width);
@@ -710,6 +745,11 @@ void layout_verdict(struct lines *ls, const struct report *rep, const char *caus
 	snprintf(buf, sizeof(buf), "how sure: %s", v->confidence ? v->confidence : "not said");
 	lines_wrap(ls, LK_TEXT, "  ", buf, width);
 	lines_add(ls, LK_TEXT, "");
+	if ((note = walk_stale_note(rep)) != NULL) {
+		lines_wrap(ls, LK_WARN, "  ", note, width);
+		lines_add(ls, LK_TEXT, "");
+		free(note);
+	}
 	if (v->summary)
 		lines_wrap(ls, LK_TEXT, "  ", v->summary, width);
 	if (v->symptom_match)

@@ -125,14 +125,13 @@ enum panel_view {
 		       * then the rest: what it means otherwise, what we check, why */
 };
 
-/* The panel of a step in view's order, from the assets (their {host},
- * {port} ... filled in from vars) and the report. Returns the index in ls
+/* The panel of a step in view's order, from the report (the engine filled
+ * in the teaching text: report_step.what, why, reading). Returns the index in ls
  * of the first line of the teaching below the result (PANEL_FULL: what we
  * check; PANEL_BRIEF: the rest after the brief view), where the w key takes
  * the panel; ls->n when there is none. */
 size_t layout_step_panel(struct lines *ls, const struct report_step *s, enum panel_view view,
-			 int width, uint64_t now, bool fine, const struct asset_var *vars,
-			 size_t nvars);
+			 int width, uint64_t now, bool fine);
 
 /* The verdict screen: the cause in plain words, the evidence, the fix and
  * its command, what is not ruled out, how to prevent it. cause_title is

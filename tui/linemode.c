@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "engine/walk.h"
 #include "tui/linemode.h"
 #include "tui/report.h"
 #include "tui/save.h"
@@ -32,7 +33,6 @@ struct linemode {
 	bool run_done;          /* the engine said EV_DONE since the last engine_run */
 	bool quit;
 	bool verdict_shown;     /* the verdict was printed: q no longer means "unfinished" */
-	bool *ran;              /* per step: it has run at least once */
 	struct strbuf partial;  /* typed bytes not yet ended by a newline */
 	struct strv typed;      /* whole lines not yet acted on */
 	size_t typed_next;
@@ -92,30 +92,16 @@ static char *reflow(const char *text)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* An asset section of step i with {host}, {port}, ... filled in and
- * reflowed; NULL when the step has no such section. The caller frees. */
+/* A section of step i's teaching text ("what", "why", "reading"), as the
+ * engine filled it in, reflowed; NULL when the step has no such section.
+ * The caller frees. */
 static char *step_section(const struct report *rep, size_t i, const char *key)
 {
 	const struct report_step *s = &rep->steps[i];
-	const char *text = s->text ? asset_doc_get_for(s->text, key, rep->platform) : NULL;
-	const char *host = rep->host ? rep->host : "localhost";
-	char port[16], *userhost, *filled, *flowed;
-	struct asset_var vars[5];
+	const char *text = strcmp(key, "what") == 0 ? s->what : strcmp(key, "why") == 0 ? s->why
+			   : strcmp(key, "reading") == 0 ? s->reading : NULL;
 
-	if (text == NULL || *text == '\0')
-		return NULL;
-	snprintf(port, sizeof(port), "%d", rep->port);
-	userhost = xasprintf("%s%s%s", rep->user ? rep->user : "", rep->user ? "@" : "", host);
-	vars[0] = (struct asset_var){"host", host};
-	vars[1] = (struct asset_var){"port", port};
-	vars[2] = (struct asset_var){"user", rep->user ? rep->user : "$USER"};
-	vars[3] = (struct asset_var){"userhost", userhost};
-	vars[4] = (struct asset_var){"addr", rep->addresses.n ? rep->addresses.v[0] : host};
-	filled = assets_expand(text, vars, 5);
-	flowed = reflow(filled);
-	free(filled);
-	free(userhost);
-	return flowed;
+	return text != NULL ? reflow(text) : NULL;
 }
 
 /* "LEAD TEXT" at indent, wrapped at width, continuation lines at indent;
@@ -184,6 +170,8 @@ void linemode_step_result(struct strbuf *sb, const struct report *rep, size_t i,
 		add_duration(&head, s->duration_ms);
 		strbuf_addch(&head, ')');
 	}
+	if (s->stale)
+		strbuf_addstr(&head, " " WALK_STALE_WORDS);
 	para(sb, 0, "", head.buf, width);
 	strbuf_release(&head);
 	if (s->summary && *s->summary)
@@ -471,7 +459,7 @@ static void lm_details(struct linemode *m, size_t i)
 		for (size_t k = 0; k < s->details.n; k++)
 			para(&sb, 2, "", s->details.v[k], width);
 		if (s->evidence.n == 0 && s->details.n == 0)
-			strbuf_addstr(&sb, m->ran[i] ? "  this step kept no raw evidence\n"
+			strbuf_addstr(&sb, s->status != STEP_PENDING ? "  this step kept no raw evidence\n"
 					 : "  this step has not run yet\n");
 	}
 	strbuf_addstr(&sb, "Capture: ");
@@ -549,8 +537,9 @@ static void lm_save(struct linemode *m)
 	free(def);
 }
 
-/* Shows step i's introduction, runs it and waits until it ended (or a "q"). */
-static void lm_run_step(struct linemode *m, size_t i, bool again)
+/* Step i's introduction, once the walk started it (engine_walk_*), then
+ * waits until it ended (or a "q"). again: it had run before. */
+static void lm_step_running(struct linemode *m, size_t i, bool again)
 {
 	struct strbuf sb;
 
@@ -561,11 +550,38 @@ static void lm_run_step(struct linemode *m, size_t i, bool again)
 		linemode_step_intro(&sb, m->rep, i, lm_width(m));
 	lm_put(m, &sb);
 	strbuf_release(&sb);
-	m->run_done = false;
-	engine_run(m->e, (int)i, (int)i);
 	while (!m->run_done && !m->quit)
 		lm_wait(m, true);
-	m->ran[i] = true;
+}
+
+/* Waits until the engine is done with what runs (or a "q"). */
+static void lm_wait_done(struct linemode *m)
+{
+	while (!m->quit && !engine_walk_complete(m->e) && engine_busy(m->e))
+		lm_wait(m, true);
+}
+
+/* After r: says which results are from before the rerun, if any. */
+static void lm_say_stale(struct linemode *m, size_t before)
+{
+	size_t n = walk_stale_count(m->rep);
+	struct strbuf sb;
+
+	if (n == 0 || n == before)
+		return;
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "\nThese results are from before the rerun and may have changed since:\n");
+	for (size_t i = 0; i < m->rep->nsteps; i++) {
+		const struct report_step *s = &m->rep->steps[i];
+
+		if (s->stale)
+			strbuf_addf(&sb, "  %zu. %s %s\n", i + 1, step_status_tag(s->status), s->title);
+	}
+	lm_put(m, &sb);
+	strbuf_release(&sb);
+	lm_say(m, 2, (size_t)engine_walk_cur(m->e) + 1 < m->rep->nsteps
+	       ? "The later ones run again when the walk reaches them; b goes back to an earlier one, r runs it again."
+	       : "b goes back to one of them, r runs it again.");
 }
 
 /* Walks the flow; returns when it ended or the person quit. */
@@ -628,19 +644,20 @@ static void lm_guess(struct linemode *m)
 
 static void lm_flow(struct linemode *m)
 {
-	size_t n = m->rep->nsteps, cur = 0;
+	size_t n = m->rep->nsteps;
+	bool at_verdict = false;
 
 	lm_report_part(m, true);
 	if (m->interactive)
 		lm_say(m, 0, "Each step runs when it is shown; type a letter and Enter between steps (? for help).");
+	m->run_done = false;
+	engine_walk_start(m->e);
+	lm_step_running(m, 0, false);
 	while (!m->quit) {
 		enum linemode_key k;
+		size_t cur = (size_t)engine_walk_cur(m->e);
 
-		if (cur < n) {
-			if (!m->ran[cur])
-				lm_run_step(m, cur, m->rep->steps[cur].status != STEP_PENDING);
-			if (m->quit)
-				break;
+		if (!at_verdict) {
 			k = lm_ask(m, PROMPT_KEYS);
 		} else {
 			if (m->lab && m->lab->choices && !m->guessed && m->rep->has_verdict && !m->rep->failed)
@@ -654,32 +671,57 @@ static void lm_flow(struct linemode *m)
 				break;
 		}
 		switch (k) {
-		case LM_KEY_NEXT:
-			cur++;
-			if (cur < n && m->ran[cur])
-				lm_show_step(m, cur);
+		case LM_KEY_NEXT: {
+			bool again = cur + 1 < n && m->rep->steps[cur + 1].status != STEP_PENDING;
+
+			m->run_done = false;
+			switch (engine_walk_next(m->e)) {
+			case WALK_RUNS:
+				lm_step_running(m, (size_t)engine_walk_cur(m->e), again);
+				break;
+			case WALK_SHOWN:
+				lm_show_step(m, (size_t)engine_walk_cur(m->e));
+				break;
+			case WALK_VERDICT_PENDING:
+				lm_wait_done(m);
+				at_verdict = true;
+				break;
+			case WALK_VERDICT:
+			case WALK_FAILED:
+				at_verdict = true;
+				break;
+			default:
+				lm_wait_done(m);
+				break;
+			}
 			break;
+		}
 		case LM_KEY_BACK:
-			if (cur == 0) {
+			if (at_verdict) {
+				at_verdict = false;
+				lm_show_step(m, cur);
+			} else if (engine_walk_back(m->e) == WALK_FIRST) {
 				lm_say(m, 0, "this is the first step");
 			} else {
-				cur--;
-				lm_show_step(m, cur);
+				lm_show_step(m, (size_t)engine_walk_cur(m->e));
 			}
 			break;
 		case LM_KEY_RERUN:
-			if (cur < n) {
-				lm_run_step(m, cur, true);
-				/* later steps read what this one found: they run again
-				 * when the walk reaches them, so the verdict rests on
-				 * fresh facts only */
-				for (size_t j = cur + 1; j < n; j++)
-					m->ran[j] = false;
+			if (!at_verdict) {
+				size_t before = walk_stale_count(m->rep);
+
+				m->run_done = false;
+				if (engine_walk_rerun(m->e) == WALK_RUNS) {
+					lm_step_running(m, cur, true);
+					lm_say_stale(m, before);
+				} else {
+					lm_say(m, 0, "a step is still running: wait for it, then r");
+				}
 			} else
 				lm_say(m, 0, "r runs a step again: go back to it with b first");
 			break;
 		case LM_KEY_DETAILS:
-			lm_details(m, cur);
+			lm_details(m, at_verdict ? n : cur);
 			break;
 		case LM_KEY_HELP:
 			lm_help(m);
@@ -691,7 +733,7 @@ static void lm_flow(struct linemode *m)
 			m->quit = true;
 			break;
 		case LM_KEY_REPAINT:
-			if (cur < n)
+			if (!at_verdict)
 				lm_show_step(m, cur);
 			break;
 		case LM_KEY_UNKNOWN:
@@ -711,7 +753,6 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 		.interactive = interactive, .fixed_width = width,
 	};
 	struct strbuf err;
-	bool all_ran = true;
 	int status;
 
 	strbuf_init(&err);
@@ -727,17 +768,14 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 	}
 	strbuf_release(&err);
 	m.rep = engine_report(m.e);
-	m.ran = xcalloc(m.rep->nsteps ? m.rep->nsteps : 1, sizeof(*m.ran));
 	strbuf_init(&m.partial);
 	strv_init(&m.typed);
 	engine_subscribe(m.e, lm_event, &m);
 
 	lm_flow(&m);
 
-	for (size_t i = 0; i < m.rep->nsteps; i++)
-		all_ran = all_ran && m.ran[i];
 	/* as in the wizard: the verdict's status only once it was shown */
-	if (all_ran && m.verdict_shown && m.rep->has_verdict && !m.rep->failed) {
+	if (engine_walk_complete(m.e) && m.verdict_shown && !m.rep->failed) {
 		status = report_exit_status(m.rep);
 	} else {
 		status = 3;
@@ -748,7 +786,6 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 	}
 	fflush(out);
 	engine_free(m.e);
-	free(m.ran);
 	strbuf_release(&m.partial);
 	strv_release(&m.typed);
 	return status;

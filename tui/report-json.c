@@ -68,6 +68,9 @@ static json_t *json_steps(const struct report *rep)
 		json_object_set_new(o, "evidence", jstrv(&s->evidence));
 		json_object_set_new(o, "details", jstrv(&s->details));
 		json_object_set_new(o, "duration_ms", json_integer((json_int_t)s->duration_ms));
+		/* only a walk that ran a step again makes one (walk.h) */
+		if (s->stale)
+			json_object_set_new(o, "stale", json_true());
 		json_array_append_new(steps, o);
 	}
 	return steps;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/walk.h"
 #include "tui/layout.h"
 #include "tui/report.h"
 
@@ -107,7 +108,8 @@ void report_write_text(FILE *out, const struct report *rep, int width)
 	for (size_t i = 0; i < rep->nsteps; i++) {
 		const struct report_step *s = &rep->steps[i];
 
-		fprintf(out, "%s %s\n", step_status_tag(s->status), s->title);
+		fprintf(out, "%s %s%s\n", step_status_tag(s->status), s->title,
+			s->stale ? " " WALK_STALE_WORDS : "");
 		if (s->summary)
 			para(out, "", s->summary, 7, width);
 		for (size_t k = 0; k < s->evidence.n; k++)
@@ -135,6 +137,7 @@ void report_write_text(FILE *out, const struct report *rep, int width)
 void report_write_text_verdict(FILE *out, const struct report *rep, int width)
 {
 	const struct report_verdict *v = &rep->verdict;
+	char *note;
 
 	if (width < 40)
 		width = 40;
@@ -148,6 +151,10 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width)
 	if (v->title)
 		para(out, "", v->title, 2, width);
 	para(out, "", v->summary, 2, width);
+	if ((note = walk_stale_note(rep)) != NULL) {
+		para(out, "", note, 2, width);
+		free(note);
+	}
 	if (v->symptom_match)
 		para(out, "", v->symptom_match, 2, width);
 	if (v->judged_for.n) {

@@ -13,6 +13,7 @@
 #include <curses.h>
 
 #include "engine/engine.h"
+#include "engine/walk.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/report.h"
@@ -44,7 +45,6 @@ struct wizard {
 	size_t *pkt_first;          /* where each step's latest run's packets may start */
 	size_t *pkt_after;          /* packets there were when each step last ended */
 	uint64_t *wait_ms;          /* how long each step said it would wait for an answer */
-	bool *stale;                /* ran before an earlier step ran again: runs again when reached */
 	int scroll;                 /* first line shown of the panel or the body */
 	struct lines text;          /* the panel's or the body's lines */
 	size_t teach_at;            /* the panel's line where what we check and why start */
@@ -95,13 +95,7 @@ bool wizard_possible(void)
 /* Whether every step has run and the verdict that followed is in. */
 static bool diagnosis_complete(const struct wizard *w)
 {
-	if (w->eng == NULL || engine_busy(w->eng) || !w->rep->has_verdict)
-		return false;
-	for (size_t i = 0; i < w->rep->nsteps; i++)
-		if (w->rep->steps[i].status == STEP_PENDING ||
-		    w->rep->steps[i].status == STEP_RUNNING || w->stale[i])
-			return false;
-	return true;
+	return w->eng != NULL && engine_walk_complete(w->eng);
 }
 
 static void on_event(void *ctx, const struct engine_event *ev, const struct report *rep)
@@ -197,13 +191,12 @@ static int wizard_start_engine(struct wizard *w, const struct target *t, enum si
 	w->pkt_first = xcalloc(w->rep->nsteps, sizeof(*w->pkt_first));
 	w->pkt_after = xcalloc(w->rep->nsteps, sizeof(*w->pkt_after));
 	w->wait_ms = xcalloc(w->rep->nsteps, sizeof(*w->wait_ms));
-	w->stale = xcalloc(w->rep->nsteps ? w->rep->nsteps : 1, sizeof(*w->stale));
 	engine_subscribe(w->eng, on_event, w);
 	w->cur = 0;
 	w->scroll = 0;
 	w->view = V_STEPS;
 	w->running = -1;
-	engine_run(w->eng, 0, 0);
+	engine_walk_start(w->eng);
 	return 0;
 }
 
@@ -417,30 +410,11 @@ static void draw_steps(struct wizard *w)
 	wnoutrefresh(w->w_steps);
 }
 
-/* {host}, {port}, {addr}, {user} for the step texts. */
-static size_t step_vars(const struct wizard *w, struct asset_var *vars, char *port, size_t n)
-{
-	const struct report *rep = w->rep;
-
-	snprintf(port, n, "%d", rep->port);
-	vars[0] = (struct asset_var){"host", rep->host ? rep->host : "localhost"};
-	vars[1] = (struct asset_var){"port", port};
-	vars[2] = (struct asset_var){"addr", rep->addresses.n ? rep->addresses.v[0]
-				     : rep->host ? rep->host : "localhost"};
-	vars[3] = (struct asset_var){"user", rep->user ? rep->user : "$USER"};
-	return 4;
-}
-
 static void build_panel(struct wizard *w, int width)
 {
-	struct asset_var vars[4];
-	char port[16];
-	size_t nv = step_vars(w, vars, port, sizeof(port));
-
 	lines_reset(&w->text);
 	w->teach_at = layout_step_panel(&w->text, &w->rep->steps[w->cur],
-					w->brief ? PANEL_BRIEF : PANEL_FULL, width, now_ms(), w->fine,
-					vars, nv);
+					w->brief ? PANEL_BRIEF : PANEL_FULL, width, now_ms(), w->fine);
 }
 
 /* Keeps scroll inside the text for a window of h rows; it may reach
@@ -846,35 +820,27 @@ static void go_step(struct wizard *w, int i)
 
 static void key_next(struct wizard *w)
 {
-	const struct report *rep = w->rep;
-	const struct report_step *s = &rep->steps[w->cur];
-
-	if (rep->failed) {
+	switch (engine_walk_next(w->eng)) {
+	case WALK_FAILED:
+	case WALK_VERDICT:
 		set_view(w, V_VERDICT);
-		return;
-	}
-	if (s->status == STEP_RUNNING || s->status == STEP_PENDING) {
+		break;
+	case WALK_STILL_RUNNING:
 		say(w, "this step is still running: wait for its result (q quits)");
-		return;
-	}
-	if ((size_t)w->cur + 1 < rep->nsteps) {
-		go_step(w, w->cur + 1);
-		/* the engine may still be judging the last step: it takes this
-		 * request once it has */
-		if (rep->steps[w->cur].status == STEP_PENDING || w->stale[w->cur]) {
-			w->stale[w->cur] = false;
-			engine_run(w->eng, w->cur, w->cur);
-			hold_paint(w);
-		}
-		return;
-	}
-	if (!diagnosis_complete(w)) {
+		break;
+	case WALK_RUNS:
+		go_step(w, engine_walk_cur(w->eng));
+		hold_paint(w);
+		break;
+	case WALK_VERDICT_PENDING:
 		/* shown by itself as soon as the engine is done */
 		say(w, "the verdict is being worked out: a moment");
 		w->want_verdict = true;
-		return;
+		break;
+	default:
+		go_step(w, engine_walk_cur(w->eng));
+		break;
 	}
-	set_view(w, V_VERDICT);
 }
 
 /* Writes the report to w->path; says how it went on the key line. */
@@ -1174,23 +1140,17 @@ static void handle_key(struct wizard *w, int ch)
 			key_next(w);
 			break;
 		case 'b': case 'B': case KEY_LEFT:
-			if (w->cur > 0)
-				go_step(w, w->cur - 1);
-			else
+			if (engine_walk_back(w->eng) == WALK_FIRST)
 				say(w, "this is the first step");
+			else
+				go_step(w, engine_walk_cur(w->eng));
 			break;
 		case 'r': case 'R':
-			if (engine_busy(w->eng)) {
+			if (engine_walk_rerun(w->eng) == WALK_BUSY) {
 				say(w, "a step is still running: wait for it, then r");
 			} else {
-				engine_run(w->eng, w->cur, w->cur);
 				hold_paint(w);
 				w->dirty |= D_STEPS | D_PANEL | D_CAPTURE;
-				/* later steps read what this one found: they run
-				 * again when the walk reaches them */
-				w->stale[w->cur] = false;
-				for (size_t j = (size_t)w->cur + 1; j < w->rep->nsteps; j++)
-					w->stale[j] = w->rep->steps[j].status != STEP_PENDING;
 			}
 			break;
 		case 'g': case 'G':
@@ -1459,7 +1419,6 @@ int wizard_run(const struct options *o, const struct assets *a)
 	free(w.pkt_first);
 	free(w.pkt_after);
 	free(w.wait_ms);
-	free(w.stale);
 	lines_release(&w.text);
 	strv_release(&w.messages);
 	return status;

@@ -146,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		steps[i].wait_ms = (uint64_t)data[6] * 100;
 		steps[i].started_ms = 1000;
 		steps[i].wait_reason = nfields > 1 ? fields[1] : NULL;
+		steps[i].stale = (data[6] & 1) != 0;
 		strv_init(&steps[i].evidence);
 		strv_init(&steps[i].details);
 	}
@@ -153,6 +154,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nfields > 3 && asset_doc_parse(&doc, "fuzz.step", fields[3], strlen(fields[3]), &err) == 0) {
 		have_doc = true;
 		steps[0].text = &doc;
+		/* the teaching text as the engine fills it in: any text */
+		steps[0].what = (char *)asset_doc_get(&doc, "what");
+		steps[0].why = (char *)asset_doc_get(&doc, "why");
+		steps[0].reading = (char *)asset_doc_get(&doc, "reading");
 	}
 	strv_init(&glossary);
 	strv_init(&messages);
@@ -230,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lines_init(&ls);
 	for (int v = 0; v < 2; v++) {
 		size_t at = layout_step_panel(&ls, &steps[0], v ? PANEL_BRIEF : PANEL_FULL, width,
-					      1500, fine, NULL, 0);
+					      1500, fine);
 
 		if (at > ls.n)
 			abort();

@@ -312,17 +312,32 @@ static void a_waiting_step_says_what_it_waits_for_and_the_time_left(void **state
 
 /* ---- packets ------------------------------------------------------------ */
 
+/* A TCP packet's decoded fields, as the capture gives them with its line. */
+#define TCP4(src_, sport, dst_, dport, flags) \
+	.protocol = "tcp", .ip_version = 4, .src = src_, .dst = dst_, .has_ports = true, \
+	.src_port = sport, .dst_port = dport, .has_tcp_flags = true, .tcp_flags = (flags)
+#define SYN_ REPORT_TCP_SYN
+#define RSTACK_ (REPORT_TCP_RST | REPORT_TCP_ACK)
+
 static void packet_lines_read_as_an_exchange(void **state)
 {
 	struct report_packet syn = {.t_us = 0, .outbound = true,
-		.summary = (char *)"SYN 192.0.2.10:40312 > 192.0.2.2:22", .step = 0, .ts_us = 0};
+		.summary = (char *)"SYN 192.0.2.10:40312 > 192.0.2.2:22", .step = 0, .ts_us = 0,
+		TCP4("192.0.2.10", 40312, "192.0.2.2", 22, SYN_)};
 	struct report_packet rst = {.t_us = 120, .outbound = false,
-		.summary = (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.10:40312", .step = 0, .ts_us = 0};
+		.summary = (char *)"RST,ACK 192.0.2.2:22 > 192.0.2.10:40312", .step = 0, .ts_us = 0,
+		TCP4("192.0.2.2", 22, "192.0.2.10", 40312, RSTACK_)};
 	struct report_packet icmp = {.t_us = 300, .outbound = false,
 		.summary = (char *)"ICMP 3/13 administratively prohibited "
-				     "from 192.0.2.1 (about 192.0.2.10:40312 > 192.0.2.2:22)", .step = 0, .ts_us = 0};
+				     "from 192.0.2.1 (about 192.0.2.10:40312 > 192.0.2.2:22)", .step = 0, .ts_us = 0,
+		.protocol = "icmp", .ip_version = 4, .src = "192.0.2.1", .dst = "192.0.2.10",
+		.is_icmp = true, .icmp_type = 3, .icmp_code = 13, .icmp_name = "administratively prohibited",
+		.quoted = {.present = true, .src = "192.0.2.10", .dst = "192.0.2.2", .protocol = "tcp",
+			   .has_ports = true, .src_port = 40312, .dst_port = 22}};
 	struct report_packet ping = {.t_us = 0, .outbound = true,
-		.summary = (char *)"ICMP echo request to 192.0.2.2 seq 1", .step = 0, .ts_us = 0};
+		.summary = (char *)"ICMP echo request to 192.0.2.2 seq 1", .step = 0, .ts_us = 0,
+		.protocol = "icmp", .ip_version = 4, .src = "192.0.2.10", .dst = "192.0.2.2",
+		.is_icmp = true, .icmp_type = 8, .icmp_name = "echo request", .icmp_echo = true, .echo_seq = 1};
 	char buf[256];
 
 	(void)state;
@@ -337,6 +352,34 @@ static void packet_lines_read_as_an_exchange(void **state)
 	expect_str(buf, "ICMP echo request > 192.0.2.2 seq 1", "outbound echo");
 	layout_packet_line(buf, sizeof(buf), &rst, 1500000, 78);
 	expect_contains(buf, "1.5 s", "a slow answer in seconds");
+}
+
+/* The pane formats a packet's decoded fields, never its summary line: a
+ * line that says something else changes nothing on the screen. */
+static void packet_lines_come_from_the_fields_not_the_summary(void **state)
+{
+	struct report_packet rst = {.t_us = 120, .outbound = false, .summary = (char *)"not > this",
+		.step = 0, .ts_us = 0, .protocol = "tcp", .ip_version = 6, .src = "2001:db8::2",
+		.dst = "2001:db8::10", .has_ports = true, .src_port = 22, .dst_port = 40312,
+		.has_tcp_flags = true, .tcp_flags = RSTACK_};
+	struct report_packet syn = {.t_us = 0, .outbound = true, .summary = (char *)"SYN x > y",
+		.step = 0, .ts_us = 0, .protocol = "tcp", .ip_version = 6, .src = "2001:db8::10",
+		.dst = "2001:db8::2", .has_ports = true, .src_port = 40312, .dst_port = 22,
+		.has_tcp_flags = true, .tcp_flags = SYN_};
+	struct report_packet both[2];
+	char buf[256];
+
+	(void)state;
+	layout_packet_line(buf, sizeof(buf), &rst, 120, 78);
+	expect_str(buf, "< RST,ACK from [2001:db8::2]:22  0.12 ms", "an IPv6 RST, from its fields");
+	layout_packet_line(buf, sizeof(buf), &syn, -1, 78);
+	expect_str(buf, "SYN > [2001:db8::2]:22", "an IPv6 SYN, from its fields");
+	both[0] = syn;
+	both[1] = rst;
+	if (layout_syn_unanswered(both, 0, 0, 2))
+		fail_msg("the SYN was answered by the RST from its address and port");
+	if (!layout_syn_unanswered(both, 0, 0, 1))
+		fail_msg("alone, the SYN is unanswered");
 }
 
 static void a_step_has_the_packets_read_in_it_from_its_latest_run(void **state)
@@ -379,7 +422,10 @@ static void a_clipped_packet_line_keeps_its_time(void **state)
 {
 	struct report_packet rst = {.t_us = 120, .outbound = false,
 		.summary = (char *)"RST,ACK [2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:22 "
-				    "> [2001:db8::10]:40312", .step = 0, .ts_us = 0};
+				    "> [2001:db8::10]:40312", .step = 0, .ts_us = 0,
+		.protocol = "tcp", .ip_version = 6, .src = "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff",
+		.dst = "2001:db8::10", .has_ports = true, .src_port = 22, .dst_port = 40312,
+		.has_tcp_flags = true, .tcp_flags = RSTACK_};
 	char buf[256];
 	size_t n;
 
@@ -406,20 +452,30 @@ static void a_syn_is_unanswered_when_nothing_came_back_from_its_port(void **stat
 {
 	struct report_packet p[] = {
 		{.t_us = 0, .outbound = true,
-			.summary = (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22", .step = 0, .ts_us = 0},
+			.summary = (char *)"SYN 192.0.2.1:40000 > 192.0.2.2:22", .step = 0, .ts_us = 0,
+			TCP4("192.0.2.1", 40000, "192.0.2.2", 22, SYN_)},
 		{.t_us = 10, .outbound = true,
-			.summary = (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:2222", .step = 0, .ts_us = 0},
+			.summary = (char *)"SYN 192.0.2.1:40001 > 192.0.2.2:2222", .step = 0, .ts_us = 0,
+			TCP4("192.0.2.1", 40001, "192.0.2.2", 2222, SYN_)},
 		{.t_us = 14, .outbound = false,
-			.summary = (char *)"RST,ACK 192.0.2.2:2222 > 192.0.2.1:40001", .step = 0, .ts_us = 0},
+			.summary = (char *)"RST,ACK 192.0.2.2:2222 > 192.0.2.1:40001", .step = 0, .ts_us = 0,
+			TCP4("192.0.2.2", 2222, "192.0.2.1", 40001, RSTACK_)},
 		{.t_us = 20, .outbound = true,
-			.summary = (char *)"SYN 192.0.2.1:40002 > 192.0.2.2:443", .step = 0, .ts_us = 0},
+			.summary = (char *)"SYN 192.0.2.1:40002 > 192.0.2.2:443", .step = 0, .ts_us = 0,
+			TCP4("192.0.2.1", 40002, "192.0.2.2", 443, SYN_)},
 		{.t_us = 90, .outbound = false,
 			.summary = (char *)"ICMP 3/13 administratively prohibited from 192.0.2.254 "
-			    "(about 192.0.2.1:40002 > 192.0.2.2:443)", .step = 0, .ts_us = 0},
+			    "(about 192.0.2.1:40002 > 192.0.2.2:443)", .step = 0, .ts_us = 0,
+			.protocol = "icmp", .ip_version = 4, .src = "192.0.2.254", .dst = "192.0.2.1",
+			.is_icmp = true, .icmp_type = 3, .icmp_code = 13,
+			.quoted = {.present = true, .src = "192.0.2.1", .dst = "192.0.2.2",
+				   .has_ports = true, .src_port = 40002, .dst_port = 443}},
 		{.t_us = 100, .outbound = true,
-			.summary = (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", .step = 0, .ts_us = 0},
+			.summary = (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", .step = 0, .ts_us = 0,
+			TCP4("192.0.2.1", 40003, "192.0.2.2", 8022, SYN_)},
 		{.t_us = 200, .outbound = true,
-			.summary = (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", .step = 0, .ts_us = 0},
+			.summary = (char *)"SYN 192.0.2.1:40003 > 192.0.2.2:8022", .step = 0, .ts_us = 0,
+			TCP4("192.0.2.1", 40003, "192.0.2.2", 8022, SYN_)},
 	};
 	size_t n = sizeof(p) / sizeof(p[0]);
 
@@ -445,7 +501,8 @@ static void a_syn_is_unanswered_when_nothing_came_back_from_its_port(void **stat
 /* ---- panels and views --------------------------------------------------- */
 
 /* The TCP step as the panels show it: its text parsed into doc, its
- * command, one line of evidence. Release with panel_step_release(). */
+ * command and teaching text as the engine fills them in, one line of
+ * evidence. Release with panel_step_release(). */
 static struct report_step panel_step(struct asset_doc *doc)
 {
 	static const char text[] =
@@ -461,6 +518,9 @@ static struct report_step panel_step(struct asset_doc *doc)
 	strbuf_release(&err);
 	s.text = doc;
 	s.command = (char *)"nc -zv 192.0.2.2 22";
+	s.what = (char *)"We send a SYN to port 22.";
+	s.why = (char *)"This is where ssh's error comes from.";
+	s.reading = (char *)"Refused: nothing listens.";
 	strv_init(&s.evidence);
 	strv_push(&s.evidence, "192.0.2.2 port 22: refused after 0.2 ms");
 	return s;
@@ -476,13 +536,12 @@ static void the_panel_teaches_what_why_command_saw_and_meaning(void **state)
 {
 	struct asset_doc doc;
 	struct report_step s = panel_step(&doc);
-	struct asset_var vars[] = {{"host", "192.0.2.2"}, {"port", "22"}};
 	struct lines ls;
 	char *all;
 
 	(void)state;
 	lines_init(&ls);
-	layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true, vars, 2);
+	layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true);
 	all = joined(&ls);
 	expect_str(ls.v[0], "[FAIL] port 22: refused", "the result first");
 	expect_contains(all, "What we check\n  We send a SYN to port 22.", "what, filled in");
@@ -501,13 +560,12 @@ static void the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failur
 {
 	struct asset_doc doc;
 	struct report_step s = panel_step(&doc);
-	struct asset_var vars[] = {{"host", "192.0.2.2"}, {"port", "22"}};
 	struct lines ls;
 	size_t at;
 
 	(void)state;
 	lines_init(&ls);
-	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true, vars, 2);
+	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true);
 	if (ls.n < 9)
 		fail_msg("expected at least 9 lines in the brief panel, got %zu", ls.n);
 	expect_str(ls.v[0], "You would type", "the command's heading first");
@@ -527,7 +585,7 @@ static void the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failur
 	/* a pass needs no reading at once: what it means starts the rest */
 	s.status = STEP_PASS;
 	lines_init(&ls);
-	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true, vars, 2);
+	at = layout_step_panel(&ls, &s, PANEL_BRIEF, 78, 0, true);
 	expect_str(ls.v[3], "[ OK ] port 22: refused", "the result");
 	expect_str(ls.v[5], "", "the brief view ends after the evidence");
 	expect_int((int)at, 6, "the rest starts right after it");
@@ -537,7 +595,7 @@ static void the_brief_panel_opens_on_the_command_what_was_seen_and_what_a_failur
 
 	/* the full view says where its teaching starts */
 	lines_init(&ls);
-	at = layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true, vars, 2);
+	at = layout_step_panel(&ls, &s, PANEL_FULL, 78, 0, true);
 	expect_str(ls.v[at], "What we check", "the full view's teaching");
 	lines_release(&ls);
 	panel_step_release(&s, &doc);
@@ -655,6 +713,7 @@ int main(void)
 		cmocka_unit_test(a_step_line_never_passes_its_width),
 		cmocka_unit_test(a_waiting_step_says_what_it_waits_for_and_the_time_left),
 		cmocka_unit_test(packet_lines_read_as_an_exchange),
+		cmocka_unit_test(packet_lines_come_from_the_fields_not_the_summary),
 		cmocka_unit_test(a_step_has_the_packets_read_in_it_from_its_latest_run),
 		cmocka_unit_test(a_clipped_packet_line_keeps_its_time),
 		cmocka_unit_test(silence_is_a_line_of_its_own),

@@ -106,6 +106,11 @@ static int step_setup(void **state)
 	f->step.title = asset_doc_get(&f->doc, "title");
 	f->step.text = &f->doc;
 	f->step.command = "nc -zv -w 5 192.0.2.2 2222";
+	/* the teaching text as the engine fills it in (report_step) */
+	f->step.what = "We open a TCP connection to port 2222 on every address, as ssh does.\n"
+		       "A TCP connection starts\nwith a SYN packet.";
+	f->step.why = "This is the exact moment ssh's error comes from.";
+	f->step.reading = "\"Refused\": nothing listens on port 2222 of 192.0.2.2.";
 	f->step.status = STEP_FAIL;
 	f->step.summary = "refused: a RST came back from 192.0.2.2";
 	f->step.duration_ms = 1500;
