@@ -158,7 +158,7 @@ class Words:
 
 def step_by_id(report, sid):
     for s in report.get("steps") or []:
-        if s.get("id") == sid:
+        if s.get("id") == sid and not s.get("stale"):
             return s
     return None
 
@@ -181,7 +181,8 @@ def consistency_problems(report, out):
 
     if cause == "ok":
         for i, s in enumerate(steps):
-            if s.get("status") == "fail":
+            # a result from before a rerun, marked so, says what was then
+            if s.get("status") == "fail" and not s.get("stale"):
                 out.append((f"$.steps[{i}]",
                             f"verdict ok, but step '{s.get('id')}' failed: {s.get('summary')!r}"))
         if tcp and tcp_status not in ("pass", "warn", "skip"):
