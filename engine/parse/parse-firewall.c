@@ -897,7 +897,7 @@ static void path_run(struct evalctx *c, struct path *p)
 		enum fw_action act;
 		const char *target;
 		enum match m;
-		unsigned why;
+		unsigned why = 0;
 		int idx;
 		bool cond;
 
