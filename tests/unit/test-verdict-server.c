@@ -747,14 +747,38 @@ static void an_sshguard_block_of_the_clients_network_is_a_ban(void **state)
 	(void)state;
 	server_facts_init(&f);
 	healthy(&f);
+	strv_push(&f.guard_banned, "198.51.100.7");
+	strv_push(&f.guard_unban, "sudo nft delete element ip sshguard attackers '{ 198.51.100.7 }'");
 	strv_push(&f.guard_banned, "192.0.2.0/28");
+	strv_push(&f.guard_unban, "sudo nft delete element ip sshguard attackers '{ 192.0.2.0/28 }'");
 	server_facts_merge_bans(&f);
 	strv_push(&f.from_addrs, "192.0.2.5");
 	word(&f, &v);
 	assert_string_equal(v.cause, "fail2ban_ban");
 	assert_string_equal(v.confidence, "certain");
 	assert_non_null(v.fix_command);
-	assert_string_equal(v.fix_command, "sudo systemctl restart sshguard");
+	/* that block alone is lifted: restarting sshguard would lift all */
+	assert_string_equal(v.fix_command, "sudo nft delete element ip sshguard attackers '{ 192.0.2.0/28 }'");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
+static void an_sshguard_block_no_back_end_can_lift_has_no_fix_command(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	strv_push(&f.guard_banned, "192.0.2.5");
+	strv_push(&f.guard_unban, "");
+	server_facts_merge_bans(&f);
+	strv_push(&f.from_addrs, "192.0.2.5");
+	word(&f, &v);
+	assert_string_equal(v.cause, "fail2ban_ban");
+	if (v.fix_command != NULL && strstr(v.fix_command, "restart") != NULL)
+		fail_msg("expected no restart of sshguard (it lifts every block), got '%s'", v.fix_command);
 	verdict_release(&v);
 	server_facts_release(&f);
 }
@@ -790,6 +814,7 @@ int main(void)
 		cmocka_unit_test(an_selinux_denied_port_is_its_own_cause),
 		cmocka_unit_test(a_socket_port_fix_follows_where_the_sockets_ports_come_from),
 		cmocka_unit_test(an_sshguard_block_of_the_clients_network_is_a_ban),
+		cmocka_unit_test(an_sshguard_block_no_back_end_can_lift_has_no_fix_command),
 		cmocka_unit_test(prevention_warns_about_boot_root_and_passwords),
 		cmocka_unit_test(a_healthy_machine_gets_no_warnings),
 		cmocka_unit_test(the_words_come_from_the_cause_asset),
