@@ -158,15 +158,30 @@ static char *fix_for_client(const struct os_fw_list *views, const struct fw_resu
 				 "allow" : "prepend allow", client, port);
 	if (res->source == FW_SRC_FIREWALLD ||
 	    (res->source == FW_SRC_NFTABLES && r->table && strcmp(r->table, "inet firewalld") == 0)) {
+		/* firewalld runs a zone's reject and drop rich rules before
+		 * its accept rules of the same priority: an accept that must
+		 * pass one gets a lower priority (negative: before them all) */
+		char prio[48] = "";
+		const char *p;
+
+		if (res->source == FW_SRC_FIREWALLD && r->text && str_starts_with(r->text, "rule ")) {
+			long n = (p = strstr(r->text, "priority=\"")) != NULL ? strtol(p + 10, NULL, 10) : 0;
+
+			snprintf(prio, sizeof(prio), "priority=\"%ld\" ", n < 0 && n > -32768 ? n - 1 : -1);
+		} else if (res->source == FW_SRC_NFTABLES && r->chain && strlen(r->chain) > 5 &&
+			   strcmp(r->chain + strlen(r->chain) - 5, "_deny") == 0) {
+			snprintf(prio, sizeof(prio), "priority=\"-1\" ");
+		}
+
 		zone = res->source == FW_SRC_FIREWALLD ? (r->chain ? xstrdup(r->chain) : NULL) : firewalld_zone_of(r->chain);
 		if (zone == NULL && views->fwd_zone != NULL)
 			zone = xstrdup(views->fwd_zone);
 		if (port == 22)
-			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule family=\"%s\" source address=\"%s\" service name=\"ssh\" accept' && sudo firewall-cmd --reload",
-					zone ? " --zone=" : "", zone ? zone : "", v6 ? "ipv6" : "ipv4", client);
+			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule %sfamily=\"%s\" source address=\"%s\" service name=\"ssh\" accept' && sudo firewall-cmd --reload",
+					zone ? " --zone=" : "", zone ? zone : "", prio, v6 ? "ipv6" : "ipv4", client);
 		else
-			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule family=\"%s\" source address=\"%s\" port port=\"%d\" protocol=\"tcp\" accept' && sudo firewall-cmd --reload",
-					zone ? " --zone=" : "", zone ? zone : "", v6 ? "ipv6" : "ipv4", client, port);
+			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule %sfamily=\"%s\" source address=\"%s\" port port=\"%d\" protocol=\"tcp\" accept' && sudo firewall-cmd --reload",
+					zone ? " --zone=" : "", zone ? zone : "", prio, v6 ? "ipv6" : "ipv4", client, port);
 		free(zone);
 		return cmd;
 	}
