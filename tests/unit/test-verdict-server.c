@@ -316,6 +316,24 @@ static void s_fw_client_undecided(struct server_facts *f)
 	add_fw_client(f, "192.0.2.1", FW_VERDICT_UNKNOWN)->unsure = strdup("'-A INPUT -m set --match-set x src -j DROP' could change the answer");
 }
 
+/* ip saddr 192.0.2.0/28 tcp dport 22 drop: this machine's own 192.0.2.2 is
+ * in it, so its self-test there gets no answer; the client is outside */
+static void s_fw_selftest_source_blocked(struct server_facts *f)
+{
+	add_test(f, "192.0.2.2", 22, TCP_NO_ANSWER, BANNER_NOT_TRIED, NULL);
+	add_test(f, "2001:db8::2", 22, TCP_ANSWERED, BANNER_SSH, "SSH-2.0-OpenSSH_9.2p1");
+	add_fw_client(f, "192.0.2.130", FW_VERDICT_OPEN);
+	f->fw_blocked_some = strdup("192.0.2.0/28");
+	strv_push(&f->fw_blocked_srcs, "192.0.2.0/28");
+}
+
+/* the same, with a self-test that failed where the rule does not reach */
+static void s_fw_selftest_failed_elsewhere(struct server_facts *f)
+{
+	s_fw_selftest_source_blocked(f);
+	add_test(f, "198.51.100.2", 22, TCP_NO_ANSWER, BANNER_NOT_TRIED, NULL);
+}
+
 static void s_fw_some_blocked_no_client(struct server_facts *f)
 {
 	s_ok(f);
@@ -381,6 +399,10 @@ static const struct row rows[] = {
 	 "192.0.2.200 is among the sources allowed: 192.0.2.128/25"},
 	{"a rule the evaluator cannot decide for the client leaves ok uncertain", s_fw_client_undecided, "ok",
 	 "likely", NULL},
+	{"a self-test dropped only because this machine's address is among the sources blocked is no cause for "
+	 "a client let in", s_fw_selftest_source_blocked, "ok", "likely", "holds this machine's own address 192.0.2.2"},
+	{"a self-test that failed where no rule for its source reaches is still a suspect firewall",
+	 s_fw_selftest_failed_elsewhere, "local_firewall", "possible", NULL},
 	{"a drop for some sources, without knowing the client, leaves ok uncertain", s_fw_some_blocked_no_client,
 	 "ok", "likely", "192.0.2.0/25"},
 	{"an allow-list, without knowing the client, is a likely local firewall", s_fw_allow_list_no_client,
