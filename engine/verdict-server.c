@@ -729,12 +729,37 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	/* the rule that was found says better than the cause's generic command */
 	if (strcmp(d.cause, "local_firewall") == 0 && f->nfw_clients > 0 && fw_blocked_client(f) != NULL) {
 		const struct srv_fw_client *c = fw_blocked_client(f);
+		struct strv fixes;
 
-		/* only a command that lets this client in, and keeps the rest */
+		/* only commands that let the clients in, and keep the rest:
+		 * the one the verdict names first, then each other client's
+		 * address (its IPv6 one, say) that is blocked too */
+		strv_init(&fixes);
+		if (c->fix)
+			strv_push(&fixes, c->fix);
+		for (size_t i = 0; c->fix && i < f->nfw_clients; i++) {
+			const struct srv_fw_client *o = &f->fw_clients[i];
+
+			if (o->checked && (o->verdict == FW_VERDICT_DROPPED || o->verdict == FW_VERDICT_REJECTED) &&
+			    o->fix && !strv_contains(&fixes, o->fix))
+				strv_push(&fixes, o->fix);
+		}
 		free(v->fix_command);
-		v->fix_command = c->fix ? xstrdup(c->fix) : NULL;
-		if (c->fix_note)
-			strv_push(&prevention, c->fix_note);
+		v->fix_command = NULL;
+		if (fixes.n > 0) {
+			struct strbuf sb;
+
+			strbuf_init(&sb);
+			for (size_t i = 0; i < fixes.n; i++)
+				strbuf_addf(&sb, "%s%s", i ? " && " : "", fixes.v[i]);
+			v->fix_command = strbuf_detach(&sb, NULL);
+		}
+		strv_release(&fixes);
+		for (size_t i = 0; i < f->nfw_clients; i++)
+			if (f->fw_clients[i].fix_note && !strv_contains(&prevention, f->fw_clients[i].fix_note) &&
+			    f->fw_clients[i].checked && (f->fw_clients[i].verdict == FW_VERDICT_DROPPED ||
+							 f->fw_clients[i].verdict == FW_VERDICT_REJECTED))
+				strv_push(&prevention, f->fw_clients[i].fix_note);
 	} else if (strcmp(d.cause, "local_firewall") == 0 && f->fw_fix != NULL) {
 		free(v->fix_command);
 		v->fix_command = xstrdup(f->fw_fix);

@@ -637,6 +637,31 @@ static void the_fix_for_a_client_is_its_own(void **state)
 	server_facts_release(&f);
 }
 
+/* A client judged by both its addresses, both kept out: one command lets
+ * in each, and none lets in a client that is not blocked. */
+static void the_fix_lets_in_every_address_of_the_client_that_is_blocked(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	s_fw_client_dropped(&f);
+	f.fw_clients[0].fix = strdup("sudo ufw allow from 192.0.2.1 to any port 22 proto tcp");
+	add_fw_client(&f, "2001:db8::1", FW_VERDICT_DROPPED)->fix =
+		strdup("sudo ufw allow from 2001:db8::1 to any port 22 proto tcp");
+	add_fw_client(&f, "192.0.2.200", FW_VERDICT_OPEN)->fix =
+		strdup("sudo ufw allow from 192.0.2.200 to any port 22 proto tcp");
+	word(&f, &v);
+	assert_string_equal(v.cause, "local_firewall");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command, "sudo ufw allow from 192.0.2.1 to any port 22 proto tcp && "
+			    "sudo ufw allow from 2001:db8::1 to any port 22 proto tcp");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
 static void a_masked_unit_is_unmasked_before_it_is_started(void **state)
 {
 	struct server_facts f;
@@ -831,6 +856,7 @@ int main(void)
 		cmocka_unit_test(what_only_root_may_read_is_unchecked_without_root),
 		cmocka_unit_test(a_found_rule_gives_the_fix_command),
 		cmocka_unit_test(the_fix_for_a_client_is_its_own),
+		cmocka_unit_test(the_fix_lets_in_every_address_of_the_client_that_is_blocked),
 		cmocka_unit_test(a_masked_unit_is_unmasked_before_it_is_started),
 		cmocka_unit_test(a_ban_is_judged_for_the_client_given),
 		cmocka_unit_test(an_selinux_denied_port_is_its_own_cause),
