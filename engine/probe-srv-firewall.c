@@ -87,16 +87,26 @@ static char *fix_for(const struct os_fw_list *views, const struct fw_result *res
 	return fw_fix_command(r, res->source, res->family, port);
 }
 
-/* True when r blocks by source and its sources hold client: a rule aimed
- * at the client (a ban), which the fix removes. */
+/* True when spec names the one host addr: "192.0.2.1", "192.0.2.1/32",
+ * "2001:db8::1/128". */
+static bool names_host(const char *spec, const char *addr)
+{
+	const char *slash = strchr(spec, '/');
+
+	if (slash != NULL && strcmp(slash, strchr(spec, ':') ? "/128" : "/32") != 0)
+		return false;
+	return fw_addr_match(spec, addr);
+}
+
+/* True when r blocks by source and its one source is the client itself: a
+ * rule aimed at the client (a ban), which the fix removes. A rule for a
+ * network, or for several sources, that holds the client stands for
+ * keeping the others out too: the client is let in before it instead. */
 static bool aimed_at(const struct fw_rule *r, const char *client)
 {
-	if (r->is_policy || r->sources.n == 0 || r->sources_negated)
+	if (r->is_policy || r->sources.n != 1 || r->sources_negated)
 		return false;
-	for (size_t i = 0; i < r->sources.n; i++)
-		if (fw_addr_match(r->sources.v[i], client))
-			return true;
-	return false;
+	return names_host(r->sources.v[0], client);
 }
 
 /* firewalld's zone of an nft chain (filter_IN_public_allow: public), or NULL. */
@@ -148,15 +158,30 @@ static char *fix_for_client(const struct os_fw_list *views, const struct fw_resu
 				 "allow" : "prepend allow", client, port);
 	if (res->source == FW_SRC_FIREWALLD ||
 	    (res->source == FW_SRC_NFTABLES && r->table && strcmp(r->table, "inet firewalld") == 0)) {
+		/* firewalld runs a zone's reject and drop rich rules before
+		 * its accept rules of the same priority: an accept that must
+		 * pass one gets a lower priority (negative: before them all) */
+		char prio[48] = "";
+		const char *p;
+
+		if (res->source == FW_SRC_FIREWALLD && r->text && str_starts_with(r->text, "rule ")) {
+			long n = (p = strstr(r->text, "priority=\"")) != NULL ? strtol(p + 10, NULL, 10) : 0;
+
+			snprintf(prio, sizeof(prio), "priority=\"%ld\" ", n < 0 && n > -32768 ? n - 1 : -1);
+		} else if (res->source == FW_SRC_NFTABLES && r->chain && strlen(r->chain) > 5 &&
+			   strcmp(r->chain + strlen(r->chain) - 5, "_deny") == 0) {
+			snprintf(prio, sizeof(prio), "priority=\"-1\" ");
+		}
+
 		zone = res->source == FW_SRC_FIREWALLD ? (r->chain ? xstrdup(r->chain) : NULL) : firewalld_zone_of(r->chain);
 		if (zone == NULL && views->fwd_zone != NULL)
 			zone = xstrdup(views->fwd_zone);
 		if (port == 22)
-			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule family=\"%s\" source address=\"%s\" service name=\"ssh\" accept' && sudo firewall-cmd --reload",
-					zone ? " --zone=" : "", zone ? zone : "", v6 ? "ipv6" : "ipv4", client);
+			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule %sfamily=\"%s\" source address=\"%s\" service name=\"ssh\" accept' && sudo firewall-cmd --reload",
+					zone ? " --zone=" : "", zone ? zone : "", prio, v6 ? "ipv6" : "ipv4", client);
 		else
-			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule family=\"%s\" source address=\"%s\" port port=\"%d\" protocol=\"tcp\" accept' && sudo firewall-cmd --reload",
-					zone ? " --zone=" : "", zone ? zone : "", v6 ? "ipv6" : "ipv4", client, port);
+			cmd = xasprintf("sudo firewall-cmd --permanent%s%s --add-rich-rule='rule %sfamily=\"%s\" source address=\"%s\" port port=\"%d\" protocol=\"tcp\" accept' && sudo firewall-cmd --reload",
+					zone ? " --zone=" : "", zone ? zone : "", prio, v6 ? "ipv6" : "ipv4", client, port);
 		free(zone);
 		return cmd;
 	}
@@ -247,6 +272,10 @@ static void judge(struct step_work *w, struct server_facts *f, const struct os_f
 	}
 	if (res->active && res->blocked_sources.n > 0) {
 		char *list = words_list(&res->blocked_sources);
+
+		for (size_t i = 0; i < res->blocked_sources.n; i++)
+			if (!strv_contains(&f->fw_blocked_srcs, res->blocked_sources.v[i]))
+				strv_push(&f->fw_blocked_srcs, res->blocked_sources.v[i]);
 
 		step_evidence(w, "%s: port %d is blocked for %s; other sources get in", name, f->port, list);
 		if (f->fw_blocked_some == NULL)
@@ -374,14 +403,35 @@ static void judge_client(struct step_work *w, struct server_facts *f, const stru
 		c->unsure = xstrdup(res->notes.n > 0 ? res->notes.v[0] : "the rules depend on more than the client's address and the port");
 }
 
+/* The command that lifts sshguard's block of entry, as its back end does
+ * when the block ends: the entry leaves sshguard's nft set, or its DROP
+ * rule leaves chain sshguard of the iptables listing named tool. sshguard
+ * has no command of its own for it; restarting it would lift every block. */
+static char *sshguard_unban(const char *tool, const char *entry)
+{
+	bool v6 = strchr(entry, ':') != NULL;
+
+	if (strcmp(tool, "nftables") == 0)
+		return xasprintf("sudo nft delete element %s sshguard attackers '{ %s }'", v6 ? "ip6" : "ip", entry);
+	if (strcmp(tool, "iptables") == 0 || strcmp(tool, "ip6tables") == 0 ||
+	    strcmp(tool, "iptables-legacy") == 0 || strcmp(tool, "ip6tables-legacy") == 0)
+		return xasprintf("sudo %s -D sshguard -s %s -j DROP", tool, entry);
+	return NULL;
+}
+
 /* sshguard's blocks, as a firewall listing shows them, go to the bans. */
-static void take_sshguard(struct step_work *w, struct server_facts *f, const struct strv *entries)
+static void take_sshguard(struct step_work *w, struct server_facts *f, const char *tool,
+			  const struct strv *entries)
 {
 	size_t added = 0;
 
 	for (size_t i = 0; i < entries->n; i++)
 		if (!strv_contains(&f->guard_banned, entries->v[i])) {
+			char *unban = sshguard_unban(tool, entries->v[i]);
+
 			strv_push(&f->guard_banned, entries->v[i]);
+			strv_push(&f->guard_unban, unban ? unban : "");
+			free(unban);
 			added++;
 		}
 	server_facts_merge_bans(f);
@@ -455,7 +505,7 @@ int probe_srv_firewall_run(struct step_work *w, struct server_facts *f)
 			}
 		}
 		if (v->guard_read)
-			take_sshguard(w, f, &v->guard);
+			take_sshguard(w, f, v->name, &v->guard);
 	}
 	os_fw_list_release(&views);
 	if (!seen) {

@@ -22,6 +22,8 @@ void server_facts_init(struct server_facts *f)
 	strv_init(&f->cfg_listen);
 	strv_init(&f->cfg_listen_missing);
 	strv_init(&f->guard_banned);
+	strv_init(&f->guard_unban);
+	strv_init(&f->fw_blocked_srcs);
 	strv_init(&f->f2b_banned);
 	strv_init(&f->banned);
 	strv_init(&f->test_log);
@@ -131,6 +133,7 @@ void server_facts_forget_firewall(struct server_facts *f)
 	drop(&f->fw_fix);
 	drop(&f->fw_who);
 	drop(&f->fw_blocked_some);
+	strv_release(&f->fw_blocked_srcs);
 	f->fw_timing = false;
 	for (size_t i = 0; i < f->nfw_clients; i++) {
 		struct srv_fw_client *c = &f->fw_clients[i];
@@ -148,6 +151,7 @@ void server_facts_forget_firewall(struct server_facts *f)
 	f->fw_clients = NULL;
 	f->nfw_clients = 0;
 	strv_release(&f->guard_banned);
+	strv_release(&f->guard_unban);
 	server_facts_merge_bans(f);
 }
 

@@ -183,11 +183,15 @@ struct server_facts {
 	char *fw_fix;           /* the command that lets the port through, or NULL */
 	char *fw_who;           /* "only 198.51.100.0/24 may connect to port 22", or NULL */
 	char *fw_blocked_some;  /* "192.0.2.0/25": sources blocked while others get in, or NULL */
+	struct strv fw_blocked_srcs;    /* the same sources, one a line (of every firewall) */
 	bool fw_timing;         /* a rate limit blocks a source that connects too often */
 	/* one per --from address judged, in order (at most OS_FW_MAX_CLIENTS) */
 	struct srv_fw_client *fw_clients;
 	size_t nfw_clients;
 	struct strv guard_banned;       /* sshguard's blocks, as the firewall lists them */
+	struct strv guard_unban;        /* for each, the command that lifts it as
+					 * sshguard's own back end does when the
+					 * block ends */
 
 	/* tcp_wrappers step */
 	bool wrap_checked;

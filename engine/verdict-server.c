@@ -230,6 +230,35 @@ static void fw_admits_words(const struct server_facts *f, struct verdict_decisio
 		strv_pushf(&d->evidence, "the firewall blocks %s; other sources get in", f->fw_blocked_some);
 }
 
+/* Whether the failed self-test bad is explained by a firewall that
+ * blocks its source (this machine's own address, the one it connected to)
+ * while every client judged (--from) is let in: then it says nothing about
+ * those clients. Only every self-test that failed must be so. */
+static bool selftest_blocked_by_source(const struct server_facts *f, const struct srv_test *bad)
+{
+	if (!f->fw_checked || f->nfw_clients == 0 || f->fw_blocked_srcs.n == 0)
+		return false;
+	for (size_t i = 0; i < f->nfw_clients; i++)
+		if (!f->fw_clients[i].checked || f->fw_clients[i].verdict != FW_VERDICT_OPEN ||
+		    f->fw_clients[i].timing)
+			return false;
+	for (size_t i = 0; i < f->ntests; i++) {
+		const struct srv_test *t = &f->tests[i];
+		bool held = false;
+
+		if (t->port != f->port || t->banner == BANNER_SSH)
+			continue;
+		if (t->tcp != TCP_NO_ANSWER && t->tcp != TCP_FORBIDDEN && t->tcp != TCP_HOST_UNREACH &&
+		    t->tcp != TCP_REFUSED)
+			return false;
+		for (size_t k = 0; k < f->fw_blocked_srcs.n && !held; k++)
+			held = fw_addr_match(f->fw_blocked_srcs.v[k], t->addr);
+		if (!held)
+			return false;
+	}
+	return bad->port == f->port;
+}
+
 /* What only root may read, when this run is not root: said once, among what
  * was not checked, with how to read it; each step said what it met. */
 static void unchecked_without_root(const struct server_facts *f, struct verdict_decision *d)
@@ -594,6 +623,22 @@ static void decide_server_rules(const struct server_facts *f, struct verdict_dec
 		verdict_decision_set(d, "ok", fw_doubt(f) ? "likely" : "certain");
 		return;
 	}
+	/* the self-test came from this machine's own address, which a
+	 * firewall rule for some sources blocks; the clients judged are not
+	 * among them, and sshd answered elsewhere */
+	if (bad != NULL && ssh > 0 && selftest_blocked_by_source(f, bad)) {
+		strv_pushf(&d->evidence, "the firewall lets %s in on port %d", f->from_addrs.v[0], f->port);
+		strv_pushf(&d->evidence, "it blocks %s, which holds this machine's own address %s: the self-test to %s came from it and got no answer",
+			   f->fw_blocked_some ? f->fw_blocked_some : "some sources", bad->addr, bad->addr);
+		for (size_t i = 0; i < f->ntests; i++)
+			if (f->tests[i].port == f->port && f->tests[i].banner == BANNER_SSH)
+				strv_pushf(&d->evidence, "%s port %d answered \"%s\"", f->tests[i].addr, f->port,
+					   f->tests[i].banner_text ? f->tests[i].banner_text : "SSH-");
+		strv_pushf(&d->unchecked, "the SSH identification on %s as the client would see it: the self-test could not get it from here",
+			   bad->addr);
+		verdict_decision_set(d, "ok", "likely");
+		return;
+	}
 	/* the self-test came from this machine's own address, which the
 	 * wrappers refuse; the client they let in would get SSH */
 	if (bad != NULL && f->wrap_for_client && !f->wrap_refuses && (f->test_log_wrap || f->wrap_refuses_self) &&
@@ -682,12 +727,37 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	/* the rule that was found says better than the cause's generic command */
 	if (strcmp(d.cause, "local_firewall") == 0 && f->nfw_clients > 0 && fw_blocked_client(f) != NULL) {
 		const struct srv_fw_client *c = fw_blocked_client(f);
+		struct strv fixes;
 
-		/* only a command that lets this client in, and keeps the rest */
+		/* only commands that let the clients in, and keep the rest:
+		 * the one the verdict names first, then each other client's
+		 * address (its IPv6 one, say) that is blocked too */
+		strv_init(&fixes);
+		if (c->fix)
+			strv_push(&fixes, c->fix);
+		for (size_t i = 0; c->fix && i < f->nfw_clients; i++) {
+			const struct srv_fw_client *o = &f->fw_clients[i];
+
+			if (o->checked && (o->verdict == FW_VERDICT_DROPPED || o->verdict == FW_VERDICT_REJECTED) &&
+			    o->fix && !strv_contains(&fixes, o->fix))
+				strv_push(&fixes, o->fix);
+		}
 		free(v->fix_command);
-		v->fix_command = c->fix ? xstrdup(c->fix) : NULL;
-		if (c->fix_note)
-			strv_push(&prevention, c->fix_note);
+		v->fix_command = NULL;
+		if (fixes.n > 0) {
+			struct strbuf sb;
+
+			strbuf_init(&sb);
+			for (size_t i = 0; i < fixes.n; i++)
+				strbuf_addf(&sb, "%s%s", i ? " && " : "", fixes.v[i]);
+			v->fix_command = strbuf_detach(&sb, NULL);
+		}
+		strv_release(&fixes);
+		for (size_t i = 0; i < f->nfw_clients; i++)
+			if (f->fw_clients[i].fix_note && !strv_contains(&prevention, f->fw_clients[i].fix_note) &&
+			    f->fw_clients[i].checked && (f->fw_clients[i].verdict == FW_VERDICT_DROPPED ||
+							 f->fw_clients[i].verdict == FW_VERDICT_REJECTED))
+				strv_push(&prevention, f->fw_clients[i].fix_note);
 	} else if (strcmp(d.cause, "local_firewall") == 0 && f->fw_fix != NULL) {
 		free(v->fix_command);
 		v->fix_command = xstrdup(f->fw_fix);
@@ -715,11 +785,18 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 
 		free(v->fix_command);
 		v->fix_command = NULL;
-		if (ban_of_client(&f->f2b_banned, &f->from_addrs, &client) != NULL)
+		if (ban_of_client(&f->f2b_banned, &f->from_addrs, &client) != NULL) {
 			v->fix_command = xasprintf("sudo fail2ban-client set sshd unbanip %s", client);
-		else if (ban_of_client(&f->guard_banned, &f->from_addrs, &client) != NULL)
-			/* sshguard forgets its blocks when it starts again */
-			v->fix_command = xstrdup("sudo systemctl restart sshguard");
+		} else {
+			/* sshguard has no unban command: its block is lifted
+			 * as its back end lifts it when the block ends (a
+			 * restart would lift every other block too) */
+			const char *ban = ban_of_client(&f->guard_banned, &f->from_addrs, &client);
+
+			for (size_t i = 0; ban != NULL && i < f->guard_banned.n && i < f->guard_unban.n; i++)
+				if (f->guard_banned.v[i] == ban && f->guard_unban.v[i][0] != '\0')
+					v->fix_command = xstrdup(f->guard_unban.v[i]);
+		}
 	}
 	strv_copy(&v->judged_for, &f->from_addrs);
 	for (size_t i = 0; i < prevention.n; i++)

@@ -909,7 +909,7 @@ static void path_run(struct evalctx *c, struct path *p)
 		enum fw_action act;
 		const char *target;
 		enum match m;
-		unsigned why;
+		unsigned why = 0;
 		int idx;
 		bool cond;
 
@@ -1676,10 +1676,19 @@ static int ipt_load(const char *buf, size_t len, enum fw_source src, bool input,
 				continue;
 			}
 			c = model_chain(m, table, name);
-			if (builtin_chain(name) && str_starts_with(pol, "DROP"))
-				chain_set_policy(c, FW_ACT_DROP, NULL, l);
-			else if (builtin_chain(name) && str_starts_with(pol, "ACCEPT"))
-				chain_set_policy(c, FW_ACT_ACCEPT, NULL, l);
+			/* said without its packet counters ("[2:160]"), which
+			 * change from one listing to the next */
+			if (builtin_chain(name) && str_starts_with(pol, "DROP")) {
+				char *text = xasprintf(":%s DROP", name);
+
+				chain_set_policy(c, FW_ACT_DROP, NULL, text);
+				free(text);
+			} else if (builtin_chain(name) && str_starts_with(pol, "ACCEPT")) {
+				char *text = xasprintf(":%s ACCEPT", name);
+
+				chain_set_policy(c, FW_ACT_ACCEPT, NULL, text);
+				free(text);
+			}
 			free(name);
 			seen = true;
 			continue;

@@ -258,6 +258,63 @@ sys_try_fix() {
     assert_cause ok
 }
 
+# sys_client_addr ADDR — gives the client's namespace one more address on
+# its link (a second machine on the client's side), for checking that a
+# fix let in the client and nobody else.
+sys_client_addr() {
+    if [[ "$1" == *:* ]]; then
+        ip -n "$CLI" addr add "$1/64" dev "$CLI_IF" nodad || sdt_die "cannot add $1 on the client's side"
+    else
+        ip -n "$CLI" addr add "$1/24" dev "$CLI_IF" || sdt_die "cannot add $1 on the client's side"
+    fi
+}
+
+# sys_banner_from ADDR — what the server sends on ${SYS_PORT:-22} (at its
+# address of ADDR's family) to a client connecting from ADDR (one of the
+# client namespace's addresses), within 2 s; empty when it is dropped or
+# refused.
+sys_banner_from() {
+    local to=$SRV_ADDR
+    [[ "$1" == *:* ]] && to=$SRV_ADDR6
+    sdt_in "$CLI" timeout 5 nc -s "$1" -w 2 "$to" "${SYS_PORT:-22}" </dev/null 2>/dev/null | head -c 64 |
+        tr -d '\r\n'
+}
+
+# assert_kept_out ADDR — a client at ADDR still gets no SSH identification:
+# its connection times out or is refused (the restriction the fix was to
+# keep holds for it), which is not the same as a source that could not be
+# used at all.
+assert_kept_out() {
+    local out to=$SRV_ADDR
+    [[ "$1" == *:* ]] && to=$SRV_ADDR6
+    out=$(sdt_in "$CLI" timeout 5 nc -v -s "$1" -w 2 "$to" "${SYS_PORT:-22}" </dev/null 2>&1 | head -c 300)
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if [[ "$out" == *SSH-2.0-* ]]; then
+        sdt_fail "$1 was to stay out, but it gets SSH: the fix opened more than the client"
+    elif grep -Eq 'timed out|refused|No route to host|unreachable' <<<"$out"; then
+        sdt_pass "$1 still gets no SSH identification ($(grep -Eo 'timed out|refused|No route to host|unreachable' <<<"$out" | head -n 1)): the restriction is kept"
+    else
+        sdt_fail "$1: expected its connection to time out or be refused, got: $(tr '\n' ' ' <<<"${out:-<nothing>}")"
+    fi
+}
+
+# assert_gets_in ADDR — a client at ADDR gets the SSH identification
+# (tried for at most 6 s).
+assert_gets_in() {
+    local banner i
+    for ((i = 0; i < 3; i++)); do
+        banner=$(sys_banner_from "$1")
+        [[ "$banner" == SSH-2.0-* ]] && break
+        sleep 0.2
+    done
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if [[ "$banner" == SSH-2.0-* ]]; then
+        sdt_pass "$1 gets \"$banner\""
+    else
+        sdt_fail "$1 was to get in, but it gets no SSH identification"
+    fi
+}
+
 # Stops the container (systemd powers off on SIGTERM to nspawn), kills what
 # is left by its pids, unmounts the overlay, then the scenario cleanup.
 sys_cleanup() {

@@ -1182,6 +1182,19 @@ static void run_text(const char *s, uint16_t port, const char *client, struct fw
 		fail_msg("expected the inline rule set to parse");
 }
 
+/* A policy is named without the packet counters iptables-save prints. */
+static void a_policy_is_named_without_its_counters(void **state)
+{
+	struct fw_result res;
+
+	(void)state;
+	run_text("*filter\n:INPUT DROP [2:160]\nCOMMIT\n", 22, "192.0.2.1", &res);
+	assert_int_equal(res.verdict, FW_VERDICT_DROPPED);
+	assert_non_null(deciding(&res));
+	assert_string_equal(deciding(&res)->text, ":INPUT DROP");
+	fw_result_release(&res);
+}
+
 /* One listing read once answers each client for itself. */
 static void each_query_is_answered_for_its_client(void **state)
 {
@@ -1520,6 +1533,7 @@ int main(void)
 		cmocka_unit_test(ufw_rules_are_deleted_with_ufw),
 		cmocka_unit_test(ufw_allow_list_is_seen_in_user_rules),
 		cmocka_unit_test(fix_of_a_legacy_rule_uses_iptables_legacy),
+		cmocka_unit_test(a_policy_is_named_without_its_counters),
 		cmocka_unit_test(each_query_is_answered_for_its_client),
 		cmocka_unit_test(nft_rules_keep_their_handle),
 		cmocka_unit_test(many_chains_are_followed),

@@ -460,6 +460,94 @@ static void an_nft_reject_outranks_an_open_iptables(void **state)
 	run_end(&r);
 }
 
+/* The fix command kept for client by one firewall step over recs. */
+static void client_fix(const struct record *recs, size_t n, const char *client, char *fix, size_t len)
+{
+	struct run r;
+
+	run_begin(&r, recs, n, "firewall");
+	strv_push(&r.f.from_addrs, client);
+	probe_srv_firewall_run(&r.w, &r.f);
+	if (r.f.nfw_clients != 1 || !r.f.fw_clients[0].checked)
+		fail_msg("expected the firewall judged for %s", client);
+	snprintf(fix, len, "%s", r.f.fw_clients[0].fix ? r.f.fw_clients[0].fix : "(none)");
+	run_end(&r);
+}
+
+static void a_drop_for_the_clients_network_gets_an_accept_for_the_client_before_it(void **state)
+{
+	static const struct record recs[] = {
+		{"iptables-save", NULL, "firewall/iptables-save-source-drop.txt", NULL, 0},
+	};
+	static const char *const only[] = {"iptables-save", NULL};
+	static const char want[] = "sudo iptables -I INPUT 1 -s 192.0.2.1 -p tcp --dport 22 -j ACCEPT";
+	char fix[512];
+
+	(void)state;
+	installed = only;
+	client_fix(recs, 1, "192.0.2.1", fix, sizeof(fix));
+	/* deleting the DROP would let all of 192.0.2.0/25 in */
+	if (strncmp(fix, want, strlen(want)) != 0)
+		fail_msg("expected '%s', got '%s'", want, fix);
+}
+
+static void a_drop_for_the_client_alone_is_deleted(void **state)
+{
+	static const struct record recs[] = {
+		{"iptables-save", NULL, "firewall/iptables-save-source-drop.txt", NULL, 0},
+	};
+	static const char *const only[] = {"iptables-save", NULL};
+	char fix[512];
+
+	(void)state;
+	installed = only;
+	client_fix(recs, 1, "203.0.113.7", fix, sizeof(fix));
+	assert_string_equal(fix, "sudo iptables -D INPUT -s 203.0.113.7/32 -p tcp -m tcp --dport 22 -j DROP");
+}
+
+static void sshguards_blocks_are_lifted_one_by_one_as_its_back_end_does(void **state)
+{
+	static const struct record nft[] = {
+		{"nft", NULL, "firewall/nft-sshguard.json", NULL, 0},
+	};
+	static const struct record ipt[] = {
+		{"iptables-save", NULL, "firewall/iptables-save-sshguard.txt", NULL, 0},
+	};
+	static const char *const only_nft[] = {"nft", NULL};
+	static const char *const only_ipt[] = {"iptables-save", NULL};
+	static const struct {
+		const struct record *recs;
+		const char *const *only;
+		const char *ban, *unban;
+	} rows[] = {
+		{nft, only_nft, "192.0.2.66", "sudo nft delete element ip sshguard attackers '{ 192.0.2.66 }'"},
+		{nft, only_nft, "198.51.100.0/24", "sudo nft delete element ip sshguard attackers '{ 198.51.100.0/24 }'"},
+		{nft, only_nft, "2001:db8::66", "sudo nft delete element ip6 sshguard attackers '{ 2001:db8::66 }'"},
+		{ipt, only_ipt, "192.0.2.66", "sudo iptables -D sshguard -s 192.0.2.66 -j DROP"},
+		{ipt, only_ipt, "198.51.100.0/24", "sudo iptables -D sshguard -s 198.51.100.0/24 -j DROP"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct run r;
+		bool found = false;
+
+		installed = rows[i].only;
+		run_begin(&r, rows[i].recs, 1, "firewall");
+		probe_srv_firewall_run(&r.w, &r.f);
+		assert_int_equal(r.f.guard_banned.n, r.f.guard_unban.n);
+		for (size_t k = 0; k < r.f.guard_banned.n; k++)
+			if (strcmp(r.f.guard_banned.v[k], rows[i].ban) == 0) {
+				found = true;
+				if (strcmp(r.f.guard_unban.v[k], rows[i].unban) != 0)
+					fail_msg("row %zu: expected '%s', got '%s'", i, rows[i].unban, r.f.guard_unban.v[k]);
+			}
+		if (!found)
+			fail_msg("row %zu: expected sshguard's block of %s", i, rows[i].ban);
+		run_end(&r);
+	}
+}
+
 static void ufw_rejecting_by_default_is_named(void **state)
 {
 	static const struct record recs[] = {
@@ -1459,6 +1547,9 @@ int main(void)
 		cmocka_unit_test(a_listen_address_this_machine_lacks_is_found),
 		cmocka_unit_test(an_iptables_drop_rule_is_named),
 		cmocka_unit_test(an_nft_reject_outranks_an_open_iptables),
+		cmocka_unit_test(a_drop_for_the_clients_network_gets_an_accept_for_the_client_before_it),
+		cmocka_unit_test(a_drop_for_the_client_alone_is_deleted),
+		cmocka_unit_test(sshguards_blocks_are_lifted_one_by_one_as_its_back_end_does),
 		cmocka_unit_test(ufw_rejecting_by_default_is_named),
 		cmocka_unit_test(firewalld_without_ssh_blocks_the_port),
 		cmocka_unit_test(the_interface_of_a_local_address_is_found),

@@ -316,6 +316,24 @@ static void s_fw_client_undecided(struct server_facts *f)
 	add_fw_client(f, "192.0.2.1", FW_VERDICT_UNKNOWN)->unsure = strdup("'-A INPUT -m set --match-set x src -j DROP' could change the answer");
 }
 
+/* ip saddr 192.0.2.0/28 tcp dport 22 drop: this machine's own 192.0.2.2 is
+ * in it, so its self-test there gets no answer; the client is outside */
+static void s_fw_selftest_source_blocked(struct server_facts *f)
+{
+	add_test(f, "192.0.2.2", 22, TCP_NO_ANSWER, BANNER_NOT_TRIED, NULL);
+	add_test(f, "2001:db8::2", 22, TCP_ANSWERED, BANNER_SSH, "SSH-2.0-OpenSSH_9.2p1");
+	add_fw_client(f, "192.0.2.130", FW_VERDICT_OPEN);
+	f->fw_blocked_some = strdup("192.0.2.0/28");
+	strv_push(&f->fw_blocked_srcs, "192.0.2.0/28");
+}
+
+/* the same, with a self-test that failed where the rule does not reach */
+static void s_fw_selftest_failed_elsewhere(struct server_facts *f)
+{
+	s_fw_selftest_source_blocked(f);
+	add_test(f, "198.51.100.2", 22, TCP_NO_ANSWER, BANNER_NOT_TRIED, NULL);
+}
+
 static void s_fw_some_blocked_no_client(struct server_facts *f)
 {
 	s_ok(f);
@@ -381,6 +399,10 @@ static const struct row rows[] = {
 	 "192.0.2.200 is among the sources allowed: 192.0.2.128/25"},
 	{"a rule the evaluator cannot decide for the client leaves ok uncertain", s_fw_client_undecided, "ok",
 	 "likely", NULL},
+	{"a self-test dropped only because this machine's address is among the sources blocked is no cause for "
+	 "a client let in", s_fw_selftest_source_blocked, "ok", "likely", "holds this machine's own address 192.0.2.2"},
+	{"a self-test that failed where no rule for its source reaches is still a suspect firewall",
+	 s_fw_selftest_failed_elsewhere, "local_firewall", "possible", NULL},
 	{"a drop for some sources, without knowing the client, leaves ok uncertain", s_fw_some_blocked_no_client,
 	 "ok", "likely", "192.0.2.0/25"},
 	{"an allow-list, without knowing the client, is a likely local firewall", s_fw_allow_list_no_client,
@@ -615,6 +637,31 @@ static void the_fix_for_a_client_is_its_own(void **state)
 	server_facts_release(&f);
 }
 
+/* A client judged by both its addresses, both kept out: one command lets
+ * in each, and none lets in a client that is not blocked. */
+static void the_fix_lets_in_every_address_of_the_client_that_is_blocked(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	s_fw_client_dropped(&f);
+	f.fw_clients[0].fix = strdup("sudo ufw allow from 192.0.2.1 to any port 22 proto tcp");
+	add_fw_client(&f, "2001:db8::1", FW_VERDICT_DROPPED)->fix =
+		strdup("sudo ufw allow from 2001:db8::1 to any port 22 proto tcp");
+	add_fw_client(&f, "192.0.2.200", FW_VERDICT_OPEN)->fix =
+		strdup("sudo ufw allow from 192.0.2.200 to any port 22 proto tcp");
+	word(&f, &v);
+	assert_string_equal(v.cause, "local_firewall");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command, "sudo ufw allow from 192.0.2.1 to any port 22 proto tcp && "
+			    "sudo ufw allow from 2001:db8::1 to any port 22 proto tcp");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
 static void a_masked_unit_is_unmasked_before_it_is_started(void **state)
 {
 	struct server_facts f;
@@ -747,14 +794,38 @@ static void an_sshguard_block_of_the_clients_network_is_a_ban(void **state)
 	(void)state;
 	server_facts_init(&f);
 	healthy(&f);
+	strv_push(&f.guard_banned, "198.51.100.7");
+	strv_push(&f.guard_unban, "sudo nft delete element ip sshguard attackers '{ 198.51.100.7 }'");
 	strv_push(&f.guard_banned, "192.0.2.0/28");
+	strv_push(&f.guard_unban, "sudo nft delete element ip sshguard attackers '{ 192.0.2.0/28 }'");
 	server_facts_merge_bans(&f);
 	strv_push(&f.from_addrs, "192.0.2.5");
 	word(&f, &v);
 	assert_string_equal(v.cause, "fail2ban_ban");
 	assert_string_equal(v.confidence, "certain");
 	assert_non_null(v.fix_command);
-	assert_string_equal(v.fix_command, "sudo systemctl restart sshguard");
+	/* that block alone is lifted: restarting sshguard would lift all */
+	assert_string_equal(v.fix_command, "sudo nft delete element ip sshguard attackers '{ 192.0.2.0/28 }'");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
+static void an_sshguard_block_no_back_end_can_lift_has_no_fix_command(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	server_facts_init(&f);
+	healthy(&f);
+	strv_push(&f.guard_banned, "192.0.2.5");
+	strv_push(&f.guard_unban, "");
+	server_facts_merge_bans(&f);
+	strv_push(&f.from_addrs, "192.0.2.5");
+	word(&f, &v);
+	assert_string_equal(v.cause, "fail2ban_ban");
+	if (v.fix_command != NULL && strstr(v.fix_command, "restart") != NULL)
+		fail_msg("expected no restart of sshguard (it lifts every block), got '%s'", v.fix_command);
 	verdict_release(&v);
 	server_facts_release(&f);
 }
@@ -785,11 +856,13 @@ int main(void)
 		cmocka_unit_test(what_only_root_may_read_is_unchecked_without_root),
 		cmocka_unit_test(a_found_rule_gives_the_fix_command),
 		cmocka_unit_test(the_fix_for_a_client_is_its_own),
+		cmocka_unit_test(the_fix_lets_in_every_address_of_the_client_that_is_blocked),
 		cmocka_unit_test(a_masked_unit_is_unmasked_before_it_is_started),
 		cmocka_unit_test(a_ban_is_judged_for_the_client_given),
 		cmocka_unit_test(an_selinux_denied_port_is_its_own_cause),
 		cmocka_unit_test(a_socket_port_fix_follows_where_the_sockets_ports_come_from),
 		cmocka_unit_test(an_sshguard_block_of_the_clients_network_is_a_ban),
+		cmocka_unit_test(an_sshguard_block_no_back_end_can_lift_has_no_fix_command),
 		cmocka_unit_test(prevention_warns_about_boot_root_and_passwords),
 		cmocka_unit_test(a_healthy_machine_gets_no_warnings),
 		cmocka_unit_test(the_words_come_from_the_cause_asset),
