@@ -62,12 +62,21 @@ static void say(const struct fix_ui *ui, const char *fmt, ...)
 	strbuf_release(&sb);
 }
 
+static bool syslog_on = true;
+
+void fix_set_syslog(bool on)
+{
+	syslog_on = on;
+}
+
 static void logf_change(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void logf_change(const char *fmt, ...)
 {
 	struct strbuf sb;
 	va_list ap;
 
+	if (!syslog_on)
+		return;
 	strbuf_init(&sb);
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
@@ -285,7 +294,9 @@ static int file_restore(const char *path, const char *backup)
 
 /* ---- programs ----------------------------------------------------------------------- */
 
-static int run_argv(const struct strv *argv, struct strbuf *out, int *status)
+/* Runs argv; its output goes to out made printable, or as it came when
+ * raw (to be read, never shown). */
+static int run_argv_raw(const struct strv *argv, struct strbuf *out, int *status, bool raw)
 {
 	const char **a = xcalloc(argv->n + 1, sizeof(*a));
 	struct exec_result r;
@@ -297,7 +308,9 @@ static int run_argv(const struct strv *argv, struct strbuf *out, int *status)
 	rc = exec_run(a, FIX_RUN_TIMEOUT_MS, FIX_MAX_OUTPUT, &r);
 	free(a);
 	*status = rc == 0 ? r.status : -1;
-	if (out) {
+	if (out && raw) {
+		strbuf_add(out, r.out.buf ? r.out.buf : "", r.out.len);
+	} else if (out) {
 		strbuf_add_printable(out, r.out.buf ? r.out.buf : "", r.out.len, true);
 		strbuf_add_printable(out, r.err.buf ? r.err.buf : "", r.err.len, true);
 		if (rc != 0)
@@ -307,6 +320,11 @@ static int run_argv(const struct strv *argv, struct strbuf *out, int *status)
 	}
 	exec_result_release(&r);
 	return rc == 0 && *status == 0 ? 0 : -1;
+}
+
+static int run_argv(const struct strv *argv, struct strbuf *out, int *status)
+{
+	return run_argv_raw(argv, out, status, false);
 }
 
 /* sshd -t [-f config]: 0 when it accepts, with its words in out. */
@@ -357,7 +375,7 @@ static int ipt_position(const struct strv *argv)
 	strbuf_addf(&want, "-A %s", argv->v[d + 1]);
 	for (size_t i = d + 2; i < argv->n; i++)
 		strbuf_addf(&want, " %s", argv->v[i]);
-	if (run_argv(&list, &out, &status) == 0 && out.buf) {
+	if (run_argv_raw(&list, &out, &status, true) == 0 && out.buf) {
 		pos_s = copy = xstrdup(out.buf);
 		while (pos == 0 && (line = str_next_line(&pos_s)) != NULL) {
 			char prefix[300];

@@ -159,6 +159,9 @@ int fix_apply(const struct fix_plan *p, const struct fix_ui *ui, struct fix_log 
  * undo failed (its record says which). */
 int fix_undo(const struct fix_plan *p, const struct fix_ui *ui, struct fix_log *l);
 
+/* Tests turn the syslog record of each change off (on by default). */
+void fix_set_syslog(bool on);
+
 /* The backup file name for path at time t, try n (0 first):
  * PATH.ssh-doctor-YYYYmmddTHHMMSS[-N]. */
 char *fix_backup_name(const char *path, long long t, unsigned n);
