@@ -20,6 +20,7 @@
 #include "engine/fix.h"
 #include "engine/os/exec.h"
 #include "engine/os/os.h"
+#include "engine/parse/parse-sshd-config.h"
 
 #define FIX_RUN_TIMEOUT_MS 90000
 #define FIX_MAX_OUTPUT (64 * 1024)
@@ -310,6 +311,7 @@ static int run_argv_raw(const struct strv *argv, struct strbuf *out, int *status
 	*status = rc == 0 ? r.status : -1;
 	if (out && raw) {
 		strbuf_add(out, r.out.buf ? r.out.buf : "", r.out.len);
+		strbuf_add(out, r.err.buf ? r.err.buf : "", r.err.len);
 	} else if (out) {
 		strbuf_add_printable(out, r.out.buf ? r.out.buf : "", r.out.len, true);
 		strbuf_add_printable(out, r.err.buf ? r.err.buf : "", r.err.len, true);
@@ -332,8 +334,10 @@ static int sshd_test(const char *config, struct strbuf *out)
 {
 	char path[256];
 	struct strv argv;
+	struct strbuf raw;
 	int status, rc;
 
+	strbuf_init(&raw);
 	if (os_find("sshd", path, sizeof(path)) != 0) {
 		strbuf_addstr(out, "sshd is not installed: the configuration cannot be checked");
 		return -1;
@@ -345,7 +349,23 @@ static int sshd_test(const char *config, struct strbuf *out)
 		strv_push(&argv, "-f");
 		strv_push(&argv, config);
 	}
-	rc = run_argv(&argv, out, &status);
+	rc = run_argv_raw(&argv, &raw, &status, true);
+	if (rc != 0 && raw.len > 0) {
+		struct sshd_check c;
+		const struct sshd_check_msg *m;
+
+		/* sshd checks its privilege separation directory after the
+		 * whole configuration: under systemd, the service makes that
+		 * directory when it starts, so its absence alone is no error */
+		sshd_check_init(&c);
+		sshd_check_parse(&c, raw.buf, raw.len);
+		m = sshd_check_first_fatal(&c);
+		if (m != NULL && m->kind == SSHD_CHECK_PRIVSEP_DIR && m->path && str_starts_with(m->path, "/run/"))
+			rc = 0;
+		sshd_check_release(&c);
+	}
+	strbuf_add_printable(out, raw.buf ? raw.buf : "", raw.len, true);
+	strbuf_release(&raw);
 	strv_release(&argv);
 	return rc;
 }
