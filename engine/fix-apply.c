@@ -565,6 +565,12 @@ static int apply_run(const struct fix_action *a, struct fix_record *r)
 		const char *h = out.buf ? strstr(out.buf, "# handle ") : NULL;
 
 		r->nft_handle = h ? strtol(h + 9, NULL, 10) : 0;
+		if (r->nft_handle > 0) {
+			free(r->undo);
+			r->undo = xasprintf("nft delete rule %s %s handle %ld", a->nft_table, a->nft_chain, r->nft_handle);
+		} else {
+			r->note = xstrdup("nft gave no handle for the new rule: it cannot be undone by handle");
+		}
 	}
 	if (a->then.n > 0 && run_argv(&a->then, &out, &status) != 0) {
 		r->result = "failed";
