@@ -136,8 +136,9 @@ int main(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
-	/* the fix asks on the terminal, line by line, after the batch report */
-	if (o.fix && o.face == FACE_AUTO)
+	/* without the wizard, the fix asks on the terminal line by line,
+	 * after the text report */
+	if (o.fix && o.face == FACE_AUTO && !wizard_possible())
 		o.face = FACE_BATCH;
 	/* prompts only ever go to a terminal: a report written to a file or a
 	 * pipe is the batch one, whoever could answer on stdin */
