@@ -26,6 +26,22 @@ struct batch_ui {
 
 int fix_may_run(const struct options *o, struct strbuf *why)
 {
+	if (fix_may_run_uid(why) != 0)
+		return -1;
+	if (!o->yes) {
+		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+
+		if (fd < 0) {
+			strbuf_addstr(why, "--fix asks before each change, and there is no terminal to ask on: add --yes to apply the plan without asking");
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+int fix_may_run_uid(struct strbuf *why)
+{
 	uid_t r = getuid(), e = geteuid();
 	bool secure = false;
 
@@ -43,15 +59,6 @@ int fix_may_run(const struct options *o, struct strbuf *why)
 		strbuf_addf(why, "--fix changes services, firewalls and configuration files: run it as root (sudo ssh-doctor --fix)%s",
 			    secure ? "; this binary's file capabilities (for the capture) are never used to change the system" : "");
 		return -1;
-	}
-	if (!o->yes) {
-		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-
-		if (fd < 0) {
-			strbuf_addstr(why, "--fix asks before each change, and there is no terminal to ask on: add --yes to apply the plan without asking");
-			return -1;
-		}
-		close(fd);
 	}
 	return 0;
 }

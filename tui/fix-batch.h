@@ -14,6 +14,9 @@
  * a terminal to ask on unless --yes. 0, or -1 with why filled. */
 int fix_may_run(const struct options *o, struct strbuf *why);
 
+/* The uid part of fix_may_run alone: for the faces that ask anyway. */
+int fix_may_run_uid(struct strbuf *why);
+
 /* After e ran to the end: writes the report (text or JSON, with the
  * "fix" object) and returns the exit status (0 when SSH answers now). */
 int fix_batch_run(const struct options *o, const struct assets *a, struct engine *e, int width);

@@ -7,7 +7,9 @@
 # in, and its undo); y applies it, asks for a key within the confirmation
 # time, y keeps it; the diagnosis runs again: before local_firewall, after
 # ok, and the client gets sshd's identification. u undoes it: the rule set
-# is as before. q leaves the terminal as it was.
+# is as before. q leaves the terminal as it was. Then the same in the
+# line mode (TERM=dumb): f on the verdict, y and Enter, y and Enter within
+# the confirmation time, and the diagnosis again says ok.
 #   CLI 192.0.2.1 ==== SRV 192.0.2.2 (sshd, iptables DROP of port 22)
 . "$(dirname "$0")/lib.sh" || exit 1
 sdt_begin sshd nc iptables iptables-save
@@ -49,4 +51,36 @@ fi
 tui_keys q
 tui_exit 15
 assert_restored
+
+# the line mode
+tui_tmux kill-server 2>/dev/null
+tui_start 80 24 dumb "$SRV"
+tui_run --side server --from 192.0.2.1 --no-capture
+# Enter only when a step's prompt is the last thing on the screen: a key
+# typed ahead would be read by the verdict's prompt instead
+for ((i = 0; i < 900; i++)); do
+    scr=$(tui_screen | sed '/^$/d')
+    grep -q 'f fix, ? help' <<<"$scr" && break
+    if [ "$(tail -n 2 <<<"$scr" | head -n 1)" = "Enter: next step, b back, r run again, d details, ? help, s save, q quit" ] &&
+        [ "$(tail -n 1 <<<"$scr")" = ">" ]; then
+        tui_keys Enter
+        sleep 0.3
+    fi
+    sleep 0.1
+done
+tui_wait 'f fix, \? help' 10 || sdt_fail "the line mode's verdict did not show, or its keys do not offer f"
+tui_keys f Enter
+tui_wait 'y and Enter apply it' 10 || sdt_fail "f did not show the plan in the line mode"
+assert_seen 'iptables -I INPUT 1 -s 192\.0\.2\.1' 'the exact command in the line mode'
+tui_keys y Enter
+tui_wait 'within [0-9]+ s keep it' 20 || sdt_fail "no timed confirmation in the line mode"
+tui_keys y Enter
+for ((i = 0; i < 600; i++)); do
+    tui_seen 'SSH answers now' && break
+    sleep 0.1
+done
+assert_seen 'before: local_firewall +after: ok' "the line mode's diagnosis again, before and after"
+tui_keys q Enter
+tui_exit 15
+sdt_in "$SRV" iptables -D INPUT -s 192.0.2.1 -p tcp --dport 22 -j ACCEPT || sdt_fail "the line mode's rule was not there to remove"
 tui_finish
