@@ -943,7 +943,11 @@ void fix_plan_client(const struct client_facts *f, const struct report_verdict *
 		plan_refuse(p, "there is no verdict to fix");
 		return;
 	}
-	if (v->confidence == NULL || strcmp(v->confidence, "certain") != 0) {
+	/* SSH found on another port of the same host is as sure as the
+	 * client side gets; the edit touches only this host's entry of the
+	 * person's own ssh_config, and is undone byte for byte */
+	if (v->confidence == NULL || (strcmp(v->confidence, "certain") != 0 &&
+				      !(strcmp(v->cause, "wrong_port") == 0 && strcmp(v->confidence, "likely") == 0))) {
 		plan_refuse(p, "the verdict is only %s, so nothing is changed: look at the evidence of each step",
 			    v->confidence ? v->confidence : "a guess");
 		return;
