@@ -118,7 +118,10 @@ int main(int argc, char **argv)
 	}
 	o.run = &run;
 	if (o.help) {
+		/* longer than stdio's buffer: a write may fail in the middle */
+		errno = 0;
 		options_usage(stdout);
+		stdout_note_error();
 		status = 0;
 		goto out;
 	}
