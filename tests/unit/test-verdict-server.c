@@ -314,7 +314,6 @@ static void s_fw_client_admitted(struct server_facts *f)
  * machine's own self-test among them. */
 static void s_fw_client_admitted_self_blocked(struct server_facts *f)
 {
-	healthy(f);
 	add_test(f, "192.0.2.2", 22, TCP_NO_ANSWER, BANNER_NOT_TRIED, NULL);
 	add_fw_client(f, "192.0.2.1", FW_VERDICT_OPEN);
 	f->fw_verdict = FW_VERDICT_OPEN_SOME;
