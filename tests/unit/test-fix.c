@@ -4,6 +4,7 @@
  * spawner's hook: backups never overwritten, sshd -t before an edit stays,
  * the undo exact (files byte for byte, nft rules by handle). */
 #include <errno.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,11 +38,15 @@ static int find_hook(const char *name, char *path, size_t pathlen)
 	return 0;
 }
 
+static int raise_at_enable;     /* a signal to send during "systemctl enable", or 0 */
+
 static int hook(void *ctx, const char *const argv[], struct exec_result *r)
 {
 	struct strbuf line;
 
 	(void)ctx;
+	if (raise_at_enable && argv[1] && strcmp(argv[1], "enable") == 0)
+		kill(getpid(), raise_at_enable);
 	strbuf_init(&line);
 	for (size_t i = 0; argv[i]; i++)
 		strbuf_addf(&line, "%s%s", i ? " " : "", i ? argv[i] : strrchr(argv[0], '/') + 1);
@@ -722,6 +727,57 @@ static void test_an_unconfirmed_firewall_change_is_rolled_back(void **state)
 	fix_plan_release(&p);
 }
 
+/* A signal while an action runs: the action finishes, the ones after it
+ * do not run, and the applied ones are undone: the old state, said. */
+static void interrupted_by(int sig, const char *name)
+{
+	struct server_facts f;
+	struct report_verdict v;
+	struct fix_plan p;
+	struct fix_log l;
+
+	server_base(&f);
+	f.unit_enabled = SRV_NO;
+	verdict_set(&v, "sshd_not_running", "certain", NULL);
+	fix_plan_init(&p);
+	fix_plan_server(&f, &v, &p);
+	assert_int_equal(p.n, 2);
+	raise_at_enable = sig;
+	fix_log_init(&l);
+	assert_int_equal(fix_apply(&p, NULL, &l), -1);
+	raise_at_enable = 0;
+	assert_true(l.interrupted);
+	assert_int_equal(l.signal, sig);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].result, "undone");
+	for (size_t i = 0; i < calls.n; i++)
+		assert_null(strstr(calls.v[i], "systemctl start"));
+	assert_string_equal(calls.v[calls.n - 1], "systemctl disable ssh.service");
+	if (strstr(l.state, "old: interrupted by") != l.state || strstr(l.state, name) == NULL)
+		fail_msg("expected the state to say old, interrupted by %s; got \"%s\"", name, l.state);
+	fix_log_release(&l);
+	fix_plan_release(&p);
+	server_facts_release(&f);
+}
+
+static void test_sigint_mid_plan_leaves_the_old_state_and_says_so(void **state)
+{
+	(void)state;
+	interrupted_by(SIGINT, "Interrupt");
+}
+
+static void test_sighup_mid_plan_leaves_the_old_state_and_says_so(void **state)
+{
+	(void)state;
+	interrupted_by(SIGHUP, "Hangup");
+}
+
+static void test_sigterm_mid_plan_leaves_the_old_state_and_says_so(void **state)
+{
+	(void)state;
+	interrupted_by(SIGTERM, "Terminated");
+}
+
 static void test_backup_names_never_repeat(void **state)
 {
 	char *a = fix_backup_name("/etc/ssh/sshd_config", 0, 0), *b = fix_backup_name("/etc/ssh/sshd_config", 0, 1);
@@ -759,6 +815,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_a_failed_action_undoes_the_ones_before, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sshd_is_not_started_on_a_configuration_sshd_t_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_an_unconfirmed_firewall_change_is_rolled_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigint_mid_plan_leaves_the_old_state_and_says_so, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sighup_mid_plan_leaves_the_old_state_and_says_so, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigterm_mid_plan_leaves_the_old_state_and_says_so, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_names_never_repeat, setup, teardown),
 	};
 
