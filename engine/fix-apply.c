@@ -126,6 +126,29 @@ static void signals_restore(struct held *h)
 		sigaction(held_signals[i], &h->old[i], NULL);
 }
 
+static struct held outer;
+static int outer_depth;
+
+void fix_signals_catch(void)
+{
+	if (outer_depth++ == 0) {
+		got_signal = 0;
+		stop_flag = 0;
+		signals_catch(&outer);
+	}
+}
+
+int fix_signals_caught(void)
+{
+	return (int)got_signal;
+}
+
+void fix_signals_restore(void)
+{
+	if (outer_depth > 0 && --outer_depth == 0)
+		signals_restore(&outer);
+}
+
 static void signals_hold(struct held *h, bool on)
 {
 	pthread_sigmask(on ? SIG_BLOCK : SIG_UNBLOCK, &h->mask, NULL);
@@ -699,8 +722,12 @@ int fix_apply(const struct fix_plan *p, const struct fix_ui *ui, struct fix_log 
 		l->state = xstrdup("old: nothing was changed");
 		return 1;
 	}
-	got_signal = 0;
-	stop_flag = 0;
+	/* a signal that came before the plan (while a face caught them
+	 * for it) stops it before its first action */
+	if (outer_depth == 0) {
+		got_signal = 0;
+		stop_flag = 0;
+	}
 	signals_catch(&h);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct fix_action *a = &p->v[i];

@@ -855,6 +855,11 @@ static void plan_ban(struct fix_plan *p, const struct report_verdict *v, const s
 		plan_refuse(p, "which client to unban is not known: give its address with --from");
 		return;
 	}
+	if (strstr(v->fix_command, "sshguard") != NULL) {
+		plan_refuse(p, "sshguard cannot lift the block of one address: restarting it (%s) forgets every block it holds, the attackers' too; do that yourself if it is acceptable",
+			    v->fix_command);
+		return;
+	}
 	plan_from_command(p, "lift the ban of the client judged", v->fix_command, NULL);
 }
 

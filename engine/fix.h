@@ -159,6 +159,15 @@ int fix_apply(const struct fix_plan *p, const struct fix_ui *ui, struct fix_log 
  * undo failed (its record says which). */
 int fix_undo(const struct fix_plan *p, const struct fix_ui *ui, struct fix_log *l);
 
+/* A face catches SIGINT, SIGTERM and SIGHUP for the whole of a fix (the
+ * plan, the diagnosis again, the undo) so that none of them ends it half
+ * way: between catch and restore they are only noted, and
+ * fix_signals_caught() says which came (0: none). fix_apply notes them
+ * the same way while it runs. Nested calls count. */
+void fix_signals_catch(void);
+int fix_signals_caught(void);
+void fix_signals_restore(void);
+
 /* Tests turn the syslog record of each change off (on by default). */
 void fix_set_syslog(bool on);
 

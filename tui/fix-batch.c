@@ -217,6 +217,7 @@ int fix_batch_run(const struct options *o, const struct assets *a, struct engine
 	struct engine *after = NULL;
 	struct strbuf err;
 	int status = report_exit_status(before), rc;
+	bool caught = false;
 
 	fix_plan_init(&plan);
 	fix_log_init(&log);
@@ -259,6 +260,8 @@ int fix_batch_run(const struct options *o, const struct assets *a, struct engine
 		ui.confirm = ui_confirm;
 	}
 	fx.log = &log;
+	fix_signals_catch();
+	caught = true;
 	rc = fix_apply(&plan, &ui, &log);
 	if (rc < 0 || (rc == 1 && (log.n == 0 || (log.n == 1 && !log.v[0].applied)))) {
 		/* undone, interrupted, or nothing applied: the old state */
@@ -279,7 +282,21 @@ int fix_batch_run(const struct options *o, const struct assets *a, struct engine
 		fx.after_cause = ar->has_verdict ? ar->verdict.cause : NULL;
 		status = report_exit_status(ar);
 	}
-	if (status != 0) {
+	if (fix_signals_caught() && !log.undone) {
+		/* it came while the diagnosis ran again: the plan is not
+		 * checked, so it is taken back */
+		int sig = fix_signals_caught();
+
+		fprintf(u.say, "\ninterrupted by %s before the check was done: undoing the plan\n", strsignal(sig));
+		fix_undo(&plan, &ui, &log);
+		log.interrupted = true;
+		log.signal = sig;
+		free(log.state);
+		log.state = log.undone ? xasprintf("old: interrupted by %s; every change was undone", strsignal(sig)) :
+			    xasprintf("mixed: interrupted by %s; some undo failed, each record says what is left", strsignal(sig));
+		fprintf(u.say, "%s\n", log.state);
+		status = 1;
+	} else if (status != 0) {
 		bool undo = o->yes;
 
 		fprintf(u.say, "\nSSH still does not answer after the plan.\n");
@@ -300,6 +317,8 @@ int fix_batch_run(const struct options *o, const struct assets *a, struct engine
 	else if (after)
 		report_write_text_verdict(stdout, engine_report(after), width);
 out:
+	if (caught)
+		fix_signals_restore();
 	if (u.tty >= 0)
 		close(u.tty);
 	engine_free(after);

@@ -348,6 +348,13 @@ static void test_fail2ban_unban_is_undone_by_a_ban(void **state)
 	assert_argv(&p.v[0].argv, "/usr/bin/fail2ban-client set sshd unbanip 192.0.2.1");
 	assert_argv(&p.v[0].undo, "/usr/bin/fail2ban-client set sshd banip 192.0.2.1");
 	fix_plan_release(&p);
+	/* sshguard forgets every block when it restarts: not done for one client */
+	verdict_set(&v, "fail2ban_ban", "certain", "sudo systemctl restart sshguard");
+	fix_plan_init(&p);
+	fix_plan_server(&f, &v, &p);
+	assert_true(p.refused);
+	assert_non_null(strstr(p.why, "forgets every block"));
+	fix_plan_release(&p);
 	server_facts_release(&f);
 }
 
