@@ -28,6 +28,7 @@ static void action_release(struct fix_action *a)
 	strv_release(&a->files);
 	strv_release(&a->undo);
 	free(a->undo_text);
+	free(a->check);
 	free(a->persist_note);
 	free(a->path);
 	free(a->content);
@@ -620,6 +621,8 @@ static int read_file(const char *path, struct strbuf *out, bool *exists)
 
 /* ---- the server's plans --------------------------------------------------- */
 
+static void fix_plan_server_actions(const struct server_facts *f, const struct report_verdict *v, struct fix_plan *p);
+
 static const char *unit_of(const struct server_facts *f)
 {
 	return f->unit ? f->unit : "ssh.service";
@@ -873,7 +876,46 @@ static const char *const fix_none[][2] = {
 	{NULL, NULL},
 };
 
+/* What shows that action a worked, by the tool that owns it; the
+ * diagnosis made again after the plan checks them all at once. */
+static void plan_checks(struct fix_plan *p, const char *client, int port)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct fix_action *a = &p->v[i];
+		const char *verb = a->argv.n > 1 ? a->argv.v[1] : "";
+		const char *unit = a->argv.n > 2 ? a->argv.v[a->argv.n - 1] : "";
+
+		free(a->check);
+		if (a->kind == FIX_EDIT && a->sshd_config)
+			a->check = xstrdup("sshd -t accepts the edited configuration (checked before it is put in place)");
+		else if (a->kind == FIX_EDIT && strcmp(a->owner, "ssh_config") == 0)
+			a->check = xasprintf("ssh -G for the host says port %d", p->check_port);
+		else if (a->kind == FIX_EDIT)
+			a->check = xasprintf("hosts.allow admits %s for sshd before hosts.deny is read: the diagnosis again finds no refusal",
+					     client ? client : "the client");
+		else if (strcmp(a->owner, "systemctl") == 0 && (strcmp(verb, "start") == 0 || strcmp(verb, "restart") == 0))
+			a->check = xasprintf("systemctl is-active %s says active, and sshd answers on port %d", unit, port);
+		else if (strcmp(a->owner, "systemctl") == 0 && strcmp(verb, "enable") == 0)
+			a->check = xasprintf("systemctl is-enabled %s says enabled", unit);
+		else if (strcmp(a->owner, "systemctl") == 0 && strcmp(verb, "unmask") == 0)
+			a->check = xasprintf("systemctl is-enabled %s no longer says masked", unit);
+		else if (strcmp(a->owner, "fail2ban-client") == 0)
+			a->check = xasprintf("fail2ban-client status sshd no longer lists %s", client ? client : "the client");
+		else if (owner_is_firewall(a->owner))
+			a->check = xasprintf("the diagnosis again finds no %s rule that blocks %s on port %d", a->owner,
+					     client ? client : "the client", port);
+		else
+			a->check = xstrdup("the diagnosis again");
+	}
+}
+
 void fix_plan_server(const struct server_facts *f, const struct report_verdict *v, struct fix_plan *p)
+{
+	fix_plan_server_actions(f, v, p);
+	plan_checks(p, f->from_addrs.n ? f->from_addrs.v[0] : NULL, f->port);
+}
+
+static void fix_plan_server_actions(const struct server_facts *f, const struct report_verdict *v, struct fix_plan *p)
 {
 	p->on = "server";
 	p->cause = xstrdup(v->cause ? v->cause : "");
@@ -937,8 +979,18 @@ void fix_plan_server(const struct server_facts *f, const struct report_verdict *
 
 /* ---- the client's plans ----------------------------------------------------- */
 
+static void fix_plan_client_actions(const struct client_facts *f, const struct report_verdict *v, const char *host,
+				    int port, const char *home, struct fix_plan *p);
+
 void fix_plan_client(const struct client_facts *f, const struct report_verdict *v, const char *host,
 		     int port, const char *home, struct fix_plan *p)
+{
+	fix_plan_client_actions(f, v, host, port, home, p);
+	plan_checks(p, "this machine", port);
+}
+
+static void fix_plan_client_actions(const struct client_facts *f, const struct report_verdict *v, const char *host,
+				    int port, const char *home, struct fix_plan *p)
 {
 	p->on = "client";
 	p->cause = xstrdup(v->cause ? v->cause : "");

@@ -48,6 +48,7 @@ struct fix_action {
 	char *undo_text;        /* the undo, as a person reads it */
 	bool persistent;        /* survives a reboot */
 	char *persist_note;     /* when it does not: what to do, or NULL */
+	char *check;            /* what shows it worked, as a person reads it */
 	bool guarded;           /* may cut a person off: a timed confirmation */
 	bool needs_sshd_ok;     /* restarts sshd: only on a configuration sshd -t accepts */
 	/* FIX_EDIT */

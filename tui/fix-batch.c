@@ -128,8 +128,9 @@ static bool ui_ask(void *ctx, const struct fix_action *a, size_t i, size_t n)
 	strbuf_addf(&sb, "\n[%zu/%zu] %s\n  on the %s, owned by %s: %s\n", i + 1, n, a->title, a->on, a->owner, cmd);
 	if (a->kind == FIX_EDIT && a->diff)
 		strbuf_addf(&sb, "%s", a->diff);
-	strbuf_addf(&sb, "  survives a reboot: %s%s%s\n  undo: %s\n", a->persistent ? "yes" : "no",
-		    a->persist_note ? " - " : "", a->persist_note ? a->persist_note : "", a->undo_text ? a->undo_text : "");
+	strbuf_addf(&sb, "  survives a reboot: %s%s%s\n  check: %s\n  undo: %s\n", a->persistent ? "yes" : "no",
+		    a->persist_note ? " - " : "", a->persist_note ? a->persist_note : "", a->check ? a->check : "",
+		    a->undo_text ? a->undo_text : "");
 	strbuf_addstr(&sb, "apply it? [y/N] ");
 	tty_puts(u->tty, sb.buf);
 	strbuf_release(&sb);
@@ -170,6 +171,8 @@ static void plan_show(FILE *out, const struct fix_plan *p)
 			a->persistent ? "survives a reboot" : "until the next boot", a->undo_text ? a->undo_text : "");
 		if (a->persist_note)
 			fprintf(out, "     %s\n", a->persist_note);
+		if (a->check)
+			fprintf(out, "     check: %s\n", a->check);
 		free(cmd);
 	}
 	fprintf(out, "  check: %s\n", p->check);

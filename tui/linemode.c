@@ -513,8 +513,9 @@ static void lm_fix(struct linemode *m)
 		strbuf_addf(&sb, "\n%zu. %s\n   %s\n", i + 1, a->title, cmd);
 		if (a->kind == FIX_EDIT && a->diff)
 			strbuf_addstr(&sb, a->diff);
-		strbuf_addf(&sb, "   owned by %s; survives a reboot: %s%s%s\n   undo: %s\n", a->owner, a->persistent ? "yes" : "no",
-			    a->persist_note ? " - " : "", a->persist_note ? a->persist_note : "", a->undo_text ? a->undo_text : "");
+		strbuf_addf(&sb, "   owned by %s; survives a reboot: %s%s%s\n   check: %s\n   undo: %s\n", a->owner,
+			    a->persistent ? "yes" : "no", a->persist_note ? " - " : "", a->persist_note ? a->persist_note : "",
+			    a->check ? a->check : "", a->undo_text ? a->undo_text : "");
 		lm_put(m, &sb);
 		free(cmd);
 		strbuf_reset(&why);

@@ -352,6 +352,7 @@ static json_t *json_fix(const struct report_fix *fx)
 		json_object_set_new(j, "owner", jstr(a->owner));
 		json_object_set_new(j, "persistent", json_boolean(a->persistent));
 		json_object_set_new(j, "persist_note", jstr(a->persist_note));
+		json_object_set_new(j, "check", jstr(a->check));
 		json_object_set_new(j, "undo_command", jstr(r && r->undo ? r->undo : a->undo_text));
 		json_object_set_new(j, "output", jstr(r ? r->output : NULL));
 		json_object_set_new(j, "backup", jstr(r ? r->backup : NULL));

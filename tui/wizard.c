@@ -718,6 +718,10 @@ static void build_fix(struct wizard *w, int width)
 			 a->persistent ? "yes" : "no", a->persist_note ? " - " : "", a->persist_note ? a->persist_note : "",
 			 r && r->undo ? r->undo : a->undo_text ? a->undo_text : "");
 		lines_wrap(&w->text, LK_TEXT, "       ", buf, width);
+		if (a->check) {
+			snprintf(buf, sizeof(buf), "check: %s", a->check);
+			lines_wrap(&w->text, LK_TEXT, "       ", buf, width);
+		}
 		if (r && r->result) {
 			snprintf(buf, sizeof(buf), "%s%s%s%s%s", r->result, r->note ? ": " : "", r->note ? r->note : "",
 				 r->backup ? "; backup: " : "", r->backup ? r->backup : "");

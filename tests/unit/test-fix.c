@@ -166,6 +166,8 @@ static void test_masked_disabled_service_is_unmasked_enabled_started(void **stat
 	assert_argv(&p.v[2].argv, "/usr/bin/systemctl start ssh.service");
 	assert_argv(&p.v[2].undo, "/usr/bin/systemctl stop ssh.service");
 	assert_true(p.v[2].needs_sshd_ok);
+	assert_string_equal(p.v[2].check, "systemctl is-active ssh.service says active, and sshd answers on port 22");
+	assert_string_equal(p.v[1].check, "systemctl is-enabled ssh.service says enabled");
 	assert_string_equal(p.v[2].owner, "systemctl");
 	assert_string_equal(p.v[2].on, "server");
 	assert_true(p.v[2].persistent);
@@ -258,6 +260,7 @@ static void test_iptables_insert_is_deleted_by_its_text_and_saved_as_at_boot(voi
 	assert_string_equal(p.v[0].files.v[0], "/etc/iptables/rules.v4");
 	assert_true(p.v[0].persistent);
 	assert_true(p.v[0].guarded);
+	assert_string_equal(p.v[0].check, "the diagnosis again finds no iptables rule that blocks 192.0.2.1 on port 22");
 	assert_string_equal(p.v[0].owner, "iptables");
 	fix_plan_release(&p);
 }
