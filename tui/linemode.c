@@ -21,6 +21,7 @@
 
 #define PROMPT_KEYS "Enter: next step, b back, r run again, d details, ? help, s save, q quit"
 #define VERDICT_KEYS "Enter or q: finish, b back, d details, f fix, ? help, s save"
+#define VERDICT_KEYS_LAB "Enter or q: finish, b back, d details, ? help, s save"
 
 struct linemode {
 	struct wizard_lab *lab;  /* the practice lab's question, or NULL */
@@ -800,7 +801,7 @@ static void lm_flow(struct linemode *m)
 				break;
 			lm_report_part(m, false);
 			m->verdict_shown = true;
-			k = lm_ask(m, VERDICT_KEYS);
+			k = lm_ask(m, m->lab ? VERDICT_KEYS_LAB : VERDICT_KEYS);
 			if (k == LM_KEY_NEXT)
 				break;
 		}
@@ -846,7 +847,9 @@ static void lm_flow(struct linemode *m)
 				lm_show_step(m, cur);
 			break;
 		case LM_KEY_FIX:
-			if (cur < n)
+			if (m->lab)
+				lm_say(m, 0, "the practice lab: fix it yourself at the server's console; the fix plan changes only a real machine");
+			else if (cur < n)
 				lm_say(m, 0, "f shows the fix plan on the verdict: go on to it first");
 			else
 				lm_fix(m);

@@ -352,6 +352,8 @@ static const char *keys_text(const struct wizard *w)
 	case V_VERDICT:
 		if (w->opt->lab && w->opt->lab->console_key)
 			return "arrows scroll  b steps  d details  g the server's console  ? help  q quit";
+		if (w->opt->lab)
+			return "arrows, PgUp/PgDn (Space, u) scroll  b steps  d details  s save  ? help  q quit";
 		return "arrows, PgUp/PgDn (Space, u) scroll  b steps  d details  f fix  s save  ? help  q quit";
 	case V_HELP:
 		if (w->assets->lab_map)
@@ -1233,6 +1235,12 @@ static void fix_open(struct wizard *w)
 {
 	const struct report *rep = w->rep;
 
+	/* the lab's machines are namespaces of its sandbox: a plan would run
+	 * on this machine instead */
+	if (w->opt->lab) {
+		say(w, "the practice lab: fix it yourself at the server's console (g), the fix plan changes only a real machine");
+		return;
+	}
 	if (w->eng == NULL || engine_busy(w->eng) || rep == NULL || !rep->has_verdict || rep->failed) {
 		say(w, "a fix plan needs the finished verdict: wait for it");
 		return;
