@@ -672,6 +672,17 @@ static void plan_service(struct fix_plan *p, const struct server_facts *f)
 	}
 }
 
+/* The service reads the default configuration: an edit of another file
+ * (--sshd-config) and a restart would not meet. */
+static bool config_is_the_services(const struct server_facts *f, struct fix_plan *p)
+{
+	if (f->sshd_config == NULL || strcmp(f->sshd_config, SSHD_CONFIG_DIR "/sshd_config") == 0)
+		return true;
+	plan_refuse(p, "--sshd-config names %s, and the service reads its own configuration: correct the file by hand, then start sshd on it",
+		    f->sshd_config);
+	return false;
+}
+
 static void plan_config_error(struct fix_plan *p, const struct server_facts *f)
 {
 	struct strbuf old;
@@ -682,6 +693,8 @@ static void plan_config_error(struct fix_plan *p, const struct server_facts *f)
 	size_t i = 0;
 	unsigned no = 1;
 
+	if (!config_is_the_services(f, p))
+		return;
 	if (f->config_error_file == NULL || f->config_error_line == 0) {
 		plan_refuse(p, "sshd -t names no file and line%s%s: read its message and correct the configuration by hand",
 			    f->config_message ? ": " : "", f->config_message ? f->config_message : "");
@@ -747,6 +760,8 @@ static void plan_wrong_port(struct fix_plan *p, const struct server_facts *f)
 	char *repl, *content, *title;
 	size_t len;
 
+	if (!config_is_the_services(f, p))
+		return;
 	if (f->socket_active) {
 		plan_refuse(p, "systemd's ssh.socket listens for sshd here: its ListenStream= decides the port, see socket_activation_port's fix");
 		return;
@@ -955,6 +970,10 @@ static void fix_plan_server_actions(const struct server_facts *f, const struct r
 	}
 	if (strcmp(v->cause, "tcp_wrappers") == 0) {
 		plan_wrappers(p, f);
+		return;
+	}
+	if (f->manager_elsewhere) {
+		plan_refuse(p, "this runs in a network namespace of its own, and the service manager (PID 1) in another: what it starts would serve that network, not this one; fix it where sshd runs");
 		return;
 	}
 	if (!f->systemd || !f->unit_found) {

@@ -176,6 +176,45 @@ static void test_masked_disabled_service_is_unmasked_enabled_started(void **stat
 	server_facts_release(&f);
 }
 
+static void test_a_service_manager_of_another_network_is_not_used(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+	struct fix_plan p;
+
+	(void)state;
+	server_base(&f);
+	f.manager_elsewhere = true;
+	verdict_set(&v, "sshd_not_running", "certain", NULL);
+	fix_plan_init(&p);
+	fix_plan_server(&f, &v, &p);
+	assert_true(p.refused);
+	assert_non_null(strstr(p.why, "network namespace"));
+	fix_plan_release(&p);
+	server_facts_release(&f);
+}
+
+static void test_another_sshd_config_than_the_services_is_not_edited(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+	struct fix_plan p;
+
+	(void)state;
+	server_base(&f);
+	f.sshd_config = strdup("/srv/test/sshd_config");
+	f.config_file = strdup("/srv/test/sshd_config");
+	f.config_error_file = strdup("/srv/test/sshd_config");
+	f.config_error_line = 3;
+	verdict_set(&v, "sshd_config_error", "certain", NULL);
+	fix_plan_init(&p);
+	fix_plan_server(&f, &v, &p);
+	assert_true(p.refused);
+	assert_non_null(strstr(p.why, "--sshd-config"));
+	fix_plan_release(&p);
+	server_facts_release(&f);
+}
+
 static void test_a_verdict_not_certain_is_refused_with_what_to_look_at(void **state)
 {
 	struct server_facts f;
@@ -804,6 +843,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_masked_disabled_service_is_unmasked_enabled_started, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_verdict_not_certain_is_refused_with_what_to_look_at, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_service_manager_of_another_network_is_not_used, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_another_sshd_config_than_the_services_is_not_edited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_firewall_without_the_client_is_refused_never_opened_to_the_world, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iptables_insert_is_deleted_by_its_text_and_saved_as_at_boot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iptables_without_a_saver_says_not_persistent, setup, teardown),
