@@ -318,6 +318,25 @@ static int file_restore(const char *path, const char *backup)
 
 /* ---- programs ----------------------------------------------------------------------- */
 
+/* Appends what a program printed, each line made printable, the lines
+ * kept apart by '\n' (no trailing one). */
+static void add_printable_lines(struct strbuf *out, const struct strbuf *raw)
+{
+	size_t i = 0;
+
+	while (raw->buf && i < raw->len) {
+		const char *s = raw->buf + i, *e = memchr(s, '\n', raw->len - i);
+		size_t n = e ? (size_t)(e - s) : raw->len - i;
+
+		if (n > 0 && s[n - 1] == '\r')
+			n--;
+		if (out->len > 0 && out->buf[out->len - 1] != '\n')
+			strbuf_addch(out, '\n');
+		strbuf_add_printable(out, s, n, true);
+		i += (e ? (size_t)(e - s) + 1 : raw->len - i);
+	}
+}
+
 /* Runs argv; its output goes to out made printable, or as it came when
  * raw (to be read, never shown). */
 static int run_argv_raw(const struct strv *argv, struct strbuf *out, int *status, bool raw)
@@ -336,8 +355,8 @@ static int run_argv_raw(const struct strv *argv, struct strbuf *out, int *status
 		strbuf_add(out, r.out.buf ? r.out.buf : "", r.out.len);
 		strbuf_add(out, r.err.buf ? r.err.buf : "", r.err.len);
 	} else if (out) {
-		strbuf_add_printable(out, r.out.buf ? r.out.buf : "", r.out.len, true);
-		strbuf_add_printable(out, r.err.buf ? r.err.buf : "", r.err.len, true);
+		add_printable_lines(out, &r.out);
+		add_printable_lines(out, &r.err);
 		if (rc != 0)
 			strbuf_addf(out, "cannot run %s: %s", argv->v[0], strerror(r.exec_errno ? r.exec_errno : -rc));
 		if (r.timed_out)
@@ -387,7 +406,7 @@ static int sshd_test(const char *config, struct strbuf *out)
 			rc = 0;
 		sshd_check_release(&c);
 	}
-	strbuf_add_printable(out, raw.buf ? raw.buf : "", raw.len, true);
+	add_printable_lines(out, &raw);
 	strbuf_release(&raw);
 	strv_release(&argv);
 	return rc;

@@ -274,7 +274,7 @@ int fix_batch_run(const struct options *o, const struct assets *a, struct engine
 		status = status == 0 ? 1 : status;
 		goto out;
 	}
-	fprintf(u.say, "\nthe diagnosis again: %s\n", plan.check);
+	fprintf(u.say, "\nchecking: %s\n", plan.check);
 	after = diagnose(o, a, plan.check_port, &err);
 	if (after == NULL) {
 		fprintf(stderr, "ssh-doctor: cannot diagnose again: %s\n", err.buf);
