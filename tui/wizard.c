@@ -862,6 +862,8 @@ static void set_view(struct wizard *w, enum view v)
 	w->scroll = 0;
 	if (v == V_VERDICT)
 		w->verdict_shown = true;
+	if (v == V_VERDICT && w->opt->fix && !w->fix_made && !w->opt->lab)
+		snprintf(w->message, sizeof(w->message), "--fix: f shows the fix plan for this verdict, y applies it");
 	if (relayout)
 		make_windows(w);
 	w->dirty = D_ALL;
