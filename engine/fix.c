@@ -530,6 +530,35 @@ static int plan_from_command(struct fix_plan *p, const char *title, const char *
 		}
 		action_undo_from_argv(last);
 	}
+	/* iptables rules last only if saved where this system restores them
+	 * from at boot: netfilter-persistent's /etc/iptables/rules.v4 and .v6 */
+	for (size_t i = 0; i < p->n; i++) {
+		struct fix_action *a = &p->v[i];
+		char path[256];
+
+		if (strcmp(a->owner, "iptables") != 0 && strcmp(a->owner, "ip6tables") != 0)
+			continue;
+		if (!os_netns_of_init()) {
+			/* the saved rules are the boot's, for another network */
+			strv_release(&a->then);
+			strv_init(&a->then);
+			strv_release(&a->files);
+			strv_init(&a->files);
+			a->persistent = false;
+			free(a->persist_note);
+			a->persist_note = xstrdup("not persistent: this runs in a network namespace of its own, whose rules no boot restores");
+			continue;
+		}
+		if (a->then.n > 0 || os_find("netfilter-persistent", path, sizeof(path)) != 0)
+			continue;
+		strv_push(&a->then, path);
+		strv_push(&a->then, "save");
+		strv_push(&a->files, "/etc/iptables/rules.v4");
+		strv_push(&a->files, "/etc/iptables/rules.v6");
+		a->persistent = true;
+		free(a->persist_note);
+		a->persist_note = NULL;
+	}
 	argvs_free(argvs, n);
 	return 0;
 }

@@ -32,8 +32,12 @@ struct answer {
 static const struct answer *answers;
 static struct strv calls;
 
+static const char *not_installed;      /* a program find_hook does not find, or NULL */
+
 static int find_hook(const char *name, char *path, size_t pathlen)
 {
+	if (not_installed && strcmp(name, not_installed) == 0)
+		return -1;
 	snprintf(path, pathlen, "/usr/bin/%s", name);
 	return 0;
 }
@@ -72,6 +76,7 @@ static int setup(void **state)
 	fix_set_syslog(false);
 	strv_init(&calls);
 	answers = NULL;
+	not_installed = NULL;
 	return 0;
 }
 
@@ -309,11 +314,20 @@ static void test_iptables_without_a_saver_says_not_persistent(void **state)
 	struct fix_plan p;
 
 	(void)state;
+	not_installed = "netfilter-persistent";
 	plan_fw(&p, "iptables", "sudo iptables -I INPUT 1 -s 192.0.2.1 -p tcp --dport 22 -j ACCEPT",
 		"the rule lasts until the next boot");
 	assert_int_equal(p.n, 1);
 	assert_false(p.v[0].persistent);
+	assert_int_equal(p.v[0].then.n, 0);
 	assert_non_null(strstr(p.v[0].persist_note, "next boot"));
+	fix_plan_release(&p);
+	/* with netfilter-persistent, a deleted rule is saved too */
+	not_installed = NULL;
+	plan_fw(&p, "iptables", "sudo iptables -D INPUT -s 192.0.2.1/32 -p tcp -m tcp --dport 22 -j DROP", NULL);
+	assert_true(p.v[0].persistent);
+	assert_argv(&p.v[0].then, "/usr/bin/netfilter-persistent save");
+	assert_int_equal(p.v[0].files.n, 2);
 	fix_plan_release(&p);
 }
 
@@ -691,7 +705,10 @@ static void test_an_iptables_rule_deleted_goes_back_at_its_position(void **state
 
 	(void)state;
 	answers = a;
+	/* no rules saved: the test never touches /etc/iptables */
+	not_installed = "netfilter-persistent";
 	plan_fw(&p, "iptables", "sudo iptables -D INPUT -s 192.0.2.1/32 -p tcp -m tcp --dport 22 -j DROP", NULL);
+	assert_int_equal(p.v[0].files.n, 0);
 	fix_log_init(&l);
 	assert_int_equal(fix_apply(&p, NULL, &l), 0);
 	assert_int_equal(l.v[0].ipt_position, 2);
