@@ -54,6 +54,12 @@ assert_restored
 
 # the line mode
 tui_tmux kill-server 2>/dev/null
+# a new session only once the old server is gone
+for ((i = 0; i < 50; i++)); do
+    tui_tmux has-session 2>/dev/null || break
+    sleep 0.1
+done
+sleep 0.2
 tui_start 80 24 dumb "$SRV"
 tui_run --side server --from 192.0.2.1 --no-capture
 # Enter only when a step's prompt is the last thing on the screen: a key
