@@ -937,6 +937,16 @@ const struct report *engine_report(const struct engine *e)
 	return &e->rep;
 }
 
+const struct client_facts *engine_client_facts(const struct engine *e)
+{
+	return engine_busy(e) ? NULL : &e->facts;
+}
+
+const struct server_facts *engine_server_facts(const struct engine *e)
+{
+	return engine_busy(e) ? NULL : &e->sfacts;
+}
+
 void engine_run_to_end(struct engine *e)
 {
 	engine_run_all(e);

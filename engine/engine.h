@@ -255,6 +255,13 @@ void engine_dispatch(struct engine *e);
 
 const struct report *engine_report(const struct engine *e);
 
+struct client_facts;
+struct server_facts;
+/* The facts the probes found, for a fix plan: only while nothing runs
+ * (NULL while busy); valid until the next engine_run or engine_free. */
+const struct client_facts *engine_client_facts(const struct engine *e);
+const struct server_facts *engine_server_facts(const struct engine *e);
+
 /* Runs the whole flow with no face, until done; for batch and tests. */
 void engine_run_to_end(struct engine *e);
 

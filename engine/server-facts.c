@@ -71,6 +71,7 @@ void server_facts_forget_service(struct server_facts *f)
 {
 	f->manager = SVC_MGR_UNKNOWN;
 	f->systemd = false;
+	f->manager_elsewhere = false;
 	f->launchd = false;
 	f->unit_found = false;
 	drop(&f->unit);

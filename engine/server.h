@@ -106,6 +106,9 @@ struct server_facts {
 	/* service step */
 	enum svc_manager manager;
 	bool systemd;           /* systemd is PID 1 and reachable */
+	bool manager_elsewhere; /* PID 1 runs in another network namespace than
+				 * this process: the services it starts serve
+				 * that network, not this one */
 	bool launchd;           /* launchd holds sshd's port and starts sshd per
 	                         * connection (macOS Remote Login), as ssh.socket does */
 	bool unit_found;        /* ssh.service / sshd.service known to systemd */

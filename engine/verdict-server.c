@@ -218,6 +218,18 @@ static bool fw_doubt(const struct server_facts *f)
 	return false;
 }
 
+/* True when clients were judged (--from) and every one of them gets
+ * through the firewalls by their rules alone. */
+static bool fw_admits_all_clients(const struct server_facts *f)
+{
+	if (!f->fw_checked || f->nfw_clients == 0)
+		return false;
+	for (size_t i = 0; i < f->nfw_clients; i++)
+		if (!f->fw_clients[i].checked || f->fw_clients[i].verdict != FW_VERDICT_OPEN || f->fw_clients[i].timing)
+			return false;
+	return true;
+}
+
 /* "192.0.2.1 is among the sources allowed: 192.0.2.0/25", for each client
  * an allow-list admits. */
 static void fw_admits_words(const struct server_facts *f, struct verdict_decision *d)
@@ -646,6 +658,19 @@ static void decide_server_rules(const struct server_facts *f, struct verdict_dec
 	    sshd_listens_on(f, f->port)) {
 		strv_pushf(&d->evidence, "hosts.allow and hosts.deny let the client in (%s)", f->from_addrs.v[0]);
 		strv_pushf(&d->evidence, "they refuse this machine's own address, so the self-test was accepted and then closed before sshd said a word");
+		strv_push(&d->unchecked, "the SSH identification as the client would see it: the self-test could not get it from here");
+		verdict_decision_set(d, "ok", "likely");
+		return;
+	}
+	/* the same for a firewall: it lets every client judged in, and blocks
+	 * the self-test, which came from this machine's own address */
+	if (bad != NULL && bad->tcp != TCP_ANSWERED && fw_admits_all_clients(f) && sshd_listens_on(f, f->port) &&
+	    (f->fw_verdict == FW_VERDICT_DROPPED || f->fw_verdict == FW_VERDICT_REJECTED ||
+	     f->fw_verdict == FW_VERDICT_OPEN_SOME)) {
+		strv_pushf(&d->evidence, "the firewall lets the client in (%s), and sshd listens on port %d",
+			   f->from_addrs.v[0], f->port);
+		test_words(bad, d);
+		strv_push(&d->evidence, "the firewall blocks the port for other sources, this machine's own address among them: that is why the self-test got no answer");
 		strv_push(&d->unchecked, "the SSH identification as the client would see it: the self-test could not get it from here");
 		verdict_decision_set(d, "ok", "likely");
 		return;

@@ -20,7 +20,8 @@ build_pkgs=(cmake make gcc pkg-config libncurses-dev libssh-dev libpcap-dev libj
 # What the tests need on top: unit tests, real sshd and firewalls between
 # network namespaces, terminal tests, the fuzzers and the benchmarks; the
 # report's JSON Schema validator (python3-jsonschema), readelf for the
-# hardening check (binutils).
+# hardening check (binutils); setcap for cli.fix's capability case
+# (libcap2-bin).
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev openssh-server openssh-client
            iptables nftables iproute2 tmux jq netcat-openbsd socat dnsmasq-base
            tcpdump nmap procps tcpd

@@ -71,6 +71,22 @@ void options_usage(FILE *out)
 "      --watch SECONDS    server side: wait up to SECONDS for the client's\n"
 "                         attempt (try ssh from it meanwhile) and judge for\n"
 "                         the sources seen; the wizard waits 60 s by itself\n"
+"      --fix              after the verdict, show the fix plan (each exact\n"
+"                         command or file edit, where it runs, its undo) and\n"
+"                         apply it, asking first; then diagnose again and\n"
+"                         undo what did not help (root only)\n"
+"      --yes              with --fix: apply without asking (automation); a\n"
+"                         firewall change is confirmed by the re-check\n"
+"      --confirm-timeout N  seconds to press a key after a firewall change\n"
+"                         before it is rolled back (default 60)\n"
+"      --fix              after the verdict, show the fix plan (each exact\n"
+"                         command or file edit, where it runs, its undo) and\n"
+"                         apply it, asking first; then diagnose again and\n"
+"                         undo what did not help (root only)\n"
+"      --yes              with --fix: apply without asking (automation); a\n"
+"                         firewall change is confirmed by the re-check\n"
+"      --confirm-timeout N  seconds to press a key after a firewall change\n"
+"                         before it is rolled back (default 60)\n"
 "      --practice [NAME|list|all]\n"
 "                         the practice lab (root): a staged fault in a sandbox\n"
 "                         of network namespaces, diagnosed with the wizard;\n"
@@ -191,7 +207,7 @@ static int parse_from(struct options *o, const char *arg, struct strbuf *err)
 }
 
 enum { OPT_SIDE = 256, OPT_BATCH, OPT_JSON, OPT_NOCAP, OPT_REPLAY, OPT_SSHDCFG,
-       OPT_ASCII, OPT_NOCOLOR, OPT_FROM, OPT_WATCH,
+       OPT_ASCII, OPT_NOCOLOR, OPT_FROM, OPT_WATCH, OPT_FIX, OPT_YES, OPT_CONFIRM_TIMEOUT,
        OPT_PRACTICE, OPT_PRACTICE_CLEANUP, OPT_TARGETS };
 
 static const struct option longopts[] = {
@@ -205,6 +221,9 @@ static const struct option longopts[] = {
 	{"sshd-config", required_argument, NULL, OPT_SSHDCFG},
 	{"from", required_argument, NULL, OPT_FROM},
 	{"watch", required_argument, NULL, OPT_WATCH},
+	{"fix", no_argument, NULL, OPT_FIX},
+	{"yes", no_argument, NULL, OPT_YES},
+	{"confirm-timeout", required_argument, NULL, OPT_CONFIRM_TIMEOUT},
 	{"practice", optional_argument, NULL, OPT_PRACTICE},
 	{"practice-cleanup", required_argument, NULL, OPT_PRACTICE_CLEANUP},
 	{"targets", required_argument, NULL, OPT_TARGETS},
@@ -362,6 +381,26 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 			if (parse_from(o, optarg, err) != 0)
 				return -1;
 			break;
+		case OPT_FIX:
+			o->fix = true;
+			break;
+		case OPT_YES:
+			o->yes = true;
+			break;
+		case OPT_CONFIRM_TIMEOUT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (optarg[0] == '\0' || *end != '\0' || v < 5 || v > 3600) {
+				char *q = quote_arg(optarg);
+
+				strbuf_addf(err, "bad --confirm-timeout %s: give the seconds to wait for a key after a firewall change, 5 to 3600", q);
+				free(q);
+				return -1;
+			}
+			o->confirm_timeout = (int)v;
+			break;
+		}
 		case OPT_WATCH: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -484,6 +523,19 @@ int options_parse(struct options *o, int argc, char **argv, struct strbuf *err)
 		o->fleet = true;
 		if (fleet_list_read(&o->targets, targets_file, err) != 0)
 			return -1;
+	}
+	if (o->yes && !o->fix) {
+		strbuf_addstr(err, "--yes answers the questions of --fix: give --fix too");
+		return -1;
+	}
+	if (o->confirm_timeout > 0 && !o->fix) {
+		strbuf_addstr(err, "--confirm-timeout goes with --fix");
+		return -1;
+	}
+	if (o->fix && (o->fleet || o->replay || o->practice)) {
+		strbuf_addf(err, "--fix changes this machine after one diagnosis: it does not go with %s",
+			    o->fleet ? "several targets" : o->replay ? "--replay" : "--practice");
+		return -1;
 	}
 	if (o->fleet)
 		return fleet_check(o, port, err);

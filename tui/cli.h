@@ -40,6 +40,10 @@ struct options {
 	bool fleet;
 	struct fleet_list targets;
 	int jobs;                   /* -j N; 0: the default (FLEET_JOBS_DEFAULT) */
+	bool fix;                   /* --fix: offer the fix plan after the verdict */
+	bool yes;                   /* --yes: with --fix, apply without asking */
+	int confirm_timeout;        /* --confirm-timeout N: seconds to confirm a
+				     * firewall change (default 60) */
 };
 
 #define FLEET_JOBS_DEFAULT 16

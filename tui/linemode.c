@@ -6,19 +6,23 @@
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "engine/walk.h"
+#include "engine/fix.h"
+#include "tui/fix-batch.h"
 #include "tui/linemode.h"
 #include "tui/report.h"
 #include "tui/save.h"
 #include "tui/wizard.h"
 
 #define PROMPT_KEYS "Enter: next step, b back, r run again, d details, ? help, s save, q quit"
-#define VERDICT_KEYS "Enter or q: finish, b back, d details, ? help, s save"
+#define VERDICT_KEYS "Enter or q: finish, b back, d details, f fix, ? help, s save"
+#define VERDICT_KEYS_LAB "Enter or q: finish, b back, d details, ? help, s save"
 
 struct linemode {
 	struct wizard_lab *lab;  /* the practice lab's question, or NULL */
@@ -60,6 +64,7 @@ enum linemode_key linemode_parse_key(const char *line)
 	case '?': case 'h': return LM_KEY_HELP;
 	case 's': return LM_KEY_SAVE;
 	case 'q': return LM_KEY_QUIT;
+	case 'f': return LM_KEY_FIX;
 	default: return LM_KEY_UNKNOWN;
 	}
 }
@@ -422,6 +427,155 @@ static enum linemode_key lm_ask(struct linemode *m, const char *keys)
 	return linemode_parse_key(line);
 }
 
+/* ---- the fix plan (f on the verdict) ---------------------------------------- */
+
+static bool lm_confirm(void *ctx, const struct fix_action *a, int timeout_s, const volatile int *stop)
+{
+	struct linemode *m = ctx;
+	uint64_t end = now_ms() + (uint64_t)timeout_s * 1000;
+	char q[200];
+
+	(void)a;
+	snprintf(q, sizeof(q), "this firewall change could cut you off: y and Enter within %d s keep it; anything else, or nothing, rolls it back", timeout_s);
+	lm_prompt(m, q);
+	while (m->typed_next >= m->typed.n && m->interactive && !*stop && now_ms() < end) {
+		struct pollfd p = {.fd = m->in_fd, .events = POLLIN};
+		uint64_t left = end - now_ms();
+
+		if (poll(&p, 1, left > 250 ? 250 : (int)left) > 0)
+			lm_read_input(m);
+	}
+	if (m->typed_next < m->typed.n) {
+		const char *line = m->typed.v[m->typed_next++];
+
+		return line[0] == 'y' || line[0] == 'Y';
+	}
+	fputc('\n', m->out);
+	return false;
+}
+
+static void lm_fix_say(void *ctx, const char *line)
+{
+	struct linemode *m = ctx;
+
+	fprintf(m->out, "%s\n", line);
+	fflush(m->out);
+}
+
+/* The plan, then each action on a y: its command, diff and undo first,
+ * its output after; after the last, the diagnosis again, and the undo
+ * when SSH still does not answer. */
+static void lm_fix(struct linemode *m)
+{
+	struct fix_plan plan;
+	struct fix_log *logs;
+	struct fix_ui ui = {.ctx = m, .say = lm_fix_say, .confirm = lm_confirm};
+	struct strbuf sb, why;
+	char *before = xstrdup(m->rep->verdict.cause ? m->rep->verdict.cause : "");
+	size_t applied = 0;
+	bool failed = false;
+
+	fix_plan_init(&plan);
+	if (m->rep->side == SIDE_SERVER) {
+		fix_plan_server(engine_server_facts(m->e), &m->rep->verdict, &plan);
+	} else {
+		struct passwd *pw = getpwuid(getuid());
+
+		fix_plan_client(engine_client_facts(m->e), &m->rep->verdict, m->rep->host, m->rep->port,
+				pw ? pw->pw_dir : NULL, &plan);
+	}
+	strbuf_init(&sb);
+	strbuf_init(&why);
+	strbuf_addf(&sb, "\nThe fix plan for %s, on this machine (the %s):\n", plan.cause, plan.on);
+	if (plan.refused || plan.n == 0)
+		strbuf_addf(&sb, "  no plan, nothing will be changed: %s\n", plan.why ? plan.why : "");
+	lm_put(m, &sb);
+	logs = xcalloc(plan.n + 1, sizeof(*logs));
+	for (size_t i = 0; i < plan.n && !plan.refused && !m->quit; i++) {
+		const struct fix_action *a = &plan.v[i];
+		struct fix_plan one = plan;
+		char *cmd = a->kind == FIX_EDIT ? xasprintf("edit %s", a->path) : fix_argv_text(&a->argv);
+		const char *line;
+
+		fix_log_init(&logs[i]);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "\n%zu. %s\n   %s\n", i + 1, a->title, cmd);
+		if (a->kind == FIX_EDIT && a->diff)
+			strbuf_addstr(&sb, a->diff);
+		strbuf_addf(&sb, "   owned by %s; survives a reboot: %s%s%s\n   check: %s\n   undo: %s\n", a->owner,
+			    a->persistent ? "yes" : "no", a->persist_note ? " - " : "", a->persist_note ? a->persist_note : "",
+			    a->check ? a->check : "", a->undo_text ? a->undo_text : "");
+		lm_put(m, &sb);
+		free(cmd);
+		strbuf_reset(&why);
+		if (fix_may_run_uid(&why) != 0) {
+			lm_say(m, 0, why.buf);
+			break;
+		}
+		lm_prompt(m, "y and Enter apply it; anything else stops here");
+		line = lm_next_line(m);
+		if (line == NULL || !(line[0] == 'y' || line[0] == 'Y')) {
+			lm_say(m, 0, "stopped: this action and the ones after it were not applied");
+			break;
+		}
+		one.v = &plan.v[i];
+		one.n = 1;
+		if (fix_apply(&one, &ui, &logs[i]) != 0) {
+			failed = true;
+			break;
+		}
+		applied++;
+	}
+	if (failed || (applied > 0 && applied < plan.n)) {
+		for (size_t i = applied + 1; i-- > 0;) {
+			struct fix_plan one = plan;
+
+			one.v = &plan.v[i];
+			one.n = 1;
+			if (i < plan.n && logs[i].n > 0 && logs[i].v[0].applied)
+				fix_undo(&one, &ui, &logs[i]);
+		}
+		lm_say(m, 0, failed ? "an action did not succeed: every applied action was undone"
+				    : "the plan was not applied whole: every applied action was undone");
+	} else if (applied == plan.n && applied > 0) {
+		lm_say(m, 0, "the diagnosis again, to check the fix:");
+		engine_run_all(m->e);
+		m->run_done = false;
+		while (engine_busy(m->e) && !m->quit)
+			lm_wait(m, true);
+		engine_dispatch(m->e);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "\nbefore: %s    after: %s\n", before,
+			    m->rep->has_verdict ? m->rep->verdict.cause : "(none)");
+		lm_put(m, &sb);
+		if (!m->rep->has_verdict || strcmp(m->rep->verdict.cause, "ok") != 0) {
+			const char *line;
+
+			lm_prompt(m, "SSH still does not answer: undo every action of the plan? (Enter or y: undo, n: keep)");
+			line = lm_next_line(m);
+			if (line == NULL || !(line[0] == 'n' || line[0] == 'N')) {
+				for (size_t i = plan.n; i-- > 0;) {
+					struct fix_plan one = plan;
+
+					one.v = &plan.v[i];
+					one.n = 1;
+					fix_undo(&one, &ui, &logs[i]);
+				}
+				lm_say(m, 0, "every action was undone: the system is as it was before the plan");
+			}
+		} else {
+			lm_say(m, 0, "SSH answers now.");
+		}
+	}
+	for (size_t i = 0; i < plan.n; i++)
+		fix_log_release(&logs[i]);
+	free(logs);
+	free(before);
+	strbuf_release(&sb);
+	strbuf_release(&why);
+	fix_plan_release(&plan);
+}
+
 /* ---- the keys ----------------------------------------------------------- */
 
 static void lm_help(struct linemode *m)
@@ -666,7 +820,7 @@ static void lm_flow(struct linemode *m)
 				break;
 			lm_report_part(m, false);
 			m->verdict_shown = true;
-			k = lm_ask(m, VERDICT_KEYS);
+			k = lm_ask(m, m->lab ? VERDICT_KEYS_LAB : VERDICT_KEYS);
 			if (k == LM_KEY_NEXT)
 				break;
 		}
@@ -735,6 +889,14 @@ static void lm_flow(struct linemode *m)
 		case LM_KEY_REPAINT:
 			if (!at_verdict)
 				lm_show_step(m, cur);
+			break;
+		case LM_KEY_FIX:
+			if (m->lab)
+				lm_say(m, 0, "the practice lab: fix it yourself at the server's console; the fix plan changes only a real machine");
+			else if (!at_verdict)
+				lm_say(m, 0, "f shows the fix plan on the verdict: go on to it first");
+			else
+				lm_fix(m);
 			break;
 		case LM_KEY_UNKNOWN:
 			lm_say(m, 0, "unknown key; " PROMPT_KEYS);

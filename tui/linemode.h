@@ -23,6 +23,7 @@ enum linemode_key {
 	LM_KEY_HELP,    /* ? or h */
 	LM_KEY_SAVE,    /* s */
 	LM_KEY_QUIT,    /* q */
+	LM_KEY_FIX,     /* f: the fix plan */
 	LM_KEY_REPAINT, /* Ctrl-L: shows the current step again */
 	LM_KEY_UNKNOWN,
 };

@@ -11,6 +11,7 @@
 #include "engine/assets.h"
 #include "engine/engine.h"
 #include "tui/cli.h"
+#include "tui/fix-batch.h"
 #include "tui/fleet.h"
 #include "tui/linemode.h"
 #include "tui/practice.h"
@@ -79,6 +80,12 @@ static int run_batch(const struct options *o, const struct assets *a)
 	strbuf_release(&err);
 	engine_run_to_end(e);
 	errno = 0;
+	if (o->fix) {
+		status = fix_batch_run(o, a, e, text_width());
+		stdout_note_error();
+		engine_free(e);
+		return status;
+	}
 	if (o->face == FACE_JSON)
 		report_write_json(stdout, engine_report(e));
 	else
@@ -111,7 +118,10 @@ int main(int argc, char **argv)
 	}
 	o.run = &run;
 	if (o.help) {
+		/* longer than stdio's buffer: a write may fail in the middle */
+		errno = 0;
 		options_usage(stdout);
+		stdout_note_error();
 		status = 0;
 		goto out;
 	}
@@ -124,6 +134,15 @@ int main(int argc, char **argv)
 		status = 0;
 		goto out;
 	}
+	if (o.fix && fix_may_run(&o, &err) != 0) {
+		fprintf(stderr, "ssh-doctor: %s\n", err.buf);
+		status = 2;
+		goto out;
+	}
+	/* without the wizard, the fix asks on the terminal line by line,
+	 * after the text report */
+	if (o.fix && o.face == FACE_AUTO && !wizard_possible())
+		o.face = FACE_BATCH;
 	/* prompts only ever go to a terminal: a report written to a file or a
 	 * pipe is the batch one, whoever could answer on stdin */
 	if (o.face == FACE_AUTO && !isatty(STDOUT_FILENO))

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "engine/fix.h"
 #include "tui/report.h"
 
 static json_t *jstr(const char *s)
@@ -315,6 +316,69 @@ static json_t *json_report(const struct report *rep)
 int report_write_json(FILE *out, const struct report *rep)
 {
 	return dump(out, json_report(rep));
+}
+
+/* The fix plan and what became of it: the plan's actions, each with what
+ * ran, its output, backup and undo and the result. */
+static json_t *json_fix(const struct report_fix *fx)
+{
+	json_t *o = json_object(), *actions = json_array();
+	const struct fix_plan *p = fx->plan;
+	const struct fix_log *l = fx->log;
+
+	json_object_set_new(o, "cause", jstr(p->cause));
+	json_object_set_new(o, "on", jstr(p->on));
+	json_object_set_new(o, "refused", json_boolean(p->refused));
+	json_object_set_new(o, "why", jstr(p->why));
+	json_object_set_new(o, "check", jstr(p->check));
+	for (size_t i = 0; i < p->n; i++) {
+		const struct fix_action *a = &p->v[i];
+		const struct fix_record *r = l && i < l->n ? &l->v[i] : NULL;
+		json_t *j = json_object();
+		char *cmd = a->kind == FIX_EDIT ? xasprintf("edit %s", a->path) : fix_argv_text(&a->argv);
+
+		json_object_set_new(j, "action", jstr(a->title));
+		json_object_set_new(j, "kind", json_string(a->kind == FIX_EDIT ? "edit" : "run"));
+		json_object_set_new(j, "command", jstr(cmd));
+		free(cmd);
+		if (a->kind == FIX_RUN) {
+			json_t *argv = json_array();
+
+			for (size_t k = 0; k < a->argv.n; k++)
+				json_array_append_new(argv, jstr(a->argv.v[k]));
+			json_object_set_new(j, "argv", argv);
+		} else {
+			json_object_set_new(j, "path", jstr(a->path));
+			json_object_set_new(j, "diff", jstr(a->diff));
+		}
+		json_object_set_new(j, "on", jstr(a->on));
+		json_object_set_new(j, "owner", jstr(a->owner));
+		json_object_set_new(j, "persistent", json_boolean(a->persistent));
+		json_object_set_new(j, "persist_note", jstr(a->persist_note));
+		json_object_set_new(j, "check", jstr(a->check));
+		json_object_set_new(j, "undo_command", jstr(r && r->undo ? r->undo : a->undo_text));
+		json_object_set_new(j, "output", jstr(r ? r->output : NULL));
+		json_object_set_new(j, "backup", jstr(r ? r->backup : NULL));
+		json_object_set_new(j, "result", jstr(r && r->result ? r->result : "not run"));
+		json_object_set_new(j, "note", jstr(r ? r->note : NULL));
+		json_array_append_new(actions, j);
+	}
+	json_object_set_new(o, "actions", actions);
+	json_object_set_new(o, "before", jstr(fx->before_cause));
+	json_object_set_new(o, "after", jstr(fx->after_cause));
+	json_object_set_new(o, "undone", json_boolean(l && l->undone));
+	json_object_set_new(o, "interrupted", json_boolean(l && l->interrupted));
+	json_object_set_new(o, "state", jstr(l && l->state ? l->state : "old: nothing was changed"));
+	return o;
+}
+
+int report_write_json_fix(FILE *out, const struct report *rep, const struct report_fix *fx)
+{
+	json_t *root = json_report(rep);
+
+	if (fx != NULL && fx->plan != NULL)
+		json_object_set_new(root, "fix", json_fix(fx));
+	return dump(out, root);
 }
 
 int report_write_json_line(FILE *out, const struct report *rep, const struct report_fleet *fl)

@@ -21,6 +21,18 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width);
 /* Writes the JSON report (one object, then a newline). Returns 0 or -1
  * (jansson could not write; the stream's own errors show in ferror()). */
 int report_write_json(FILE *out, const struct report *rep);
+
+struct fix_plan;
+struct fix_log;
+/* What --fix did, for the report's "fix" object. */
+struct report_fix {
+	const struct fix_plan *plan;
+	const struct fix_log *log;      /* NULL: nothing was applied */
+	const char *before_cause;       /* the verdict the plan was made for */
+	const char *after_cause;        /* the verdict of the diagnosis again, or NULL */
+};
+/* The JSON report rep with fx's "fix" object (fx NULL: none). */
+int report_write_json_fix(FILE *out, const struct report *rep, const struct report_fix *fx);
 /* Where one report of a fleet run stands among the targets. */
 struct report_fleet {
 	int index;                  /* 1-based, in the order the targets were given */

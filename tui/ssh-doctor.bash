@@ -8,7 +8,7 @@ _ssh_doctor()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=""
 	local opts="--port --side --batch --json --interface --no-capture --replay
-		--sshd-config --from --watch --practice --targets --jobs --ascii --no-color --help
+		--sshd-config --from --watch --fix --yes --confirm-timeout --practice --targets --jobs --ascii --no-color --help
 		--version -p -i -j -h -V"
 
 	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -32,7 +32,7 @@ _ssh_doctor()
 			awk '/^  [a-z]/ { print $1 }')" -- "$cur")
 		return 0
 		;;
-	-p | --port | --from | --watch | -j | --jobs)
+	-p | --port | --from | --watch | --confirm-timeout | -j | --jobs)
 		return 0
 		;;
 	esac

@@ -4,6 +4,7 @@
  * stderr pipe; painting is rate-limited by the line speed and only the
  * panes that changed are redrawn, so ncurses sends only the difference. */
 #include <errno.h>
+#include <pwd.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -15,13 +16,15 @@
 #include "engine/engine.h"
 #include "engine/walk.h"
 #include "tui/keys.h"
+#include "engine/fix.h"
+#include "tui/fix-batch.h"
 #include "tui/layout.h"
 #include "tui/report.h"
 #include "tui/save.h"
 #include "tui/wizard-term.h"
 #include "tui/wizard.h"
 
-enum view { V_START, V_STEPS, V_DETAILS, V_VERDICT, V_HELP, V_GUESS, V_MAP };
+enum view { V_START, V_STEPS, V_DETAILS, V_VERDICT, V_HELP, V_GUESS, V_MAP, V_FIX };
 
 /* Panes to redraw at the next paint. */
 enum {
@@ -81,6 +84,15 @@ struct wizard {
 	bool want_verdict;          /* Enter came before the verdict was ready */
 	bool quit;
 	int signal_status;          /* 128+N when a signal ended the wizard */
+
+	/* the fix plan: f on the verdict screen shows it, y applies the next
+	 * action, u undoes every applied one */
+	bool fix_made;
+	struct fix_plan fix;
+	struct fix_log *fix_logs;   /* one per action of fix */
+	size_t fix_next;            /* the action y applies next */
+	char *fix_before;           /* the cause the plan was made for */
+	bool fix_rechecked;         /* the diagnosis ran again after the last action */
 };
 
 static void set_view(struct wizard *w, enum view v);
@@ -142,7 +154,7 @@ static void on_event(void *ctx, const struct engine_event *ev, const struct repo
 	case EV_VERDICT:
 	case EV_DONE:
 		w->dirty |= D_KEYS | D_HEADER;
-		if (w->view == V_VERDICT)
+		if (w->view == V_VERDICT || w->view == V_FIX)
 			w->dirty |= D_BODY;
 		if (ev->kind == EV_DONE && w->want_verdict && w->view == V_STEPS &&
 		    diagnosis_complete(w)) {
@@ -338,7 +350,9 @@ static const char *keys_text(const struct wizard *w)
 	case V_VERDICT:
 		if (w->opt->lab && w->opt->lab->console_key)
 			return "arrows scroll  b steps  d details  g the server's console  ? help  q quit";
-		return "arrows, PgUp/PgDn (Space, u) scroll  b steps  d details  s save  ? help  q quit";
+		if (w->opt->lab)
+			return "arrows, PgUp/PgDn (Space, u) scroll  b steps  d details  s save  ? help  q quit";
+		return "arrows, PgUp/PgDn (Space, u) scroll  b steps  d details  f fix  s save  ? help  q quit";
 	case V_HELP:
 		if (w->assets->lab_map)
 			return "arrows, PgUp/PgDn (Space, u) scroll  m map  ? or b back  q quit";
@@ -347,6 +361,12 @@ static const char *keys_text(const struct wizard *w)
 		return "a letter, or arrows and Enter: your answer  b steps  ? help  q quit";
 	case V_MAP:
 		return "m or b back  q quit";
+	case V_FIX:
+		if (w->fix.refused || w->fix.n == 0)
+			return "arrows scroll  b the verdict  q quit";
+		if (w->fix_next < w->fix.n)
+			return "y apply the next action  u undo what was applied  b the verdict  q quit";
+		return "u undo every action  b the verdict  q quit";
 	}
 	return "q quit";
 }
@@ -634,6 +654,77 @@ static void build_guess_result(struct wizard *w, int width)
 	lines_add(&w->text, LK_TEXT, "");
 }
 
+static enum line_kind fix_kind(const struct fix_record *r)
+{
+	if (r == NULL || r->result == NULL)
+		return LK_TEXT;
+	if (strcmp(r->result, "applied") == 0)
+		return LK_OK;
+	if (strcmp(r->result, "undone") == 0 || strcmp(r->result, "rolled back") == 0 ||
+	    strcmp(r->result, "declined") == 0)
+		return LK_WARN;
+	return LK_FAIL;
+}
+
+static void build_fix(struct wizard *w, int width)
+{
+	const struct fix_plan *p = &w->fix;
+	char buf[1200];
+
+	snprintf(buf, sizeof(buf), "The fix plan for %s, on this machine (the %s)", p->cause, p->on);
+	lines_wrap(&w->text, LK_HEADING, "", buf, width);
+	lines_add(&w->text, LK_TEXT, "");
+	if (p->refused || p->n == 0) {
+		lines_wrap(&w->text, LK_WARN, "", "[WARN] no plan: nothing will be changed.", width);
+		lines_wrap(&w->text, LK_TEXT, "  ", p->why ? p->why : "", width);
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct fix_action *a = &p->v[i];
+		const struct fix_record *r = w->fix_logs && w->fix_logs[i].n ? &w->fix_logs[i].v[0] : NULL;
+		char *cmd = a->kind == FIX_EDIT ? xasprintf("edit %s", a->path) : fix_argv_text(&a->argv);
+		const char *tag = r == NULL ? (i == w->fix_next ? "[NEXT]" : "[    ]") :
+				  fix_kind(r) == LK_OK ? "[ OK ]" : fix_kind(r) == LK_WARN ? "[UNDO]" : "[FAIL]";
+
+		snprintf(buf, sizeof(buf), "%s %zu. %s", tag, i + 1, a->title);
+		lines_wrap(&w->text, r ? fix_kind(r) : LK_TEXT, "", buf, width);
+		lines_wrap(&w->text, LK_COMMAND, "       ", cmd, width);
+		free(cmd);
+		if (a->kind == FIX_EDIT && a->diff) {
+			char *copy = xstrdup(a->diff), *pos = copy, *line;
+
+			while ((line = str_next_line(&pos)) != NULL)
+				lines_wrap(&w->text, LK_TEXT, "       ", line, width);
+			free(copy);
+		}
+		snprintf(buf, sizeof(buf), "owned by %s; survives a reboot: %s%s%s; undo: %s", a->owner,
+			 a->persistent ? "yes" : "no", a->persist_note ? " - " : "", a->persist_note ? a->persist_note : "",
+			 r && r->undo ? r->undo : a->undo_text ? a->undo_text : "");
+		lines_wrap(&w->text, LK_TEXT, "       ", buf, width);
+		if (a->check) {
+			snprintf(buf, sizeof(buf), "check: %s", a->check);
+			lines_wrap(&w->text, LK_TEXT, "       ", buf, width);
+		}
+		if (r && r->result) {
+			snprintf(buf, sizeof(buf), "%s%s%s%s%s", r->result, r->note ? ": " : "", r->note ? r->note : "",
+				 r->backup ? "; backup: " : "", r->backup ? r->backup : "");
+			lines_wrap(&w->text, fix_kind(r), "       ", buf, width);
+		}
+		if (r && r->output)
+			lines_wrap(&w->text, LK_TEXT, "       > ", r->output, width);
+	}
+	lines_add(&w->text, LK_TEXT, "");
+	snprintf(buf, sizeof(buf), "check: %s", p->check ? p->check : "");
+	lines_wrap(&w->text, LK_TEXT, "", buf, width);
+	if (w->fix_next >= p->n && w->fix_rechecked && w->rep->has_verdict) {
+		snprintf(buf, sizeof(buf), "before: %s    after: %s", w->fix_before ? w->fix_before : "?",
+			 diagnosis_complete(w) ? w->rep->verdict.cause : "(the diagnosis runs again)");
+		lines_wrap(&w->text, strcmp(w->rep->verdict.cause, "ok") == 0 ? LK_OK : LK_WARN, "", buf, width);
+		if (diagnosis_complete(w) && strcmp(w->rep->verdict.cause, "ok") != 0)
+			lines_wrap(&w->text, LK_WARN, "", "SSH still does not answer: u undoes every action of the plan.", width);
+	}
+}
+
 static void build_body(struct wizard *w, int width)
 {
 	lines_reset(&w->text);
@@ -671,6 +762,9 @@ static void build_body(struct wizard *w, int width)
 		break;
 	case V_MAP:
 		build_map(w);
+		break;
+	case V_FIX:
+		build_fix(w, width);
 		break;
 	case V_STEPS:
 		break;
@@ -749,6 +843,8 @@ static void set_view(struct wizard *w, enum view v)
 	w->scroll = 0;
 	if (v == V_VERDICT)
 		w->verdict_shown = true;
+	if (v == V_VERDICT && w->opt->fix && !w->fix_made && !w->opt->lab)
+		snprintf(w->message, sizeof(w->message), "--fix: f shows the fix plan for this verdict, y applies it");
 	if (relayout)
 		make_windows(w);
 	w->dirty = D_ALL;
@@ -1095,6 +1191,149 @@ static int read_escape(void)
 	return 27;
 }
 
+/* ---- the fix plan (f) -------------------------------------------------- */
+
+/* The plan of action i alone, borrowed from w->fix (never released). */
+static struct fix_plan fix_single(const struct wizard *w, size_t i)
+{
+	struct fix_plan one = w->fix;
+
+	one.v = &w->fix.v[i];
+	one.n = 1;
+	return one;
+}
+
+static bool fix_confirm(void *ctx, const struct fix_action *a, int timeout_s, const volatile int *stop)
+{
+	struct wizard *w = ctx;
+	uint64_t end = now_ms() + (uint64_t)timeout_s * 1000;
+	int ch = ERR;
+
+	(void)a;
+	while (now_ms() < end && !*stop) {
+		char buf[200];
+
+		snprintf(buf, sizeof(buf), "this firewall change could cut you off: y within %d s keeps it, anything else rolls it back",
+			 (int)((end - now_ms() + 999) / 1000));
+		say(w, buf);
+		paint(w);
+		if ((ch = getch()) != ERR)
+			break;
+		napms(200);
+	}
+	w->message[0] = '\0';
+	return ch == 'y' || ch == 'Y';
+}
+
+static void fix_undo_all(struct wizard *w)
+{
+	struct fix_ui ui = {.ctx = w};
+	size_t undone = 0;
+
+	for (size_t i = w->fix.n; i-- > 0;) {
+		struct fix_plan one = fix_single(w, i);
+
+		if (w->fix_logs[i].n > 0 && w->fix_logs[i].v[0].applied) {
+			fix_undo(&one, &ui, &w->fix_logs[i]);
+			undone++;
+		}
+	}
+	say(w, undone ? "every applied action was undone: the system is as it was before the plan"
+		      : "nothing was applied: nothing to undo");
+	w->dirty |= D_BODY;
+}
+
+static void fix_open(struct wizard *w)
+{
+	const struct report *rep = w->rep;
+
+	/* the lab's machines are namespaces of its sandbox: a plan would run
+	 * on this machine instead */
+	if (w->opt->lab) {
+		say(w, "the practice lab: fix it yourself at the server's console (g), the fix plan changes only a real machine");
+		return;
+	}
+	if (w->eng == NULL || engine_busy(w->eng) || rep == NULL || !rep->has_verdict || rep->failed) {
+		say(w, "a fix plan needs the finished verdict: wait for it");
+		return;
+	}
+	if (!w->fix_made || w->fix_next == 0) {
+		fix_plan_release(&w->fix);
+		fix_plan_init(&w->fix);
+		if (rep->side == SIDE_SERVER) {
+			fix_plan_server(engine_server_facts(w->eng), &rep->verdict, &w->fix);
+		} else {
+			struct passwd *pw = getpwuid(getuid());
+
+			fix_plan_client(engine_client_facts(w->eng), &rep->verdict, rep->host, rep->port,
+					pw ? pw->pw_dir : NULL, &w->fix);
+		}
+		free(w->fix_logs);
+		w->fix_logs = xcalloc(w->fix.n + 1, sizeof(*w->fix_logs));
+		for (size_t i = 0; i < w->fix.n; i++)
+			fix_log_init(&w->fix_logs[i]);
+		free(w->fix_before);
+		w->fix_before = xstrdup(rep->verdict.cause);
+		w->fix_next = 0;
+		w->fix_rechecked = false;
+		w->fix_made = true;
+	}
+	set_view(w, V_FIX);
+}
+
+/* y applies the next action, showing its output; after the last one
+ * the diagnosis runs again. u undoes. */
+static bool fix_key(struct wizard *w, int ch)
+{
+	struct strbuf why;
+
+	if (ch == 'u' || ch == 'U') {
+		fix_undo_all(w);
+		return true;
+	}
+	if (ch != 'y' && ch != 'Y')
+		return false;
+	if (w->fix.refused || w->fix_next >= w->fix.n) {
+		say(w, "nothing left to apply");
+		return true;
+	}
+	strbuf_init(&why);
+	if (fix_may_run(w->opt, &why) != 0) {
+		say(w, why.buf);
+		strbuf_release(&why);
+		return true;
+	}
+	strbuf_release(&why);
+	{
+		size_t i = w->fix_next;
+		struct fix_plan one = fix_single(w, i);
+		struct fix_ui ui = {.ctx = w, .confirm = fix_confirm,
+				    .confirm_timeout = w->opt->confirm_timeout};
+		char buf[300];
+
+		snprintf(buf, sizeof(buf), "applying action %zu of %zu...", i + 1, w->fix.n);
+		say(w, buf);
+		w->dirty |= D_BODY;
+		paint(w);
+		if (fix_apply(&one, &ui, &w->fix_logs[i]) == 0) {
+			w->fix_next++;
+			say(w, w->fix_next < w->fix.n ? "done: y applies the next action" :
+			    "done: the diagnosis runs again to check it");
+			if (w->fix_next >= w->fix.n) {
+				w->fix_rechecked = true;
+				engine_run_all(w->eng);
+			}
+		} else {
+			/* a plan is applied whole or not at all */
+			fix_undo_all(w);
+			say(w, "the action did not succeed: every applied action was undone (its line says why)");
+		}
+	}
+	w->dirty |= D_BODY | D_KEYS;
+	return true;
+}
+
+
 static void handle_key(struct wizard *w, int ch)
 {
 	if (w->message[0]) {
@@ -1131,6 +1370,8 @@ static void handle_key(struct wizard *w, int ch)
 		guess_key(w, ch);
 		return;
 	}
+	if (w->view == V_FIX && fix_key(w, ch))
+		return;
 	if (key_scroll(w, ch))
 		return;
 	switch (w->view) {
@@ -1200,6 +1441,8 @@ static void handle_key(struct wizard *w, int ch)
 			set_view(w, V_DETAILS);
 		else if (ch == 's' || ch == 'S')
 			key_save(w);
+		else if (ch == 'f' || ch == 'F')
+			fix_open(w);
 		else if (ch == '?') {
 			w->help_from = V_VERDICT;
 			set_view(w, V_HELP);
@@ -1212,6 +1455,7 @@ static void handle_key(struct wizard *w, int ch)
 			set_view(w, V_MAP);
 		break;
 	case V_START:
+	case V_FIX:
 		break;
 	}
 }
@@ -1421,5 +1665,10 @@ int wizard_run(const struct options *o, const struct assets *a)
 	free(w.wait_ms);
 	lines_release(&w.text);
 	strv_release(&w.messages);
+	for (size_t i = 0; w.fix_logs && i < w.fix.n; i++)
+		fix_log_release(&w.fix_logs[i]);
+	free(w.fix_logs);
+	free(w.fix_before);
+	fix_plan_release(&w.fix);
 	return status;
 }

@@ -149,3 +149,16 @@ int os_host_is_local(const char *host)
 	strv_release(&local);
 	return yes ? 1 : 0;
 }
+
+bool os_netns_of_init(void)
+{
+	char self[64], init[64];
+	ssize_t a = readlink("/proc/self/ns/net", self, sizeof(self) - 1);
+	ssize_t b = readlink("/proc/1/ns/net", init, sizeof(init) - 1);
+
+	if (a <= 0 || b <= 0)
+		return true;
+	self[a] = '\0';
+	init[b] = '\0';
+	return strcmp(self, init) == 0;
+}

@@ -241,6 +241,10 @@ int os_glob(const char *pattern, struct strv *out);
 /* Fills list with this machine's addresses in this network namespace
  * (numeric, up, without link-local IPv6). Returns 0 or -1. */
 int os_local_addresses(struct strv *list);
+/* Whether this process runs in the network namespace of PID 1, whose
+ * firewall rules the boot restores (true when that cannot be told, as on
+ * a system without namespaces). */
+bool os_netns_of_init(void);
 /* Fills ifname with the interface that holds the local address addr;
  * returns 0, or -1 when no interface has it. */
 int os_iface_of(const char *addr, char *ifname, size_t len);

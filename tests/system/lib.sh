@@ -71,7 +71,6 @@ sys_boot() {
         sdt_die "cannot mount an overlay of $SYS_TREE"
     SYS_MOUNTED=1
     SYS_ROOT="$SDT_TMP/root"
-    t0=$(date +%s%N)
     # Each container gets a cgroup of its own: with --keep-unit nspawn stays
     # in the caller's cgroup, and two containers' systemd sharing one would
     # tear each other's units down (exit status 219/CGROUP).
@@ -86,6 +85,14 @@ sys_boot() {
         mkdir "$h/$SRV" || sdt_die "cannot make the cgroup $h/$SRV"
         SYS_CGROUPS+=("$h/$SRV")
     done
+    sys_start
+}
+
+# Boots the container from the mounted overlay (first boot, or again after
+# sys_reboot powered it off) and waits until systemd has finished.
+sys_start() {
+    local i t0
+    t0=$(date +%s%N)
     (for h in "${SYS_CGROUPS[@]}"; do echo "$BASHPID" >"$h/cgroup.procs" || exit 1; done
      exec setsid systemd-nspawn --quiet -D "$SYS_ROOT" -b --register=no --keep-unit \
         --machine="$SRV" --hostname=srv --console=passive --capability=CAP_NET_ADMIN \
@@ -114,6 +121,24 @@ sys_boot() {
        sdt_die "the container did not boot to a running system: '$state'; failed units: $(sys_in systemctl --failed --no-legend --plain 2>&1 | tr '\n' ' ')" ;;
     esac
     sdt_log "booted Debian $SYS_SUITE in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+}
+
+# sys_reboot — powers the container off (systemd's own shutdown, on
+# SIGTERM to nspawn) and boots it again on the same overlay: what a fix
+# left on disk is what the new boot finds.
+sys_reboot() {
+    local i
+    sdt_log "reboot: powering the container off"
+    kill -TERM "$SYS_NSPAWN" 2>/dev/null
+    for ((i = 0; i < 300; i++)); do
+        kill -0 "$SYS_NSPAWN" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$SYS_NSPAWN" 2>/dev/null && sdt_die "the container did not power off within 30 s"
+    wait "$SYS_NSPAWN" 2>/dev/null
+    SYS_NSPAWN=""
+    SYS_LEADER=""
+    sys_start
 }
 
 # sys_in CMD... — runs CMD inside the container (its namespaces and root),
@@ -313,6 +338,58 @@ assert_gets_in() {
     else
         sdt_fail "$1 was to get in, but it gets no SSH identification"
     fi
+}
+
+# sys_expect_banner [PORT] — the client gets the server's SSH
+# identification on PORT (default ${SYS_PORT:-22}) within about 10 s.
+sys_expect_banner() {
+    local banner="" i port=${1:-${SYS_PORT:-22}}
+    for ((i = 0; i < 30; i++)); do
+        banner=$(sdt_in "$CLI" timeout 5 nc -w 2 "$SRV_ADDR" "$port" </dev/null 2>/dev/null | head -c 64)
+        [[ "$banner" == SSH-2.0-* ]] && break
+        sleep 0.3
+    done
+    SDT_CHECKS=$((SDT_CHECKS + 1))
+    if [[ "$banner" == SSH-2.0-* ]]; then
+        sdt_pass "the client gets \"$(tr -d '\r\n' <<<"$banner")\" on port $port"
+    else
+        sdt_fail "the client gets no SSH identification on port $port"
+    fi
+}
+
+# sys_state_kept — sys_state without the backups a fix leaves next to the
+# files it edited (*.ssh-doctor-*): what must be byte-identical after an
+# undo.
+sys_state_kept() {
+    sys_state | grep -v '\.ssh-doctor-'
+}
+
+# sys_fix [ARGS...] — runs ssh-doctor --fix --yes --json --side server ARGS
+# inside the container, as root at its console; the report must follow the
+# schema.
+sys_fix() {
+    SDT_REPORT="$SDT_TMP/report.json"
+    sdt_log "run: ssh-doctor --fix --yes --json --side server $*"
+    sys_in timeout -k 5 180 /opt/ssh-doctor/ssh-doctor --fix --yes --json --side server "$@" \
+        >"$SDT_REPORT" 2>"$SDT_TMP/doctor.stderr" </dev/null
+    SDT_RC=$?
+    sdt_log "ssh-doctor --fix exited $SDT_RC: $(tail -n 4 "$SDT_TMP/doctor.stderr" | tr '\n' ' ')"
+    assert_report_contract
+}
+
+# assert_fixed CAUSE OWNER — the --fix report: the plan was for CAUSE, each
+# action applied, one of them owned by OWNER, SSH answers now (exit 0),
+# and the client gets the identification.
+assert_fixed() {
+    assert_exit 0
+    assert_json ".fix.before == \"$1\"" "the plan was for $1"
+    assert_json '.fix.refused == false and (.fix.actions | length) > 0' 'there was a plan'
+    assert_json '[.fix.actions[].result] | all(. == "applied")' 'every action was applied'
+    assert_json "[.fix.actions[].owner] | any(. == \"$2\")" "a change made with $2"
+    assert_json '[.fix.actions[] | .undo_command] | all(. != null and . != "")' 'each change has its undo'
+    assert_json '.fix.after == "ok" and .verdict.cause == "ok"' 'the diagnosis again says ok'
+    assert_json '.fix.state | startswith("new")' 'the system is in the new state'
+    sys_expect_banner
 }
 
 # Stops the container (systemd powers off on SIGTERM to nspawn), kills what

@@ -310,6 +310,15 @@ static void s_fw_client_admitted(struct server_facts *f)
 	f->fw_verdict = FW_VERDICT_OPEN_SOME;	/* for any source: an allow-list */
 }
 
+/* After a fix that let the client in: the rest stays blocked, this
+ * machine's own self-test among them. */
+static void s_fw_client_admitted_self_blocked(struct server_facts *f)
+{
+	add_test(f, "192.0.2.2", 22, TCP_NO_ANSWER, BANNER_NOT_TRIED, NULL);
+	add_fw_client(f, "192.0.2.1", FW_VERDICT_OPEN);
+	f->fw_verdict = FW_VERDICT_OPEN_SOME;
+}
+
 static void s_fw_client_undecided(struct server_facts *f)
 {
 	s_ok(f);
@@ -395,6 +404,8 @@ static const struct row rows[] = {
 	 s_fw_client_dropped, "local_firewall", "certain", "for 192.0.2.1, the client"},
 	{"a block only past a rate limit is a local firewall, not certain", s_fw_client_rate_limited,
 	 "local_firewall", "likely", "too often"},
+	{"a firewall that admits the client and blocks the self-test is ok, likely", s_fw_client_admitted_self_blocked,
+	 "ok", "likely", "self-test got no answer"},
 	{"an allow-list that admits the client is no cause, and says so", s_fw_client_admitted, "ok", "certain",
 	 "192.0.2.200 is among the sources allowed: 192.0.2.128/25"},
 	{"a rule the evaluator cannot decide for the client leaves ok uncertain", s_fw_client_undecided, "ok",

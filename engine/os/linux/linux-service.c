@@ -256,6 +256,13 @@ void linux_service_read(struct server_facts *f, struct os_trace *t)
 	os_read_file("/proc/1/comm", 256, false, &comm);
 	f->manager = svc_manager_from_comm(comm.buf, comm.len);
 	f->systemd = f->manager == SVC_MGR_SYSTEMD && access("/run/systemd/system", F_OK) == 0;
+	{
+		char self[64];
+		ssize_t n = readlink("/proc/self/ns/net", self, sizeof(self) - 1);
+
+		self[n > 0 ? n : 0] = '\0';
+		f->manager_elsewhere = n > 0 && same_netns(1, self) == 0;
+	}
 	os_trace_note(t, "PID 1 is %s%s%s: %s", str_trim(comm.buf)[0] ? "\"" : "",
 		      str_trim(comm.buf), str_trim(comm.buf)[0] ? "\"" : "unknown",
 		      f->systemd ? "systemd manages the services"
