@@ -599,8 +599,9 @@ void options_engine_config(const struct options *o, const struct assets *a, stru
 		.watch_seconds = o->watch > 0 ? o->watch : 0,
 		.run = o->run,
 		/* the client side gives up its privileges once it holds what
-		 * needed them; the practice lab does not */
-		.least_privilege = !o->practice && !o->keep_privileges,
+		 * needed them; the practice lab does not, nor a --fix run,
+		 * which root started to change this machine */
+		.least_privilege = !o->practice && !o->keep_privileges && !o->fix,
 		.icmp_fds = {-1, -1},
 	};
 }

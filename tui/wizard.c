@@ -186,7 +186,7 @@ static int wizard_start_engine(struct wizard *w, const struct target *t, enum si
 		.watch_seconds = w->opt->watch >= 0 ? w->opt->watch : w->opt->from.n > 0 ? 0 : 60,
 		/* the client side gives up its privileges once its capture and
 		 * raw sockets are open (one diagnosis per wizard) */
-		.least_privilege = !w->opt->practice && !w->opt->keep_privileges,
+		.least_privilege = !w->opt->practice && !w->opt->keep_privileges && !w->opt->fix,
 		.icmp_fds = {-1, -1},
 	};
 	struct strbuf err;

@@ -105,7 +105,8 @@ MULTILINE = ("$.verdict.fix", "$.verdict.fix_command")
 def printable_problems(value, path, out):
     if isinstance(value, str):
         for ch in value:
-            if ch == "\n" and (path in MULTILINE or path.startswith("$.verdict.fix_variants")):
+            if ch == "\n" and (path in MULTILINE or path.startswith("$.verdict.fix_variants")
+                                or re.fullmatch(r"\$\.fix\.actions\[\d+\]\.(diff|output)", path)):
                 continue
             cat = unicodedata.category(ch)
             if cat in ("Cc", "Cf", "Cs", "Co", "Cn"):
