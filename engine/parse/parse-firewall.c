@@ -909,7 +909,7 @@ static void path_run(struct evalctx *c, struct path *p)
 		enum fw_action act;
 		const char *target;
 		enum match m;
-		unsigned why = 0;	/* set on every path that uses it; gcc -O2 cannot see it */
+		unsigned why = 0;
 		int idx;
 		bool cond;
 
