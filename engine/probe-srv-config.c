@@ -318,9 +318,12 @@ static void teach_access(struct step_work *w, const char *kw, const struct sshd_
 static void take_values(struct step_work *w, struct server_facts *f, const struct sshd_config *cfg)
 {
 	const struct sshd_settings *g = &cfg->global;
+	struct strv names;
+	unsigned char key[16];
 	int pa;
 
 	f->config_read = true;
+	strv_init(&names);
 	for (size_t i = 0; i < cfg->nlisten; i++) {
 		const struct sshd_listen *l = &cfg->listen[i];
 		bool known = false;
@@ -330,10 +333,21 @@ static void take_values(struct step_work *w, struct server_facts *f, const struc
 		if (!known && f->ncfg_ports < SRV_MAX_PORTS)
 			f->cfg_ports[f->ncfg_ports++] = l->port;
 		strv_pushf(&f->cfg_listen, "%s port %d", l->host, l->port);
-		if (!is_wildcard(l->host) && !srv_addr_in(&f->local_addrs, l->host) &&
-		    !strv_contains(&f->cfg_listen_missing, l->host))
-			strv_push(&f->cfg_listen_missing, l->host);
+		if (is_wildcard(l->host) || strv_contains(&f->cfg_listen_missing, l->host))
+			continue;
+		if (addr_key(l->host, key)) {
+			if (!srv_addr_in(&f->local_addrs, l->host))
+				strv_push(&f->cfg_listen_missing, l->host);
+		} else if (os_host_is_local(l->host) != 1 && !strv_contains(&names, l->host)) {
+			/* a name ("ListenAddress localhost"): sshd binds what it
+			 * resolves to when it starts; only the hosts file is read here */
+			strv_push(&names, l->host);
+		}
 	}
+	for (size_t i = 0; i < names.n; i++)
+		step_evidence(w, "ListenAddress %s is a name: sshd listens on the addresses it resolves to when sshd starts, which this machine's hosts file does not show to be its own",
+			      names.v[i]);
+	strv_release(&names);
 	for (size_t i = 0; i < f->cfg_listen.n; i++)
 		step_evidence(w, "%s tells sshd to listen on %s", f->config_source, f->cfg_listen.v[i]);
 	for (size_t i = 0; i < f->cfg_listen_missing.n; i++)

@@ -46,6 +46,7 @@ static void take(struct step_work *w, struct server_facts *f, const char *source
 {
 	size_t shown = 0, first = log->n > 200 ? log->n - 200 : 0;
 	int bind_pid = 0;
+	bool gave_up = false;	/* the failing sshd said "Cannot bind any address" and exited */
 
 	step_evidence(w, "%s: %zu sshd line(s)", source, log->n);
 	for (size_t i = first; i < log->n; i++) {
@@ -58,11 +59,13 @@ static void take(struct step_work *w, struct server_facts *f, const char *source
 		case SSHD_LOG_NO_BIND:
 			f->log_no_bind = true;
 			bind_pid = ev->pid;
+			gave_up = true;
 			break;
 		case SSHD_LOG_BIND_FAILED:
 			free(f->log_bind_failed);
 			f->log_bind_failed = xstrdup(ev->message);
 			bind_pid = ev->pid;
+			gave_up = false;
 			if (ev->detail && str_starts_with(ev->detail, "Permission denied") && ev->port > 0)
 				f->log_bind_denied_port = ev->port;
 			break;
@@ -72,8 +75,11 @@ static void take(struct step_work *w, struct server_facts *f, const char *source
 				f->log_bind_denied_port = 0;
 			/* an sshd started since: the failures of an earlier one
 			 * are history (the same process keeps its own: it may
-			 * bind some ports and not others) */
-			if (f->log_bind_failed && ev->pid > 0 && ev->pid != bind_pid) {
+			 * bind some ports and not others). One that gave up has
+			 * exited, so a later "Server listening" is another sshd's
+			 * even where the lines carry no pid (sshd -e's own file). */
+			if ((f->log_bind_failed || f->log_no_bind) &&
+			    ((ev->pid > 0 && ev->pid != bind_pid) || gave_up)) {
 				drop_str(&f->log_bind_failed);
 				f->log_no_bind = false;
 			}

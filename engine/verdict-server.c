@@ -45,6 +45,32 @@ static int sshd_other_port(const struct server_facts *f)
 	return 0;
 }
 
+/* The first port other than the asked one where sshd answers on an address
+ * clients use, or 0: an sshd on 127.0.0.1 port 4242 is no port to send a
+ * client on the network to. */
+static int sshd_other_port_for_clients(const struct server_facts *f)
+{
+	for (size_t i = 0; i < f->ntests; i++)
+		if (f->tests[i].port != f->port && f->tests[i].banner == BANNER_SSH)
+			return f->tests[i].port;
+	for (size_t i = 0; i < f->nlisteners; i++) {
+		const struct srv_listener *l = &f->listeners[i];
+
+		if (!l->is_sshd || l->port == f->port)
+			continue;
+		for (size_t k = 0; k < f->client_addrs.n; k++) {
+			const struct srv_listener *c = srv_listener_for(f, f->client_addrs.v[k], l->port);
+
+			if (c != NULL && c->is_sshd)
+				return l->port;
+		}
+	}
+	for (size_t i = 0; f->socket_active && i < f->nsocket_ports; i++)
+		if (f->socket_ports[i] != f->port)
+			return f->socket_ports[i];
+	return 0;
+}
+
 /* A program other than sshd that listens on port, or NULL. */
 static const struct srv_listener *port_taker(const struct server_facts *f, int port)
 {
@@ -375,6 +401,7 @@ static void decide_server_rules(const struct server_facts *f, struct verdict_dec
 					   f->cfg_listen_missing.v[i]);
 			strv_push(&d->evidence, "no sshd runs: it could not bind the address it was told to use");
 			add_log_evidence(f, d);
+			d->wording = "not_running";
 			verdict_decision_set(d, "listen_address", f->log_no_bind || f->log_bind_failed ? "certain" : "likely");
 			verdict_decision_alt(d, "sshd_not_running");
 			return;
@@ -421,6 +448,25 @@ static void decide_server_rules(const struct server_facts *f, struct verdict_dec
 			if (f->socket_generator)
 				strv_push(&d->evidence, "sshd-socket-generator gives ssh.socket sshd_config's ports only when systemd reloads: sshd_config was changed since");
 			verdict_decision_set(d, "socket_activation_port", "certain");
+			return;
+		}
+		if (other > 0 && sshd_other_port_for_clients(f) == 0) {
+			/* sshd is there, but on neither the port nor an address a
+			 * client can reach: "ssh -p" would be refused too */
+			for (size_t k = 0; k < f->nlisteners; k++)
+				if (f->listeners[k].is_sshd)
+					strv_pushf(&d->evidence, "sshd listens only on %s%s%s port %d, not on port %d",
+						   f->listeners[k].family == 6 ? "[" : "", f->listeners[k].addr,
+						   f->listeners[k].family == 6 ? "]" : "", f->listeners[k].port, f->port);
+			for (size_t k = 0; k < f->client_addrs.n; k++)
+				strv_pushf(&d->evidence, "%s, an address clients use, has no sshd on any port",
+					   f->client_addrs.v[k]);
+			for (size_t k = 0; k < f->ntests; k++)
+				if (f->tests[k].port == other && f->tests[k].tcp != TCP_ANSWERED)
+					strv_pushf(&d->evidence, "tried from here, %s port %d: %s", f->tests[k].addr, other,
+						   tcp_result_word(f->tests[k].tcp));
+			d->wording = "other_port";
+			verdict_decision_set(d, "listen_address", "certain");
 			return;
 		}
 		if (other > 0) {

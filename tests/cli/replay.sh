@@ -4,7 +4,8 @@
 # a scan of other ports does not hide the attempt to the target; a file that
 # holds no SYN to the target exits 3 with an error and no cause; a file whose
 # last packet is cut short is read up to it, as tcpdump reads it, and says
-# so; every message names the file. Every report is validated against the
+# so; every message names the file; a pasted "Connection reset" line is
+# quoted back as a reset. Every report is validated against the
 # schema (and checked for consistency) by tests/tools/validate-report.py.
 #
 # Environment: SSH_DOCTOR (the binary), SSHD_SOURCE_DIR (set by ctest).
@@ -79,6 +80,19 @@ expect_valid "no SYN to the target"
 expect_jq "no SYN to the target: a null verdict, no cause named" '.verdict == null'
 expect_jq "no SYN to the target: the error names the file and the target" \
 	'.error | test("rst-en10mb\\.pcap.*192\\.0\\.2\\.2 port 22")'
+
+# A pasted "Connection reset by H port P" is quoted back as a reset, never as
+# "Connection closed"; so is OpenSSH 9.x's first line with the host after it.
+pasted() {   # pasted ARGS...: --json --replay of the RST file with the pasted line
+	timeout -k 5 60 "$doctor" --json --replay "$pcaps/rst-en10mb.pcap" "$@" \
+		>"$tmp/out" 2>"$tmp/err" </dev/null
+	expect_valid "pasted '$1'"
+	expect_jq "pasted '$1': the symptom is a reset, quoted as \"Connection reset\", never as closed" \
+		'.symptom.id == "reset" and (.symptom.comment | test("\"Connection reset\"")) and
+		 ([.. | strings | select(test("Connection closed"))] | length == 0)'
+}
+pasted "Connection reset by 192.0.2.130 port 22"
+pasted "kex_exchange_identification: read: Connection reset by peer" 192.0.2.130
 
 # Files that are no capture: a usage error naming the file.
 for f in not-a-capture.pcap no-such-file.pcap; do

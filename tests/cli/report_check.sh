@@ -6,7 +6,8 @@
 # or unreadable, made by changing that report, is caught and named:
 # a failed step under an "ok" verdict, a TCP step that says the port
 # answered under "port_closed", the banner step's "not an SSH server" under
-# "closed_by_server", outcome ids and other identifiers used as words,
+# "closed_by_server", a summary saying sshd listens over evidence saying no
+# sshd runs, outcome ids and other identifiers used as words,
 # jargon without a glossary entry, and a byte that is not printable.
 #
 # Environment: SSH_DOCTOR (the binary), SSHD_SOURCE_DIR (set by ctest).
@@ -81,6 +82,11 @@ caught("verdict ok while a step failed", ok_with_failed_step, "verdict ok, but s
 caught("port_closed while the TCP step says the port answers", tcp_answers, "verdict port_closed, but the TCP step")
 caught("closed_by_server while the banner step says 'not an SSH server'", banner_not_ssh,
        "verdict closed_by_server, but the banner step")
+caught("a summary saying sshd listens while the evidence says no sshd runs",
+       lambda r: r["verdict"].update(cause="listen_address",
+                                     summary="sshd listens, but not on the address clients connect to.",
+                                     evidence=["no sshd runs: it could not bind the address it was told to use"]),
+       "the summary says sshd runs, but the evidence says no sshd runs")
 caught("'answered by synack' in a summary",
        lambda r: step(r).update(summary="the SYN to 192.0.2.130 port 22 was answered by synack"), "'synack'")
 caught("'port 22: rst' in a summary", lambda r: step(r).update(summary="port 22: rst"), "'rst'")

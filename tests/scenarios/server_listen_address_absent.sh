@@ -30,5 +30,7 @@ assert_server_report 22
 assert_cause listen_address
 assert_exit 1
 assert_verdict_names '192\.0\.2\.77' 'the address the machine lacks (192.0.2.77)'
+assert_json '.verdict.summary | test("sshd (listens|runs)") | not' \
+    'the summary does not say sshd listens: no sshd runs'
 assert_selftest_seen "$SRV_ADDR" 22 rst
 sdt_finish

@@ -17,7 +17,9 @@ when the report holds together:
   TCP step that says the port answered; "port_closed" has a TCP step that
   says refused, not answered; "closed_by_server" is not called "not an SSH
   server" by the banner step; "firewall_reject" is not "no answer" on the
-  TCP step; the capture's outcome agrees with a verdict that rests on it.
+  TCP step; the capture's outcome agrees with a verdict that rests on it;
+  the verdict's summary does not say sshd listens when its evidence says no
+  sshd runs.
 
 Used by validate-report.py, so every report a test validates is checked.
 """
@@ -206,6 +208,14 @@ def consistency_problems(report, out):
                     f"verdict firewall_reject, but the TCP step says {tcp_sum!r}"))
     if cause in ("firewall_drop",) and outcome in ("synack", "rst"):
         out.append(("$.capture.outcome", f"verdict {cause}, but the capture saw {outcome}"))
+    # the verdict's own words against its evidence: sshd cannot both
+    # listen and not run
+    ev = " ".join(e if isinstance(e, str) else (e or {}).get("text", "")
+                  for e in v.get("evidence") or [])
+    if re.search(r"\bno sshd (process )?runs\b", ev) and \
+            re.search(r"\bsshd (listens|runs|is running)\b", v.get("summary") or ""):
+        out.append(("$.verdict.summary",
+                    f"the summary says sshd runs, but the evidence says no sshd runs: {v.get('summary')!r}"))
     if cause in ("firewall_drop", "host_unreachable", "port_closed", "firewall_reject",
                  "middlebox_reset") and tcp and tcp_status == "pass":
         out.append(("$.steps[tcp_connect]",

@@ -404,6 +404,63 @@ static void every_design_cause_has_title_summary_and_fix(void **state)
 	}
 }
 
+/* A fix command is an action; a check ("nc -w 5", "cat /etc/hosts.allow",
+ * "journalctl", "sshd -t", "ss -tlnp") only reports, and belongs in a
+ * step's command: shown as the fix, it is typed and nothing changes. */
+static const char *fix_is_a_check(const char *cmd)
+{
+	static const char *const checks[] = {
+		"nc ", "cat ", "less ", "grep ", "journalctl", "tail ", "ss ", "netstat", "lsof",
+		"ping ", "getent ", "nslookup", "dig ", "host ", "ip route get", "ip addr", "ip -",
+		"nmap ", "tcpdump", "sshd -t", "sshd -T", "sshd -G", "ssh -G", "systemctl status",
+		"iptables -L", "iptables-save", "nft list", "ufw status", "firewall-cmd --list",
+		"firewall-cmd --query", "getenforce", "semanage port -l", "tcpdmatch",
+	};
+	char one[512];
+	const char *p = cmd;
+
+	/* each command of a "a && b" chain, without its sudo */
+	while (p != NULL && *p) {
+		const char *amp = strstr(p, "&&");
+		size_t n = amp ? (size_t)(amp - p) : strlen(p);
+		const char *c = one;
+
+		snprintf(one, sizeof(one), "%.*s", (int)n, p);
+		while (*c == ' ')
+			c++;
+		if (strncmp(c, "sudo ", 5) == 0)
+			c += 5;
+		for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+			if (strncmp(c, checks[i], strlen(checks[i])) == 0)
+				return checks[i];
+		p = amp ? amp + 2 : NULL;
+	}
+	return NULL;
+}
+
+static void no_cause_gives_a_check_as_its_fix_command(void **state)
+{
+	const struct assets *a = *state;
+
+	/* the checker itself */
+	assert_non_null(fix_is_a_check("sudo sshd -t -f /etc/ssh/sshd_config"));
+	assert_non_null(fix_is_a_check("sudo systemctl restart ssh && sudo ss -tlnp"));
+	assert_null(fix_is_a_check("sudo systemctl enable --now ssh"));
+	for (size_t i = 0; i < a->ncauses; i++) {
+		const struct asset_doc *d = &a->causes[i];
+
+		for (size_t k = 0; k < d->nfields; k++) {
+			const char *key = d->fields[k].key, *check;
+
+			if (strncmp(key, "fix_command", 11) != 0 || strcmp(d->fields[k].value, "none") == 0)
+				continue;
+			if ((check = fix_is_a_check(d->fields[k].value)) != NULL)
+				fail_msg("%s: %s \"%s\" is a check (%s...), not a fix: put it in a step's command",
+					 d->name, key, d->fields[k].value, check);
+		}
+	}
+}
+
 static void a_step_id_that_does_not_exist_is_not_found(void **state)
 {
 	const struct assets *a = *state;
@@ -576,6 +633,7 @@ int main(void)
 		cmocka_unit_test(every_server_flow_step_exists),
 		cmocka_unit_test(every_design_cause_has_title_summary_and_fix),
 		cmocka_unit_test(a_step_id_that_does_not_exist_is_not_found),
+		cmocka_unit_test(no_cause_gives_a_check_as_its_fix_command),
 	};
 	const struct CMUnitTest folder[] = {
 		cmocka_unit_test_setup_teardown(an_override_folder_is_loaded_instead,

@@ -1017,6 +1017,17 @@ static void fix_is_a_ufw_allow(void **state)
 	expect_fix(UFW, "ufw-status-reject-default.txt", FW_SRC_UFW, 0, 22, "sudo ufw allow 22/tcp");
 }
 
+/* firewalld's "ssh" service is port 22: for sshd on 8022 (RHEL's usual
+ * second port) the fix opens that port, the service only for 22 */
+static void fix_in_firewalld_opens_the_port_sshd_uses(void **state)
+{
+	(void)state;
+	expect_fix(FWD, "firewalld-list-all-no-ssh.txt", FW_SRC_FIREWALLD, 0, 8022,
+		   "sudo firewall-cmd --permanent --zone=public --add-port=8022/tcp && sudo firewall-cmd --reload");
+	expect_fix(FWD, "firewalld-list-all-no-ssh.txt", FW_SRC_FIREWALLD, 0, 22,
+		   "sudo firewall-cmd --permanent --zone=public --add-service=ssh && sudo firewall-cmd --reload");
+}
+
 static void fix_without_a_rule_or_port_is_nothing(void **state)
 {
 	struct fw_rule r = { .source = FW_SRC_IPTABLES, .table = "filter", .chain = "INPUT" };
@@ -1524,6 +1535,7 @@ int main(void)
 		cmocka_unit_test(fix_accepts_before_an_iptables_policy),
 		cmocka_unit_test(fix_inserts_an_nft_accept_in_the_same_chain),
 		cmocka_unit_test(fix_is_a_ufw_allow),
+		cmocka_unit_test(fix_in_firewalld_opens_the_port_sshd_uses),
 		cmocka_unit_test(fix_without_a_rule_or_port_is_nothing),
 		cmocka_unit_test(recorded_rule_sets_are_judged_as_the_kernel_does),
 		cmocka_unit_test(subnet_allow_says_who_may_connect),

@@ -421,6 +421,93 @@ static void a_listen_address_this_machine_lacks_is_found(void **state)
 	run_end(&r);
 }
 
+/* The fallback: no sshd binary found (a broken install, or not root), so
+ * ssh-doctor's own parser reads text, written to a file of its own. pkg is
+ * the package version ("1:9.2p1-2+deb12u10"), or NULL. */
+static void read_without_sshd(struct run *r, const char *text, const char *pkg)
+{
+	char path[] = "/tmp/sshd-doctor-unit-XXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	run_begin(r, NULL, 0, "sshd_config");
+	r->f.sshd_found = false;
+	r->f.sshd_config = strdup(path);
+	r->f.pkg_version = pkg ? strdup(pkg) : NULL;
+	strv_push(&r->f.local_addrs, "127.0.0.1");
+	strv_push(&r->f.local_addrs, "::1");
+	strv_push(&r->f.local_addrs, "192.0.2.2");
+	probe_srv_config_run(&r->w, &r->f);
+	unlink(path);
+}
+
+static void without_sshd_a_problem_the_parser_found_is_never_called_valid(void **state)
+{
+	struct run r;
+
+	(void)state;
+	read_without_sshd(&r, "Port SSH_PORT\n", NULL);
+	assert_false(r.f.config_checked);
+	if (r.w.status == STEP_PASS || strstr(r.w.summary, "valid") != NULL)
+		fail_msg("\"Port SSH_PORT\" read without sshd: expected no pass and no \"valid\", got [%d] \"%s\"",
+			 r.w.status, r.w.summary);
+	if (strstr(r.w.summary, "SSH_PORT") == NULL || strstr(r.w.summary, "line 1") == NULL)
+		fail_msg("expected the summary to name the line and the value, got \"%s\"", r.w.summary);
+	assert_int_equal(r.w.status, STEP_WARN);
+	run_end(&r);
+}
+
+static void without_sshd_listen_address_localhost_is_this_machine(void **state)
+{
+	struct run r;
+
+	(void)state;
+	read_without_sshd(&r, "ListenAddress localhost\n", NULL);
+	if (r.f.cfg_listen_missing.n > 0)
+		fail_msg("\"ListenAddress localhost\" read without sshd: expected no missing address, got \"%s\"",
+			 r.f.cfg_listen_missing.v[0]);
+	if (lines_have(&r.w.evidence, "not an address of this machine"))
+		fail_msg("expected no \"not an address of this machine\" for localhost");
+	assert_int_not_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+	/* a literal address the machine lacks is still found */
+	read_without_sshd(&r, "ListenAddress 192.0.2.77\n", NULL);
+	assert_int_equal(r.f.cfg_listen_missing.n, 1);
+	assert_string_equal(r.f.cfg_listen_missing.v[0], "192.0.2.77");
+	assert_int_equal(r.w.status, STEP_FAIL);
+	run_end(&r);
+}
+
+/* OpenSSH before 10.1 keeps the last of several MaxStartups lines; 10.1
+ * and later the first, as every other keyword. The installed package says
+ * which. */
+static void without_sshd_a_repeated_maxstartups_follows_the_installed_version(void **state)
+{
+	static const struct {
+		const char *pkg;
+		int start;
+	} cases[] = {
+		{"1:9.2p1-2+deb12u10", 7},   /* Debian 12: the last */
+		{"1:10.0p1-7", 7},           /* Debian 13: the last */
+		{"8.7p1-38.el9", 7},         /* RHEL 9: the last */
+		{"1:10.1p1-1", 3},           /* 10.1: the first */
+		{"1:10.2p1-1", 3},
+	};
+	struct run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		read_without_sshd(&r, "MaxStartups 3\nMaxStartups 7\n", cases[i].pkg);
+		assert_true(r.f.maxstartups_known);
+		if (r.f.maxstartups.start != cases[i].start)
+			fail_msg("OpenSSH %s, \"MaxStartups 3\" then \"MaxStartups 7\": expected %d, got %d",
+				 cases[i].pkg, cases[i].start, r.f.maxstartups.start);
+		run_end(&r);
+	}
+}
+
 /* ---- firewall -------------------------------------------------------- */
 
 static void an_iptables_drop_rule_is_named(void **state)
@@ -1535,6 +1622,9 @@ static void self_test_run_again(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(without_sshd_a_problem_the_parser_found_is_never_called_valid),
+		cmocka_unit_test(without_sshd_listen_address_localhost_is_this_machine),
+		cmocka_unit_test(without_sshd_a_repeated_maxstartups_follows_the_installed_version),
 		cmocka_unit_test(dpkg_says_installed_with_its_version),
 		cmocka_unit_test(dpkg_says_not_installed),
 		cmocka_unit_test(rpm_says_installed_where_dpkg_is_absent),

@@ -597,8 +597,11 @@ static void the_words_come_from_the_cause_asset(void **state)
 	s_config_error(&f);
 	word(&f, &v);
 	assert_string_equal(v.cause, "sshd_config_error");
-	if (v.fix_command == NULL || strstr(v.fix_command, "sshd -t") == NULL)
-		fail_msg("expected a fix command running sshd -t, got %s", v.fix_command ? v.fix_command : "none");
+	/* "sshd -t" checks, it fixes nothing: the fix is the words, naming it */
+	if (v.fix_command != NULL)
+		fail_msg("expected no fix command (sshd -t is a check), got %s", v.fix_command);
+	if (v.fix == NULL || strstr(v.fix, "sshd -t") == NULL)
+		fail_msg("expected the fix's words to say to check with sshd -t, got %s", v.fix ? v.fix : "none");
 	assert_true(v.summary != NULL && v.summary[0] != '\0');
 	verdict_release(&v);
 	server_facts_release(&f);

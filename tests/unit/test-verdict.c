@@ -510,6 +510,11 @@ static void every_fix_says_which_machine_it_runs_on(void **state)
 		/* a Mac client is never told to turn on Remote Login on itself */
 		if (v.fix_command && strstr(v.fix_command, "setremotelogin"))
 			fail_msg("rule \"%s\": a Mac client is told to turn on its own Remote Login", rows[i].name);
+		/* a variant for the server says so in its label, the Mac one too */
+		for (size_t k = 0; k < v.nfix_variants; k++)
+			if (strcmp(v.fix_on, "server") == 0 && strstr(v.fix_variants[k].label, "server") == NULL)
+				fail_msg("rule \"%s\": the variant labelled \"%s\" does not say it is for the server",
+					 rows[i].name, v.fix_variants[k].label);
 		verdict_release(&v);
 		client_facts_release(&f);
 	}
