@@ -412,6 +412,24 @@ static int sshd_test(const char *config, struct strbuf *out)
 	return rc;
 }
 
+/* sb's lines as one line ("a; b"), for a record's note: its output keeps
+ * the lines apart. */
+static const char *one_line(struct strbuf *sb)
+{
+	struct strbuf t;
+
+	strbuf_init(&t);
+	for (size_t i = 0; i < sb->len; i++) {
+		if (sb->buf[i] != '\n')
+			strbuf_addch(&t, sb->buf[i]);
+		else if (i + 1 < sb->len)
+			strbuf_addstr(&t, "; ");
+	}
+	strbuf_release(sb);
+	*sb = t;
+	return sb->buf ? sb->buf : "";
+}
+
 /* The 1-based position among CHAIN's rules of the rule an iptables -D
  * argv names, read with -S; 0 when it is not there. */
 static int ipt_position(const struct strv *argv)
@@ -521,7 +539,7 @@ static int apply_edit(const struct fix_action *a, struct fix_record *r)
 			unlink(tmp);
 			r->result = "refused";
 			r->note = xasprintf("sshd -t rejects the edited configuration, so it was not put in place: %s",
-					    out.buf ? out.buf : "");
+					    one_line(&out));
 			rc = -1;
 			goto out;
 		}
@@ -538,7 +556,7 @@ static int apply_edit(const struct fix_action *a, struct fix_record *r)
 		file_restore(a->path, r->existed ? r->backup : NULL);
 		r->result = "refused";
 		r->note = xasprintf("sshd -t rejects the configuration with this edit; the file was put back: %s",
-				    out.buf ? out.buf : "");
+				    one_line(&out));
 		rc = -1;
 		goto out;
 	}

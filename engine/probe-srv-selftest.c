@@ -150,6 +150,29 @@ static bool refused_as_self(const struct server_facts *f)
 	return closed > 0;
 }
 
+/* True when no test of the asked port got an answer, and the firewall
+ * lets every client judged (--from) in while it blocks some sources: the
+ * self-test came from this machine's own address, not the client's. */
+static bool blocked_as_self(const struct server_facts *f)
+{
+	size_t blocked = 0;
+
+	if (!server_fw_admits_all_clients(f) ||
+	    (f->fw_verdict != FW_VERDICT_DROPPED && f->fw_verdict != FW_VERDICT_REJECTED &&
+	     f->fw_verdict != FW_VERDICT_OPEN_SOME))
+		return false;
+	for (size_t k = 0; k < f->ntests; k++) {
+		const struct srv_test *t = &f->tests[k];
+
+		if (t->port != f->port)
+			continue;
+		if (t->tcp == TCP_ANSWERED)
+			return false;
+		blocked++;
+	}
+	return blocked > 0;
+}
+
 int probe_srv_selftest_run(struct step_work *w, struct server_facts *f)
 {
 	struct watch wt = {.w = w};
@@ -212,6 +235,10 @@ int probe_srv_selftest_run(struct step_work *w, struct server_facts *f)
 		step_finish(w, STEP_PASS, "sshd answers on port %d on every address clients use", f->port);
 	else if (ok > 0)
 		step_finish(w, STEP_WARN, "sshd answers on port %d on %zu of %zu addresses", f->port, ok, asked);
+	else if (blocked_as_self(f))
+		/* not the client's fate: the verdict judges the client */
+		step_finish(w, STEP_WARN, "no SSH answer on port %d from this machine itself: the firewall blocks this machine's own address, and lets the client in",
+			    f->port);
 	else if (refused_as_self(f))
 		/* not the client's fate: the verdict judges the client */
 		step_finish(w, STEP_WARN, "sshd takes the connection on port %d, but TCP wrappers close it for this machine's own address, not for the client",

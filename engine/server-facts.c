@@ -348,3 +348,13 @@ const struct srv_listener *srv_listener_on(const struct server_facts *f, int por
 			return &f->listeners[i];
 	return NULL;
 }
+
+bool server_fw_admits_all_clients(const struct server_facts *f)
+{
+	if (!f->fw_checked || f->nfw_clients == 0)
+		return false;
+	for (size_t i = 0; i < f->nfw_clients; i++)
+		if (!f->fw_clients[i].checked || f->fw_clients[i].verdict != FW_VERDICT_OPEN || f->fw_clients[i].timing)
+			return false;
+	return true;
+}

@@ -276,4 +276,9 @@ const struct srv_listener *srv_listener_on(const struct server_facts *f, int por
 
 const char *srv_tristate_word(enum srv_tristate t);
 
+/* True when the firewall was read and lets every client judged (--from)
+ * in, with no rule that depends on timing: a self-test from this machine's
+ * own address that it blocks says nothing about those clients. */
+bool server_fw_admits_all_clients(const struct server_facts *f);
+
 #endif

@@ -246,16 +246,6 @@ static bool fw_doubt(const struct server_facts *f)
 
 /* True when clients were judged (--from) and every one of them gets
  * through the firewalls by their rules alone. */
-static bool fw_admits_all_clients(const struct server_facts *f)
-{
-	if (!f->fw_checked || f->nfw_clients == 0)
-		return false;
-	for (size_t i = 0; i < f->nfw_clients; i++)
-		if (!f->fw_clients[i].checked || f->fw_clients[i].verdict != FW_VERDICT_OPEN || f->fw_clients[i].timing)
-			return false;
-	return true;
-}
-
 /* "192.0.2.1 is among the sources allowed: 192.0.2.0/25", for each client
  * an allow-list admits. */
 static void fw_admits_words(const struct server_facts *f, struct verdict_decision *d)
@@ -274,12 +264,8 @@ static void fw_admits_words(const struct server_facts *f, struct verdict_decisio
  * those clients. Only every self-test that failed must be so. */
 static bool selftest_blocked_by_source(const struct server_facts *f, const struct srv_test *bad)
 {
-	if (!f->fw_checked || f->nfw_clients == 0 || f->fw_blocked_srcs.n == 0)
+	if (!server_fw_admits_all_clients(f) || f->fw_blocked_srcs.n == 0)
 		return false;
-	for (size_t i = 0; i < f->nfw_clients; i++)
-		if (!f->fw_clients[i].checked || f->fw_clients[i].verdict != FW_VERDICT_OPEN ||
-		    f->fw_clients[i].timing)
-			return false;
 	for (size_t i = 0; i < f->ntests; i++) {
 		const struct srv_test *t = &f->tests[i];
 		bool held = false;
@@ -710,7 +696,7 @@ static void decide_server_rules(const struct server_facts *f, struct verdict_dec
 	}
 	/* the same for a firewall: it lets every client judged in, and blocks
 	 * the self-test, which came from this machine's own address */
-	if (bad != NULL && bad->tcp != TCP_ANSWERED && fw_admits_all_clients(f) && sshd_listens_on(f, f->port) &&
+	if (bad != NULL && bad->tcp != TCP_ANSWERED && server_fw_admits_all_clients(f) && sshd_listens_on(f, f->port) &&
 	    (f->fw_verdict == FW_VERDICT_DROPPED || f->fw_verdict == FW_VERDICT_REJECTED ||
 	     f->fw_verdict == FW_VERDICT_OPEN_SOME)) {
 		strv_pushf(&d->evidence, "the firewall lets the client in (%s), and sshd listens on port %d",
