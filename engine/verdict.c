@@ -305,6 +305,17 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 		decide(d, "local_firewall", "certain");
 		return;
 	}
+	/* no capture, but this machine's own OUTPUT chain drops the SYN: the
+	 * silence is ours */
+	if (a->tcp == TCP_NO_ANSWER && a->own_rule != NULL) {
+		strv_pushf(&d->evidence, "no answer from %s port %d within %d ms", a->text, port, f->silence_ms);
+		strv_pushf(&d->evidence, "this machine's own firewall rule stops our SYNs to %s port %d before they leave: %s",
+			   a->text, port, a->own_rule);
+		decide(d, "local_firewall", a->own_rule_sure ? "certain" : "likely");
+		if (!a->own_rule_sure)
+			alt(d, "firewall_drop");
+		return;
+	}
 	switch (a->tcp) {
 	case TCP_ANSWERED:
 		decide_answered(f, a, port, d);
