@@ -663,11 +663,13 @@ static char *fix_and_start(const struct server_facts *f, const struct verdict_de
 	else
 		then = NULL;    /* an sshd started by hand: the fix text says to restart it */
 	if (strcmp(d->cause, "port_in_use") == 0 && taker != NULL && !running)
-		/* no sshd holds the port: whoever holds it is the one to stop */
-		cmd = xasprintf("sudo fuser -k %d/tcp && %s", f->port, then);
+		/* no sshd holds the port: whoever holds it is the one to stop;
+		 * the kernel frees the port once the killed program has exited,
+		 * a moment after the signal */
+		cmd = xasprintf("sudo fuser -k %d/tcp && sleep 1 && %s", f->port, then);
 	else if (strcmp(d->cause, "port_in_use") == 0 && taker != NULL && taker->pid > 1)
 		/* sshd holds the port on another address: only the one named */
-		cmd = then ? xasprintf("sudo kill %ld && %s", taker->pid, then)
+		cmd = then ? xasprintf("sudo kill %ld && sleep 1 && %s", taker->pid, then)
 			   : xasprintf("sudo kill %ld", taker->pid);
 	else if (strcmp(d->cause, "sshd_config_error") == 0 && f->config_error_line > 0 &&
 		 shell_safe(f->config_error_file)) {

@@ -790,7 +790,7 @@ static void a_fix_changes_what_is_wrong_then_starts_sshd(void **state)
 	word(&f, &v);
 	assert_string_equal(v.cause, "port_in_use");
 	assert_non_null(v.fix_command);
-	assert_string_equal(v.fix_command, "sudo fuser -k 22/tcp && sudo /usr/sbin/sshd");
+	assert_string_equal(v.fix_command, "sudo fuser -k 22/tcp && sleep 1 && sudo /usr/sbin/sshd");
 	verdict_release(&v);
 	server_facts_release(&f);
 
@@ -802,7 +802,7 @@ static void a_fix_changes_what_is_wrong_then_starts_sshd(void **state)
 	word(&f, &v);
 	assert_string_equal(v.cause, "port_in_use");
 	assert_non_null(v.fix_command);
-	assert_string_equal(v.fix_command, "sudo kill 200 && sudo systemctl restart ssh");
+	assert_string_equal(v.fix_command, "sudo kill 200 && sleep 1 && sudo systemctl restart ssh");
 	verdict_release(&v);
 	server_facts_release(&f);
 
