@@ -106,6 +106,7 @@ void client_facts_forget_tcp(struct client_facts *f, bool take_link)
 		a->rst_hops_short = 0;
 		drop(&a->wire_note);
 		a->syn_unseen = false;
+		a->own_rule_sure = false;
 		drop(&a->own_rule);
 		drop(&a->own_rule_fix);
 		if (!take_link)

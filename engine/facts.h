@@ -113,6 +113,7 @@ struct addr_facts {
 	bool syn_unseen;
 	char *own_rule;
 	char *own_rule_fix;
+	bool own_rule_sure;            /* it matches on the address and port alone */
 	/* ping step, then the TCP step: the link layer toward the next hop,
 	 * when the neighbour table was read. The TCP step that follows a ping
 	 * run carries on what ping saw (client_facts.ping_first_us); run

@@ -207,6 +207,7 @@ static void own_rule_read(struct step_work *w, struct addr_facts *a, int port)
 	if (found == 1) {
 		a->own_rule = xstrdup(r.text);
 		a->own_rule_fix = fw_out_fix_command(&r, family, a->text, port);
+		a->own_rule_sure = !r.conditional;
 		step_evidence(w, "  this machine's own rule%s keeps them in: %s",
 			      r.conditional ? " (it also matches on more than the address and port)" : "",
 			      r.is_policy ? "the OUTPUT chain's policy is DROP" : r.text);
@@ -373,7 +374,10 @@ int probe_tcp_run(struct step_work *w, struct client_facts *f)
 		if (a->syn_unseen)
 			step_evidence(w, "  the capture saw none of our SYNs to port %d leave this machine, though %s answered our other packets",
 				      t->port, a->text);
-		if (a->syn_unseen || a->tcp == TCP_FORBIDDEN)
+		/* without a capture, silence may be this machine's own rule:
+		 * its OUTPUT chain says whether one stops the SYN */
+		if (a->syn_unseen || a->tcp == TCP_FORBIDDEN ||
+		    (a->tcp == TCP_NO_ANSWER && a->wire == WIRE_NONE && !engine_capture_live(w->e)))
 			own_rule_read(w, a, t->port);
 	}
 	for (size_t i = nalt_start; i < n && f->nalt < FACTS_MAX_ALT_PORTS; i++) {

@@ -2,6 +2,7 @@
 /* The server verdict: this machine examined as the SSH server. The rules
  * follow the order a person at the console would check things in, and the
  * first that explains why clients cannot connect decides. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -735,6 +736,63 @@ static void decide_server_rules(const struct server_facts *f, struct verdict_dec
 	verdict_decision_set(d, "ok", "possible");
 }
 
+/* Whether path can be typed into a shell as it is: no quoting needed. */
+static bool shell_safe(const char *path)
+{
+	if (path == NULL || path[0] != '/')
+		return false;
+	for (const char *p = path; *p; p++)
+		if (!isalnum((unsigned char)*p) && strchr("/._-+", *p) == NULL)
+			return false;
+	return true;
+}
+
+/* The command that removes the cause found (the program holding the port
+ * stopped, the line sshd rejects commented out, a copy of the file kept)
+ * and then starts sshd, or restarts it where systemd runs it; NULL when
+ * the evidence does not say exactly what to change. start: how to start
+ * sshd here. The caller frees. */
+static char *fix_and_start(const struct server_facts *f, const struct verdict_decision *d,
+			   const struct srv_listener *taker, const char *start)
+{
+	bool running = f->nrunning_here > 0 || sshd_listens(f) || f->socket_active;
+	char *then, *cmd = NULL;
+
+	if (!running)
+		then = xstrdup(start);
+	else if (f->systemd)
+		then = xasprintf("sudo systemctl restart %s", f->unit ? f->unit : "ssh");
+	else
+		then = NULL;    /* an sshd started by hand: the fix text says to restart it */
+	if (strcmp(d->cause, "port_in_use") == 0 && taker != NULL && !running)
+		/* no sshd holds the port: whoever holds it is the one to stop;
+		 * the kernel frees the port once the killed program has exited,
+		 * a moment after the signal */
+		cmd = xasprintf("sudo fuser -k %d/tcp && sleep 1 && %s", f->port, then);
+	else if (strcmp(d->cause, "port_in_use") == 0 && taker != NULL && taker->pid > 1)
+		/* sshd holds the port on another address: only the one named */
+		cmd = then ? xasprintf("sudo kill %ld && sleep 1 && %s", taker->pid, then)
+			   : xasprintf("sudo kill %ld", taker->pid);
+	else if (strcmp(d->cause, "sshd_config_error") == 0 && f->config_error_line > 0 &&
+		 shell_safe(f->config_error_file)) {
+		const char *file = f->config_error_file;
+		bool other = f->config_file && strcmp(f->config_file, SSHD_CONFIG_DIR "/sshd_config") != 0;
+		char *check;
+
+		if (other && !shell_safe(f->config_file))
+			goto out;
+		/* sshd -t again before any start: sshd never starts on a file it rejects */
+		check = xasprintf("sudo %s -t%s%s", shell_safe(f->sshd_path) ? f->sshd_path : "sshd",
+				  other ? " -f " : "", other ? f->config_file : "");
+		cmd = xasprintf("sudo cp -p %s %s.bak && sudo sed -i '%us/^/# /' %s && %s%s%s", file, file,
+				f->config_error_line, file, check, then ? " && " : "", then ? then : "");
+		free(check);
+	}
+out:
+	free(then);
+	return cmd;
+}
+
 void verdict_server(const struct server_facts *f, const struct target *t,
 		    const struct assets *a, const char *platform, struct report_verdict *v)
 {
@@ -746,7 +804,7 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	const char *who = "a program";
 	char whobuf[96];
 	char start[600];
-	struct asset_var vars[TARGET_NVARS + 6];
+	struct asset_var vars[TARGET_NVARS + 7];
 	const struct srv_listener *taker = port_taker(f, f->port);
 
 	verdict_decision_init(&d);
@@ -764,6 +822,8 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	vars[nv++] = (struct asset_var){"alt_port", altport};
 	vars[nv++] = (struct asset_var){"config_file", f->config_file ? f->config_file : "/etc/ssh/sshd_config"};
 	vars[nv++] = (struct asset_var){"config_line", line};
+	vars[nv++] = (struct asset_var){"error_file", f->config_error_file ? f->config_error_file
+					: f->config_file ? f->config_file : "/etc/ssh/sshd_config"};
 	vars[nv++] = (struct asset_var){"program", who};
 	vars[nv++] = (struct asset_var){"unit", f->unit ? f->unit : "ssh"};
 	/* how to start sshd here: through systemd, or by hand without it */
@@ -818,6 +878,14 @@ void verdict_server(const struct server_facts *f, const struct target *t,
 	} else if (strcmp(d.cause, "local_firewall") == 0 && f->fw_fix != NULL) {
 		free(v->fix_command);
 		v->fix_command = xstrdup(f->fw_fix);
+	}
+	/* a fix changes what is wrong: the program on the port is stopped, the
+	 * line sshd rejects is commented out; then sshd is (re)started */
+	if (strcmp(d.cause, "port_in_use") == 0 || strcmp(d.cause, "sshd_config_error") == 0) {
+		char *cmd = fix_and_start(f, &d, taker, start);
+
+		free(v->fix_command);
+		v->fix_command = cmd;
 	}
 	if (strcmp(d.cause, "selinux_port") == 0) {
 		free(v->fix_command);

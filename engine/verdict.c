@@ -64,6 +64,19 @@ static bool icmp_is_prohibited(const struct addr_facts *a)
 	return a->icmp_type == 3 && (a->icmp_code == 9 || a->icmp_code == 10 || a->icmp_code == 13);
 }
 
+/* The wording of a firewall verdict by where its rule sits: "router" when
+ * the ICMP error came from an address that is not the target's (the SYN
+ * never reached it), "path" when a router lies on the way and nothing
+ * says on which machine the rule is, NULL when it can only be the target. */
+static const char *rule_place(const struct addr_facts *a)
+{
+	if (a->wire == WIRE_ICMP && a->icmp_from[0] && !a->icmp_from_target)
+		return "router";
+	if (a->neigh_gateway)
+		return "path";
+	return NULL;
+}
+
 /* Port unreachable: IPv4 3/3, ICMPv6 1/4. A TCP stack answers with a RST. */
 static bool icmp_is_port_unreach(const struct addr_facts *a)
 {
@@ -228,12 +241,14 @@ static void decide_silent(const struct client_facts *f, const struct addr_facts 
 		strv_pushf(&d->evidence, "the host answers ping (%u.%03u ms), so it is up: something drops the SYNs",
 			   f->ping_rtt_us / 1000, f->ping_rtt_us % 1000);
 		decide(d, "firewall_drop", "likely");
+		d->wording = rule_place(a);
 		return;
 	}
 	if (f->ping_tried)
 		strv_push(&d->evidence, "the host does not answer ping either: it may be down, or a firewall drops everything");
 	decide(d, "firewall_drop", "possible");
 	alt(d, "host_unreachable");
+	d->wording = rule_place(a);
 	if (nothing_answers(f, a)) {
 		strv_pushf(&d->evidence, "none of the %zu other ports we tried on %s answered either, not even with a refusal",
 			   f->nalt, a->text);
@@ -294,6 +309,7 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 			return;
 		}
 		decide(d, "firewall_reject", "certain");
+		d->wording = rule_place(a);
 		return;
 	}
 	/* the capture sees what leaves after this machine's own rules */
@@ -303,6 +319,17 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 		if (a->own_rule)
 			strv_pushf(&d->evidence, "this machine's own firewall rule stops them: %s", a->own_rule);
 		decide(d, "local_firewall", "certain");
+		return;
+	}
+	/* no capture, but this machine's own OUTPUT chain drops the SYN: the
+	 * silence is ours */
+	if (a->tcp == TCP_NO_ANSWER && a->own_rule != NULL) {
+		strv_pushf(&d->evidence, "no answer from %s port %d within %d ms", a->text, port, f->silence_ms);
+		strv_pushf(&d->evidence, "this machine's own firewall rule stops our SYNs to %s port %d before they leave: %s",
+			   a->text, port, a->own_rule);
+		decide(d, "local_firewall", a->own_rule_sure ? "certain" : "likely");
+		if (!a->own_rule_sure)
+			alt(d, "firewall_drop");
 		return;
 	}
 	switch (a->tcp) {
@@ -325,6 +352,7 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 			if (a->wire_note)
 				strv_push(&d->evidence, a->wire_note);
 			decide(d, "firewall_reject", "certain");
+			d->wording = rule_place(a);
 			break;
 		}
 		if (a->wire == WIRE_NONE && a->tcp == TCP_HOST_UNREACH && f->ping_answered) {
@@ -332,6 +360,7 @@ void verdict_decide_client(const struct client_facts *f, int port, struct verdic
 				   a->text, port);
 			decide(d, "firewall_reject", "likely");
 			alt(d, "host_unreachable");
+			d->wording = rule_place(a);
 			break;
 		}
 		if (a->wire == WIRE_ICMP && a->icmp_from[0])
@@ -532,6 +561,23 @@ static void word_fix_command(const struct verdict_decision *d, const struct asse
 	const char *always = asset_doc_get_for(doc, "fix_variants", side);
 	const char *none = d->wording ? get_exact(doc, "fix_commands", d->wording) : NULL;
 	const char *p = NULL, *s = NULL;
+	char cmd_key[64] = "fix_command", label_key[64] = "fix_label";
+
+	/* a wording may place the fix elsewhere, with commands of its own for
+	 * the machine it names (each platform's, labelled) */
+	if (d->wording && get_exact(doc, "fix_on", d->wording) != NULL)
+		on = get_exact(doc, "fix_on", d->wording);
+	for (size_t i = 0; d->wording && i < sizeof(fix_platforms) / sizeof(fix_platforms[0]); i++) {
+		char k[64];
+
+		snprintf(k, sizeof(k), "fix_command.%s", d->wording);
+		if (get_exact(doc, k, fix_platforms[i]) != NULL) {
+			snprintf(cmd_key, sizeof(cmd_key), "fix_command.%s", d->wording);
+			snprintf(label_key, sizeof(label_key), "fix_label.%s", d->wording);
+			always = "always";
+			break;
+		}
+	}
 
 	if (on == NULL || (strcmp(on, "client") != 0 && strcmp(on, "network") != 0))
 		on = "server";
@@ -553,8 +599,8 @@ static void word_fix_command(const struct verdict_decision *d, const struct asse
 		return;
 	}
 	for (size_t i = 0; i < sizeof(fix_platforms) / sizeof(fix_platforms[0]); i++) {
-		const char *cmd = get_exact(doc, "fix_command", fix_platforms[i]);
-		const char *label = get_exact(doc, "fix_label", fix_platforms[i]);
+		const char *cmd = get_exact(doc, cmd_key, fix_platforms[i]);
+		const char *label = get_exact(doc, label_key, fix_platforms[i]);
 		struct fix_variant *fv;
 
 		if (cmd == NULL)
@@ -649,9 +695,9 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 {
 	struct verdict_decision d;
 	const struct addr_facts *addr = NULL;
-	char altport[16], icmp[160], hops[16];
+	char altport[16], icmp[160], hops[16], src_match[80];
 	struct target_vars tv;
-	struct asset_var vars[TARGET_NVARS + 4];
+	struct asset_var vars[TARGET_NVARS + 8];
 	size_t nv;
 
 	verdict_decision_init(&d);
@@ -674,6 +720,14 @@ void verdict_client(const struct client_facts *f, const struct target *t,
 	vars[nv++] = (struct asset_var){"icmp", icmp};
 	vars[nv++] = (struct asset_var){"hops", hops};
 	vars[nv++] = (struct asset_var){"silence_ms", NULL};
+	/* where a rule on the way sits, and this machine's address for a rule
+	 * that lets only it through */
+	vars[nv++] = (struct asset_var){"router", addr && addr->icmp_from[0] ? addr->icmp_from : "the router"};
+	vars[nv++] = (struct asset_var){"gateway", addr && addr->neigh_hop[0] ? addr->neigh_hop : "the first router"};
+	snprintf(src_match, sizeof(src_match), "%s%s%s", addr && addr->route_src[0] ? "-s " : "",
+		 addr && addr->route_src[0] ? addr->route_src : "", addr && addr->route_src[0] ? " " : "");
+	vars[nv++] = (struct asset_var){"src_match", src_match};
+	vars[nv++] = (struct asset_var){"iptables", addr && addr->sa.ss_family == AF_INET6 ? "ip6tables" : "iptables"};
 
 	verdict_word(&d, vars, nv, t, a, platform, v);
 	/* the client's own rule, named: the command that removes it */

@@ -24,7 +24,7 @@ build_pkgs=(cmake make gcc pkg-config libncurses-dev libssh-dev libpcap-dev libj
 # (libcap2-bin).
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev openssh-server openssh-client
            iptables nftables iproute2 tmux jq netcat-openbsd socat dnsmasq-base
-           tcpdump nmap procps tcpd
+           tcpdump nmap procps psmisc tcpd
            systemd-container mmdebstrap util-linux libcap2-bin
            python3-jsonschema binutils)
 

@@ -179,7 +179,14 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width)
 	if ((v->fix && v->fix[0]) || v->fix_command || v->nfix_variants) {
 		char *lead = xasprintf("fix (%s): ", layout_fix_where(rep));
 
-		para(out, lead, v->fix && v->fix[0] ? v->fix : "", 2, width);
+		/* a long "where" would leave the text a narrow column: it goes
+		 * on the lines below */
+		if ((int)strlen(lead) > width / 3 && v->fix && v->fix[0]) {
+			fprintf(out, "  %.*s:\n", (int)strlen(lead) - 2, lead);
+			para(out, "", v->fix, 4, width);
+		} else {
+			para(out, lead, v->fix && v->fix[0] ? v->fix : "", 2, width);
+		}
 		free(lead);
 	}
 	if (v->fix_command)

@@ -189,7 +189,7 @@ static int run_cmd(struct harness *h, enum lab_host host, const char *cmd, char 
 static const char *const sandboxed[] = {
 	"getent", "ip", "ping", "nc", "ssh", "ss", "iptables", "ip6tables", "iptables-save",
 	"ip6tables-save", "nft", "cat", "sshd", "/usr/sbin/sshd", "dpkg", "rpm", "pgrep", "grep",
-	"tail", "head", "sed", "kill", "true", "nmap",
+	"tail", "head", "sed", "kill", "true", "nmap", "cp", "fuser", "sleep",
 };
 
 /* The program of each simple command in cmd (split at ; | && || outside

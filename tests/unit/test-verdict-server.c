@@ -862,6 +862,72 @@ static void a_found_rule_gives_the_fix_command(void **state)
 	server_facts_release(&f);
 }
 
+static void a_fix_changes_what_is_wrong_then_starts_sshd(void **state)
+{
+	struct server_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	/* another program on the port, no sshd: stop whatever holds it, start sshd */
+	server_facts_init(&f);
+	healthy(&f);
+	s_port_taken_not_running(&f);
+	word(&f, &v);
+	assert_string_equal(v.cause, "port_in_use");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command, "sudo fuser -k 22/tcp && sleep 1 && sudo /usr/sbin/sshd");
+	verdict_release(&v);
+	server_facts_release(&f);
+
+	/* sshd holds [::]:22, socat 0.0.0.0:22: only socat, by its pid */
+	server_facts_init(&f);
+	healthy(&f);
+	s_port_taken_v4_only(&f);
+	f.systemd = true;
+	word(&f, &v);
+	assert_string_equal(v.cause, "port_in_use");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command, "sudo kill 200 && sleep 1 && sudo systemctl restart ssh");
+	verdict_release(&v);
+	server_facts_release(&f);
+
+	/* the line sshd rejects is commented out, a copy kept, sshd -t before the start */
+	server_facts_init(&f);
+	healthy(&f);
+	s_config_error(&f);
+	word(&f, &v);
+	assert_string_equal(v.cause, "sshd_config_error");
+	assert_non_null(v.fix_command);
+	assert_string_equal(v.fix_command,
+			    "sudo cp -p /etc/ssh/sshd_config /etc/ssh/sshd_config.bak && "
+			    "sudo sed -i '12s/^/# /' /etc/ssh/sshd_config && sudo /usr/sbin/sshd -t && "
+			    "sudo /usr/sbin/sshd");
+	verdict_release(&v);
+	server_facts_release(&f);
+
+	/* no line named: nothing exact to change, no command (never a check) */
+	server_facts_init(&f);
+	healthy(&f);
+	s_config_error(&f);
+	f.config_error_line = 0;
+	word(&f, &v);
+	assert_string_equal(v.cause, "sshd_config_error");
+	assert_null(v.fix_command);
+	verdict_release(&v);
+	server_facts_release(&f);
+
+	/* a healthy server: ok has no fix */
+	server_facts_init(&f);
+	healthy(&f);
+	s_ok(&f);
+	word(&f, &v);
+	assert_string_equal(v.cause, "ok");
+	assert_null(v.fix_command);
+	assert_string_equal(v.fix, "");
+	verdict_release(&v);
+	server_facts_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -869,6 +935,7 @@ int main(void)
 		cmocka_unit_test(what_the_firewall_leaves_open_is_unchecked),
 		cmocka_unit_test(what_only_root_may_read_is_unchecked_without_root),
 		cmocka_unit_test(a_found_rule_gives_the_fix_command),
+		cmocka_unit_test(a_fix_changes_what_is_wrong_then_starts_sshd),
 		cmocka_unit_test(the_fix_for_a_client_is_its_own),
 		cmocka_unit_test(the_fix_lets_in_every_address_of_the_client_that_is_blocked),
 		cmocka_unit_test(a_masked_unit_is_unmasked_before_it_is_started),

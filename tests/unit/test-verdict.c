@@ -520,6 +520,100 @@ static void every_fix_says_which_machine_it_runs_on(void **state)
 	}
 }
 
+static void a_reject_from_a_router_is_fixed_on_that_router(void **state)
+{
+	struct client_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	/* ICMP 3/13 from 192.0.2.1 about a SYN to 192.0.2.2 */
+	facts_from_row(&f, &rows[7]);
+	f.addrs[0].icmp_from_target = false;
+	snprintf(f.addrs[0].route_src, sizeof(f.addrs[0].route_src), "192.0.2.10");
+	word_client(&f, 22, "debian", &v);
+	assert_string_equal(v.cause, "firewall_reject");
+	assert_string_equal(v.fix_on, "network");
+	if (strstr(v.summary, "192.0.2.1,") == NULL)
+		fail_msg("expected the summary to name the router 192.0.2.1, got \"%s\"", v.summary);
+	assert_null(v.fix_command);
+	assert_int_equal(v.nfix_variants, 1);
+	assert_string_equal(v.fix_variants[0].command,
+			    "sudo iptables -I FORWARD -p tcp -s 192.0.2.10 -d 192.0.2.2 --dport 22 -j ACCEPT");
+	if (strstr(v.fix_variants[0].label, "router 192.0.2.1") == NULL)
+		fail_msg("expected the label to name the router, got \"%s\"", v.fix_variants[0].label);
+	verdict_release(&v);
+	client_facts_release(&f);
+
+	/* the same error from the host itself: its own firewall, every tool */
+	facts_from_row(&f, &rows[7]);
+	f.addrs[0].icmp_from_target = true;
+	snprintf(f.addrs[0].icmp_from, sizeof(f.addrs[0].icmp_from), "192.0.2.2");
+	word_client(&f, 22, "debian", &v);
+	assert_string_equal(v.fix_on, "server");
+	assert_string_equal(variant(&v, "linux"), "sudo iptables -I INPUT -p tcp --dport 22 -j ACCEPT");
+	verdict_release(&v);
+	client_facts_release(&f);
+}
+
+static void silence_through_a_router_aims_no_command_at_the_server(void **state)
+{
+	struct client_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	facts_from_row(&f, &rows[8]);   /* silence from a host that answers ping */
+	f.addrs[0].neigh_gateway = true;
+	snprintf(f.addrs[0].neigh_hop, sizeof(f.addrs[0].neigh_hop), "192.0.2.1");
+	word_client(&f, 22, "debian", &v);
+	assert_string_equal(v.cause, "firewall_drop");
+	assert_null(v.fix_command);
+	assert_int_equal(v.nfix_variants, 0);
+	if (strstr(v.summary, "192.0.2.1") == NULL || strstr(v.fix, "--watch") == NULL)
+		fail_msg("expected the router named and how to tell where the rule is, got \"%s\" / \"%s\"",
+			 v.summary, v.fix);
+	verdict_release(&v);
+	client_facts_release(&f);
+}
+
+static void without_a_capture_the_clients_own_rule_explains_the_silence(void **state)
+{
+	struct client_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	facts_from_row(&f, &rows[8]);   /* silence, no capture saw anything */
+	f.addrs[0].wire = WIRE_NONE;
+	f.addrs[0].syn_unseen = false;
+	f.addrs[0].own_rule = xstrdup("-A OUTPUT -p tcp -m tcp --dport 22 -j DROP");
+	f.addrs[0].own_rule_fix = xstrdup("sudo iptables -D OUTPUT -p tcp -m tcp --dport 22 -j DROP");
+	f.addrs[0].own_rule_sure = true;
+	word_client(&f, 22, "debian", &v);
+	assert_string_equal(v.cause, "local_firewall");
+	assert_string_equal(v.confidence, "certain");
+	assert_string_equal(v.fix_on, "client");
+	assert_string_equal(v.fix_command, "sudo iptables -D OUTPUT -p tcp -m tcp --dport 22 -j DROP");
+	verdict_release(&v);
+	client_facts_release(&f);
+}
+
+static void an_ok_verdict_has_no_fix(void **state)
+{
+	struct client_facts f;
+	struct report_verdict v;
+
+	(void)state;
+	facts_from_row(&f, &rows[0]);
+	word_client(&f, 22, "debian", &v);
+	assert_string_equal(v.cause, "ok");
+	assert_null(v.fix_command);
+	assert_int_equal(v.nfix_variants, 0);
+	assert_string_equal(v.fix, "");
+	if (strstr(v.summary, "ssh -v") == NULL)
+		fail_msg("expected the summary to say how to look further with ssh -v, got \"%s\"", v.summary);
+	verdict_release(&v);
+	client_facts_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +630,10 @@ int main(void)
 		cmocka_unit_test(every_fix_says_which_machine_it_runs_on),
 		cmocka_unit_test(a_host_that_answers_nothing_at_all_is_worded_as_such),
 		cmocka_unit_test(the_clients_own_rule_is_named_and_removed_on_the_client),
+		cmocka_unit_test(a_reject_from_a_router_is_fixed_on_that_router),
+		cmocka_unit_test(silence_through_a_router_aims_no_command_at_the_server),
+		cmocka_unit_test(without_a_capture_the_clients_own_rule_explains_the_silence),
+		cmocka_unit_test(an_ok_verdict_has_no_fix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
