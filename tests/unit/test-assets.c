@@ -398,6 +398,9 @@ static void every_design_cause_has_title_summary_and_fix(void **state)
 		for (size_t k = 0; k < 3; k++) {
 			const char *v = asset_doc_get(d, keys[k]);
 
+			/* SSH answers: nothing to fix */
+			if (strcmp(id, "ok") == 0 && strcmp(keys[k], "fix") == 0)
+				continue;
 			expect_true(v != NULL && v[0] != '\0',
 				    "expected cause '%s' (%s) to have a non-empty '%s'", id, d->name, keys[k]);
 		}

@@ -597,9 +597,12 @@ static void the_words_come_from_the_cause_asset(void **state)
 	s_config_error(&f);
 	word(&f, &v);
 	assert_string_equal(v.cause, "sshd_config_error");
-	/* "sshd -t" checks, it fixes nothing: the fix is the words, naming it */
-	if (v.fix_command != NULL)
-		fail_msg("expected no fix command (sshd -t is a check), got %s", v.fix_command);
+	/* the fix changes what is wrong: the rejected line is commented out
+	 * (a copy kept), and sshd starts only when sshd -t accepts the result */
+	if (v.fix_command == NULL || strstr(v.fix_command, "sed -i '12s/^/# /'") == NULL ||
+	    strstr(v.fix_command, "sshd -t &&") == NULL || strstr(v.fix_command, "cp -p") == NULL)
+		fail_msg("expected a fix command that comments line 12 out after a copy and starts sshd after sshd -t, got %s",
+			 v.fix_command ? v.fix_command : "none");
 	if (v.fix == NULL || strstr(v.fix, "sshd -t") == NULL)
 		fail_msg("expected the fix's words to say to check with sshd -t, got %s", v.fix ? v.fix : "none");
 	assert_true(v.summary != NULL && v.summary[0] != '\0');
