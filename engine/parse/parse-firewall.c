@@ -388,7 +388,18 @@ struct crule {
 	bool saddr_neg, saddr_unknown;
 	int family;		/* 0 both, 4, 6 */
 	enum iface_match iface;
-	bool excludes_new;	/* a conntrack state match without NEW */
+	bool excludes_new;	/* never matches a client's SYN (--syn negated, -m rt...) */
+	/* A conntrack state match (-m state, -m conntrack, ct state): the
+	 * states it admits, CT_* bits, negation applied. */
+	bool has_ct;
+	unsigned ct_ok;
+	/* A verdict map on ct state: what it does to a SYN after connection
+	 * tracking saw it (NEW, [0]) and before (INVALID, [1]); ctv_has says
+	 * whether the map holds that state at all. */
+	bool has_ctv;
+	bool ctv_has[2];
+	enum fw_action ctv_act[2];
+	char *ctv_target[2];
 	unsigned cond;		/* COND_*: what else its match depends on */
 	int src_type_remote;	/* -m addrtype --src-type: matches a remote client (1), not (0), -1 no such match */
 	int src_type_local;	/* the same for a client on this machine */
@@ -442,6 +453,8 @@ static void crule_release(struct crule *r)
 	strv_release(&r->saddrs);
 	free(r->reject_with);
 	free(r->target);
+	free(r->ctv_target[0]);
+	free(r->ctv_target[1]);
 	for (size_t i = 0; i < r->nvmap; i++)
 		free(r->vmap[i].target);
 	free(r->vmap);
@@ -657,15 +670,55 @@ struct evalctx {
 
 enum match { M_NO, M_YES, M_COND, M_LOOPBACK };
 
+/* Connection tracking states. A client's SYN is NEW once conntrack has
+ * seen it (priority -200 of prerouting); chains that run before that
+ * (iptables' raw table, nft chains of a lower priority, ingress) see no
+ * conntrack entry at all, which state matches take as INVALID. */
+#define CT_NEW		1u
+#define CT_INVALID	2u
+#define CT_ESTABLISHED	4u
+#define CT_RELATED	8u
+#define CT_UNTRACKED	16u
+#define CT_ALL		31u
+#define NF_PRI_CONNTRACK (-200L)
+
+/* Which state the SYN has where the way now stands: 0 NEW, 1 INVALID, -1
+ * not known (a chain at conntrack's own priority: the order between them
+ * is the order they were registered in). */
+static int path_ct_state(const struct evalctx *c, const struct path *p)
+{
+	long prio;
+
+	if (p->base >= c->nbase)
+		return 0;
+	prio = c->base[p->base]->prio;
+	if (prio < NF_PRI_CONNTRACK)
+		return 1;
+	return prio == NF_PRI_CONNTRACK ? -1 : 0;
+}
+
 /* Whether r matches a new connection to the port from the client; *why
  * says what an M_COND depends on. */
-static enum match rule_match(struct evalctx *c, const struct crule *r, unsigned *why)
+static enum match rule_match(struct evalctx *c, const struct crule *r, int ct, unsigned *why)
 {
 	enum match m = M_YES;
 
 	*why = 0;
 	if (r->excludes_new)
 		return M_NO;
+	if (r->has_ct || r->has_ctv) {
+		bool new_ok = r->has_ctv ? r->ctv_has[0] : (r->ct_ok & CT_NEW) != 0;
+		bool inv_ok = r->has_ctv ? r->ctv_has[1] : (r->ct_ok & CT_INVALID) != 0;
+
+		if (ct >= 0 && !(ct == 0 ? new_ok : inv_ok))
+			return M_NO;
+		if (ct < 0 && !new_ok && !inv_ok)
+			return M_NO;
+		if (ct < 0 && new_ok != inv_ok) {
+			m = M_COND;
+			*why |= COND_UNKNOWN;
+		}
+	}
 	if (r->proto >= 0 && (r->proto == 6) == r->proto_neg)
 		return M_NO;
 	if (r->family != 0 && r->family != c->family)
@@ -812,7 +865,8 @@ static bool chain_decides(struct evalctx *c, const struct cchain *ch, int depth)
 	for (size_t i = 0; i < ch->n && !d; i++) {
 		const struct crule *r = &ch->rules[i];
 
-		if (r->excludes_new)
+		if (r->excludes_new || (r->has_ct && !(r->ct_ok & (CT_NEW | CT_INVALID))) ||
+		    (r->has_ctv && !r->ctv_has[0] && !r->ctv_has[1]))
 			continue;
 		if (is_terminal(r->action) || r->nvmap > 0 || r->not_evaluated ||
 		    r->action == FW_ACT_OTHER)
@@ -910,7 +964,7 @@ static void path_run(struct evalctx *c, struct path *p)
 		const char *target;
 		enum match m;
 		unsigned why = 0;
-		int idx;
+		int idx, ct;
 		bool cond;
 
 		if (p->depth == 0) {
@@ -941,18 +995,26 @@ static void path_run(struct evalctx *c, struct path *p)
 			continue;
 		}
 		r = &f->ch->rules[f->i++];
+		ct = path_ct_state(c, p);
 		if (r == p->forced) {
 			p->forced = NULL;
 			m = M_YES;
 			cond = true;
 		} else {
-			m = rule_match(c, r, &why);
+			m = rule_match(c, r, ct, &why);
 			cond = m == M_COND;
 		}
 		if (m == M_NO)
 			continue;
 		act = r->action;
 		target = r->target;
+		if (r->has_ctv && ct >= 0 && r->ctv_has[ct]) {
+			act = r->ctv_act[ct];
+			target = r->ctv_target[ct];
+		} else if (r->has_ctv && ct < 0) {
+			act = FW_ACT_OTHER;
+			target = "verdict map";
+		}
 		for (size_t k = 0; k < r->nvmap; k++) {
 			if (c->res->port >= r->vmap[k].lo && c->res->port <= r->vmap[k].hi) {
 				act = r->vmap[k].action;
@@ -965,15 +1027,17 @@ static void path_run(struct evalctx *c, struct path *p)
 		idx = list_rule(c, f->ch, r, act, target, cond);
 		if (m == M_LOOPBACK)
 			continue;
-		if (act == FW_ACT_NONE || act == FW_ACT_OTHER || act == FW_ACT_RETURN) {
-			if (act == FW_ACT_OTHER && m == M_YES && target != NULL) {
-				char *s = xasprintf("'%s' (%s) was not followed", r->text, target);
+		if (act == FW_ACT_NONE)
+			continue;
+		if (act == FW_ACT_OTHER && m == M_YES) {
+			/* a target (or map) the evaluator cannot follow: where this
+			 * way ends is not known, never "it went on" */
+			char *s = xasprintf("'%s' (%s) was not followed", r->text, target ? target : "unknown");
 
-				res_note(c->res, s);
-				free(s);
-			}
-			if (act != FW_ACT_RETURN)
-				continue;
+			res_note(c->res, s);
+			free(s);
+			way_end(c, p, END_UNDECIDED, idx);
+			return;
 		}
 		if ((act == FW_ACT_JUMP || act == FW_ACT_GOTO) && target == NULL)
 			continue;
@@ -1095,6 +1159,22 @@ static void note_unknown(struct evalctx *c, const struct way *w)
 		res_note(c->res, "some ways through the rules were too long to follow");
 }
 
+/* Whether two ways end alike for the client: both open, both undecided,
+ * or blocked the same way (a DROP and a REJECT are different answers, and
+ * so are a RST and an ICMP error). */
+static bool way_same(const struct evalctx *c, const struct way *a, const struct way *b)
+{
+	const struct fw_rule *ra, *rb;
+
+	if (a->end != b->end)
+		return false;
+	if (a->end != END_BLOCK || a->rule == b->rule)
+		return true;
+	ra = &c->res->rules[a->rule];
+	rb = &c->res->rules[b->rule];
+	return ra->action == rb->action && ra->effect == rb->effect;
+}
+
 /* Compares where the ways ended and sets the verdict. */
 static void ways_judge(struct evalctx *c)
 {
@@ -1107,7 +1187,7 @@ static void ways_judge(struct evalctx *c)
 	for (size_t i = 1; i < c->nways; i++) {
 		const struct way *w = &c->ways[i];
 
-		if (w->end == b->end && !w->overflow)
+		if (way_same(c, w, b) && !w->overflow)
 			continue;
 		why |= w->why_matched | (w->overflow ? COND_UNKNOWN : 0);
 		if (first == NULL)
@@ -1139,15 +1219,16 @@ static void ways_judge(struct evalctx *c)
 		return;
 	}
 	for (size_t i = 1; i < c->nways; i++)
-		if (c->ways[i].end != b->end || c->ways[i].overflow)
+		if (!way_same(c, &c->ways[i], b) || c->ways[i].overflow)
 			note_unknown(c, &c->ways[i]);
 	note_unknown(c, b);
 	res->timing = (why & COND_TIMING) != 0;
 	if (b->end == END_BLOCK && !(why & COND_UNKNOWN)) {
 		bool all_open = true;
 
+		/* every way that ends otherwise than b ends open */
 		for (size_t i = 1; i < c->nways; i++)
-			if (c->ways[i].end == END_UNDECIDED)
+			if (!way_same(c, &c->ways[i], b) && c->ways[i].end != END_OPEN)
 				all_open = false;
 		if (all_open && first != NULL && (why & (COND_SOURCE | COND_PACKET))) {
 			res->verdict = FW_VERDICT_OPEN_SOME;
@@ -1307,17 +1388,32 @@ static void add_port_list(struct crule *r, const char *s)
 	free(copy);
 }
 
-/* True when a comma list of conntrack states admits a new connection. */
-static bool states_have_new(const char *s)
+/* One conntrack state's name as a CT_* bit; 0 for one not known. */
+static unsigned ct_state_bit(const char *s)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "new", CT_NEW }, { "invalid", CT_INVALID }, { "established", CT_ESTABLISHED },
+		{ "related", CT_RELATED }, { "untracked", CT_UNTRACKED },
+		/* -m conntrack's pseudo states of NAT: a new SYN is not NATed here */
+		{ "snat", 0 }, { "dnat", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(s, names[i].name) == 0)
+			return names[i].bit;
+	return 0;
+}
+
+/* The CT_* bits of a comma list of conntrack states. */
+static unsigned states_mask(const char *s)
 {
 	char *copy = xstrdup(s), *save = NULL;
-	bool found = false;
+	unsigned mask = 0;
 
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (strcasecmp(tok, "NEW") == 0 || strcasecmp(tok, "UNTRACKED") == 0)
-			found = true;
+		mask |= ct_state_bit(tok);
 	free(copy);
-	return found;
+	return mask;
 }
 
 static int proto_number(const char *s)
@@ -1487,8 +1583,13 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			   strcmp(o, "--sports") == 0 || strcmp(o, "--source-ports") == 0) {
 			r->cond |= COND_PACKET;
 		} else if (strcmp(o, "--state") == 0 || strcmp(o, "--ctstate") == 0) {
-			if (a != NULL && states_have_new(a) == neg)
-				r->excludes_new = true;
+			if (a != NULL) {
+				unsigned mask = states_mask(a);
+
+				/* several state matches in one rule must all hold */
+				r->ct_ok = (r->has_ct ? r->ct_ok : CT_ALL) & (neg ? CT_ALL & ~mask : mask);
+				r->has_ct = true;
+			}
 		} else if (strcmp(o, "--syn") == 0) {
 			if (neg)
 				r->excludes_new = true;
@@ -2164,23 +2265,22 @@ static void nft_addrs(struct nft *n, json_t *rule, json_t *right, struct crule *
 	json_decref(el);
 }
 
-/* True when the right side of a ct state match names "new". */
-static bool nft_states_have_new(json_t *right)
+/* The CT_* bits the right side of a ct state match names. */
+static unsigned nft_states_mask(json_t *right)
 {
+	unsigned mask = 0;
 	size_t i;
 	json_t *it;
 
 	if (json_is_string(right))
-		return strcmp(json_string_value(right), "new") == 0 ||
-		       strcmp(json_string_value(right), "untracked") == 0;
+		return ct_state_bit(json_string_value(right));
 	if (json_is_object(right) && json_is_array(json_object_get(right, "set")))
 		right = json_object_get(right, "set");
 	if (json_is_array(right)) {
 		json_array_foreach(right, i, it)
-			if (nft_states_have_new(it))
-				return true;
+			mask |= nft_states_mask(it);
 	}
-	return false;
+	return mask;
 }
 
 static int nft_proto_value(json_t *v)
@@ -2190,6 +2290,81 @@ static int nft_proto_value(json_t *v)
 	if (json_is_string(v))
 		return proto_number(json_string_value(v));
 	return -2;
+}
+
+/* TCP flags named by v (a name, a list of names, or a number) as a bit
+ * mask (fin 1, syn 2, rst 4, psh 8, ack 16, urg 32, ecn 64, cwr 128); -1
+ * when v is none of these. */
+static long nft_tcp_flags(json_t *v)
+{
+	static const char *const names[] = {"fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"};
+	long mask = 0;
+	size_t i;
+	json_t *it;
+
+	if (json_is_integer(v))
+		return (long)(json_integer_value(v) & 0xff);
+	if (json_is_string(v)) {
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strcmp(json_string_value(v), names[k]) == 0)
+				return 1L << k;
+		return -1;
+	}
+	if (!json_is_array(v))
+		return -1;
+	json_array_foreach(v, i, it) {
+		long b = nft_tcp_flags(it);
+
+		if (b < 0)
+			return -1;
+		mask |= b;
+	}
+	return mask;
+}
+
+/* "tcp flags & (syn | ack) == syn", "tcp flags syn / fin,syn,rst,ack": true
+ * when the match was read (r->excludes_new set when a SYN fails it). */
+static bool nft_match_tcp_flags(json_t *left, json_t *right, const char *op, bool neg, struct crule *r)
+{
+	json_t *and = json_object_get(left, "&"), *pl;
+	long mask = 0xff, want, got;
+	const char *p, *f;
+
+	if (json_is_array(and) && json_array_size(and) == 2) {
+		pl = json_object_get(json_array_get(and, 0), "payload");
+		mask = nft_tcp_flags(json_array_get(and, 1));
+	} else {
+		pl = json_object_get(left, "payload");
+	}
+	p = jstr(pl, "protocol");
+	f = jstr(pl, "field");
+	if (p == NULL || f == NULL || strcmp(p, "tcp") != 0 || strcmp(f, "flags") != 0 || mask < 0)
+		return false;
+	if (json_is_object(right) && json_is_array(json_object_get(right, "set"))) {
+		bool any = false;
+		size_t i;
+		json_t *it;
+
+		json_array_foreach(json_object_get(right, "set"), i, it) {
+			want = nft_tcp_flags(it);
+			if (want < 0)
+				return false;
+			any |= (2 & mask) == want;
+		}
+		if (any == neg)
+			r->excludes_new = true;
+	} else {
+		want = nft_tcp_flags(right);
+		if (want < 0)
+			return false;
+		got = 2 & mask;	/* a client's first packet: SYN alone */
+		/* "in" is nft's implicit flag test: any of the flags set */
+		if ((op != NULL && strcmp(op, "in") == 0 ? (got & want) != 0 : got == want) == neg)
+			r->excludes_new = true;
+	}
+	if (r->proto < 0)
+		r->proto = 6;
+	return true;
 }
 
 static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
@@ -2205,6 +2380,8 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 		r->cond |= COND_UNKNOWN;	/* <, >, & masks */
 		return;
 	}
+	if (nft_match_tcp_flags(left, right, op, neg, r))
+		return;
 	if (json_is_object(pl)) {
 		const char *p = jstr(pl, "protocol"), *f = jstr(pl, "field");
 
@@ -2274,8 +2451,11 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 		const char *k = jstr(ct, "key");
 
 		if (k && strcmp(k, "state") == 0) {
-			if (nft_states_have_new(right) == neg)
-				r->excludes_new = true;
+			unsigned mask = nft_states_mask(right);
+
+			/* "ct state established,related" is a flags test: any of them */
+			r->ct_ok = (r->has_ct ? r->ct_ok : CT_ALL) & (neg ? CT_ALL & ~mask : mask);
+			r->has_ct = true;
 		} else {
 			r->cond |= COND_UNKNOWN;
 		}
@@ -2327,15 +2507,19 @@ static void nft_vmap(struct nft *n, json_t *rule, json_t *vm, struct crule *r)
 		goto unknown;
 
 	if (json_is_object(ct) && jstr(ct, "key") && strcmp(jstr(ct, "key"), "state") == 0) {
-		r->excludes_new = true;
+		r->has_ctv = true;
+		r->action = FW_ACT_NONE;
 		json_array_foreach(el, i, it) {
-			const char *t;
+			unsigned mask = json_is_array(it) ? nft_states_mask(json_array_get(it, 0)) : 0;
 
-			if (json_is_array(it) && nft_states_have_new(json_array_get(it, 0))) {
-				r->excludes_new = false;
-				r->action = nft_verdict(json_array_get(it, 1), &t);
-				r->target = t ? xstrdup(t) : NULL;
-				break;
+			for (int k = 0; k < 2; k++) {
+				const char *t;
+
+				if (r->ctv_has[k] || !(mask & (k == 0 ? CT_NEW : CT_INVALID)))
+					continue;
+				r->ctv_has[k] = true;
+				r->ctv_act[k] = nft_verdict(json_array_get(it, 1), &t);
+				r->ctv_target[k] = t ? xstrdup(t) : NULL;
 			}
 		}
 		json_decref(el);

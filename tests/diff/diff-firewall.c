@@ -18,7 +18,10 @@
  *
  * The evaluator disagrees when it gives a certain answer (open, dropped,
  * rejected, without timing) that the kernel did not give. An answer it says
- * it cannot give (unknown) or one that depends on timing is counted apart.
+ * it cannot give (unknown) or one that depends on timing is no agreement:
+ * it is counted apart, and it is a disagreement when the rule set holds
+ * nothing it could come from (no interface but lo, destination address,
+ * source port, rate limit or -m recent).
  *
  *   diff-firewall --srv NETNS [--seed N] [--sets N] [--ipset]
  *                 [--save DIR] [--timeout-ms N]
@@ -26,8 +29,9 @@
  * The server namespace holds 192.0.2.2 and 2001:db8::2 with listeners on
  * ports 22 and 2222 (this program starts them there); the client namespace
  * holds the clients' addresses (tests/diff/firewall.sh). Closing line:
- * "diff-firewall: N rule sets, M comparisons, K disagreements". Exit 0 when
- * there is none, 1 otherwise, 2 on a setup error. With --save each
+ * "diff-firewall: N rule sets, M comparisons, A certain and right, U
+ * uncertain, K disagreements". Exit 0 when there is none, 1 otherwise, 2 on
+ * a setup error (a connection that could not be tried). With --save each
  * disagreement is written as a regression fixture (the listing, with the
  * client, the port and what the kernel did in its header), replayed by
  * tests/unit/test-parse-firewall.c.
@@ -468,6 +472,13 @@ static const char *outcome_name(enum outcome o)
 	return n[o];
 }
 
+/* The client's source ports: each SYN of a run gets one no earlier SYN
+ * used, so no connection tracking entry left by an earlier rule set (an
+ * ESTABLISHED entry whose closing RST a rule dropped) can meet it. */
+#define SPORT_FIRST 20000
+#define SPORT_COUNT 40000
+static unsigned sport_next;
+
 /* Connects from each client to each port at once, and waits up to ms for
  * what the kernel does to each SYN. out[c * NPORTS + p]. */
 static void probe_all(int ms, enum outcome *out)
@@ -492,12 +503,14 @@ static void probe_all(int ms, enum outcome *out)
 			if (fd < 0)
 				continue;
 			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 			if (v6) {
 				struct sockaddr_in6 *s = (struct sockaddr_in6 *)&src, *d = (struct sockaddr_in6 *)&dst;
 
 				setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
 				s->sin6_family = d->sin6_family = AF_INET6;
 				inet_pton(AF_INET6, addr, &s->sin6_addr);
+				s->sin6_port = htons((uint16_t)(SPORT_FIRST + sport_next++ % SPORT_COUNT));
 				inet_pton(AF_INET6, "2001:db8::2", &d->sin6_addr);
 				d->sin6_port = htons((uint16_t)ports[p]);
 				len = sizeof(*s);
@@ -507,6 +520,7 @@ static void probe_all(int ms, enum outcome *out)
 				setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
 				s->sin_family = d->sin_family = AF_INET;
 				inet_pton(AF_INET, addr, &s->sin_addr);
+				s->sin_port = htons((uint16_t)(SPORT_FIRST + sport_next++ % SPORT_COUNT));
 				inet_pton(AF_INET, "192.0.2.2", &d->sin_addr);
 				d->sin_port = htons((uint16_t)ports[p]);
 				len = sizeof(*s);
@@ -568,8 +582,15 @@ static void probe_all(int ms, enum outcome *out)
 				out[idx[k]] = O_OPEN;
 			else if (err == ECONNREFUSED)
 				out[idx[k]] = O_RST;
-			else
-				out[idx[k]] = O_ICMP;
+			else if (err == ECONNRESET || err == EPIPE)
+				out[idx[k]] = O_OPEN;	/* a SYN-ACK came; a rule reset what followed */
+			else if (err == EHOSTUNREACH || err == ENETUNREACH || err == EACCES || err == EPROTO)
+				out[idx[k]] = O_ICMP;	/* errors only an ICMP error gives a SYN */
+			else {
+				/* neither a RST nor an ICMP error: say so, never guess */
+				printf("setup: connect failed without an ICMP error: %s\n", strerror(err));
+				out[idx[k]] = O_ERROR;
+			}
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -616,6 +637,25 @@ static bool agrees(enum claim c, enum outcome o)
 	}
 }
 
+/* Whether the generated rule set holds a construct whose match depends on more than
+ * the client's address and the port: an interface other than lo, a
+ * destination address, a source port, a rate limit, -m recent. Only
+ * then may the evaluator say "unknown" or "depends on timing"; elsewhere
+ * such an answer is a disagreement, not a pass. */
+static bool set_may_be_uncertain(const char *listing, bool *timing)
+{
+	static const char *const cond[] = {"-i dfs0", "dfs*", " -d ", " daddr ", "sport "};
+	static const char *const timed[] = {"limit", "recent"};
+	bool any = false;
+
+	*timing = false;
+	for (size_t i = 0; i < sizeof(timed) / sizeof(timed[0]); i++)
+		*timing |= strstr(listing, timed[i]) != NULL;
+	for (size_t i = 0; i < sizeof(cond) / sizeof(cond[0]); i++)
+		any |= strstr(listing, cond[i]) != NULL;
+	return any || *timing;
+}
+
 static const char *claim_name(enum claim c)
 {
 	static const char *const n[] = {"open", "dropped", "rejected (rst)", "rejected (icmp)", "rejected",
@@ -642,12 +682,102 @@ static void save_case(const char *dir, unsigned long seed, int set, const char *
 	fclose(fp);
 }
 
+/* Reads a saved case (see save_case) and evaluates it; fills kind,
+ * client, port and what the kernel did. Returns 0, or -1 when the file is
+ * not a case. */
+static int case_evaluate(const char *path, char *kind, size_t ksz, char *client, size_t csz,
+			 int *port, enum outcome *kernel, struct fw_result *res)
+{
+	struct strbuf sb;
+	char buf[8192], word[32] = "";
+	FILE *fp = fopen(path, "r");
+	const char *l;
+	size_t n;
+	int rc = -1;
+
+	if (fp == NULL)
+		return -1;
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(fp);
+	*kind = *client = '\0';
+	*port = 0;
+	for (l = sb.buf; l && *l == '#'; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		char k[16] = "", c[64] = "";
+
+		if (strncmp(l, "# kind: ", 8) != 0 && strncmp(l, "# client: ", 10) != 0 &&
+		    strncmp(l, "# port: ", 8) != 0 && strncmp(l, "# kernel: ", 10) != 0)
+			break;	/* the listing's own comments */
+		if (sscanf(l, "# kind: %15s", k) == 1)
+			snprintf(kind, ksz, "%s", k);
+		if (sscanf(l, "# client: %63s", c) == 1)
+			snprintf(client, csz, "%s", c);
+		sscanf(l, "# port: %d", port);
+		sscanf(l, "# kernel: %31s", word);
+	}
+	*kernel = O_ERROR;
+	for (int o = O_OPEN; o < O_ERROR; o++)
+		if (strcmp(word, outcome_name((enum outcome)o)) == 0)
+			*kernel = (enum outcome)o;
+	if (*kind && *client && *port > 0 && *kernel != O_ERROR) {
+		struct fw_query q = {.port = (uint16_t)*port, .client = client,
+				     .family = strchr(client, ':') ? 6 : 4};
+
+		size_t off = l ? (size_t)(l - sb.buf) : sb.len;
+
+		if (strcmp(kind, "nft") == 0)
+			rc = fw_parse_nft_json(sb.buf + off, sb.len - off, &q, res);
+		else
+			rc = fw_parse_iptables_save(sb.buf + off, sb.len - off, strcmp(kind, "ip6tables") == 0 ?
+						    FW_SRC_IP6TABLES : FW_SRC_IPTABLES, &q, res);
+	}
+	strbuf_release(&sb);
+	return rc == 0 ? 0 : -1;
+}
+
+/* --replay: what the evaluator says of saved cases, rule by rule. */
+static int replay(int argc, char **argv, int first)
+{
+	int bad = 0;
+
+	for (int i = first; i < argc; i++) {
+		char kind[16], client[64];
+		int port;
+		enum outcome kernel;
+		struct fw_result res;
+
+		fw_result_init(&res);
+		if (case_evaluate(argv[i], kind, sizeof(kind), client, sizeof(client), &port, &kernel, &res) != 0) {
+			printf("%s: not a case, or it does not parse\n", argv[i]);
+			bad++;
+		} else {
+			enum claim cl = claim_of(&res);
+
+			printf("%s: %s %s port %d: the kernel: %s, the evaluator: %s%s\n", argv[i], kind, client, port,
+			       outcome_name(kernel), claim_name(cl), agrees(cl, kernel) ? "" : "  <-- DISAGREE");
+			for (size_t k = 0; k < res.nrules; k++)
+				printf("  %c %s: %s\n", (int)k == res.deciding ? '*' : ' ',
+				       res.rules[k].chain ? res.rules[k].chain : "", res.rules[k].text);
+			for (size_t k = 0; k < res.notes.n; k++)
+				printf("  note: %s\n", res.notes.v[k]);
+			bad += !agrees(cl, kernel) || cl == C_UNKNOWN || cl == C_TIMING;
+		}
+		fw_result_release(&res);
+	}
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--replay") == 0)
+		return replay(argc, argv, 2);
 {
 	unsigned long seed = (unsigned long)time(NULL) % 1000000;
 	const char *save = NULL;
 	int sets = 300, timeout_ms = 300, loaded = 0, failed_loads = 0;
-	size_t comparisons = 0, disagreements = 0, unknown = 0, timing = 0, seen[O_ERROR + 1] = {0};
+	size_t comparisons = 0, agreements = 0, disagreements = 0, unknown = 0, timing = 0;
+	size_t seen[O_ERROR + 1] = {0};
 	bool ipset = false;
 	int shown = 0, shown_set = -1;
 	pid_t lpid;
@@ -692,6 +822,7 @@ int main(int argc, char **argv)
 		static const char *const save4[] = {"iptables-save", NULL};
 		static const char *const save6[] = {"ip6tables-save", NULL};
 		static const char *const list_nft[] = {"nft", "-j", "list", "ruleset", NULL};
+		static const char *const list_all[] = {"nft", "list", "ruleset", NULL};
 		bool ok;
 
 		strbuf_init(&r4);
@@ -699,7 +830,15 @@ int main(int argc, char **argv)
 		strbuf_init(&l4);
 		strbuf_init(&l6);
 		strbuf_init(&lj);
+		/* nothing of the set before may stay: nft flush ruleset empties
+		 * the nf_tables back end (iptables-nft's tables too), and the
+		 * legacy back end is never loaded here (tests/diff/firewall.sh) */
 		run_srv(flush_nft, NULL, NULL);
+		run_srv(list_all, NULL, &lj);
+		if (lj.len > 0) {
+			printf("setup: the ruleset is not empty after 'nft flush ruleset':\n%s", lj.buf);
+			return 2;
+		}
 		if (nft) {
 			nft_ruleset(&r4);
 			ok = run_srv(load_nft, r4.buf, NULL) == 0;
@@ -735,14 +874,21 @@ int main(int argc, char **argv)
 				rc = nft ? fw_parse_nft_json(lj.buf, lj.len, &q, &res) :
 				     fw_parse_iptables_save(listing->buf, listing->len,
 							    v6 ? FW_SRC_IP6TABLES : FW_SRC_IPTABLES, &q, &res);
+				const char *generated = nft || !v6 ? r4.buf : r6.buf;
+				bool may_time, may_doubt = set_may_be_uncertain(generated, &may_time);
+				bool uncertain;
+
 				cl = rc == 0 ? claim_of(&res) : C_UNKNOWN;
+				uncertain = cl == C_UNKNOWN || cl == C_TIMING;
 				comparisons++;
 				seen[out[k]]++;
 				unknown += cl == C_UNKNOWN;
 				timing += cl == C_TIMING;
+				/* an uncertain answer is no agreement: it is counted apart,
+				 * and only where the rules hold something it can come from */
 				if (out[k] == O_ERROR) {
 					printf("setup: %s could not try port %d\n", addr, ports[p]);
-				} else if (!agrees(cl, out[k])) {
+				} else if (uncertain ? !may_doubt || (cl == C_TIMING && !may_time) : !agrees(cl, out[k])) {
 					const char *kind = nft ? "nft" : v6 ? "ip6tables" : "iptables";
 
 					disagreements++;
@@ -756,6 +902,8 @@ int main(int argc, char **argv)
 					if (save)
 						save_case(save, seed, set, kind, addr, ports[p], out[k], listing);
 				}
+				else if (!uncertain)
+					agreements++;
 				fw_result_release(&res);
 			}
 		}
@@ -772,6 +920,13 @@ next:
 	       seen[O_OPEN], seen[O_RST], seen[O_ICMP], seen[O_TIMEOUT], seen[O_ERROR]);
 	printf("diff-firewall: %zu not decided by the rules alone, %zu depending on timing, %d generated sets the tools refused\n",
 	       unknown, timing, failed_loads);
-	printf("diff-firewall: %d rule sets, %zu comparisons, %zu disagreements\n", loaded, comparisons, disagreements);
+	printf("diff-firewall: %d rule sets, %zu comparisons, %zu certain and right, %zu uncertain, %zu disagreements\n",
+	       loaded, comparisons, agreements, unknown + timing, disagreements);
+	if (seen[O_ERROR] > 0) {
+		printf("diff-firewall: %zu connections could not be tried: the comparison is incomplete\n",
+		       seen[O_ERROR]);
+		return 2;
+	}
 	return disagreements > 0 ? 1 : 0;
+}
 }

@@ -32,6 +32,25 @@ for a in 2001:db8::1 2001:db8::99 2001:db8::8001; do
     ip -n "$SRV" neigh replace "$a" lladdr "$cli_mac" dev "$SRV_IF" nud permanent || sdt_die "neighbour $a"
 done
 sdt_in "$SRV" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || sdt_die "icmp rate limit"
+# What is compared is the fate of the client's SYN. The client never sends
+# the handshake's last ACK (nor anything after it but the RST that closes
+# the attempt), so a rule the server applies to later packets of the
+# connection (! --syn, ESTABLISHED) cannot turn an answered SYN into a
+# reset or an ICMP error.
+sdt_in "$CLI" nft -f - <<'EOF' || sdt_die "the client's rule that holds back the handshake's last ACK"
+table inet diffcli {
+    chain out {
+        type filter hook output priority 0; policy accept;
+        tcp dport { 22, 2222 } tcp flags & (syn | rst) == 0 drop
+    }
+}
+EOF
+# The legacy back end stays empty all along: every rule set goes through
+# iptables-nft or nft, and 'nft flush ruleset' clears both between sets.
+for save in iptables-legacy-save ip6tables-legacy-save; do
+    command -v "$save" >/dev/null 2>&1 || continue
+    [ -z "$(sdt_in "$SRV" "$save" | grep -v '^#')" ] || sdt_die "$save lists tables in a new namespace"
+done
 ipset=()
 if command -v ipset >/dev/null 2>&1; then
     sdt_in "$SRV" ipset create diff4 hash:net family inet && sdt_in "$SRV" ipset add diff4 192.0.2.0/26 &&
