@@ -25,6 +25,7 @@
  *
  *   diff-firewall --srv NETNS [--seed N] [--sets N] [--ipset]
  *                 [--save DIR] [--timeout-ms N]
+ *   diff-firewall --replay FILE...   what the evaluator says of saved cases
  *
  * The server namespace holds 192.0.2.2 and 2001:db8::2 with listeners on
  * ports 22 and 2222 (this program starts them there); the client namespace
@@ -32,9 +33,8 @@
  * "diff-firewall: N rule sets, M comparisons, A certain and right, U
  * uncertain, K disagreements". Exit 0 when there is none, 1 otherwise, 2 on
  * a setup error (a connection that could not be tried). With --save each
- * disagreement is written as a regression fixture (the listing, with the
- * client, the port and what the kernel did in its header), replayed by
- * tests/unit/test-parse-firewall.c.
+ * listing with a disagreement is written as a regression fixture (see
+ * save_case), replayed by tests/unit/test-parse-firewall.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -664,106 +664,106 @@ static const char *claim_name(enum claim c)
 	return n[c];
 }
 
-static void save_case(const char *dir, unsigned long seed, int set, const char *kind, const char *client,
-		      int port, enum outcome o, const struct strbuf *listing)
+/*
+ * A regression fixture: one listing with the cases the evaluator got wrong
+ * on it, in tests/fixtures/server/firewall/diff/ (replayed by
+ * tests/unit/test-parse-firewall.c). Header lines, then the listing:
+ *
+ *   # kind: iptables | ip6tables | nft
+ *   # case: CLIENT PORT KERNEL            (KERNEL: open rst icmp timeout)
+ *   # uncertain: WHY                      (optional: an uncertain answer is
+ *                                          the right one for these cases)
+ */
+static void save_case(const char *dir, unsigned long seed, int set, const char *kind,
+		      const struct strbuf *cases, const struct strbuf *listing)
 {
 	char path[1024];
 	FILE *fp;
 
 	mkdir(dir, 0755);
-	snprintf(path, sizeof(path), "%s/seed%lu-set%04d-%s-%s-%d", dir, seed, set, kind, client, port);
-	for (char *p = path + strlen(dir) + 1; *p; p++)
-		if (*p == ':')
-			*p = '_';
+	snprintf(path, sizeof(path), "%s/seed%lu-set%04d-%s", dir, seed, set, kind);
 	if ((fp = fopen(path, "w")) == NULL)
 		return;
-	fprintf(fp, "# kind: %s\n# client: %s\n# port: %d\n# kernel: %s\n", kind, client, port, outcome_name(o));
+	fprintf(fp, "# kind: %s\n%s", kind, cases->buf);
 	fwrite(listing->buf, 1, listing->len, fp);
 	fclose(fp);
 }
 
-/* Reads a saved case (see save_case) and evaluates it; fills kind,
- * client, port and what the kernel did. Returns 0, or -1 when the file is
- * not a case. */
-static int case_evaluate(const char *path, char *kind, size_t ksz, char *client, size_t csz,
-			 int *port, enum outcome *kernel, struct fw_result *res)
-{
-	struct strbuf sb;
-	char buf[8192], word[32] = "";
-	FILE *fp = fopen(path, "r");
-	const char *l;
-	size_t n;
-	int rc = -1;
-
-	if (fp == NULL)
-		return -1;
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(fp);
-	*kind = *client = '\0';
-	*port = 0;
-	for (l = sb.buf; l && *l == '#'; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		char k[16] = "", c[64] = "";
-
-		if (strncmp(l, "# kind: ", 8) != 0 && strncmp(l, "# client: ", 10) != 0 &&
-		    strncmp(l, "# port: ", 8) != 0 && strncmp(l, "# kernel: ", 10) != 0)
-			break;	/* the listing's own comments */
-		if (sscanf(l, "# kind: %15s", k) == 1)
-			snprintf(kind, ksz, "%s", k);
-		if (sscanf(l, "# client: %63s", c) == 1)
-			snprintf(client, csz, "%s", c);
-		sscanf(l, "# port: %d", port);
-		sscanf(l, "# kernel: %31s", word);
-	}
-	*kernel = O_ERROR;
-	for (int o = O_OPEN; o < O_ERROR; o++)
-		if (strcmp(word, outcome_name((enum outcome)o)) == 0)
-			*kernel = (enum outcome)o;
-	if (*kind && *client && *port > 0 && *kernel != O_ERROR) {
-		struct fw_query q = {.port = (uint16_t)*port, .client = client,
-				     .family = strchr(client, ':') ? 6 : 4};
-
-		size_t off = l ? (size_t)(l - sb.buf) : sb.len;
-
-		if (strcmp(kind, "nft") == 0)
-			rc = fw_parse_nft_json(sb.buf + off, sb.len - off, &q, res);
-		else
-			rc = fw_parse_iptables_save(sb.buf + off, sb.len - off, strcmp(kind, "ip6tables") == 0 ?
-						    FW_SRC_IP6TABLES : FW_SRC_IPTABLES, &q, res);
-	}
-	strbuf_release(&sb);
-	return rc == 0 ? 0 : -1;
-}
-
-/* --replay: what the evaluator says of saved cases, rule by rule. */
+/* --replay: what the evaluator says of saved cases, rule by rule; 1 when
+ * any answer is wrong, or uncertain where the file does not allow it. */
 static int replay(int argc, char **argv, int first)
 {
 	int bad = 0;
 
 	for (int i = first; i < argc; i++) {
-		char kind[16], client[64];
-		int port;
-		enum outcome kernel;
-		struct fw_result res;
+		struct strbuf sb;
+		char buf[8192], kind[16] = "";
+		const char *l, *body;
+		bool may_doubt = false;
+		size_t n, ncases = 0;
+		FILE *fp = fopen(argv[i], "r");
 
-		fw_result_init(&res);
-		if (case_evaluate(argv[i], kind, sizeof(kind), client, sizeof(client), &port, &kernel, &res) != 0) {
-			printf("%s: not a case, or it does not parse\n", argv[i]);
+		if (fp == NULL) {
+			printf("%s: %s\n", argv[i], strerror(errno));
 			bad++;
-		} else {
-			enum claim cl = claim_of(&res);
+			continue;
+		}
+		strbuf_init(&sb);
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			strbuf_add(&sb, buf, n);
+		fclose(fp);
+		for (l = sb.buf; *l == '#'; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : sb.buf + sb.len) {
+			if (sscanf(l, "# kind: %15s", kind) != 1 && strncmp(l, "# case: ", 8) != 0 &&
+			    strncmp(l, "# uncertain: ", 13) != 0)
+				break;
+			may_doubt |= strncmp(l, "# uncertain: ", 13) == 0;
+		}
+		body = l;
+		for (l = sb.buf; l < body; l = strchr(l, '\n') + 1) {
+			char client[64], word[16];
+			int port, rc;
+			enum outcome kernel = O_ERROR;
+			struct fw_result res;
+			enum claim cl;
 
-			printf("%s: %s %s port %d: the kernel: %s, the evaluator: %s%s\n", argv[i], kind, client, port,
-			       outcome_name(kernel), claim_name(cl), agrees(cl, kernel) ? "" : "  <-- DISAGREE");
+			if (sscanf(l, "# case: %63s %d %15s", client, &port, word) != 3)
+				continue;
+			for (int o = O_OPEN; o < O_ERROR; o++)
+				if (strcmp(word, outcome_name((enum outcome)o)) == 0)
+					kernel = (enum outcome)o;
+			struct fw_query q = {.port = (uint16_t)port, .client = client,
+					     .family = strchr(client, ':') ? 6 : 4};
+
+			fw_result_init(&res);
+			if (strcmp(kind, "nft") == 0)
+				rc = fw_parse_nft_json(body, sb.len - (size_t)(body - sb.buf), &q, &res);
+			else
+				rc = fw_parse_iptables_save(body, sb.len - (size_t)(body - sb.buf),
+							    strcmp(kind, "ip6tables") == 0 ? FW_SRC_IP6TABLES :
+							    FW_SRC_IPTABLES, &q, &res);
+			cl = rc == 0 ? claim_of(&res) : C_UNKNOWN;
+			ncases++;
+			if (kernel == O_ERROR || rc != 0 ||
+			    ((cl == C_UNKNOWN || cl == C_TIMING) ? !may_doubt : !agrees(cl, kernel))) {
+				bad++;
+				printf("%s: %s port %d: the kernel: %s, the evaluator: %s  <-- WRONG\n", argv[i],
+				       client, port, word, claim_name(cl));
+			} else {
+				printf("%s: %s port %d: the kernel: %s, the evaluator: %s\n", argv[i], client, port,
+				       word, claim_name(cl));
+			}
 			for (size_t k = 0; k < res.nrules; k++)
 				printf("  %c %s: %s\n", (int)k == res.deciding ? '*' : ' ',
 				       res.rules[k].chain ? res.rules[k].chain : "", res.rules[k].text);
 			for (size_t k = 0; k < res.notes.n; k++)
 				printf("  note: %s\n", res.notes.v[k]);
-			bad += !agrees(cl, kernel) || cl == C_UNKNOWN || cl == C_TIMING;
+			fw_result_release(&res);
 		}
-		fw_result_release(&res);
+		if (ncases == 0) {
+			printf("%s: no '# case:' line\n", argv[i]);
+			bad++;
+		}
+		strbuf_release(&sb);
 	}
 	return bad ? 1 : 0;
 }
@@ -813,7 +813,7 @@ int main(int argc, char **argv)
 	usleep(200000);
 	for (int set = 0; loaded < sets && set < sets * 3; set++) {
 		bool nft = chance(45);
-		struct strbuf r4, r6, l4, l6, lj;
+		struct strbuf r4, r6, l4, l6, lj, cases[2];
 		enum outcome out[NCLIENTS * NPORTS];
 		static const char *const flush_nft[] = {"nft", "flush", "ruleset", NULL};
 		static const char *const load_nft[] = {"nft", "-f", "-", NULL};
@@ -830,6 +830,8 @@ int main(int argc, char **argv)
 		strbuf_init(&l4);
 		strbuf_init(&l6);
 		strbuf_init(&lj);
+		strbuf_init(&cases[0]);
+		strbuf_init(&cases[1]);
 		/* nothing of the set before may stay: nft flush ruleset empties
 		 * the nf_tables back end (iptables-nft's tables too), and the
 		 * legacy back end is never loaded here (tests/diff/firewall.sh) */
@@ -899,15 +901,21 @@ int main(int argc, char **argv)
 						shown++;
 						shown_set = set;
 					}
-					if (save)
-						save_case(save, seed, set, kind, addr, ports[p], out[k], listing);
-				}
-				else if (!uncertain)
+					strbuf_addf(&cases[nft ? 0 : v6], "# case: %s %d %s\n", addr, ports[p],
+						    outcome_name(out[k]));
+				} else if (!uncertain) {
 					agreements++;
+				}
 				fw_result_release(&res);
 			}
 		}
+		for (int f = 0; save && f < 2; f++)
+			if (cases[f].len > 0)
+				save_case(save, seed, set, nft ? "nft" : f ? "ip6tables" : "iptables", &cases[f],
+					  nft ? &lj : f ? &l6 : &l4);
 next:
+		strbuf_release(&cases[0]);
+		strbuf_release(&cases[1]);
 		strbuf_release(&r4);
 		strbuf_release(&r6);
 		strbuf_release(&l4);

@@ -64,7 +64,7 @@ sdt_in "$CLI" "$DIFF_FIREWALL" --srv "$SRV" --seed "$seed" --sets "${DIFF_SETS:-
 rc=$?
 echo "diff.firewall: $(( $(date +%s) - t0 )) s"
 if [ $rc != 0 ]; then
-    echo "FAIL: diff.firewall: the evaluator and the kernel disagree (seed $seed); with SDT_KEEP=1 the cases are kept in the scratch folder's disagreements/: copy each into tests/fixtures/server/firewall/diff/ as a regression fixture"
+    echo "FAIL: diff.firewall: the evaluator and the kernel disagree (seed $seed); with SDT_KEEP=1 the cases are kept in the scratch folder's disagreements/: check each with \"$DIFF_FIREWALL --replay FILE\" and copy it into tests/fixtures/server/firewall/diff/ as a regression fixture"
     exit 1
 fi
 echo "PASS: diff.firewall"

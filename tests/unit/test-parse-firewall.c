@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of the firewall parsers over recorded and hand-written listings. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1460,10 +1461,98 @@ static void fix_of_a_legacy_rule_uses_iptables_legacy(void **state)
 	fw_result_release(&res);
 }
 
+/* ---- every disagreement with the kernel ever found (tests/diff/) ------ */
+
+/* One fixture of tests/fixtures/server/firewall/diff/ (its format is in
+ * tests/diff/diff-firewall.c): each "# case: CLIENT PORT KERNEL" must get
+ * the kernel's answer, certain; an uncertain answer only where the file
+ * says "# uncertain:". Returns the cases judged. */
+static size_t replay_kernel_case(const char *name)
+{
+	char rel[512], kind[16] = "";
+	size_t len, judged = 0;
+	char *buf, *body, *l;
+	bool may_doubt = false;
+
+	snprintf(rel, sizeof(rel), "%sdiff/%s", FIXTURE_DIR, name);
+	buf = fixture_load(rel, &len);
+	for (l = buf; *l == '#'; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : buf + len) {
+		if (sscanf(l, "# kind: %15s", kind) != 1 && strncmp(l, "# case: ", 8) != 0 &&
+		    strncmp(l, "# uncertain: ", 13) != 0)
+			break;
+		may_doubt |= strncmp(l, "# uncertain: ", 13) == 0;
+	}
+	body = l;
+	for (l = buf; l < body; l = strchr(l, '\n') + 1) {
+		char client[64], kernel[16];
+		int port, ret;
+		struct fw_result res;
+		const struct fw_rule *d;
+		bool right;
+
+		if (sscanf(l, "# case: %63s %d %15s", client, &port, kernel) != 3)
+			continue;
+		struct fw_query q = { .port = (uint16_t)port, .client = client,
+				      .family = strchr(client, ':') ? 6 : 4 };
+
+		fw_result_init(&res);
+		ret = strcmp(kind, "nft") == 0 ?
+		      fw_parse_nft_json(body, len - (size_t)(body - buf), &q, &res) :
+		      fw_parse_iptables_save(body, len - (size_t)(body - buf),
+					     strcmp(kind, "ip6tables") == 0 ? FW_SRC_IP6TABLES : FW_SRC_IPTABLES,
+					     &q, &res);
+		if (ret != 0)
+			fail_msg("%s: expected the listing to parse, got %s", name, fw_strerror(ret));
+		d = res.deciding >= 0 && (size_t)res.deciding < res.nrules ? &res.rules[res.deciding] : NULL;
+		if (res.timing || res.verdict == FW_VERDICT_UNKNOWN || res.verdict == FW_VERDICT_OPEN_SOME)
+			right = may_doubt;
+		else if (strcmp(kernel, "open") == 0)
+			right = res.verdict == FW_VERDICT_OPEN;
+		else if (strcmp(kernel, "timeout") == 0)
+			right = res.verdict == FW_VERDICT_DROPPED;
+		else if (strcmp(kernel, "rst") == 0)
+			right = res.verdict == FW_VERDICT_REJECTED && d && d->action != FW_ACT_REJECT_ICMP;
+		else
+			right = res.verdict == FW_VERDICT_REJECTED && d && d->action != FW_ACT_REJECT_TCP_RESET;
+		if (!right)
+			fail_msg("%s: client %s port %d: the kernel answered '%s', expected the evaluator to say so "
+				 "(certain), got '%s'%s", name, client, port, kernel, fw_verdict_name(res.verdict),
+				 res.timing ? " depending on timing" : "");
+		fw_result_release(&res);
+		judged++;
+	}
+	free(buf);
+	return judged;
+}
+
+static void every_disagreement_found_with_the_kernel_stays_fixed(void **state)
+{
+	char dir[1024];
+	DIR *d;
+	struct dirent *de;
+	size_t files = 0, judged = 0;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/%sdiff", SSHD_FIXTURES, FIXTURE_DIR);
+	d = opendir(dir);
+	if (d == NULL)
+		fail_msg("expected regression cases in '%s'", dir);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "seed", 4) != 0)
+			continue;
+		judged += replay_kernel_case(de->d_name);
+		files++;
+	}
+	closedir(d);
+	if (files == 0 || judged == 0)
+		fail_msg("expected regression cases in '%s'", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(addr_match_handles_prefixes_ranges_and_families),
+		cmocka_unit_test(every_disagreement_found_with_the_kernel_stays_fixed),
 		cmocka_unit_test(iptables_drop_rule_drops_port_22),
 		cmocka_unit_test(iptables_drop_rule_leaves_other_ports_open),
 		cmocka_unit_test(iptables_policy_drop_decides_when_nothing_accepts),
