@@ -1615,14 +1615,15 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			else if (!known)
 				r->cond |= COND_UNKNOWN;
 		} else if (strcmp(o, "--dst-type") == 0) {
-			/* the SYN goes to a local unicast address of this machine */
-			if (a != NULL && types_have(a, "LOCAL", "UNICAST") == neg)
+			/* the SYN goes to an address of this machine: LOCAL, which
+			 * the kernel's route types keep apart from UNICAST */
+			if (a != NULL && types_have(a, "LOCAL", NULL) == neg)
 				r->excludes_new = true;
 		} else if (strcmp(o, "--src-type") == 0) {
-			/* a client elsewhere is UNICAST; one on this machine LOCAL too */
+			/* a client elsewhere is UNICAST; one on this machine LOCAL */
 			if (a != NULL) {
 				r->src_type_remote = types_have(a, "UNICAST", NULL) != neg;
-				r->src_type_local = types_have(a, "LOCAL", "UNICAST") != neg;
+				r->src_type_local = types_have(a, "LOCAL", NULL) != neg;
 			}
 		} else if (strcmp(o, "--limit-iface-in") == 0 || strcmp(o, "--limit-iface-out") == 0) {
 			noarg = true;
@@ -2096,6 +2097,28 @@ static void nft_render(struct strbuf *sb, json_t *v, int depth)
 			const char *t = jstr(val, "target");
 
 			strbuf_addf(sb, "%s %s", key, t ? t : "?");
+		} else if ((strcmp(key, "&") == 0 || strcmp(key, "|") == 0) && json_is_array(val) &&
+			   json_array_size(val) == 2) {
+			/* "tcp flags & (syn | ack)" */
+			nft_render(sb, json_array_get(val, 0), depth + 1);
+			strbuf_addf(sb, " %s ", key);
+			if (json_is_array(json_array_get(val, 1)) && json_array_size(json_array_get(val, 1)) > 1) {
+				strbuf_addch(sb, '(');
+				nft_render_list(sb, json_array_get(val, 1), " | ", depth);
+				strbuf_addch(sb, ')');
+			} else {
+				nft_render(sb, json_array_get(val, 1), depth + 1);
+			}
+		} else if (strcmp(key, "fib") == 0 && json_is_object(val)) {
+			json_t *fl = json_object_get(val, "flags");
+			const char *res = jstr(val, "result");
+
+			strbuf_addstr(sb, "fib ");
+			if (json_is_array(fl))
+				nft_render_list(sb, fl, " . ", depth);
+			else
+				nft_render(sb, fl, depth + 1);
+			strbuf_addf(sb, " %s", res ? res : "?");
 		} else {
 			strbuf_addstr(sb, key);
 		}
@@ -2367,6 +2390,67 @@ static bool nft_match_tcp_flags(json_t *left, json_t *right, const char *op, boo
 	return true;
 }
 
+/* Whether the address types right names (a name or a set of names) hold
+ * a or b (b may be NULL). */
+static bool nft_types_have(json_t *right, const char *a, const char *b)
+{
+	size_t i;
+	json_t *it;
+
+	if (json_is_string(right))
+		return strcmp(json_string_value(right), a) == 0 ||
+		       (b != NULL && strcmp(json_string_value(right), b) == 0);
+	if (json_is_object(right) && json_is_array(json_object_get(right, "set")))
+		right = json_object_get(right, "set");
+	if (json_is_array(right)) {
+		json_array_foreach(right, i, it)
+			if (nft_types_have(it, a, b))
+				return true;
+	}
+	return false;
+}
+
+/* "fib daddr type local", "fib saddr type != local": what -m addrtype says
+ * in iptables. The SYN goes to a local unicast address of this machine; a
+ * client elsewhere has a unicast address, one on this machine a local one
+ * (the kernel's route types are exclusive: a local address is not
+ * "unicast").
+ * Other lookups (with iif or oif, the output interface) are not known. */
+static void nft_match_fib(json_t *fib, json_t *right, bool neg, struct crule *r)
+{
+	const char *result = jstr(fib, "result");
+	json_t *flags = json_object_get(fib, "flags"), *it;
+	bool saddr = false, daddr = false, other = false;
+	size_t i;
+
+	if (json_is_string(flags))
+		flags = json_pack("[O]", flags);
+	else
+		json_incref(flags);
+	json_array_foreach(flags, i, it) {
+		const char *f = json_string_value(it);
+
+		if (f && strcmp(f, "saddr") == 0)
+			saddr = true;
+		else if (f && strcmp(f, "daddr") == 0)
+			daddr = true;
+		else
+			other = true;
+	}
+	json_decref(flags);
+	if (result == NULL || strcmp(result, "type") != 0 || other || saddr == daddr) {
+		r->cond |= COND_UNKNOWN;
+		return;
+	}
+	if (daddr) {
+		if (nft_types_have(right, "local", NULL) == neg)
+			r->excludes_new = true;
+		return;
+	}
+	r->src_type_remote = nft_types_have(right, "unicast", NULL) != neg;
+	r->src_type_local = nft_types_have(right, "local", NULL) != neg;
+}
+
 static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 {
 	json_t *left = json_object_get(mt, "left"), *right = json_object_get(mt, "right");
@@ -2447,6 +2531,8 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 		} else {
 			r->cond |= COND_UNKNOWN;
 		}
+	} else if (json_is_object(json_object_get(left, "fib"))) {
+		nft_match_fib(json_object_get(left, "fib"), right, neg, r);
 	} else if (json_is_object(ct)) {
 		const char *k = jstr(ct, "key");
 

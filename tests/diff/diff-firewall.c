@@ -149,7 +149,8 @@ static void ipt_rule(struct strbuf *sb, const char *chain, int fam, enum place p
 	if (chance(8))
 		strbuf_addf(sb, " -m addrtype %s",
 			    PICK(((const char *const[]){"--dst-type LOCAL", "--dst-type BROADCAST", "--src-type LOCAL",
-							"! --src-type LOCAL", "! --dst-type LOCAL", "--src-type UNICAST"})));
+							"! --src-type LOCAL", "! --dst-type LOCAL", "--src-type UNICAST",
+							"--dst-type UNICAST"})));
 	if (chance(5))
 		strbuf_addf(sb, " %s", PICK(((const char *const[]){
 			"-m limit --limit 3/min --limit-burst 2", "-m recent --name dr --rcheck --seconds 60",
@@ -272,7 +273,8 @@ static void nft_rule(struct strbuf *sb, const struct nft_table *t, bool input, i
 									   "!= established", "{ new, established }"})));
 	if (chance(6))
 		strbuf_addf(sb, "%s ", PICK(((const char *const[]){"fib daddr type local", "fib daddr type broadcast",
-								   "fib saddr type local"})));
+								   "fib saddr type local", "fib daddr type unicast",
+								   "fib saddr type unicast", "fib saddr type != local"})));
 	if (chance(5))
 		strbuf_addstr(sb, chance(50) ? "limit rate 3/minute burst 2 packets " : "limit rate over 2/minute ");
 	switch (rnd(20)) {
