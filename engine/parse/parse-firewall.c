@@ -308,6 +308,32 @@ static bool addr_is_loopback(const char *s)
 	return memcmp(a.b, v6lo, 16) == 0;
 }
 
+/* True when every address of the comma list spec ("127.0.0.0/8", "::1")
+ * is a loopback one: a SYN from another machine never goes to it. */
+static bool spec_is_loopback(const char *spec)
+{
+	char *copy = xstrdup(spec), *save = NULL;
+	bool all = true, any = false;
+
+	for (char *t = strtok_r(copy, ",", &save); t && all; t = strtok_r(NULL, ",", &save)) {
+		char *slash = strchr(t, '/');
+		long len = -1;
+
+		if (slash != NULL) {
+			char *end;
+
+			*slash = '\0';
+			len = strtol(slash + 1, &end, 10);
+			if (*end != '\0')
+				len = 0;
+		}
+		all = addr_is_loopback(t) && (len < 0 || len >= (strchr(t, ':') ? 128 : 8));
+		any = true;
+	}
+	free(copy);
+	return all && any;
+}
+
 bool fw_addr_match(const char *spec, const char *addr)
 {
 	struct addr a, lo, hi;
@@ -403,6 +429,9 @@ struct crule {
 	unsigned cond;		/* COND_*: what else its match depends on */
 	int src_type_remote;	/* -m addrtype --src-type: matches a remote client (1), not (0), -1 no such match */
 	int src_type_local;	/* the same for a client on this machine */
+	/* A destination match on loopback addresses only (-d 127.0.0.0/8):
+	 * 1, never met by a client elsewhere; 2 negated, always met by one. */
+	int dst_lo;
 	bool not_evaluated;
 	long handle;		/* nft's handle of the rule, 0 when not known */
 	enum fw_action action;
@@ -723,6 +752,12 @@ static enum match rule_match(struct evalctx *c, const struct crule *r, int ct, u
 		return M_NO;
 	if (r->family != 0 && r->family != c->family)
 		return M_NO;
+	if (r->dst_lo == 1 && !c->client_lo)
+		return M_NO;
+	if (r->dst_lo != 0 && c->client_lo) {
+		m = M_COND;
+		*why |= COND_PACKET;	/* which address a local client connects to */
+	}
 	if (r->src_type_remote >= 0 || r->src_type_local >= 0) {
 		int ok = c->client_lo ? r->src_type_local : r->src_type_remote;
 
@@ -1563,7 +1598,9 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			}
 		} else if (strcmp(o, "-d") == 0 || strcmp(o, "--destination") == 0 ||
 			   strcmp(o, "--dst") == 0) {
-			if (a != NULL && !addr_is_any(a))
+			if (a != NULL && spec_is_loopback(a))
+				r->dst_lo = neg ? 2 : 1;	/* kube-proxy's KUBE-FIREWALL */
+			else if (a != NULL && !addr_is_any(a))
 				r->cond |= COND_PACKET;
 		} else if (strcmp(o, "-i") == 0 || strcmp(o, "--in-interface") == 0) {
 			if (a != NULL) {
@@ -2315,6 +2352,25 @@ static int nft_proto_value(json_t *v)
 	return -2;
 }
 
+/* True when v (an address or a prefix) holds loopback addresses only. */
+static bool nft_loopback_value(json_t *v)
+{
+	json_t *pf = json_object_get(v, "prefix");
+	char *spec;
+	bool lo;
+
+	if (json_is_string(v))
+		return spec_is_loopback(json_string_value(v));
+	if (!json_is_object(pf) || !json_is_string(json_object_get(pf, "addr")) ||
+	    !json_is_integer(json_object_get(pf, "len")))
+		return false;
+	spec = xasprintf("%s/%lld", json_string_value(json_object_get(pf, "addr")),
+			 (long long)json_integer_value(json_object_get(pf, "len")));
+	lo = spec_is_loopback(spec);
+	free(spec);
+	return lo;
+}
+
 /* TCP flags named by v (a name, a list of names, or a number) as a bit
  * mask (fin 1, syn 2, rst 4, psh 8, ack 16, urg 32, ecn 64, cwr 128); -1
  * when v is none of these. */
@@ -2484,6 +2540,10 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 				r->proto = pr;	/* a udp/sctp port: never TCP */
 			else
 				r->cond |= COND_PACKET;
+		} else if ((strcmp(p, "ip") == 0 || strcmp(p, "ip6") == 0) && strcmp(f, "daddr") == 0 &&
+			   nft_loopback_value(right)) {
+			r->family = strcmp(p, "ip") == 0 ? 4 : 6;
+			r->dst_lo = neg ? 2 : 1;
 		} else if ((strcmp(p, "ip") == 0 || strcmp(p, "ip6") == 0) &&
 			   strcmp(f, "saddr") == 0) {
 			r->family = strcmp(p, "ip") == 0 ? 4 : 6;
@@ -2827,6 +2887,61 @@ out:
 	model_release(&m);
 	json_decref(root);
 	return ret;
+}
+
+int fw_parse_nft_tables(const char *buf, size_t len, const char *const *skip, struct strv *tables)
+{
+	json_t *root, *list, *it;
+	json_error_t err;
+	size_t i;
+
+	if (buf == NULL || tables == NULL)
+		return FW_ERR_ARG;
+	root = json_loadb(buf, len, 0, &err);
+	list = json_object_get(root, "nftables");
+	if (!json_is_array(list)) {
+		json_decref(root);
+		return FW_ERR_FORMAT;
+	}
+	json_array_foreach(list, i, it) {
+		json_t *ch = json_object_get(it, "chain");
+		const char *fam = jstr(ch, "family"), *tab = jstr(ch, "table");
+		struct nft n = { .skip = skip };
+		char *name;
+
+		if (fam == NULL || tab == NULL || nft_family(fam) < 0 || nft_skipped(&n, ch))
+			continue;
+		name = xasprintf("%s %s", fam, tab);
+		if (!strv_contains(tables, name))
+			strv_push(tables, name);
+		free(name);
+	}
+	json_decref(root);
+	return 0;
+}
+
+char *fw_nft_json_join(const struct strbuf *docs, size_t n, size_t *len)
+{
+	json_t *all = json_array(), *out;
+	char *text;
+
+	for (size_t k = 0; k < n; k++) {
+		json_error_t err;
+		json_t *root = json_loadb(docs[k].buf ? docs[k].buf : "", docs[k].len, 0, &err);
+		json_t *list = json_object_get(root, "nftables");
+
+		if (json_is_array(list))
+			json_array_extend(all, list);
+		json_decref(root);
+	}
+	out = json_pack("{s:o}", "nftables", all);
+	text = out ? json_dumps(out, JSON_COMPACT) : NULL;
+	json_decref(out);
+	if (text == NULL)
+		text = xstrdup("{\"nftables\": []}");
+	if (len != NULL)
+		*len = strlen(text);
+	return text;
 }
 
 int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,

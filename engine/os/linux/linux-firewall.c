@@ -102,30 +102,101 @@ static void read_iptables_all(const struct server_facts *f, struct os_fw_list *o
 	}
 }
 
-static void read_nft(const struct server_facts *f, struct os_fw_list *out, const struct strv *skip)
+/* The nft tables iptables' readers did not show, as one `nft -j` listing
+ * in out: `nft -j list ruleset` would print the tables iptables-nft-save
+ * already listed again (on a kube-proxy node, millions of bytes of rules
+ * the parser then leaves out), so the tables are named first (nft -j list
+ * chains, which reads no rule) and each other one is listed alone. Returns
+ * the exit status of the failing command, or 0. */
+static int nft_listing(struct os_fw_view *v, const struct strv *skip, struct strbuf *out)
 {
-	static const char *const args[] = {"-j", "list", "ruleset", NULL};
-	struct os_fw_view *v = os_fw_list_add(out, "nftables");
+	static const char *const all[] = {"-j", "list", "ruleset", NULL};
+	static const char *const chains[] = {"-j", "list", "chains", NULL};
 	struct exec_result r;
+	struct strv tables;
+	struct strbuf *docs = NULL;
+	size_t ndocs = 0;
+	int status = 0;
 
 	exec_result_init(&r);
-	if (os_fw_run(v, "nft", args, &r)) {
+	strv_init(&tables);
+	if (skip->n == 0) {
+		if (!os_fw_run(v, "nft", all, &r))
+			status = -1;
+		else if ((status = r.status) == 0)
+			strbuf_add(out, r.out.buf, r.out.len);
+		goto out;
+	}
+	if (!os_fw_run(v, "nft", chains, &r)) {
+		status = -1;
+		goto out;
+	}
+	if ((status = r.status) != 0)
+		goto out;
+	if (fw_parse_nft_tables(r.out.buf, r.out.len, (const char *const *)skip->v, &tables) != 0) {
+		os_trace_note(&v->trace, "nft -j list chains: not a listing nft makes");
+		status = -1;
+		goto out;
+	}
+	docs = xcalloc(tables.n + 1, sizeof(*docs));
+	for (size_t i = 0; i < tables.n; i++) {
+		char *fam = xstrdup(tables.v[i]), *name = strchr(fam, ' ');
+		const char *args[] = {"-j", "list", "table", fam, name ? name + 1 : "", NULL};
+
+		if (name != NULL)
+			*name = '\0';
+		exec_result_release(&r);
+		exec_result_init(&r);
+		strbuf_init(&docs[ndocs]);
+		if (os_fw_run(v, "nft", args, &r) && r.status == 0)
+			strbuf_add(&docs[ndocs++], r.out.buf, r.out.len);
+		else
+			strbuf_release(&docs[ndocs]);
+		free(fam);
+	}
+	if (tables.n == 0)
+		os_trace_note(&v->trace, "nft: every table was read through iptables");
+	{
+		size_t len;
+		char *joined = fw_nft_json_join(docs, ndocs, &len);
+
+		strbuf_add(out, joined, len);
+		free(joined);
+	}
+out:
+	for (size_t i = 0; i < ndocs; i++)
+		strbuf_release(&docs[i]);
+	free(docs);
+	strv_release(&tables);
+	exec_result_release(&r);
+	return status;
+}
+
+static void read_nft(const struct server_facts *f, struct os_fw_list *out, const struct strv *skip)
+{
+	struct os_fw_view *v = os_fw_list_add(out, "nftables");
+	struct strbuf listing;
+	int status;
+
+	strbuf_init(&listing);
+	status = nft_listing(v, skip, &listing);
+	if (status >= 0) {
 		v->seen = true;
-		for (int fam = 4; fam <= 6 && r.status == 0; fam += 2) {
+		for (int fam = 4; fam <= 6 && status == 0 && listing.len > 0; fam += 2) {
 			struct fw_query q[1 + OS_FW_MAX_CLIENTS];
 			size_t nq = os_fw_queries(f, fam, (const char *const *)skip->v, q, 1 + OS_FW_MAX_CLIENTS);
 
-			if (fw_parse_nft_json_each(r.out.buf, r.out.len, q, nq, os_fw_result_add_n(v, nq)) != 0)
+			if (fw_parse_nft_json_each(listing.buf, listing.len, q, nq, os_fw_result_add_n(v, nq)) != 0)
 				os_fw_result_drop_n(v, nq);
 		}
-		if (r.status != 0) {
-			os_trace_note(&v->trace, "nft failed (exit status %d): needs root", r.status);
+		if (status != 0) {
+			os_trace_note(&v->trace, "nft failed (exit status %d): needs root", status);
 		} else {
 			v->guard_read = true;
-			svc_parse_sshguard_nft(r.out.buf, r.out.len, &v->guard);
+			svc_parse_sshguard_nft(listing.buf ? listing.buf : "", listing.len, &v->guard);
 		}
 	}
-	exec_result_release(&r);
+	strbuf_release(&listing);
 }
 
 /* When ufw status cannot answer (not root), its rules file still can. */
