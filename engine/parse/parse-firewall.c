@@ -1540,6 +1540,27 @@ static bool types_have(const char *s, const char *a, const char *b)
 	return found;
 }
 
+/*
+ * Whether -m addrtype's type list (without its negation) holds a unicast
+ * address that is this machine's own (local) or another machine's. IPv4
+ * gives an address one route type: LOCAL or UNICAST. IPv6 (xt_addrtype's
+ * match_type6) does otherwise: MULTICAST and UNSPEC must hold (they do not
+ * here), UNICAST holds for both, and only when LOCAL, ANYCAST or
+ * UNREACHABLE is listed is the route looked up (an address of this
+ * machine is LOCAL; a client's is none of them, having a route); the
+ * other types are not checked at all.
+ */
+static bool addrtype_matches(const char *types, bool v6, bool local)
+{
+	if (!v6)
+		return types_have(types, local ? "LOCAL" : "UNICAST", NULL);
+	if (types_have(types, "MULTICAST", "UNSPEC"))
+		return false;
+	if (types_have(types, "LOCAL", "ANYCAST") || types_have(types, "UNREACHABLE", NULL))
+		return local && types_have(types, "LOCAL", NULL);
+	return true;
+}
+
 /* Whether a SYN (the flag SYN alone) matches --tcp-flags MASK CMP: the
  * flags of the packet within MASK must be exactly CMP. */
 static bool tcp_flags_match_syn(const char *mask, const char *cmp)
@@ -1568,6 +1589,7 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 	const char *chain = NULL, *module = NULL;
 	const char *target = NULL, *reject_with = NULL;
 	bool neg = false, jump_goto = false;
+	bool v6 = src == FW_SRC_IP6TABLES || src == FW_SRC_IP6TABLES_LEGACY;
 
 	for (size_t i = start; i < w->n; i++) {
 		const char *o = w->v[i];
@@ -1652,15 +1674,14 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			else if (!known)
 				r->cond |= COND_UNKNOWN;
 		} else if (strcmp(o, "--dst-type") == 0) {
-			/* the SYN goes to an address of this machine: LOCAL, which
-			 * the kernel's route types keep apart from UNICAST */
-			if (a != NULL && types_have(a, "LOCAL", NULL) == neg)
+			/* the SYN goes to an address of this machine */
+			if (a != NULL && addrtype_matches(a, v6, true) == neg)
 				r->excludes_new = true;
 		} else if (strcmp(o, "--src-type") == 0) {
-			/* a client elsewhere is UNICAST; one on this machine LOCAL */
+			/* a client elsewhere, or one on this machine */
 			if (a != NULL) {
-				r->src_type_remote = types_have(a, "UNICAST", NULL) != neg;
-				r->src_type_local = types_have(a, "LOCAL", NULL) != neg;
+				r->src_type_remote = addrtype_matches(a, v6, false) != neg;
+				r->src_type_local = addrtype_matches(a, v6, true) != neg;
 			}
 		} else if (strcmp(o, "--limit-iface-in") == 0 || strcmp(o, "--limit-iface-out") == 0) {
 			noarg = true;
