@@ -642,6 +642,7 @@ static void chain_set_policy(struct cchain *c, enum fw_action act, const char *r
 
 struct assume {
 	const struct crule *r;
+	size_t id;			/* the rule's number in the model (evalctx.offset) */
 	bool matched;
 	unsigned why;
 };
@@ -662,6 +663,7 @@ struct path {
 	const struct crule *forced;	/* the next rule is taken as matched (a fork) */
 	struct assume as[FW_MAX_ASSUME];
 	size_t nas;
+	bool any_matched;		/* some assumption took a rule as matched */
 };
 
 enum way_end { END_OPEN, END_BLOCK, END_UNDECIDED };
@@ -688,6 +690,9 @@ struct evalctx {
 	size_t *offset;			/* per chain: the id of its first rule */
 	int *listed;			/* per rule id: index in res->rules, or -1 */
 	int *policy_listed;		/* per chain: index of its listed policy, or -1 */
+	unsigned char *noted;		/* per rule id: note_unknown said it already */
+	const struct cchain **to;	/* per rule id: the chain its target names, once looked up */
+	unsigned char *to_done;		/* per rule id: to[] holds the answer (NULL: none) */
 	signed char *decides;		/* per chain: 1 can decide, 0 cannot, -1 unknown, 2 busy */
 	struct path *pending;
 	size_t npending;
@@ -885,6 +890,23 @@ static int list_policy(struct evalctx *c, const struct cchain *ch)
 	return i;
 }
 
+/* The chain rule ri of ch jumps to when its target is target (a verdict
+ * map's may differ from the rule's own), looked up once per query: ways
+ * through the rules pass the same jumps again and again. */
+static const struct cchain *rule_target(struct evalctx *c, const struct cchain *ch, size_t ri,
+					const char *target)
+{
+	size_t id = c->offset[ch - c->m->v] + ri;
+
+	if (target != ch->rules[ri].target)
+		return model_find(c->m, ch->table, target);
+	if (!c->to_done[id]) {
+		c->to[id] = model_find(c->m, ch->table, target);
+		c->to_done[id] = 1;
+	}
+	return c->to[id];
+}
+
 /* Whether a jump into ch can change where evaluation ends: a terminal
  * rule, a verdict map or an unknown target in it or in a chain it jumps to. */
 static bool chain_decides(struct evalctx *c, const struct cchain *ch, int depth)
@@ -907,7 +929,7 @@ static bool chain_decides(struct evalctx *c, const struct cchain *ch, int depth)
 		    r->action == FW_ACT_OTHER)
 			d = true;
 		else if ((r->action == FW_ACT_JUMP || r->action == FW_ACT_GOTO) && r->target) {
-			const struct cchain *to = model_find(c->m, ch->table, r->target);
+			const struct cchain *to = rule_target(c, ch, i, r->target);
 
 			d = to == NULL || chain_decides(c, to, depth + 1);
 		}
@@ -916,17 +938,18 @@ static bool chain_decides(struct evalctx *c, const struct cchain *ch, int depth)
 	return d;
 }
 
-static void path_assume(struct path *p, const struct crule *r, bool matched, unsigned why)
+static void path_assume(struct path *p, const struct crule *r, size_t id, bool matched, unsigned why)
 {
 	if (p->nas == FW_MAX_ASSUME) {
 		p->overflow = true;
 		return;
 	}
-	p->as[p->nas++] = (struct assume){ .r = r, .matched = matched, .why = why };
+	p->as[p->nas++] = (struct assume){ .r = r, .id = id, .matched = matched, .why = why };
+	p->any_matched |= matched;
 }
 
 /* Remembers the other way (r matched) to be followed later. */
-static void fork_matched(struct evalctx *c, const struct path *p, const struct crule *r,
+static void fork_matched(struct evalctx *c, const struct path *p, const struct crule *r, size_t id,
 			 unsigned why, struct path *out_cur)
 {
 	if (c->nstarted + c->npending >= FW_MAX_PATHS) {
@@ -937,9 +960,9 @@ static void fork_matched(struct evalctx *c, const struct path *p, const struct c
 		*q = *p;
 		q->st[q->depth - 1].i--;	/* back to r, taken as matched */
 		q->forced = r;
-		path_assume(q, r, true, why);
+		path_assume(q, r, id, true, why);
 	}
-	path_assume(out_cur, r, false, why);
+	path_assume(out_cur, r, id, false, why);
 }
 
 static void way_end(struct evalctx *c, const struct path *p, enum way_end end, int rule)
@@ -963,10 +986,10 @@ static void way_end(struct evalctx *c, const struct path *p, enum way_end end, i
 }
 
 /* Enters ch from p (a jump or goto); false when it cannot. */
-static bool path_enter(struct evalctx *c, struct path *p, const char *table, const char *target,
-		       bool is_goto)
+static bool path_enter(struct evalctx *c, struct path *p, const struct cchain *from, size_t ri,
+		       const char *target, bool is_goto)
 {
-	const struct cchain *to = model_find(c->m, table, target);
+	const struct cchain *to = rule_target(c, from, ri, target);
 
 	if (to == NULL) {
 		char *s = xasprintf("chain '%s' is jumped to but not listed", target);
@@ -1057,8 +1080,7 @@ static void path_run(struct evalctx *c, struct path *p)
 				break;
 			}
 		}
-		for (size_t k = 0; k < p->nas && !cond; k++)
-			cond = p->as[k].matched;
+		cond |= p->any_matched;
 		idx = list_rule(c, f->ch, r, act, target, cond);
 		if (m == M_LOOPBACK)
 			continue;
@@ -1078,12 +1100,12 @@ static void path_run(struct evalctx *c, struct path *p)
 			continue;
 		if (m == M_COND) {
 			if (act == FW_ACT_JUMP) {
-				const struct cchain *to = model_find(c->m, f->ch->table, target);
+				const struct cchain *to = rule_target(c, f->ch, f->i - 1, target);
 
 				if (to != NULL && !chain_decides(c, to, 0))
 					continue;	/* either way ends alike */
 			}
-			fork_matched(c, p, r, why, p);
+			fork_matched(c, p, r, c->offset[f->ch - c->m->v] + f->i - 1, why, p);
 			continue;	/* this way: not matched */
 		}
 		switch (act) {
@@ -1102,7 +1124,7 @@ static void path_run(struct evalctx *c, struct path *p)
 			return;
 		case FW_ACT_JUMP:
 		case FW_ACT_GOTO:
-			path_enter(c, p, f->ch->table, target, act == FW_ACT_GOTO);
+			path_enter(c, p, f->ch, f->i - 1, target, act == FW_ACT_GOTO);
 			break;
 		case FW_ACT_RETURN:
 			f->i = f->ch->n;
@@ -1182,6 +1204,10 @@ static void note_unknown(struct evalctx *c, const struct way *w)
 
 		if (!w->as[i].matched || !(w->as[i].why & (COND_UNKNOWN | COND_PACKET)))
 			continue;
+		/* once per rule: hundreds of ways may share the assumption */
+		if (c->noted[w->as[i].id])
+			continue;
+		c->noted[w->as[i].id] = 1;
 		p = pdup(w->as[i].r->text);
 		s = xasprintf(w->as[i].why & COND_UNKNOWN ?
 			      "'%s' could change the answer, and the evaluator cannot tell what it matches" :
@@ -1341,6 +1367,9 @@ static void model_evaluate(const struct model *m, const struct fw_query *q, stru
 	}
 	c.max_steps = total * 4 > FW_MAX_STEPS ? total * 4 : FW_MAX_STEPS;
 	c.listed = xcalloc(total + 1, sizeof(*c.listed));
+	c.noted = xcalloc(total + 1, sizeof(*c.noted));
+	c.to = xcalloc(total + 1, sizeof(*c.to));
+	c.to_done = xcalloc(total + 1, sizeof(*c.to_done));
 	for (size_t i = 0; i < total; i++)
 		c.listed[i] = -1;
 	qsort(c.base, c.nbase, sizeof(*c.base), chain_prio_cmp);
@@ -1373,6 +1402,9 @@ static void model_evaluate(const struct model *m, const struct fw_query *q, stru
 	free(c.ways);
 	free(c.pending);
 	free(c.listed);
+	free(c.noted);
+	free(c.to);
+	free(c.to_done);
 	free(c.decides);
 	free(c.policy_listed);
 	free(c.offset);

@@ -122,6 +122,8 @@ static void ipt_rule(struct strbuf *sb, const char *chain, int fam, enum place p
 	if (chance(4))
 		strbuf_addf(sb, " -d %s", fam == 6 ? (chance(50) ? "2001:db8::2" : "2001:db8:1::1") :
 			    (chance(50) ? "192.0.2.2" : "198.51.100.1"));
+	else if (chance(3))	/* kube-proxy's loopback-only rules */
+		strbuf_addf(sb, " %s-d %s", chance(40) ? "! " : "", fam == 6 ? "::1/128" : "127.0.0.0/8");
 	if (chance(72)) {
 		tcp = true;
 		strbuf_addstr(sb, " -p tcp");
@@ -251,6 +253,9 @@ static void nft_rule(struct strbuf *sb, const struct nft_table *t, bool input, i
 	}
 	if (chance(4))
 		strbuf_addf(sb, "%s daddr %s ", fam == 6 ? "ip6" : "ip", fam == 6 ? "2001:db8::2" : "192.0.2.2");
+	else if (chance(3))
+		strbuf_addf(sb, "%s daddr %s%s ", fam == 6 ? "ip6" : "ip", chance(40) ? "!= " : "",
+			    fam == 6 ? "::1" : "127.0.0.0/8");
 	if (chance(72)) {
 		tcp = true;
 		switch (rnd(8)) {
