@@ -2029,6 +2029,7 @@ int fw_parse_ufw_user_rules(const char *buf, size_t len, const struct fw_query *
 struct nft {
 	const char *const *skip;	/* tables another reader evaluates */
 	json_t *list;		/* the "nftables" array */
+	json_t *sets;		/* its sets and maps by family, table and name (nft_index_sets) */
 	struct model *m;
 	struct fw_result *res;
 };
@@ -2069,18 +2070,24 @@ static bool nft_skipped(const struct nft *n, json_t *o)
 	return false;
 }
 
-/* The set named name in the table of rule (same family and table), or NULL. */
-static json_t *nft_find_set(struct nft *n, json_t *rule, const char *name)
+/* The key of a set in n->sets: its family, table and name. */
+static char *nft_set_key(const char *fam, const char *tab, const char *name)
 {
-	const char *fam = jstr(rule, "family"), *tab = jstr(rule, "table");
+	return xasprintf("%s\x1f%s\x1f%s", fam, tab, name);
+}
+
+/* Indexes the sets and maps of n->list (the first of a name wins), so that
+ * rules naming sets cost no scan of the whole listing each. */
+static void nft_index_sets(struct nft *n)
+{
 	size_t i;
 	json_t *it;
 
-	if (fam == NULL || tab == NULL)
-		return NULL;
+	n->sets = json_object();
 	json_array_foreach(n->list, i, it) {
 		json_t *s = json_object_get(it, "set");
 		const char *sf, *st, *sn;
+		char *key;
 
 		if (!json_is_object(s))
 			s = json_object_get(it, "map");
@@ -2089,11 +2096,28 @@ static json_t *nft_find_set(struct nft *n, json_t *rule, const char *name)
 		sf = jstr(s, "family");
 		st = jstr(s, "table");
 		sn = jstr(s, "name");
-		if (sf && st && sn && strcmp(sf, fam) == 0 && strcmp(st, tab) == 0 &&
-		    strcmp(sn, name) == 0)
-			return s;
+		if (sf == NULL || st == NULL || sn == NULL)
+			continue;
+		key = nft_set_key(sf, st, sn);
+		if (json_object_get(n->sets, key) == NULL)
+			json_object_set(n->sets, key, s);
+		free(key);
 	}
-	return NULL;
+}
+
+/* The set named name in the table of rule (same family and table), or NULL. */
+static json_t *nft_find_set(struct nft *n, json_t *rule, const char *name)
+{
+	const char *fam = jstr(rule, "family"), *tab = jstr(rule, "table");
+	json_t *s;
+	char *key;
+
+	if (fam == NULL || tab == NULL || name == NULL || n->sets == NULL)
+		return NULL;
+	key = nft_set_key(fam, tab, name);
+	s = json_object_get(n->sets, key);
+	free(key);
+	return s;
 }
 
 static void nft_render(struct strbuf *sb, json_t *v, int depth);
@@ -2929,6 +2953,7 @@ int fw_parse_nft_json_each(const char *buf, size_t len, const struct fw_query *q
 	n.skip = q->skip_tables;
 	n.m = &m;
 	n.res = res;
+	nft_index_sets(&n);
 	json_array_foreach(n.list, i, it)
 		if (json_is_object(json_object_get(it, "chain")))
 			nft_chain(&n, json_object_get(it, "chain"));
@@ -2936,6 +2961,7 @@ int fw_parse_nft_json_each(const char *buf, size_t len, const struct fw_query *q
 		if (json_is_object(json_object_get(it, "rule")))
 			nft_rule(&n, json_object_get(it, "rule"));
 	model_evaluate_each(&m, q, nq, res);
+	json_decref(n.sets);
 out:
 	model_release(&m);
 	json_decref(root);
