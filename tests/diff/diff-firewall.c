@@ -21,10 +21,12 @@
  * it cannot give (unknown) or one that depends on timing is no agreement:
  * it is counted apart, and it is a disagreement when the rule set holds
  * nothing it could come from (no interface but lo, destination address,
- * source port, rate limit or -m recent).
+ * source port, ipset (its members are not listed), rate limit or -m recent).
  *
  *   diff-firewall --srv NETNS [--seed N] [--sets N] [--ipset]
- *                 [--save DIR] [--timeout-ms N]
+ *                 [--save DIR] [--timeout-ms N] [--max-seconds N]
+ *
+ * --max-seconds bounds the run: no new rule set is loaded after N seconds.
  *   diff-firewall --replay FILE...   what the evaluator says of saved cases
  *
  * The server namespace holds 192.0.2.2 and 2001:db8::2 with listeners on
@@ -651,7 +653,7 @@ static bool agrees(enum claim c, enum outcome o)
  * such an answer is a disagreement, not a pass. */
 static bool set_may_be_uncertain(const char *listing, bool *timing)
 {
-	static const char *const cond[] = {"-i dfs0", "dfs*", " -d ", " daddr ", "sport "};
+	static const char *const cond[] = {"-i dfs0", "dfs*", " -d ", " daddr ", "sport ", "--match-set"};
 	static const char *const timed[] = {"limit", "recent"};
 	bool any = false;
 
@@ -782,7 +784,8 @@ int main(int argc, char **argv)
 {
 	unsigned long seed = (unsigned long)time(NULL) % 1000000;
 	const char *save = NULL;
-	int sets = 300, timeout_ms = 300, loaded = 0, failed_loads = 0;
+	int sets = 300, timeout_ms = 300, loaded = 0, failed_loads = 0, max_seconds = 0;
+	struct timespec started, now;
 	size_t comparisons = 0, agreements = 0, disagreements = 0, unknown = 0, timing = 0;
 	size_t seen[O_ERROR + 1] = {0};
 	bool ipset = false;
@@ -798,6 +801,8 @@ int main(int argc, char **argv)
 			seed = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--sets") == 0 && a)
 			sets = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--max-seconds") == 0 && a)
+			max_seconds = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--timeout-ms") == 0 && a)
 			timeout_ms = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--save") == 0 && a)
@@ -805,7 +810,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--ipset") == 0)
 			ipset = true;
 		else {
-			fprintf(stderr, "usage: diff-firewall --srv NETNS [--seed N] [--sets N] [--ipset] [--save DIR] [--timeout-ms N]\n");
+			fprintf(stderr, "usage: diff-firewall --srv NETNS [--seed N] [--sets N] [--ipset] [--save DIR] [--timeout-ms N] [--max-seconds N]\n");
 			return 2;
 		}
 	}
@@ -818,6 +823,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	lpid = listeners_start();
 	usleep(200000);
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	for (int set = 0; loaded < sets && set < sets * 3; set++) {
 		bool nft = chance(45);
 		struct strbuf r4, r6, l4, l6, lj, cases[2];
@@ -832,6 +838,11 @@ int main(int argc, char **argv)
 		static const char *const list_all[] = {"nft", "list", "ruleset", NULL};
 		bool ok;
 
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (max_seconds > 0 && now.tv_sec - started.tv_sec >= max_seconds) {
+			printf("diff-firewall: %d s spent: no further rule set\n", max_seconds);
+			break;
+		}
 		strbuf_init(&r4);
 		strbuf_init(&r6);
 		strbuf_init(&l4);
