@@ -694,8 +694,8 @@ struct evalctx {
 	const struct cchain **to;	/* per rule id: the chain its target names, once looked up */
 	unsigned char *to_done;		/* per rule id: to[] holds the answer (NULL: none) */
 	signed char *decides;		/* per chain: 1 can decide, 0 cannot, -1 unknown, 2 busy */
-	struct path *pending;
-	size_t npending;
+	struct path *pending;		/* ways still to follow, grown as needed */
+	size_t npending, pending_alloc;
 	size_t nstarted;
 	bool truncated;
 	struct way *ways;
@@ -955,7 +955,13 @@ static void fork_matched(struct evalctx *c, const struct path *p, const struct c
 	if (c->nstarted + c->npending >= FW_MAX_PATHS) {
 		c->truncated = true;
 	} else {
-		struct path *q = &c->pending[c->npending++];
+		struct path *q;
+
+		if (c->npending == c->pending_alloc) {
+			c->pending_alloc = c->pending_alloc ? c->pending_alloc * 2 : 8;
+			c->pending = xrealloc(c->pending, c->pending_alloc * sizeof(*c->pending));
+		}
+		q = &c->pending[c->npending++];
 
 		*q = *p;
 		q->st[q->depth - 1].i--;	/* back to r, taken as matched */
@@ -1388,7 +1394,8 @@ static void model_evaluate(const struct model *m, const struct fw_query *q, stru
 		}
 		i = j;
 	}
-	c.pending = xcalloc(FW_MAX_PATHS, sizeof(*c.pending));
+	c.pending_alloc = 8;
+	c.pending = xcalloc(c.pending_alloc, sizeof(*c.pending));
 	c.pending[c.npending++] = (struct path){ .accepted = -1 };
 	while (c.npending > 0) {
 		struct path p = c.pending[--c.npending];
@@ -1520,17 +1527,25 @@ static void split_words(const char *line, struct strv *out)
 			return;
 		strbuf_init(&w);
 		while (*p != '\0' && *p != ' ' && *p != '\t') {
+			const char *q;
+
 			if (*p == '"') {
 				p++;
 				while (*p != '\0' && *p != '"') {
 					if (*p == '\\' && p[1] != '\0')
 						p++;
-					strbuf_addch(&w, *p++);
+					for (q = p + 1; *q != '\0' && *q != '"' && *q != '\\'; q++)
+						;
+					strbuf_add(&w, p, (size_t)(q - p));
+					p = q;
 				}
 				if (*p == '"')
 					p++;
 			} else {
-				strbuf_addch(&w, *p++);
+				for (q = p; *q != '\0' && *q != ' ' && *q != '\t' && *q != '"'; q++)
+					;
+				strbuf_add(&w, p, (size_t)(q - p));
+				p = q;
 			}
 		}
 		strv_push_owned(out, strbuf_detach(&w, NULL));
