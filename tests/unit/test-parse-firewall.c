@@ -138,6 +138,88 @@ static void iptables_drop_rule_drops_port_22(void **state)
 	fw_result_release(&res);
 }
 
+/* Evaluates the iptables-save text s for client on port 22. */
+static void run_ipt_text(const char *s, enum fw_source src, const char *client, struct fw_result *res)
+{
+	struct fw_query q = { .port = 22, .client = client };
+
+	fw_result_init(res);
+	if (fw_parse_iptables_save(s, strlen(s), src, &q, res) != 0)
+		fail_msg("expected the listing to parse");
+}
+
+/* The raw table runs before connection tracking: a state match there sees
+ * no entry (INVALID), so a NEW-only rule never meets the SYN. */
+static void state_new_in_the_raw_table_never_matches_a_syn(void **state)
+{
+	static const char s[] =
+		"*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+		"-A PREROUTING -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j DROP\n"
+		"-A PREROUTING -s 192.0.2.9/32 -p tcp -m conntrack --ctstate INVALID -j DROP\nCOMMIT\n";
+	struct fw_result res;
+
+	(void)state;
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.1", &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.9", &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	expect_text(deciding(&res), "INVALID");
+	fw_result_release(&res);
+}
+
+/* kube-proxy's KUBE-FIREWALL drops what goes to 127.0.0.0/8 from
+ * elsewhere: a SYN from another machine never does. */
+static void a_loopback_destination_rule_does_not_meet_a_remote_client(void **state)
+{
+	static const char s[] =
+		"*filter\n:INPUT ACCEPT [0:0]\n:KUBE-FIREWALL - [0:0]\n-A INPUT -j KUBE-FIREWALL\n"
+		"-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment \"block incoming "
+		"localnet connections\" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\nCOMMIT\n";
+	struct fw_result res;
+
+	(void)state;
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.5", &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+	run_ipt_text(s, FW_SRC_IPTABLES, NULL, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+/* A rule the evaluator cannot look into decides nothing for sure: DROP for
+ * some and REJECT for the others are two answers, never one. */
+static void a_drop_and_a_reject_behind_an_unknown_match_are_uncertain(void **state)
+{
+	static const char s[] =
+		"*filter\n:INPUT DROP [0:0]\n"
+		"-A INPUT -p tcp -m tcp --dport 22 -m quota2 --name q -j REJECT --reject-with tcp-reset\nCOMMIT\n";
+	struct fw_result res;
+
+	(void)state;
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.5", &res);
+	expect_verdict(&res, FW_VERDICT_UNKNOWN);
+	fw_result_release(&res);
+}
+
+/* ip6tables' addrtype: an address of this machine is UNICAST as well as
+ * LOCAL (iptables gives an IPv4 address one type). */
+static void ipv6_unicast_destination_type_matches_a_syn(void **state)
+{
+	static const char s[] =
+		"*filter\n:INPUT ACCEPT [0:0]\n"
+		"-A INPUT -p tcp -m tcp --dport 22 -m addrtype --dst-type UNICAST -j DROP\nCOMMIT\n";
+	struct fw_result res;
+
+	(void)state;
+	run_ipt_text(s, FW_SRC_IP6TABLES, "2001:db8::5", &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	fw_result_release(&res);
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.5", &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
 static void iptables_drop_rule_leaves_other_ports_open(void **state)
 {
 	struct fw_result res;
@@ -1553,6 +1635,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(addr_match_handles_prefixes_ranges_and_families),
 		cmocka_unit_test(every_disagreement_found_with_the_kernel_stays_fixed),
+		cmocka_unit_test(state_new_in_the_raw_table_never_matches_a_syn),
+		cmocka_unit_test(a_loopback_destination_rule_does_not_meet_a_remote_client),
+		cmocka_unit_test(a_drop_and_a_reject_behind_an_unknown_match_are_uncertain),
+		cmocka_unit_test(ipv6_unicast_destination_type_matches_a_syn),
 		cmocka_unit_test(iptables_drop_rule_drops_port_22),
 		cmocka_unit_test(iptables_drop_rule_leaves_other_ports_open),
 		cmocka_unit_test(iptables_policy_drop_decides_when_nothing_accepts),
