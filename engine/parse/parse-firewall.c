@@ -1647,7 +1647,17 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			neg = true;
 			continue;
 		}
-		if (strcmp(o, "-A") == 0 || strcmp(o, "--append") == 0) {
+		if (o[0] != '-') {
+			neg = false;	/* a word no option reads */
+			continue;
+		}
+		/* the options every rule has first: kube-proxy's rules are
+		 * thousands, each with a comment */
+		if (strcmp(o, "-j") == 0 || strcmp(o, "--jump") == 0) {
+			target = a;
+		} else if (strcmp(o, "--comment") == 0) {
+			/* nothing that changes who matches */
+		} else if (strcmp(o, "-A") == 0 || strcmp(o, "--append") == 0) {
 			chain = a;
 		} else if (strcmp(o, "-p") == 0 || strcmp(o, "--protocol") == 0) {
 			if (a != NULL) {
@@ -1755,8 +1765,6 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			   strncmp(o, "--hl-", 5) == 0 || strncmp(o, "--ttl-", 6) == 0 ||
 			   strncmp(o, "--connlimit", 11) == 0) {
 			/* options of matches whose meaning is settled above */
-		} else if (strcmp(o, "-j") == 0 || strcmp(o, "--jump") == 0) {
-			target = a;
 		} else if (strcmp(o, "-g") == 0 || strcmp(o, "--goto") == 0) {
 			target = a;
 			jump_goto = true;
