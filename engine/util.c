@@ -268,8 +268,16 @@ void strbuf_add_printable(struct strbuf *sb, const void *data, size_t n, bool al
 	size_t i = 0;
 
 	while (i < n) {
-		size_t u;
+		size_t u, j = i;
 
+		/* a run of plain characters goes in at once */
+		while (j < n && p[j] >= 0x20 && p[j] < 0x7f && p[j] != '\\')
+			j++;
+		if (j > i) {
+			strbuf_add(sb, p + i, j - i);
+			i = j;
+			continue;
+		}
 		if (p[i] >= 0x20 && p[i] < 0x7f) {
 			if (p[i] == '\\')
 				strbuf_addstr(sb, "\\\\");

@@ -308,6 +308,32 @@ static bool addr_is_loopback(const char *s)
 	return memcmp(a.b, v6lo, 16) == 0;
 }
 
+/* True when every address of the comma list spec ("127.0.0.0/8", "::1")
+ * is a loopback one: a SYN from another machine never goes to it. */
+static bool spec_is_loopback(const char *spec)
+{
+	char *copy = xstrdup(spec), *save = NULL;
+	bool all = true, any = false;
+
+	for (char *t = strtok_r(copy, ",", &save); t && all; t = strtok_r(NULL, ",", &save)) {
+		char *slash = strchr(t, '/');
+		long len = -1;
+
+		if (slash != NULL) {
+			char *end;
+
+			*slash = '\0';
+			len = strtol(slash + 1, &end, 10);
+			if (*end != '\0')
+				len = 0;
+		}
+		all = addr_is_loopback(t) && (len < 0 || len >= (strchr(t, ':') ? 128 : 8));
+		any = true;
+	}
+	free(copy);
+	return all && any;
+}
+
 bool fw_addr_match(const char *spec, const char *addr)
 {
 	struct addr a, lo, hi;
@@ -388,10 +414,24 @@ struct crule {
 	bool saddr_neg, saddr_unknown;
 	int family;		/* 0 both, 4, 6 */
 	enum iface_match iface;
-	bool excludes_new;	/* a conntrack state match without NEW */
+	bool excludes_new;	/* never matches a client's SYN (--syn negated, -m rt...) */
+	/* A conntrack state match (-m state, -m conntrack, ct state): the
+	 * states it admits, CT_* bits, negation applied. */
+	bool has_ct;
+	unsigned ct_ok;
+	/* A verdict map on ct state: what it does to a SYN after connection
+	 * tracking saw it (NEW, [0]) and before (INVALID, [1]); ctv_has says
+	 * whether the map holds that state at all. */
+	bool has_ctv;
+	bool ctv_has[2];
+	enum fw_action ctv_act[2];
+	char *ctv_target[2];
 	unsigned cond;		/* COND_*: what else its match depends on */
 	int src_type_remote;	/* -m addrtype --src-type: matches a remote client (1), not (0), -1 no such match */
 	int src_type_local;	/* the same for a client on this machine */
+	/* A destination match on loopback addresses only (-d 127.0.0.0/8):
+	 * 1, never met by a client elsewhere; 2 negated, always met by one. */
+	int dst_lo;
 	bool not_evaluated;
 	long handle;		/* nft's handle of the rule, 0 when not known */
 	enum fw_action action;
@@ -442,6 +482,8 @@ static void crule_release(struct crule *r)
 	strv_release(&r->saddrs);
 	free(r->reject_with);
 	free(r->target);
+	free(r->ctv_target[0]);
+	free(r->ctv_target[1]);
 	for (size_t i = 0; i < r->nvmap; i++)
 		free(r->vmap[i].target);
 	free(r->vmap);
@@ -600,6 +642,7 @@ static void chain_set_policy(struct cchain *c, enum fw_action act, const char *r
 
 struct assume {
 	const struct crule *r;
+	size_t id;			/* the rule's number in the model (evalctx.offset) */
 	bool matched;
 	unsigned why;
 };
@@ -620,6 +663,7 @@ struct path {
 	const struct crule *forced;	/* the next rule is taken as matched (a fork) */
 	struct assume as[FW_MAX_ASSUME];
 	size_t nas;
+	bool any_matched;		/* some assumption took a rule as matched */
 };
 
 enum way_end { END_OPEN, END_BLOCK, END_UNDECIDED };
@@ -646,9 +690,12 @@ struct evalctx {
 	size_t *offset;			/* per chain: the id of its first rule */
 	int *listed;			/* per rule id: index in res->rules, or -1 */
 	int *policy_listed;		/* per chain: index of its listed policy, or -1 */
+	unsigned char *noted;		/* per rule id: note_unknown said it already */
+	const struct cchain **to;	/* per rule id: the chain its target names, once looked up */
+	unsigned char *to_done;		/* per rule id: to[] holds the answer (NULL: none) */
 	signed char *decides;		/* per chain: 1 can decide, 0 cannot, -1 unknown, 2 busy */
-	struct path *pending;
-	size_t npending;
+	struct path *pending;		/* ways still to follow, grown as needed */
+	size_t npending, pending_alloc;
 	size_t nstarted;
 	bool truncated;
 	struct way *ways;
@@ -657,19 +704,65 @@ struct evalctx {
 
 enum match { M_NO, M_YES, M_COND, M_LOOPBACK };
 
+/* Connection tracking states. A client's SYN is NEW once conntrack has
+ * seen it (priority -200 of prerouting); chains that run before that
+ * (iptables' raw table, nft chains of a lower priority, ingress) see no
+ * conntrack entry at all, which state matches take as INVALID. */
+#define CT_NEW		1u
+#define CT_INVALID	2u
+#define CT_ESTABLISHED	4u
+#define CT_RELATED	8u
+#define CT_UNTRACKED	16u
+#define CT_ALL		31u
+#define NF_PRI_CONNTRACK (-200L)
+
+/* Which state the SYN has where the way now stands: 0 NEW, 1 INVALID, -1
+ * not known (a chain at conntrack's own priority: the order between them
+ * is the order they were registered in). */
+static int path_ct_state(const struct evalctx *c, const struct path *p)
+{
+	long prio;
+
+	if (p->base >= c->nbase)
+		return 0;
+	prio = c->base[p->base]->prio;
+	if (prio < NF_PRI_CONNTRACK)
+		return 1;
+	return prio == NF_PRI_CONNTRACK ? -1 : 0;
+}
+
 /* Whether r matches a new connection to the port from the client; *why
  * says what an M_COND depends on. */
-static enum match rule_match(struct evalctx *c, const struct crule *r, unsigned *why)
+static enum match rule_match(struct evalctx *c, const struct crule *r, int ct, unsigned *why)
 {
 	enum match m = M_YES;
 
 	*why = 0;
 	if (r->excludes_new)
 		return M_NO;
+	if (r->has_ct || r->has_ctv) {
+		bool new_ok = r->has_ctv ? r->ctv_has[0] : (r->ct_ok & CT_NEW) != 0;
+		bool inv_ok = r->has_ctv ? r->ctv_has[1] : (r->ct_ok & CT_INVALID) != 0;
+
+		if (ct >= 0 && !(ct == 0 ? new_ok : inv_ok))
+			return M_NO;
+		if (ct < 0 && !new_ok && !inv_ok)
+			return M_NO;
+		if (ct < 0 && new_ok != inv_ok) {
+			m = M_COND;
+			*why |= COND_UNKNOWN;
+		}
+	}
 	if (r->proto >= 0 && (r->proto == 6) == r->proto_neg)
 		return M_NO;
 	if (r->family != 0 && r->family != c->family)
 		return M_NO;
+	if (r->dst_lo == 1 && !c->client_lo)
+		return M_NO;
+	if (r->dst_lo != 0 && c->client_lo) {
+		m = M_COND;
+		*why |= COND_PACKET;	/* which address a local client connects to */
+	}
 	if (r->src_type_remote >= 0 || r->src_type_local >= 0) {
 		int ok = c->client_lo ? r->src_type_local : r->src_type_remote;
 
@@ -797,6 +890,23 @@ static int list_policy(struct evalctx *c, const struct cchain *ch)
 	return i;
 }
 
+/* The chain rule ri of ch jumps to when its target is target (a verdict
+ * map's may differ from the rule's own), looked up once per query: ways
+ * through the rules pass the same jumps again and again. */
+static const struct cchain *rule_target(struct evalctx *c, const struct cchain *ch, size_t ri,
+					const char *target)
+{
+	size_t id = c->offset[ch - c->m->v] + ri;
+
+	if (target != ch->rules[ri].target)
+		return model_find(c->m, ch->table, target);
+	if (!c->to_done[id]) {
+		c->to[id] = model_find(c->m, ch->table, target);
+		c->to_done[id] = 1;
+	}
+	return c->to[id];
+}
+
 /* Whether a jump into ch can change where evaluation ends: a terminal
  * rule, a verdict map or an unknown target in it or in a chain it jumps to. */
 static bool chain_decides(struct evalctx *c, const struct cchain *ch, int depth)
@@ -812,13 +922,14 @@ static bool chain_decides(struct evalctx *c, const struct cchain *ch, int depth)
 	for (size_t i = 0; i < ch->n && !d; i++) {
 		const struct crule *r = &ch->rules[i];
 
-		if (r->excludes_new)
+		if (r->excludes_new || (r->has_ct && !(r->ct_ok & (CT_NEW | CT_INVALID))) ||
+		    (r->has_ctv && !r->ctv_has[0] && !r->ctv_has[1]))
 			continue;
 		if (is_terminal(r->action) || r->nvmap > 0 || r->not_evaluated ||
 		    r->action == FW_ACT_OTHER)
 			d = true;
 		else if ((r->action == FW_ACT_JUMP || r->action == FW_ACT_GOTO) && r->target) {
-			const struct cchain *to = model_find(c->m, ch->table, r->target);
+			const struct cchain *to = rule_target(c, ch, i, r->target);
 
 			d = to == NULL || chain_decides(c, to, depth + 1);
 		}
@@ -827,30 +938,37 @@ static bool chain_decides(struct evalctx *c, const struct cchain *ch, int depth)
 	return d;
 }
 
-static void path_assume(struct path *p, const struct crule *r, bool matched, unsigned why)
+static void path_assume(struct path *p, const struct crule *r, size_t id, bool matched, unsigned why)
 {
 	if (p->nas == FW_MAX_ASSUME) {
 		p->overflow = true;
 		return;
 	}
-	p->as[p->nas++] = (struct assume){ .r = r, .matched = matched, .why = why };
+	p->as[p->nas++] = (struct assume){ .r = r, .id = id, .matched = matched, .why = why };
+	p->any_matched |= matched;
 }
 
 /* Remembers the other way (r matched) to be followed later. */
-static void fork_matched(struct evalctx *c, const struct path *p, const struct crule *r,
+static void fork_matched(struct evalctx *c, const struct path *p, const struct crule *r, size_t id,
 			 unsigned why, struct path *out_cur)
 {
 	if (c->nstarted + c->npending >= FW_MAX_PATHS) {
 		c->truncated = true;
 	} else {
-		struct path *q = &c->pending[c->npending++];
+		struct path *q;
+
+		if (c->npending == c->pending_alloc) {
+			c->pending_alloc = c->pending_alloc ? c->pending_alloc * 2 : 8;
+			c->pending = xrealloc(c->pending, c->pending_alloc * sizeof(*c->pending));
+		}
+		q = &c->pending[c->npending++];
 
 		*q = *p;
 		q->st[q->depth - 1].i--;	/* back to r, taken as matched */
 		q->forced = r;
-		path_assume(q, r, true, why);
+		path_assume(q, r, id, true, why);
 	}
-	path_assume(out_cur, r, false, why);
+	path_assume(out_cur, r, id, false, why);
 }
 
 static void way_end(struct evalctx *c, const struct path *p, enum way_end end, int rule)
@@ -874,10 +992,10 @@ static void way_end(struct evalctx *c, const struct path *p, enum way_end end, i
 }
 
 /* Enters ch from p (a jump or goto); false when it cannot. */
-static bool path_enter(struct evalctx *c, struct path *p, const char *table, const char *target,
-		       bool is_goto)
+static bool path_enter(struct evalctx *c, struct path *p, const struct cchain *from, size_t ri,
+		       const char *target, bool is_goto)
 {
-	const struct cchain *to = model_find(c->m, table, target);
+	const struct cchain *to = rule_target(c, from, ri, target);
 
 	if (to == NULL) {
 		char *s = xasprintf("chain '%s' is jumped to but not listed", target);
@@ -910,7 +1028,7 @@ static void path_run(struct evalctx *c, struct path *p)
 		const char *target;
 		enum match m;
 		unsigned why = 0;
-		int idx;
+		int idx, ct;
 		bool cond;
 
 		if (p->depth == 0) {
@@ -941,18 +1059,26 @@ static void path_run(struct evalctx *c, struct path *p)
 			continue;
 		}
 		r = &f->ch->rules[f->i++];
+		ct = path_ct_state(c, p);
 		if (r == p->forced) {
 			p->forced = NULL;
 			m = M_YES;
 			cond = true;
 		} else {
-			m = rule_match(c, r, &why);
+			m = rule_match(c, r, ct, &why);
 			cond = m == M_COND;
 		}
 		if (m == M_NO)
 			continue;
 		act = r->action;
 		target = r->target;
+		if (r->has_ctv && ct >= 0 && r->ctv_has[ct]) {
+			act = r->ctv_act[ct];
+			target = r->ctv_target[ct];
+		} else if (r->has_ctv && ct < 0) {
+			act = FW_ACT_OTHER;
+			target = "verdict map";
+		}
 		for (size_t k = 0; k < r->nvmap; k++) {
 			if (c->res->port >= r->vmap[k].lo && c->res->port <= r->vmap[k].hi) {
 				act = r->vmap[k].action;
@@ -960,31 +1086,32 @@ static void path_run(struct evalctx *c, struct path *p)
 				break;
 			}
 		}
-		for (size_t k = 0; k < p->nas && !cond; k++)
-			cond = p->as[k].matched;
+		cond |= p->any_matched;
 		idx = list_rule(c, f->ch, r, act, target, cond);
 		if (m == M_LOOPBACK)
 			continue;
-		if (act == FW_ACT_NONE || act == FW_ACT_OTHER || act == FW_ACT_RETURN) {
-			if (act == FW_ACT_OTHER && m == M_YES && target != NULL) {
-				char *s = xasprintf("'%s' (%s) was not followed", r->text, target);
+		if (act == FW_ACT_NONE)
+			continue;
+		if (act == FW_ACT_OTHER && m == M_YES) {
+			/* a target (or map) the evaluator cannot follow: where this
+			 * way ends is not known, never "it went on" */
+			char *s = xasprintf("'%s' (%s) was not followed", r->text, target ? target : "unknown");
 
-				res_note(c->res, s);
-				free(s);
-			}
-			if (act != FW_ACT_RETURN)
-				continue;
+			res_note(c->res, s);
+			free(s);
+			way_end(c, p, END_UNDECIDED, idx);
+			return;
 		}
 		if ((act == FW_ACT_JUMP || act == FW_ACT_GOTO) && target == NULL)
 			continue;
 		if (m == M_COND) {
 			if (act == FW_ACT_JUMP) {
-				const struct cchain *to = model_find(c->m, f->ch->table, target);
+				const struct cchain *to = rule_target(c, f->ch, f->i - 1, target);
 
 				if (to != NULL && !chain_decides(c, to, 0))
 					continue;	/* either way ends alike */
 			}
-			fork_matched(c, p, r, why, p);
+			fork_matched(c, p, r, c->offset[f->ch - c->m->v] + f->i - 1, why, p);
 			continue;	/* this way: not matched */
 		}
 		switch (act) {
@@ -1003,7 +1130,7 @@ static void path_run(struct evalctx *c, struct path *p)
 			return;
 		case FW_ACT_JUMP:
 		case FW_ACT_GOTO:
-			path_enter(c, p, f->ch->table, target, act == FW_ACT_GOTO);
+			path_enter(c, p, f->ch, f->i - 1, target, act == FW_ACT_GOTO);
 			break;
 		case FW_ACT_RETURN:
 			f->i = f->ch->n;
@@ -1083,6 +1210,10 @@ static void note_unknown(struct evalctx *c, const struct way *w)
 
 		if (!w->as[i].matched || !(w->as[i].why & (COND_UNKNOWN | COND_PACKET)))
 			continue;
+		/* once per rule: hundreds of ways may share the assumption */
+		if (c->noted[w->as[i].id])
+			continue;
+		c->noted[w->as[i].id] = 1;
 		p = pdup(w->as[i].r->text);
 		s = xasprintf(w->as[i].why & COND_UNKNOWN ?
 			      "'%s' could change the answer, and the evaluator cannot tell what it matches" :
@@ -1093,6 +1224,22 @@ static void note_unknown(struct evalctx *c, const struct way *w)
 	}
 	if (w->overflow)
 		res_note(c->res, "some ways through the rules were too long to follow");
+}
+
+/* Whether two ways end alike for the client: both open, both undecided,
+ * or blocked the same way (a DROP and a REJECT are different answers, and
+ * so are a RST and an ICMP error). */
+static bool way_same(const struct evalctx *c, const struct way *a, const struct way *b)
+{
+	const struct fw_rule *ra, *rb;
+
+	if (a->end != b->end)
+		return false;
+	if (a->end != END_BLOCK || a->rule == b->rule)
+		return true;
+	ra = &c->res->rules[a->rule];
+	rb = &c->res->rules[b->rule];
+	return ra->action == rb->action && ra->effect == rb->effect;
 }
 
 /* Compares where the ways ended and sets the verdict. */
@@ -1107,7 +1254,7 @@ static void ways_judge(struct evalctx *c)
 	for (size_t i = 1; i < c->nways; i++) {
 		const struct way *w = &c->ways[i];
 
-		if (w->end == b->end && !w->overflow)
+		if (way_same(c, w, b) && !w->overflow)
 			continue;
 		why |= w->why_matched | (w->overflow ? COND_UNKNOWN : 0);
 		if (first == NULL)
@@ -1139,15 +1286,16 @@ static void ways_judge(struct evalctx *c)
 		return;
 	}
 	for (size_t i = 1; i < c->nways; i++)
-		if (c->ways[i].end != b->end || c->ways[i].overflow)
+		if (!way_same(c, &c->ways[i], b) || c->ways[i].overflow)
 			note_unknown(c, &c->ways[i]);
 	note_unknown(c, b);
 	res->timing = (why & COND_TIMING) != 0;
 	if (b->end == END_BLOCK && !(why & COND_UNKNOWN)) {
 		bool all_open = true;
 
+		/* every way that ends otherwise than b ends open */
 		for (size_t i = 1; i < c->nways; i++)
-			if (c->ways[i].end == END_UNDECIDED)
+			if (!way_same(c, &c->ways[i], b) && c->ways[i].end != END_OPEN)
 				all_open = false;
 		if (all_open && first != NULL && (why & (COND_SOURCE | COND_PACKET))) {
 			res->verdict = FW_VERDICT_OPEN_SOME;
@@ -1225,6 +1373,9 @@ static void model_evaluate(const struct model *m, const struct fw_query *q, stru
 	}
 	c.max_steps = total * 4 > FW_MAX_STEPS ? total * 4 : FW_MAX_STEPS;
 	c.listed = xcalloc(total + 1, sizeof(*c.listed));
+	c.noted = xcalloc(total + 1, sizeof(*c.noted));
+	c.to = xcalloc(total + 1, sizeof(*c.to));
+	c.to_done = xcalloc(total + 1, sizeof(*c.to_done));
 	for (size_t i = 0; i < total; i++)
 		c.listed[i] = -1;
 	qsort(c.base, c.nbase, sizeof(*c.base), chain_prio_cmp);
@@ -1243,7 +1394,8 @@ static void model_evaluate(const struct model *m, const struct fw_query *q, stru
 		}
 		i = j;
 	}
-	c.pending = xcalloc(FW_MAX_PATHS, sizeof(*c.pending));
+	c.pending_alloc = 8;
+	c.pending = xcalloc(c.pending_alloc, sizeof(*c.pending));
 	c.pending[c.npending++] = (struct path){ .accepted = -1 };
 	while (c.npending > 0) {
 		struct path p = c.pending[--c.npending];
@@ -1257,6 +1409,9 @@ static void model_evaluate(const struct model *m, const struct fw_query *q, stru
 	free(c.ways);
 	free(c.pending);
 	free(c.listed);
+	free(c.noted);
+	free(c.to);
+	free(c.to_done);
 	free(c.decides);
 	free(c.policy_listed);
 	free(c.offset);
@@ -1307,17 +1462,32 @@ static void add_port_list(struct crule *r, const char *s)
 	free(copy);
 }
 
-/* True when a comma list of conntrack states admits a new connection. */
-static bool states_have_new(const char *s)
+/* One conntrack state's name as a CT_* bit; 0 for one not known. */
+static unsigned ct_state_bit(const char *s)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "new", CT_NEW }, { "invalid", CT_INVALID }, { "established", CT_ESTABLISHED },
+		{ "related", CT_RELATED }, { "untracked", CT_UNTRACKED },
+		/* -m conntrack's pseudo states of NAT: a new SYN is not NATed here */
+		{ "snat", 0 }, { "dnat", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(s, names[i].name) == 0)
+			return names[i].bit;
+	return 0;
+}
+
+/* The CT_* bits of a comma list of conntrack states. */
+static unsigned states_mask(const char *s)
 {
 	char *copy = xstrdup(s), *save = NULL;
-	bool found = false;
+	unsigned mask = 0;
 
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (strcasecmp(tok, "NEW") == 0 || strcasecmp(tok, "UNTRACKED") == 0)
-			found = true;
+		mask |= ct_state_bit(tok);
 	free(copy);
-	return found;
+	return mask;
 }
 
 static int proto_number(const char *s)
@@ -1357,17 +1527,25 @@ static void split_words(const char *line, struct strv *out)
 			return;
 		strbuf_init(&w);
 		while (*p != '\0' && *p != ' ' && *p != '\t') {
+			const char *q;
+
 			if (*p == '"') {
 				p++;
 				while (*p != '\0' && *p != '"') {
 					if (*p == '\\' && p[1] != '\0')
 						p++;
-					strbuf_addch(&w, *p++);
+					for (q = p + 1; *q != '\0' && *q != '"' && *q != '\\'; q++)
+						;
+					strbuf_add(&w, p, (size_t)(q - p));
+					p = q;
 				}
 				if (*p == '"')
 					p++;
 			} else {
-				strbuf_addch(&w, *p++);
+				for (q = p; *q != '\0' && *q != ' ' && *q != '\t' && *q != '"'; q++)
+					;
+				strbuf_add(&w, p, (size_t)(q - p));
+				p = q;
 			}
 		}
 		strv_push_owned(out, strbuf_detach(&w, NULL));
@@ -1409,6 +1587,27 @@ static bool types_have(const char *s, const char *a, const char *b)
 	return found;
 }
 
+/*
+ * Whether -m addrtype's type list (without its negation) holds a unicast
+ * address that is this machine's own (local) or another machine's. IPv4
+ * gives an address one route type: LOCAL or UNICAST. IPv6 (xt_addrtype's
+ * match_type6) does otherwise: MULTICAST and UNSPEC must hold (they do not
+ * here), UNICAST holds for both, and only when LOCAL, ANYCAST or
+ * UNREACHABLE is listed is the route looked up (an address of this
+ * machine is LOCAL; a client's is none of them, having a route); the
+ * other types are not checked at all.
+ */
+static bool addrtype_matches(const char *types, bool v6, bool local)
+{
+	if (!v6)
+		return types_have(types, local ? "LOCAL" : "UNICAST", NULL);
+	if (types_have(types, "MULTICAST", "UNSPEC"))
+		return false;
+	if (types_have(types, "LOCAL", "ANYCAST") || types_have(types, "UNREACHABLE", NULL))
+		return local && types_have(types, "LOCAL", NULL);
+	return true;
+}
+
 /* Whether a SYN (the flag SYN alone) matches --tcp-flags MASK CMP: the
  * flags of the packet within MASK must be exactly CMP. */
 static bool tcp_flags_match_syn(const char *mask, const char *cmp)
@@ -1437,6 +1636,7 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 	const char *chain = NULL, *module = NULL;
 	const char *target = NULL, *reject_with = NULL;
 	bool neg = false, jump_goto = false;
+	bool v6 = src == FW_SRC_IP6TABLES || src == FW_SRC_IP6TABLES_LEGACY;
 
 	for (size_t i = start; i < w->n; i++) {
 		const char *o = w->v[i];
@@ -1447,7 +1647,17 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			neg = true;
 			continue;
 		}
-		if (strcmp(o, "-A") == 0 || strcmp(o, "--append") == 0) {
+		if (o[0] != '-') {
+			neg = false;	/* a word no option reads */
+			continue;
+		}
+		/* the options every rule has first: kube-proxy's rules are
+		 * thousands, each with a comment */
+		if (strcmp(o, "-j") == 0 || strcmp(o, "--jump") == 0) {
+			target = a;
+		} else if (strcmp(o, "--comment") == 0) {
+			/* nothing that changes who matches */
+		} else if (strcmp(o, "-A") == 0 || strcmp(o, "--append") == 0) {
 			chain = a;
 		} else if (strcmp(o, "-p") == 0 || strcmp(o, "--protocol") == 0) {
 			if (a != NULL) {
@@ -1467,7 +1677,9 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			}
 		} else if (strcmp(o, "-d") == 0 || strcmp(o, "--destination") == 0 ||
 			   strcmp(o, "--dst") == 0) {
-			if (a != NULL && !addr_is_any(a))
+			if (a != NULL && spec_is_loopback(a))
+				r->dst_lo = neg ? 2 : 1;	/* kube-proxy's KUBE-FIREWALL */
+			else if (a != NULL && !addr_is_any(a))
 				r->cond |= COND_PACKET;
 		} else if (strcmp(o, "-i") == 0 || strcmp(o, "--in-interface") == 0) {
 			if (a != NULL) {
@@ -1487,8 +1699,13 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			   strcmp(o, "--sports") == 0 || strcmp(o, "--source-ports") == 0) {
 			r->cond |= COND_PACKET;
 		} else if (strcmp(o, "--state") == 0 || strcmp(o, "--ctstate") == 0) {
-			if (a != NULL && states_have_new(a) == neg)
-				r->excludes_new = true;
+			if (a != NULL) {
+				unsigned mask = states_mask(a);
+
+				/* several state matches in one rule must all hold */
+				r->ct_ok = (r->has_ct ? r->ct_ok : CT_ALL) & (neg ? CT_ALL & ~mask : mask);
+				r->has_ct = true;
+			}
 		} else if (strcmp(o, "--syn") == 0) {
 			if (neg)
 				r->excludes_new = true;
@@ -1514,14 +1731,14 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			else if (!known)
 				r->cond |= COND_UNKNOWN;
 		} else if (strcmp(o, "--dst-type") == 0) {
-			/* the SYN goes to a local unicast address of this machine */
-			if (a != NULL && types_have(a, "LOCAL", "UNICAST") == neg)
+			/* the SYN goes to an address of this machine */
+			if (a != NULL && addrtype_matches(a, v6, true) == neg)
 				r->excludes_new = true;
 		} else if (strcmp(o, "--src-type") == 0) {
-			/* a client elsewhere is UNICAST; one on this machine LOCAL too */
+			/* a client elsewhere, or one on this machine */
 			if (a != NULL) {
-				r->src_type_remote = types_have(a, "UNICAST", NULL) != neg;
-				r->src_type_local = types_have(a, "LOCAL", "UNICAST") != neg;
+				r->src_type_remote = addrtype_matches(a, v6, false) != neg;
+				r->src_type_local = addrtype_matches(a, v6, true) != neg;
 			}
 		} else if (strcmp(o, "--limit-iface-in") == 0 || strcmp(o, "--limit-iface-out") == 0) {
 			noarg = true;
@@ -1548,8 +1765,6 @@ static const char *ipt_rule(const struct strv *w, size_t start, struct crule *r,
 			   strncmp(o, "--hl-", 5) == 0 || strncmp(o, "--ttl-", 6) == 0 ||
 			   strncmp(o, "--connlimit", 11) == 0) {
 			/* options of matches whose meaning is settled above */
-		} else if (strcmp(o, "-j") == 0 || strcmp(o, "--jump") == 0) {
-			target = a;
 		} else if (strcmp(o, "-g") == 0 || strcmp(o, "--goto") == 0) {
 			target = a;
 			jump_goto = true;
@@ -1837,6 +2052,7 @@ int fw_parse_ufw_user_rules(const char *buf, size_t len, const struct fw_query *
 struct nft {
 	const char *const *skip;	/* tables another reader evaluates */
 	json_t *list;		/* the "nftables" array */
+	json_t *sets;		/* its sets and maps by family, table and name (nft_index_sets) */
 	struct model *m;
 	struct fw_result *res;
 };
@@ -1877,18 +2093,24 @@ static bool nft_skipped(const struct nft *n, json_t *o)
 	return false;
 }
 
-/* The set named name in the table of rule (same family and table), or NULL. */
-static json_t *nft_find_set(struct nft *n, json_t *rule, const char *name)
+/* The key of a set in n->sets: its family, table and name. */
+static char *nft_set_key(const char *fam, const char *tab, const char *name)
 {
-	const char *fam = jstr(rule, "family"), *tab = jstr(rule, "table");
+	return xasprintf("%s\x1f%s\x1f%s", fam, tab, name);
+}
+
+/* Indexes the sets and maps of n->list (the first of a name wins), so that
+ * rules naming sets cost no scan of the whole listing each. */
+static void nft_index_sets(struct nft *n)
+{
 	size_t i;
 	json_t *it;
 
-	if (fam == NULL || tab == NULL)
-		return NULL;
+	n->sets = json_object();
 	json_array_foreach(n->list, i, it) {
 		json_t *s = json_object_get(it, "set");
 		const char *sf, *st, *sn;
+		char *key;
 
 		if (!json_is_object(s))
 			s = json_object_get(it, "map");
@@ -1897,11 +2119,28 @@ static json_t *nft_find_set(struct nft *n, json_t *rule, const char *name)
 		sf = jstr(s, "family");
 		st = jstr(s, "table");
 		sn = jstr(s, "name");
-		if (sf && st && sn && strcmp(sf, fam) == 0 && strcmp(st, tab) == 0 &&
-		    strcmp(sn, name) == 0)
-			return s;
+		if (sf == NULL || st == NULL || sn == NULL)
+			continue;
+		key = nft_set_key(sf, st, sn);
+		if (json_object_get(n->sets, key) == NULL)
+			json_object_set(n->sets, key, s);
+		free(key);
 	}
-	return NULL;
+}
+
+/* The set named name in the table of rule (same family and table), or NULL. */
+static json_t *nft_find_set(struct nft *n, json_t *rule, const char *name)
+{
+	const char *fam = jstr(rule, "family"), *tab = jstr(rule, "table");
+	json_t *s;
+	char *key;
+
+	if (fam == NULL || tab == NULL || name == NULL || n->sets == NULL)
+		return NULL;
+	key = nft_set_key(fam, tab, name);
+	s = json_object_get(n->sets, key);
+	free(key);
+	return s;
 }
 
 static void nft_render(struct strbuf *sb, json_t *v, int depth);
@@ -1995,6 +2234,28 @@ static void nft_render(struct strbuf *sb, json_t *v, int depth)
 			const char *t = jstr(val, "target");
 
 			strbuf_addf(sb, "%s %s", key, t ? t : "?");
+		} else if ((strcmp(key, "&") == 0 || strcmp(key, "|") == 0) && json_is_array(val) &&
+			   json_array_size(val) == 2) {
+			/* "tcp flags & (syn | ack)" */
+			nft_render(sb, json_array_get(val, 0), depth + 1);
+			strbuf_addf(sb, " %s ", key);
+			if (json_is_array(json_array_get(val, 1)) && json_array_size(json_array_get(val, 1)) > 1) {
+				strbuf_addch(sb, '(');
+				nft_render_list(sb, json_array_get(val, 1), " | ", depth);
+				strbuf_addch(sb, ')');
+			} else {
+				nft_render(sb, json_array_get(val, 1), depth + 1);
+			}
+		} else if (strcmp(key, "fib") == 0 && json_is_object(val)) {
+			json_t *fl = json_object_get(val, "flags");
+			const char *res = jstr(val, "result");
+
+			strbuf_addstr(sb, "fib ");
+			if (json_is_array(fl))
+				nft_render_list(sb, fl, " . ", depth);
+			else
+				nft_render(sb, fl, depth + 1);
+			strbuf_addf(sb, " %s", res ? res : "?");
 		} else {
 			strbuf_addstr(sb, key);
 		}
@@ -2164,23 +2425,22 @@ static void nft_addrs(struct nft *n, json_t *rule, json_t *right, struct crule *
 	json_decref(el);
 }
 
-/* True when the right side of a ct state match names "new". */
-static bool nft_states_have_new(json_t *right)
+/* The CT_* bits the right side of a ct state match names. */
+static unsigned nft_states_mask(json_t *right)
 {
+	unsigned mask = 0;
 	size_t i;
 	json_t *it;
 
 	if (json_is_string(right))
-		return strcmp(json_string_value(right), "new") == 0 ||
-		       strcmp(json_string_value(right), "untracked") == 0;
+		return ct_state_bit(json_string_value(right));
 	if (json_is_object(right) && json_is_array(json_object_get(right, "set")))
 		right = json_object_get(right, "set");
 	if (json_is_array(right)) {
 		json_array_foreach(right, i, it)
-			if (nft_states_have_new(it))
-				return true;
+			mask |= nft_states_mask(it);
 	}
-	return false;
+	return mask;
 }
 
 static int nft_proto_value(json_t *v)
@@ -2190,6 +2450,161 @@ static int nft_proto_value(json_t *v)
 	if (json_is_string(v))
 		return proto_number(json_string_value(v));
 	return -2;
+}
+
+/* True when v (an address or a prefix) holds loopback addresses only. */
+static bool nft_loopback_value(json_t *v)
+{
+	json_t *pf = json_object_get(v, "prefix");
+	char *spec;
+	bool lo;
+
+	if (json_is_string(v))
+		return spec_is_loopback(json_string_value(v));
+	if (!json_is_object(pf) || !json_is_string(json_object_get(pf, "addr")) ||
+	    !json_is_integer(json_object_get(pf, "len")))
+		return false;
+	spec = xasprintf("%s/%lld", json_string_value(json_object_get(pf, "addr")),
+			 (long long)json_integer_value(json_object_get(pf, "len")));
+	lo = spec_is_loopback(spec);
+	free(spec);
+	return lo;
+}
+
+/* TCP flags named by v (a name, a list of names, or a number) as a bit
+ * mask (fin 1, syn 2, rst 4, psh 8, ack 16, urg 32, ecn 64, cwr 128); -1
+ * when v is none of these. */
+static long nft_tcp_flags(json_t *v)
+{
+	static const char *const names[] = {"fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"};
+	long mask = 0;
+	size_t i;
+	json_t *it;
+
+	if (json_is_integer(v))
+		return (long)(json_integer_value(v) & 0xff);
+	if (json_is_string(v)) {
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strcmp(json_string_value(v), names[k]) == 0)
+				return 1L << k;
+		return -1;
+	}
+	if (!json_is_array(v))
+		return -1;
+	json_array_foreach(v, i, it) {
+		long b = nft_tcp_flags(it);
+
+		if (b < 0)
+			return -1;
+		mask |= b;
+	}
+	return mask;
+}
+
+/* "tcp flags & (syn | ack) == syn", "tcp flags syn / fin,syn,rst,ack": true
+ * when the match was read (r->excludes_new set when a SYN fails it). */
+static bool nft_match_tcp_flags(json_t *left, json_t *right, const char *op, bool neg, struct crule *r)
+{
+	json_t *and = json_object_get(left, "&"), *pl;
+	long mask = 0xff, want, got;
+	const char *p, *f;
+
+	if (json_is_array(and) && json_array_size(and) == 2) {
+		pl = json_object_get(json_array_get(and, 0), "payload");
+		mask = nft_tcp_flags(json_array_get(and, 1));
+	} else {
+		pl = json_object_get(left, "payload");
+	}
+	p = jstr(pl, "protocol");
+	f = jstr(pl, "field");
+	if (p == NULL || f == NULL || strcmp(p, "tcp") != 0 || strcmp(f, "flags") != 0 || mask < 0)
+		return false;
+	if (json_is_object(right) && json_is_array(json_object_get(right, "set"))) {
+		bool any = false;
+		size_t i;
+		json_t *it;
+
+		json_array_foreach(json_object_get(right, "set"), i, it) {
+			want = nft_tcp_flags(it);
+			if (want < 0)
+				return false;
+			any |= (2 & mask) == want;
+		}
+		if (any == neg)
+			r->excludes_new = true;
+	} else {
+		want = nft_tcp_flags(right);
+		if (want < 0)
+			return false;
+		got = 2 & mask;	/* a client's first packet: SYN alone */
+		/* "in" is nft's implicit flag test: any of the flags set */
+		if ((op != NULL && strcmp(op, "in") == 0 ? (got & want) != 0 : got == want) == neg)
+			r->excludes_new = true;
+	}
+	if (r->proto < 0)
+		r->proto = 6;
+	return true;
+}
+
+/* Whether the address types right names (a name or a set of names) hold
+ * a or b (b may be NULL). */
+static bool nft_types_have(json_t *right, const char *a, const char *b)
+{
+	size_t i;
+	json_t *it;
+
+	if (json_is_string(right))
+		return strcmp(json_string_value(right), a) == 0 ||
+		       (b != NULL && strcmp(json_string_value(right), b) == 0);
+	if (json_is_object(right) && json_is_array(json_object_get(right, "set")))
+		right = json_object_get(right, "set");
+	if (json_is_array(right)) {
+		json_array_foreach(right, i, it)
+			if (nft_types_have(it, a, b))
+				return true;
+	}
+	return false;
+}
+
+/* "fib daddr type local", "fib saddr type != local": what -m addrtype says
+ * in iptables. The SYN goes to a local unicast address of this machine; a
+ * client elsewhere has a unicast address, one on this machine a local one
+ * (the kernel's route types are exclusive: a local address is not
+ * "unicast").
+ * Other lookups (with iif or oif, the output interface) are not known. */
+static void nft_match_fib(json_t *fib, json_t *right, bool neg, struct crule *r)
+{
+	const char *result = jstr(fib, "result");
+	json_t *flags = json_object_get(fib, "flags"), *it;
+	bool saddr = false, daddr = false, other = false;
+	size_t i;
+
+	if (json_is_string(flags))
+		flags = json_pack("[O]", flags);
+	else
+		json_incref(flags);
+	json_array_foreach(flags, i, it) {
+		const char *f = json_string_value(it);
+
+		if (f && strcmp(f, "saddr") == 0)
+			saddr = true;
+		else if (f && strcmp(f, "daddr") == 0)
+			daddr = true;
+		else
+			other = true;
+	}
+	json_decref(flags);
+	if (result == NULL || strcmp(result, "type") != 0 || other || saddr == daddr) {
+		r->cond |= COND_UNKNOWN;
+		return;
+	}
+	if (daddr) {
+		if (nft_types_have(right, "local", NULL) == neg)
+			r->excludes_new = true;
+		return;
+	}
+	r->src_type_remote = nft_types_have(right, "unicast", NULL) != neg;
+	r->src_type_local = nft_types_have(right, "local", NULL) != neg;
 }
 
 static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
@@ -2205,6 +2620,8 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 		r->cond |= COND_UNKNOWN;	/* <, >, & masks */
 		return;
 	}
+	if (nft_match_tcp_flags(left, right, op, neg, r))
+		return;
 	if (json_is_object(pl)) {
 		const char *p = jstr(pl, "protocol"), *f = jstr(pl, "field");
 
@@ -2223,6 +2640,10 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 				r->proto = pr;	/* a udp/sctp port: never TCP */
 			else
 				r->cond |= COND_PACKET;
+		} else if ((strcmp(p, "ip") == 0 || strcmp(p, "ip6") == 0) && strcmp(f, "daddr") == 0 &&
+			   nft_loopback_value(right)) {
+			r->family = strcmp(p, "ip") == 0 ? 4 : 6;
+			r->dst_lo = neg ? 2 : 1;
 		} else if ((strcmp(p, "ip") == 0 || strcmp(p, "ip6") == 0) &&
 			   strcmp(f, "saddr") == 0) {
 			r->family = strcmp(p, "ip") == 0 ? 4 : 6;
@@ -2270,12 +2691,17 @@ static void nft_match(struct nft *n, json_t *rule, json_t *mt, struct crule *r)
 		} else {
 			r->cond |= COND_UNKNOWN;
 		}
+	} else if (json_is_object(json_object_get(left, "fib"))) {
+		nft_match_fib(json_object_get(left, "fib"), right, neg, r);
 	} else if (json_is_object(ct)) {
 		const char *k = jstr(ct, "key");
 
 		if (k && strcmp(k, "state") == 0) {
-			if (nft_states_have_new(right) == neg)
-				r->excludes_new = true;
+			unsigned mask = nft_states_mask(right);
+
+			/* "ct state established,related" is a flags test: any of them */
+			r->ct_ok = (r->has_ct ? r->ct_ok : CT_ALL) & (neg ? CT_ALL & ~mask : mask);
+			r->has_ct = true;
 		} else {
 			r->cond |= COND_UNKNOWN;
 		}
@@ -2327,15 +2753,19 @@ static void nft_vmap(struct nft *n, json_t *rule, json_t *vm, struct crule *r)
 		goto unknown;
 
 	if (json_is_object(ct) && jstr(ct, "key") && strcmp(jstr(ct, "key"), "state") == 0) {
-		r->excludes_new = true;
+		r->has_ctv = true;
+		r->action = FW_ACT_NONE;
 		json_array_foreach(el, i, it) {
-			const char *t;
+			unsigned mask = json_is_array(it) ? nft_states_mask(json_array_get(it, 0)) : 0;
 
-			if (json_is_array(it) && nft_states_have_new(json_array_get(it, 0))) {
-				r->excludes_new = false;
-				r->action = nft_verdict(json_array_get(it, 1), &t);
-				r->target = t ? xstrdup(t) : NULL;
-				break;
+			for (int k = 0; k < 2; k++) {
+				const char *t;
+
+				if (r->ctv_has[k] || !(mask & (k == 0 ? CT_NEW : CT_INVALID)))
+					continue;
+				r->ctv_has[k] = true;
+				r->ctv_act[k] = nft_verdict(json_array_get(it, 1), &t);
+				r->ctv_target[k] = t ? xstrdup(t) : NULL;
 			}
 		}
 		json_decref(el);
@@ -2546,6 +2976,7 @@ int fw_parse_nft_json_each(const char *buf, size_t len, const struct fw_query *q
 	n.skip = q->skip_tables;
 	n.m = &m;
 	n.res = res;
+	nft_index_sets(&n);
 	json_array_foreach(n.list, i, it)
 		if (json_is_object(json_object_get(it, "chain")))
 			nft_chain(&n, json_object_get(it, "chain"));
@@ -2553,10 +2984,66 @@ int fw_parse_nft_json_each(const char *buf, size_t len, const struct fw_query *q
 		if (json_is_object(json_object_get(it, "rule")))
 			nft_rule(&n, json_object_get(it, "rule"));
 	model_evaluate_each(&m, q, nq, res);
+	json_decref(n.sets);
 out:
 	model_release(&m);
 	json_decref(root);
 	return ret;
+}
+
+int fw_parse_nft_tables(const char *buf, size_t len, const char *const *skip, struct strv *tables)
+{
+	json_t *root, *list, *it;
+	json_error_t err;
+	size_t i;
+
+	if (buf == NULL || tables == NULL)
+		return FW_ERR_ARG;
+	root = json_loadb(buf, len, 0, &err);
+	list = json_object_get(root, "nftables");
+	if (!json_is_array(list)) {
+		json_decref(root);
+		return FW_ERR_FORMAT;
+	}
+	json_array_foreach(list, i, it) {
+		json_t *ch = json_object_get(it, "chain");
+		const char *fam = jstr(ch, "family"), *tab = jstr(ch, "table");
+		struct nft n = { .skip = skip };
+		char *name;
+
+		if (fam == NULL || tab == NULL || nft_family(fam) < 0 || nft_skipped(&n, ch))
+			continue;
+		name = xasprintf("%s %s", fam, tab);
+		if (!strv_contains(tables, name))
+			strv_push(tables, name);
+		free(name);
+	}
+	json_decref(root);
+	return 0;
+}
+
+char *fw_nft_json_join(const struct strbuf *docs, size_t n, size_t *len)
+{
+	json_t *all = json_array(), *out;
+	char *text;
+
+	for (size_t k = 0; k < n; k++) {
+		json_error_t err;
+		json_t *root = json_loadb(docs[k].buf ? docs[k].buf : "", docs[k].len, 0, &err);
+		json_t *list = json_object_get(root, "nftables");
+
+		if (json_is_array(list))
+			json_array_extend(all, list);
+		json_decref(root);
+	}
+	out = json_pack("{s:o}", "nftables", all);
+	text = out ? json_dumps(out, JSON_COMPACT) : NULL;
+	json_decref(out);
+	if (text == NULL)
+		text = xstrdup("{\"nftables\": []}");
+	if (len != NULL)
+		*len = strlen(text);
+	return text;
 }
 
 int fw_parse_nft_json(const char *buf, size_t len, const struct fw_query *q,

@@ -204,6 +204,17 @@ int fw_parse_iptables_save(const char *buf, size_t len, enum fw_source src,
 int fw_parse_iptables_save_each(const char *buf, size_t len, enum fw_source src,
 				const struct fw_query *q, size_t nq, struct fw_result *res);
 
+/* The tables `nft -j list chains` shows chains of, as "family name" ("inet
+ * sshguard"), each once, leaving out those in skip (NULL-terminated, or
+ * NULL) and families no incoming SYN meets (arp, bridge); appended to
+ * tables. Returns 0, FW_ERR_FORMAT or FW_ERR_ARG. */
+int fw_parse_nft_tables(const char *buf, size_t len, const char *const *skip, struct strv *tables);
+
+/* One `nft -j` document holding the elements of the n documents docs (each
+ * `nft -j list table ...`), in order; what does not parse is left out. The
+ * caller frees the text; *len (when not NULL) is its length. */
+char *fw_nft_json_join(const struct strbuf *docs, size_t n, size_t *len);
+
 /* `nft -j list ruleset`. Named sets are resolved (sshguard's attackers set
  * drops the client it holds); verdict maps on tcp dport and ct state are
  * looked into, others are listed as not evaluated. An empty ruleset is open. */

@@ -18,19 +18,25 @@
  *
  * The evaluator disagrees when it gives a certain answer (open, dropped,
  * rejected, without timing) that the kernel did not give. An answer it says
- * it cannot give (unknown) or one that depends on timing is counted apart.
+ * it cannot give (unknown) or one that depends on timing is no agreement:
+ * it is counted apart, and it is a disagreement when the rule set holds
+ * nothing it could come from (no interface but lo, destination address,
+ * source port, ipset (its members are not listed), rate limit or -m recent).
  *
  *   diff-firewall --srv NETNS [--seed N] [--sets N] [--ipset]
- *                 [--save DIR] [--timeout-ms N]
+ *                 [--save DIR] [--timeout-ms N] [--max-seconds N]
+ *
+ * --max-seconds bounds the run: no new rule set is loaded after N seconds.
+ *   diff-firewall --replay FILE...   what the evaluator says of saved cases
  *
  * The server namespace holds 192.0.2.2 and 2001:db8::2 with listeners on
  * ports 22 and 2222 (this program starts them there); the client namespace
  * holds the clients' addresses (tests/diff/firewall.sh). Closing line:
- * "diff-firewall: N rule sets, M comparisons, K disagreements". Exit 0 when
- * there is none, 1 otherwise, 2 on a setup error. With --save each
- * disagreement is written as a regression fixture (the listing, with the
- * client, the port and what the kernel did in its header), replayed by
- * tests/unit/test-parse-firewall.c.
+ * "diff-firewall: N rule sets, M comparisons, A certain and right, U
+ * uncertain, K disagreements". Exit 0 when there is none, 1 otherwise, 2 on
+ * a setup error (a connection that could not be tried). With --save each
+ * listing with a disagreement is written as a regression fixture (see
+ * save_case), replayed by tests/unit/test-parse-firewall.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -118,6 +124,8 @@ static void ipt_rule(struct strbuf *sb, const char *chain, int fam, enum place p
 	if (chance(4))
 		strbuf_addf(sb, " -d %s", fam == 6 ? (chance(50) ? "2001:db8::2" : "2001:db8:1::1") :
 			    (chance(50) ? "192.0.2.2" : "198.51.100.1"));
+	else if (chance(3))	/* kube-proxy's loopback-only rules */
+		strbuf_addf(sb, " %s-d %s", chance(40) ? "! " : "", fam == 6 ? "::1/128" : "127.0.0.0/8");
 	if (chance(72)) {
 		tcp = true;
 		strbuf_addstr(sb, " -p tcp");
@@ -145,7 +153,8 @@ static void ipt_rule(struct strbuf *sb, const char *chain, int fam, enum place p
 	if (chance(8))
 		strbuf_addf(sb, " -m addrtype %s",
 			    PICK(((const char *const[]){"--dst-type LOCAL", "--dst-type BROADCAST", "--src-type LOCAL",
-							"! --src-type LOCAL", "! --dst-type LOCAL", "--src-type UNICAST"})));
+							"! --src-type LOCAL", "! --dst-type LOCAL", "--src-type UNICAST",
+							"--dst-type UNICAST"})));
 	if (chance(5))
 		strbuf_addf(sb, " %s", PICK(((const char *const[]){
 			"-m limit --limit 3/min --limit-burst 2", "-m recent --name dr --rcheck --seconds 60",
@@ -246,6 +255,9 @@ static void nft_rule(struct strbuf *sb, const struct nft_table *t, bool input, i
 	}
 	if (chance(4))
 		strbuf_addf(sb, "%s daddr %s ", fam == 6 ? "ip6" : "ip", fam == 6 ? "2001:db8::2" : "192.0.2.2");
+	else if (chance(3))
+		strbuf_addf(sb, "%s daddr %s%s ", fam == 6 ? "ip6" : "ip", chance(40) ? "!= " : "",
+			    fam == 6 ? "::1" : "127.0.0.0/8");
 	if (chance(72)) {
 		tcp = true;
 		switch (rnd(8)) {
@@ -268,7 +280,8 @@ static void nft_rule(struct strbuf *sb, const struct nft_table *t, bool input, i
 									   "!= established", "{ new, established }"})));
 	if (chance(6))
 		strbuf_addf(sb, "%s ", PICK(((const char *const[]){"fib daddr type local", "fib daddr type broadcast",
-								   "fib saddr type local"})));
+								   "fib saddr type local", "fib daddr type unicast",
+								   "fib saddr type unicast", "fib saddr type != local"})));
 	if (chance(5))
 		strbuf_addstr(sb, chance(50) ? "limit rate 3/minute burst 2 packets " : "limit rate over 2/minute ");
 	switch (rnd(20)) {
@@ -468,6 +481,13 @@ static const char *outcome_name(enum outcome o)
 	return n[o];
 }
 
+/* The client's source ports: each SYN of a run gets one no earlier SYN
+ * used, so no connection tracking entry left by an earlier rule set (an
+ * ESTABLISHED entry whose closing RST a rule dropped) can meet it. */
+#define SPORT_FIRST 20000
+#define SPORT_COUNT 40000
+static unsigned sport_next;
+
 /* Connects from each client to each port at once, and waits up to ms for
  * what the kernel does to each SYN. out[c * NPORTS + p]. */
 static void probe_all(int ms, enum outcome *out)
@@ -492,12 +512,14 @@ static void probe_all(int ms, enum outcome *out)
 			if (fd < 0)
 				continue;
 			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 			if (v6) {
 				struct sockaddr_in6 *s = (struct sockaddr_in6 *)&src, *d = (struct sockaddr_in6 *)&dst;
 
 				setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
 				s->sin6_family = d->sin6_family = AF_INET6;
 				inet_pton(AF_INET6, addr, &s->sin6_addr);
+				s->sin6_port = htons((uint16_t)(SPORT_FIRST + sport_next++ % SPORT_COUNT));
 				inet_pton(AF_INET6, "2001:db8::2", &d->sin6_addr);
 				d->sin6_port = htons((uint16_t)ports[p]);
 				len = sizeof(*s);
@@ -507,6 +529,7 @@ static void probe_all(int ms, enum outcome *out)
 				setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
 				s->sin_family = d->sin_family = AF_INET;
 				inet_pton(AF_INET, addr, &s->sin_addr);
+				s->sin_port = htons((uint16_t)(SPORT_FIRST + sport_next++ % SPORT_COUNT));
 				inet_pton(AF_INET, "192.0.2.2", &d->sin_addr);
 				d->sin_port = htons((uint16_t)ports[p]);
 				len = sizeof(*s);
@@ -568,8 +591,15 @@ static void probe_all(int ms, enum outcome *out)
 				out[idx[k]] = O_OPEN;
 			else if (err == ECONNREFUSED)
 				out[idx[k]] = O_RST;
-			else
-				out[idx[k]] = O_ICMP;
+			else if (err == ECONNRESET || err == EPIPE)
+				out[idx[k]] = O_OPEN;	/* a SYN-ACK came; a rule reset what followed */
+			else if (err == EHOSTUNREACH || err == ENETUNREACH || err == EACCES || err == EPROTO)
+				out[idx[k]] = O_ICMP;	/* errors only an ICMP error gives a SYN */
+			else {
+				/* neither a RST nor an ICMP error: say so, never guess */
+				printf("setup: connect failed without an ICMP error: %s\n", strerror(err));
+				out[idx[k]] = O_ERROR;
+			}
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -616,6 +646,25 @@ static bool agrees(enum claim c, enum outcome o)
 	}
 }
 
+/* Whether the generated rule set holds a construct whose match depends on more than
+ * the client's address and the port: an interface other than lo, a
+ * destination address, a source port, a rate limit, -m recent. Only
+ * then may the evaluator say "unknown" or "depends on timing"; elsewhere
+ * such an answer is a disagreement, not a pass. */
+static bool set_may_be_uncertain(const char *listing, bool *timing)
+{
+	static const char *const cond[] = {"-i dfs0", "dfs*", " -d ", " daddr ", "sport ", "--match-set"};
+	static const char *const timed[] = {"limit", "recent"};
+	bool any = false;
+
+	*timing = false;
+	for (size_t i = 0; i < sizeof(timed) / sizeof(timed[0]); i++)
+		*timing |= strstr(listing, timed[i]) != NULL;
+	for (size_t i = 0; i < sizeof(cond) / sizeof(cond[0]); i++)
+		any |= strstr(listing, cond[i]) != NULL;
+	return any || *timing;
+}
+
 static const char *claim_name(enum claim c)
 {
 	static const char *const n[] = {"open", "dropped", "rejected (rst)", "rejected (icmp)", "rejected",
@@ -624,30 +673,121 @@ static const char *claim_name(enum claim c)
 	return n[c];
 }
 
-static void save_case(const char *dir, unsigned long seed, int set, const char *kind, const char *client,
-		      int port, enum outcome o, const struct strbuf *listing)
+/*
+ * A regression fixture: one listing with the cases the evaluator got wrong
+ * on it, in tests/fixtures/server/firewall/diff/ (replayed by
+ * tests/unit/test-parse-firewall.c). Header lines, then the listing:
+ *
+ *   # kind: iptables | ip6tables | nft
+ *   # case: CLIENT PORT KERNEL            (KERNEL: open rst icmp timeout)
+ *   # uncertain: WHY                      (optional: an uncertain answer is
+ *                                          the right one for these cases)
+ */
+static void save_case(const char *dir, unsigned long seed, int set, const char *kind,
+		      const struct strbuf *cases, const struct strbuf *listing)
 {
 	char path[1024];
 	FILE *fp;
 
 	mkdir(dir, 0755);
-	snprintf(path, sizeof(path), "%s/seed%lu-set%04d-%s-%s-%d", dir, seed, set, kind, client, port);
-	for (char *p = path + strlen(dir) + 1; *p; p++)
-		if (*p == ':')
-			*p = '_';
+	snprintf(path, sizeof(path), "%s/seed%lu-set%04d-%s", dir, seed, set, kind);
 	if ((fp = fopen(path, "w")) == NULL)
 		return;
-	fprintf(fp, "# kind: %s\n# client: %s\n# port: %d\n# kernel: %s\n", kind, client, port, outcome_name(o));
+	fprintf(fp, "# kind: %s\n%s", kind, cases->buf);
 	fwrite(listing->buf, 1, listing->len, fp);
 	fclose(fp);
 }
 
+/* --replay: what the evaluator says of saved cases, rule by rule; 1 when
+ * any answer is wrong, or uncertain where the file does not allow it. */
+static int replay(int argc, char **argv, int first)
+{
+	int bad = 0;
+
+	for (int i = first; i < argc; i++) {
+		struct strbuf sb;
+		char buf[8192], kind[16] = "";
+		const char *l, *body;
+		bool may_doubt = false;
+		size_t n, ncases = 0;
+		FILE *fp = fopen(argv[i], "r");
+
+		if (fp == NULL) {
+			printf("%s: %s\n", argv[i], strerror(errno));
+			bad++;
+			continue;
+		}
+		strbuf_init(&sb);
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			strbuf_add(&sb, buf, n);
+		fclose(fp);
+		for (l = sb.buf; *l == '#'; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : sb.buf + sb.len) {
+			if (sscanf(l, "# kind: %15s", kind) != 1 && strncmp(l, "# case: ", 8) != 0 &&
+			    strncmp(l, "# uncertain: ", 13) != 0)
+				break;
+			may_doubt |= strncmp(l, "# uncertain: ", 13) == 0;
+		}
+		body = l;
+		for (l = sb.buf; l < body; l = strchr(l, '\n') + 1) {
+			char client[64], word[16];
+			int port, rc;
+			enum outcome kernel = O_ERROR;
+			struct fw_result res;
+			enum claim cl;
+
+			if (sscanf(l, "# case: %63s %d %15s", client, &port, word) != 3)
+				continue;
+			for (int o = O_OPEN; o < O_ERROR; o++)
+				if (strcmp(word, outcome_name((enum outcome)o)) == 0)
+					kernel = (enum outcome)o;
+			struct fw_query q = {.port = (uint16_t)port, .client = client,
+					     .family = strchr(client, ':') ? 6 : 4};
+
+			fw_result_init(&res);
+			if (strcmp(kind, "nft") == 0)
+				rc = fw_parse_nft_json(body, sb.len - (size_t)(body - sb.buf), &q, &res);
+			else
+				rc = fw_parse_iptables_save(body, sb.len - (size_t)(body - sb.buf),
+							    strcmp(kind, "ip6tables") == 0 ? FW_SRC_IP6TABLES :
+							    FW_SRC_IPTABLES, &q, &res);
+			cl = rc == 0 ? claim_of(&res) : C_UNKNOWN;
+			ncases++;
+			if (kernel == O_ERROR || rc != 0 ||
+			    ((cl == C_UNKNOWN || cl == C_TIMING) ? !may_doubt : !agrees(cl, kernel))) {
+				bad++;
+				printf("%s: %s port %d: the kernel: %s, the evaluator: %s  <-- WRONG\n", argv[i],
+				       client, port, word, claim_name(cl));
+			} else {
+				printf("%s: %s port %d: the kernel: %s, the evaluator: %s\n", argv[i], client, port,
+				       word, claim_name(cl));
+			}
+			for (size_t k = 0; k < res.nrules; k++)
+				printf("  %c %s: %s\n", (int)k == res.deciding ? '*' : ' ',
+				       res.rules[k].chain ? res.rules[k].chain : "", res.rules[k].text);
+			for (size_t k = 0; k < res.notes.n; k++)
+				printf("  note: %s\n", res.notes.v[k]);
+			fw_result_release(&res);
+		}
+		if (ncases == 0) {
+			printf("%s: no '# case:' line\n", argv[i]);
+			bad++;
+		}
+		strbuf_release(&sb);
+	}
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--replay") == 0)
+		return replay(argc, argv, 2);
 {
 	unsigned long seed = (unsigned long)time(NULL) % 1000000;
 	const char *save = NULL;
-	int sets = 300, timeout_ms = 300, loaded = 0, failed_loads = 0;
-	size_t comparisons = 0, disagreements = 0, unknown = 0, timing = 0, seen[O_ERROR + 1] = {0};
+	int sets = 300, timeout_ms = 300, loaded = 0, failed_loads = 0, max_seconds = 0;
+	struct timespec started, now;
+	size_t comparisons = 0, agreements = 0, disagreements = 0, unknown = 0, timing = 0;
+	size_t seen[O_ERROR + 1] = {0};
 	bool ipset = false;
 	int shown = 0, shown_set = -1;
 	pid_t lpid;
@@ -661,6 +801,8 @@ int main(int argc, char **argv)
 			seed = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--sets") == 0 && a)
 			sets = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--max-seconds") == 0 && a)
+			max_seconds = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--timeout-ms") == 0 && a)
 			timeout_ms = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--save") == 0 && a)
@@ -668,7 +810,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--ipset") == 0)
 			ipset = true;
 		else {
-			fprintf(stderr, "usage: diff-firewall --srv NETNS [--seed N] [--sets N] [--ipset] [--save DIR] [--timeout-ms N]\n");
+			fprintf(stderr, "usage: diff-firewall --srv NETNS [--seed N] [--sets N] [--ipset] [--save DIR] [--timeout-ms N] [--max-seconds N]\n");
 			return 2;
 		}
 	}
@@ -681,9 +823,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	lpid = listeners_start();
 	usleep(200000);
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	for (int set = 0; loaded < sets && set < sets * 3; set++) {
 		bool nft = chance(45);
-		struct strbuf r4, r6, l4, l6, lj;
+		struct strbuf r4, r6, l4, l6, lj, cases[2];
 		enum outcome out[NCLIENTS * NPORTS];
 		static const char *const flush_nft[] = {"nft", "flush", "ruleset", NULL};
 		static const char *const load_nft[] = {"nft", "-f", "-", NULL};
@@ -692,14 +835,30 @@ int main(int argc, char **argv)
 		static const char *const save4[] = {"iptables-save", NULL};
 		static const char *const save6[] = {"ip6tables-save", NULL};
 		static const char *const list_nft[] = {"nft", "-j", "list", "ruleset", NULL};
+		static const char *const list_all[] = {"nft", "list", "ruleset", NULL};
 		bool ok;
 
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (max_seconds > 0 && now.tv_sec - started.tv_sec >= max_seconds) {
+			printf("diff-firewall: %d s spent: no further rule set\n", max_seconds);
+			break;
+		}
 		strbuf_init(&r4);
 		strbuf_init(&r6);
 		strbuf_init(&l4);
 		strbuf_init(&l6);
 		strbuf_init(&lj);
+		strbuf_init(&cases[0]);
+		strbuf_init(&cases[1]);
+		/* nothing of the set before may stay: nft flush ruleset empties
+		 * the nf_tables back end (iptables-nft's tables too), and the
+		 * legacy back end is never loaded here (tests/diff/firewall.sh) */
 		run_srv(flush_nft, NULL, NULL);
+		run_srv(list_all, NULL, &lj);
+		if (lj.len > 0) {
+			printf("setup: the ruleset is not empty after 'nft flush ruleset':\n%s", lj.buf);
+			return 2;
+		}
 		if (nft) {
 			nft_ruleset(&r4);
 			ok = run_srv(load_nft, r4.buf, NULL) == 0;
@@ -735,14 +894,21 @@ int main(int argc, char **argv)
 				rc = nft ? fw_parse_nft_json(lj.buf, lj.len, &q, &res) :
 				     fw_parse_iptables_save(listing->buf, listing->len,
 							    v6 ? FW_SRC_IP6TABLES : FW_SRC_IPTABLES, &q, &res);
+				const char *generated = nft || !v6 ? r4.buf : r6.buf;
+				bool may_time, may_doubt = set_may_be_uncertain(generated, &may_time);
+				bool uncertain;
+
 				cl = rc == 0 ? claim_of(&res) : C_UNKNOWN;
+				uncertain = cl == C_UNKNOWN || cl == C_TIMING;
 				comparisons++;
 				seen[out[k]]++;
 				unknown += cl == C_UNKNOWN;
 				timing += cl == C_TIMING;
+				/* an uncertain answer is no agreement: it is counted apart,
+				 * and only where the rules hold something it can come from */
 				if (out[k] == O_ERROR) {
 					printf("setup: %s could not try port %d\n", addr, ports[p]);
-				} else if (!agrees(cl, out[k])) {
+				} else if (uncertain ? !may_doubt || (cl == C_TIMING && !may_time) : !agrees(cl, out[k])) {
 					const char *kind = nft ? "nft" : v6 ? "ip6tables" : "iptables";
 
 					disagreements++;
@@ -753,13 +919,21 @@ int main(int argc, char **argv)
 						shown++;
 						shown_set = set;
 					}
-					if (save)
-						save_case(save, seed, set, kind, addr, ports[p], out[k], listing);
+					strbuf_addf(&cases[nft ? 0 : v6], "# case: %s %d %s\n", addr, ports[p],
+						    outcome_name(out[k]));
+				} else if (!uncertain) {
+					agreements++;
 				}
 				fw_result_release(&res);
 			}
 		}
+		for (int f = 0; save && f < 2; f++)
+			if (cases[f].len > 0)
+				save_case(save, seed, set, nft ? "nft" : f ? "ip6tables" : "iptables", &cases[f],
+					  nft ? &lj : f ? &l6 : &l4);
 next:
+		strbuf_release(&cases[0]);
+		strbuf_release(&cases[1]);
 		strbuf_release(&r4);
 		strbuf_release(&r6);
 		strbuf_release(&l4);
@@ -772,6 +946,13 @@ next:
 	       seen[O_OPEN], seen[O_RST], seen[O_ICMP], seen[O_TIMEOUT], seen[O_ERROR]);
 	printf("diff-firewall: %zu not decided by the rules alone, %zu depending on timing, %d generated sets the tools refused\n",
 	       unknown, timing, failed_loads);
-	printf("diff-firewall: %d rule sets, %zu comparisons, %zu disagreements\n", loaded, comparisons, disagreements);
+	printf("diff-firewall: %d rule sets, %zu comparisons, %zu certain and right, %zu uncertain, %zu disagreements\n",
+	       loaded, comparisons, agreements, unknown + timing, disagreements);
+	if (seen[O_ERROR] > 0) {
+		printf("diff-firewall: %zu connections could not be tried: the comparison is incomplete\n",
+		       seen[O_ERROR]);
+		return 2;
+	}
 	return disagreements > 0 ? 1 : 0;
+}
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of the firewall parsers over recorded and hand-written listings. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -134,6 +135,88 @@ static void iptables_drop_rule_drops_port_22(void **state)
 	expect_effect(deciding(&res), "connection timed out");
 	assert_string_equal(deciding(&res)->chain, "INPUT");
 	assert_string_equal(deciding(&res)->table, "filter");
+	fw_result_release(&res);
+}
+
+/* Evaluates the iptables-save text s for client on port 22. */
+static void run_ipt_text(const char *s, enum fw_source src, const char *client, struct fw_result *res)
+{
+	struct fw_query q = { .port = 22, .client = client };
+
+	fw_result_init(res);
+	if (fw_parse_iptables_save(s, strlen(s), src, &q, res) != 0)
+		fail_msg("expected the listing to parse");
+}
+
+/* The raw table runs before connection tracking: a state match there sees
+ * no entry (INVALID), so a NEW-only rule never meets the SYN. */
+static void state_new_in_the_raw_table_never_matches_a_syn(void **state)
+{
+	static const char s[] =
+		"*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+		"-A PREROUTING -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j DROP\n"
+		"-A PREROUTING -s 192.0.2.9/32 -p tcp -m conntrack --ctstate INVALID -j DROP\nCOMMIT\n";
+	struct fw_result res;
+
+	(void)state;
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.1", &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.9", &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	expect_text(deciding(&res), "INVALID");
+	fw_result_release(&res);
+}
+
+/* kube-proxy's KUBE-FIREWALL drops what goes to 127.0.0.0/8 from
+ * elsewhere: a SYN from another machine never does. */
+static void a_loopback_destination_rule_does_not_meet_a_remote_client(void **state)
+{
+	static const char s[] =
+		"*filter\n:INPUT ACCEPT [0:0]\n:KUBE-FIREWALL - [0:0]\n-A INPUT -j KUBE-FIREWALL\n"
+		"-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment \"block incoming "
+		"localnet connections\" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\nCOMMIT\n";
+	struct fw_result res;
+
+	(void)state;
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.5", &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+	run_ipt_text(s, FW_SRC_IPTABLES, NULL, &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
+	fw_result_release(&res);
+}
+
+/* A rule the evaluator cannot look into decides nothing for sure: DROP for
+ * some and REJECT for the others are two answers, never one. */
+static void a_drop_and_a_reject_behind_an_unknown_match_are_uncertain(void **state)
+{
+	static const char s[] =
+		"*filter\n:INPUT DROP [0:0]\n"
+		"-A INPUT -p tcp -m tcp --dport 22 -m quota2 --name q -j REJECT --reject-with tcp-reset\nCOMMIT\n";
+	struct fw_result res;
+
+	(void)state;
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.5", &res);
+	expect_verdict(&res, FW_VERDICT_UNKNOWN);
+	fw_result_release(&res);
+}
+
+/* ip6tables' addrtype: an address of this machine is UNICAST as well as
+ * LOCAL (iptables gives an IPv4 address one type). */
+static void ipv6_unicast_destination_type_matches_a_syn(void **state)
+{
+	static const char s[] =
+		"*filter\n:INPUT ACCEPT [0:0]\n"
+		"-A INPUT -p tcp -m tcp --dport 22 -m addrtype --dst-type UNICAST -j DROP\nCOMMIT\n";
+	struct fw_result res;
+
+	(void)state;
+	run_ipt_text(s, FW_SRC_IP6TABLES, "2001:db8::5", &res);
+	expect_verdict(&res, FW_VERDICT_DROPPED);
+	fw_result_release(&res);
+	run_ipt_text(s, FW_SRC_IPTABLES, "192.0.2.5", &res);
+	expect_verdict(&res, FW_VERDICT_OPEN);
 	fw_result_release(&res);
 }
 
@@ -578,7 +661,9 @@ static void nft_rejects_text_that_is_not_json(void **state)
 	fw_result_release(&res);
 }
 
-static void nft_unknown_verdict_map_is_not_evaluated(void **state)
+/* A map on the interface may drop the client: the answer is not certain,
+ * and the map never counts as matching nothing. */
+static void nft_unknown_verdict_map_makes_the_answer_uncertain(void **state)
 {
 	const char *s = "{\"nftables\": [{\"chain\": {\"family\": \"inet\", \"table\": \"t\", "
 		"\"name\": \"in\", \"type\": \"filter\", \"hook\": \"input\", \"prio\": 0, "
@@ -593,7 +678,7 @@ static void nft_unknown_verdict_map_is_not_evaluated(void **state)
 	assert_int_equal(res.nrules, 1);
 	assert_true(res.rules[0].not_evaluated);
 	expect_note(&res, "not evaluated");
-	expect_verdict(&res, FW_VERDICT_OPEN);
+	expect_verdict(&res, FW_VERDICT_UNKNOWN);
 	fw_result_release(&res);
 }
 
@@ -1458,10 +1543,102 @@ static void fix_of_a_legacy_rule_uses_iptables_legacy(void **state)
 	fw_result_release(&res);
 }
 
+/* ---- every disagreement with the kernel ever found (tests/diff/) ------ */
+
+/* One fixture of tests/fixtures/server/firewall/diff/ (its format is in
+ * tests/diff/diff-firewall.c): each "# case: CLIENT PORT KERNEL" must get
+ * the kernel's answer, certain; an uncertain answer only where the file
+ * says "# uncertain:". Returns the cases judged. */
+static size_t replay_kernel_case(const char *name)
+{
+	char rel[512], kind[16] = "";
+	size_t len, judged = 0;
+	char *buf, *body, *l;
+	bool may_doubt = false;
+
+	snprintf(rel, sizeof(rel), "%sdiff/%s", FIXTURE_DIR, name);
+	buf = fixture_load(rel, &len);
+	for (l = buf; *l == '#'; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : buf + len) {
+		if (sscanf(l, "# kind: %15s", kind) != 1 && strncmp(l, "# case: ", 8) != 0 &&
+		    strncmp(l, "# uncertain: ", 13) != 0)
+			break;
+		may_doubt |= strncmp(l, "# uncertain: ", 13) == 0;
+	}
+	body = l;
+	for (l = buf; l < body; l = strchr(l, '\n') + 1) {
+		char client[64], kernel[16];
+		int port, ret;
+		struct fw_result res;
+		const struct fw_rule *d;
+		bool right;
+
+		if (sscanf(l, "# case: %63s %d %15s", client, &port, kernel) != 3)
+			continue;
+		struct fw_query q = { .port = (uint16_t)port, .client = client,
+				      .family = strchr(client, ':') ? 6 : 4 };
+
+		fw_result_init(&res);
+		ret = strcmp(kind, "nft") == 0 ?
+		      fw_parse_nft_json(body, len - (size_t)(body - buf), &q, &res) :
+		      fw_parse_iptables_save(body, len - (size_t)(body - buf),
+					     strcmp(kind, "ip6tables") == 0 ? FW_SRC_IP6TABLES : FW_SRC_IPTABLES,
+					     &q, &res);
+		if (ret != 0)
+			fail_msg("%s: expected the listing to parse, got %s", name, fw_strerror(ret));
+		d = res.deciding >= 0 && (size_t)res.deciding < res.nrules ? &res.rules[res.deciding] : NULL;
+		if (res.timing || res.verdict == FW_VERDICT_UNKNOWN || res.verdict == FW_VERDICT_OPEN_SOME)
+			right = may_doubt;
+		else if (strcmp(kernel, "open") == 0)
+			right = res.verdict == FW_VERDICT_OPEN;
+		else if (strcmp(kernel, "timeout") == 0)
+			right = res.verdict == FW_VERDICT_DROPPED;
+		else if (strcmp(kernel, "rst") == 0)
+			right = res.verdict == FW_VERDICT_REJECTED && d && d->action != FW_ACT_REJECT_ICMP;
+		else
+			right = res.verdict == FW_VERDICT_REJECTED && d && d->action != FW_ACT_REJECT_TCP_RESET;
+		if (!right)
+			fail_msg("%s: client %s port %d: the kernel answered '%s', expected the evaluator to say so "
+				 "(certain), got '%s'%s", name, client, port, kernel, fw_verdict_name(res.verdict),
+				 res.timing ? " depending on timing" : "");
+		fw_result_release(&res);
+		judged++;
+	}
+	free(buf);
+	return judged;
+}
+
+static void every_disagreement_found_with_the_kernel_stays_fixed(void **state)
+{
+	char dir[1024];
+	DIR *d;
+	struct dirent *de;
+	size_t files = 0, judged = 0;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/%sdiff", SSHD_FIXTURES, FIXTURE_DIR);
+	d = opendir(dir);
+	if (d == NULL)
+		fail_msg("expected regression cases in '%s'", dir);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "seed", 4) != 0)
+			continue;
+		judged += replay_kernel_case(de->d_name);
+		files++;
+	}
+	closedir(d);
+	if (files == 0 || judged == 0)
+		fail_msg("expected regression cases in '%s'", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(addr_match_handles_prefixes_ranges_and_families),
+		cmocka_unit_test(every_disagreement_found_with_the_kernel_stays_fixed),
+		cmocka_unit_test(state_new_in_the_raw_table_never_matches_a_syn),
+		cmocka_unit_test(a_loopback_destination_rule_does_not_meet_a_remote_client),
+		cmocka_unit_test(a_drop_and_a_reject_behind_an_unknown_match_are_uncertain),
+		cmocka_unit_test(ipv6_unicast_destination_type_matches_a_syn),
 		cmocka_unit_test(iptables_drop_rule_drops_port_22),
 		cmocka_unit_test(iptables_drop_rule_leaves_other_ports_open),
 		cmocka_unit_test(iptables_policy_drop_decides_when_nothing_accepts),
@@ -1500,7 +1677,7 @@ int main(void)
 		cmocka_unit_test(nft_iptables_nft_ruleset_notes_hidden_extensions),
 		cmocka_unit_test(nft_empty_ruleset_is_open),
 		cmocka_unit_test(nft_rejects_text_that_is_not_json),
-		cmocka_unit_test(nft_unknown_verdict_map_is_not_evaluated),
+		cmocka_unit_test(nft_unknown_verdict_map_makes_the_answer_uncertain),
 		cmocka_unit_test(ufw_allow_rule_opens_22),
 		cmocka_unit_test(ufw_deny_from_subnet_drops_that_client),
 		cmocka_unit_test(ufw_default_deny_drops_unlisted_port),

@@ -635,6 +635,38 @@ static void sshguards_blocks_are_lifted_one_by_one_as_its_back_end_does(void **s
 	}
 }
 
+/* iptables-nft-save shows the ip filter table fully: nft is asked for the
+ * names of the tables, then for the other table alone, never for the
+ * whole ruleset again; the other table's set still drops the client. */
+static void nft_lists_only_the_tables_iptables_did_not(void **state)
+{
+	static const struct record recs[] = {
+		{"iptables-nft-save", NULL, "firewall/beside-iptables-nft-save.txt", NULL, 0},
+		{"nft", "chains", "firewall/beside-nft-chains.json", NULL, 0},
+		{"nft", "sshguard", "firewall/beside-nft-table-sshguard.json", NULL, 0},
+		{"nft", "ruleset", "firewall/beside-nft-ruleset.json", NULL, 0},
+	};
+	static const char *const only[] = {"iptables-nft-save", "nft", NULL};
+	struct run r;
+
+	(void)state;
+	installed = only;
+	run_begin(&r, recs, 4, "firewall");
+	strv_push(&r.f.from_addrs, "192.0.2.66");
+	probe_srv_firewall_run(&r.w, &r.f);
+	if (lines_have(&r.rp.calls, "ruleset"))
+		fail_msg("expected nft not to list the whole ruleset once iptables-nft-save listed its tables");
+	if (!lines_have(&r.rp.calls, "chains") || !lines_have(&r.rp.calls, "sshguard"))
+		fail_msg("expected nft to be asked for the table names, then for the sshguard table");
+	assert_int_equal(r.f.nfw_clients, 1);
+	if (r.f.fw_clients[0].verdict != FW_VERDICT_DROPPED || r.f.fw_clients[0].name == NULL ||
+	    strcmp(r.f.fw_clients[0].name, "nftables") != 0)
+		fail_msg("expected nftables dropping 192.0.2.66, got %s %s",
+			 r.f.fw_clients[0].name ? r.f.fw_clients[0].name : "nothing",
+			 fw_verdict_name(r.f.fw_clients[0].verdict));
+	run_end(&r);
+}
+
 static void ufw_rejecting_by_default_is_named(void **state)
 {
 	static const struct record recs[] = {
@@ -1640,6 +1672,7 @@ int main(void)
 		cmocka_unit_test(a_drop_for_the_clients_network_gets_an_accept_for_the_client_before_it),
 		cmocka_unit_test(a_drop_for_the_client_alone_is_deleted),
 		cmocka_unit_test(sshguards_blocks_are_lifted_one_by_one_as_its_back_end_does),
+		cmocka_unit_test(nft_lists_only_the_tables_iptables_did_not),
 		cmocka_unit_test(ufw_rejecting_by_default_is_named),
 		cmocka_unit_test(firewalld_without_ssh_blocks_the_port),
 		cmocka_unit_test(the_interface_of_a_local_address_is_found),

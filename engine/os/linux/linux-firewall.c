@@ -7,6 +7,7 @@
  * iptables-save only warns that legacy tables are present), nft -j for the
  * tables iptables does not list (its matches are opaque there), and ufw
  * status only when iptables' tables could not be read. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +41,82 @@ static bool has_tables(const struct strbuf *out)
 	return false;
 }
 
-/* One reader of iptables' tables; true when it ran. The tables it lists
- * go to skip (family "ip" or "ip6") when they live in nf_tables. */
-static bool read_iptables(const struct server_facts *f, struct os_fw_list *out, const char *tool,
-			  enum fw_source src, struct strv *skip)
+/* What nf_tables holds, asked once before any reader runs (nft -j list
+ * chains, which reads no rule): which readers have anything to print. Its
+ * trace goes to the nftables view. */
+struct nft_names {
+	bool known;		/* the listing ran and parsed */
+	struct exec_result r;
+	struct os_trace trace;
+	struct strv tables;	/* "ip filter", "inet sshguard", ... */
+};
+
+static void nft_names_read(struct nft_names *nn)
+{
+	static const char *const chains[] = {"-j", "list", "chains", NULL};
+	struct os_fw_view tmp;
+	char path[256];
+
+	memset(nn, 0, sizeof(*nn));
+	exec_result_init(&nn->r);
+	os_trace_init(&nn->trace);
+	strv_init(&nn->tables);
+	if (os_find("nft", path, sizeof(path)) != 0)
+		return;
+	memset(&tmp, 0, sizeof(tmp));
+	os_trace_init(&tmp.trace);
+	if (os_fw_run(&tmp, "nft", chains, &nn->r) && nn->r.status == 0 &&
+	    fw_parse_nft_tables(nn->r.out.buf, nn->r.out.len, NULL, &nn->tables) == 0)
+		nn->known = true;
+	nn->trace = tmp.trace;
+}
+
+static void nft_names_release(struct nft_names *nn)
+{
+	exec_result_release(&nn->r);
+	os_trace_release(&nn->trace);
+	strv_release(&nn->tables);
+}
+
+/* Whether nf_tables holds a table of family ("ip", "ip6"): when it is known
+ * to hold none, iptables-nft-save has nothing to print (it still reads the
+ * whole ruleset to say so). */
+static bool nft_has_family(const struct nft_names *nn, const char *family)
+{
+	size_t fl = strlen(family);
+
+	if (!nn->known)
+		return true;
+	for (size_t i = 0; i < nn->tables.n; i++)
+		if (strncmp(nn->tables.v[i], family, fl) == 0 && nn->tables.v[i][fl] == ' ')
+			return true;
+	return false;
+}
+
+/* Whether the legacy back end holds a table of the family: the kernel
+ * lists them in /proc/net/ip_tables_names (ip6_tables_names), which does
+ * not exist before the first one is made. */
+static bool legacy_has_tables(int family)
+{
+	struct strbuf sb;
+	int rc;
+	bool any;
+
+	strbuf_init(&sb);
+	rc = os_read_file(family == 6 ? "/proc/net/ip6_tables_names" : "/proc/net/ip_tables_names", 65536,
+			  false, &sb);
+	any = rc != 0 ? rc != -ENOENT : sb.len > 0;
+	strbuf_release(&sb);
+	return any;
+}
+
+/* What read_iptables did. */
+enum ipt_read { IPT_NOT_RUN, IPT_RAN, IPT_NOTHING /* the back end holds no table: not run */ };
+
+/* One reader of iptables' tables. The tables it lists go to skip (family
+ * "ip" or "ip6") when they live in nf_tables. */
+static enum ipt_read read_iptables(const struct server_facts *f, struct os_fw_list *out, const char *tool,
+			  enum fw_source src, struct strv *skip, const struct nft_names *nn)
 {
 	static const char *const none[] = {NULL};
 	char path[256];
@@ -52,14 +125,22 @@ static bool read_iptables(const struct server_facts *f, struct os_fw_list *out, 
 	int family = src == FW_SRC_IP6TABLES || src == FW_SRC_IP6TABLES_LEGACY ? 6 : 4;
 	struct fw_query q[1 + OS_FW_MAX_CLIENTS];
 	size_t nq = os_fw_queries(f, family, NULL, q, 1 + OS_FW_MAX_CLIENTS);
-	bool ran = false;
+	enum ipt_read ran = IPT_NOT_RUN;
 
 	if (os_find(tool, path, sizeof(path)) != 0)
-		return false;
+		return IPT_NOT_RUN;
 	v = os_fw_list_add(out, fw_source_name(src));
+	if ((strstr(tool, "-nft") != NULL && !nft_has_family(nn, family == 6 ? "ip6" : "ip")) ||
+	    (strstr(tool, "-legacy") != NULL && !legacy_has_tables(family))) {
+		/* nothing to list: the back end holds no table of this family */
+		os_trace_note(&v->trace, "%s: no table of this back end is loaded; not run", tool);
+		v->seen = true;
+		v->guard_read = true;	/* no table, no sshguard chain */
+		return IPT_NOTHING;
+	}
 	exec_result_init(&r);
 	if (os_fw_run(v, tool, none, &r)) {
-		ran = true;
+		ran = IPT_RAN;
 		v->seen = true;
 		if (r.status != 0)
 			os_trace_note(&v->trace, "%s failed (exit status %d): needs root", tool, r.status);
@@ -81,7 +162,8 @@ static bool read_iptables(const struct server_facts *f, struct os_fw_list *out, 
 }
 
 /* Both back ends of iptables, each from the reader that sees it fully. */
-static void read_iptables_all(const struct server_facts *f, struct os_fw_list *out, struct strv *skip)
+static void read_iptables_all(const struct server_facts *f, struct os_fw_list *out, struct strv *skip,
+			      const struct nft_names *nn)
 {
 	static const struct {
 		const char *nft, *legacy, *plain;
@@ -94,38 +176,108 @@ static void read_iptables_all(const struct server_facts *f, struct os_fw_list *o
 	};
 
 	for (size_t i = 0; i < 2; i++) {
-		bool nft = read_iptables(f, out, tools[i].nft, tools[i].src, skip);
-		bool legacy = read_iptables(f, out, tools[i].legacy, tools[i].legacy_src, NULL);
+		enum ipt_read nft = read_iptables(f, out, tools[i].nft, tools[i].src, skip, nn);
+		enum ipt_read legacy = read_iptables(f, out, tools[i].legacy, tools[i].legacy_src, NULL, nn);
 
-		if (!nft && !legacy)
-			read_iptables(f, out, tools[i].plain, tools[i].src, skip);
+		/* without the two readers, the one of the default back end */
+		if (nft == IPT_NOT_RUN && legacy != IPT_RAN)
+			read_iptables(f, out, tools[i].plain, tools[i].src, skip, nn);
 	}
 }
 
-static void read_nft(const struct server_facts *f, struct os_fw_list *out, const struct strv *skip)
+/* The nft tables iptables' readers did not show, as one `nft -j` listing
+ * in out: `nft -j list ruleset` would print the tables iptables-nft-save
+ * already listed again (on a kube-proxy node, millions of bytes of rules
+ * the parser then leaves out), so the tables are named first (nft -j list
+ * chains, which reads no rule) and each other one is listed alone. Returns
+ * the exit status of the failing command, or 0. */
+static int nft_listing(struct os_fw_view *v, const struct strv *skip, const struct nft_names *nn,
+		       struct strbuf *out)
 {
-	static const char *const args[] = {"-j", "list", "ruleset", NULL};
-	struct os_fw_view *v = os_fw_list_add(out, "nftables");
+	static const char *const all[] = {"-j", "list", "ruleset", NULL};
 	struct exec_result r;
+	struct strv tables;
+	struct strbuf *docs = NULL;
+	size_t ndocs = 0;
+	int status = 0;
 
 	exec_result_init(&r);
-	if (os_fw_run(v, "nft", args, &r)) {
+	strv_init(&tables);
+	if (skip->n == 0 || !nn->known) {
+		if (!os_fw_run(v, "nft", all, &r))
+			status = -1;
+		else if ((status = r.status) == 0)
+			strbuf_add(out, r.out.buf, r.out.len);
+		goto out;
+	}
+	if (fw_parse_nft_tables(nn->r.out.buf, nn->r.out.len, (const char *const *)skip->v, &tables) != 0) {
+		status = -1;
+		goto out;
+	}
+	docs = xcalloc(tables.n + 1, sizeof(*docs));
+	for (size_t i = 0; i < tables.n; i++) {
+		char *fam = xstrdup(tables.v[i]), *name = strchr(fam, ' ');
+		const char *args[] = {"-j", "list", "table", fam, name ? name + 1 : "", NULL};
+
+		if (name != NULL)
+			*name = '\0';
+		exec_result_release(&r);
+		exec_result_init(&r);
+		strbuf_init(&docs[ndocs]);
+		if (os_fw_run(v, "nft", args, &r) && r.status == 0)
+			strbuf_add(&docs[ndocs++], r.out.buf, r.out.len);
+		else
+			strbuf_release(&docs[ndocs]);
+		free(fam);
+	}
+	if (tables.n == 0)
+		os_trace_note(&v->trace, "nft: every table was read through iptables");
+	{
+		size_t len;
+		char *joined = fw_nft_json_join(docs, ndocs, &len);
+
+		strbuf_add(out, joined, len);
+		free(joined);
+	}
+out:
+	for (size_t i = 0; i < ndocs; i++)
+		strbuf_release(&docs[i]);
+	free(docs);
+	strv_release(&tables);
+	exec_result_release(&r);
+	return status;
+}
+
+static void read_nft(const struct server_facts *f, struct os_fw_list *out, const struct strv *skip,
+		     struct nft_names *nn)
+{
+	struct os_fw_view *v = os_fw_list_add(out, "nftables");
+	struct strbuf listing;
+	int status;
+
+	/* the names asked for first are part of what nft was asked */
+	os_trace_release(&v->trace);
+	v->trace = nn->trace;
+	os_trace_init(&nn->trace);
+	strbuf_init(&listing);
+	status = nft_listing(v, skip, nn, &listing);
+	if (status >= 0) {
 		v->seen = true;
-		for (int fam = 4; fam <= 6 && r.status == 0; fam += 2) {
+		for (int fam = 4; fam <= 6 && status == 0 && listing.len > 0; fam += 2) {
 			struct fw_query q[1 + OS_FW_MAX_CLIENTS];
 			size_t nq = os_fw_queries(f, fam, (const char *const *)skip->v, q, 1 + OS_FW_MAX_CLIENTS);
 
-			if (fw_parse_nft_json_each(r.out.buf, r.out.len, q, nq, os_fw_result_add_n(v, nq)) != 0)
+			if (fw_parse_nft_json_each(listing.buf, listing.len, q, nq, os_fw_result_add_n(v, nq)) != 0)
 				os_fw_result_drop_n(v, nq);
 		}
-		if (r.status != 0) {
-			os_trace_note(&v->trace, "nft failed (exit status %d): needs root", r.status);
+		if (status != 0) {
+			os_trace_note(&v->trace, "nft failed (exit status %d): needs root", status);
 		} else {
 			v->guard_read = true;
-			svc_parse_sshguard_nft(r.out.buf, r.out.len, &v->guard);
+			svc_parse_sshguard_nft(listing.buf ? listing.buf : "", listing.len, &v->guard);
 		}
 	}
-	exec_result_release(&r);
+	strbuf_release(&listing);
 }
 
 /* When ufw status cannot answer (not root), its rules file still can. */
@@ -264,17 +416,20 @@ static void read_firewalld(const struct server_facts *f, struct os_fw_list *out)
 void linux_firewall_read(const struct server_facts *f, struct os_fw_list *out)
 {
 	struct strv skip;
+	struct nft_names nn;
 	char path[256];
 	bool tables_read = false;
 
 	strv_init(&skip);
 	if (os_find("netfilter-persistent", path, sizeof(path)) == 0)
 		out->ipt_save = xstrdup("netfilter-persistent save");
-	read_iptables_all(f, out, &skip);
+	nft_names_read(&nn);
+	read_iptables_all(f, out, &skip, &nn);
 	for (size_t i = 0; i < out->n; i++)
 		for (size_t k = 0; k < out->v[i].nres; k++)
 			tables_read = true;
-	read_nft(f, out, &skip);
+	read_nft(f, out, &skip, &nn);
+	nft_names_release(&nn);
 	read_ufw(f, out, tables_read);
 	read_firewalld(f, out);
 	strv_release(&skip);
