@@ -57,6 +57,9 @@ struct fix_action {
 	size_t content_len;
 	char *diff;             /* unified diff of the change, printable */
 	bool sshd_config;       /* an sshd configuration file: sshd -t checks it */
+	struct strv edit_check; /* argv that must accept the new file before it
+				 * is put in place, its last word the file's
+				 * path (nft -c -f), or empty */
 	char *sshd_main;        /* the main sshd_config that includes path (sshd -t -f) */
 	/* FIX_UNDO_NFT_HANDLE: where the rule goes; its handle is learned
 	 * when it is added */

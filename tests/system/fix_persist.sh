@@ -12,6 +12,12 @@
 # set again, the same fix on a terminal that nobody confirms is rolled
 # back: the rule is gone, rules.v4 is byte-identical to before and the
 # rules.v6 the save made is removed.
+# The same for nftables: /etc/nftables.conf (nftables.service enabled)
+# drops port 22 from 192.0.2.0/24. The fix adds the client's accept with
+# nft and to /etc/nftables.conf (backed up, checked with nft -c -f first);
+# after a reboot the client gets in and 192.0.2.3 stays out. A SIGTERM
+# while the diagnosis runs again undoes both: the file is byte-identical
+# to before and the rule set is as it was.
 # suites: bookworm trixie
 SYS_FLAVOUR=persist
 . "$(dirname "$0")/lib.sh" || exit 1
@@ -96,5 +102,83 @@ if cmp -s "$SDT_TMP/kept-before.txt" "$SDT_TMP/kept-after.txt"; then
     sdt_pass "after the rollback the system is as before (files, rule sets, units)"
 else
     sdt_fail "the rollback left changes: $(diff "$SDT_TMP/kept-before.txt" "$SDT_TMP/kept-after.txt" | head -n 8 | tr '\n' ' ')"
+fi
+
+# nftables: the rule set nftables.service loads at boot
+sys_must rm -f /etc/iptables/rules.v4 /etc/iptables/rules.v6
+sys_must iptables -F INPUT
+nftconf='#!/usr/sbin/nft -f
+flush ruleset
+
+table inet block {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		ip saddr 192.0.2.0/24 tcp dport 22 drop
+	}
+}
+'
+printf '%s' "$nftconf" | sys_write /etc/nftables.conf
+sys_must systemctl enable nftables.service
+sys_reboot
+SDT_CHECKS=$((SDT_CHECKS + 1))
+if sys_in nft list chain inet block input 2>/dev/null | grep -q 'ip saddr 192.0.2.0/24 tcp dport 22 drop'; then
+    sdt_pass "the boot loaded the drop of 192.0.2.0/24 from /etc/nftables.conf"
+else
+    sdt_fail "the boot did not load /etc/nftables.conf: $(sys_in nft list ruleset 2>&1 | tr '\n' ' ' | head -c 300)"
+fi
+wire_nc "$CLI" "$SRV_ADDR" 22 'timed out' 2
+assert_kept_out 192.0.2.3
+conf_sum=$(sys_in sha256sum /etc/nftables.conf | cut -d' ' -f1)
+sys_fix --from 192.0.2.1
+assert_fixed local_firewall nft
+assert_json '[.fix.actions[] | select(.kind == "edit" and .path == "/etc/nftables.conf" and .owner == "nft" and .persistent == true and .result == "applied")] | length == 1' 'an edit of /etc/nftables.conf, applied, survives a reboot'
+assert_json '.fix.actions[] | select(.kind == "edit") | .diff | test("\\+insert rule inet block input ip saddr 192.0.2.1 tcp dport 22 accept")' 'the diff adds the accept for the client alone'
+assert_json '.fix.actions[] | select(.kind == "edit") | .check | test("nft -c -f")' 'the file is checked with nft -c -f'
+backup=$(sdt_jq '.fix.actions[] | select(.kind == "edit") | .backup // ""')
+SDT_CHECKS=$((SDT_CHECKS + 1))
+if [ -n "$backup" ] && [ "$(sys_in sha256sum "$backup" | cut -d' ' -f1)" = "$conf_sum" ]; then
+    sdt_pass "the backup $backup is /etc/nftables.conf as it was, byte for byte"
+else
+    sdt_fail "the backup '$backup' is not /etc/nftables.conf as it was"
+fi
+sys_reboot
+sys_expect_banner 22
+assert_kept_out 192.0.2.3
+sys_doctor --from 192.0.2.1
+assert_cause ok
+
+# from the old file again: SIGTERM while the diagnosis runs again
+printf '%s' "$nftconf" | sys_write /etc/nftables.conf
+sys_must nft -f /etc/nftables.conf
+sys_state_kept >"$SDT_TMP/kept-before.txt"
+SDT_REPORT="$SDT_TMP/report.json"
+: >"$SDT_TMP/doctor.stderr"
+sys_in timeout -k 5 120 /opt/ssh-doctor/ssh-doctor --fix --yes --json --side server --from 192.0.2.1 \
+    >"$SDT_REPORT" 2>"$SDT_TMP/doctor.stderr" </dev/null &
+bg=$!
+for ((i = 0; i < 600; i++)); do
+    grep -q '^checking:' "$SDT_TMP/doctor.stderr" && break
+    sleep 0.05
+done
+grep -q '^checking:' "$SDT_TMP/doctor.stderr" || sdt_die "the plan did not get to the diagnosis again: $(tail -n 5 "$SDT_TMP/doctor.stderr" | tr '\n' ' ')"
+dpid=$(sys_in pgrep -x ssh-doctor | head -n 1)
+[ -n "$dpid" ] && sys_in kill -TERM "$dpid"
+wait "$bg"
+SDT_RC=$?
+assert_report_contract
+assert_json '[.fix.actions[] | select(.kind == "edit")] | length == 1' 'the plan held the edit of /etc/nftables.conf'
+assert_json '.fix.interrupted and .fix.undone and (.fix.state | startswith("old: interrupted"))' 'SIGTERM came during the check, every change was undone: the old state'
+SDT_CHECKS=$((SDT_CHECKS + 1))
+if [ "$(sys_in sha256sum /etc/nftables.conf | cut -d' ' -f1)" = "$conf_sum" ]; then
+    sdt_pass "after the undo /etc/nftables.conf is byte-identical to before"
+else
+    sdt_fail "after the undo /etc/nftables.conf differs: $(sys_in cat /etc/nftables.conf 2>&1 | tail -n 3 | tr '\n' ' ')"
+fi
+sys_state_kept >"$SDT_TMP/kept-after.txt"
+SDT_CHECKS=$((SDT_CHECKS + 1))
+if cmp -s "$SDT_TMP/kept-before.txt" "$SDT_TMP/kept-after.txt"; then
+    sdt_pass "after the undo the system is as before (files, rule sets, units)"
+else
+    sdt_fail "the undo left changes: $(diff "$SDT_TMP/kept-before.txt" "$SDT_TMP/kept-after.txt" | head -n 8 | tr '\n' ' ')"
 fi
 sys_finish
