@@ -674,6 +674,72 @@ static void test_an_sshd_config_edit_sshd_t_rejects_is_never_put_in_place(void *
 	free(path);
 }
 
+static void test_an_nftables_conf_edit_nft_c_rejects_is_never_put_in_place(void **state)
+{
+	static const struct answer a[] = {{"nft -c -f", 1, "Error: No such file or directory"}, {NULL, 0, NULL}};
+	const char *old = "table inet block {\n}\n";
+	char *path = temp_file(old, 0644), *got;
+	struct fix_plan p;
+	struct fix_log l;
+	struct fix_action *act;
+
+	(void)state;
+	answers = a;
+	fix_plan_init(&p);
+	act = edit_action(&p, path, "table inet block {\n}\ninsert rule inet block input accept\n", false);
+	act->owner = "nft";
+	strv_push(&act->edit_check, "/usr/bin/nft");
+	strv_push(&act->edit_check, "-c");
+	strv_push(&act->edit_check, "-f");
+	fix_log_init(&l);
+	assert_int_equal(fix_apply(&p, NULL, &l), -1);
+	assert_string_equal(l.v[0].result, "refused");
+	assert_non_null(strstr(l.v[0].note, "rejects the edited"));
+	assert_true(str_starts_with(calls.v[0], "nft -c -f "));
+	assert_non_null(strstr(calls.v[0], ".ssh-doctor-new-"));
+	got = slurp(path);
+	assert_string_equal(got, old);
+	free(got);
+	unlink(l.v[0].backup);
+	fix_log_release(&l);
+	fix_plan_release(&p);
+	unlink(path);
+	free(path);
+}
+
+static void test_an_nftables_conf_edit_nft_c_accepts_is_put_in_place_and_undone_byte_for_byte(void **state)
+{
+	const char *old = "table inet block {\n}\n", *new = "table inet block {\n}\ninsert rule inet block input accept\n";
+	char *path = temp_file(old, 0640), *got;
+	struct fix_plan p;
+	struct fix_log l;
+	struct fix_action *act;
+
+	(void)state;
+	fix_plan_init(&p);
+	act = edit_action(&p, path, new, false);
+	act->owner = "nft";
+	strv_push(&act->edit_check, "/usr/bin/nft");
+	strv_push(&act->edit_check, "-c");
+	strv_push(&act->edit_check, "-f");
+	fix_log_init(&l);
+	assert_int_equal(fix_apply(&p, NULL, &l), 0);
+	assert_string_equal(l.v[0].result, "applied");
+	assert_true(str_starts_with(calls.v[0], "nft -c -f "));
+	got = slurp(path);
+	assert_string_equal(got, new);
+	free(got);
+	assert_int_equal(fix_undo(&p, NULL, &l), 0);
+	got = slurp(path);
+	assert_string_equal(got, old);
+	free(got);
+	unlink(l.v[0].backup);
+	fix_log_release(&l);
+	fix_plan_release(&p);
+	unlink(path);
+	free(path);
+}
+
 static void test_nft_rule_is_removed_by_the_handle_it_got(void **state)
 {
 	static const struct answer a[] = {
@@ -887,6 +953,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sighup_mid_plan_leaves_the_old_state_and_says_so, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_mid_plan_leaves_the_old_state_and_says_so, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_names_never_repeat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_an_nftables_conf_edit_nft_c_rejects_is_never_put_in_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_an_nftables_conf_edit_nft_c_accepts_is_put_in_place_and_undone_byte_for_byte, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
