@@ -868,9 +868,19 @@ out:
 	strbuf_release(&old);
 }
 
-/* The file nftables.service loads at boot (Debian), when it is enabled. */
+/* The file nftables.service loads at boot (Debian). */
 #define NFT_BOOT_CONF "/etc/nftables.conf"
-static bool nft_boot_enabled(void)
+static bool nft_boot_hooked;
+static const char *nft_boot_hook;
+
+void fix_set_nft_boot(const char *conf)
+{
+	nft_boot_hooked = conf != NULL;
+	nft_boot_hook = conf && *conf ? conf : NULL;
+}
+
+/* The rule set nftables.service loads at boot when it is enabled, or NULL. */
+static const char *nft_boot_conf(void)
 {
 	static const char *const wants[] = {
 		"/etc/systemd/system/sysinit.target.wants/nftables.service",
@@ -878,10 +888,12 @@ static bool nft_boot_enabled(void)
 		NULL,
 	};
 
+	if (nft_boot_hooked)
+		return nft_boot_hook;
 	for (size_t i = 0; wants[i]; i++)
 		if (os_file_readable(wants[i]))
-			return true;
-	return false;
+			return NFT_BOOT_CONF;
+	return NULL;
 }
 
 /* Whether text holds the word w, not as part of a longer name. */
@@ -908,7 +920,7 @@ static void plan_nft_boot(struct fix_plan *p, const char *client)
 	struct fix_action *run = NULL;
 	struct strbuf old, add, decl;
 	char nft[256], *content, *title;
-	const char *fam, *table;
+	const char *fam, *table, *conf = nft_boot_conf();
 	size_t len, from;
 	bool exists;
 
@@ -916,7 +928,7 @@ static void plan_nft_boot(struct fix_plan *p, const char *client)
 		if (p->v[i].kind == FIX_RUN && strcmp(p->v[i].owner, "nft") == 0 &&
 		    p->v[i].undo_kind == FIX_UNDO_NFT_HANDLE && p->v[i].argv.n >= 7)
 			run = &p->v[i];
-	if (run == NULL || !os_netns_of_init() || !nft_boot_enabled() || os_find("nft", nft, sizeof(nft)) != 0)
+	if (run == NULL || conf == NULL || !os_netns_of_init() || os_find("nft", nft, sizeof(nft)) != 0)
 		return;
 	strbuf_init(&old);
 	strbuf_init(&add);
@@ -925,7 +937,7 @@ static void plan_nft_boot(struct fix_plan *p, const char *client)
 	fam = run->argv.v[3];
 	table = run->argv.v[4];
 	strbuf_addf(&decl, "table %s %s", fam, table);
-	if (read_file(NFT_BOOT_CONF, &old, &exists) != 0 || !exists || old.buf == NULL ||
+	if (read_file(conf, &old, &exists) != 0 || !exists || old.buf == NULL ||
 	    memchr(old.buf, '\0', old.len) != NULL || !has_word_seq(old.buf, decl.buf))
 		goto out;
 	from = 6;
@@ -945,9 +957,9 @@ static void plan_nft_boot(struct fix_plan *p, const char *client)
 	memcpy(content + old.len, add.buf, add.len);
 	content[len] = '\0';
 	title = xasprintf("keep it over a reboot: add the same rule to %s, which nftables.service loads at boot",
-			  NFT_BOOT_CONF);
+			  conf);
 	{
-		struct fix_action *a = plan_edit(p, "nft", title, NFT_BOOT_CONF, &old, content, len);
+		struct fix_action *a = plan_edit(p, "nft", title, conf, &old, content, len);
 
 		a->persistent = true;
 		strv_push(&a->edit_check, nft);
@@ -960,7 +972,7 @@ static void plan_nft_boot(struct fix_plan *p, const char *client)
 		if (p->v[i].kind == FIX_RUN && strcmp(p->v[i].owner, "nft") == 0) {
 			free(p->v[i].persist_note);
 			p->v[i].persist_note = xasprintf("kept over a reboot by the next action, which adds it to %s",
-							 NFT_BOOT_CONF);
+							 conf);
 		}
 out:
 	strbuf_release(&decl);

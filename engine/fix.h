@@ -101,6 +101,11 @@ void fix_plan_client(const struct client_facts *f, const struct report_verdict *
  * single quotes and &&, or a program is not installed (err says which). */
 int fix_split_command(const char *cmd, struct strv **argvs, size_t *n, struct strbuf *err);
 
+/* Tests choose the rule set nftables.service loads at boot: conf "" as
+ * if it were disabled, a path as if it were enabled and loaded that file,
+ * NULL to ask this system again (the default). */
+void fix_set_nft_boot(const char *conf);
+
 /* A unified diff of old into new, labelled with path; printable. */
 char *fix_diff(const char *path, const char *old, size_t oldlen, const char *new, size_t newlen);
 
