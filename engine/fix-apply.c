@@ -533,6 +533,25 @@ static int apply_edit(const struct fix_action *a, struct fix_record *r)
 		r->note = xasprintf("cannot write next to '%s': %s; nothing was changed", a->path, strerror(-rc));
 		goto out;
 	}
+	if (a->edit_check.n > 0) {
+		/* the tool that loads the file checks it first (nft -c -f) */
+		struct strv argv;
+		int status;
+
+		strv_init(&argv);
+		for (size_t i = 0; i < a->edit_check.n; i++)
+			strv_push(&argv, a->edit_check.v[i]);
+		strv_push(&argv, tmp);
+		if (run_argv(&argv, &out, &status) != 0) {
+			unlink(tmp);
+			r->result = "refused";
+			r->note = xasprintf("%s rejects the edited '%s', so it was not put in place", argv.v[0], a->path);
+			strv_release(&argv);
+			rc = -1;
+			goto out;
+		}
+		strv_release(&argv);
+	}
 	if (a->sshd_config && a->sshd_main && strcmp(a->sshd_main, a->path) == 0) {
 		/* the whole configuration is in the new file: check it first */
 		if (sshd_test(tmp, &out) != 0) {

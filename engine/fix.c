@@ -34,6 +34,7 @@ static void action_release(struct fix_action *a)
 	free(a->content);
 	free(a->diff);
 	free(a->sshd_main);
+	strv_release(&a->edit_check);
 	free(a->nft_table);
 	free(a->nft_chain);
 }
@@ -867,6 +868,118 @@ out:
 	strbuf_release(&old);
 }
 
+/* The file nftables.service loads at boot (Debian). */
+#define NFT_BOOT_CONF "/etc/nftables.conf"
+static bool nft_boot_hooked;
+static const char *nft_boot_hook;
+
+void fix_set_nft_boot(const char *conf)
+{
+	nft_boot_hooked = conf != NULL;
+	nft_boot_hook = conf && *conf ? conf : NULL;
+}
+
+/* The rule set nftables.service loads at boot when it is enabled, or NULL. */
+static const char *nft_boot_conf(void)
+{
+	static const char *const wants[] = {
+		"/etc/systemd/system/sysinit.target.wants/nftables.service",
+		"/etc/systemd/system/multi-user.target.wants/nftables.service",
+		NULL,
+	};
+
+	if (nft_boot_hooked)
+		return nft_boot_hook;
+	for (size_t i = 0; wants[i]; i++)
+		if (os_file_readable(wants[i]))
+			return NFT_BOOT_CONF;
+	return NULL;
+}
+
+/* Whether text holds the word w, not as part of a longer name. */
+static bool has_word_seq(const char *text, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *s = strstr(text, w); s; s = strstr(s + 1, w)) {
+		bool start = s == text || isspace((unsigned char)s[-1]);
+		bool end = s[n] == '\0' || isspace((unsigned char)s[n]) || s[n] == '{';
+
+		if (start && end)
+			return true;
+	}
+	return false;
+}
+
+/* An nft rule the plan adds lasts only until the next boot; when the
+ * table that blocks comes from the rule set nftables.service loads at
+ * boot, the same rule is added to that file too (checked with nft -c -f
+ * before it is put in place), so that the fix survives a reboot. */
+static void plan_nft_boot(struct fix_plan *p, const char *client)
+{
+	struct fix_action *run = NULL;
+	struct strbuf old, add, decl;
+	char nft[256], *content, *title;
+	const char *fam, *table, *conf = nft_boot_conf();
+	size_t len, from;
+	bool exists;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].kind == FIX_RUN && strcmp(p->v[i].owner, "nft") == 0 &&
+		    p->v[i].undo_kind == FIX_UNDO_NFT_HANDLE && p->v[i].argv.n >= 7)
+			run = &p->v[i];
+	if (run == NULL || conf == NULL || !os_netns_of_init() || os_find("nft", nft, sizeof(nft)) != 0)
+		return;
+	strbuf_init(&old);
+	strbuf_init(&add);
+	strbuf_init(&decl);
+	/* argv: nft insert|add rule FAMILY TABLE CHAIN [position H] MATCH... */
+	fam = run->argv.v[3];
+	table = run->argv.v[4];
+	strbuf_addf(&decl, "table %s %s", fam, table);
+	if (read_file(conf, &old, &exists) != 0 || !exists || old.buf == NULL ||
+	    memchr(old.buf, '\0', old.len) != NULL || !has_word_seq(old.buf, decl.buf))
+		goto out;
+	from = 6;
+	if (from + 1 < run->argv.n && strcmp(run->argv.v[from], "position") == 0)
+		from += 2;
+	/* a handle is only this boot's: insert goes first in the chain, add
+	 * after its rules, as the command above does */
+	strbuf_addf(&add, "%s# ssh-doctor: let %s in to sshd, before the rule that blocked it\n%s rule %s %s %s",
+		    old.len && old.buf[old.len - 1] != '\n' ? "\n" : "", client, run->argv.v[1], fam, table,
+		    run->argv.v[5]);
+	for (size_t i = from; i < run->argv.n; i++)
+		strbuf_addf(&add, " %s", run->argv.v[i]);
+	strbuf_addch(&add, '\n');
+	len = old.len + add.len;
+	content = xmalloc(len + 1);
+	memcpy(content, old.buf, old.len);
+	memcpy(content + old.len, add.buf, add.len);
+	content[len] = '\0';
+	title = xasprintf("keep it over a reboot: add the same rule to %s, which nftables.service loads at boot",
+			  conf);
+	{
+		struct fix_action *a = plan_edit(p, "nft", title, conf, &old, content, len);
+
+		a->persistent = true;
+		strv_push(&a->edit_check, nft);
+		strv_push(&a->edit_check, "-c");
+		strv_push(&a->edit_check, "-f");
+	}
+	free(title);
+	/* plan_edit may have moved the actions: find the rule's again */
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].kind == FIX_RUN && strcmp(p->v[i].owner, "nft") == 0) {
+			free(p->v[i].persist_note);
+			p->v[i].persist_note = xasprintf("kept over a reboot by the next action, which adds it to %s",
+							 conf);
+		}
+out:
+	strbuf_release(&decl);
+	strbuf_release(&add);
+	strbuf_release(&old);
+}
+
 static void plan_firewall(struct fix_plan *p, const struct server_facts *f, const struct report_verdict *v)
 {
 	const struct srv_fw_client *c = NULL;
@@ -894,6 +1007,8 @@ static void plan_firewall(struct fix_plan *p, const struct server_facts *f, cons
 		plan_from_command(p, title, c->fix, c->fix_note);
 		free(title);
 	}
+	if (!p->refused)
+		plan_nft_boot(p, c->addr);
 }
 
 static void plan_ban(struct fix_plan *p, const struct report_verdict *v, const struct server_facts *f)
@@ -932,6 +1047,8 @@ static void plan_checks(struct fix_plan *p, const char *client, int port)
 		free(a->check);
 		if (a->kind == FIX_EDIT && a->sshd_config)
 			a->check = xstrdup("sshd -t accepts the edited configuration (checked before it is put in place)");
+		else if (a->kind == FIX_EDIT && a->edit_check.n > 0)
+			a->check = xasprintf("%s -c -f accepts the new %s (checked before it is put in place)", a->owner, a->path);
 		else if (a->kind == FIX_EDIT && strcmp(a->owner, "ssh_config") == 0)
 			a->check = xasprintf("ssh -G for the host says port %d", p->check_port);
 		else if (a->kind == FIX_EDIT)

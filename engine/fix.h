@@ -57,6 +57,9 @@ struct fix_action {
 	size_t content_len;
 	char *diff;             /* unified diff of the change, printable */
 	bool sshd_config;       /* an sshd configuration file: sshd -t checks it */
+	struct strv edit_check; /* argv that must accept the new file before it
+				 * is put in place, its last word the file's
+				 * path (nft -c -f), or empty */
 	char *sshd_main;        /* the main sshd_config that includes path (sshd -t -f) */
 	/* FIX_UNDO_NFT_HANDLE: where the rule goes; its handle is learned
 	 * when it is added */
@@ -97,6 +100,11 @@ void fix_plan_client(const struct client_facts *f, const struct report_verdict *
  * with os_find. Returns 0, or -1 when it holds anything but plain words,
  * single quotes and &&, or a program is not installed (err says which). */
 int fix_split_command(const char *cmd, struct strv **argvs, size_t *n, struct strbuf *err);
+
+/* Tests choose the rule set nftables.service loads at boot: conf "" as
+ * if it were disabled, a path as if it were enabled and loaded that file,
+ * NULL to ask this system again (the default). */
+void fix_set_nft_boot(const char *conf);
 
 /* A unified diff of old into new, labelled with path; printable. */
 char *fix_diff(const char *path, const char *old, size_t oldlen, const char *new, size_t newlen);

@@ -40,7 +40,29 @@ struct linemode {
 	struct strbuf partial;  /* typed bytes not yet ended by a newline */
 	struct strv typed;      /* whole lines not yet acted on */
 	size_t typed_next;
+	/* the last fix plan shown (f) and what became of each action, for
+	 * the saved report */
+	bool fix_made;
+	struct fix_plan fix;
+	struct fix_log *fix_logs;       /* one per action of fix */
+	char *fix_before;
+	char *fix_after;                /* the diagnosis again, or NULL */
 };
+
+/* Forgets the last fix plan and its records. */
+static void lm_fix_release(struct linemode *m)
+{
+	for (size_t i = 0; m->fix_made && i < m->fix.n; i++)
+		fix_log_release(&m->fix_logs[i]);
+	free(m->fix_logs);
+	m->fix_logs = NULL;
+	if (m->fix_made)
+		fix_plan_release(&m->fix);
+	free(m->fix_before);
+	free(m->fix_after);
+	m->fix_before = m->fix_after = NULL;
+	m->fix_made = false;
+}
 
 enum linemode_key linemode_parse_key(const char *line)
 {
@@ -471,10 +493,13 @@ static void lm_fix(struct linemode *m)
 	struct fix_log *logs;
 	struct fix_ui ui = {.ctx = m, .say = lm_fix_say, .confirm = lm_confirm};
 	struct strbuf sb, why;
-	char *before = xstrdup(m->rep->verdict.cause ? m->rep->verdict.cause : "");
+	char *before;
 	size_t applied = 0;
 	bool failed = false;
 
+	lm_fix_release(m);
+	m->fix_before = xstrdup(m->rep->verdict.cause ? m->rep->verdict.cause : "");
+	before = m->fix_before;
 	fix_plan_init(&plan);
 	if (m->rep->side == SIDE_SERVER) {
 		fix_plan_server(engine_server_facts(m->e), &m->rep->verdict, &plan);
@@ -491,13 +516,14 @@ static void lm_fix(struct linemode *m)
 		strbuf_addf(&sb, "  no plan, nothing will be changed: %s\n", plan.why ? plan.why : "");
 	lm_put(m, &sb);
 	logs = xcalloc(plan.n + 1, sizeof(*logs));
+	for (size_t i = 0; i < plan.n; i++)
+		fix_log_init(&logs[i]);
 	for (size_t i = 0; i < plan.n && !plan.refused && !m->quit; i++) {
 		const struct fix_action *a = &plan.v[i];
 		struct fix_plan one = plan;
 		char *cmd = a->kind == FIX_EDIT ? xasprintf("edit %s", a->path) : fix_argv_text(&a->argv);
 		const char *line;
 
-		fix_log_init(&logs[i]);
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "\n%zu. %s\n   %s\n", i + 1, a->title, cmd);
 		if (a->kind == FIX_EDIT && a->diff)
@@ -545,6 +571,8 @@ static void lm_fix(struct linemode *m)
 			lm_wait(m, true);
 		engine_dispatch(m->e);
 		strbuf_reset(&sb);
+		if (m->rep->has_verdict)
+			m->fix_after = xstrdup(m->rep->verdict.cause);
 		strbuf_addf(&sb, "\nbefore: %s    after: %s\n", before,
 			    m->rep->has_verdict ? m->rep->verdict.cause : "(none)");
 		lm_put(m, &sb);
@@ -567,13 +595,12 @@ static void lm_fix(struct linemode *m)
 			lm_say(m, 0, "SSH answers now.");
 		}
 	}
-	for (size_t i = 0; i < plan.n; i++)
-		fix_log_release(&logs[i]);
-	free(logs);
-	free(before);
+	/* kept for the saved report until the next plan or the end */
+	m->fix = plan;
+	m->fix_logs = logs;
+	m->fix_made = true;
 	strbuf_release(&sb);
 	strbuf_release(&why);
-	fix_plan_release(&plan);
 }
 
 /* ---- the keys ----------------------------------------------------------- */
@@ -645,6 +672,7 @@ static void lm_save(struct linemode *m)
 	char *path, *shown;
 	const char *line;
 	struct strbuf err;
+	struct report_fix fx = {0};
 	int rc;
 
 	shown = xasprintf("Save the report as (a name ending in .json saves JSON) [%s]:", def);
@@ -663,8 +691,15 @@ static void lm_save(struct linemode *m)
 		path = def;
 		def = NULL;
 	}
+	if (m->fix_made) {
+		fx.plan = &m->fix;
+		fx.logs = m->fix_logs;
+		fx.nlogs = m->fix.n;
+		fx.before_cause = m->fix_before;
+		fx.after_cause = m->fix_after;
+	}
 	strbuf_init(&err);
-	rc = save_report(m->rep, path, save_format_for_path(path), lm_width(m), false, &err);
+	rc = save_report_fix(m->rep, &fx, path, save_format_for_path(path), lm_width(m), false, &err);
 	shown = printable(path, strlen(path), true);
 	if (rc == SAVE_ERR_EXISTS) {
 		char *q = xasprintf("'%s' exists. Replace it? (y/N)", shown);
@@ -673,7 +708,7 @@ static void lm_save(struct linemode *m)
 		free(q);
 		line = lm_next_line(m);
 		if (line && (line[0] == 'y' || line[0] == 'Y'))
-			rc = save_report(m->rep, path, save_format_for_path(path), lm_width(m), true, &err);
+			rc = save_report_fix(m->rep, &fx, path, save_format_for_path(path), lm_width(m), true, &err);
 		else
 			strbuf_addstr(&err, "; not saved");
 	}
@@ -947,6 +982,7 @@ int linemode_run_io(const struct options *o, const struct assets *a, int in_fd, 
 		}
 	}
 	fflush(out);
+	lm_fix_release(&m);
 	engine_free(m.e);
 	strbuf_release(&m.partial);
 	strv_release(&m.typed);

@@ -318,13 +318,63 @@ int report_write_json(FILE *out, const struct report *rep)
 	return dump(out, json_report(rep));
 }
 
+const struct fix_record *report_fix_record(const struct report_fix *fx, size_t i)
+{
+	if (fx->log != NULL)
+		return i < fx->log->n ? &fx->log->v[i] : NULL;
+	if (fx->logs != NULL && i < fx->nlogs && fx->logs[i].n > 0)
+		return &fx->logs[i].v[0];
+	return NULL;
+}
+
+char *report_fix_state(const struct report_fix *fx, bool *undone, bool *interrupted)
+{
+	const struct fix_log *l = fx->log;
+	size_t applied = 0, reached = 0, n = fx->plan ? fx->plan->n : 0;
+	bool undo_failed = false, any_undone = false, intr = false;
+	char *state;
+
+	if (l != NULL || fx->logs == NULL) {
+		*undone = l && l->undone;
+		*interrupted = l && l->interrupted;
+		return xstrdup(l && l->state ? l->state : "old: nothing was changed");
+	}
+	for (size_t i = 0; i < fx->nlogs && i < n; i++) {
+		const struct fix_record *r = report_fix_record(fx, i);
+
+		intr |= fx->logs[i].interrupted;
+		any_undone |= fx->logs[i].undone;
+		if (r == NULL)
+			continue;
+		reached++;
+		if (r->applied)
+			applied++;
+		if (r->result && strcmp(r->result, "undo failed") == 0)
+			undo_failed = true;
+	}
+	if (undo_failed)
+		state = xstrdup("mixed: some undo failed; each record says what is left");
+	else if (applied > 0 && applied == n)
+		state = xstrdup("new: every action of the plan was applied");
+	else if (applied > 0)
+		state = xasprintf("partial: %zu of the plan's %zu actions are applied", applied, n);
+	else if (any_undone)
+		state = xstrdup("old: every change was undone, the system is as it was before the plan");
+	else
+		state = xstrdup("old: nothing was changed");
+	*undone = any_undone && applied == 0 && !undo_failed && reached > 0;
+	*interrupted = intr;
+	return state;
+}
+
 /* The fix plan and what became of it: the plan's actions, each with what
  * ran, its output, backup and undo and the result. */
 static json_t *json_fix(const struct report_fix *fx)
 {
 	json_t *o = json_object(), *actions = json_array();
 	const struct fix_plan *p = fx->plan;
-	const struct fix_log *l = fx->log;
+	bool undone, interrupted;
+	char *state;
 
 	json_object_set_new(o, "cause", jstr(p->cause));
 	json_object_set_new(o, "on", jstr(p->on));
@@ -333,7 +383,7 @@ static json_t *json_fix(const struct report_fix *fx)
 	json_object_set_new(o, "check", jstr(p->check));
 	for (size_t i = 0; i < p->n; i++) {
 		const struct fix_action *a = &p->v[i];
-		const struct fix_record *r = l && i < l->n ? &l->v[i] : NULL;
+		const struct fix_record *r = report_fix_record(fx, i);
 		json_t *j = json_object();
 		char *cmd = a->kind == FIX_EDIT ? xasprintf("edit %s", a->path) : fix_argv_text(&a->argv);
 
@@ -366,9 +416,11 @@ static json_t *json_fix(const struct report_fix *fx)
 	json_object_set_new(o, "actions", actions);
 	json_object_set_new(o, "before", jstr(fx->before_cause));
 	json_object_set_new(o, "after", jstr(fx->after_cause));
-	json_object_set_new(o, "undone", json_boolean(l && l->undone));
-	json_object_set_new(o, "interrupted", json_boolean(l && l->interrupted));
-	json_object_set_new(o, "state", jstr(l && l->state ? l->state : "old: nothing was changed"));
+	state = report_fix_state(fx, &undone, &interrupted);
+	json_object_set_new(o, "undone", json_boolean(undone));
+	json_object_set_new(o, "interrupted", json_boolean(interrupted));
+	json_object_set_new(o, "state", jstr(state));
+	free(state);
 	return o;
 }
 

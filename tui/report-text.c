@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/fix.h"
 #include "engine/walk.h"
 #include "tui/layout.h"
 #include "tui/report.h"
@@ -213,4 +214,37 @@ void report_write_text_verdict(FILE *out, const struct report *rep, int width)
 		for (size_t i = 0; i < v->prevention.n; i++)
 			para(out, "- ", v->prevention.v[i], 4, width);
 	}
+}
+
+void report_write_text_fix(FILE *out, const struct report_fix *fx, int width)
+{
+	const struct fix_plan *p = fx->plan;
+	bool undone, interrupted;
+	char *state = report_fix_state(fx, &undone, &interrupted);
+
+	if (width < 40)
+		width = 40;
+	fprintf(out, "\nFIX PLAN for %s, on the %s\n", p->cause ? p->cause : "?", p->on ? p->on : "?");
+	if (p->refused || p->n == 0)
+		para(out, "  no plan: ", p->why ? p->why : "nothing to change", 4, width);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct fix_action *a = &p->v[i];
+		const struct fix_record *r = report_fix_record(fx, i);
+		char *cmd = a->kind == FIX_EDIT ? xasprintf("edit %s", a->path) : fix_argv_text(&a->argv);
+		char lead[64];
+
+		snprintf(lead, sizeof(lead), "%zu. [%s] ", i + 1, r && r->result ? r->result : "not run");
+		para(out, lead, a->title, 4, width);
+		para(out, "    ", cmd, 4, width);
+		free(cmd);
+		if (r && r->backup)
+			para(out, "    backup: ", r->backup, 4, width);
+		para(out, "    undo: ", r && r->undo ? r->undo : a->undo_text ? a->undo_text : "", 4, width);
+		if (r && r->note)
+			para(out, "    note: ", r->note, 4, width);
+	}
+	if (fx->before_cause)
+		fprintf(out, "  before: %s    after: %s\n", fx->before_cause, fx->after_cause ? fx->after_cause : "(not checked)");
+	para(out, "  state: ", state, 4, width);
+	free(state);
 }

@@ -4,6 +4,7 @@
 #ifndef SSHD_REPORT_H
 #define SSHD_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "engine/engine.h"
@@ -28,9 +29,23 @@ struct fix_log;
 struct report_fix {
 	const struct fix_plan *plan;
 	const struct fix_log *log;      /* NULL: nothing was applied */
+	/* or, for a face that applies one action at a time (the wizard, the
+	 * line mode): logs[i] holds action i's record; used when log is NULL */
+	const struct fix_log *logs;
+	size_t nlogs;
 	const char *before_cause;       /* the verdict the plan was made for */
 	const char *after_cause;        /* the verdict of the diagnosis again, or NULL */
 };
+struct fix_record;
+/* Action i's record in fx (borrowed from it), or NULL when i was not reached. */
+const struct fix_record *report_fix_record(const struct report_fix *fx, size_t i);
+/* The state the system is left in, in words ("new: ...", "old: ...",
+ * "partial: ...", "mixed: ..."; the caller frees it), and whether every
+ * applied action was undone and a signal came. With logs, what the
+ * records say now, as a whole. */
+char *report_fix_state(const struct report_fix *fx, bool *undone, bool *interrupted);
+/* The fix plan of fx as text: each action, its command and result. */
+void report_write_text_fix(FILE *out, const struct report_fix *fx, int width);
 /* The JSON report rep with fx's "fix" object (fx NULL: none). */
 int report_write_json_fix(FILE *out, const struct report *rep, const struct report_fix *fx);
 /* Where one report of a fleet run stands among the targets. */

@@ -78,7 +78,8 @@ static char *dir_of(const char *path)
 }
 
 /* Writes the report into fd (which it closes). Returns 0 or -1 with errno. */
-static int write_report(int fd, const struct report *rep, enum save_format fmt, int width)
+static int write_report(int fd, const struct report *rep, const struct report_fix *fx,
+			enum save_format fmt, int width)
 {
 	FILE *f = fdopen(fd, "w");
 	int rc = 0, saved;
@@ -90,12 +91,14 @@ static int write_report(int fd, const struct report *rep, enum save_format fmt, 
 		return -1;
 	}
 	if (fmt == SAVE_JSON) {
-		if (report_write_json(f, rep) != 0) {
+		if (report_write_json_fix(f, rep, fx) != 0) {
 			rc = -1;
 			errno = EIO;
 		}
 	} else {
 		report_write_text(f, rep, width > 0 ? width : 80);
+		if (fx != NULL && fx->plan != NULL)
+			report_write_text_fix(f, fx, width > 0 ? width : 80);
 	}
 	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
 		if (rc == 0)
@@ -142,6 +145,12 @@ static int name_exclusive(const char *tmp, const char *path)
 int save_report(const struct report *rep, const char *path, enum save_format fmt,
 		int width, bool overwrite, struct strbuf *err)
 {
+	return save_report_fix(rep, NULL, path, fmt, width, overwrite, err);
+}
+
+int save_report_fix(const struct report *rep, const struct report_fix *fx, const char *path,
+		    enum save_format fmt, int width, bool overwrite, struct strbuf *err)
+{
 	struct stat st;
 	char *dir = NULL, *tmp = NULL;
 	int fd, rc = SAVE_ERR;
@@ -170,7 +179,7 @@ int save_report(const struct report *rep, const char *path, enum save_format fmt
 		free(pdir);
 		goto out;
 	}
-	if (write_report(fd, rep, fmt, width) != 0) {
+	if (write_report(fd, rep, fx, fmt, width) != 0) {
 		save_error(err, path, "writing failed: %s (is the disk full?)", strerror(errno));
 		unlink(tmp);
 		goto out;

@@ -43,4 +43,11 @@ char *save_default_path(const struct report *rep, enum save_format fmt);
 int save_report(const struct report *rep, const char *path, enum save_format fmt,
 		int width, bool overwrite, struct strbuf *err);
 
+struct report_fix;
+/* The same, with the fix plan and what became of it (fx NULL or without
+ * a plan: none): the JSON report's "fix" object, as --fix --json writes
+ * it; the text report lists each action and its result after the verdict. */
+int save_report_fix(const struct report *rep, const struct report_fix *fx, const char *path,
+		    enum save_format fmt, int width, bool overwrite, struct strbuf *err);
+
 #endif

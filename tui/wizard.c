@@ -363,10 +363,10 @@ static const char *keys_text(const struct wizard *w)
 		return "m or b back  q quit";
 	case V_FIX:
 		if (w->fix.refused || w->fix.n == 0)
-			return "arrows scroll  b the verdict  q quit";
+			return "arrows scroll  b the verdict  s save  q quit";
 		if (w->fix_next < w->fix.n)
-			return "y apply the next action  u undo what was applied  b the verdict  q quit";
-		return "u undo every action  b the verdict  q quit";
+			return "y apply the next action  u undo what was applied  b the verdict  s save  q quit";
+		return "u undo every action  b the verdict  s save  q quit";
 	}
 	return "q quit";
 }
@@ -945,8 +945,18 @@ static void save_now(struct wizard *w, bool overwrite)
 	struct strbuf err;
 	int rc;
 
+	struct report_fix fx = {0};
+
+	/* once the plan was shown, the report says what became of it */
+	if (w->fix_made) {
+		fx.plan = &w->fix;
+		fx.logs = w->fix_logs;
+		fx.nlogs = w->fix.n;
+		fx.before_cause = w->fix_before;
+		fx.after_cause = w->fix_rechecked && w->rep->has_verdict ? w->rep->verdict.cause : NULL;
+	}
 	strbuf_init(&err);
-	rc = save_report(w->rep, w->path, save_format_for_path(w->path), 80, overwrite, &err);
+	rc = save_report_fix(w->rep, &fx, w->path, save_format_for_path(w->path), 80, overwrite, &err);
 	if (rc == SAVE_ERR_EXISTS) {
 		w->confirm_overwrite = true;
 	} else if (rc == 0) {
@@ -1454,8 +1464,13 @@ static void handle_key(struct wizard *w, int ch)
 		else if ((ch == 'm' || ch == 'M') && w->assets->lab_map)
 			set_view(w, V_MAP);
 		break;
-	case V_START:
 	case V_FIX:
+		if (ch == 'b' || ch == 'B' || ch == 27 || ch == KEY_LEFT)
+			set_view(w, V_VERDICT);
+		else if (ch == 's' || ch == 'S')
+			key_save(w);
+		break;
+	case V_START:
 		break;
 	}
 }

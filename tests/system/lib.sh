@@ -27,6 +27,8 @@
 #
 # Environment: as for the scenarios, plus
 #   SYS_SUITE          bookworm or trixie (set by ctest)
+#   SYS_FLAVOUR        a tree flavour of tree.sh (persist), set by the test
+#                      before it sources lib.sh; none by default
 #   SSHD_SYSTEM_CACHE  where the trees are kept (see tree.sh)
 
 # shellcheck source=../scenarios/lib.sh
@@ -56,8 +58,8 @@ sys_begin() {
     command -v nsenter >/dev/null 2>&1 || sdt_skip "nsenter is not installed (Debian package util-linux)"
     sdt_begin nc jq ssh "$@"
     trap sys_cleanup EXIT
-    SYS_TREE=$("$SSHD_SOURCE_DIR/tests/system/tree.sh" "$SYS_SUITE") ||
-        sdt_die "no Debian $SYS_SUITE tree (tests/system/tree.sh failed)"
+    SYS_TREE=$("$SSHD_SOURCE_DIR/tests/system/tree.sh" "$SYS_SUITE" ${SYS_FLAVOUR:+"$SYS_FLAVOUR"}) ||
+        sdt_die "no Debian $SYS_SUITE${SYS_FLAVOUR:+ ($SYS_FLAVOUR)} tree (tests/system/tree.sh failed)"
     topo_direct
     sys_boot
 }

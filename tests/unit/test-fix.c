@@ -74,6 +74,7 @@ static int setup(void **state)
 	os_set_find_hook(find_hook);
 	exec_set_hook(hook, NULL);
 	fix_set_syslog(false);
+	fix_set_nft_boot("");
 	strv_init(&calls);
 	answers = NULL;
 	not_installed = NULL;
@@ -85,6 +86,7 @@ static int teardown(void **state)
 	(void)state;
 	os_set_find_hook(NULL);
 	exec_set_hook(NULL, NULL);
+	fix_set_nft_boot(NULL);
 	strv_release(&calls);
 	return 0;
 }
@@ -357,6 +359,55 @@ static void test_nft_insert_is_undone_by_the_handle_nft_gives(void **state)
 	assert_string_equal(p.v[0].owner, "nft");
 	assert_false(p.v[0].persistent);
 	fix_plan_release(&p);
+}
+
+static void test_nft_rule_of_a_table_the_boot_loads_is_added_to_that_file_too(void **state)
+{
+	const char *old = "flush ruleset\ntable inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0;\n\t\ttcp dport 22 drop\n\t}\n}\n";
+	char *conf = temp_file(old, 0644);
+	struct fix_plan p;
+
+	(void)state;
+	fix_set_nft_boot(conf);
+	plan_fw(&p, "nftables", "sudo nft insert rule inet filter input position 4 ip saddr 192.0.2.1 tcp dport 22 accept",
+		NULL);
+	assert_false(p.refused);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.v[0].kind, FIX_RUN);
+	assert_false(p.v[0].persistent);
+	assert_non_null(strstr(p.v[0].persist_note, conf));
+	assert_int_equal(p.v[1].kind, FIX_EDIT);
+	assert_string_equal(p.v[1].path, conf);
+	assert_string_equal(p.v[1].owner, "nft");
+	assert_true(p.v[1].persistent);
+	assert_false(p.v[1].guarded);
+	assert_int_equal(p.v[1].undo_kind, FIX_UNDO_RESTORE);
+	assert_argv(&p.v[1].edit_check, "/usr/bin/nft -c -f");
+	/* the file as it was, then the rule without this boot's handle */
+	assert_int_equal(strncmp(p.v[1].content, old, strlen(old)), 0);
+	assert_non_null(strstr(p.v[1].content + strlen(old),
+			       "\ninsert rule inet filter input ip saddr 192.0.2.1 tcp dport 22 accept\n"));
+	assert_null(strstr(p.v[1].content, "position"));
+	assert_non_null(strstr(p.v[1].diff, "+insert rule inet filter input ip saddr 192.0.2.1"));
+	fix_plan_release(&p);
+	unlink(conf);
+	free(conf);
+}
+
+static void test_nft_rule_of_a_table_the_boot_does_not_load_is_not_persistent(void **state)
+{
+	char *conf = temp_file("flush ruleset\ntable inet other {\n}\n", 0644);
+	struct fix_plan p;
+
+	(void)state;
+	fix_set_nft_boot(conf);
+	plan_fw(&p, "nftables", "sudo nft insert rule inet filter input ip saddr 192.0.2.1 tcp dport 22 accept", NULL);
+	assert_int_equal(p.n, 1);
+	assert_false(p.v[0].persistent);
+	assert_null(strstr(p.v[0].persist_note, conf));
+	fix_plan_release(&p);
+	unlink(conf);
+	free(conf);
 }
 
 static void test_ufw_prepend_is_undone_with_ufw_delete(void **state)
@@ -674,6 +725,72 @@ static void test_an_sshd_config_edit_sshd_t_rejects_is_never_put_in_place(void *
 	free(path);
 }
 
+static void test_an_nftables_conf_edit_nft_c_rejects_is_never_put_in_place(void **state)
+{
+	static const struct answer a[] = {{"nft -c -f", 1, "Error: No such file or directory"}, {NULL, 0, NULL}};
+	const char *old = "table inet block {\n}\n";
+	char *path = temp_file(old, 0644), *got;
+	struct fix_plan p;
+	struct fix_log l;
+	struct fix_action *act;
+
+	(void)state;
+	answers = a;
+	fix_plan_init(&p);
+	act = edit_action(&p, path, "table inet block {\n}\ninsert rule inet block input accept\n", false);
+	act->owner = "nft";
+	strv_push(&act->edit_check, "/usr/bin/nft");
+	strv_push(&act->edit_check, "-c");
+	strv_push(&act->edit_check, "-f");
+	fix_log_init(&l);
+	assert_int_equal(fix_apply(&p, NULL, &l), -1);
+	assert_string_equal(l.v[0].result, "refused");
+	assert_non_null(strstr(l.v[0].note, "rejects the edited"));
+	assert_true(str_starts_with(calls.v[0], "nft -c -f "));
+	assert_non_null(strstr(calls.v[0], ".ssh-doctor-new-"));
+	got = slurp(path);
+	assert_string_equal(got, old);
+	free(got);
+	unlink(l.v[0].backup);
+	fix_log_release(&l);
+	fix_plan_release(&p);
+	unlink(path);
+	free(path);
+}
+
+static void test_an_nftables_conf_edit_nft_c_accepts_is_put_in_place_and_undone_byte_for_byte(void **state)
+{
+	const char *old = "table inet block {\n}\n", *new = "table inet block {\n}\ninsert rule inet block input accept\n";
+	char *path = temp_file(old, 0640), *got;
+	struct fix_plan p;
+	struct fix_log l;
+	struct fix_action *act;
+
+	(void)state;
+	fix_plan_init(&p);
+	act = edit_action(&p, path, new, false);
+	act->owner = "nft";
+	strv_push(&act->edit_check, "/usr/bin/nft");
+	strv_push(&act->edit_check, "-c");
+	strv_push(&act->edit_check, "-f");
+	fix_log_init(&l);
+	assert_int_equal(fix_apply(&p, NULL, &l), 0);
+	assert_string_equal(l.v[0].result, "applied");
+	assert_true(str_starts_with(calls.v[0], "nft -c -f "));
+	got = slurp(path);
+	assert_string_equal(got, new);
+	free(got);
+	assert_int_equal(fix_undo(&p, NULL, &l), 0);
+	got = slurp(path);
+	assert_string_equal(got, old);
+	free(got);
+	unlink(l.v[0].backup);
+	fix_log_release(&l);
+	fix_plan_release(&p);
+	unlink(path);
+	free(path);
+}
+
 static void test_nft_rule_is_removed_by_the_handle_it_got(void **state)
 {
 	static const struct answer a[] = {
@@ -887,6 +1004,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sighup_mid_plan_leaves_the_old_state_and_says_so, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_mid_plan_leaves_the_old_state_and_says_so, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_names_never_repeat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nft_rule_of_a_table_the_boot_loads_is_added_to_that_file_too, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nft_rule_of_a_table_the_boot_does_not_load_is_not_persistent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_an_nftables_conf_edit_nft_c_rejects_is_never_put_in_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_an_nftables_conf_edit_nft_c_accepts_is_put_in_place_and_undone_byte_for_byte, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

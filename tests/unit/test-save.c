@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "engine/fix.h"
 #include "tui/report.h"
 #include "tui/save.h"
 #include "engine/util.h"
@@ -219,6 +220,131 @@ static void test_json_file_parses_with_the_cause(void **state)
 	free(path);
 }
 
+/* A plan of two actions applied one at a time, as the wizard and the line
+ * mode do: the first applied (its record in logs[0]), the second not. */
+static void fix_two(struct fix_plan *p, struct fix_log logs[2])
+{
+	fix_plan_init(p);
+	p->cause = xstrdup("local_firewall");
+	p->on = "server";
+	p->check = xstrdup("the diagnosis again");
+	p->v = xcalloc(2, sizeof(*p->v));
+	p->n = 2;
+	for (size_t i = 0; i < 2; i++) {
+		struct fix_action *a = &p->v[i];
+
+		a->kind = FIX_RUN;
+		a->on = "server";
+		a->owner = "iptables";
+		a->title = xasprintf("action %zu", i + 1);
+		strv_push(&a->argv, "/usr/sbin/iptables");
+		strv_push(&a->argv, i == 0 ? "-I" : "-A");
+		a->undo_text = xasprintf("undo %zu", i + 1);
+		a->check = xstrdup("the diagnosis again");
+		fix_log_init(&logs[i]);
+	}
+	logs[0].v = xcalloc(1, sizeof(*logs[0].v));
+	logs[0].n = 1;
+	logs[0].v[0].action = xstrdup("action 1");
+	logs[0].v[0].command = xstrdup("/usr/sbin/iptables -I");
+	logs[0].v[0].undo = xstrdup("/usr/sbin/iptables -D");
+	logs[0].v[0].result = "applied";
+	logs[0].v[0].applied = true;
+	strv_init(&logs[0].v[0].backups);
+}
+
+static void test_json_file_holds_the_fix_applied_one_action_at_a_time(void **state)
+{
+	struct fixture *f = *state;
+	char *path = xasprintf("%s/fix.json", f->dir);
+	struct fix_plan p;
+	struct fix_log logs[2];
+	struct report_fix fx = {0};
+	json_error_t jerr;
+	json_t *root, *fix, *actions;
+	int rc;
+
+	fix_two(&p, logs);
+	fx.plan = &p;
+	fx.logs = logs;
+	fx.nlogs = 2;
+	fx.before_cause = "local_firewall";
+	rc = save_report_fix(&f->rep, &fx, path, SAVE_JSON, 0, false, &f->err);
+	expect_true(rc == 0, "expected save_report_fix to return 0, got %d (%s)", rc, f->err.buf);
+	root = json_load_file(path, 0, &jerr);
+	expect_true(root != NULL, "expected the file to be JSON: %s", jerr.text);
+	fix = json_object_get(root, "fix");
+	expect_true(json_is_object(fix), "expected a fix object in the saved report");
+	actions = json_object_get(fix, "actions");
+	expect_true(json_array_size(actions) == 2, "expected two actions, got %zu", json_array_size(actions));
+	expect_contains(json_string_value(json_object_get(json_array_get(actions, 0), "result")), "applied",
+			"the first action's result");
+	expect_contains(json_string_value(json_object_get(json_array_get(actions, 0), "undo_command")),
+			"iptables -D", "the first action's undo, from its record");
+	expect_contains(json_string_value(json_object_get(json_array_get(actions, 1), "result")), "not run",
+			"the second action's result");
+	expect_contains(json_string_value(json_object_get(fix, "state")), "partial: 1 of the plan's 2",
+			"the state of a plan half applied");
+	expect_true(json_is_false(json_object_get(fix, "undone")), "expected undone false");
+	json_decref(root);
+	/* the same, undone: the old state */
+	logs[0].v[0].applied = false;
+	logs[0].v[0].result = "undone";
+	logs[0].undone = true;
+	unlink(path);
+	rc = save_report_fix(&f->rep, &fx, path, SAVE_JSON, 0, false, &f->err);
+	expect_true(rc == 0, "expected save_report_fix to return 0, got %d (%s)", rc, f->err.buf);
+	root = json_load_file(path, 0, &jerr);
+	fix = json_object_get(root, "fix");
+	expect_true(json_is_true(json_object_get(fix, "undone")), "expected undone true after the undo");
+	expect_contains(json_string_value(json_object_get(fix, "state")), "old: every change was undone",
+			"the state after the undo");
+	json_decref(root);
+	unlink(path);
+	for (size_t i = 0; i < 2; i++)
+		fix_log_release(&logs[i]);
+	fix_plan_release(&p);
+	free(path);
+}
+
+static void test_text_file_lists_the_fix(void **state)
+{
+	struct fixture *f = *state;
+	char *path = xasprintf("%s/fix.txt", f->dir), *text;
+	struct fix_plan p;
+	struct fix_log logs[2];
+	struct report_fix fx = {0};
+	FILE *in;
+	long n;
+
+	fix_two(&p, logs);
+	fx.plan = &p;
+	fx.logs = logs;
+	fx.nlogs = 2;
+	fx.before_cause = "local_firewall";
+	fx.after_cause = "ok";
+	expect_true(save_report_fix(&f->rep, &fx, path, SAVE_TEXT, 80, false, &f->err) == 0, "expected to save: %s",
+		    f->err.buf);
+	in = fopen(path, "r");
+	expect_true(in != NULL, "expected the file");
+	fseek(in, 0, SEEK_END);
+	n = ftell(in);
+	rewind(in);
+	text = xcalloc((size_t)n + 1, 1);
+	expect_true(fread(text, 1, (size_t)n, in) == (size_t)n, "expected to read it");
+	fclose(in);
+	expect_contains(text, "FIX PLAN for local_firewall, on the server", "the text report");
+	expect_contains(text, "1. [applied] action 1", "the text report");
+	expect_contains(text, "2. [not run] action 2", "the text report");
+	expect_contains(text, "before: local_firewall    after: ok", "the text report");
+	free(text);
+	unlink(path);
+	for (size_t i = 0; i < 2; i++)
+		fix_log_release(&logs[i]);
+	fix_plan_release(&p);
+	free(path);
+}
+
 static void test_existing_file_is_kept_without_overwrite(void **state)
 {
 	struct fixture *f = *state;
@@ -371,6 +497,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_name_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_shows_control_bytes_printably, setup, teardown),
 		cmocka_unit_test(test_format_follows_the_name),
+		cmocka_unit_test_setup_teardown(test_json_file_holds_the_fix_applied_one_action_at_a_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_file_lists_the_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_name_stays_in_the_folder, setup, teardown),
 	};
 
