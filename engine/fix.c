@@ -303,16 +303,6 @@ static void strv_set(struct strv *dst, const struct strv *src, size_t from)
 		strv_push(dst, src->v[i]);
 }
 
-static bool argv_equal(const struct strv *a, const struct strv *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return false;
-	return true;
-}
-
 /* Index of the first argument that is one of words (after argv[0]), or 0. */
 static size_t arg_index(const struct strv *v, const char *const words[])
 {
@@ -415,7 +405,7 @@ static void action_undo_from_argv(struct fix_action *a)
 			if (!done)
 				strv_push(&a->undo, arg);
 		}
-		if (argv_equal(&a->undo, v)) {
+		if (strv_equal(&a->undo, v)) {
 			strv_release(&a->undo);
 			strv_init(&a->undo);
 		}

@@ -230,6 +230,16 @@ void strv_copy(struct strv *dst, const struct strv *src)
 		strv_push(dst, src->v[i]);
 }
 
+bool strv_equal(const struct strv *a, const struct strv *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}
+
 size_t utf8_printable_len(const unsigned char *p, size_t n)
 {
 	uint32_t cp;

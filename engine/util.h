@@ -52,6 +52,8 @@ void strv_push_owned(struct strv *sv, char *s);
 void strv_pushf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool strv_contains(const struct strv *sv, const char *s);
 void strv_copy(struct strv *dst, const struct strv *src);
+/* True when a and b hold the same strings in the same order. */
+bool strv_equal(const struct strv *a, const struct strv *b);
 
 /*
  * Makes n bytes from the outside world safe to draw or print: printable

@@ -3824,16 +3824,6 @@ static void ipt_canon(const char *rule, struct strv *out)
 		}
 }
 
-static bool strv_equal(const struct strv *a, const struct strv *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return false;
-	return true;
-}
-
 static bool tuple_any(const char *s)
 {
 	return strcmp(s, "0.0.0.0/0") == 0 || strcmp(s, "::/0") == 0 || strcmp(s, "any") == 0;

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "assets-setup.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -209,26 +211,6 @@ static int step_index(const struct engine *e, const char *id)
 			return (int)i;
 	fail_msg("expected a step %s in the flow", id);
 	return -1;
-}
-
-static int assets_setup(void **state)
-{
-	struct assets *a = xcalloc(1, sizeof(*a));
-	struct strbuf err;
-
-	strbuf_init(&err);
-	if (assets_load(a, NULL, &err) != 0)
-		fail_msg("expected the built-in assets to load: %s", err.buf);
-	strbuf_release(&err);
-	*state = a;
-	return 0;
-}
-
-static int assets_teardown(void **state)
-{
-	assets_release(*state);
-	free(*state);
-	return 0;
 }
 
 /* The service and logs steps read every process and log of this machine,

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "assets-setup.h"
+
 #include "engine/assets.h"
 #include "engine/util.h"
 #include "engine/walk.h"
@@ -209,26 +211,6 @@ static void the_walk_starts_at_the_first_step_and_waits_for_it(void **state)
 	expect_true(engine_walk_cur(e) == 0, "expected the walk to stay on step 1");
 	expect_true(!engine_walk_complete(e), "expected no verdict before any step ran");
 	engine_free(e);
-}
-
-static int assets_setup(void **state)
-{
-	struct assets *a = xcalloc(1, sizeof(*a));
-	struct strbuf err;
-
-	strbuf_init(&err);
-	if (assets_load(a, NULL, &err) != 0)
-		fail_msg("expected the built-in assets to load: %s", err.buf);
-	strbuf_release(&err);
-	*state = a;
-	return 0;
-}
-
-static int assets_teardown(void **state)
-{
-	assets_release(*state);
-	free(*state);
-	return 0;
 }
 
 int main(void)
