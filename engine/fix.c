@@ -375,6 +375,12 @@ static void action_undo_from_argv(struct fix_action *a)
 		a->undo_text = xasprintf("nft delete rule %s %s handle H (the handle nft gives the new rule)",
 					 a->nft_table, a->nft_chain);
 		return;
+	} else if (strcmp(tool, "nft") == 0 && v->n >= 5 && strcmp(v->v[1], "delete") == 0 &&
+		   strcmp(v->v[2], "element") == 0) {
+		/* an address taken out of a set (sshguard's block): put back */
+		strv_push(&a->undo, v->v[0]);
+		strv_push(&a->undo, "add");
+		strv_set(&a->undo, v, 2);
 	} else if (strcmp(tool, "ufw") == 0 && v->n >= 3) {
 		strv_push(&a->undo, v->v[0]);
 		if (strcmp(v->v[1], "delete") == 0 || (strcmp(v->v[1], "--force") == 0 && strcmp(v->v[2], "delete") == 0)) {
@@ -1003,11 +1009,15 @@ static void plan_firewall(struct fix_plan *p, const struct server_facts *f, cons
 
 static void plan_ban(struct fix_plan *p, const struct report_verdict *v, const struct server_facts *f)
 {
-	if (f->from_addrs.n == 0 || v->fix_command == NULL) {
+	if (f->from_addrs.n == 0) {
 		plan_refuse(p, "which client to unban is not known: give its address with --from");
 		return;
 	}
-	if (strstr(v->fix_command, "sshguard") != NULL) {
+	if (v->fix_command == NULL) {
+		plan_refuse(p, "no command lifts this ban for one address: read the verdict's fix for what to do");
+		return;
+	}
+	if (strstr(v->fix_command, "restart sshguard") != NULL) {
 		plan_refuse(p, "sshguard cannot lift the block of one address: restarting it (%s) forgets every block it holds, the attackers' too; do that yourself if it is acceptable",
 			    v->fix_command);
 		return;

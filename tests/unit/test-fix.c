@@ -462,6 +462,22 @@ static void test_fail2ban_unban_is_undone_by_a_ban(void **state)
 	assert_true(p.refused);
 	assert_non_null(strstr(p.why, "forgets every block"));
 	fix_plan_release(&p);
+	/* sshguard's block of the one address, lifted as its back end does */
+	verdict_set(&v, "fail2ban_ban", "certain", "sudo nft delete element ip sshguard attackers '{ 192.0.2.1 }'");
+	fix_plan_init(&p);
+	fix_plan_server(&f, &v, &p);
+	assert_false(p.refused);
+	assert_int_equal(p.n, 1);
+	assert_argv(&p.v[0].argv, "/usr/bin/nft delete element ip sshguard attackers '{ 192.0.2.1 }'");
+	assert_argv(&p.v[0].undo, "/usr/bin/nft add element ip sshguard attackers '{ 192.0.2.1 }'");
+	fix_plan_release(&p);
+	verdict_set(&v, "fail2ban_ban", "certain", "sudo iptables -D sshguard -s 192.0.2.1 -j DROP");
+	fix_plan_init(&p);
+	fix_plan_server(&f, &v, &p);
+	assert_false(p.refused);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.v[0].undo_kind, FIX_UNDO_IPT_POSITION);
+	fix_plan_release(&p);
 	server_facts_release(&f);
 }
 
