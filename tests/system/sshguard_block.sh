@@ -8,7 +8,9 @@
 # restarting it would lift every block: the fix takes that one address out
 # of sshguard's set, as its back end does when a block ends. Typed at the
 # console, the client gets in, and 192.0.2.3 stays blocked by a sshguard
-# that still runs.
+# that still runs. Blocked again (sshguard still counts its block as
+# current, so the element is put back as its back end adds it), `--fix
+# --yes` lifts it the same way, and its undo would put the address back.
 # suites: bookworm trixie
 . "$(dirname "$0")/lib.sh" || exit 1
 sys_begin
@@ -61,4 +63,11 @@ if [ "$(sys_in systemctl is-active sshguard.service)" = active ] &&
 else
     sdt_fail "sshguard stopped or lost its block of 192.0.2.3"
 fi
+
+sys_must nft add element ip sshguard attackers '{ 192.0.2.1 }'
+wire_nc "$CLI" "$SRV_ADDR" 22 'timed out|refused' 2
+sys_fix --from 192.0.2.1
+assert_fixed fail2ban_ban nft
+assert_json '.fix.actions[0].undo_command | test("nft add element ip sshguard attackers")' 'undone by putting the address back in the set'
+assert_kept_out 192.0.2.3
 sys_finish
