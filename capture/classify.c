@@ -324,7 +324,10 @@ static int feed_neigh(struct classify *c, uint64_t ts, const struct pkt *p)
 	return 0;
 }
 
-static bool own_has(const uint16_t *v, size_t n, uint16_t x)
+/* One of our connections: its source port and the port it goes to. */
+#define CONN_KEY(sport, dport) ((uint32_t)(sport) << 16 | (uint32_t)(dport))
+
+static bool own_has(const uint32_t *v, size_t n, uint32_t x)
 {
 	for (size_t i = 0; i < n; i++)
 		if (v[i] == x)
@@ -348,8 +351,8 @@ static int own_packet(struct classify *c, const struct pkt *p)
 		if (!to && !from)
 			return -1;
 		/* on loopback both ends are the target: either port may be ours */
-		return (to && own_has(c->own_ports, c->nown_ports, p->sport)) ||
-		       (from && own_has(c->own_ports, c->nown_ports, p->dport)) ? 1 : 0;
+		return (to && own_has(c->own_ports, c->nown_ports, CONN_KEY(p->sport, p->dport))) ||
+		       (from && own_has(c->own_ports, c->nown_ports, CONN_KEY(p->dport, p->sport))) ? 1 : 0;
 	}
 	if (p->proto != PKT_PROTO_ICMP && p->proto != PKT_PROTO_ICMP6)
 		return -1;
@@ -361,7 +364,7 @@ static int own_packet(struct classify *c, const struct pkt *p)
 	if (!p->icmp_error || !in->present || host_find(c, &in->dst) == NULL)
 		return -1;
 	if (in->proto == PKT_PROTO_TCP && in->has_ports)
-		return own_has(c->own_ports, c->nown_ports, in->sport) ? 1 : 0;
+		return own_has(c->own_ports, c->nown_ports, CONN_KEY(in->sport, in->dport)) ? 1 : 0;
 	/* an error about an echo request quotes its id */
 	if (in->has_icmp && (in->icmp_type == 8 || in->icmp_type == 128))
 		return own_has(c->own_echo, c->nown_echo, in->icmp_id) ? 1 : 0;
@@ -408,7 +411,7 @@ void classify_own_only(struct classify *c)
 		c->own_only = true;
 }
 
-static int own_add(struct classify *c, uint16_t *v, size_t *n, uint16_t x)
+static int own_add(struct classify *c, uint32_t *v, size_t *n, uint32_t x)
 {
 	if (c == NULL)
 		return -1;
@@ -421,9 +424,9 @@ static int own_add(struct classify *c, uint16_t *v, size_t *n, uint16_t x)
 	return 0;
 }
 
-int classify_own_port(struct classify *c, uint16_t port)
+int classify_own_port(struct classify *c, uint16_t sport, uint16_t dport)
 {
-	return c == NULL ? -1 : own_add(c, c->own_ports, &c->nown_ports, port);
+	return c == NULL ? -1 : own_add(c, c->own_ports, &c->nown_ports, CONN_KEY(sport, dport));
 }
 
 int classify_own_echo(struct classify *c, uint16_t id)

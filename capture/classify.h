@@ -108,8 +108,8 @@ struct classify {
 	 * target (a replayed file, whose source ports nobody told us) */
 	bool own_only;
 	size_t nown_ports, nown_echo;
-	uint16_t own_ports[CLASSIFY_MAX_OWN];
-	uint16_t own_echo[CLASSIFY_MAX_OWN];
+	uint32_t own_ports[CLASSIFY_MAX_OWN];	/* source port << 16 | destination port */
+	uint32_t own_echo[CLASSIFY_MAX_OWN];
 	size_t nheld;
 	struct classify_held held[CLASSIFY_MAX_HELD];
 	unsigned foreign;		/* packets of other programs' connections left out
@@ -154,9 +154,11 @@ void classify_free(struct classify *c);
  * address, or another run's, stay out of the attempts and the packet list.
  */
 void classify_own_only(struct classify *c);
-/* Names one of our source ports (TCP); feeds the held packets that belong
- * to it, in the order they came. 0, or -1 when the list is full. */
-int classify_own_port(struct classify *c, uint16_t port);
+/* Names one of our connections (TCP) by its source port and the target
+ * port it goes to: another run may get the same source port for another
+ * port of the target. Feeds the held packets that belong to it, in the
+ * order they came. 0, or -1 when the list is full. */
+int classify_own_port(struct classify *c, uint16_t sport, uint16_t dport);
 /* Names one of our ICMP echo ids; the same for pings. */
 int classify_own_echo(struct classify *c, uint16_t id);
 

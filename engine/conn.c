@@ -166,7 +166,10 @@ static int syn_send(const struct conn *c, int *err, bool *connected, int *port)
 		    getsockname(fd, (struct sockaddr *)&local, &ll) == 0)
 			c->on_port(c->port_ctx, ntohs(local.ss_family == AF_INET
 					? ((struct sockaddr_in *)&local)->sin_port
-					: ((struct sockaddr_in6 *)&local)->sin6_port));
+					: ((struct sockaddr_in6 *)&local)->sin6_port),
+				   ntohs(c->sa.ss_family == AF_INET
+					? ((const struct sockaddr_in *)&c->sa)->sin_port
+					: ((const struct sockaddr_in6 *)&c->sa)->sin6_port));
 		ll = sizeof(local);
 	}
 	if (connect(fd, (struct sockaddr *)&c->sa, c->salen) == 0)

@@ -25,8 +25,9 @@ struct conn {
 				       * only retransmit after a second) */
 	int connect_ms;               /* > 0: this attempt's own connect deadline,
 				       * which a tick may lower; 0: conn_run's */
-	void (*on_port)(void *ctx, int port); /* when not NULL, told each source
-				       * port before its SYN leaves (a capture
+	void (*on_port)(void *ctx, int sport, int dport); /* when not NULL,
+				       * told each source port, and the port it
+				       * goes to, before its SYN leaves (a capture
 				       * keeps to its own connections) */
 	void *port_ctx;
 	/* out */

@@ -350,10 +350,10 @@ int engine_capture_replay(struct engine *e, struct client_facts *f, int ms)
 	return e->wire != NULL ? wire_replay(e->wire, f, ms, &e->quit, &e->lock) : -1;
 }
 
-void engine_capture_own_port(struct engine *e, int port)
+void engine_capture_own_port(struct engine *e, int sport, int dport)
 {
-	if (e != NULL && e->wire != NULL && port > 0 && port < 65536)
-		wire_own_port(e->wire, (uint16_t)port);
+	if (e != NULL && e->wire != NULL && sport > 0 && sport < 65536 && dport > 0 && dport < 65536)
+		wire_own_port(e->wire, (uint16_t)sport, (uint16_t)dport);
 }
 
 void engine_capture_own_echo(struct engine *e, int id)
@@ -362,9 +362,9 @@ void engine_capture_own_echo(struct engine *e, int id)
 		wire_own_echo(e->wire, (uint16_t)id);
 }
 
-static void conn_port_seen(void *ctx, int port)
+static void conn_port_seen(void *ctx, int sport, int dport)
 {
-	engine_capture_own_port(ctx, port);
+	engine_capture_own_port(ctx, sport, dport);
 }
 
 void engine_conn_watch(struct engine *e, struct conn *c, size_t n)

@@ -74,9 +74,15 @@ static char *local_user(void)
 	return xstrdup("root");
 }
 
-/* libssh opens its own socket: its port is told once it is known (the
- * capture holds the packets until then). */
-static void probe_ssh_own_port(struct step_work *w, ssh_session s)
+static int sockaddr_port(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
+					      : ((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+/* libssh opens its own socket: its connection is told once it is known
+ * (the capture holds the packets until then). */
+static void probe_ssh_own_port(struct step_work *w, ssh_session s, int port)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
@@ -84,9 +90,7 @@ static void probe_ssh_own_port(struct step_work *w, ssh_session s)
 
 	if (fd >= 0 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
 	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
-		engine_capture_own_port(w->e, ntohs(ss.ss_family == AF_INET
-					? ((struct sockaddr_in *)&ss)->sin_port
-					: ((struct sockaddr_in6 *)&ss)->sin6_port));
+		engine_capture_own_port(w->e, sockaddr_port(&ss), port);
 }
 
 int probe_ssh_run(struct step_work *w, struct client_facts *f)
@@ -133,7 +137,7 @@ int probe_ssh_run(struct step_work *w, struct client_facts *f)
 	ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
 
 	rc = ssh_connect(s);
-	probe_ssh_own_port(w, s);
+	probe_ssh_own_port(w, s, (int)port);
 	if (rc != SSH_OK) {
 		const char *e = ssh_get_error(s);
 

@@ -60,9 +60,10 @@ struct conn;
 bool engine_capture_live(struct engine *e);
 /* Asks the capture to watch connection attempts from these local ports. */
 void engine_capture_expect(struct engine *e, const struct client_facts *f);
-/* Tells the capture that local port port (TCP) or echo id id is one of this
- * run's own: only their packets go into its report and its judgement. */
-void engine_capture_own_port(struct engine *e, int port);
+/* Tells the capture that the connection from local port sport to port
+ * dport (TCP), or echo id id, is one of this run's own: only their packets
+ * go into its report and its judgement. */
+void engine_capture_own_port(struct engine *e, int sport, int dport);
 void engine_capture_own_echo(struct engine *e, int id);
 /* The raw ICMP socket of family opened for the ping step before the
  * privileges were given up (shared by the step's addresses, never closed

@@ -35,7 +35,8 @@ struct wire {
 	struct wire_hub *hub;         /* a shared capture, or NULL: our own */
 	struct wire *hub_next;
 	/* every port and echo id named, for a classifier made again */
-	uint16_t own_ports[CLASSIFY_MAX_OWN], own_echo[CLASSIFY_MAX_OWN];
+	uint32_t own_ports[CLASSIFY_MAX_OWN];	/* source port << 16 | destination port */
+	uint32_t own_echo[CLASSIFY_MAX_OWN];
 	size_t nown_ports, nown_echo;
 };
 
@@ -318,14 +319,14 @@ static struct classify *classifier_make(struct wire *w, const struct pkt_addr *a
 	if (c != NULL && w->own_only) {
 		classify_own_only(c);
 		for (size_t i = 0; i < w->nown_ports; i++)
-			classify_own_port(c, w->own_ports[i]);
+			classify_own_port(c, (uint16_t)(w->own_ports[i] >> 16), (uint16_t)w->own_ports[i]);
 		for (size_t i = 0; i < w->nown_echo; i++)
 			classify_own_echo(c, w->own_echo[i]);
 	}
 	return c;
 }
 
-static void own_add(uint16_t *v, size_t *n, uint16_t x)
+static void own_add(uint32_t *v, size_t *n, uint32_t x)
 {
 	for (size_t i = 0; i < *n; i++)
 		if (v[i] == x)
@@ -334,12 +335,12 @@ static void own_add(uint16_t *v, size_t *n, uint16_t x)
 		v[(*n)++] = x;
 }
 
-void wire_own_port(struct wire *w, uint16_t port)
+void wire_own_port(struct wire *w, uint16_t sport, uint16_t dport)
 {
 	pthread_mutex_lock(&w->lock);
-	own_add(w->own_ports, &w->nown_ports, port);
+	own_add(w->own_ports, &w->nown_ports, (uint32_t)sport << 16 | dport);
 	if (w->cls != NULL)
-		classify_own_port(w->cls, port);
+		classify_own_port(w->cls, sport, dport);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -429,9 +430,9 @@ void wire_expect(struct wire *w, const struct client_facts *f)
 	}
 	for (size_t i = 0; i < f->naddrs; i++)
 		if (f->addrs[i].local_port > 0) {
-			own_add(w->own_ports, &w->nown_ports, (uint16_t)f->addrs[i].local_port);
+			own_add(w->own_ports, &w->nown_ports, (uint32_t)f->addrs[i].local_port << 16 | w->port);
 			if (w->cls != NULL)
-				classify_own_port(w->cls, (uint16_t)f->addrs[i].local_port);
+				classify_own_port(w->cls, (uint16_t)f->addrs[i].local_port, w->port);
 		}
 	pthread_mutex_unlock(&w->lock);
 }

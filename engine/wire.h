@@ -33,8 +33,9 @@ void wire_open(struct wire *w, const struct client_facts *f);
 /* Keeps the report and the judgement to this run's own connections (the
  * client side, live): see classify_own_only(). Before wire_open(). */
 void wire_own_only(struct wire *w);
-/* Any thread: one of this run's source ports, or echo ids. */
-void wire_own_port(struct wire *w, uint16_t port);
+/* Any thread: one of this run's connections (its source port and the
+ * port it goes to), or echo ids. */
+void wire_own_port(struct wire *w, uint16_t sport, uint16_t dport);
 void wire_own_echo(struct wire *w, uint16_t id);
 /* Worker thread: watch the attempts whose local ports are in f. */
 void wire_expect(struct wire *w, const struct client_facts *f);

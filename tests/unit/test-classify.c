@@ -554,7 +554,7 @@ static void test_own_only_keeps_out_another_runs_connection(void **state)
 
 	(void)state;
 	classify_own_only(c);
-	assert_int_equal(classify_own_port(c, 40001), 0);
+	assert_int_equal(classify_own_port(c, 40001, PB_PORT), 0);
 	feed_tcp(c, 1000, &mine);
 	feed_tcp(c, 1100, &theirs);
 	feed_tcp(c, 1200, &their_rst);
@@ -571,6 +571,26 @@ static void test_own_only_keeps_out_another_runs_connection(void **state)
 	classify_free(c);
 }
 
+/* Another run may get the same source port for another port of the target
+ * once ours is closed: its connection stays out. */
+static void test_own_only_keeps_out_another_port_from_the_same_source_port(void **state)
+{
+	struct classify *c = target_new(AF_INET);
+	struct pb_tcp mine = { PB_CLIENT4, PB_TARGET4, 40005, PB_PORT, PKT_TCP_SYN, PB_TOS, 64, 1, 0 };
+	struct pb_tcp theirs = { PB_CLIENT4, PB_TARGET4, 40005, 2222, PKT_TCP_SYN, PB_TOS, 64, 1, 0 };
+	struct pb_tcp their_rst = { PB_TARGET4, PB_CLIENT4, 2222, 40005, PKT_TCP_RST | PKT_TCP_ACK, PB_TOS, 61, 0, 2 };
+
+	(void)state;
+	classify_own_only(c);
+	assert_int_equal(classify_own_port(c, 40005, PB_PORT), 0);
+	feed_tcp(c, 1000, &mine);
+	feed_tcp(c, 1100, &theirs);
+	feed_tcp(c, 1200, &their_rst);
+	assert_int_equal(c->npackets, 1);
+	assert_int_equal(c->packets[0].pkt.dport, PB_PORT);
+	classify_free(c);
+}
+
 /* A SYN captured before its port was named is kept once it is. */
 static void test_own_only_holds_a_packet_until_its_port_is_named(void **state)
 {
@@ -584,7 +604,7 @@ static void test_own_only_holds_a_packet_until_its_port_is_named(void **state)
 	feed_tcp(c, 1100, &synack);
 	assert_int_equal(c->npackets, 0);
 	assert_int_equal(c->nheld, 2);
-	assert_int_equal(classify_own_port(c, 40003), 0);
+	assert_int_equal(classify_own_port(c, 40003, PB_PORT), 0);
 	assert_int_equal(c->nheld, 0);
 	assert_int_equal(c->npackets, 2);
 	assert_int_equal(classify_result(c), CLASSIFY_SYNACK);
@@ -624,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_ndp_for_the_target_is_counted),
 		cmocka_unit_test(test_own_only_keeps_out_another_runs_connection),
 		cmocka_unit_test(test_own_only_holds_a_packet_until_its_port_is_named),
+		cmocka_unit_test(test_own_only_keeps_out_another_port_from_the_same_source_port),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
