@@ -26,6 +26,12 @@ bool sockaddr_same_ip(const struct sockaddr *a, const struct sockaddr *b)
 	return false;
 }
 
+int conn_sockaddr_port(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
+					      : ((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
 int conn_set_address(struct conn *c, const char *addr, int port)
 {
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&c->sa;
@@ -164,12 +170,7 @@ static int syn_send(const struct conn *c, int *err, bool *connected, int *port)
 		if (bind(fd, (struct sockaddr *)&any, fam == AF_INET ? sizeof(struct sockaddr_in)
 				: sizeof(struct sockaddr_in6)) == 0 &&
 		    getsockname(fd, (struct sockaddr *)&local, &ll) == 0)
-			c->on_port(c->port_ctx, ntohs(local.ss_family == AF_INET
-					? ((struct sockaddr_in *)&local)->sin_port
-					: ((struct sockaddr_in6 *)&local)->sin6_port),
-				   ntohs(c->sa.ss_family == AF_INET
-					? ((const struct sockaddr_in *)&c->sa)->sin_port
-					: ((const struct sockaddr_in6 *)&c->sa)->sin6_port));
+			c->on_port(c->port_ctx, conn_sockaddr_port(&local), conn_sockaddr_port(&c->sa));
 		ll = sizeof(local);
 	}
 	if (connect(fd, (struct sockaddr *)&c->sa, c->salen) == 0)
@@ -177,9 +178,7 @@ static int syn_send(const struct conn *c, int *err, bool *connected, int *port)
 	else if (errno != EINPROGRESS)
 		*err = errno;
 	if (getsockname(fd, (struct sockaddr *)&local, &ll) == 0)
-		*port = ntohs(local.ss_family == AF_INET
-			      ? ((struct sockaddr_in *)&local)->sin_port
-			      : ((struct sockaddr_in6 *)&local)->sin6_port);
+		*port = conn_sockaddr_port(&local);
 	return fd;
 }
 

@@ -56,6 +56,8 @@ struct conn {
 /* True when a and b are the same IPv4 or IPv6 address (ports aside). Pure. */
 bool sockaddr_same_ip(const struct sockaddr *a, const struct sockaddr *b);
 
+/* The port of an IPv4 or IPv6 socket address, in host order. */
+int conn_sockaddr_port(const struct sockaddr_storage *ss);
 /* Fills c->sa for address text and port; returns 0 or -1 when not numeric. */
 int conn_set_address(struct conn *c, const char *addr, int port);
 

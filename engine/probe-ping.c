@@ -139,9 +139,7 @@ static void ping_own_id(struct step_work *w, struct addr_facts *a)
 	if (bind(a->ping.fd, (struct sockaddr *)&ss, a->sa.ss_family == AF_INET
 		 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) == 0 &&
 	    getsockname(a->ping.fd, (struct sockaddr *)&ss, &sl) == 0)
-		engine_capture_own_echo(w->e, ntohs(ss.ss_family == AF_INET
-					? ((struct sockaddr_in *)&ss)->sin_port
-					: ((struct sockaddr_in6 *)&ss)->sin6_port));
+		engine_capture_own_echo(w->e, conn_sockaddr_port(&ss));
 }
 
 static void ping_send(struct addr_facts *a)

@@ -14,6 +14,7 @@
 #include <libssh/libssh.h>
 #include <libssh/callbacks.h>
 
+#include "engine/conn.h"
 #include "engine/probe.h"
 
 #define SSH_TIMEOUT_S 5
@@ -74,12 +75,6 @@ static char *local_user(void)
 	return xstrdup("root");
 }
 
-static int sockaddr_port(const struct sockaddr_storage *ss)
-{
-	return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
-					      : ((const struct sockaddr_in6 *)ss)->sin6_port);
-}
-
 /* libssh opens its own socket: its connection is told once it is known
  * (the capture holds the packets until then). */
 static void probe_ssh_own_port(struct step_work *w, ssh_session s, int port)
@@ -90,7 +85,7 @@ static void probe_ssh_own_port(struct step_work *w, ssh_session s, int port)
 
 	if (fd >= 0 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
 	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
-		engine_capture_own_port(w->e, sockaddr_port(&ss), port);
+		engine_capture_own_port(w->e, conn_sockaddr_port(&ss), port);
 }
 
 int probe_ssh_run(struct step_work *w, struct client_facts *f)
